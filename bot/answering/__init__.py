@@ -1,0 +1,1 @@
+"""Answering staff questions from the YAML knowledge base. Plain Python: no Slack in here."""

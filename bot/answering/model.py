@@ -1,0 +1,54 @@
+"""The shapes a question can end in. Adapters (Slack, CLI) render these; they never match text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["jargon", "howto"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    kind: Kind
+    title: str
+    answer: str
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    source: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float  # 0-100
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Confident enough to answer."""
+
+    question: str
+    best: Candidate
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """A close call: offer 'Did you mean' with up to three candidates, best first."""
+
+    question: str
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class NotKnown:
+    """Nothing good enough: say so honestly. `unanswered_id` is set once the question is recorded."""
+
+    question: str
+    near: tuple[Candidate, ...] = ()
+    unanswered_id: int | None = None
+
+
+Outcome = Answer | Suggestions | NotKnown

@@ -1,0 +1,1 @@
+"""The `golive-bot` command line: one module per subcommand, each with `add_parser`."""

@@ -1,0 +1,23 @@
+"""`golive-bot start`: serve Slack when tokens are set, otherwise open the local console."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.config import Settings
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("start", help="serve Slack if tokens are set, else talk to the bot in this terminal")
+    p.add_argument("--port", type=int, default=None, help="HTTP port when serving (default: $PORT or 3000)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.has_slack:
+        from bot.cli import serve
+
+        return serve.run(args, settings)
+    from bot.cli import console
+
+    return console.run(args, settings)

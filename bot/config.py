@@ -1,0 +1,349 @@
+"""Configuration from one place: the environment plus one organisation file, read once and validated.
+
+Everything below `load_settings` receives plain values; nothing else reads the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.privacy import IdentifierPattern, Redactor
+from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
+
+DEFAULT_CONFIG_FILE = "golive.yaml"
+DEFAULT_DATABASE_URL = "sqlite:///golive.db"
+PHASES = ("preliminary", "go-live", "maintenance")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_CHANNEL = re.compile(r"^(?:[CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9_\-]{0,79})$")
+
+
+@dataclass(frozen=True)
+class Group:
+    """People allowed to do something: Slack user ids and/or one Slack user group."""
+
+    users: frozenset[str] = frozenset()
+    usergroup: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.users and not self.usergroup
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who to call, for a phase, optionally a site and a time-of-day window (local time)."""
+
+    name: str
+    how: str
+    phases: tuple[str, ...] = PHASES
+    sites: tuple[str, ...] = ()
+    start: time | None = None
+    end: time | None = None
+
+
+@dataclass(frozen=True)
+class GoLive:
+    start: datetime | None = None
+    intensive_support_ends: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Channels:
+    triage: str | None = None
+    safety: str | None = None
+    announcements: str | None = None
+    command_centre: str | None = None
+
+
+@dataclass(frozen=True)
+class OrgConfig:
+    """The organisation's go-live, as its config file describes it."""
+
+    organisation: str = "Example NHS Trust"
+    system_name: str = "the new system"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    golive: GoLive = field(default_factory=GoLive)
+    channels: Channels = field(default_factory=Channels)
+    maintenance_team: Group = field(default_factory=Group)
+    clinical_safety_group: Group = field(default_factory=Group)
+    comms_leads: Group = field(default_factory=Group)
+    on_call_usergroup: str | None = None
+    locations: tuple[str, ...] = ()
+    system_areas: tuple[str, ...] = ()
+    p1_ack_minutes: int = 15
+    schedule_grace_minutes: int = 60
+    contacts: tuple[Contact, ...] = ()
+    identifier_patterns: tuple[IdentifierPattern, ...] = ()
+    source: str = "(built-in defaults)"
+
+    def redactor(self) -> Redactor:
+        return Redactor(self.identifier_patterns)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot is told, from the environment and the config file."""
+
+    org: OrgConfig
+    knowledge_dir: Path = Path("knowledge")
+    schedules_dir: Path = Path("schedules")
+    database_url: str = DEFAULT_DATABASE_URL
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    log_level: str = "INFO"
+
+    @property
+    def has_slack(self) -> bool:
+        return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+
+    def __repr__(self) -> str:  # secrets never reach a log line through repr()
+        return (
+            f"Settings(org={self.org.organisation!r}, database={_safe_url(self.database_url)!r}, "
+            f"knowledge={str(self.knowledge_dir)!r}, slack={'yes' if self.has_slack else 'no'})"
+        )
+
+
+def _safe_url(url: str) -> str:
+    return re.sub(r"//[^@/]*@", "//***@", url)
+
+
+def load_settings(
+    env: dict[str, str],
+    config_file: str | None = None,
+    knowledge_dir: str | None = None,
+    schedules_dir: str | None = None,
+) -> Settings:
+    """Build Settings from the environment; command-line paths win over environment paths."""
+    path = config_file or env.get("GOLIVE_CONFIG")
+    if path is None and Path(DEFAULT_CONFIG_FILE).exists():
+        path = DEFAULT_CONFIG_FILE
+    org = load_org_config(Path(path)) if path else OrgConfig()
+    return Settings(
+        org=org,
+        knowledge_dir=Path(knowledge_dir or env.get("GOLIVE_KNOWLEDGE_DIR") or "knowledge"),
+        schedules_dir=Path(schedules_dir or env.get("GOLIVE_SCHEDULES_DIR") or "schedules"),
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+        slack_api_url=env.get("SLACK_API_URL") or None,
+        log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+    )
+
+
+def load_org_config(path: Path) -> OrgConfig:
+    data = load_yaml_file(path)
+    reader = _Reader(str(path))
+    org = reader.org(data if data is not None else LineDict())
+    if reader.problems:
+        raise InvalidFile(reader.problems)
+    return org
+
+
+class _Reader:
+    """Reads the config mapping, collecting every problem with its line instead of stopping."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def fail(self, node: Any, key: str | None, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(node, key), message, key))
+
+    def org(self, data: Any) -> OrgConfig:
+        if not isinstance(data, dict):
+            self.fail(data, None, "the config file must be a mapping of settings")
+            return OrgConfig()
+        known = {
+            "organisation", "system", "timezone", "golive", "channels", "people", "locations",
+            "system_areas", "escalation", "schedules", "contacts", "privacy",
+        }  # fmt: skip
+        for key in data:
+            if key not in known:
+                self.fail(data, str(key), f"unknown setting (expected one of {sorted(known)})")
+        tz = self.timezone(data)
+        people = self.mapping(data, "people")
+        return OrgConfig(
+            organisation=self.text(data, "organisation") or OrgConfig.organisation,
+            system_name=self.text(data, "system") or OrgConfig.system_name,
+            timezone=tz,
+            golive=self.golive(self.mapping(data, "golive"), tz),
+            channels=self.channels(self.mapping(data, "channels")),
+            maintenance_team=self.group(people, "maintenance_team"),
+            clinical_safety_group=self.group(people, "clinical_safety_group"),
+            comms_leads=self.group(people, "comms_leads"),
+            on_call_usergroup=self.usergroup(people, "on_call_usergroup"),
+            locations=self.text_list(data, "locations"),
+            system_areas=self.text_list(data, "system_areas"),
+            p1_ack_minutes=self.minutes(self.mapping(data, "escalation"), "p1_ack_minutes", 15),
+            schedule_grace_minutes=self.minutes(self.mapping(data, "schedules"), "grace_minutes", 60),
+            contacts=self.contacts(data),
+            identifier_patterns=self.patterns(self.mapping(data, "privacy")),
+            source=self.path,
+        )
+
+    def mapping(self, data: dict, key: str) -> dict:
+        value = data.get(key)
+        if value is None:
+            return LineDict()
+        if not isinstance(value, dict):
+            self.fail(data, key, "must be a mapping")
+            return LineDict()
+        return value
+
+    def text(self, data: dict, key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(data, key, "must be non-empty text")
+            return None
+        return value.strip()
+
+    def text_list(self, data: dict, key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(data, key, "must be a list of names")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def timezone(self, data: dict) -> ZoneInfo:
+        name = self.text(data, "timezone") or "Europe/London"
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.fail(data, "timezone", f"unknown time zone {name!r} (e.g. Europe/London)")
+            return ZoneInfo("Europe/London")
+
+    def when(self, data: dict, key: str, tz: ZoneInfo) -> datetime | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=tz)
+        try:
+            parsed = datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(data, key, "must be a local date and time, e.g. 2027-03-01 07:00")
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+    def golive(self, data: dict, tz: ZoneInfo) -> GoLive:
+        start = self.when(data, "start", tz)
+        ends = self.when(data, "intensive_support_ends", tz)
+        if start and ends and ends <= start:
+            self.fail(data, "intensive_support_ends", "must be after the go-live start")
+        if ends and not start:
+            self.fail(data, "intensive_support_ends", "needs golive.start as well")
+        return GoLive(start, ends)
+
+    def channels(self, data: dict) -> Channels:
+        values = {}
+        for key in ("triage", "safety", "announcements", "command_centre"):
+            value = data.get(key)
+            if value is not None and not (isinstance(value, str) and _CHANNEL.match(value)):
+                self.fail(data, key, "must be a channel id (C0123ABCD) or #channel-name")
+                value = None
+            values[key] = value
+        for key in data:
+            if key not in values:
+                self.fail(
+                    data,
+                    str(key),
+                    "unknown channel (triage, safety, announcements, command_centre)",
+                )
+        return Channels(**values)
+
+    def usergroup(self, data: dict, key: str) -> str | None:
+        value = data.get(key)
+        if value is not None and not (isinstance(value, str) and _GROUP_ID.match(value)):
+            self.fail(data, key, "must be a Slack user group id (S0123ABCD)")
+            return None
+        return value
+
+    def group(self, people: dict, key: str) -> Group:
+        data = people.get(key)
+        if data is None:
+            return Group()
+        if isinstance(data, list):
+            data = LineDict(users=data)
+        if not isinstance(data, dict):
+            self.fail(people, key, "must list users (U0123ABCD ids) and/or a usergroup")
+            return Group()
+        users = data.get("users", [])
+        if not isinstance(users, list) or not all(isinstance(u, str) and _USER_ID.match(u) for u in users):
+            self.fail(people, key, "users must be Slack user ids such as U0123ABCD")
+            users = []
+        return Group(frozenset(users), self.usergroup(data, "usergroup"))
+
+    def minutes(self, data: dict, key: str, default: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 60:
+            self.fail(data, key, "must be a whole number of minutes from 1 to 1440")
+            return default
+        return value
+
+    def contacts(self, data: dict) -> tuple[Contact, ...]:
+        items = data.get("contacts", [])
+        if not isinstance(items, list):
+            self.fail(data, "contacts", "must be a list of contacts")
+            return ()
+        return tuple(c for c in (self.contact(item) for item in items) if c)
+
+    def contact(self, item: Any) -> Contact | None:
+        if not isinstance(item, dict) or not self.text(item, "name") or not self.text(item, "how"):
+            self.fail(item, None, "a contact needs a name and how to reach it")
+            return None
+        phases = item.get("phases", list(PHASES))
+        if not isinstance(phases, list) or not all(p in PHASES for p in phases):
+            self.fail(item, "phases", f"phases must be from {list(PHASES)}")
+            phases = list(PHASES)
+        hours = item.get("hours")
+        start = end = None
+        if hours is not None:
+            match = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", str(hours))
+            if (
+                not match
+                or int(match[1]) > 23
+                or int(match[3]) > 24
+                or int(match[2]) > 59
+                or int(match[4]) > 59
+            ):
+                self.fail(item, "hours", "must look like 08:00-20:00 (local time)")
+            else:
+                start = time(int(match[1]), int(match[2]))
+                end = time(int(match[3]) % 24, int(match[4]))
+        return Contact(
+            name=item["name"].strip(),
+            how=item["how"].strip(),
+            phases=tuple(phases),
+            sites=self.text_list(item, "sites"),
+            start=start,
+            end=end,
+        )
+
+    def patterns(self, data: dict) -> tuple[IdentifierPattern, ...]:
+        items = data.get("identifier_patterns", [])
+        if not isinstance(items, list):
+            self.fail(data, "identifier_patterns", "must be a list of {name, pattern}")
+            return ()
+        result = []
+        for item in items:
+            name = self.text(item, "name") if isinstance(item, dict) else None
+            pattern = self.text(item, "pattern") if isinstance(item, dict) else None
+            if not name or not pattern:
+                self.fail(item, None, "an identifier pattern needs a name and a pattern")
+                continue
+            try:
+                result.append(IdentifierPattern(name, re.compile(pattern)))
+            except re.error as exc:
+                self.fail(item, "pattern", f"not a valid regular expression: {exc}")
+        return tuple(result)

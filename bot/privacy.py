@@ -1,0 +1,104 @@
+"""The privacy guard: patient identifiers are removed from any free text before it is stored or posted.
+
+NHS numbers are found by shape and confirmed by their modulus-11 check digit, so a bleep or phone
+number is left alone while every valid NHS number (including the 999 test range) is caught,
+whatever spacing or dashes staff typed. A trust adds its own identifier patterns in the config.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+NHS_NUMBER_MARKER = "[NHS number removed]"
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\u2066-\u2069\ufeff]")
+# Ten digits, each optionally followed by one separator, not part of a longer run of digits.
+_NHS_CANDIDATE = re.compile(r"(?<![\d])(?:\d[ \t\-./\u00a0]?){9}\d(?![\d])")
+_WEIGHTS = range(10, 1, -1)
+
+
+def is_valid_nhs_number(digits: str) -> bool:
+    """True when ten digits carry a correct modulus-11 check digit."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    values = [int(ch) for ch in digits]
+    check = 11 - sum(w * v for w, v in zip(_WEIGHTS, values, strict=False)) % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == values[9]
+
+
+@dataclass(frozen=True)
+class IdentifierPattern:
+    """A trust-specific identifier format, such as a hospital number."""
+
+    name: str
+    regex: re.Pattern[str]
+
+    @property
+    def marker(self) -> str:
+        return f"[{self.name} removed]"
+
+
+@dataclass(frozen=True)
+class Redaction:
+    text: str
+    removed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed)
+
+    def explain(self) -> str:
+        """A private note to the person who wrote the text; it never repeats what was removed."""
+        parts = [f"{n} {name}{'s' if n > 1 else ''}" for name, n in self.removed.items()]
+        return (
+            f"I removed {', '.join(parts)} from what you sent before saving or posting it. "
+            "Patient-identifiable data must not be kept in Slack or in the bot's records: "
+            "refer to the patient by bed or ward instead, and record identifiers only in the "
+            "clinical system."
+        )
+
+
+class Redactor:
+    def __init__(self, extra: tuple[IdentifierPattern, ...] = ()):
+        self._extra = extra
+
+    def redact(self, text: str) -> Redaction:
+        counts: Counter[str] = Counter()
+        clean = _INVISIBLE.sub("", text)
+
+        def nhs(match: re.Match[str]) -> str:
+            digits = "".join(ch for ch in match.group(0) if ch.isdigit())
+            digits = "".join(str(int(ch)) for ch in digits)
+            if is_valid_nhs_number(digits):
+                counts["NHS number"] += 1
+                return NHS_NUMBER_MARKER
+            return match.group(0)
+
+        clean = _NHS_CANDIDATE.sub(nhs, clean)
+        for pattern in self._extra:
+            clean, n = pattern.regex.subn(pattern.marker, clean)
+            if n:
+                counts[pattern.name] += n
+        return Redaction(clean if counts else text, dict(counts))
+
+    def clean(self, text: str) -> str:
+        return self.redact(text).text
+
+
+class RedactingLogFilter(logging.Filter):
+    """Scrubs identifiers from every log record, so a log line never carries an NHS number."""
+
+    def __init__(self, redactor: Redactor):
+        super().__init__()
+        self._redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._redactor.clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

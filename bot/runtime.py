@@ -1,0 +1,47 @@
+"""Wiring: builds the domain services from Settings once, for every entry point (Slack, CLI, tests)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.answering.service import AnsweringService
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.privacy import RedactingLogFilter, Redactor
+from bot.store.database import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    redactor: Redactor
+    answering: AnsweringService
+
+    def close(self) -> None:
+        self.answering.close()
+        self.db.dispose()
+
+
+def build_services(settings: Settings, clock: Clock | None = None, watch: bool = False) -> Services:
+    """Open the database (migrating it), load the knowledge base; raises InvalidFile if it is invalid."""
+    clock = clock or SystemClock()
+    redactor = settings.org.redactor()
+    db = Database(settings.database_url)
+    db.migrate()
+    answering = AnsweringService.from_directory(
+        settings.knowledge_dir, db=db, redactor=redactor, clock=clock, watch=watch
+    )
+    return Services(settings, clock, db, redactor, answering)
+
+
+def configure_logging(level: str, redactor: Redactor) -> None:
+    """Plain logs on stderr; every record passes the privacy guard first."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingLogFilter(redactor))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

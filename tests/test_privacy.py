@@ -1,0 +1,68 @@
+import logging
+import re
+
+import pytest
+
+from bot.privacy import (
+    NHS_NUMBER_MARKER,
+    IdentifierPattern,
+    RedactingLogFilter,
+    Redactor,
+    is_valid_nhs_number,
+)
+
+# Numbers from the range kept for testing (999...), never a real patient's.
+VALID_TEST_NUMBERS = ["9990000018", "9999999999"]
+
+
+def valid_test_numbers() -> list[str]:
+    """Generate valid 999-range numbers so the test does not depend on a hand-picked list."""
+    found = []
+    for n in range(9990000000, 9990001000):
+        if is_valid_nhs_number(str(n)):
+            found.append(str(n))
+    return found
+
+
+def test_check_digit_rules() -> None:
+    assert all(is_valid_nhs_number(n) for n in VALID_TEST_NUMBERS)
+    assert not is_valid_nhs_number("9990000017")  # wrong check digit
+    assert not is_valid_nhs_number("123456789")
+    numbers = valid_test_numbers()
+    assert 50 < len(numbers) < 150  # about one in eleven candidates is valid
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{a}{b}{c}", "{a} {b} {c}", "{a}-{b}-{c}", "pt NHS no:{a} {b} {c}.", "({a}{b}{c})", "{a}\u200b{b}{c}"],
+)
+def test_every_valid_number_is_removed_in_every_layout(template: str) -> None:
+    redactor = Redactor()
+    for number in valid_test_numbers():
+        text = template.format(a=number[:3], b=number[3:6], c=number[6:])
+        result = redactor.redact(f"Bed 4 patient {text} cannot be found")
+        digits = "".join(ch for ch in result.text if ch.isdigit())
+        assert number not in digits and NHS_NUMBER_MARKER in result.text
+        assert result.removed == {"NHS number": 1}
+
+
+def test_other_numbers_are_left_alone() -> None:
+    redactor = Redactor()
+    for text in ["bleep 1234", "ext 4444", "call 01632 960555", "ref GL-0042", "9990000017", "12345678901"]:
+        assert redactor.redact(text).text == text
+
+
+def test_trust_patterns_and_explanation_never_repeat_the_identifier() -> None:
+    redactor = Redactor((IdentifierPattern("hospital number", re.compile(r"\b[A-Z]\d{7}\b")),))
+    result = redactor.redact("A1234567 and 999 000 0018")
+    assert result.text == "[hospital number removed] and [NHS number removed]"
+    note = result.explain()
+    assert "A1234567" not in note and "0018" not in note and "hospital number" in note
+
+
+def test_log_lines_never_carry_an_nhs_number(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.privacy")
+    logger.addFilter(RedactingLogFilter(Redactor()))
+    with caplog.at_level(logging.INFO):
+        logger.info("failed to save issue for %s", "999 000 0018")
+    assert "0018" not in caplog.text and NHS_NUMBER_MARKER in caplog.text
