@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.answering.service import AnsweringService
+from bot.background import Background
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.privacy import RedactingLogFilter, Redactor
+from bot.roles import ConfiguredMembership, Membership
 from bot.store.database import Database
 
 
@@ -19,8 +21,13 @@ class Services:
     db: Database
     redactor: Redactor
     answering: AnsweringService
+    # The Slack app swaps in Slack user groups; surfaces pass this to role checks in the domain.
+    membership: Membership = field(default_factory=ConfiguredMembership)
+    # Periodic work: surfaces call `background.every(...)` at register time; `serve` starts it.
+    background: Background = field(default_factory=Background)
 
     def close(self) -> None:
+        self.background.stop()
         self.answering.close()
         self.db.dispose()
 
