@@ -1,0 +1,201 @@
+"""Knowledge gaps: unanswered questions grouped when they ask the same thing, and turned into stubs.
+
+The support team closes a gap by answering a group once, so phrasings are clustered first: the
+question's wrapper ("what is", "how do I", "pls", "??") is stripped, then two questions join when the
+mean of rapidfuzz's token_set_ratio and token_sort_ratio over what is left reaches SAME_QUESTION
+(80). token_set_ratio alone scores any subset as 100, which would pull every "login ..." question
+into one group; the sort ratio pays for the words one side lacks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+import yaml
+from rapidfuzz import fuzz
+
+from bot.answering.model import Kind
+from bot.privacy import Redactor
+from bot.store.answers import Unanswered
+
+SAME_QUESTION = 80.0
+MAX_ALIASES = 8
+
+_CONTRACTIONS = {
+    "what's": "what is", "whats": "what is", "wots": "what is", "wot's": "what is", "wot": "what",
+    "wat": "what", "can't": "cannot", "cant": "cannot", "won't": "will not", "isn't": "is not",
+    "doesn't": "does not", "don't": "do not", "where's": "where is", "who's": "who is",
+}  # fmt: skip
+_LEADING_STEM = re.compile(
+    r"^(?:(?:hi|hello|hey|please|pls|plz|sorry|quick question)\s+)*"
+    r"(?:what (?:is|are|does|do) (?:a |an |the )?|what (?:is|are) meant by |meaning of |define |"
+    r"explain |tell me about |how (?:do|can|should|would) (?:i|we|you) |how to |"
+    r"where (?:do|can|should) (?:i|we) |who (?:do|can|should) (?:i|we) |can (?:i|you|we) |"
+    r"i need to |i want to |help with )?"
+)
+_TRAILING_STEM = re.compile(r"\s+(?:stands? for|mean|means|meant|pls|please|plz|thanks|thx)$")
+_FILLER = frozenset({"a", "an", "the", "my", "me", "i", "please", "pls", "plz", "just", "again", "thanks"})
+_JARGON_FORM = re.compile(r"\b(?:stands? for|mean|means|meaning|definition|define|acronym|abbreviation)\b")
+_HOWTO_FORM = re.compile(
+    r"\b(?:how|where|who|when|cannot|unable|will not|is not|does not|not working|broken|error|"
+    r"need|get|reset|access|find|log|print|book|order|request|number|phone|contact|ring|call|bleep)\b"
+)
+_WHAT_IS = re.compile(r"^what (?:is|are)\b")
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    text: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionGroup:
+    """Questions that ask the same thing; phrasings most frequent first."""
+
+    phrasings: tuple[Phrasing, ...]
+    first_asked: datetime
+    last_asked: datetime
+
+    @property
+    def count(self) -> int:
+        return sum(p.count for p in self.phrasings)
+
+    @property
+    def question(self) -> str:
+        return self.phrasings[0].text
+
+
+@dataclass(frozen=True)
+class Stub:
+    """A knowledge-base entry waiting for its answer."""
+
+    id: str
+    kind: Kind
+    title: str
+    aliases: tuple[str, ...]
+    group: QuestionGroup
+
+
+def _words(text: str) -> str:
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[a-z']+", lambda m: _CONTRACTIONS.get(m.group(0), m.group(0)), text)
+    return " ".join(re.sub(r"[^a-z0-9\s]", " ", text).split())
+
+
+def normalise(question: str) -> str:
+    """What the question is about, without its wrapper: 'Wot's SNOMED??' -> 'snomed'."""
+    text = _LEADING_STEM.sub("", _words(question), count=1)
+    text = _TRAILING_STEM.sub("", text)
+    return " ".join(w for w in text.split() if w not in _FILLER)
+
+
+def similarity(a: str, b: str) -> float:
+    """0-100 over normalised questions; see the module docstring for why two scorers."""
+    return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
+
+
+def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list[QuestionGroup]:
+    """Cluster questions greedily, most frequent phrasing first, so the same input gives the same groups."""
+    asked: dict[str, list[datetime]] = {}
+    for q in questions:
+        asked.setdefault(" ".join(redactor.clean(q.question).split()), []).append(q.asked_at)
+    phrasings = sorted(asked, key=lambda t: (-len(asked[t]), min(asked[t]), t))
+    clusters: list[tuple[str, list[str]]] = []
+    for text in phrasings:
+        key = normalise(text)
+        home = max(clusters, key=lambda c: similarity(key, c[0]), default=None)
+        if home is not None and similarity(key, home[0]) >= SAME_QUESTION:
+            home[1].append(text)
+        else:
+            clusters.append((key, [text]))
+    groups = [
+        QuestionGroup(
+            phrasings=tuple(Phrasing(t, len(asked[t])) for t in members),
+            first_asked=min(min(asked[t]) for t in members),
+            last_asked=max(max(asked[t]) for t in members),
+        )
+        for _, members in clusters
+    ]
+    return sorted(groups, key=lambda g: (-g.count, g.first_asked, g.question))
+
+
+def guess_kind(question: str) -> Kind:
+    """'What does X stand for' is jargon; 'how do I' or 'X isn't working' is a how-to."""
+    words = _words(question)
+    if _JARGON_FORM.search(words):
+        return "jargon"
+    if _HOWTO_FORM.search(words):
+        return "howto"
+    if _WHAT_IS.match(words) or len(normalise(question).split()) <= 2:
+        return "jargon"
+    return "howto"
+
+
+def _tidy(question: str) -> str:
+    text = re.sub(r"([?!.])\1+", r"\1", " ".join(question.split())).rstrip(" .!")
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith("?") else text + "?"
+
+
+def _term(question: str) -> str:
+    """The jargon term as the person typed it, so 'what is SNOMED' gives 'SNOMED', not 'snomed'."""
+    typed = {w.lower(): w for w in re.findall(r"[A-Za-z0-9]+", question)}
+    content = normalise(question).split()
+    return " ".join(typed.get(w, w) for w in content) or _tidy(question)
+
+
+def _suggest_id(question: str, taken: set[str]) -> str:
+    base = "-".join(normalise(question).split()[:6])[:60].strip("-") or "unanswered-question"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def stubs_for(groups: Sequence[QuestionGroup], existing_ids: Iterable[str] = ()) -> list[Stub]:
+    """One stub per group; ids avoid those already in the knowledge base and each other."""
+    taken = set(existing_ids)
+    stubs = []
+    for group in groups:
+        kind = guess_kind(group.question)
+        title = _term(group.question) if kind == "jargon" else _tidy(group.question)
+        seen = {title.lower()}
+        aliases = []
+        for p in group.phrasings[1:]:
+            alias = _tidy(p.text)
+            if alias.lower() not in seen and len(aliases) < MAX_ALIASES:
+                seen.add(alias.lower())
+                aliases.append(alias)
+        stubs.append(Stub(_suggest_id(group.question, taken), kind, title, tuple(aliases), group))
+    return stubs
+
+
+def render_stubs(stubs: Sequence[Stub], tz: tzinfo) -> str:
+    """A knowledge file the support team edits: write each answer in place of TODO."""
+    lines = [
+        "# Knowledge-base stubs for questions the bot could not answer.",
+        "# Write each answer in place of TODO, check the kind and title, then add the entries",
+        "# to a file in the knowledge folder and run `golive-bot validate`.",
+        "entries:",
+    ]
+    for stub in stubs:
+        g = stub.group
+        first, last = g.first_asked.astimezone(tz).date(), g.last_asked.astimezone(tz).date()
+        when = f"on {first}" if first == last else f"from {first} to {last}"
+        lines.append(f"  # asked {g.count} time{'s' if g.count != 1 else ''} {when}")
+        entry = {"id": stub.id, "kind": stub.kind, "title": stub.title}
+        if stub.aliases:
+            entry["aliases"] = list(stub.aliases)
+        body = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
+        lines.extend("  " + line for line in body.splitlines())
+        lines.append("    answer: TODO")
+    return "\n".join(lines) + "\n"
+
+
+def most_asked(groups: Sequence[QuestionGroup], min_count: int = 1) -> list[QuestionGroup]:
+    return [g for g in groups if g.count >= min_count]

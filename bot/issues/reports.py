@@ -1,0 +1,155 @@
+"""The figures a go-live board and the support team ask for, computed from issues; no I/O here.
+
+Counts and times cover the issues opened in the period (their status today); "resolved per day"
+counts every resolution that fell in the period, whenever the issue was opened. Days are the
+organisation's local days, so a day across a clock change is still one calendar day.
+Percentiles are nearest-rank: "90% were acknowledged within p90" holds exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from bot.answering.gaps import QuestionGroup
+from bot.issues.model import Issue, Severity, Status
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days from `first` to `last`, inclusive."""
+
+    first: date
+    last: date
+    tz: tzinfo
+
+    @classmethod
+    def ending(cls, now: datetime, days: int, tz: tzinfo) -> Period:
+        today = now.astimezone(tz).date()
+        return cls(today - timedelta(days=days - 1), today, tz)
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), self.tz).astimezone(UTC)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: local midnight after the last day."""
+        return datetime.combine(self.last + timedelta(days=1), time(), self.tz).astimezone(UTC)
+
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+    def contains(self, when: datetime | None) -> bool:
+        return when is not None and self.start <= when < self.end
+
+    def local_day(self, when: datetime) -> date:
+        return when.astimezone(self.tz).date()
+
+
+@dataclass(frozen=True)
+class Durations:
+    """How long something took: `measured` issues had it happen, `waiting` have not yet."""
+
+    measured: int
+    waiting: int
+    median: timedelta | None
+    p90: timedelta | None
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    opened: int
+    resolved: int
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    opened: int
+    by_status: dict[str, int]
+    by_severity: dict[str, int]
+    by_area: dict[str, int]
+    by_location: dict[str, int]
+    to_acknowledge: Durations
+    to_resolve: Durations
+    p1_to_acknowledge: Durations
+    p1_to_resolve: Durations
+    per_day: tuple[Day, ...]
+    questions: tuple[QuestionGroup, ...]
+
+
+def percentile(values: Sequence[timedelta], share: float) -> timedelta | None:
+    """Nearest-rank percentile: the smallest value with at least `share` of the values at or below it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(share * len(ordered))) - 1]
+
+
+def median(values: Sequence[timedelta]) -> timedelta | None:
+    if not values:
+        return None
+    ordered, mid = sorted(values), len(values) // 2
+    return ordered[mid] if len(values) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def durations(issues: Iterable[Issue], done_at: Callable[[Issue], datetime | None]) -> Durations:
+    taken, waiting = [], 0
+    for issue in issues:
+        when = done_at(issue)
+        if when is None:
+            waiting += 1
+        else:
+            taken.append(when - issue.created_at)
+    return Durations(len(taken), waiting, median(taken), percentile(taken, 0.9))
+
+
+def resolved_at(issue: Issue) -> datetime | None:
+    """Only an issue that is resolved now counts as resolved; a reopened one is still being worked."""
+    return issue.resolved_at if issue.status is Status.RESOLVED else None
+
+
+def _ranked(counts: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _in_order(counts: Counter[str], order: Iterable[str]) -> dict[str, int]:
+    return {key: counts[key] for key in order}
+
+
+def per_day(issues: Iterable[Issue], period: Period) -> tuple[Day, ...]:
+    opened: Counter[date] = Counter()
+    resolved: Counter[date] = Counter()
+    for issue in issues:
+        if period.contains(issue.created_at):
+            opened[period.local_day(issue.created_at)] += 1
+        done = resolved_at(issue)
+        if done is not None and period.contains(done):
+            resolved[period.local_day(done)] += 1
+    return tuple(Day(d, opened[d], resolved[d]) for d in period.days())
+
+
+def build_report(issues: Iterable[Issue], period: Period, questions: Sequence[QuestionGroup] = ()) -> Report:
+    """`issues` may reach beyond the period (older issues resolved in it); each figure picks its own."""
+    everything = list(issues)
+    opened = [i for i in everything if period.contains(i.created_at)]
+    p1 = [i for i in opened if i.severity is Severity.P1]
+    return Report(
+        period=period,
+        opened=len(opened),
+        by_status=_in_order(Counter(i.status.value for i in opened), (s.value for s in Status)),
+        by_severity=_in_order(Counter(i.severity.value for i in opened), (s.value for s in Severity)),
+        by_area=_ranked(Counter(i.area for i in opened)),
+        by_location=_ranked(Counter(i.location for i in opened)),
+        to_acknowledge=durations(opened, lambda i: i.acknowledged_at),
+        to_resolve=durations(opened, resolved_at),
+        p1_to_acknowledge=durations(p1, lambda i: i.acknowledged_at),
+        p1_to_resolve=durations(p1, resolved_at),
+        per_day=per_day(everything, period),
+        questions=tuple(questions),
+    )

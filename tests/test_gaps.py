@@ -1,0 +1,119 @@
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from bot.answering.gaps import group_questions, guess_kind, normalise, render_stubs, stubs_for
+from bot.privacy import Redactor
+from bot.store.answers import Unanswered, record_unanswered, unanswered_between
+from bot.store.database import Database
+
+LONDON = ZoneInfo("Europe/London")
+T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def asked(*questions: str) -> list[Unanswered]:
+    return [Unanswered(i, q, T0 + timedelta(hours=i), "slack", "U1", False) for i, q in enumerate(questions)]
+
+
+def test_the_wrapper_of_a_question_is_not_what_it_asks() -> None:
+    assert normalise("Wot's SNOMED??") == "snomed"
+    assert normalise("what does BAU stand for") == "bau"
+    assert normalise("How do I reset my password pls") == "reset password"
+    assert normalise("hi, how can I print a wristband?") == "print wristband"
+
+
+def test_the_form_of_a_question_tells_jargon_from_howto() -> None:
+    assert guess_kind("what does CNIO stand for?") == "jargon"
+    assert guess_kind("wots a floorwalker") == "jargon"
+    assert guess_kind("PAS?") == "jargon"
+    assert guess_kind("how do I book an interpreter") == "howto"
+    assert guess_kind("can't log in on ward 3") == "howto"
+    assert guess_kind("what is the number for IT support at night") == "howto"
+
+
+def test_phrasings_of_one_question_are_grouped_and_others_kept_apart() -> None:
+    groups = group_questions(
+        asked(
+            "what is snomed",
+            "Wot's SNOMED??",
+            "what does snomed ct mean",
+            "how do I reset my password",
+            "how can I reset password?",
+            "what is snomd",
+            "login smartcard reset not working",
+            "what is snomed",
+        ),
+        Redactor(),
+    )
+    texts = [[p.text for p in g.phrasings] for g in groups]
+    assert texts[0] == ["what is snomed", "Wot's SNOMED??", "what does snomed ct mean", "what is snomd"]
+    assert groups[0].count == 5
+    assert sorted(texts[1:]) == [
+        ["how do I reset my password", "how can I reset password?"],
+        ["login smartcard reset not working"],
+    ]
+
+
+def test_groups_come_most_frequent_first_and_in_the_same_order_every_time() -> None:
+    questions = asked("bleep for pharmacy", "what is bau", "what is bau", "wristband printer broken") * 2
+    first = group_questions(questions, Redactor())
+    again = group_questions(list(reversed(questions)), Redactor())
+    assert [g.question for g in first] == ["what is bau", "bleep for pharmacy", "wristband printer broken"]
+    assert [g.question for g in again] == [g.question for g in first]
+
+
+def test_grouping_never_shows_an_nhs_number_even_if_one_was_stored() -> None:
+    groups = group_questions(asked("results for 999 000 0018 missing"), Redactor())
+    assert "999 000 0018" not in groups[0].question
+    assert "[NHS number removed]" in groups[0].question
+
+
+def test_stubs_are_valid_yaml_entries_with_the_other_phrasings_as_aliases() -> None:
+    groups = group_questions(
+        asked("what does BAU stand for", "wot is bau", "how do I reset my password", "how to reset password"),
+        Redactor(),
+    )
+    text = render_stubs(stubs_for(groups, existing_ids={"reset-password"}), LONDON)
+    entries = yaml.safe_load(text)["entries"]
+    assert entries == [
+        {
+            "id": "bau",
+            "kind": "jargon",
+            "title": "BAU",
+            "aliases": ["Wot is bau?"],
+            "answer": "TODO",
+        },
+        {
+            "id": "reset-password-2",
+            "kind": "howto",
+            "title": "How do I reset my password?",
+            "aliases": ["How to reset password?"],
+            "answer": "TODO",
+        },
+    ]
+    assert "# asked 2 times on 2026-11-20" in text
+
+
+def test_stub_comment_gives_the_local_dates_the_question_was_asked() -> None:
+    late = Unanswered(1, "what is a superuser", datetime(2026, 6, 30, 23, 30, tzinfo=UTC), "cli", None, False)
+    early = Unanswered(2, "what's a superuser", datetime(2026, 6, 1, 8, 0, tzinfo=UTC), "cli", None, False)
+    text = render_stubs(stubs_for(group_questions([late, early], Redactor())), LONDON)
+    assert "# asked 2 times from 2026-06-01 to 2026-07-01" in text  # 23:30 UTC is 00:30 BST
+
+
+def test_stubs_quote_awkward_text_so_the_yaml_still_parses() -> None:
+    awkward = asked("how do I: {print} # labels - now", "- how to: {print} # labels")
+    groups = group_questions(awkward, Redactor())
+    entries = yaml.safe_load(render_stubs(stubs_for(groups), LONDON))["entries"]
+    assert entries[0]["title"] == "How do I: {print} # labels - now?"
+    assert entries[0]["aliases"] == ["- how to: {print} # labels?"]
+
+
+def test_stored_unanswered_questions_are_grouped_from_the_database(db: Database) -> None:
+    for i, q in enumerate(["what is PAS", "whats PAS?", "how do I order bloods"]):
+        record_unanswered(db, q, T0 + timedelta(minutes=i), "slack", "U1")
+    rows = unanswered_between(db, T0, T0 + timedelta(days=1))
+    groups = group_questions(rows, Redactor())
+    assert [(g.question, g.count) for g in groups] == [("what is PAS", 2), ("how do I order bloods", 1)]
+    assert groups[0].first_asked == T0
