@@ -1,0 +1,191 @@
+"""What an issue is: severities, statuses, resolution categories, the draft a reporter fills in.
+
+Plain data only; storage and Slack both speak in these types.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from bot.config import OrgConfig
+
+REFERENCE_PREFIX = "GL-"
+_REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
+SUMMARY_MAX = 150
+DETAILS_MAX = 3000
+LOCATION_MAX = 100
+CONTACT_MAX = 60
+NOTE_MAX = 2000
+
+
+class Severity(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+    @property
+    def label(self) -> str:
+        return SEVERITY_LABELS[self]
+
+
+SEVERITY_LABELS = {
+    Severity.P1: "P1 patient safety risk",
+    Severity.P2: "P2 work blocked, no workaround",
+    Severity.P3: "P3 workaround exists",
+    Severity.P4: "P4 question or enhancement",
+}
+
+
+class Status(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.REOPENED})
+
+
+class Resolution(StrEnum):
+    FIXED = "fixed"
+    WORKAROUND = "workaround given"
+    TRAINING = "training need"
+    ENHANCEMENT = "enhancement logged"
+    DUPLICATE = "duplicate"
+    NO_FAULT = "no fault found"
+
+
+class Action(StrEnum):
+    """Everything that can happen to an issue; each one leaves an audit event."""
+
+    REPORTED = "reported"
+    PLUS_ONE = "plus one"
+    ACKNOWLEDGE = "acknowledge"
+    ASSIGN = "assign"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CONFIRM = "confirm"
+    ESCALATE = "escalate"
+
+
+def reference_for(issue_id: int) -> str:
+    """The human reference is the primary key, so the database alone guarantees it is unique."""
+    return f"{REFERENCE_PREFIX}{issue_id:04d}"
+
+
+def id_from_reference(reference: str) -> int | None:
+    match = _REFERENCE.match(reference)
+    return int(match[1]) if match else None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a reporter typed into the form, before validation and redaction."""
+
+    summary: str
+    details: str
+    location: str
+    area: str
+    severity: str
+    contact: str
+    patient_safety: bool = False
+    source_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Someone who reported the issue: the original reporter or a later '+1'."""
+
+    user_id: str
+    location: str
+    contact: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the audit trail: who did what, when, and the status before and after."""
+
+    issue_id: int
+    at: datetime
+    actor: str
+    action: Action
+    from_status: Status | None
+    to_status: Status | None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: int
+    summary: str
+    details: str
+    location: str
+    area: str
+    severity: Severity
+    patient_safety: bool
+    contact: str
+    reporter_id: str
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    source_link: str | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    assignee_id: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: str | None = None
+    resolution: Resolution | None = None
+    resolution_note: str | None = None
+    confirmed_at: datetime | None = None
+    escalations: int = 0
+    version: int = 1
+    extra_reporters: tuple[Reporter, ...] = field(default=())
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def needs_safety_escalation(self) -> bool:
+        """P1 and patient-safety issues go to the safety channel and are escalated until acknowledged."""
+        return self.severity is Severity.P1 or self.patient_safety
+
+
+def validate(draft: Draft, org: OrgConfig) -> dict[str, str]:
+    """Problems keyed by form field, each saying what to do; empty when the draft can be saved."""
+    errors: dict[str, str] = {}
+    summary = draft.summary.strip()
+    if not summary:
+        errors["summary"] = "Give a one-line summary, e.g. 'Wristband printer on Ward 3 prints blank labels'."
+    elif len(summary) > SUMMARY_MAX or "\n" in summary:
+        errors["summary"] = f"Keep the summary to one line of at most {SUMMARY_MAX} characters."
+    if not draft.details.strip():
+        errors["details"] = "Say what happened: what you did, what you expected and what you saw."
+    elif len(draft.details) > DETAILS_MAX:
+        errors["details"] = f"Shorten the description to {DETAILS_MAX} characters or fewer."
+    if not draft.location.strip():
+        errors["location"] = "Pick your ward or department, or type it under 'Other location'."
+    elif len(draft.location.strip()) > LOCATION_MAX:
+        errors["location"] = f"Keep the location to {LOCATION_MAX} characters or fewer."
+    if org.system_areas and draft.area not in org.system_areas:
+        errors["area"] = "Pick the part of the system this is about (choose 'Other' if unsure)."
+    elif not org.system_areas and not draft.area.strip():
+        errors["area"] = "Say which part of the system this is about."
+    if draft.severity not in Severity.__members__:
+        errors["severity"] = "Pick a severity: P1 patient safety risk down to P4 question or enhancement."
+    contact = draft.contact.strip()
+    if not contact or not any(ch.isdigit() for ch in contact):
+        errors["contact"] = "Give a bleep or extension number so the support team can reach you."
+    elif len(contact) > CONTACT_MAX:
+        errors["contact"] = f"Keep the contact details to {CONTACT_MAX} characters or fewer."
+    return errors

@@ -1,0 +1,388 @@
+"""Where issues live: the issue, its extra reporters and its audit trail, with their outbox rows.
+
+Every change is one transaction that writes the issue, its audit event and the posts it causes, so
+nothing is posted about a change that was not stored and nothing stored goes unposted. Retries are
+safe: a submission key is unique, and a transition only applies to the version it was decided on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bot.issues.model import (
+    OPEN_STATUSES,
+    Action,
+    Event,
+    Issue,
+    Reporter,
+    Resolution,
+    Severity,
+    Status,
+)
+from bot.store import outbox
+from bot.store.database import Base, Database, UTCDateTime
+
+Intents = Callable[[Issue], list[outbox.Intent]]
+
+
+class IssueRow(Base):
+    __tablename__ = "issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_key: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True)
+    summary: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(100))
+    area: Mapped[str] = mapped_column(String(100))
+    severity: Mapped[str] = mapped_column(String(2))
+    patient_safety: Mapped[bool] = mapped_column(Boolean)
+    contact: Mapped[str] = mapped_column(String(60))
+    reporter_id: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source_link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    resolution_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ReporterRow(Base):
+    __tablename__ = "issue_reporters"
+    __table_args__ = (UniqueConstraint("issue_id", "user_id", name="uq_issue_reporters_issue_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(100))
+    contact: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EventRow(Base):
+    __tablename__ = "issue_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    """A validated, redacted issue ready to store."""
+
+    summary: str
+    details: str
+    location: str
+    area: str
+    severity: Severity
+    patient_safety: bool
+    contact: str
+    reporter_id: str
+    source_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which issues to list; every field narrows the list, None means any."""
+
+    open_only: bool = True
+    severities: frozenset[Severity] | None = None
+    location_words: tuple[str, ...] = ()
+    area: str | None = None
+    involving: str | None = None  # reporter, +1 reporter or assignee
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+def create(
+    db: Database, new: NewIssue, key: str | None, now: datetime, intents: Intents
+) -> tuple[Issue, bool]:
+    """Store the issue with its first audit event and posts; a repeated key returns the first issue."""
+    try:
+        with db.session() as session:
+            issue_id = session.execute(
+                insert(IssueRow).values(
+                    submission_key=key,
+                    status=Status.NEW.value,
+                    created_at=now,
+                    updated_at=now,
+                    escalations=0,
+                    version=1,
+                    **_new_values(new),
+                )
+            ).inserted_primary_key[0]
+            _record(session, Event(issue_id, now, new.reporter_id, Action.REPORTED, None, Status.NEW))
+            issue = _load(session, issue_id)
+            _enqueue(session, intents(issue), now)
+            return issue, True
+    except IntegrityError:
+        existing = by_submission_key(db, key) if key else None
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _new_values(new: NewIssue) -> dict[str, Any]:
+    return dict(
+        summary=new.summary, details=new.details, location=new.location, area=new.area,
+        severity=new.severity.value, patient_safety=new.patient_safety, contact=new.contact,
+        reporter_id=new.reporter_id, source_link=new.source_link,
+    )  # fmt: skip
+
+
+def transition(
+    db: Database, issue: Issue, changes: dict[str, Any], event: Event, now: datetime, intents: Intents
+) -> Issue | None:
+    """Apply `changes` only if nobody changed the issue since it was read; None when someone had."""
+    values = {k: (v.value if isinstance(v, Status | Resolution) else v) for k, v in changes.items()}
+    with db.session() as session:
+        changed = session.execute(
+            update(IssueRow)
+            .where(IssueRow.id == issue.id, IssueRow.version == issue.version)
+            .values(**values, updated_at=now, version=IssueRow.version + 1)
+        ).rowcount
+        if not changed:
+            return None
+        _record(session, event)
+        updated = _load(session, issue.id)
+        _enqueue(session, intents(updated), now)
+        return updated
+
+
+def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intents) -> bool:
+    """Record a '+1'; False when this person had already reported or +1'd the issue."""
+    if reporter.user_id == issue.reporter_id:
+        return False
+    try:
+        with db.session() as session:
+            session.execute(
+                insert(ReporterRow).values(
+                    issue_id=issue.id,
+                    user_id=reporter.user_id,
+                    location=reporter.location,
+                    contact=reporter.contact,
+                    at=reporter.at,
+                )
+            )
+            session.execute(update(IssueRow).where(IssueRow.id == issue.id).values(updated_at=reporter.at))
+            _record(
+                session,
+                Event(
+                    issue.id, reporter.at, reporter.user_id, Action.PLUS_ONE, None, None, reporter.location
+                ),
+            )
+            _enqueue(session, intents(_load(session, issue.id)), reporter.at)
+        return True
+    except IntegrityError:
+        return False
+
+
+def escalate(db: Database, issue: Issue, now: datetime, intents: Intents) -> bool:
+    """Count one more escalation, once across replicas: only the replica that moves the count wins."""
+    with db.session() as session:
+        changed = session.execute(
+            update(IssueRow)
+            .where(
+                IssueRow.id == issue.id,
+                IssueRow.escalations == issue.escalations,
+                IssueRow.acknowledged_at.is_(None),
+            )
+            .values(escalations=issue.escalations + 1)
+        ).rowcount
+        if not changed:
+            return False
+        detail = f"escalation {issue.escalations + 1}"
+        _record(session, Event(issue.id, now, "bot", Action.ESCALATE, issue.status, issue.status, detail))
+        _enqueue(session, intents(_load(session, issue.id)), now)
+        return True
+
+
+def get(db: Database, issue_id: int) -> Issue | None:
+    with db.session() as session:
+        return _load(session, issue_id) if session.get(IssueRow, issue_id) else None
+
+
+def by_submission_key(db: Database, key: str) -> Issue | None:
+    with db.session() as session:
+        issue_id = session.scalar(select(IssueRow.id).where(IssueRow.submission_key == key))
+        return _load(session, issue_id) if issue_id is not None else None
+
+
+def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
+    """Issues matching the filters, most severe then oldest first, each with its extra reporters."""
+    query = select(IssueRow)
+    if filters.open_only:
+        query = query.where(IssueRow.status.in_([s.value for s in OPEN_STATUSES]))
+    if filters.severities:
+        query = query.where(IssueRow.severity.in_([s.value for s in filters.severities]))
+    if filters.area:
+        query = query.where(func.lower(IssueRow.area) == filters.area.lower())
+    for word in filters.location_words:
+        query = query.where(func.lower(IssueRow.location).contains(word.lower(), autoescape=True))
+    if filters.involving:
+        plus_ones = select(ReporterRow.issue_id).where(ReporterRow.user_id == filters.involving)
+        query = query.where(
+            or_(
+                IssueRow.reporter_id == filters.involving,
+                IssueRow.assignee_id == filters.involving,
+                IssueRow.id.in_(plus_ones),
+            )
+        )
+    if filters.created_from:
+        query = query.where(IssueRow.created_at >= filters.created_from)
+    if filters.created_to:
+        query = query.where(IssueRow.created_at < filters.created_to)
+    with db.session() as session:
+        rows = list(session.scalars(query.order_by(IssueRow.severity, IssueRow.created_at, IssueRow.id)))
+        reporters = _reporters(session, [r.id for r in rows])
+        return [_issue(row, reporters.get(row.id, ())) for row in rows]
+
+
+def events(db: Database, issue_ids: Iterable[int] | None = None) -> list[Event]:
+    """The audit trail, oldest first: every issue's, or only these issues'."""
+    query = select(EventRow).order_by(EventRow.at, EventRow.id)
+    if issue_ids is not None:
+        query = query.where(EventRow.issue_id.in_(list(issue_ids)))
+    with db.session() as session:
+        return [_event(row) for row in session.scalars(query)]
+
+
+def open_counts(db: Database) -> dict[Severity, int]:
+    """Open issues by severity, every severity present (zero when none)."""
+    with db.session() as session:
+        rows = session.execute(
+            select(IssueRow.severity, func.count())
+            .where(IssueRow.status.in_([s.value for s in OPEN_STATUSES]))
+            .group_by(IssueRow.severity)
+        )
+        found = Counter({Severity(sev): n for sev, n in rows})
+    return {sev: found[sev] for sev in Severity}
+
+
+def opened_between(db: Database, start: datetime, end: datetime) -> int:
+    with db.session() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(IssueRow)
+                .where(IssueRow.created_at >= start, IssueRow.created_at < end)
+            )
+            or 0
+        )
+
+
+def resolved_between(db: Database, start: datetime, end: datetime) -> int:
+    """Issues resolved at least once in the window (a reopened-and-resolved issue counts once)."""
+    with db.session() as session:
+        return int(
+            session.scalar(
+                select(func.count(func.distinct(EventRow.issue_id))).where(
+                    EventRow.action == Action.RESOLVE.value, EventRow.at >= start, EventRow.at < end
+                )
+            )
+            or 0
+        )
+
+
+def awaiting_acknowledgement(db: Database) -> list[Issue]:
+    """Open P1 and patient-safety issues nobody has acknowledged yet: the escalation candidates."""
+    query = select(IssueRow.id).where(
+        IssueRow.status.in_([s.value for s in OPEN_STATUSES]),
+        IssueRow.acknowledged_at.is_(None),
+        or_(IssueRow.severity == Severity.P1.value, IssueRow.patient_safety.is_(True)),
+    )
+    with db.session() as session:
+        return [_load(session, issue_id) for issue_id in session.scalars(query.order_by(IssueRow.id))]
+
+
+def _record(session: Session, event: Event) -> None:
+    session.execute(
+        insert(EventRow).values(
+            issue_id=event.issue_id,
+            at=event.at,
+            actor=event.actor,
+            action=event.action.value,
+            from_status=event.from_status.value if event.from_status else None,
+            to_status=event.to_status.value if event.to_status else None,
+            detail=event.detail,
+        )
+    )
+
+
+def _enqueue(session: Session, intents: list[outbox.Intent], now: datetime) -> None:
+    for intent in intents:
+        outbox.enqueue(session, intent, now)
+
+
+def _load(session: Session, issue_id: int) -> Issue:
+    row = session.get(IssueRow, issue_id, populate_existing=True)
+    assert row is not None, issue_id
+    return _issue(row, _reporters(session, [issue_id]).get(issue_id, ()))
+
+
+def _reporters(session: Session, issue_ids: list[int]) -> dict[int, tuple[Reporter, ...]]:
+    found: dict[int, list[Reporter]] = {}
+    if not issue_ids:
+        return {}
+    rows = session.scalars(
+        select(ReporterRow)
+        .where(ReporterRow.issue_id.in_(issue_ids))
+        .order_by(ReporterRow.at, ReporterRow.id)
+    )
+    for row in rows:
+        found.setdefault(row.issue_id, []).append(Reporter(row.user_id, row.location, row.contact, row.at))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _issue(row: IssueRow, reporters: tuple[Reporter, ...]) -> Issue:
+    return Issue(
+        id=row.id, summary=row.summary, details=row.details, location=row.location, area=row.area,
+        severity=Severity(row.severity), patient_safety=row.patient_safety, contact=row.contact,
+        reporter_id=row.reporter_id, status=Status(row.status), created_at=row.created_at,
+        updated_at=row.updated_at, source_link=row.source_link, acknowledged_at=row.acknowledged_at,
+        acknowledged_by=row.acknowledged_by, assignee_id=row.assignee_id, resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by, resolution=Resolution(row.resolution) if row.resolution else None,
+        resolution_note=row.resolution_note, confirmed_at=row.confirmed_at, escalations=row.escalations,
+        version=row.version, extra_reporters=reporters,
+    )  # fmt: skip
+
+
+def _event(row: EventRow) -> Event:
+    return Event(
+        issue_id=row.issue_id, at=row.at, actor=row.actor, action=Action(row.action),
+        from_status=Status(row.from_status) if row.from_status else None,
+        to_status=Status(row.to_status) if row.to_status else None, detail=row.detail,
+    )  # fmt: skip

@@ -1,0 +1,214 @@
+"""The outbox: what the bot must post, written in the same transaction as the change that causes it.
+
+Rows hold neutral intents (a kind and a reference), never Block Kit, so the post is rendered from the
+current state when it is delivered. Delivery claims rows with a conditional UPDATE and a lease, so
+several replicas share the work and a crashed replica's claim is retried when its lease expires.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bot.store.database import Base, Database, UTCDateTime
+
+PENDING, SENDING, SENT, DROPPED = "pending", "sending", "sent", "dropped"
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_status_due_at", "status", "due_at"),
+        Index("ix_outbox_kind_ref", "kind", "ref"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    ref: Mapped[str] = mapped_column(String(128))
+    target: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    updates_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), nullable=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """Something to post. `updates_kind` edits the earlier post of that kind for the same ref instead."""
+
+    kind: str
+    ref: str
+    target: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    dedupe_key: str | None = None
+    updates_kind: str | None = None
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A claimed row, with the channel and ts of the post it updates when it is an update."""
+
+    id: int
+    kind: str
+    ref: str
+    target: str | None
+    payload: dict[str, Any]
+    attempts: int
+    created_at: datetime
+    first_attempt_at: datetime | None
+    status: str = SENDING
+    updates_id: int | None = None
+    update_channel: str | None = None
+    update_ts: str | None = None
+    channel: str | None = None
+    ts: str | None = None
+    last_error: str | None = None
+
+    @property
+    def is_update(self) -> bool:
+        return self.updates_id is not None
+
+
+def enqueue(session: Session, intent: Intent, now: datetime) -> int | None:
+    """Add a row inside the caller's transaction; None when its dedupe key was already used."""
+    updates_id = None
+    if intent.updates_kind:
+        updates_id = session.scalar(
+            select(OutboxRow.id)
+            .where(OutboxRow.kind == intent.updates_kind, OutboxRow.ref == intent.ref)
+            .order_by(OutboxRow.id)
+            .limit(1)
+        )
+        if updates_id is None:
+            return None  # nothing was posted to update; the original post will show the current state
+    values = dict(
+        kind=intent.kind, ref=intent.ref, target=intent.target, payload=json.dumps(intent.payload),
+        updates_id=updates_id, dedupe_key=intent.dedupe_key, status=PENDING, attempts=0,
+        created_at=now, due_at=intent.due_at or now,
+    )  # fmt: skip
+    statement = _insert_ignoring_duplicates(session).values(**values).returning(OutboxRow.id)
+    return session.scalar(statement)
+
+
+def _insert_ignoring_duplicates(session: Session):  # type: ignore[no-untyped-def]
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(OutboxRow).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+def enqueue_all(db: Database, intents: list[Intent], now: datetime) -> list[int | None]:
+    with db.session() as session:
+        return [enqueue(session, intent, now) for intent in intents]
+
+
+def claim_due(db: Database, now: datetime, lease: timedelta, limit: int = 20) -> list[Item]:
+    """Claim up to `limit` due rows for this worker alone; expired leases are claimable again."""
+    claimable = or_(
+        and_(OutboxRow.status == PENDING, OutboxRow.due_at <= now),
+        and_(OutboxRow.status == SENDING, OutboxRow.lease_until <= now),
+    )
+    with db.session() as session:
+        ids = session.scalars(select(OutboxRow.id).where(claimable).order_by(OutboxRow.due_at).limit(limit))
+        candidates = list(ids)
+    claimed = []
+    for row_id in candidates:
+        with db.session() as session:
+            won = session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == row_id, claimable)
+                .values(
+                    status=SENDING,
+                    lease_until=now + lease,
+                    attempts=OutboxRow.attempts + 1,
+                    first_attempt_at=func.coalesce(OutboxRow.first_attempt_at, now),
+                )
+            ).rowcount
+        if won:
+            item = get(db, row_id)
+            if item is not None:
+                claimed.append(item)
+    return claimed
+
+
+def get(db: Database, row_id: int) -> Item | None:
+    with db.session() as session:
+        row = session.get(OutboxRow, row_id)
+        if row is None:
+            return None
+        original = session.get(OutboxRow, row.updates_id) if row.updates_id else None
+        return Item(
+            id=row.id, kind=row.kind, ref=row.ref, target=row.target, payload=json.loads(row.payload),
+            attempts=row.attempts, created_at=row.created_at, first_attempt_at=row.first_attempt_at,
+            status=row.status, updates_id=row.updates_id,
+            update_channel=original.channel if original else None,
+            update_ts=original.ts if original else None,
+            channel=row.channel, ts=row.ts, last_error=row.last_error,
+        )  # fmt: skip
+
+
+def mark_sent(db: Database, row_id: int, channel: str | None, ts: str | None, now: datetime) -> None:
+    """Record where the post went, so later updates edit it in place."""
+    with db.session() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(status=SENT, channel=channel, ts=ts, sent_at=now, lease_until=None, last_error=None)
+        )
+
+
+def retry_later(db: Database, row_id: int, reason: str, when: datetime) -> None:
+    """Put a claimed row back for another attempt; `reason` must hold no secret or identifier."""
+    with db.session() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(status=PENDING, due_at=when, lease_until=None, last_error=reason[:255])
+        )
+
+
+def drop(db: Database, row_id: int, reason: str, now: datetime) -> None:
+    """Nothing left to post (the renderer says so): keep the row, with why, for the record."""
+    with db.session() as session:
+        session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == row_id)
+            .values(status=DROPPED, sent_at=now, lease_until=None, last_error=reason[:255])
+        )
+
+
+def items_for(db: Database, kind: str | None = None, ref: str | None = None) -> list[Item]:
+    """Rows by kind and/or ref, oldest first: what was (or will be) posted about something."""
+    with db.session() as session:
+        query = select(OutboxRow.id).order_by(OutboxRow.id)
+        if kind:
+            query = query.where(OutboxRow.kind == kind)
+        if ref:
+            query = query.where(OutboxRow.ref == ref)
+        ids = list(session.scalars(query))
+    return [item for item in (get(db, i) for i in ids) if item]
+
+
+def undelivered_count(db: Database) -> int:
+    """Rows still waiting or being sent: what a health check or the reports can show."""
+    with db.session() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.status.in_((PENDING, SENDING)))
+            )
+            or 0
+        )
