@@ -210,8 +210,8 @@ def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intent
         return False
 
 
-def escalate(db: Database, issue: Issue, now: datetime, intents: Intents) -> bool:
-    """Count one more escalation, once across replicas: only the replica that moves the count wins."""
+def escalate(db: Database, issue: Issue, count: int, now: datetime, intents: Intents) -> bool:
+    """Move the escalation count to `count`, once across replicas: only the one that moves it wins."""
     with db.session() as session:
         changed = session.execute(
             update(IssueRow)
@@ -220,12 +220,11 @@ def escalate(db: Database, issue: Issue, now: datetime, intents: Intents) -> boo
                 IssueRow.escalations == issue.escalations,
                 IssueRow.acknowledged_at.is_(None),
             )
-            .values(escalations=issue.escalations + 1)
+            .values(escalations=count)
         ).rowcount
         if not changed:
             return False
-        detail = f"escalation {issue.escalations + 1}"
-        _record(session, Event(issue.id, now, "bot", Action.ESCALATE, issue.status, issue.status, detail))
+        _record(session, Event(issue.id, now, "bot", Action.ESCALATE, None, None, f"escalation {count}"))
         _enqueue(session, intents(_load(session, issue.id)), now)
         return True
 

@@ -1,0 +1,64 @@
+"""Who may move an issue from which status: the rules alone, so they can be read and tested in one place."""
+
+from __future__ import annotations
+
+from bot.config import OrgConfig
+from bot.issues.model import Action, Issue, Status
+from bot.roles import Membership
+
+_FROM: dict[Action, frozenset[Status]] = {
+    Action.ACKNOWLEDGE: frozenset({Status.NEW, Status.REOPENED}),
+    Action.ASSIGN: frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.REOPENED}),
+    Action.RESOLVE: frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.REOPENED}),
+    Action.REOPEN: frozenset({Status.RESOLVED}),
+    Action.CONFIRM: frozenset({Status.RESOLVED}),
+}
+_TO: dict[Action, Status] = {
+    Action.ACKNOWLEDGE: Status.ACKNOWLEDGED,
+    Action.ASSIGN: Status.ASSIGNED,
+    Action.RESOLVE: Status.RESOLVED,
+    Action.REOPEN: Status.REOPENED,
+    Action.CONFIRM: Status.RESOLVED,
+}
+_TEAM_ONLY = (
+    "Only the go-live maintenance team can {verb} issues. If you think you should be able to, "
+    "ask the go-live lead to add you to the team in the bot's config."
+)
+
+
+def target(action: Action) -> Status:
+    return _TO[action]
+
+
+def refusal(action: Action, issue: Issue, actor: str, membership: Membership, org: OrgConfig) -> str | None:
+    """Why `actor` may not do `action` to `issue` now, or None when they may."""
+    if issue.status not in _FROM[action]:
+        return _wrong_status(action, issue, actor)
+    if action is Action.CONFIRM:
+        return None if actor == issue.reporter_id else "Only the reporter of an issue can confirm the fix."
+    if action is Action.REOPEN and _is_reporter(issue, actor):
+        return None
+    if action is Action.RESOLVE and issue.needs_safety_escalation:
+        if membership.is_member(actor, org.clinical_safety_group):
+            return None
+        return (
+            f"{issue.reference} is a patient-safety issue: it can only be closed with a note from a member "
+            "of the clinical safety group. Ask the clinical safety officer to resolve it."
+        )
+    if not membership.is_member(actor, org.maintenance_team):
+        return _TEAM_ONLY.format(verb=action.value)
+    return None
+
+
+def _is_reporter(issue: Issue, actor: str) -> bool:
+    return actor == issue.reporter_id or any(r.user_id == actor for r in issue.extra_reporters)
+
+
+def _wrong_status(action: Action, issue: Issue, actor: str) -> str:
+    if action is Action.ASSIGN and issue.assignee_id == actor and issue.status is Status.ASSIGNED:
+        return f"{issue.reference} is already assigned to you."
+    if action in (Action.REOPEN, Action.CONFIRM):
+        return f"{issue.reference} is {issue.status.value}, not resolved: there is nothing to {action.value}."
+    if issue.status is Status.RESOLVED:
+        return f"{issue.reference} is already resolved. Reopen it first if the problem is back."
+    return f"{issue.reference} is already {issue.status.value}; nothing changed."

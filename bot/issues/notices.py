@@ -1,0 +1,55 @@
+"""The posts an issue change causes, as neutral outbox intents; the Slack layer renders them on delivery.
+
+Kinds: the triage post (updated in place), the safety-channel post for P1 and patient-safety issues
+(updated in place too), a private notice to the reporter, and each repeated escalation.
+"""
+
+from __future__ import annotations
+
+from bot.config import OrgConfig
+from bot.issues.model import Action, Issue
+from bot.store.outbox import Intent
+
+TRIAGE = "issue.triage"
+TRIAGE_UPDATE = "issue.triage.update"
+SAFETY = "issue.safety"
+SAFETY_UPDATE = "issue.safety.update"
+NOTICE = "issue.notice"
+ESCALATION = "issue.escalation"
+
+
+def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
+    intents = [Intent(TRIAGE, issue.reference, org.channels.triage)]
+    if issue.needs_safety_escalation:
+        intents.append(Intent(SAFETY, issue.reference, org.channels.safety))
+    intents.append(_notice(issue, issue.reporter_id, Action.REPORTED, issue.reporter_id))
+    return intents
+
+
+def on_change(issue: Issue, org: OrgConfig, action: Action, actor: str) -> list[Intent]:
+    """Edit the posts in place and tell everyone who reported it, except whoever made the change."""
+    intents = _updates(issue)
+    people = [issue.reporter_id, *(r.user_id for r in issue.extra_reporters)]
+    intents += [_notice(issue, person, action, actor) for person in dict.fromkeys(people) if person != actor]
+    return intents
+
+
+def on_plus_one(issue: Issue) -> list[Intent]:
+    return _updates(issue)
+
+
+def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
+    channel = org.channels.safety or org.channels.triage
+    key = f"{ESCALATION}:{issue.id}:{issue.escalations}"
+    return [Intent(ESCALATION, issue.reference, channel, {"count": issue.escalations}, dedupe_key=key)]
+
+
+def _updates(issue: Issue) -> list[Intent]:
+    intents = [Intent(TRIAGE_UPDATE, issue.reference, updates_kind=TRIAGE)]
+    if issue.needs_safety_escalation:
+        intents.append(Intent(SAFETY_UPDATE, issue.reference, updates_kind=SAFETY))
+    return intents
+
+
+def _notice(issue: Issue, person: str, action: Action, actor: str) -> Intent:
+    return Intent(NOTICE, issue.reference, person, {"action": action.value, "by": actor})

@@ -1,0 +1,225 @@
+"""Logging and triaging issues: what the Slack layer and the command line call, in plain Python.
+
+All free text goes through the privacy guard before it is stored or posted; the caller gets the
+Redaction back so it can tell the person privately what was removed. A refused action changes
+nothing and returns the reason to show. The clock is injected, so escalation is testable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import OrgConfig
+from bot.issues import lifecycle, notices
+from bot.issues.duplicates import Likely, likely_duplicates
+from bot.issues.model import (
+    NOTE_MAX,
+    Action,
+    Draft,
+    Event,
+    Issue,
+    Reporter,
+    Resolution,
+    Severity,
+    id_from_reference,
+    validate,
+)
+from bot.privacy import Redaction, Redactor
+from bot.roles import Membership
+from bot.store import issues as store
+from bot.store.database import Database
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """The form cannot be saved: a message per field, saying what to do."""
+
+    errors: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Logged:
+    """The issue is stored (or was already, for a retried submission: `created` is then False)."""
+
+    issue: Issue
+    created: bool
+    redaction: Redaction
+
+
+@dataclass(frozen=True)
+class Changed:
+    issue: Issue
+    redaction: Redaction = field(default_factory=lambda: Redaction(""))
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Nothing changed; `reason` is for the person who asked, privately."""
+
+    reason: str
+
+
+Outcome = Changed | Refused
+
+
+def merge(*redactions: Redaction) -> Redaction:
+    """One private note for a whole form: the counts of everything removed from any field."""
+    removed: dict[str, int] = {}
+    for redaction in redactions:
+        for name, n in redaction.removed.items():
+            removed[name] = removed.get(name, 0) + n
+    return Redaction("", removed)
+
+
+class IssueService:
+    def __init__(self, db: Database, org: OrgConfig, redactor: Redactor, clock: Clock):
+        self.db = db
+        self.org = org
+        self._redactor = redactor
+        self._clock = clock
+
+    def check(self, draft: Draft) -> dict[str, str]:
+        return validate(draft, self.org)
+
+    def duplicates(self, draft: Draft) -> list[Likely]:
+        """Open issues in the same area that look like this draft, to offer a '+1' instead."""
+        summary, details = self._redactor.clean(draft.summary), self._redactor.clean(draft.details)
+        candidates = store.listing(self.db, store.Filters(area=draft.area))
+        return likely_duplicates(summary, details, candidates)
+
+    def report(self, draft: Draft, reporter_id: str, key: str | None = None) -> Invalid | Logged:
+        """Store a new issue and its posts in one transaction; the same `key` never makes two issues."""
+        errors = self.check(draft)
+        if errors:
+            return Invalid(errors)
+        new, redaction = self._redacted(draft, reporter_id)
+        issue, created = store.create(
+            self.db, new, key, self._clock.now(), lambda stored: notices.on_report(stored, self.org)
+        )
+        return Logged(issue, created, redaction)
+
+    def _redacted(self, draft: Draft, reporter_id: str) -> tuple[store.NewIssue, Redaction]:
+        parts = [self._redactor.redact(text.strip()) for text in (draft.summary, draft.details)]
+        parts += [self._redactor.redact(text.strip()) for text in (draft.location, draft.contact)]
+        link = draft.source_link if draft.source_link and draft.source_link.startswith("https://") else None
+        new = store.NewIssue(
+            summary=parts[0].text, details=parts[1].text, location=parts[2].text, area=draft.area,
+            severity=Severity(draft.severity), patient_safety=draft.patient_safety, contact=parts[3].text,
+            reporter_id=reporter_id, source_link=link,
+        )  # fmt: skip
+        return new, merge(*parts)
+
+    def plus_one(self, reference: str, user_id: str, location: str, contact: str) -> Outcome:
+        """Add this person (and where they are) to an existing open issue instead of a duplicate."""
+        issue = self.find(reference)
+        if issue is None:
+            return Refused(f"There is no issue {reference}. Check the reference and try again.")
+        if not issue.is_open:
+            return Refused(f"{issue.reference} is already {issue.status.value}; log a new issue instead.")
+        where, how = self._redactor.redact(location.strip()), self._redactor.redact(contact.strip())
+        reporter = Reporter(user_id, where.text or issue.location, how.text, self._clock.now())
+        if not store.add_reporter(self.db, issue, reporter, notices.on_plus_one):
+            return Refused(f"You are already recorded as reporting {issue.reference}.")
+        return Changed(self.find(reference) or issue, merge(where, how))
+
+    def acknowledge(self, reference: str, actor: str, membership: Membership) -> Outcome:
+        now = self._clock.now()
+        return self._act(reference, Action.ACKNOWLEDGE, actor, membership, _acknowledging(actor, now))
+
+    def assign_to(self, reference: str, actor: str, membership: Membership) -> Outcome:
+        """'Assign to me': assigning also acknowledges, so it stops the P1 escalation."""
+        now = self._clock.now()
+        changes = {"assignee_id": actor, **_acknowledging(actor, now)}
+        return self._act(reference, Action.ASSIGN, actor, membership, changes, f"assigned to {actor}")
+
+    def resolve(
+        self, reference: str, actor: str, membership: Membership, category: str, note: str
+    ) -> Outcome | Invalid:
+        """Close with a category and a note, both required; the reporter is asked to confirm or reopen."""
+        errors = _resolution_errors(category, note)
+        if errors:
+            return Invalid(errors)
+        clean = self._redactor.redact(note.strip())
+        now = self._clock.now()
+        changes = {
+            "resolved_at": now, "resolved_by": actor, "resolution": Resolution(category),
+            "resolution_note": clean.text, "confirmed_at": None, **_acknowledging(actor, now),
+        }  # fmt: skip
+        detail = f"{category}: {clean.text}"
+        outcome = self._act(reference, Action.RESOLVE, actor, membership, changes, detail)
+        return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
+
+    def reopen(self, reference: str, actor: str, membership: Membership, reason: str = "") -> Outcome:
+        clean = self._redactor.redact(reason.strip())
+        changes = {"resolved_at": None, "resolved_by": None, "resolution": None, "resolution_note": None}
+        outcome = self._act(reference, Action.REOPEN, actor, membership, changes, clean.text)
+        return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
+
+    def confirm(self, reference: str, actor: str, membership: Membership) -> Outcome:
+        """The reporter agrees the fix works; the issue stays resolved with the confirmation recorded."""
+        return self._act(reference, Action.CONFIRM, actor, membership, {"confirmed_at": self._clock.now()})
+
+    def _act(
+        self,
+        reference: str,
+        action: Action,
+        actor: str,
+        membership: Membership,
+        changes: dict[str, Any],
+        detail: str = "",
+    ) -> Outcome:
+        issue = self.find(reference)
+        if issue is None:
+            return Refused(f"There is no issue {reference}. Check the reference and try again.")
+        reason = lifecycle.refusal(action, issue, actor, membership, self.org)
+        if reason:
+            return Refused(reason)
+        to = lifecycle.target(action)
+        if issue.acknowledged_at and "acknowledged_at" in changes and action is not Action.ACKNOWLEDGE:
+            changes = {k: v for k, v in changes.items() if not k.startswith("acknowledged_")}
+        now = self._clock.now()
+        event = Event(issue.id, now, actor, action, issue.status, to, detail)
+        updated = store.transition(
+            self.db, issue, {"status": to, **changes}, event, now,
+            lambda stored: notices.on_change(stored, self.org, action, actor),
+        )  # fmt: skip
+        if updated is None:
+            return Refused(f"Someone else changed {issue.reference} at the same moment; nothing changed.")
+        return Changed(updated)
+
+    def find(self, reference: str) -> Issue | None:
+        issue_id = id_from_reference(reference)
+        return store.get(self.db, issue_id) if issue_id is not None else None
+
+    def listing(self, filters: store.Filters = store.Filters()) -> list[Issue]:  # noqa: B008
+        return store.listing(self.db, filters)
+
+    def open_counts(self) -> dict[Severity, int]:
+        """Open issues by severity: for App Home and the comms engineer's live figures."""
+        return store.open_counts(self.db)
+
+    def opened_and_resolved(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """Issues opened, and issues resolved, in [start, end): for briefings and digests."""
+        return store.opened_between(self.db, start, end), store.resolved_between(self.db, start, end)
+
+    def history(self, issue: Issue) -> list[Event]:
+        return store.events(self.db, [issue.id])
+
+
+def _acknowledging(actor: str, now: datetime) -> dict[str, Any]:
+    return {"acknowledged_at": now, "acknowledged_by": actor}
+
+
+def _resolution_errors(category: str, note: str) -> dict[str, str]:
+    errors = {}
+    if category not in {r.value for r in Resolution}:
+        choices = ", ".join(r.value for r in Resolution)
+        errors["category"] = f"Pick how it was resolved: {choices}."
+    if not note.strip():
+        errors["note"] = "Write a note saying what was done, so the reporter and the go-live review know."
+    elif len(note) > NOTE_MAX:
+        errors["note"] = f"Shorten the note to {NOTE_MAX} characters or fewer."
+    return errors
