@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.answering.service import AnsweringService
 from bot.background import Background
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.issues.service import IssueService
 from bot.privacy import RedactingLogFilter, Redactor
 from bot.roles import ConfiguredMembership, Membership
 from bot.store.database import Database
@@ -21,10 +24,15 @@ class Services:
     db: Database
     redactor: Redactor
     answering: AnsweringService
+    issues: IssueService
     # The Slack app swaps in Slack user groups; surfaces pass this to role checks in the domain.
     membership: Membership = field(default_factory=ConfiguredMembership)
     # Periodic work: surfaces call `background.every(...)` at register time; `serve` starts it.
     background: Background = field(default_factory=Background)
+    # Outbox renderers by kind ("issue.triage", "announcement"...): surfaces add theirs at register
+    # time; delivery looks them up when it posts. `deliver_soon` is set by the Slack delivery worker.
+    renderers: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    deliver_soon: Callable[[], None] = lambda: None
 
     def close(self) -> None:
         self.background.stop()
@@ -41,7 +49,8 @@ def build_services(settings: Settings, clock: Clock | None = None, watch: bool =
     answering = AnsweringService.from_directory(
         settings.knowledge_dir, db=db, redactor=redactor, clock=clock, watch=watch
     )
-    return Services(settings, clock, db, redactor, answering)
+    issues = IssueService(db, settings.org, redactor, clock)
+    return Services(settings, clock, db, redactor, answering, issues)
 
 
 def configure_logging(level: str, redactor: Redactor) -> None:
