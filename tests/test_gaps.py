@@ -21,6 +21,7 @@ def test_the_wrapper_of_a_question_is_not_what_it_asks() -> None:
     assert normalise("what does BAU stand for") == "bau"
     assert normalise("How do I reset my password pls") == "reset password"
     assert normalise("hi, how can I print a wristband?") == "print wristband"
+    assert normalise("hi, how can I print a wristband?") == normalise("How can i print wristband")
 
 
 def test_the_form_of_a_question_tells_jargon_from_howto() -> None:
@@ -29,7 +30,7 @@ def test_the_form_of_a_question_tells_jargon_from_howto() -> None:
     assert guess_kind("PAS?") == "jargon"
     assert guess_kind("how do I book an interpreter") == "howto"
     assert guess_kind("can't log in on ward 3") == "howto"
-    assert guess_kind("what is the number for IT support at night") == "howto"
+    assert guess_kind("printer on ward 3 prints blank wristbands") == "howto"
 
 
 def test_phrasings_of_one_question_are_grouped_and_others_kept_apart() -> None:

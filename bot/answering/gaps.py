@@ -1,10 +1,11 @@
 """Knowledge gaps: unanswered questions grouped when they ask the same thing, and turned into stubs.
 
 The support team closes a gap by answering a group once, so phrasings are clustered first: the
-question's wrapper ("what is", "how do I", "pls", "??") is stripped, then two questions join when the
-mean of rapidfuzz's token_set_ratio and token_sort_ratio over what is left reaches SAME_QUESTION
-(80). token_set_ratio alone scores any subset as 100, which would pull every "login ..." question
-into one group; the sort ratio pays for the words one side lacks.
+question's wrapper ("what is", "how do I", "pls", "??") is stripped by the matcher's own text rules
+(bot/answering/text.py), then two questions join when the mean of rapidfuzz's token_set_ratio and
+token_sort_ratio over what is left reaches SAME_QUESTION (80). token_set_ratio alone scores any
+subset as 100, which would pull every "login ..." question into one group; the sort ratio pays for
+the words one side lacks.
 """
 
 from __future__ import annotations
@@ -18,32 +19,12 @@ import yaml
 from rapidfuzz import fuzz
 
 from bot.answering.model import Kind
+from bot.answering.text import content, question_form, tokens
 from bot.privacy import Redactor
 from bot.store.answers import Unanswered
 
 SAME_QUESTION = 80.0
 MAX_ALIASES = 8
-
-_CONTRACTIONS = {
-    "what's": "what is", "whats": "what is", "wots": "what is", "wot's": "what is", "wot": "what",
-    "wat": "what", "can't": "cannot", "cant": "cannot", "won't": "will not", "isn't": "is not",
-    "doesn't": "does not", "don't": "do not", "where's": "where is", "who's": "who is",
-}  # fmt: skip
-_LEADING_STEM = re.compile(
-    r"^(?:(?:hi|hello|hey|please|pls|plz|sorry|quick question)\s+)*"
-    r"(?:what (?:is|are|does|do) (?:a |an |the )?|what (?:is|are) meant by |meaning of |define |"
-    r"explain |tell me about |how (?:do|can|should|would) (?:i|we|you) |how to |"
-    r"where (?:do|can|should) (?:i|we) |who (?:do|can|should) (?:i|we) |can (?:i|you|we) |"
-    r"i need to |i want to |help with )?"
-)
-_TRAILING_STEM = re.compile(r"\s+(?:stands? for|mean|means|meant|pls|please|plz|thanks|thx)$")
-_FILLER = frozenset({"a", "an", "the", "my", "me", "i", "please", "pls", "plz", "just", "again", "thanks"})
-_JARGON_FORM = re.compile(r"\b(?:stands? for|mean|means|meaning|definition|define|acronym|abbreviation)\b")
-_HOWTO_FORM = re.compile(
-    r"\b(?:how|where|who|when|cannot|unable|will not|is not|does not|not working|broken|error|"
-    r"need|get|reset|access|find|log|print|book|order|request|number|phone|contact|ring|call|bleep)\b"
-)
-_WHAT_IS = re.compile(r"^what (?:is|are)\b")
 
 
 @dataclass(frozen=True)
@@ -80,17 +61,9 @@ class Stub:
     group: QuestionGroup
 
 
-def _words(text: str) -> str:
-    text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"[a-z']+", lambda m: _CONTRACTIONS.get(m.group(0), m.group(0)), text)
-    return " ".join(re.sub(r"[^a-z0-9\s]", " ", text).split())
-
-
 def normalise(question: str) -> str:
     """What the question is about, without its wrapper: 'Wot's SNOMED??' -> 'snomed'."""
-    text = _LEADING_STEM.sub("", _words(question), count=1)
-    text = _TRAILING_STEM.sub("", text)
-    return " ".join(w for w in text.split() if w not in _FILLER)
+    return " ".join(content(tokens(question)))
 
 
 def similarity(a: str, b: str) -> float:
@@ -124,15 +97,8 @@ def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list
 
 
 def guess_kind(question: str) -> Kind:
-    """'What does X stand for' is jargon; 'how do I' or 'X isn't working' is a how-to."""
-    words = _words(question)
-    if _JARGON_FORM.search(words):
-        return "jargon"
-    if _HOWTO_FORM.search(words):
-        return "howto"
-    if _WHAT_IS.match(words) or len(normalise(question).split()) <= 2:
-        return "jargon"
-    return "howto"
+    """The question's form decides; a bare term ('PAS?') is jargon, a longer statement a how-to."""
+    return question_form(question) or ("jargon" if len(normalise(question).split()) <= 2 else "howto")
 
 
 def _tidy(question: str) -> str:
@@ -195,7 +161,3 @@ def render_stubs(stubs: Sequence[Stub], tz: tzinfo) -> str:
         lines.extend("  " + line for line in body.splitlines())
         lines.append("    answer: TODO")
     return "\n".join(lines) + "\n"
-
-
-def most_asked(groups: Sequence[QuestionGroup], min_count: int = 1) -> list[QuestionGroup]:
-    return [g for g in groups if g.count >= min_count]

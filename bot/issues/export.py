@@ -1,0 +1,185 @@
+"""Issues shaped for readers outside the bot: the board's CSV, a tracker's JSON, the safety hazard log.
+
+Every free-text field passes the privacy guard again on the way out. Text was redacted when it was
+stored, but an export leaves the bot's control, so a number that slipped in by any other route
+(an older version, a manual database edit) still never leaves.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+from bot.issues.model import Event, Issue, Status
+from bot.privacy import Redactor
+
+FORMATS = ("csv", "json", "hazard-log")
+
+# The keys of Exporter.record, in order; the CSV writer refuses a record that differs.
+CSV_COLUMNS = (
+    "reference", "summary", "details", "severity", "patient_safety", "status", "location", "area",
+    "reporter", "contact", "source_link", "created_at", "updated_at", "acknowledged_at",
+    "acknowledged_by", "assignee", "resolved_at", "resolved_by", "resolution", "resolution_note",
+    "confirmed_at", "escalations", "also_reported_by", "history",
+)  # fmt: skip
+HAZARD_COLUMNS = (
+    "Reference",
+    "Hazard description",
+    "Cause",
+    "Effect",
+    "Severity",
+    "Status",
+    "Resolution",
+    "Date raised",
+    "Date acknowledged",
+    "Date resolved",
+    "Location",
+    "System area",
+    "Owner",
+)
+
+
+class Exporter:
+    """Shapes issues for export, in the organisation's time zone, through the privacy guard."""
+
+    def __init__(self, redactor: Redactor, tz: tzinfo):
+        self._redactor = redactor
+        self._tz = tz
+
+    def text(self, value: str | None) -> str:
+        return self._redactor.clean(value) if value else ""
+
+    def when(self, value: datetime | None) -> str:
+        """Local time with its offset, so a reader sees the wall clock and nobody mistakes the hour."""
+        return value.astimezone(self._tz).isoformat(timespec="minutes") if value else ""
+
+    def record(self, issue: Issue, history: Sequence[Event]) -> dict[str, Any]:
+        """One issue as plain values: every field, its +1 reporters and its status history."""
+        return {
+            "reference": issue.reference,
+            "summary": self.text(issue.summary),
+            "details": self.text(issue.details),
+            "severity": issue.severity.value,
+            "patient_safety": issue.patient_safety,
+            "status": issue.status.value,
+            "location": self.text(issue.location),
+            "area": self.text(issue.area),
+            "reporter": issue.reporter_id,
+            "contact": self.text(issue.contact),
+            "source_link": self.text(issue.source_link),
+            "created_at": self.when(issue.created_at),
+            "updated_at": self.when(issue.updated_at),
+            "acknowledged_at": self.when(issue.acknowledged_at),
+            "acknowledged_by": issue.acknowledged_by or "",
+            "assignee": issue.assignee_id or "",
+            "resolved_at": self.when(issue.resolved_at),
+            "resolved_by": issue.resolved_by or "",
+            "resolution": issue.resolution.value if issue.resolution else "",
+            "resolution_note": self.text(issue.resolution_note),
+            "confirmed_at": self.when(issue.confirmed_at),
+            "escalations": issue.escalations,
+            "also_reported_by": [
+                {"user": r.user_id, "location": self.text(r.location), "at": self.when(r.at)}
+                for r in issue.extra_reporters
+            ],
+            "history": [
+                {
+                    "at": self.when(e.at),
+                    "by": e.actor,
+                    "action": e.action.value,
+                    "from": e.from_status.value if e.from_status else "",
+                    "to": e.to_status.value if e.to_status else "",
+                    "detail": self.text(e.detail),
+                }
+                for e in history
+            ],
+        }
+
+    def hazard(self, issue: Issue) -> dict[str, str]:
+        """One patient-safety issue as a hazard-log row; the README maps the columns to DCB0129/DCB0160."""
+        flagged = "; reporter flagged a patient-safety risk" if issue.patient_safety else ""
+        resolution = issue.resolution.value if issue.resolution else ""
+        note = self.text(issue.resolution_note)
+        return {
+            "Reference": issue.reference,
+            "Hazard description": self.text(issue.summary),
+            "Cause": self.text(issue.details),
+            "Effect": f"{issue.severity.label}{flagged}",
+            "Severity": issue.severity.value,
+            "Status": _hazard_status(issue),
+            "Resolution": f"{resolution}: {note}" if resolution and note else resolution or note,
+            "Date raised": self.when(issue.created_at),
+            "Date acknowledged": self.when(issue.acknowledged_at),
+            "Date resolved": self.when(issue.resolved_at),
+            "Location": self.text(issue.location),
+            "System area": self.text(issue.area),
+            "Owner": issue.assignee_id or issue.acknowledged_by or "",
+        }
+
+
+def _hazard_status(issue: Issue) -> str:
+    if issue.status is not Status.RESOLVED:
+        return f"Open ({issue.status.value})"
+    return "Closed (resolution confirmed by reporter)" if issue.confirmed_at else "Closed"
+
+
+def _by_issue(events: Iterable[Event]) -> dict[int, list[Event]]:
+    found: dict[int, list[Event]] = {}
+    for event in events:
+        found.setdefault(event.issue_id, []).append(event)
+    return found
+
+
+def as_json(issues: Sequence[Issue], events: Iterable[Event], exporter: Exporter) -> str:
+    history = _by_issue(events)
+    records = [exporter.record(i, history.get(i.id, [])) for i in issues]
+    return json.dumps({"issues": records}, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_csv(issues: Sequence[Issue], events: Iterable[Event], exporter: Exporter) -> str:
+    """One row per issue; the +1 reporters and the history are joined into one readable cell each."""
+    history = _by_issue(events)
+    rows = []
+    for issue in issues:
+        record = exporter.record(issue, history.get(issue.id, []))
+        record["also_reported_by"] = "; ".join(
+            f"{r['user']} ({r['location']}) {r['at']}" for r in record["also_reported_by"]
+        )
+        record["history"] = "; ".join(_history_line(h) for h in record["history"])
+        rows.append(record)
+    return _csv(CSV_COLUMNS, rows)
+
+
+def _history_line(h: dict[str, str]) -> str:
+    """'2027-01-18T09:00+00:00 U123 acknowledge: new -> acknowledged (detail)'."""
+    change = " -> ".join(s for s in (h["from"], h["to"]) if s)
+    return (
+        f"{h['at']} {h['by']} {h['action']}"
+        + (f": {change}" if change else "")
+        + (f" ({h['detail']})" if h["detail"] else "")
+    )
+
+
+def as_hazard_log(issues: Sequence[Issue], exporter: Exporter) -> str:
+    """Only P1 and patient-safety issues: the hazards the clinical safety officer must log."""
+    return _csv(HAZARD_COLUMNS, [exporter.hazard(i) for i in issues if i.needs_safety_escalation])
+
+
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheets run a cell starting with = + - @ as a formula; quote it so a summary stays text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
