@@ -1,0 +1,38 @@
+"""A loaded, ready-to-query knowledge base: entries by id plus the matcher built over them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering.loader import load_knowledge
+from bot.answering.matcher import Matcher, Tuning
+from bot.answering.model import Entry, Outcome
+from bot.answering.synonyms import BUILT_IN, Synonyms
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Immutable, so a reload can swap a whole new one in while questions are being answered."""
+
+    entries: dict[str, Entry]
+    matcher: Matcher
+
+    @classmethod
+    def build(cls, entries: Sequence[Entry], synonyms: Sequence[Sequence[str]] = ()) -> KnowledgeBase:
+        """The trust's synonym groups extend (and override) the built-in NHS shorthand."""
+        matcher = Matcher(entries, Synonyms.build((*BUILT_IN, *synonyms)), Tuning())
+        return cls({e.id: e for e in entries}, matcher)
+
+    @classmethod
+    def load(cls, folder: Path) -> KnowledgeBase:
+        """Raises InvalidFile with every problem when the folder does not hold a valid knowledge base."""
+        knowledge = load_knowledge(folder)
+        return cls.build(knowledge.entries, knowledge.synonyms)
+
+    def match(self, question: str) -> Outcome:
+        return self.matcher.match(question)
+
+    def __len__(self) -> int:
+        return len(self.entries)

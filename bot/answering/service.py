@@ -1,0 +1,106 @@
+"""The answering feature as every adapter uses it: ask, record what it could not answer, take feedback."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering.knowledge import KnowledgeBase
+from bot.answering.model import Entry, NotKnown, Outcome
+from bot.answering.watcher import PollingWatcher, Signature, signature
+from bot.clock import Clock
+from bot.privacy import Redaction, Redactor
+from bot.store import answers
+from bot.store.database import Database
+from bot.yamlsource import InvalidFile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AskResult:
+    outcome: Outcome
+    redaction: Redaction  # tells the asker privately when identifiers were removed
+
+
+class AnsweringService:
+    def __init__(
+        self,
+        folder: Path,
+        kb: KnowledgeBase,
+        seen: Signature,
+        *,
+        db: Database,
+        redactor: Redactor,
+        clock: Clock,
+    ):
+        """`seen` is what the folder looked like before `kb` was read from it."""
+        self.folder = folder
+        self._kb = kb
+        self._db = db
+        self._redactor = redactor
+        self._clock = clock
+        self._signature = seen
+        self._watcher: PollingWatcher | None = None
+
+    @classmethod
+    def from_directory(
+        cls, path: Path, *, db: Database, redactor: Redactor, clock: Clock, watch: bool = False
+    ) -> AnsweringService:
+        """Raises InvalidFile with every problem when the knowledge base is invalid."""
+        seen = signature(path)
+        service = cls(path, KnowledgeBase.load(path), seen, db=db, redactor=redactor, clock=clock)
+        if watch:
+            service._watcher = PollingWatcher(service.reload_if_changed)
+            service._watcher.start()
+        return service
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self._kb
+
+    def ask(self, question: str, *, source: str, user_id: str | None = None) -> AskResult:
+        """Answer a person; identifiers are removed first, and a question it cannot answer is recorded."""
+        redaction = self._redactor.redact(question)
+        outcome = self.match(redaction.text)
+        if isinstance(outcome, NotKnown):
+            when = self._clock.now()
+            row = answers.record_unanswered(self._db, redaction.text, when, source, user_id)
+            outcome = NotKnown(outcome.question, outcome.near, row)
+        return AskResult(outcome, redaction)
+
+    def match(self, question: str) -> Outcome:
+        return self._kb.match(question)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return self._kb.entries.get(entry_id)
+
+    def record_feedback(self, entry_id: str, question: str, helpful: bool, user_id: str | None) -> None:
+        clean = self._redactor.clean(question)
+        answers.record_feedback(self._db, entry_id, clean, helpful, user_id, self._clock.now())
+
+    def pass_to_support(self, unanswered_id: int) -> bool:
+        return answers.mark_passed_to_support(self._db, unanswered_id)
+
+    def reload_if_changed(self) -> bool:
+        """Swap in an edited knowledge base; after an invalid edit keep answering from the last good one."""
+        current = signature(self.folder)
+        if current == self._signature:
+            return False
+        self._signature = current
+        try:
+            kb = KnowledgeBase.load(self.folder)
+        except InvalidFile as exc:
+            log.error("knowledge base change not applied, still using the last good version:")
+            for problem in exc.problems:
+                log.error("  %s", problem)
+            return False
+        self._kb = kb
+        log.info("knowledge base reloaded: %d entries", len(kb))
+        return True
+
+    def close(self) -> None:
+        if self._watcher:
+            self._watcher.stop()
+            self._watcher = None

@@ -1,0 +1,91 @@
+"""Turning what hurried staff type into comparable terms, the same way for questions and entries.
+
+The steps are deliberately simple and shared by both sides, so a question and an entry that mean the
+same thing end up as the same terms: tokens, synonyms, compounds, stop words, then light stemming.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Literal
+
+Form = Literal["jargon", "howto"] | None
+
+_LINK = re.compile(r"<(?:https?://|mailto:)[^|>]*\|([^>]*)>|<(?:https?://|mailto:)[^>]*>|https?://\S+")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?(?![a-z])")
+_APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+_TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
+
+# Question wrappers, chat filler and function words: they say how someone asks, not what about.
+_STOP_TEXT = (
+    "a about above again all also am an and any anybody anyone anything are as ask asking at be been "
+    "being bit but by can cheers could currently did do does doing dont done each else even ever every "
+    "exactly explain explained for from get gets getting give going got guys had has have having he hello "
+    "her here hey hi hiya how however i id if im in into is it its ive just kind know let like lot me "
+    "mean meaning means meant might mine more morning afternoon evening most much must my myself need "
+    "needs no not now of off ok okay on once one only or our over please plz pls possible q quick quickly "
+    "really right said say says should so some someone something sort stand stands still such sure team "
+    "tell than thank thanks thanx thx ta that thats the their them then there these they thing things "
+    "this those through to too u uh um ur us very wanna want wanted was wat wats we were what whats "
+    "whatever when where whereabouts which while who whom whos why will wonder wondering wot wots would "
+    "ya yeah yes yet you your youre definition define defined term word acronym abbreviation short r u 2 "
+    "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
+)
+STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
+
+_JARGON_FORM = re.compile(
+    r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho is\b|"
+    r"\bwhos\b|\bexplain\b|\bacronym\b|\babbreviation\b"
+)
+_HOWTO_FORM = re.compile(
+    r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bcant\b|\bcannot\b|"
+    r"\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|\bneed to\b|\bi need\b|"
+    r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|\bstuck\b|\blocked out\b"
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII with links reduced to their label and dotted acronyms (S.N.O.M.E.D) closed up."""
+    text = _LINK.sub(lambda m: m.group(1) or " ", text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    return _APOSTROPHE.sub("", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Words of folded text; 'a&e' stays one token so shorthand with '&' can be a synonym."""
+    return _TOKEN.findall(fold(text))
+
+
+def question_form(text: str) -> Form:
+    """Whether a question asks what something is, or how to do something; None when it does not say."""
+    folded = " ".join(tokens(text))
+    howto = _HOWTO_FORM.search(folded)
+    jargon = _JARGON_FORM.search(folded)
+    if howto and (not jargon or howto.start() <= jargon.start()):
+        return "howto"
+    return "jargon" if jargon else None
+
+
+def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
+    """Light suffix stripping so plurals and verb forms meet; acronyms in `keep` are never touched."""
+    if token in keep or len(token) <= 3 or not token.isalpha():
+        return token
+    if token.endswith("ies") and len(token) > 4:
+        return token[:-3] + "y"
+    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    for suffix in ("ing", "ed"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)]
+            if len(token) > 3 and token[-1] == token[-2] and token[-1] not in "lsz":
+                token = token[:-1]
+            break
+    return token
+
+
+def content(words: Iterable[str]) -> list[str]:
+    """Drop stop words, keeping the order and the words that carry the meaning."""
+    return [w for w in words if w not in STOP_WORDS]

@@ -1,0 +1,54 @@
+"""Noticing that knowledge files changed, by polling their names, sizes and modification times.
+
+Polling needs no extra dependency, behaves the same on every platform and on network file systems,
+and a couple of seconds' delay is fine for people editing YAML.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.answering.loader import knowledge_files
+
+log = logging.getLogger(__name__)
+Signature = tuple[tuple[str, int, int], ...]
+
+
+def signature(folder: Path) -> Signature:
+    """What the folder's knowledge files look like now; any edit, addition or removal changes it."""
+    found = []
+    for path in knowledge_files(folder) if folder.is_dir() else []:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        found.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+class PollingWatcher:
+    """Runs `check` from a daemon thread every `interval` seconds until stopped."""
+
+    def __init__(self, check: Callable[[], object], interval: float = 2.0):
+        self._check = check
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="knowledge-watcher", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._check()
+            except Exception:  # a failed check must never stop the bot answering
+                log.exception("checking the knowledge base for changes failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
