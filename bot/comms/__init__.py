@@ -1,0 +1,1 @@
+"""The communications plan: phases of the go-live, scheduled announcements and their live figures."""

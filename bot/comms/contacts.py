@@ -1,0 +1,40 @@
+"""Who to call right now: the config's support contacts filtered by phase, site and time of day."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.comms.phases import phase_at
+from bot.config import Contact, OrgConfig
+
+
+def contacts_now(org: OrgConfig, when: datetime, site: str | None = None) -> list[Contact]:
+    """Contacts for this phase and local time; a contact with no sites covers every site."""
+    phase = phase_at(org.golive, when)
+    local = when.astimezone(org.timezone).time()
+    return [
+        c
+        for c in org.contacts
+        if phase in c.phases and _covers_site(c, site) and _within(local, c.start, c.end)
+    ]
+
+
+def _covers_site(contact: Contact, site: str | None) -> bool:
+    if not contact.sites or site is None:
+        return True
+    return site.strip().casefold() in {s.casefold() for s in contact.sites}
+
+
+def _within(now: time, start: time | None, end: time | None) -> bool:
+    """Hours may run past midnight (21:00-07:00); no hours means around the clock."""
+    if start is None or end is None or start == end:
+        return True
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end
+
+
+def format_contacts(contacts: list[Contact]) -> str:
+    if not contacts:
+        return "No support contact is listed for this time; the config's contacts need one."
+    return "\n".join(f"• *{c.name}*: {c.how}" for c in contacts)

@@ -1,0 +1,65 @@
+"""Where the go-live stands on any instant: its phase and how many days to go or in, in local time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.config import GoLive, OrgConfig
+
+PRELIMINARY, GO_LIVE, MAINTENANCE = "preliminary", "go-live", "maintenance"
+PHASE_NAMES = {
+    PRELIMINARY: "preliminary",
+    GO_LIVE: "go-live (intensive support)",
+    MAINTENANCE: "maintenance and support",
+}
+
+
+def phase_at(golive: GoLive, when: datetime) -> str:
+    """Before the start it is preliminary; until intensive support ends, go-live; then maintenance.
+
+    Without a go-live date the organisation is still preparing, so the phase is preliminary.
+    """
+    if golive.start is None or when < golive.start:
+        return PRELIMINARY
+    if golive.intensive_support_ends is None or when < golive.intensive_support_ends:
+        return GO_LIVE
+    return MAINTENANCE
+
+
+@dataclass(frozen=True)
+class Position:
+    """The go-live as people count it: by calendar days on the wall clock, not 24-hour periods."""
+
+    phase: str
+    today: date
+    days_to_golive: int | None
+    days_since_golive: int | None
+
+    @property
+    def golive_day(self) -> int | None:
+        """Go-live day counts from 1, as briefings say 'day 3 of go-live'."""
+        return None if self.days_since_golive is None else self.days_since_golive + 1
+
+    @property
+    def phase_name(self) -> str:
+        return PHASE_NAMES[self.phase]
+
+    def describe(self) -> str:
+        if self.days_to_golive is None:
+            return "No go-live date is set in the config yet."
+        if self.days_to_golive > 0:
+            plural = "s" if self.days_to_golive != 1 else ""
+            return f"{self.days_to_golive} day{plural} to go-live."
+        if self.days_to_golive == 0 and self.phase == PRELIMINARY:
+            return "Go-live is today."
+        return f"Day {self.golive_day} of go-live."
+
+
+def position_at(org: OrgConfig, when: datetime) -> Position:
+    today = when.astimezone(org.timezone).date()
+    phase = phase_at(org.golive, when)
+    if org.golive.start is None:
+        return Position(phase, today, None, None)
+    delta = (org.golive.start.astimezone(org.timezone).date() - today).days
+    return Position(phase, today, delta, max(0, -delta))

@@ -1,0 +1,210 @@
+"""Reads `schedules/*.yaml`, the communications plan a comms lead edits, reporting every problem by line."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.comms.model import Announcement
+from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
+from bot.comms.timing import BadCron, cron_trigger
+from bot.config import _CHANNEL as CHANNEL_REF  # the config's own rule for a channel id or #name
+from bot.config import PHASES, OrgConfig
+from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_KEYS = {"id", "channels", "cron", "at", "relative", "phases", "start", "until", "text"}
+_CONFIG_CHANNELS = ("announcements", "command_centre", "triage", "safety")
+
+
+def load_schedules(directory: Path, org: OrgConfig) -> list[Announcement]:
+    """Every announcement in the folder's YAML files; raises InvalidFile listing all problems."""
+    announcements, problems = read_schedules(directory, org)
+    if problems:
+        raise InvalidFile(problems)
+    return announcements
+
+
+def read_schedules(directory: Path, org: OrgConfig) -> tuple[list[Announcement], list[Problem]]:
+    if not directory.is_dir():
+        return [], [Problem(str(directory), 0, "schedules folder not found")]
+    announcements: list[Announcement] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.y*ml")):
+        reader = _FileReader(str(path), org)
+        try:
+            items = reader.read(load_yaml_file(path))
+        except InvalidFile as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(reader.problems)
+        for item, announcement in items:
+            if announcement.id in seen:
+                message = f"duplicate id (first at {seen[announcement.id]})"
+                problems.append(Problem(str(path), line_of(item, "id"), message, "id"))
+                continue
+            seen[announcement.id] = announcement.source
+            announcements.append(announcement)
+    return announcements, problems
+
+
+class _FileReader:
+    """One file's announcements; collects problems instead of stopping at the first."""
+
+    def __init__(self, path: str, org: OrgConfig):
+        self.path = path
+        self.org = org
+        self.problems: list[Problem] = []
+
+    def fail(self, node: Any, key: str | None, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(node, key), message, key))
+
+    def read(self, data: Any) -> list[tuple[LineDict, Announcement]]:
+        if data is None:
+            return []
+        if not isinstance(data, dict) or not isinstance(data.get("announcements"), list):
+            self.fail(data, None, "a schedules file holds `announcements:`, a list of announcements")
+            return []
+        result = []
+        for item in data["announcements"]:
+            announcement = self.announcement(item)
+            if announcement is not None:
+                result.append((item, announcement))
+        return result
+
+    def announcement(self, item: Any) -> Announcement | None:
+        if not isinstance(item, dict):
+            self.fail(item, None, "each announcement must be a mapping with id, channels, when and text")
+            return None
+        before = len(self.problems)
+        for key in item:
+            if key not in _KEYS:
+                self.fail(item, str(key), f"unknown field (expected one of {sorted(_KEYS)})")
+        ident = self.ident(item)
+        channels = self.channels(item)
+        text = self.text(item)
+        phases = self.phases(item)
+        cron, at = self.when(item)
+        start, until = self.local_time(item, "start"), self.local_time(item, "until")
+        if len(self.problems) > before or ident is None:
+            return None
+        return Announcement(
+            id=ident, channels=channels, text=text, cron=cron, at=at, start=start, until=until,
+            phases=phases, source=f"{self.path}:{line_of(item)}",
+        )  # fmt: skip
+
+    def ident(self, item: dict) -> str | None:
+        value = item.get("id")
+        if not isinstance(value, str) or not _ID.match(value):
+            self.fail(item, "id", "needs an id of lower-case letters, digits and -_. (e.g. countdown-14)")
+            return None
+        return value
+
+    def channels(self, item: dict) -> tuple[str, ...]:
+        value = item.get("channels")
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not names:
+            self.fail(item, "channels", f"needs channels: {', '.join(_CONFIG_CHANNELS)} or a channel id")
+            return ()
+        for name in names:
+            problem = channel_problem(name, self.org)
+            if problem:
+                self.fail(item, "channels", problem)
+        return tuple(str(n) for n in names)
+
+    def text(self, item: dict) -> str:
+        value = item.get("text")
+        if not isinstance(value, str) or not value.strip():
+            self.fail(item, "text", "needs the message text (Slack mrkdwn)")
+            return ""
+        for name in unknown_placeholders(value):
+            known = ", ".join(sorted(PLACEHOLDERS))
+            self.fail(item, "text", f"unknown placeholder {{{name}}} (known: {known})")
+        return value.strip()
+
+    def phases(self, item: dict) -> tuple[str, ...]:
+        value = item.get("phases", list(PHASES))
+        if not isinstance(value, list) or not value or not all(p in PHASES for p in value):
+            self.fail(item, "phases", f"phases must be a list from {list(PHASES)}")
+            return PHASES
+        return tuple(value)
+
+    def when(self, item: dict) -> tuple[str | None, datetime | None]:
+        given = [k for k in ("cron", "at", "relative") if k in item]
+        if len(given) != 1:
+            self.fail(item, None, "say when with exactly one of cron, at or relative")
+            return None, None
+        if given[0] == "cron":
+            return self.cron(item), None
+        if given[0] == "at":
+            return None, self.local_time(item, "at")
+        return None, self.relative(item)
+
+    def cron(self, item: dict) -> str | None:
+        value = item.get("cron")
+        try:
+            cron_trigger(str(value), self.org.timezone)
+        except BadCron as exc:
+            self.fail(item, "cron", str(exc))
+            return None
+        return str(value)
+
+    def local_time(self, item: dict, key: str) -> datetime | None:
+        value = item.get(key)
+        if value is None:
+            return None
+        try:
+            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(item, key, "must be a local date and time, e.g. 2027-01-18 07:00")
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.org.timezone)
+
+    def relative(self, item: dict) -> datetime | None:
+        spec = item.get("relative")
+        offsets = [k for k in ("days_before", "days_after") if isinstance(spec, dict) and k in spec]
+        if not isinstance(spec, dict) or len(offsets) != 1 or not _whole(spec[offsets[0]]):
+            self.fail(item, "relative", 'must be {days_before: N, at: "09:00"} or {days_after: N, ...}')
+            return None
+        at = _clock_time(spec.get("at", "09:00"))
+        if at is None:
+            self.fail(spec, "at", "must be a local time of day such as 09:00")
+            return None
+        if self.org.golive.start is None:
+            self.fail(item, "relative", "a date relative to go-live needs golive.start in the config")
+            return None
+        days = spec[offsets[0]] * (-1 if offsets[0] == "days_before" else 1)
+        day = self.org.golive.start.astimezone(self.org.timezone).date() + timedelta(days=days)
+        return datetime.combine(day, at, tzinfo=self.org.timezone)
+
+
+def channel_problem(name: Any, org: OrgConfig) -> str | None:
+    """Why a channel reference cannot be posted to, or None when it can."""
+    if name in _CONFIG_CHANNELS:
+        if getattr(org.channels, name) is None:
+            return f"channel {name!r} is not set under channels: in the config ({org.source})"
+        return None
+    if not isinstance(name, str) or not CHANNEL_REF.match(name):
+        return f"unknown channel {name!r}: use {', '.join(_CONFIG_CHANNELS)} or a channel id (C0123ABCD)"
+    return None
+
+
+def resolve_channel(name: str, org: OrgConfig) -> str:
+    """A config channel name becomes the channel it names; ids and #names pass through."""
+    return getattr(org.channels, name) if name in _CONFIG_CHANNELS else name
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3650
+
+
+def _clock_time(value: Any) -> time | None:
+    if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 09:00 unquoted as 540
+        return time(value // 60, value % 60) if 0 <= value < 24 * 60 else None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(value))
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))

@@ -1,0 +1,176 @@
+"""The communications plan at work: posts each due announcement exactly once, and answers questions about it.
+
+Exactly once comes from the database, not from memory: every tick, on every replica, works out
+which due times have passed and claims each (announcement, due time) pair with an insert that only
+one replica can win; the winner queues the posts in the outbox in the same transaction, so a failed
+post is retried by delivery and never doubled.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.clock import Clock
+from bot.comms.contacts import contacts_now
+from bot.comms.facts import FactSource
+from bot.comms.model import FROM_SLACK, Announcement
+from bot.comms.phases import Position, phase_at, position_at
+from bot.comms.schedules import read_schedules, resolve_channel
+from bot.comms.templates import fill
+from bot.comms.timing import due_times, trigger_for
+from bot.config import Contact, OrgConfig
+from bot.store import comms as store
+from bot.store import issues as issue_store
+from bot.store.database import Database
+from bot.store.outbox import Intent
+
+log = logging.getLogger(__name__)
+_OVERLAP = timedelta(minutes=5)  # re-examined behind the cursor, for replicas whose clocks differ a little
+_UPCOMING_PER_ANNOUNCEMENT = 200
+
+
+@dataclass(frozen=True)
+class TickResult:
+    posted: int = 0
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where the go-live stands, with open issues by severity (P1..P4)."""
+
+    position: Position
+    open_by_severity: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    when: datetime
+    announcement: Announcement
+    channels: tuple[str, ...]
+    phase: str
+
+
+class CommsService:
+    def __init__(self, org: OrgConfig, db: Database, clock: Clock, facts: FactSource):
+        self.org = org
+        self.db = db
+        self.clock = clock
+        self.facts = facts
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.org.schedule_grace_minutes)
+
+    def sync_files(self, directory: Path) -> bool:
+        """Store the plan from the files; an invalid plan is reported and the stored one kept unchanged."""
+        announcements, problems = read_schedules(directory, self.org)
+        if problems:
+            for problem in problems:
+                log.error("schedules not loaded: %s", problem)
+            log.error("the communications plan in the database is unchanged until the files are fixed")
+            return False
+        store.sync_file_announcements(self.db, announcements, self.clock.now())
+        log.info("communications plan: %d announcements from %s", len(announcements), directory)
+        return True
+
+    def tick(self) -> TickResult:
+        """Claim and queue every announcement that has fallen due since it was last handled."""
+        now = self.clock.now()
+        floor = store.checked_until(self.db)
+        last = store.last_due_times(self.db)
+        posted = skipped = 0
+        for stored in store.active_announcements(self.db):
+            bounds = [stored.created_at - self.grace, last.get(stored.announcement.id)]
+            after = max(b for b in [*bounds, floor - _OVERLAP if floor else None] if b is not None)
+            outcome = self._handle(stored.announcement, after, now)
+            posted += outcome == store.POSTED
+            skipped += outcome == store.SKIPPED
+        store.advance_checked_until(self.db, now)
+        return TickResult(posted, skipped)
+
+    def _handle(self, announcement: Announcement, after: datetime, now: datetime) -> str | None:
+        due = self._due(announcement, after, now)
+        if not due:
+            return None
+        latest, missed = due[-1], len(due) - 1
+        late = now - latest
+        outcome = store.POSTED if late <= self.grace else store.SKIPPED
+        intents = self.intents(announcement, latest) if outcome == store.POSTED else []
+        if not store.claim_run(self.db, announcement.id, latest, outcome, missed, intents, now):
+            return None  # another replica handled this due time
+        if missed:
+            log.warning("announcement %s: %d missed runs collapsed into one", announcement.id, missed)
+        if outcome == store.SKIPPED:
+            log.warning(
+                "announcement %s due %s was skipped: the bot was down and %s is beyond the grace time of %s",
+                announcement.id, self._local(latest), _minutes(late), _minutes(self.grace),
+            )  # fmt: skip
+        elif late > timedelta(minutes=1):
+            log.info("announcement %s due %s: %s late", announcement.id, self._local(latest), _minutes(late))
+        return outcome
+
+    def _due(self, announcement: Announcement, after: datetime, until: datetime) -> list[datetime]:
+        """Due times in (after, until] that fall in the announcement's phases."""
+        times = due_times(trigger_for(announcement, self.org.timezone), after, until)
+        return [t for t in times if phase_at(self.org.golive, t) in announcement.phases]
+
+    def intents(self, announcement: Announcement, due: datetime) -> list[Intent]:
+        """One post per channel; the text is rendered at delivery, so its figures are current."""
+        return [
+            Intent(
+                kind=store.ANNOUNCEMENT_KIND,
+                ref=announcement.id,
+                target=resolve_channel(channel, self.org),
+                payload={"due": due.isoformat()},
+                dedupe_key=f"announcement:{announcement.id}:{due.isoformat()}:{channel}"[:255],
+            )
+            for channel in announcement.channels
+        ]
+
+    def render(self, text: str, now: datetime | None = None) -> str:
+        return fill(text, self.facts.values(now or self.clock.now()))
+
+    def render_announcement(self, announcement_id: str) -> str | None:
+        """The text to post now for a queued announcement; None if it no longer exists."""
+        announcement = store.get_announcement(self.db, announcement_id)
+        return self.render(announcement.text) if announcement else None
+
+    def upcoming(self, days: int, announcements: list[Announcement] | None = None) -> list[Upcoming]:
+        """The posts due in the next `days` days, in time order: the stored plan unless one is given."""
+        now = self.clock.now()
+        if announcements is None:
+            announcements = [s.announcement for s in store.active_announcements(self.db)]
+        result = []
+        for announcement in announcements:
+            times = self._due(announcement, now, now + timedelta(days=days))
+            for when in times[:_UPCOMING_PER_ANNOUNCEMENT]:
+                channels = tuple(resolve_channel(c, self.org) for c in announcement.channels)
+                result.append(Upcoming(when, announcement, channels, phase_at(self.org.golive, when)))
+        return sorted(result, key=lambda u: (u.when, u.announcement.id))
+
+    def status(self) -> Status:
+        counts = {severity.value: n for severity, n in issue_store.open_counts(self.db).items()}
+        return Status(position_at(self.org, self.clock.now()), counts)
+
+    def contacts(self, site: str | None = None) -> list[Contact]:
+        return contacts_now(self.org, self.clock.now(), site)
+
+    def scheduled_from_slack(self) -> list[Announcement]:
+        return [s.announcement for s in store.active_announcements(self.db, FROM_SLACK)]
+
+    def add(self, announcement: Announcement) -> None:
+        store.add_announcement(self.db, announcement, self.clock.now())
+
+    def cancel(self, announcement_id: str, by: str) -> bool:
+        return store.retire(self.db, announcement_id, by, self.clock.now())
+
+    def _local(self, when: datetime) -> str:
+        return f"{when.astimezone(self.org.timezone):%Y-%m-%d %H:%M %Z}"
+
+
+def _minutes(delta: timedelta) -> str:
+    return f"{int(delta.total_seconds() // 60)} min"

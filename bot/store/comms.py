@@ -1,0 +1,191 @@
+"""What the communications plan keeps: announcements (from files and Slack), and one row per due time.
+
+The primary key of `comms_runs` (announcement id, due time) is the exactly-once claim: the replica
+whose insert wins posts, and it writes the post intents to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.comms.model import FROM_FILE, Announcement
+from bot.store import outbox
+from bot.store.database import Base, Database, UTCDateTime
+
+POSTED, SKIPPED = "posted", "skipped"
+ANNOUNCEMENT_KIND = "announcement"
+_CURSOR = "scheduler"
+
+
+class AnnouncementRow(Base):
+    __tablename__ = "comms_announcements"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(512))
+    channels: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    cron: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    phases: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    retired_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class RunRow(Base):
+    __tablename__ = "comms_runs"
+
+    announcement_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    collapsed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CursorRow(Base):
+    __tablename__ = "comms_cursor"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    checked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An announcement as stored, with when it became active (the earliest due time it can have)."""
+
+    announcement: Announcement
+    created_at: datetime
+
+
+def _to_row_values(a: Announcement) -> dict:
+    return dict(
+        origin=a.origin, source=a.source[:512], channels=json.dumps(list(a.channels)), text=a.text,
+        cron=a.cron, at=a.at, start_at=a.start, until=a.until, phases=",".join(a.phases),
+        created_by=a.created_by,
+    )  # fmt: skip
+
+
+def _from_row(row: AnnouncementRow) -> Stored:
+    announcement = Announcement(
+        id=row.id, channels=tuple(json.loads(row.channels)), text=row.text, cron=row.cron, at=row.at,
+        start=row.start_at, until=row.until, phases=tuple(row.phases.split(",")), origin=row.origin,
+        source=row.source, created_by=row.created_by,
+    )  # fmt: skip
+    return Stored(announcement, row.created_at)
+
+
+def sync_file_announcements(db: Database, announcements: list[Announcement], now: datetime) -> None:
+    """Make the stored file announcements match the files: add, update, retire what was removed."""
+    wanted = {a.id: a for a in announcements}
+    with db.session() as session:
+        query = select(AnnouncementRow).where(AnnouncementRow.origin == FROM_FILE)
+        rows = {r.id: r for r in session.scalars(query)}
+        for ident, a in wanted.items():
+            if ident in rows:
+                session.execute(
+                    update(AnnouncementRow)
+                    .where(AnnouncementRow.id == ident)
+                    .values(**_to_row_values(a), retired_at=None, retired_by=None)
+                )
+            else:
+                session.execute(insert(AnnouncementRow).values(id=ident, created_at=now, **_to_row_values(a)))
+        for ident, row in rows.items():
+            if ident not in wanted and row.retired_at is None:
+                row.retired_at, row.retired_by = now, "removed from the schedules files"
+
+
+def add_announcement(db: Database, announcement: Announcement, now: datetime) -> None:
+    with db.session() as session:
+        session.execute(
+            insert(AnnouncementRow).values(id=announcement.id, created_at=now, **_to_row_values(announcement))
+        )
+
+
+def retire(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
+    """Cancel an active announcement; False when there is no such active one."""
+    with db.session() as session:
+        return bool(
+            session.execute(
+                update(AnnouncementRow)
+                .where(AnnouncementRow.id == announcement_id, AnnouncementRow.retired_at.is_(None))
+                .values(retired_at=now, retired_by=by)
+            ).rowcount
+        )
+
+
+def active_announcements(db: Database, origin: str | None = None) -> list[Stored]:
+    with db.session() as session:
+        query = select(AnnouncementRow).where(AnnouncementRow.retired_at.is_(None))
+        query = query.order_by(AnnouncementRow.id)
+        if origin:
+            query = query.where(AnnouncementRow.origin == origin)
+        return [_from_row(r) for r in session.scalars(query)]
+
+
+def get_announcement(db: Database, announcement_id: str) -> Announcement | None:
+    with db.session() as session:
+        row = session.get(AnnouncementRow, announcement_id)
+        return _from_row(row).announcement if row else None
+
+
+def last_due_times(db: Database) -> dict[str, datetime]:
+    """The latest due time already claimed for each announcement: where the next look starts."""
+    with db.session() as session:
+        latest = func.max(RunRow.due_at)
+        rows = session.execute(select(RunRow.announcement_id, latest).group_by(RunRow.announcement_id))
+        return {ident: due for ident, due in rows}
+
+
+def claim_run(
+    db: Database, announcement_id: str, due: datetime, outcome: str, collapsed: int,
+    intents: list[outbox.Intent], now: datetime,
+) -> bool:  # fmt: skip
+    """Record a due time and queue its posts in one transaction; False when another replica won."""
+    try:
+        with db.session() as session:
+            run = dict(announcement_id=announcement_id, due_at=due, outcome=outcome, collapsed=collapsed)
+            session.execute(insert(RunRow).values(recorded_at=now, **run))
+            for intent in intents:
+                outbox.enqueue(session, intent, now)
+        return True
+    except IntegrityError:
+        return False
+
+
+def runs_of(db: Database, announcement_id: str) -> list[tuple[datetime, str]]:
+    with db.session() as session:
+        rows = session.execute(
+            select(RunRow.due_at, RunRow.outcome)
+            .where(RunRow.announcement_id == announcement_id)
+            .order_by(RunRow.due_at)
+        )
+        return [(due, outcome) for due, outcome in rows]
+
+
+def checked_until(db: Database) -> datetime | None:
+    with db.session() as session:
+        row = session.get(CursorRow, _CURSOR)
+        return row.checked_until if row else None
+
+
+def advance_checked_until(db: Database, when: datetime) -> None:
+    """Every due time up to `when` has been handled by some replica; never moves backwards."""
+    try:
+        with db.session() as session:
+            row = session.get(CursorRow, _CURSOR, with_for_update=True)
+            if row is None:
+                session.add(CursorRow(name=_CURSOR, checked_until=when))
+            elif row.checked_until < when:
+                row.checked_until = when
+    except IntegrityError:  # another replica created it first; its value is as good as ours
+        return
