@@ -12,7 +12,7 @@ from bot.comms.model import Announcement
 from bot.store import comms as store
 from bot.store import outbox
 from bot.store.database import Database
-from tests.comms_helpers import local, org, service
+from tests.test_comms_setup import local, org, service
 
 
 def posts(db: Database) -> list[tuple[str, str | None, str]]:
