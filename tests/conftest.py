@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 
 from bot.store.database import Database, normalise_url
 
+pytest_plugins = ["slack_harness"]  # the end-to-end Slack fixtures: see tests/slack_harness.py
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 

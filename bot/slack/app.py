@@ -1,0 +1,76 @@
+"""Builds the Bolt app: one Web API client with retries, and every Slack surface registered on it.
+
+Bolt acks each event before its listener runs (process_before_response=False), so slow work never
+delays the ack. Slack re-sends events it thinks were lost; `first_delivery` makes a retry, or the
+same event reaching another replica, a no-op through a unique row in the shared database.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.webhook import WebhookClient
+
+from bot.config import Settings
+from bot.runtime import Services
+from bot.slack.membership import SlackMembership
+from bot.store.once import claim
+
+# Each module exposes register(app, services). Adding a surface is one line here.
+SURFACES = (
+    "bot.slack.commands",
+    "bot.slack.answers",
+)
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """A reply is delayed, never dropped: rate limits, Slack errors and network blips are retried."""
+    return [
+        RateLimitErrorRetryHandler(max_retry_count=5),
+        ServerErrorRetryHandler(max_retry_count=3),
+        ConnectionErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+def make_client(settings: Settings) -> WebClient:
+    kwargs: dict[str, Any] = {"token": settings.slack_bot_token, "retry_handlers": retry_handlers()}
+    if settings.slack_api_url:
+        kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
+    return WebClient(**kwargs)
+
+
+def respond(response_url: object, **message: Any) -> bool:
+    """Post to a response_url (ephemeral replies, replacing a clicked message) with the same retries."""
+    if not isinstance(response_url, str) or not response_url.startswith(("https://", "http://")):
+        return False
+    WebhookClient(response_url, retry_handlers=retry_handlers()).send_dict(message)
+    return True
+
+
+def first_delivery(services: Services, body: dict[str, Any]) -> bool:
+    """False for a retried or already-handled event, across processes sharing the database."""
+    return claim(services.db, f"event:{body.get('event_id')}", services.clock.now())
+
+
+def build_app(services: Services, *, client: WebClient | None = None) -> App:
+    settings = services.settings
+    client = client or make_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        request_verification_enabled=settings.slack_signing_secret is not None,
+        process_before_response=False,
+    )
+    services.membership = SlackMembership(client, services.clock)
+    for name in SURFACES:
+        importlib.import_module(name).register(app, services)
+    return app

@@ -1,0 +1,195 @@
+"""Block Kit builders for every message the bot sends about answers, in one place.
+
+User text is always passed through `escape` before it is echoed, so nobody can make the bot post
+`<!channel>`, mention people or disguise a link. Button values carry escaped text too and are
+decoded defensively, because a click payload is as hostile as any other request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
+
+Block = dict[str, Any]
+
+HELPFUL = "answer_helpful"
+NOT_HELPFUL = "answer_not_helpful"
+PICK = "answer_pick"  # action ids answer_pick_0.. so each button in a block is unique
+PASS_TO_SUPPORT = "answer_pass_to_support"
+_ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button value
+_BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
+
+
+def escape(text: str) -> str:
+    """Make user text inert in mrkdwn: no mentions, no @channel, no links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def encode_value(**fields: str | int) -> str:
+    """A button value: JSON whose text fields are escaped and short enough for Slack's 2,000 limit."""
+    return json.dumps(
+        {k: escape(shorten(v, _ECHO_LIMIT)) if isinstance(v, str) else v for k, v in fields.items()}
+    )
+
+
+def decode_value(value: object) -> dict[str, Any]:
+    """The fields of a button value, or {} when it is not one of ours."""
+    if not isinstance(value, str) or len(value) > 4000:
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: unescape(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
+def text_section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": shorten(label, _BUTTON_LABEL_LIMIT), "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(*elements: dict[str, Any]) -> Block:
+    return {"type": "actions", "elements": list(elements)}
+
+
+def you_asked(question: str) -> Block:
+    return context(f"You asked: _{escape(shorten(question, _ECHO_LIMIT))}_")
+
+
+def entry_blocks(entry: Entry) -> list[Block]:
+    """The answer itself; knowledge-base text is the trust's own mrkdwn and may hold links."""
+    return [
+        {"type": "header", "text": {"type": "plain_text", "text": shorten(entry.title, 150)}},
+        text_section(entry.answer),
+    ]
+
+
+def answer_blocks(entry: Entry, question: str) -> list[Block]:
+    value = encode_value(e=entry.id, q=question)
+    return [
+        *entry_blocks(entry),
+        context("Did this help?"),
+        actions(
+            button("Yes, it helped", HELPFUL, value, "primary"),
+            button("No", NOT_HELPFUL, value),
+        ),
+    ]
+
+
+def feedback_thanks_blocks(entry: Entry, helpful: bool) -> list[Block]:
+    thanks = (
+        "Thanks, glad it helped."
+        if helpful
+        else "Thanks for saying so. The support team reviews answers that did not help; "
+        "for anything urgent, ask `/golive contact`."
+    )
+    return [*entry_blocks(entry), context(thanks)]
+
+
+def suggestion_blocks(candidates: tuple[Candidate, ...], question: str) -> list[Block]:
+    buttons = [
+        button(c.entry.title, f"{PICK}_{i}", encode_value(e=c.entry.id, q=question))
+        for i, c in enumerate(candidates[:3])
+    ]
+    return [
+        text_section("I'm not sure which you mean. *Did you mean ...*"),
+        actions(*buttons),
+        you_asked(question),
+    ]
+
+
+def not_known_blocks(unanswered_id: int | None, question: str) -> list[Block]:
+    blocks = [
+        text_section(
+            "I don't know that one yet. I've noted the question so the knowledge base can be improved."
+        ),
+        you_asked(question),
+    ]
+    if unanswered_id is not None:
+        blocks.append(
+            actions(
+                button(
+                    "Pass it to the support team",
+                    PASS_TO_SUPPORT,
+                    encode_value(u=unanswered_id, q=question),
+                    "primary",
+                )
+            )
+        )
+    return blocks
+
+
+def outcome_blocks(outcome: Outcome, question: str) -> list[Block]:
+    """The reply to a question, whichever way the matcher decided."""
+    if isinstance(outcome, Answer):
+        return answer_blocks(outcome.best.entry, question)
+    if isinstance(outcome, Suggestions):
+        return suggestion_blocks(outcome.candidates, question)
+    return not_known_blocks(outcome.unanswered_id, question)
+
+
+def outcome_text(outcome: Outcome) -> str:
+    """The plain notification text Slack shows in alerts and to screen readers."""
+    if isinstance(outcome, Answer):
+        return outcome.best.entry.title
+    if isinstance(outcome, Suggestions):
+        return "Did you mean: " + ", ".join(c.entry.title for c in outcome.candidates[:3]) + "?"
+    assert isinstance(outcome, NotKnown)
+    return "I don't know that one yet."
+
+
+def passed_on_blocks(question: str, passed: bool) -> list[Block]:
+    """What the asker sees after pressing 'Pass it to the support team'."""
+    if passed:
+        note = "Passed to the support team. They will follow it up; if it is urgent, use `/golive contact`."
+    else:
+        note = "I could not find that question any more, so nothing was passed on. Please ask it again."
+    return [text_section(note), you_asked(question)]
+
+
+def triage_question_blocks(question: str, user_id: str | None) -> list[Block]:
+    who = f"<@{user_id}>" if user_id and user_id.isalnum() else "Someone"
+    return [
+        text_section(f"*Question the bot could not answer*, passed on by {who}:"),
+        text_section(f"> {escape(shorten(question, 2500))}"),
+        context("Reply in this thread, and consider adding an entry to the knowledge base."),
+    ]
+
+
+def help_blocks(command: str, subcommand_lines: list[str]) -> list[Block]:
+    lines = [
+        f"*Ask me anything about the go-live.* Mention me in a channel, send me a direct message, "
+        f"or type `{command} <question>` for a private answer.",
+        "I answer jargon (`what is SNOMED CT?`) and how-to questions (`how do I get a login?`). "
+        "If I'm not sure I'll ask what you meant; if I don't know, I'll offer to pass the question "
+        "to the support team.",
+    ]
+    commands = [f"• `{command} help` this message", *subcommand_lines]
+    return [text_section("\n\n".join(lines)), text_section("\n".join(commands))]

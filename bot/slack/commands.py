@@ -1,0 +1,98 @@
+"""The `/golive` slash command: a table of sub-commands that each surface extends when it registers.
+
+`/golive help` lists them all; any other text that is not a sub-command is a question, answered
+privately. Every reply goes to the command's response_url, so it works in any channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.runtime import Services
+from bot.slack import blocks
+from bot.slack.app import respond
+from bot.slack.blocks import Block
+from bot.slack.replies import reply_to_question
+
+log = logging.getLogger(__name__)
+COMMAND = "/golive"
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One use of a sub-command, with what a handler needs to answer it or open a modal."""
+
+    text: str  # the words after the sub-command's name
+    user_id: str
+    channel_id: str
+    trigger_id: str
+    response_url: str
+    client: WebClient
+
+    def reply(self, text: str, blocks: list[Block] | None = None) -> None:
+        """Answer privately, visible to the person who typed the command only."""
+        message: dict[str, Any] = {"response_type": "ephemeral", "text": text}
+        if blocks:
+            message["blocks"] = blocks
+        if not respond(self.response_url, **message):
+            log.warning("a %s reply was not sent: the request had no usable response_url", COMMAND)
+
+
+Handler = Callable[[Invocation], None]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    handler: Handler
+    help_line: str
+
+
+_tables: WeakKeyDictionary[App, dict[str, Subcommand]] = WeakKeyDictionary()
+
+
+def add_subcommand(app: App, name: str, handler: Handler, help_line: str) -> None:
+    """Route `/golive NAME ...` to `handler`; `help_line` is what `/golive help` says about it."""
+    _tables.setdefault(app, {})[name.lower()] = Subcommand(handler, help_line)
+
+
+def help_blocks(app: App) -> list[Block]:
+    lines = [f"• `{COMMAND} {name}` {sub.help_line}" for name, sub in _tables.get(app, {}).items()]
+    return blocks.help_blocks(COMMAND, lines)
+
+
+def register(app: App, services: Services) -> None:
+    table = _tables.setdefault(app, {})
+
+    @app.command(COMMAND)
+    def golive(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        ack()
+        text = " ".join(str(command.get("text", "")).split())
+        name, _, rest = text.partition(" ")
+        invocation = Invocation(
+            text=rest,
+            user_id=str(command.get("user_id", "")),
+            channel_id=str(command.get("channel_id", "")),
+            trigger_id=str(command.get("trigger_id", "")),
+            response_url=str(command.get("response_url", "")),
+            client=client,
+        )
+        if name.lower() in ("", "help"):
+            invocation.reply("What I can do", help_blocks(app))
+        elif name.lower() in table:
+            table[name.lower()].handler(invocation)
+        else:
+            _answer(services, invocation, text)
+
+
+def _answer(services: Services, invocation: Invocation, question: str) -> None:
+    reply = reply_to_question(services, question, source="slack-command", user_id=invocation.user_id)
+    if reply.private_note:
+        invocation.reply(reply.private_note)
+    invocation.reply(reply.text, reply.blocks)

@@ -1,0 +1,81 @@
+"""What the bot says to a question or a button press, as Block Kit, without talking to Slack.
+
+Slack handlers and the local console both call these, so the console shows exactly what Slack shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.runtime import Services
+from bot.slack import blocks
+from bot.slack.blocks import Block
+from bot.store.once import claim
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # the notification fallback
+    blocks: list[Block]
+    private_note: str | None = None  # for the asker alone, e.g. what the privacy guard removed
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The outcome of a button: the message that replaces the one clicked, and maybe a triage post."""
+
+    reply: Reply
+    triage: Reply | None = None
+
+
+def reply_to_question(services: Services, question: str, *, source: str, user_id: str | None) -> Reply:
+    result = services.answering.ask(question, source=source, user_id=user_id)
+    asked = result.redaction.text  # never echo what the privacy guard removed
+    note = result.redaction.explain() if result.redaction.changed else None
+    return Reply(blocks.outcome_text(result.outcome), blocks.outcome_blocks(result.outcome, asked), note)
+
+
+def choose(services: Services, action_id: str, value: object, user_id: str | None) -> Choice | None:
+    """Act on a button of an answer message; None when the button or its value is not ours."""
+    fields = blocks.decode_value(value)
+    question = fields.get("q")
+    if not isinstance(question, str):
+        return None
+    question = services.redactor.clean(question)
+    if action_id in (blocks.HELPFUL, blocks.NOT_HELPFUL):
+        return _feedback(services, fields.get("e"), question, action_id == blocks.HELPFUL, user_id)
+    if action_id.startswith(blocks.PICK):
+        return _pick(services, fields.get("e"), question)
+    if action_id == blocks.PASS_TO_SUPPORT:
+        return _pass_on(services, fields.get("u"), question, user_id)
+    return None
+
+
+def _feedback(
+    services: Services, entry_id: object, question: str, helpful: bool, user_id: str | None
+) -> Choice | None:
+    entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
+    if entry is None:
+        return None
+    services.answering.record_feedback(entry.id, question, helpful, user_id)
+    return Choice(Reply(entry.title, blocks.feedback_thanks_blocks(entry, helpful)))
+
+
+def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
+    entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
+    if entry is None:
+        return None
+    return Choice(Reply(entry.title, blocks.answer_blocks(entry, question)))
+
+
+def _pass_on(services: Services, unanswered_id: object, question: str, user_id: str | None) -> Choice | None:
+    if isinstance(unanswered_id, bool) or not isinstance(unanswered_id, int):
+        return None
+    passed = services.answering.pass_to_support(unanswered_id)
+    reply = Reply("Passed to the support team" if passed else "Nothing passed on",
+                  blocks.passed_on_blocks(question, passed))  # fmt: skip
+    # A double click or a replayed request passes the question on once.
+    if not passed or not claim(services.db, f"support:{unanswered_id}", services.clock.now()):
+        return Choice(reply)
+    triage = Reply("A question the bot could not answer", blocks.triage_question_blocks(question, user_id))
+    return Choice(reply, triage)

@@ -1,0 +1,168 @@
+"""The production HTTP front door: a small WSGI app served by waitress's thread pool.
+
+POST /slack/events is checked here in the order that costs an attacker most and us least: size
+(413 before reading), signature and timestamp (401), shape (400); only then does Bolt see it, as an
+already-parsed payload. GET /healthz says whether the database is reachable. Nothing here logs a
+body, a token or the signing secret.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import text
+from waitress import create_server, wasyncore
+
+from bot.runtime import Services
+from bot.slack.app import build_app
+from bot.slack.shape import BadShape, parse_body
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024  # Slack's own payloads are far smaller
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+StartResponse = Callable[..., Any]
+
+
+class SlackWsgi:
+    def __init__(self, app: App, services: Services, signing_secret: str, max_body: int = MAX_BODY):
+        self.app = app
+        self._services = services
+        self._verifier = SignatureVerifier(signing_secret)
+        self._max_body = max_body
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == HEALTH_PATH:
+            result = self._health() if method in ("GET", "HEAD") else _not_allowed("GET, HEAD")
+        elif path == EVENTS_PATH:
+            result = self._events(environ) if method == "POST" else _not_allowed("POST")
+        else:
+            result = _json(404, {"error": "not found"})
+        headers = [("Content-Type", result.content_type), ("Content-Length", str(len(result.body)))]
+        if result.allow:
+            headers.append(("Allow", result.allow))
+        start_response(f"{result.status} {_REASONS.get(result.status, 'Error')}", headers)
+        return [] if method == "HEAD" else [result.body]
+
+    def _health(self) -> Result:
+        try:
+            with self._services.db.session() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to reach the database means "not healthy"
+            log.error("health check: database unreachable (%s)", type(exc).__name__)
+            return _json(503, {"status": "unhealthy", "database": "unreachable"})
+        return _json(200, {"status": "ok", "database": "ok"})
+
+    def _events(self, environ: dict[str, Any]) -> Result:
+        length = _content_length(environ)
+        if length is None:
+            return _json(411, {"error": "a Content-Length header is required"})
+        if length > self._max_body:
+            log.warning("refused a %d-byte request body (limit %d)", length, self._max_body)
+            return _json(413, {"error": f"the body is larger than {self._max_body} bytes"})
+        raw = environ["wsgi.input"].read(length) if length else b""
+        headers = _headers(environ)
+        if not self._verifier.is_valid(
+            raw, headers.get("x-slack-request-timestamp", ""), headers.get("x-slack-signature", "")
+        ):
+            log.warning("refused a request with a missing, wrong or stale Slack signature")
+            return _json(401, {"error": "invalid signature"})
+        try:
+            payload = parse_body(raw.decode("utf-8"), headers.get("content-type", ""))
+        except (UnicodeDecodeError, BadShape) as exc:
+            reason = str(exc) if isinstance(exc, BadShape) else "the body is not UTF-8"
+            log.warning("refused a signed request: %s", reason)
+            return _json(400, {"error": reason})
+        return self._dispatch(payload, headers)
+
+    def _dispatch(self, payload: dict[str, Any], headers: dict[str, str]) -> Result:
+        # The signature is verified above, so Bolt gets the parsed payload the way Socket Mode gives it.
+        response = self.app.dispatch(BoltRequest(body=payload, headers=headers, mode="socket_mode"))
+        if response.status >= 500:
+            log.error("Bolt answered %d to a %s request", response.status, payload.get("type", "command"))
+        content_type = response.headers.get("content-type", ["text/plain; charset=utf-8"])[0]
+        body = response.body.encode() if isinstance(response.body, str) else bytes(response.body or b"")
+        return Result(response.status, content_type, body)
+
+
+@dataclass(frozen=True)
+class Result:
+    status: int
+    content_type: str
+    body: bytes
+    allow: str | None = None
+
+
+def _json(status: int, body: dict[str, str]) -> Result:
+    return Result(status, "application/json", json.dumps(body).encode())
+
+
+def _not_allowed(allowed: str) -> Result:
+    return Result(405, "application/json", json.dumps({"error": f"use {allowed}"}).encode(), allowed)
+
+
+def _content_length(environ: dict[str, Any]) -> int | None:
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    return headers
+
+
+_REASONS = {
+    200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+    411: "Length Required", 413: "Payload Too Large", 503: "Service Unavailable",
+}  # fmt: skip
+
+
+class HttpServer:
+    """waitress in a background thread: `start()` returns once the port is bound; `stop()` drains."""
+
+    def __init__(self, wsgi: SlackWsgi, host: str, port: int, threads: int = 8):
+        self.wsgi = wsgi
+        self._server = create_server(
+            wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY,
+            ident="golive-bot", expose_tracebacks=False, clear_untrusted_proxy_headers=True,
+        )  # fmt: skip
+        self._thread = threading.Thread(target=self._server.run, name="http-server", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)  # type: ignore[union-attr]
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
+        wasyncore.close_all(self._server._map)  # type: ignore[union-attr]
+        self._thread.join(timeout)
+
+    def serve_forever(self) -> None:
+        """Run in the calling thread until interrupted (the `serve` command)."""
+        self._server.run()
+
+
+def start_http(services: Services, host: str, port: int, threads: int = 8) -> HttpServer:
+    """The whole Slack stack (Bolt app, checks, waitress) listening on host:port, in the background."""
+    secret = services.settings.slack_signing_secret
+    if not secret:
+        raise ValueError("HTTP mode needs SLACK_SIGNING_SECRET to verify that requests come from Slack")
+    server = HttpServer(SlackWsgi(build_app(services), services, secret), host, port, threads)
+    server.start()
+    return server

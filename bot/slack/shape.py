@@ -1,0 +1,108 @@
+"""Parses a verified Slack request body and checks it has the shape Bolt and our handlers rely on.
+
+A body can be correctly signed and still hostile or broken (a replayed test payload, a proxy that
+mangles it). Anything that is not JSON, nests absurdly deep, or holds the wrong type where Bolt
+reads an id is refused here with a reason, so it is answered 400 instead of failing inside Bolt.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+MAX_DEPTH = 32
+# Top-level keys Bolt reads while building its context, and the type each must have when present.
+_OBJECTS = (
+    "team", "user", "channel", "enterprise", "container", "view", "message", "previous_message",
+    "event", "item", "assistant_thread", "function_data", "state",
+)  # fmt: skip
+_LISTS_OF_OBJECTS = ("authorizations", "actions")
+_STRINGS = (
+    "type", "token", "team_id", "user_id", "channel_id", "enterprise_id", "event_id", "api_app_id",
+    "trigger_id", "response_url", "callback_id", "thread_ts", "command", "text", "challenge",
+    "context_team_id", "context_enterprise_id",
+)  # fmt: skip
+_EVENT_STRINGS = (
+    "type", "user", "channel", "text", "ts", "thread_ts", "subtype", "bot_id", "channel_type", "team",
+    "user_team", "user_id", "event_ts", "tab",
+)  # fmt: skip
+_EVENT_OBJECTS = ("message", "previous_message", "item", "assistant_thread", "view", "bot_profile")
+
+
+class BadShape(ValueError):
+    """The body cannot be a Slack request; the message says why, for the log and the 400 body."""
+
+
+def parse_body(body: str, content_type: str) -> dict[str, Any]:
+    """The payload of a Slack request body, or BadShape when it is not one with the expected types."""
+    if not body:
+        raise BadShape("the body is empty")
+    if content_type.split(";")[0].strip().lower() == "application/json" or body.startswith("{"):
+        return _check_payload(_parse_json(body, "the body"))
+    try:
+        form = dict(parse_qsl(body, keep_blank_values=True, max_num_fields=200))
+    except ValueError as exc:
+        raise BadShape("the form has too many fields") from exc
+    if "payload" in form:
+        return _check_payload(_parse_json(form["payload"], "the payload field"))
+    if "command" not in form and "ssl_check" not in form:
+        raise BadShape("neither a JSON event, an interactive payload nor a slash command")
+    return form
+
+
+def _parse_json(text: str, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise BadShape(f"{what} is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise BadShape(f"{what} must be a JSON object")
+    if _depth(data) > MAX_DEPTH:
+        raise BadShape(f"{what} nests deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def _depth(value: object) -> int:
+    """Nesting depth, iteratively, so a hostile body cannot exhaust the stack here either."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _check_payload(data: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(data.get("type"), str):
+        raise BadShape("the payload has no type")
+    _check_types(data, _STRINGS, str, "")
+    _check_types(data, _OBJECTS, dict, "")
+    for key in _LISTS_OF_OBJECTS:
+        value = data.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            raise BadShape(f"{key} must be a list of objects")
+    for action in data.get("actions") or ():
+        _check_types(action, ("action_id", "block_id", "value", "type"), str, "actions[].")
+    if data["type"] == "event_callback":
+        _check_event(data)
+    return data
+
+
+def _check_event(data: dict[str, Any]) -> None:
+    event = data.get("event")
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        raise BadShape("an event_callback needs an event object with a type")
+    if not isinstance(data.get("event_id"), str) or not data["event_id"]:
+        raise BadShape("an event_callback needs an event_id")
+    _check_types(event, _EVENT_STRINGS, str, "event.")
+    _check_types(event, _EVENT_OBJECTS, dict, "event.")
+
+
+def _check_types(data: dict[str, Any], keys: tuple[str, ...], kind: type, prefix: str) -> None:
+    for key in keys:
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            raise BadShape(f"{prefix}{key} must be {'text' if kind is str else 'an object'}")

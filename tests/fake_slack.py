@@ -1,0 +1,228 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call and answers the way Slack does.
+
+    fake = FakeSlack()                     # started; fake.url is the SLACK_API_URL to give the bot
+    fake.usergroups["S0SUPPORT"] = ["U1"]  # usergroups.users.list answers
+    fake.fail("chat.postMessage", status=429, retry_after=1)   # next call rate-limited
+    fake.fail("chat.postMessage", error="channel_not_found")  # next call answered ok: false
+    calls = fake.wait_for("chat.postMessage", count=1)         # blocks until seen, up to 5 s
+    fake.response_url("cmd1")              # a response_url; posts to it are recorded as "response_url"
+    fake.everything()                      # every recorded call as one string, for "never contains" checks
+    fake.close()
+
+Successful calls are in `fake.calls` (`Call(method, params, path)`); failed attempts are kept apart
+in `fake.attempts` so "posted exactly once" means one call in `fake.calls`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+_JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str  # Web API method, or "response_url"
+    params: dict[str, Any]
+    path: str = ""
+
+    @property
+    def text(self) -> str:
+        """Everything the call would show a user, as one string."""
+        return json.dumps(self.params, ensure_ascii=False)
+
+
+@dataclass
+class _Failure:
+    times: int
+    status: int
+    retry_after: int | None
+    error: str | None
+
+
+@dataclass
+class FakeSlack:
+    usergroups: dict[str, list[str]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    attempts: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._changed = threading.Condition()
+        self._failures: dict[str, list[_Failure]] = {}
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+        self._thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"{self.base}/response/{name}"
+
+    def fail(
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        status: int = 200,
+        retry_after: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Make the next `times` calls of `method` fail: an HTTP status (429, 500) or ok: false."""
+        if status == 200 and error is None:
+            error = "internal_error"
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        with self._changed:
+            self._failures.setdefault(method, []).append(_Failure(times, status, retry_after, error))
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._changed:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """The first `count` successful calls of `method`, waiting for them to arrive."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := [c for c in self.calls if c.method == method]) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = sorted({c.method for c in self.calls})
+                    raise AssertionError(f"expected {count} {method} call(s), got {len(found)}; saw {seen}")
+                self._changed.wait(left)
+            return found
+
+    def wait_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until no call has arrived for `quiet` seconds: for asserting something did NOT happen."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while time.monotonic() < deadline:
+                before = len(self.attempts)
+                self._changed.wait(quiet)
+                if len(self.attempts) == before:
+                    return
+        raise AssertionError("Slack calls kept arriving")
+
+    def everything(self) -> str:
+        with self._changed:
+            return "\n".join(f"{c.method} {c.text}" for c in self.attempts)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # -- called by the request handler ------------------------------------------------------------
+
+    def _record(self, call: Call) -> tuple[int, dict[str, str], bytes]:
+        with self._changed:
+            self.attempts.append(call)
+            failure = self._take_failure(call.method)
+            if failure is None:
+                self.calls.append(call)
+            self._changed.notify_all()
+        if failure is None:
+            return 200, {}, self._answer(call)
+        if failure.status != 200:
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            return failure.status, headers, json.dumps({"ok": False, "error": "ratelimited"}).encode()
+        return 200, {}, json.dumps({"ok": False, "error": failure.error}).encode()
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            queue.pop(0)
+        return failure
+
+    def _answer(self, call: Call) -> bytes:
+        if call.method == "response_url":
+            return b"ok"
+        p = call.params
+        ts = f"1700000000.{next(self._ts):06d}"
+        body: dict[str, Any] = {"ok": True}
+        if call.method in ("chat.postMessage", "chat.update", "chat.meMessage"):
+            body |= {"channel": p.get("channel"), "ts": p.get("ts") or ts, "message": {"text": p.get("text")}}
+        elif call.method == "chat.postEphemeral":
+            body["message_ts"] = ts
+        elif call.method.startswith("views."):
+            view = p.get("view") if isinstance(p.get("view"), dict) else {}
+            body["view"] = {**view, "id": p.get("view_id") or f"V{next(self._ts):08d}", "hash": "h1"}
+        elif call.method == "conversations.open":
+            body["channel"] = {"id": "D" + str(p.get("users", "UNKNOWN")).split(",")[0][1:]}
+        elif call.method == "auth.test":
+            body |= {"url": "https://test-trust.slack.com/", "team": "Test Trust", "user": "golive",
+                     "team_id": "T0TEST", "user_id": "U0BOT", "bot_id": "B0BOT"}  # fmt: skip
+        elif call.method == "users.info":
+            user = str(p.get("user", "U0"))
+            body["user"] = {"id": user, "name": user.lower(), "real_name": f"User {user}",
+                            "tz": "Europe/London"}  # fmt: skip
+        elif call.method == "usergroups.users.list":
+            body["users"] = self.usergroups.get(str(p.get("usergroup")), [])
+        elif call.method == "chat.getPermalink":
+            body["permalink"] = (
+                f"https://test-trust.slack.com/archives/{p.get('channel')}/p{ts[:10]}{ts[11:]}"
+            )
+        return json.dumps(body).encode()
+
+
+def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self._handle(b"")
+
+        def do_POST(self) -> None:
+            self._handle(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        def _handle(self, raw: bytes) -> None:
+            url = urlparse(self.path)
+            params: dict[str, Any] = dict(parse_qsl(url.query))
+            params |= _parse(raw, self.headers.get("Content-Type", ""))
+            if url.path.startswith("/api/"):
+                call = Call(url.path[len("/api/") :], params, url.path)
+            else:
+                call = Call("response_url", params, url.path)
+            status, headers, body = fake._record(call)
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "text/plain" if body == b"ok" else "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+            pass
+
+    return Handler
+
+
+def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    text = raw.decode("utf-8")
+    if "json" in content_type:
+        return json.loads(text)
+    params: dict[str, Any] = dict(parse_qsl(text, keep_blank_values=True))
+    for key in _JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            with contextlib.suppress(ValueError):
+                params[key] = json.loads(params[key])
+    return params
