@@ -10,11 +10,15 @@ from typing import Any
 from bot.answering.service import AnsweringService
 from bot.background import Background
 from bot.clock import Clock, SystemClock
+from bot.comms.facts import FactSource
+from bot.comms.service import CommsService
 from bot.config import Settings
 from bot.issues.service import IssueService
 from bot.privacy import RedactingLogFilter, Redactor
 from bot.roles import ConfiguredMembership, Membership
 from bot.store.database import Database
+
+COMMS_TICK_SECONDS = 15  # how late a scheduled announcement can be, at most, while the bot is up
 
 
 @dataclass
@@ -25,6 +29,7 @@ class Services:
     redactor: Redactor
     answering: AnsweringService
     issues: IssueService
+    comms: CommsService
     # The Slack app swaps in Slack user groups; surfaces pass this to role checks in the domain.
     membership: Membership = field(default_factory=ConfiguredMembership)
     # Periodic work: surfaces call `background.every(...)` at register time; `serve` starts it.
@@ -50,7 +55,17 @@ def build_services(settings: Settings, clock: Clock | None = None, watch: bool =
         settings.knowledge_dir, db=db, redactor=redactor, clock=clock, watch=watch
     )
     issues = IssueService(db, settings.org, redactor, clock)
-    return Services(settings, clock, db, redactor, answering, issues)
+    comms = CommsService(settings.org, db, clock, FactSource(settings.org, redactor, db))
+    comms.sync_files(settings.schedules_dir)
+    services = Services(settings, clock, db, redactor, answering, issues, comms)
+    services.background.every(COMMS_TICK_SECONDS, "comms-schedule", lambda: _post_due_announcements(services))
+    return services
+
+
+def _post_due_announcements(services: Services) -> None:
+    """Queue what has fallen due, then deliver at once rather than at the next delivery tick."""
+    if services.comms.tick().posted:
+        services.deliver_soon()
 
 
 def configure_logging(level: str, redactor: Redactor) -> None:
