@@ -1,0 +1,130 @@
+"""`golive-bot ask`: the answering feature from the command line, for people and for scripts.
+
+A person asking (the default) gets the same answer Slack would give, and a question the bot cannot
+answer is recorded for the support team, as in Slack. `--json` is for scripts and benchmarks: one JSON
+object per line, and nothing is recorded, so it needs no database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable
+
+from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
+from bot.config import Settings
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ask", help="answer questions from the knowledge base (one per line on stdin)")
+    p.add_argument(
+        "question", nargs="*", help="the question; without it, read one question per line from stdin"
+    )
+    p.add_argument(
+        "--knowledge", default=argparse.SUPPRESS, help="knowledge base folder (default: ./knowledge)"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per line; records nothing")
+    p.add_argument("--no-record", action="store_true", help="do not record unanswered questions")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
+    if args.json:
+        show: Callable[[Outcome], str] = as_json
+        ask, close = _matcher_only(settings)
+    else:
+        show = as_text
+        ask, close = _matcher_only(settings) if args.no_record else _recording(settings)
+    try:
+        for question in questions:
+            outcome, note = ask(question)
+            if note:
+                print(note, file=sys.stderr)
+            print(show(outcome), flush=True)
+    finally:
+        close()
+    return 0
+
+
+Ask = Callable[[str], tuple[Outcome, str]]
+
+
+def _matcher_only(settings: Settings) -> tuple[Ask, Callable[[], None]]:
+    """No database at all: quick to start, nothing written."""
+    from bot.answering.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.load(settings.knowledge_dir)
+    redactor = settings.org.redactor()
+
+    def ask(question: str) -> tuple[Outcome, str]:
+        redaction = redactor.redact(question)
+        return kb.match(redaction.text), redaction.explain() if redaction.changed else ""
+
+    return ask, lambda: None
+
+
+def _recording(settings: Settings) -> tuple[Ask, Callable[[], None]]:
+    """As in Slack: unanswered questions are recorded (identifiers removed) in the configured database."""
+    from bot.answering.service import AnsweringService
+    from bot.clock import SystemClock
+    from bot.store.database import Database
+
+    db = Database(settings.database_url)
+    db.migrate()
+    service = AnsweringService.from_directory(
+        settings.knowledge_dir, db=db, redactor=settings.org.redactor(), clock=SystemClock()
+    )
+
+    def ask(question: str) -> tuple[Outcome, str]:
+        result = service.ask(question, source="cli")
+        return result.outcome, result.redaction.explain() if result.redaction.changed else ""
+
+    def close() -> None:
+        service.close()
+        db.dispose()
+
+    return ask, close
+
+
+def _lines(stream: Iterable[str]) -> Iterable[str]:
+    return (line.strip() for line in stream if line.strip())
+
+
+def _scored(candidate: Candidate) -> dict[str, object]:
+    return {"id": candidate.entry.id, "score": candidate.score}
+
+
+def as_json(outcome: Outcome) -> str:
+    """The scripting contract: match is null whenever the bot would not answer outright."""
+    best = outcome.best if isinstance(outcome, Answer) else None
+    offered = outcome.candidates if isinstance(outcome, Suggestions) else ()
+    return json.dumps(
+        {
+            "question": outcome.question,
+            "match": _scored(best) if best else None,
+            "suggestions": [_scored(c) for c in offered],
+        }
+    )
+
+
+def as_text(outcome: Outcome) -> str:
+    if isinstance(outcome, Answer):
+        return f"{outcome.best.entry.title}\n{outcome.best.entry.answer}\n"
+    if isinstance(outcome, Suggestions):
+        lines = [f"  {n}. {c.entry.title}  (id: {c.entry.id})" for n, c in enumerate(outcome.candidates, 1)]
+        return "Did you mean:\n" + "\n".join(lines) + "\nAsk again using one of these.\n"
+    return _not_known(outcome)
+
+
+def _not_known(outcome: NotKnown) -> str:
+    recorded = (
+        f" I've recorded the question (#{outcome.unanswered_id}) so the knowledge base can be improved."
+        if outcome.unanswered_id is not None
+        else ""
+    )
+    return (
+        f"I don't know that one yet.{recorded} Try asking in other words, or contact the go-live "
+        "support team.\n"
+    )

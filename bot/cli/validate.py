@@ -1,0 +1,72 @@
+"""`golive-bot validate`: check every file the bot reads, and list every problem as file:line: id: message.
+
+Each check is one function in VALIDATORS; a new kind of file (e.g. schedules) adds one more.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Settings, load_org_config
+from bot.yamlsource import InvalidFile, Problem
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What one check found: its problems, and a few words on what it checked when all is well."""
+
+    summary: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+Validator = Callable[[Settings], Checked]
+
+
+def check_config(settings: Settings) -> Checked:
+    if settings.org.source == "(built-in defaults)":
+        return Checked("no organisation config file (using built-in defaults)")
+    try:
+        load_org_config(Path(settings.org.source))
+    except InvalidFile as exc:
+        return Checked("", exc.problems)
+    return Checked(f"config {settings.org.source}")
+
+
+def check_knowledge(settings: Settings) -> Checked:
+    from bot.answering.loader import load_knowledge
+
+    try:
+        knowledge = load_knowledge(settings.knowledge_dir)
+    except InvalidFile as exc:
+        return Checked("", exc.problems)
+    return Checked(
+        f"{len(knowledge.entries)} entries, {len(knowledge.synonyms)} synonym groups "
+        f"in {len(knowledge.files)} knowledge files ({settings.knowledge_dir})"
+    )
+
+
+VALIDATORS: tuple[Validator, ...] = (check_knowledge, check_config)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="check the knowledge base and the organisation config")
+    p.add_argument(
+        "--knowledge", default=argparse.SUPPRESS, help="knowledge base folder (default: ./knowledge)"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    results = [check(settings) for check in VALIDATORS]
+    problems = [p for r in results for p in r.problems]
+    for problem in problems:
+        print(problem)
+    if problems:
+        files = len({p.path for p in problems})
+        print(f"INVALID: {len(problems)} problem(s) in {files} file(s); fix them and run validate again.")
+        return 1
+    print("OK: " + "; ".join(r.summary for r in results))
+    return 0
