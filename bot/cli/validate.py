@@ -48,14 +48,22 @@ def check_knowledge(settings: Settings) -> Checked:
     )
 
 
-VALIDATORS: tuple[Validator, ...] = (check_knowledge, check_config)
+def check_schedules(settings: Settings) -> Checked:
+    from bot.comms.schedules import read_schedules
+
+    announcements, problems = read_schedules(settings.schedules_dir, settings.org)
+    return Checked(f"{len(announcements)} announcements in {settings.schedules_dir}", problems)
+
+
+VALIDATORS: tuple[Validator, ...] = (check_knowledge, check_config, check_schedules)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check the knowledge base and the organisation config")
+    p = sub.add_parser("validate", help="check the knowledge base, the schedules and the organisation config")
     p.add_argument(
         "--knowledge", default=argparse.SUPPRESS, help="knowledge base folder (default: ./knowledge)"
     )
+    p.add_argument("--schedules", default=argparse.SUPPRESS, help="schedules folder (default: ./schedules)")
     p.set_defaults(func=run)
 
 

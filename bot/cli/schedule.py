@@ -1,0 +1,59 @@
+"""`golive-bot schedule`: the plan's next posts in time order, so a comms lead can check it before go-live."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime, time
+
+from bot.clock import Clock, ManualClock, SystemClock
+from bot.comms.facts import FactSource
+from bot.comms.schedules import load_schedules
+from bot.comms.service import CommsService, Upcoming
+from bot.config import Settings
+from bot.store.database import Database
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schedule", help="list the next announcements (files and Slack) in time order")
+    p.add_argument("--days", type=_positive, default=14, help="how many days ahead to list (default 14)")
+    p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="list from this local date instead of now, e.g. the go-live date")  # fmt: skip
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    org = settings.org
+    announcements = load_schedules(settings.schedules_dir, org)  # the files as they are now
+    clock: Clock = SystemClock()
+    if args.start:
+        clock = ManualClock(datetime.combine(args.start, time(0), tzinfo=org.timezone))
+    db = Database(settings.database_url)
+    try:
+        db.migrate()
+        comms = CommsService(org, db, clock, FactSource(org, org.redactor(), db))
+        plan = announcements + comms.scheduled_from_slack()
+        print(format_upcoming(comms.upcoming(args.days, plan), settings, args.days))
+    finally:
+        db.dispose()
+    return 0
+
+
+def format_upcoming(posts: list[Upcoming], settings: Settings, days: int) -> str:
+    tz = settings.org.timezone
+    if not posts:
+        return f"Nothing is scheduled in the next {days} days (plan: {settings.schedules_dir}/ and Slack)."
+    lines = [f"{'When (' + tz.key + ')':<24} {'Phase':<12} {'Where':<34} Announcement"]
+    for post in posts:
+        when = post.when.astimezone(tz)
+        where = ", ".join(post.channels)
+        a = post.announcement
+        lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {where:<34} {a.id} ({a.source})")
+    lines.append(f"{len(posts)} posts in the next {days} days.")
+    return "\n".join(lines)
+
+
+def _positive(value: str) -> int:
+    days = int(value)
+    if not 1 <= days <= 366:
+        raise argparse.ArgumentTypeError("--days must be from 1 to 366")
+    return days
