@@ -61,7 +61,7 @@ class _Reader:
         self.entries: list[Entry] = []
         self.groups: list[tuple[str, ...]] = []
         self.problems: list[Problem] = []
-        self._phrases: dict[str, tuple[str, str]] = {}  # synonym phrase -> (file, line) of its group
+        self._phrases: dict[str, tuple[str, int]] = {}  # synonym phrase -> (file, line) of its group
 
     def fail(self, path: Path, line: int, message: str, item: str | None = None) -> None:
         self.problems.append(Problem(str(path), line, message, item))
@@ -147,12 +147,11 @@ class _Reader:
         if not also:
             fail("also", "'also' must list at least one other way of saying the term")
             return
+        here = (str(path), line_of(item))
         for phrase in (term, *also):
-            key = phrase_key(phrase)
-            if key in self._phrases:
-                where = "{}:{}".format(*self._phrases[key])
-                fail(None, f"{phrase!r} is already in another synonym group ({where})")
-            self._phrases[key] = (str(path), str(line_of(item)))
+            owner = self._phrases.setdefault(phrase_key(phrase), here)
+            if owner != here:
+                fail(None, f"{phrase!r} is already in another synonym group ({owner[0]}:{owner[1]})")
         self.groups.append((term, *also))
 
     def check_across_entries(self) -> None:
