@@ -157,3 +157,25 @@ def test_answers_carry_no_patient_identifier_and_invent_no_phone_number() -> Non
     for entry in entries():
         assert not redactor.redact(entry["answer"]).changed, entry["id"]
         assert not PHONE_LIKE.search(entry["answer"]), f"{entry['id']}: put contacts in the config instead"
+
+
+def benchmark_questions() -> list[dict[str, Any]]:
+    folder = KNOWLEDGE_DIR.parent / "bench" / "questions"
+    return [q for name in ("tune", "holdout") for q in yaml.safe_load((folder / f"{name}.yaml").read_text())]
+
+
+def test_benchmark_questions_point_at_entries_that_exist() -> None:
+    """Renaming an entry id must not silently turn a benchmark question into a wrong answer."""
+    ids = {e["id"] for e in entries()}
+    questions = benchmark_questions()
+    assert all(set(q) == {"q", "expect"} and isinstance(q["q"], str) for q in questions)
+    assert [q["q"] for q in questions if q["expect"] is not None and q["expect"] not in ids] == []
+    texts = [q["q"].lower() for q in questions]
+    assert sorted({t for t in texts if texts.count(t) > 1}) == []
+
+
+def test_benchmark_holds_enough_questions_with_a_fifth_out_of_scope() -> None:
+    questions = benchmark_questions()
+    out_of_scope = sum(q["expect"] is None for q in questions)
+    assert len(questions) >= 300
+    assert 0.15 <= out_of_scope / len(questions) <= 0.25
