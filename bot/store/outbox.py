@@ -62,7 +62,7 @@ class Intent:
 
 @dataclass(frozen=True)
 class Item:
-    """A claimed row, with the channel and ts of the post it updates when it is an update."""
+    """A row as delivery sees it; `channel` and `ts` say where it went once sent."""
 
     id: int
     kind: str
@@ -74,8 +74,6 @@ class Item:
     first_attempt_at: datetime | None
     status: str = SENDING
     updates_id: int | None = None
-    update_channel: str | None = None
-    update_ts: str | None = None
     channel: str | None = None
     ts: str | None = None
     last_error: str | None = None
@@ -123,7 +121,9 @@ def claim_due(db: Database, now: datetime, lease: timedelta, limit: int = 20) ->
         and_(OutboxRow.status == SENDING, OutboxRow.lease_until <= now),
     )
     with db.session() as session:
-        ids = session.scalars(select(OutboxRow.id).where(claimable).order_by(OutboxRow.due_at).limit(limit))
+        ids = session.scalars(
+            select(OutboxRow.id).where(claimable).order_by(OutboxRow.due_at, OutboxRow.id).limit(limit)
+        )
         candidates = list(ids)
     claimed = []
     for row_id in candidates:
@@ -150,13 +150,10 @@ def get(db: Database, row_id: int) -> Item | None:
         row = session.get(OutboxRow, row_id)
         if row is None:
             return None
-        original = session.get(OutboxRow, row.updates_id) if row.updates_id else None
         return Item(
             id=row.id, kind=row.kind, ref=row.ref, target=row.target, payload=json.loads(row.payload),
             attempts=row.attempts, created_at=row.created_at, first_attempt_at=row.first_attempt_at,
             status=row.status, updates_id=row.updates_id,
-            update_channel=original.channel if original else None,
-            update_ts=original.ts if original else None,
             channel=row.channel, ts=row.ts, last_error=row.last_error,
         )  # fmt: skip
 

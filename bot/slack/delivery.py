@@ -1,0 +1,216 @@
+"""Delivers the outbox to Slack: claims due rows, renders them now, posts or edits, retries until done.
+
+Rendering happens at delivery time through renderers registered by kind (`services.renderers`), so a
+post always shows the current state and the outbox holds no Block Kit. Failures (Slack down, 429
+with Retry-After, any error) put the row back with a backoff; rows survive restarts in the database.
+
+Never posted twice: each new post carries its outbox id in the message metadata. Before a row that
+was already attempted is posted again, the channel's recent history is searched for that id; when
+the earlier attempt did reach Slack (the process died between posting and recording the ts), its ts
+is recorded instead of posting again. Limits: the search needs a channel id (or a user id for a
+direct message) and the channels:history / im:history scopes; when the search cannot be made the
+row is posted again, because a duplicate is better than a lost patient-safety post, and the log
+says so. Edits (chat.update) are idempotent and need no search.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import Clock
+from bot.runtime import Services
+from bot.slack.blocks import Block
+from bot.store import outbox
+from bot.store.database import Database
+from bot.store.outbox import Item
+
+log = logging.getLogger(__name__)
+METADATA_TYPE = "golive_outbox"
+LEASE = timedelta(seconds=60)
+TICK_SECONDS = 10
+_BASE_DELAY = timedelta(seconds=5)
+_MAX_DELAY = timedelta(minutes=15)
+_WAIT_FOR_ORIGINAL = timedelta(seconds=5)
+_HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a little
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a renderer returns; `channel` overrides the row's target when the renderer knows better."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+    channel: str | None = None
+
+
+Renderer = Callable[[Item], Message | None]  # None: nothing to post any more
+
+
+class Delivery:
+    def __init__(self, db: Database, client: WebClient, clock: Clock, renderers: dict[str, Renderer]):
+        self._db = db
+        self._client = client
+        self._clock = clock
+        self._renderers = renderers
+        self._draining = threading.Lock()
+        self._again = threading.Event()
+
+    def tick(self) -> int:
+        """Deliver what is due now; returns how many rows were attempted."""
+        items = outbox.claim_due(self._db, self._clock.now(), LEASE)
+        for item in items:
+            self._deliver(item)
+        return len(items)
+
+    def drain(self) -> None:
+        """Deliver until nothing is due; concurrent calls fold into one extra pass."""
+        self._again.set()
+        if not self._draining.acquire(blocking=False):
+            return
+        try:
+            while self._again.is_set():
+                self._again.clear()
+                while self.tick():
+                    pass
+        finally:
+            self._draining.release()
+
+    def kick(self) -> None:
+        """Deliver soon, off the request thread, so a submission never waits for Slack."""
+        threading.Thread(target=self._drain_logged, name="outbox-kick", daemon=True).start()
+
+    def _drain_logged(self) -> None:
+        try:
+            self.drain()
+        except Exception:  # the next tick retries; the rows are safe in the database
+            log.exception("delivering the outbox failed; the next tick will retry")
+
+    def _deliver(self, item: Item) -> None:
+        renderer = self._renderers.get(item.kind)
+        if renderer is None:
+            self._retry(item, f"no renderer registered for {item.kind}", _MAX_DELAY)
+            return
+        try:
+            message = renderer(item)
+            if message is None:
+                outbox.drop(self._db, item.id, "nothing to post any more", self._clock.now())
+            elif item.is_update:
+                self._update(item, message)
+            else:
+                self._post(item, message)
+        except SlackApiError as exc:
+            self._retry(item, _slack_reason(exc), _retry_after(exc))
+        except OSError as exc:
+            self._retry(item, f"could not reach Slack ({type(exc).__name__})", None)
+        except Exception:  # a bad row must not hold up the others; it is kept and retried
+            log.exception("outbox row %s (%s %s) failed unexpectedly", item.id, item.kind, item.ref)
+            self._retry(item, "unexpected error (see the log)", None)
+
+    def _update(self, item: Item, message: Message) -> None:
+        original = outbox.get(self._db, item.updates_id or 0)  # read now: it may have been sent meanwhile
+        if original is None or original.status == outbox.DROPPED:
+            outbox.drop(self._db, item.id, "the original post was not made", self._clock.now())
+            return
+        if not original.channel or not original.ts:
+            self._retry(item, "waiting for the original post", _WAIT_FOR_ORIGINAL)
+            return
+        self._client.chat_update(
+            channel=original.channel, ts=original.ts, text=message.text, blocks=message.blocks
+        )
+        outbox.mark_sent(self._db, item.id, original.channel, original.ts, self._clock.now())
+
+    def _post(self, item: Item, message: Message) -> None:
+        channel = message.channel or item.target
+        if not channel:
+            log.error(
+                "outbox row %s (%s %s) has no channel configured; not posted", item.id, item.kind, item.ref
+            )
+            outbox.drop(self._db, item.id, "no channel configured", self._clock.now())
+            return
+        earlier = self._already_posted(item, channel) if item.attempts > 1 else None
+        if earlier:
+            outbox.mark_sent(self._db, item.id, earlier[0], earlier[1], self._clock.now())
+            return
+        response = self._client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks,
+            metadata={"event_type": METADATA_TYPE, "event_payload": {"outbox_id": item.id}},
+        )  # fmt: skip
+        outbox.mark_sent(self._db, item.id, response.get("channel"), response.get("ts"), self._clock.now())
+
+    def _already_posted(self, item: Item, channel: str) -> tuple[str, str] | None:
+        """(channel, ts) of an earlier attempt that reached Slack, found by its outbox id."""
+        try:
+            conversation = self._conversation_id(channel)
+            if conversation is None:
+                log.warning(
+                    "cannot check whether outbox row %s was posted to %s; posting it", item.id, channel
+                )
+                return None
+            since = (item.first_attempt_at or item.created_at) - _HISTORY_SLACK
+            history = self._client.conversations_history(
+                channel=conversation, oldest=f"{since.timestamp():.6f}", limit=200, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            if exc.response.status_code == 429 or exc.response.status_code >= 500:
+                raise
+            log.warning(
+                "cannot read history to check outbox row %s (%s); posting it", item.id, _slack_reason(exc)
+            )
+            return None
+        for message in history.get("messages") or []:
+            payload = ((message.get("metadata") or {}).get("event_payload")) or {}
+            if payload.get("outbox_id") == item.id:
+                return conversation, str(message.get("ts"))
+        return None
+
+    def _conversation_id(self, channel: str) -> str | None:
+        if channel.startswith(("U", "W")):
+            opened = self._client.conversations_open(users=channel)
+            return str((opened.get("channel") or {}).get("id") or "") or None
+        return None if channel.startswith("#") else channel
+
+    def _retry(self, item: Item, reason: str, delay: timedelta | None) -> None:
+        wait = delay if delay is not None else backoff(item.attempts)
+        log.warning("outbox row %s (%s %s) not delivered: %s; retrying in %s", item.id, item.kind, item.ref,
+                    reason, wait)  # fmt: skip
+        outbox.retry_later(self._db, item.id, reason, self._clock.now() + wait)
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s ... doubling up to 15 minutes; it never gives up."""
+    return min(_BASE_DELAY * (2 ** max(0, min(attempts - 1, 20))), _MAX_DELAY)
+
+
+def _retry_after(exc: SlackApiError) -> timedelta | None:
+    if exc.response.status_code != 429:
+        return None
+    headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return timedelta(seconds=max(1, int(str(value))))
+    except ValueError:
+        return None
+
+
+def _slack_reason(exc: SlackApiError) -> str:
+    """Status and Slack's error code only: never the request, which may hold a token or text."""
+    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+    return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
+
+
+def register(app: App, services: Services) -> None:
+    """Deliver on a background tick; surfaces call `services.deliver_soon()` after a change."""
+    client = WebClient(token=app.client.token, base_url=app.client.base_url)
+    delivery = Delivery(services.db, client, services.clock, services.renderers)
+    services.deliver_soon = delivery.kick
+    services.background.every(TICK_SECONDS, "outbox-delivery", delivery.tick)
