@@ -12,7 +12,7 @@ from bot.config import Settings, load_settings
 from bot.yamlsource import InvalidFile
 
 # Each module defines add_parser(subparsers) and sets `func(args, settings) -> int` on its parser.
-SUBCOMMANDS = ("start", "ask", "console", "serve", "validate")
+SUBCOMMANDS = ("start", "ask", "console", "serve", "validate", "issues", "report", "gaps", "schedule")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,56 @@
+"""`golive-bot gaps`: the questions the bot could not answer, as knowledge-base stubs ready to fill in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.answering.gaps import group_questions, render_stubs, stubs_for
+from bot.cli.report import UsageError, add_period_arguments, open_database, period_from
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.store.answers import unanswered_between
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count; give a whole number of 1 or more")
+    return int(text)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "gaps",
+        help="unanswered questions as knowledge-base YAML stubs",
+        description="Groups the questions the bot could not answer when they ask the same thing, most "
+        "asked first, and prints each group as a knowledge-base entry to complete: write the answer in "
+        "place of TODO, check kind and title, add it to a knowledge file, then run `golive-bot validate`.",
+    )
+    add_period_arguments(p, "default: the last 7 days")
+    p.add_argument(
+        "--min-count", type=_count, default=1, metavar="N", help="only questions asked N times or more"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
+    try:
+        period = period_from(args, settings, clock or SystemClock())
+    except UsageError as exc:
+        print(f"golive-bot gaps: {exc}", file=sys.stderr)
+        return 2
+    db = open_database(settings)
+    try:
+        asked = unanswered_between(db, period.start, period.end)
+    finally:
+        db.dispose()
+    groups = [g for g in group_questions(asked, settings.org.redactor()) if g.count >= args.min_count]
+    if not groups:
+        print(
+            f"No unanswered questions asked {args.min_count} or more times from {period.first} to "
+            f"{period.last}; widen the dates with --from/--to or lower --min-count.",
+            file=sys.stderr,
+        )
+        return 0
+    print(render_stubs(stubs_for(groups), settings.org.timezone), end="")
+    return 0
