@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.comms.contacts import contacts_now
+from bot.comms.drafts import Checked, Draft, check_draft
 from bot.comms.facts import FactSource
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.phases import Position, phase_at, position_at
@@ -22,12 +23,18 @@ from bot.comms.schedules import read_schedules, resolve_channel
 from bot.comms.templates import fill
 from bot.comms.timing import due_times, trigger_for
 from bot.config import Contact, OrgConfig
+from bot.roles import Membership
 from bot.store import comms as store
 from bot.store import issues as issue_store
 from bot.store.database import Database
 from bot.store.outbox import Intent
 
 log = logging.getLogger(__name__)
+COMMS_LEADS_ONLY = (
+    "Scheduling and cancelling announcements is for comms leads, so nothing was scheduled or changed. "
+    "If you lead communications for the go-live, ask whoever runs the bot to add you under "
+    "people: comms_leads in its config."
+)
 _OVERLAP = timedelta(minutes=5)  # re-examined behind the cursor, for replicas whose clocks differ a little
 _UPCOMING_PER_ANNOUNCEMENT = 200
 
@@ -146,7 +153,7 @@ class CommsService:
         """The posts due in the next `days` days, in time order: the stored plan unless one is given."""
         now = self.clock.now()
         if announcements is None:
-            announcements = [s.announcement for s in store.active_announcements(self.db)]
+            announcements = self.active()
         result = []
         for announcement in announcements:
             times = self._due(announcement, now, now + timedelta(days=days))
@@ -162,14 +169,34 @@ class CommsService:
     def contacts(self, site: str | None = None) -> list[Contact]:
         return contacts_now(self.org, self.clock.now(), site)
 
+    def active(self) -> list[Announcement]:
+        return [s.announcement for s in store.active_announcements(self.db)]
+
     def scheduled_from_slack(self) -> list[Announcement]:
         return [s.announcement for s in store.active_announcements(self.db, FROM_SLACK)]
+
+    def refusal(self, user_id: str, membership: Membership) -> str | None:
+        """Why this person may not schedule or cancel announcements; None for a comms lead."""
+        return None if membership.is_member(user_id, self.org.comms_leads) else COMMS_LEADS_ONLY
+
+    def check(self, draft: Draft, user_id: str) -> Checked:
+        return check_draft(draft, self.org, self.facts.redactor, user_id, self.clock.now())
 
     def add(self, announcement: Announcement) -> None:
         store.add_announcement(self.db, announcement, self.clock.now())
 
-    def cancel(self, announcement_id: str, by: str) -> bool:
-        return store.retire(self.db, announcement_id, by, self.clock.now())
+    def cancel(self, announcement_id: str, by: str) -> str:
+        """What happened, in words for the comms lead; only announcements made in Slack are cancelled here."""
+        announcement = store.get_announcement(self.db, announcement_id)
+        if announcement is not None and announcement.origin != FROM_SLACK:
+            return f"`{announcement_id}` comes from {announcement.source}: remove it from that file instead."
+        if not store.retire(self.db, announcement_id, by, self.clock.now()):
+            return f"`{announcement_id}` is not scheduled (it may have been cancelled already)."
+        return f"Cancelled `{announcement_id}`: it will not be posted again."
+
+    def next_due(self, announcement: Announcement) -> datetime | None:
+        upcoming = self._due(announcement, self.clock.now(), self.clock.now() + timedelta(days=366))
+        return upcoming[0] if upcoming else None
 
     def _local(self, when: datetime) -> str:
         return f"{when.astimezone(self.org.timezone):%Y-%m-%d %H:%M %Z}"

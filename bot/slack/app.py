@@ -29,6 +29,11 @@ from bot.store.once import claim
 SURFACES = (
     "bot.slack.commands",
     "bot.slack.answers",
+    "bot.slack.issues",
+    "bot.slack.home",
+    "bot.slack.delivery",
+    "bot.slack.status",
+    "bot.slack.announcements",
 )
 
 

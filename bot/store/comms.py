@@ -85,7 +85,18 @@ def _from_row(row: AnnouncementRow) -> Stored:
 
 
 def sync_file_announcements(db: Database, announcements: list[Announcement], now: datetime) -> None:
-    """Make the stored file announcements match the files: add, update, retire what was removed."""
+    """Make the stored file announcements match the files: add, update, retire what was removed.
+
+    Replicas starting together may race to add the same announcement; the loser's insert fails on
+    the primary key, and its second pass finds the rows and updates them instead.
+    """
+    try:
+        _sync(db, announcements, now)
+    except IntegrityError:
+        _sync(db, announcements, now)
+
+
+def _sync(db: Database, announcements: list[Announcement], now: datetime) -> None:
     wanted = {a.id: a for a in announcements}
     with db.session() as session:
         query = select(AnnouncementRow).where(AnnouncementRow.origin == FROM_FILE)

@@ -1,0 +1,243 @@
+"""Announcements in Slack: posting the plan's queued announcements, and comms leads scheduling their own.
+
+`/golive announce` opens a form; submitting it shows a preview with today's figures filled in (a
+pushed view), and only confirming the preview stores the announcement. `/golive announcements`
+lists what is scheduled with Cancel buttons. Every step checks that the person is a comms lead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
+from bot.comms.model import FROM_SLACK, Announcement
+from bot.comms.templates import escape_mrkdwn
+from bot.runtime import Services
+from bot.slack.app import respond
+from bot.slack.blocks import Block, text_section
+from bot.slack.commands import Invocation, add_subcommand
+from bot.slack.delivery import Message
+from bot.store.comms import ANNOUNCEMENT_KIND
+from bot.store.outbox import Item
+
+log = logging.getLogger(__name__)
+COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement_cancel"
+_SECTION_LIMIT = 3000  # Slack's limit on one section's text
+_FIELDS = ("message", "channel", "repeat", "at", "start", "end")
+
+
+def register(app: App, services: Services) -> None:
+    services.renderers[ANNOUNCEMENT_KIND] = lambda item: render(services, item)
+
+    def announce(invocation: Invocation) -> None:
+        if refusal := services.comms.refusal(invocation.user_id, services.membership):
+            invocation.reply(refusal)
+            return
+        invocation.client.views_open(
+            trigger_id=invocation.trigger_id, view=compose_view(invocation.channel_id)
+        )
+
+    def listing(invocation: Invocation) -> None:
+        if refusal := services.comms.refusal(invocation.user_id, services.membership):
+            invocation.reply(refusal)
+            return
+        invocation.reply("Scheduled announcements", list_blocks(services))
+
+    add_subcommand(app, "announce", announce, "schedule an announcement, with a preview (comms leads)")
+    add_subcommand(app, "announcements", listing, "list scheduled announcements, with Cancel buttons")
+
+    @app.view(COMPOSE)
+    def on_compose(ack: Ack, body: dict[str, Any]) -> None:
+        user_id, draft = _user(body), draft_from(body.get("view"))
+        if refusal := services.comms.refusal(user_id, services.membership):
+            ack(response_action="errors", errors={"message": refusal})
+            return
+        checked = services.comms.check(draft, user_id)
+        if checked.announcement is None:
+            ack(response_action="errors", errors=checked.errors)
+            return
+        note = checked.redaction.explain() if checked.redaction.changed else None
+        ack(response_action="push", view=preview_view(services, checked.announcement, draft, note))
+
+    @app.view(CONFIRM)
+    def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        user_id = _user(body)
+        draft = _draft_from_metadata((body.get("view") or {}).get("private_metadata"))
+        refusal = services.comms.refusal(user_id, services.membership)
+        checked = services.comms.check(draft, user_id) if draft and not refusal else None
+        if checked is None or checked.announcement is None:
+            problem = refusal or "; ".join(
+                (checked.errors if checked else {"form": "it was incomplete"}).values()
+            )
+            ack(
+                response_action="update", view=notice_view(f"Not scheduled: {problem} Go back and try again.")
+            )
+            return
+        services.comms.add(checked.announcement)
+        ack(response_action="clear")
+        a = checked.announcement
+        client.chat_postMessage(
+            channel=user_id,
+            text=f"Scheduled `{a.id}` for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}. "
+            "`/golive announcements` lists it, with a button to cancel.",
+        )
+
+    @app.action(CANCEL)
+    def on_cancel(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        user_id = _user(body)
+        actions = body.get("actions") or [{}]
+        value = actions[0].get("value") if isinstance(actions[0], dict) else None
+        refusal = services.comms.refusal(user_id, services.membership)
+        text = refusal or services.comms.cancel(str(value or "")[:128], user_id)
+        respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text)
+
+
+def render(services: Services, item: Item) -> Message | None:
+    """The announcement as it reads now; None (not posted) when it has been deleted."""
+    text = services.comms.render_announcement(item.ref)
+    if text is None:
+        return None
+    chunks = [text[i : i + _SECTION_LIMIT] for i in range(0, len(text), _SECTION_LIMIT)]
+    return Message(text=text, blocks=[text_section(chunk) for chunk in chunks])
+
+
+def compose_view(channel_id: str) -> dict[str, Any]:
+    channel: dict[str, Any] = {"type": "conversations_select", "action_id": "channel"}
+    if channel_id.startswith(("C", "G")):
+        channel["initial_conversation"] = channel_id
+    choices = [_option(ONCE, "Once"), _option(DAILY, "Daily"), _option(WEEKLY, "Weekly, on the start day")]
+    repeat = {
+        "type": "static_select",
+        "action_id": "repeat",
+        "initial_option": choices[0],
+        "options": choices,
+    }
+    message = {"type": "plain_text_input", "action_id": "message", "multiline": True, "max_length": 3000}
+    at = {"type": "timepicker", "action_id": "at", "initial_time": "09:00"}
+    hint = "Placeholders such as {days_to_golive}, {open_issues} or {contact_now} are filled in as it posts."
+    return {
+        "type": "modal",
+        "callback_id": COMPOSE,
+        "title": _plain("Schedule announcement"),
+        "submit": _plain("Preview"),
+        "close": _plain("Cancel"),
+        "blocks": [
+            _input("message", "Message", message, hint=hint),
+            _input("channel", "Post in", channel),
+            _input("repeat", "How often", repeat),
+            _input("at", "At (local time)", at),
+            _input("start", "On (or from)", {"type": "datepicker", "action_id": "start"}),
+            _input("end", "Until (optional)", {"type": "datepicker", "action_id": "end"}, optional=True),
+        ],
+    }
+
+
+def preview_view(services: Services, a: Announcement, draft: Draft, note: str | None) -> dict[str, Any]:
+    rendered = services.comms.render(a.text)[:_SECTION_LIMIT]
+    when = describe_repeat(a, services.settings.org)
+    blocks: list[Block] = [
+        text_section(f"*Preview* (figures as they are now) for <#{a.channels[0]}>, {when}:"),
+        {"type": "divider"},
+        text_section(rendered),
+        {"type": "divider"},
+    ]
+    if note:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape_mrkdwn(note)}]})
+    return {
+        "type": "modal", "callback_id": CONFIRM, "private_metadata": json.dumps(draft.__dict__),
+        "title": _plain("Preview"), "submit": _plain("Schedule"), "close": _plain("Back"), "blocks": blocks,
+    }  # fmt: skip
+
+
+def notice_view(text: str) -> dict[str, Any]:
+    return {"type": "modal", "title": _plain("Not scheduled"), "close": _plain("Close"),
+            "blocks": [text_section(escape_mrkdwn(text))]}  # fmt: skip
+
+
+def list_blocks(services: Services) -> list[Block]:
+    """Every active announcement with its next post; Cancel buttons on those made in Slack."""
+    org = services.settings.org
+    rows: list[tuple[datetime, Announcement]] = []
+    for a in services.comms.active():
+        due = services.comms.next_due(a)
+        if due is not None:
+            rows.append((due, a))
+    if not rows:
+        return [text_section("Nothing is scheduled to post.")]
+    blocks: list[Block] = []
+    for due, a in sorted(rows, key=lambda r: (r[0], r[1].id))[:40]:  # Slack allows 50 blocks a message
+        where = ", ".join(_channel_mention(services, c) for c in a.channels)
+        line = f"*{a.id}* → {where}\nNext: {due.astimezone(org.timezone):%a %d %b %H:%M}"
+        if a.origin == FROM_SLACK:
+            line += f" · {describe_repeat(a, org)} · by <@{a.created_by}>"
+            accessory = {"type": "button", "action_id": CANCEL, "value": a.id, "style": "danger",
+                         "text": _plain("Cancel")}  # fmt: skip
+            blocks.append({**text_section(line), "accessory": accessory})
+        else:
+            blocks.append(text_section(line + f" · from {escape_mrkdwn(a.source)}"))
+    return blocks
+
+
+def draft_from(view: Any) -> Draft:
+    """The form's values, read defensively: a missing or odd field becomes empty and fails the check."""
+    values = ((view or {}).get("state") or {}).get("values") if isinstance(view, dict) else None
+    values = values if isinstance(values, dict) else {}
+
+    def field(name: str, key: str) -> str:
+        block = values.get(name)
+        element = block.get(name) if isinstance(block, dict) else None
+        value = element.get(key) if isinstance(element, dict) else None
+        if isinstance(value, dict):  # a static_select's selected_option
+            value = value.get("value")
+        return value if isinstance(value, str) else ""
+
+    return Draft(
+        message=field("message", "value"), channel=field("channel", "selected_conversation"),
+        repeat=field("repeat", "selected_option"), at=field("at", "selected_time"),
+        start=field("start", "selected_date"), end=field("end", "selected_date") or None,
+    )  # fmt: skip
+
+
+def _draft_from_metadata(metadata: Any) -> Draft | None:
+    try:
+        data = json.loads(metadata) if isinstance(metadata, str) else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(f), str | None) for f in _FIELDS):
+        return None
+    return Draft(**{f: data.get(f) or ("" if f != "end" else None) for f in _FIELDS})
+
+
+def _channel_mention(services: Services, channel: str) -> str:
+    resolved = getattr(services.settings.org.channels, channel, None) or channel
+    return f"<#{resolved}>" if resolved[:1] in ("C", "G") else escape_mrkdwn(resolved)
+
+
+def _user(body: dict[str, Any]) -> str:
+    user = body.get("user")
+    return str(user.get("id", "")) if isinstance(user, dict) else ""
+
+
+def _plain(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": _plain(label), "value": value}
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], hint: str = "", optional: bool = False
+) -> Block:
+    block: Block = {"type": "input", "block_id": block_id, "label": _plain(label), "element": element,
+                    "optional": optional}  # fmt: skip
+    if hint:
+        block["hint"] = _plain(hint)
+    return block

@@ -1,0 +1,38 @@
+"""`/golive status` (phase, days to go or in, open issues) and `/golive contact [site]` (who to call now)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.comms.contacts import format_contacts
+from bot.comms.service import Status
+from bot.comms.templates import escape_mrkdwn
+from bot.runtime import Services
+from bot.slack.blocks import text_section
+from bot.slack.commands import Invocation, add_subcommand
+
+
+def register(app: App, services: Services) -> None:
+    def status(invocation: Invocation) -> None:
+        text = status_text(services.comms.status(), services.settings.org.system_name)
+        invocation.reply(text, [text_section(text)])
+
+    def contact(invocation: Invocation) -> None:
+        site = invocation.text.strip()[:100] or None
+        contacts = services.comms.contacts(site)
+        where = f" for {escape_mrkdwn(site)}" if site else ""
+        text = f"*Who to call now{where}:*\n{format_contacts(contacts)}"
+        invocation.reply(text, [text_section(text)])
+
+    add_subcommand(app, "status", status, "where the go-live stands: phase, days, open issues")
+    add_subcommand(app, "contact", contact, "[site] who to call right now")
+
+
+def status_text(status: Status, system: str) -> str:
+    position = status.position
+    counts = status.open_by_severity
+    open_line = ", ".join(f"{severity} {n}" for severity, n in counts.items())
+    return (
+        f"*Go-live of {system}*: {position.phase_name} phase. {position.describe()}\n"
+        f"Open issues: {sum(counts.values())} ({open_line})."
+    )

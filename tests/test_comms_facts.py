@@ -1,0 +1,68 @@
+"""Live figures in announcements: counted from the issue log when posted, staff text made safe."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from bot.clock import ManualClock
+from bot.config import Contact
+from bot.issues.model import Severity
+from bot.store import answers
+from bot.store import issues as issue_store
+from bot.store.database import Database
+from tests.test_comms_setup import local, org, service
+
+
+def log_issue(db: Database, summary: str, severity: Severity, when, location: str = "Ward 3") -> None:
+    new = issue_store.NewIssue(
+        summary, "details", location, "Login and access", severity, False, "bleep 1", "U0R"
+    )
+    issue_store.create(db, new, None, when, lambda issue: [])
+
+
+def test_figures_count_open_issues_by_severity_and_yesterdays_new_ones(db: Database) -> None:
+    log_issue(db, "Cannot print wristbands", Severity.P2, local(2027, 1, 18, 10, 0))
+    log_issue(db, "Drug missing from formulary", Severity.P1, local(2027, 1, 18, 23, 30))
+    log_issue(db, "Slow login", Severity.P3, local(2027, 1, 19, 8, 0))  # today: not yesterday
+    clock = ManualClock(local(2027, 1, 19, 10, 0))
+    text = service(db, clock).render(
+        "Day {golive_day}: {open_issues} open, P1 {open_p1}, new {opened_yesterday}"
+    )
+    assert text == "Day 2: 3 open, P1 1, new 2"
+
+
+def test_top_10_lists_the_most_severe_first_then_the_oldest(db: Database) -> None:
+    log_issue(db, "Old P3", Severity.P3, local(2027, 1, 18, 9, 0))
+    log_issue(db, "New P1", Severity.P1, local(2027, 1, 19, 9, 0))
+    log_issue(db, "Older P1", Severity.P1, local(2027, 1, 18, 12, 0))
+    clock = ManualClock(local(2027, 1, 19, 10, 0))
+    lines = service(db, clock).render("{oldest_open_issues}").splitlines()
+    assert [line.split(": ", 1)[1].split(" (")[0] for line in lines] == ["Older P1", "New P1", "Old P3"]
+
+
+def test_unanswered_questions_are_posted_without_identifiers_or_mentions(db: Database) -> None:
+    yesterday = local(2027, 1, 18, 15, 0)
+    for _ in range(2):
+        answers.record_unanswered(db, "where is the <!channel> drug chart", yesterday, "slack", "U1")
+    answers.record_unanswered(db, "patient 999 000 0018 has no wristband", yesterday, "slack", "U2")
+    clock = ManualClock(local(2027, 1, 19, 7, 30))
+    text = service(db, clock).render("{top_unanswered}")
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "9990000018" not in text.replace(" ", "") and "[NHS number removed]" in text
+    assert "(asked 2 times)" in text
+
+
+def test_contact_now_follows_the_phase_and_the_time_of_day(db: Database) -> None:
+    contacts = (
+        Contact("Command centre", "ext 4444", ("go-live",), (), time(7), time(21)),
+        Contact("Night floorwalker", "bleep 1235", ("go-live",), (), time(21), time(7)),
+        Contact("Service desk", "ext 5555", ("maintenance",)),
+    )
+    config = org(contacts=contacts)
+    assert "Night floorwalker" in service(db, ManualClock(local(2027, 1, 19, 3, 0)), config).render(
+        "{contact_now}"
+    )
+    assert "Command centre" in service(db, ManualClock(local(2027, 1, 19, 9, 0)), config).render(
+        "{contact_now}"
+    )
+    assert "Service desk" in service(db, ManualClock(local(2027, 3, 1, 3, 0)), config).render("{contact_now}")
