@@ -25,6 +25,13 @@ ORG = OrgConfig(
     clinical_safety_group=Group(frozenset({"UCSO"})),
 )
 TEAM = ConfiguredMembership()
+PAS_ENTRY = """entries:
+  - id: pas
+    kind: jargon
+    title: PAS
+    aliases: [patient administration system]
+    answer: The patient administration system.
+"""
 MARCH_27 = ["--from", "2027-03-27", "--to", "2027-03-29"]  # clocks go forward at 01:00 UTC on the 28th
 
 
@@ -38,10 +45,13 @@ def golive(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c
     config = tmp_path / "golive.yaml"
     config.write_text("organisation: Test NHS Trust\ntimezone: Europe/London\n")
     monkeypatch.setenv("DATABASE_URL", database_url)
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "base.yaml").write_text(PAS_ENTRY)
 
     def run(*args: str) -> tuple[int, str, str]:
         try:
-            code = cli.main(["--config", str(config), *args])
+            code = cli.main(["--config", str(config), "--knowledge", str(knowledge), *args])
         except SystemExit as exc:  # argparse refuses bad options this way
             code = int(exc.code or 0)
         out, err = capsys.readouterr()
@@ -179,11 +189,27 @@ def test_gaps_prints_stubs_that_validate_once_answered(golive, seeded, tmp_path:
         ("reset-password", "howto", "How do I reset my password?"),
     ]
     assert "  # asked 3 times on 2027-03-28" in out
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
-    (knowledge / "gaps.yaml").write_text(out.replace("answer: TODO", "answer: Written by the support team."))
-    loaded = load_knowledge(knowledge)
-    assert [e.id for e in loaded.entries] == ["snomed", "reset-password"]
+    (tmp_path / "knowledge" / "gaps.yaml").write_text(out.replace("answer: TODO", "answer: Written by us."))
+    loaded = load_knowledge(tmp_path / "knowledge")
+    assert [e.id for e in loaded.entries] == ["pas", "snomed", "reset-password"]
+
+
+def test_gaps_leave_out_questions_the_knowledge_base_now_answers(golive, seeded, tmp_path: Path) -> None:
+    (tmp_path / "knowledge" / "new.yaml").write_text(
+        "entries:\n  - {id: snomed-ct, kind: jargon, title: SNOMED CT, answer: A clinical terminology.}\n"
+    )
+    code, out, err = golive("gaps", *MARCH_27)
+    assert code == 0
+    assert [e["id"] for e in yaml.safe_load(out)["entries"]] == ["reset-password"]
+    assert "Left out 1 group(s) the knowledge base answers now." in err
+
+
+def test_gaps_still_print_stubs_when_the_knowledge_base_is_broken(golive, seeded, tmp_path: Path) -> None:
+    (tmp_path / "knowledge" / "base.yaml").write_text("entries: [")
+    code, out, err = golive("gaps", *MARCH_27)
+    assert code == 0
+    assert len(yaml.safe_load(out)["entries"]) == 2
+    assert "Could not read the knowledge base" in err and "YAML syntax error" in err
 
 
 def test_gaps_min_count_leaves_out_rarer_questions_and_says_when_nothing_is_left(golive, seeded) -> None:

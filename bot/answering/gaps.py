@@ -18,7 +18,9 @@ from datetime import datetime, tzinfo
 import yaml
 from rapidfuzz import fuzz
 
-from bot.answering.model import Kind
+from bot.answering.knowledge import KnowledgeBase
+from bot.answering.loader import phrase_key
+from bot.answering.model import Answer, Entry, Kind
 from bot.answering.text import content, question_form, tokens
 from bot.privacy import Redactor
 from bot.store.answers import Unanswered
@@ -123,19 +125,26 @@ def _suggest_id(question: str, taken: set[str]) -> str:
     return candidate
 
 
-def stubs_for(groups: Sequence[QuestionGroup], existing_ids: Iterable[str] = ()) -> list[Stub]:
-    """One stub per group; ids avoid those already in the knowledge base and each other."""
-    taken = set(existing_ids)
+def still_unanswered(groups: Sequence[QuestionGroup], kb: KnowledgeBase) -> list[QuestionGroup]:
+    """Leave out groups the knowledge base answers now: an entry may have been added since they were asked."""
+    return [g for g in groups if not isinstance(kb.match(g.question), Answer)]
+
+
+def stubs_for(groups: Sequence[QuestionGroup], existing: Iterable[Entry] = ()) -> list[Stub]:
+    """One stub per group. Ids and aliases avoid the knowledge base's, so the stubs validate once answered."""
+    known = list(existing)
+    taken = {e.id for e in known}
+    names = {phrase_key(n) for e in known for n in (e.title, *e.aliases)}
     stubs = []
     for group in groups:
         kind = guess_kind(group.question)
         title = _term(group.question) if kind == "jargon" else _tidy(group.question)
-        seen = {title.lower()}
+        seen = names | {phrase_key(title)}
         aliases = []
         for p in group.phrasings[1:]:
             alias = _tidy(p.text)
-            if alias.lower() not in seen and len(aliases) < MAX_ALIASES:
-                seen.add(alias.lower())
+            if phrase_key(alias) not in seen and len(aliases) < MAX_ALIASES:
+                seen.add(phrase_key(alias))
                 aliases.append(alias)
         stubs.append(Stub(_suggest_id(group.question, taken), kind, title, tuple(aliases), group))
     return stubs

@@ -5,17 +5,32 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.answering.gaps import group_questions, render_stubs, stubs_for
+from bot.answering.gaps import group_questions, render_stubs, still_unanswered, stubs_for
+from bot.answering.knowledge import KnowledgeBase
 from bot.cli.report import UsageError, add_period_arguments, open_database, period_from
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.store.answers import unanswered_between
+from bot.yamlsource import InvalidFile
 
 
 def _count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a count; give a whole number of 1 or more")
     return int(text)
+
+
+def _knowledge(settings: Settings) -> KnowledgeBase | None:
+    """The current knowledge base, so stubs skip what it answers and avoid its ids; None if unreadable."""
+    try:
+        return KnowledgeBase.load(settings.knowledge_dir)
+    except InvalidFile as exc:
+        print(
+            f"Could not read the knowledge base ({exc.problems[0]}); the stubs may repeat its ids or "
+            "answered questions. Run `golive-bot validate` to see every problem.",
+            file=sys.stderr,
+        )
+        return None
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -45,6 +60,14 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
     finally:
         db.dispose()
     groups = [g for g in group_questions(asked, settings.org.redactor()) if g.count >= args.min_count]
+    kb = _knowledge(settings)
+    if kb is not None:
+        answered = len(groups)
+        groups = still_unanswered(groups, kb)
+        if answered > len(groups):
+            print(
+                f"Left out {answered - len(groups)} group(s) the knowledge base answers now.", file=sys.stderr
+            )
     if not groups:
         print(
             f"No unanswered questions asked {args.min_count} or more times from {period.first} to "
@@ -52,5 +75,6 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
             file=sys.stderr,
         )
         return 0
-    print(render_stubs(stubs_for(groups), settings.org.timezone), end="")
+    existing = kb.entries.values() if kb is not None else ()
+    print(render_stubs(stubs_for(groups, existing), settings.org.timezone), end="")
     return 0
