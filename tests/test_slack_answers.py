@@ -1,0 +1,195 @@
+"""Staff ask questions in Slack and get answers: over HTTP, signed as Slack signs, against a fake Slack."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot.store.answers import FeedbackRow, UnansweredRow
+from bot.store.database import Database
+
+NHS_TEST_NUMBER = "999 000 0018"  # valid check digit, from the range kept for testing
+
+
+def buttons(call) -> list[dict]:
+    return [e for b in call.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+def shown_text(call) -> str:
+    return json.dumps(call.params["blocks"])
+
+
+def rows(db: Database, table) -> list:
+    with db.session() as session:
+        return list(session.scalars(select(table)))
+
+
+def test_a_mention_is_answered_in_its_thread(slack_bot):
+    bot = slack_bot()
+    assert bot.mention("what is snomed?", channel="C0WARD1").status == 200
+    reply = bot.fake.wait_for("chat.postMessage")[0]
+    assert reply.params["channel"] == "C0WARD1"
+    assert reply.params["thread_ts"]  # in the thread, not the channel
+    assert "SNOMED CT" in shown_text(reply)
+    assert [b["text"]["text"] for b in buttons(reply)] == ["Yes, it helped", "No"]
+
+
+def test_a_mention_inside_a_thread_replies_in_that_thread(slack_bot):
+    bot = slack_bot()
+    bot.mention("what does BAU mean", thread_ts="1700000000.000100")
+    assert bot.fake.wait_for("chat.postMessage")[0].params["thread_ts"] == "1700000000.000100"
+
+
+def test_a_direct_message_is_answered_in_the_conversation(slack_bot):
+    bot = slack_bot()
+    bot.dm("how do i get a login", channel="D0NURSE")
+    reply = bot.fake.wait_for("chat.postMessage")[0]
+    assert reply.params["channel"] == "D0NURSE"
+    assert "access request" in shown_text(reply)
+
+
+def test_bot_posts_edits_and_other_subtypes_get_no_reply(slack_bot):
+    bot = slack_bot()
+    bot.dm("what is snomed", bot_id="B0OTHER")
+    bot.dm("what is snomed", subtype="message_changed")
+    bot.dm("what is snomed", user="U0BOT")  # the bot's own message
+    bot.dm("what is BAU")  # a real question, so we know the others were processed first
+    bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    assert [c.params["text"] for c in bot.fake.calls_to("chat.postMessage")] == ["BAU"]
+
+
+def test_golive_question_is_answered_privately(slack_bot):
+    bot = slack_bot()
+    assert bot.command("what is a floorwalker").status == 200
+    reply = bot.fake.wait_for("response_url")[0]
+    assert reply.params["response_type"] == "ephemeral"
+    assert "Floorwalker" in shown_text(reply)
+    assert bot.fake.calls_to("chat.postMessage") == []
+
+
+def test_golive_help_explains_what_the_bot_does(slack_bot):
+    bot = slack_bot()
+    bot.command("help")
+    reply = bot.fake.wait_for("response_url")[0]
+    assert reply.params["response_type"] == "ephemeral"
+    assert "/golive help" in shown_text(reply)
+    assert "direct message" in shown_text(reply)
+
+
+def test_golive_subcommands_added_by_other_surfaces_are_routed_and_listed(slack_bot):
+    from bot.slack.commands import add_subcommand
+
+    bot = slack_bot()
+    seen = []
+    add_subcommand(bot.app, "status", lambda inv: (seen.append(inv.text), inv.reply("all good")), "the phase")
+    bot.command("status   today please")
+    assert bot.fake.wait_for("response_url")[0].params["text"] == "all good"
+    assert seen == ["today please"]
+    bot.command("help")
+    assert "`/golive status` the phase" in shown_text(bot.fake.wait_for("response_url", 2)[1])
+
+
+def test_did_you_mean_button_posts_the_chosen_answer(slack_bot):
+    bot = slack_bot()
+    bot.mention("bau snomed")
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    assert "Did you mean" in shown_text(offer)
+    choices = {b["text"]["text"]: b for b in buttons(offer)}
+    assert set(choices) == {"SNOMED CT", "BAU"}
+    chosen = choices["BAU"]
+    bot.action(chosen["action_id"], chosen["value"], response_url=bot.fake.response_url("offer"))
+    posted = bot.fake.wait_for("response_url")[0]
+    assert posted.params["replace_original"] is True
+    assert "Business as usual" in shown_text(posted)
+
+
+def test_feedback_button_is_recorded(slack_bot):
+    bot = slack_bot()
+    bot.mention("what is snomed?")
+    no = buttons(bot.fake.wait_for("chat.postMessage")[0])[1]
+    bot.action(no["action_id"], no["value"], user="U0NURSE")
+    thanks = bot.fake.wait_for("response_url")[0]
+    assert "Thanks for saying so" in shown_text(thanks)
+    [feedback] = rows(bot.services.db, FeedbackRow)
+    assert (feedback.entry_id, feedback.helpful, feedback.user_id) == ("snomed-ct", False, "U0NURSE")
+    assert feedback.question == "what is snomed?"
+
+
+def test_unknown_question_can_be_passed_to_the_triage_channel_once(slack_bot):
+    bot = slack_bot()
+    bot.mention("when does the canteen open", user="U0PORTER")
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    assert "I don't know that one yet" in shown_text(offer)
+    [pass_on] = buttons(offer)
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0PORTER")
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0PORTER")  # a double click
+    triage = bot.fake.wait_for("chat.postMessage", count=2)[1]
+    assert triage.params["channel"] == "C0TRIAGE"
+    assert "when does the canteen open" in shown_text(triage) and "<@U0PORTER>" in shown_text(triage)
+    assert "Passed to the support team" in shown_text(bot.fake.wait_for("response_url")[0])
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2
+    [row] = rows(bot.services.db, UnansweredRow)
+    assert row.passed_to_support and row.question == "when does the canteen open"
+
+
+def test_passing_on_without_a_triage_channel_says_what_happened(slack_bot):
+    from slack_harness import org_config
+
+    from bot.config import Channels
+
+    bot = slack_bot(org=org_config(channels=Channels()))
+    bot.command("when does the canteen open")
+    [pass_on] = buttons(bot.fake.wait_for("response_url")[0])
+    bot.action(pass_on["action_id"], pass_on["value"])
+    notes = [shown_text(c) if "blocks" in c.params else c.params["text"]
+             for c in bot.fake.wait_for("response_url", count=3)[1:]]  # fmt: skip
+    assert any("No triage channel is set up" in n for n in notes)
+    assert bot.fake.calls_to("chat.postMessage") == []
+
+
+def test_a_triage_post_that_fails_is_reported_to_the_asker(slack_bot):
+    bot = slack_bot()
+    bot.command("when does the canteen open")
+    [pass_on] = buttons(bot.fake.wait_for("response_url")[0])
+    bot.fake.fail("chat.postMessage", error="not_in_channel")
+    bot.action(pass_on["action_id"], pass_on["value"])
+    notes = [c.params.get("text", "") for c in bot.fake.wait_for("response_url", count=3)]
+    assert any("could not post it to their channel" in n for n in notes)
+
+
+def test_user_text_is_escaped_wherever_it_is_echoed(slack_bot):
+    bot = slack_bot()
+    hostile = "<!channel> <@U0CEO> <https://evil.example|click me> what is the canteen & why"
+    bot.mention(hostile)
+    bot.command(hostile)
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    [pass_on] = buttons(offer)
+    bot.action(pass_on["action_id"], pass_on["value"])
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_for("response_url", count=2)
+    everything = bot.fake.everything()
+    for raw in ("<!channel>", "<@U0CEO>", "<https://evil.example"):
+        assert raw not in everything
+    assert "&lt;!channel&gt;" in everything
+
+
+def test_an_nhs_number_never_reaches_slack_or_the_database_and_the_asker_is_told(slack_bot):
+    bot = slack_bot()
+    bot.mention(f"patient {NHS_TEST_NUMBER} cannot be found on the ward list", user="U0NURSE")
+    bot.command("what is 9990000018 doing in the canteen")
+    note = bot.fake.wait_for("chat.postEphemeral")[0]
+    assert note.params["user"] == "U0NURSE" and "removed 1 NHS number" in note.params["text"]
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    [pass_on] = buttons(offer)
+    bot.action(pass_on["action_id"], pass_on["value"])
+    bot.fake.wait_for("chat.postMessage", count=2)
+    command_replies = bot.fake.wait_for("response_url", count=3)
+    assert any("removed 1 NHS number" in c.params.get("text", "") for c in command_replies)
+    everything = bot.fake.everything()
+    assert "999 000 0018" not in everything and "9990000018" not in everything
+    assert "[NHS number removed]" in everything
+    stored = " ".join(r.question for r in rows(bot.services.db, UnansweredRow))
+    assert "9990000018" not in stored.replace(" ", "") and "[NHS number removed]" in stored

@@ -1,0 +1,59 @@
+"""Slack's retries never double a reply, and Slack's rate limits delay a reply without losing it."""
+
+from __future__ import annotations
+
+import time
+
+
+def mention_event(text: str, ts: str = "1700000000.000200") -> dict:
+    return {
+        "type": "app_mention",
+        "user": "U0ASKER",
+        "channel": "C0WARD",
+        "text": f"<@U0BOT> {text}",
+        "ts": ts,
+    }
+
+
+def test_a_retried_event_gets_exactly_one_reply(slack_bot):
+    bot = slack_bot()
+    event = mention_event("what is snomed")
+    assert bot.send_event(event, event_id="Ev0RETRY").status == 200
+    assert bot.send_event(event, event_id="Ev0RETRY", retry_num=1).status == 200
+    assert bot.send_event(event, event_id="Ev0RETRY", retry_num=2).status == 200
+    bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+
+
+def test_two_replicas_on_one_database_reply_once_to_each_event(slack_bot, database_url):
+    first = slack_bot(database_url=database_url)
+    second = slack_bot(database_url=database_url)
+    for n in range(10):
+        event = mention_event("what is snomed", ts=f"1700000000.{n:06d}")
+        first.send_event(event, event_id=f"Ev0TWICE{n}")
+        second.send_event(event, event_id=f"Ev0TWICE{n}", retry_num=1)
+    first.fake.wait_for("chat.postMessage", count=10)
+    first.fake.wait_quiet()
+    threads = sorted(c.params["thread_ts"] for c in first.fake.calls_to("chat.postMessage"))
+    assert threads == [f"1700000000.{n:06d}" for n in range(10)]
+
+
+def test_a_rate_limited_reply_is_delayed_not_dropped(slack_bot):
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", status=429, retry_after=1)
+    started = time.monotonic()
+    bot.mention("what is BAU")
+    [reply] = bot.fake.wait_for("chat.postMessage", timeout=10)
+    assert time.monotonic() - started >= 1  # Retry-After was honoured
+    assert "BAU" in reply.params["text"]
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+    assert len([a for a in bot.fake.attempts if a.method == "chat.postMessage"]) == 2
+
+
+def test_a_slack_server_error_is_retried(slack_bot):
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", status=500)
+    bot.dm("what is a floorwalker")
+    assert "Floorwalker" in bot.fake.wait_for("chat.postMessage", timeout=10)[0].params["text"]
