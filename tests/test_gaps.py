@@ -71,6 +71,11 @@ def test_grouping_never_shows_an_nhs_number_even_if_one_was_stored() -> None:
     assert "[NHS number removed]" in groups[0].question
 
 
+def test_control_characters_in_a_question_never_reach_the_terminal() -> None:
+    groups = group_questions(asked("what is \x1b[2J\x1b]0;pwned\x07 bau\n"), Redactor())
+    assert groups[0].question == "what is [2J ]0;pwned bau"
+
+
 def test_stubs_take_other_phrasings_as_aliases_and_avoid_existing_ids_and_names() -> None:
     groups = group_questions(
         asked("what does BAU stand for", "wot is bau", "how do I reset my password", "how to reset password"),

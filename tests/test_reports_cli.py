@@ -11,8 +11,9 @@ import yaml
 
 from bot.answering.loader import load_knowledge
 from bot.cli import main as cli
+from bot.cli import report as report_command
 from bot.clock import ManualClock
-from bot.config import Group, OrgConfig
+from bot.config import Group, OrgConfig, Settings
 from bot.issues.model import Draft
 from bot.issues.service import IssueService
 from bot.roles import ConfiguredMembership
@@ -137,6 +138,16 @@ def test_report_json_gives_the_figures_for_the_period(golive, seeded) -> None:
         "count": 3,
         "phrasings": ["what is snomed", "Wot's SNOMED??"],
     }
+
+
+def test_report_without_dates_covers_the_last_seven_local_days(database_url, seeded, capsys) -> None:
+    args = cli.build_parser().parse_args(["report", "--json"])
+    settings = Settings(org=OrgConfig(), database_url=database_url)
+    late_on_the_29th = ManualClock(at(29, 23, 30))  # already 00:30 on the 30th in London
+    assert report_command.run(args, settings, late_on_the_29th) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["from"], figures["to"]) == ("2027-03-24", "2027-03-30")
+    assert figures["opened"] == 5
 
 
 def test_report_text_reads_as_a_board_summary(golive, seeded) -> None:

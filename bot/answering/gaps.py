@@ -27,6 +27,7 @@ from bot.store.answers import Unanswered
 
 SAME_QUESTION = 80.0
 MAX_ALIASES = 8
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,11 @@ def normalise(question: str) -> str:
     return " ".join(content(tokens(question)))
 
 
+def _printable(text: str) -> str:
+    """One line without control characters, so a question cannot steer the terminal it is printed in."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
 def similarity(a: str, b: str) -> float:
     """0-100 over normalised questions; see the module docstring for why two scorers."""
     return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
@@ -77,7 +83,7 @@ def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list
     """Cluster questions greedily, most frequent phrasing first, so the same input gives the same groups."""
     asked: dict[str, list[datetime]] = {}
     for q in questions:
-        asked.setdefault(" ".join(redactor.clean(q.question).split()), []).append(q.asked_at)
+        asked.setdefault(_printable(redactor.clean(q.question)), []).append(q.asked_at)
     phrasings = sorted(asked, key=lambda t: (-len(asked[t]), min(asked[t]), t))
     clusters: list[tuple[str, list[str]]] = []
     for text in phrasings:
