@@ -1,7 +1,7 @@
 """The figures a go-live board and the support team ask for, computed from issues; no I/O here.
 
 Counts and times cover the issues opened in the period (their status today); "resolved per day"
-counts every resolution that fell in the period, whenever the issue was opened. Days are the
+counts issues resolved now whose resolution fell in the period, whenever they were opened. Days are the
 organisation's local days, so a day across a clock change is still one calendar day.
 Percentiles are nearest-rank: "90% were acknowledged within p90" holds exactly.
 """
