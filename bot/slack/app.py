@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -74,8 +75,20 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
         signing_secret=settings.slack_signing_secret,
         request_verification_enabled=settings.slack_signing_secret is not None,
         process_before_response=False,
+        token_verification_enabled=False,  # `serve` checks the token itself, with a clear message
     )
     services.membership = SlackMembership(client, services.clock)
     for name in SURFACES:
         importlib.import_module(name).register(app, services)
     return app
+
+
+def token_problem(app: App) -> str | None:
+    """Why Slack refuses the bot token, or None when it accepts it."""
+    try:
+        app.client.auth_test()
+    except SlackApiError as exc:
+        return f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error', 'unknown error')})"
+    except OSError as exc:
+        return f"could not reach Slack to check SLACK_BOT_TOKEN ({exc})"
+    return None

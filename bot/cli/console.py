@@ -1,0 +1,125 @@
+"""`golive-bot console`: talk to the bot in a terminal, no Slack needed, seeing what Slack would show.
+
+Every line is answered through the same code and the same Block Kit as a Slack message; buttons are
+numbered, and typing the number presses one. Piped input is answered line by line, then it exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.runtime import Services, build_services, configure_logging
+from bot.slack.app import build_app
+from bot.slack.blocks import Block
+from bot.slack.commands import help_blocks
+from bot.slack.replies import Reply, choose, reply_to_question
+from bot.slack.terminal import Button, render
+
+CONSOLE_USER = "console"
+_QUIT = frozenset({"quit", "exit", "q", ":q"})
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("console", help="talk to the bot in this terminal, without Slack")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    configure_logging(
+        "WARNING" if settings.log_level == "INFO" else settings.log_level, settings.org.redactor()
+    )
+    services = build_services(settings, watch=True)
+    try:
+        return Console(services, sys.stdout).loop(sys.stdin)
+    finally:
+        services.close()
+
+
+class Console:
+    def __init__(self, services: Services, out: TextIO):
+        self._services = services
+        self._out = out
+        self._buttons: tuple[Button, ...] = ()
+        self._app = _offline_app(services)
+
+    def loop(self, lines: TextIO) -> int:
+        interactive = lines.isatty()
+        self._say(self._banner())
+        while True:
+            if interactive:
+                self._out.write("\nyou> ")
+                self._out.flush()
+            line = lines.readline()
+            if not line:  # end of input, or Ctrl-D
+                return 0
+            line = line.strip()
+            if not interactive and line:
+                self._say(f"\nyou> {line}")
+            if line.lower() in _QUIT:
+                return 0
+            if line:
+                self.handle(line)
+
+    def handle(self, line: str) -> None:
+        if line.isdigit() and self._buttons:
+            self._press(int(line))
+        elif line.lower() in ("help", "?", "/golive help"):
+            self._show(help_blocks(self._app))
+        else:
+            self._show_reply(reply_to_question(self._services, line, source="console", user_id=None))
+
+    def _press(self, number: int) -> None:
+        if not 1 <= number <= len(self._buttons):
+            self._say(
+                f"There is no choice {number}; type 1 to {len(self._buttons)}, or ask another question."
+            )
+            return
+        button = self._buttons[number - 1]
+        choice = choose(self._services, button.action_id, button.value, None)
+        if choice is None:
+            self._say("That choice no longer works. Please ask your question again.")
+            return
+        self._show_reply(choice.reply)
+        if choice.triage:
+            channel = self._services.settings.org.channels.triage or "the triage channel"
+            self._say(f"\n(With Slack connected, this is also posted to {channel}:)")
+            self._show(choice.triage.blocks, keep_buttons=True)
+
+    def _show_reply(self, reply: Reply) -> None:
+        if reply.private_note:
+            self._say(f"bot (only you can see this)> {reply.private_note}")
+        self._show(reply.blocks)
+
+    def _show(self, blocks: list[Block], keep_buttons: bool = False) -> None:
+        rendered = render(blocks)
+        self._say("bot>\n" + rendered.text)
+        if not keep_buttons:
+            self._buttons = rendered.buttons
+        if rendered.buttons and not keep_buttons:
+            self._say("(type a number to choose)")
+
+    def _banner(self) -> str:
+        org = self._services.settings.org.organisation
+        entries = len(self._services.answering.knowledge)
+        return (
+            f"golive-bot local console for {org}: {entries} answers loaded from "
+            f"{self._services.settings.knowledge_dir}/.\n"
+            "Type a question as you would in Slack and press Enter; you see the reply Slack would show.\n"
+            "Type 'help' for what the bot can do, a number to press a button, 'quit' or Ctrl-D to leave.\n"
+            "Nothing is posted to Slack from here."
+        )
+
+    def _say(self, text: str) -> None:
+        self._out.write(text + "\n")
+        self._out.flush()
+
+
+def _offline_app(services: Services) -> App:
+    """The Slack app with every surface registered but no connection, so `help` matches `/golive help`."""
+    return build_app(services, client=WebClient(token="xoxb-console-offline", base_url="http://127.0.0.1:9/"))

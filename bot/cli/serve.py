@@ -1,0 +1,102 @@
+"""`golive-bot serve`: Slack traffic over HTTP (waitress), or over Socket Mode when SLACK_APP_TOKEN is set.
+
+It refuses to start without the secrets it needs, checks the bot token with Slack before taking
+traffic, runs the periodic work, and on SIGTERM or Ctrl-C finishes the requests in hand before exiting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.config import Settings
+from bot.runtime import Services, build_services, configure_logging
+from bot.slack.app import build_app, token_problem
+from bot.slack.server import start_http
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve", help="serve Slack: HTTP on --port, or Socket Mode when SLACK_APP_TOKEN is set"
+    )
+    p.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: 0.0.0.0)")
+    p.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default: 8)")
+    p.set_defaults(func=run)
+
+
+def missing_settings(settings: Settings) -> str | None:
+    """What is missing to serve Slack, said so that the person can fix it."""
+    missing = []
+    if not settings.slack_bot_token:
+        missing.append("SLACK_BOT_TOKEN (the xoxb- token on your Slack app's 'OAuth & Permissions' page)")
+    if not settings.slack_app_token and not settings.slack_signing_secret:
+        missing.append(
+            "SLACK_SIGNING_SECRET (on the app's 'Basic Information' page), "
+            "or SLACK_APP_TOKEN (an xapp- token) to use Socket Mode instead of HTTP"
+        )
+    if not missing:
+        return None
+    return (
+        "golive-bot serve cannot start: set " + " and ".join(missing) + ".\n"
+        "See 'Creating the Slack app' in README.md. To try the bot without Slack, run: golive-bot console"
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    problem = missing_settings(settings)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.org.redactor())
+    services = build_services(settings, watch=True)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        if settings.slack_app_token:
+            return _socket_mode(services, settings.slack_app_token, stop)
+        port = args.port or int(os.environ.get("PORT") or 3000)
+        return _http(services, getattr(args, "host", "0.0.0.0"), port, getattr(args, "threads", 8), stop)
+    finally:
+        services.close()
+
+
+def _http(services: Services, host: str, port: int, threads: int, stop: threading.Event) -> int:
+    server = start_http(services, host, port, threads)
+    problem = token_problem(server.wsgi.app)
+    if problem:
+        server.stop()
+        print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
+        return 2
+    services.background.start()
+    log.info("serving Slack on http://%s:%d/slack/events (health: /healthz)", host, server.port)
+    stop.wait()
+    log.info("stopping: finishing requests in hand")
+    services.background.stop()
+    server.stop()
+    return 0
+
+
+def _socket_mode(services: Services, app_token: str, stop: threading.Event) -> int:
+    app = build_app(services)
+    problem = token_problem(app)
+    if problem:
+        print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
+        return 2
+    handler = SocketModeHandler(app, app_token)
+    handler.connect()
+    services.background.start()
+    log.info("connected to Slack in Socket Mode")
+    stop.wait()
+    services.background.stop()
+    handler.close()
+    return 0
