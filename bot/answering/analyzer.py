@@ -12,39 +12,61 @@ from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import STOP_WORDS, content, stem, tokens
+from bot.answering.text import STOP_WORDS, stem, tokens
 
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
+Words = list[str]
+
+
+def acronyms_in(names: Iterable[str]) -> frozenset[str]:
+    """Words written in capitals in titles and aliases (PAS, CNIO, SNOMED), lower-cased."""
+    return frozenset(t for name in names for m in _ACRONYM.finditer(name) for t in tokens(m.group(1)))
 
 
 class Analyzer:
-    def __init__(self, synonyms: Synonyms, names: Iterable[str], texts: Iterable[str]):
-        """`names` are titles and aliases (where acronyms are declared); `texts` is everything searchable."""
-        names = list(names)
+    def __init__(
+        self,
+        synonyms: Synonyms,
+        acronyms: frozenset[str],
+        names: Sequence[Words],
+        texts: Iterable[Words],
+    ):
+        """`names` and `texts`: the titles/aliases and answers, as `Synonyms.words` gives them."""
         self.synonyms = synonyms
-        self.acronyms = frozenset(
-            t for name in names for m in _ACRONYM.finditer(name) for t in tokens(m.group(1))
-        )
-        words = {w for text in (*names, *texts) for w in self._words(text)}
-        self._joined = frozenset(w for w in words if len(w) >= 5 and w not in STOP_WORDS)
+        self.acronyms = acronyms
+        known = {w for words in (*names, *texts) for w in words}
+        self._joined = frozenset(w for w in known if len(w) >= 5 and w not in STOP_WORDS)
         self._split = {
             a + b: (a, b)
-            for name in names
-            for a, b in pairwise(self._words(name))
+            for words in names
+            for a, b in pairwise(words)
             if a + b not in self._joined and len(a + b) >= 4
         }
-
-    def _words(self, text: str) -> list[str]:
-        return self.synonyms.rewrite(tokens(text))
+        self._stems: dict[str, str] = {}
 
     def terms(self, text: str) -> list[str]:
-        """The content terms of `text`, in order, without repeats."""
-        words = content(self._compounds(self._words(text)))
-        return list(dict.fromkeys(stem(w, self.acronyms) for w in words))
+        """The content terms of a question, in order, without repeats."""
+        return self.terms_of(self.synonyms.words(text))
 
-    def name_terms(self, text: str) -> list[str]:
-        """Like `terms`, but a name made only of common words (e.g. 'Getting help') keeps them."""
-        return self.terms(text) or list(dict.fromkeys(stem(w, self.acronyms) for w in self._words(text)))
+    def terms_of(self, words: Words) -> list[str]:
+        return self._stemmed(w for w in self._compounds(words) if w not in STOP_WORDS)
+
+    def name_terms_of(self, words: Words) -> list[str]:
+        """Like `terms_of`, but a name made only of common words (e.g. 'Getting help') keeps them."""
+        return self.terms_of(words) or self._stemmed(words)
+
+    def text_terms_of(self, words: Words) -> frozenset[str]:
+        """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""
+        return frozenset(self._stem(w) for w in set(words).difference(STOP_WORDS))
+
+    def _stemmed(self, words: Iterable[str]) -> list[str]:
+        return list(dict.fromkeys(self._stem(w) for w in words))
+
+    def _stem(self, word: str) -> str:
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = stem(word, self.acronyms)
+        return found
 
     def _compounds(self, words: Sequence[str]) -> list[str]:
         out: list[str] = []

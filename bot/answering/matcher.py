@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answering.analyzer import Analyzer
+from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.answering.synonyms import Synonyms
 from bot.answering.text import Form, question_form
@@ -35,9 +35,11 @@ class Tuning:
     name_share: float = 0.45  # part of the score that rewards covering a whole title/alias
     unknown_weight: float = 0.9  # weight of a term the knowledge base never uses, relative to the rarest
     form_penalty: float = 0.85  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
-    shortlist: int = 40  # answer-text-only candidates scored in full
+    shortlist: int = 40  # candidates scored in full, from names and from answer text each
+    keep: int = 10  # ranked candidates returned
 
 
+Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
 
 
@@ -55,31 +57,33 @@ class Matcher:
     def __init__(self, entries: Sequence[Entry], synonyms: Synonyms, tuning: Tuning | None = None):
         self.entries = tuple(entries)
         self.tuning = tuning or Tuning()
-        texts = [" ".join((e.answer, *e.tags)) for e in self.entries]
-        self.analyzer = Analyzer(synonyms, (n for e in self.entries for n in names_of(e)), texts)
-        self._names: list[list[tuple[str, ...]]] = [
-            [tuple(t) for t in dict.fromkeys(tuple(self.analyzer.name_terms(n)) for n in names_of(e)) if t]
-            for e in self.entries
+        names = [[synonyms.words(n) for n in names_of(e)] for e in self.entries]
+        texts = [synonyms.words(" ".join((e.answer, *e.tags))) for e in self.entries]
+        acronyms = acronyms_in(n for e in self.entries for n in names_of(e))
+        self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws], texts)
+        self._names = [
+            [t for t in dict.fromkeys(tuple(self.analyzer.name_terms_of(w)) for w in ws) if t] for ws in names
         ]
+        self._texts = [self.analyzer.text_terms_of(words) for words in texts]
+        self._index()
+
+    def _index(self) -> None:
         self._name_postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         self._text_postings: dict[str, list[int]] = defaultdict(list)
-        self._index(texts)
-        self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
-
-    def _index(self, texts: list[str]) -> None:
-        df: dict[str, int] = defaultdict(int)
-        for e, names in enumerate(self._names):
+        for e, (names, text) in enumerate(zip(self._names, self._texts, strict=True)):
             for n, name in enumerate(names):
                 for term in name:
                     self._name_postings[term].append((e, n))
-            text_terms = set(self.analyzer.terms(texts[e]))
-            for term in text_terms:
+            for term in text:
                 self._text_postings[term].append(e)
-            for term in text_terms.union(*names):
-                df[term] += 1
+        df = {t: len(postings) for t, postings in self._text_postings.items()}
+        for term, postings in self._name_postings.items():
+            df[term] = df.get(term, 0) + len({e for e, _ in postings if term not in self._texts[e]})
         total = max(len(self.entries), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in df.items()}
         self._unknown = self.tuning.unknown_weight * math.log(1 + total)
+        self._rare = max(20, total // 50)  # answer-text postings short enough to shortlist from
+        self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
         self.vocabulary = Vocabulary(df, protected=self.analyzer.acronyms)
 
     def match(self, question: str) -> Outcome:
@@ -88,38 +92,46 @@ class Matcher:
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
-        terms = self.analyzer.terms(question)
-        if not terms:
-            return []
-        hits = _Hits(len(terms))
-        weights = [self._collect(i, term, hits) for i, term in enumerate(terms)]
-        form = question_form(question)
-        scored = [(self._score(e, hits, weights, form), e) for e in self._candidates(hits, weights)]
-        scored.sort(key=lambda se: (-se[0], se[1]))
-        return [Candidate(self.entries[e], round(s, 1)) for s, e in scored if s > 0]
-
-    def _collect(self, i: int, term: str, hits: _Hits) -> float:
-        """Record where query term i (or what it may mean) appears; return the term's weight."""
-        matches = self.vocabulary.lookup(term)
-        for known, strength in matches:
-            for e, n in self._name_postings.get(known, ()):
-                hits.name(e, n, i, known, strength)
-            for e in self._text_postings.get(known, ()):
-                hits.text(e, i, strength)
+        matches = [self.vocabulary.lookup(term) for term in self.analyzer.terms(question)]
         if not matches:
+            return []
+        weights = [self._weight(m) for m in matches]
+        hits = _Hits(matches, self._texts)
+        for i, found in enumerate(matches):
+            for known, strength in found:
+                for e, n in self._name_postings.get(known, ()):
+                    hits.name(e, n, i, known, strength)
+        form = question_form(question)
+        scored = [(self._score(e, hits, weights, form), e) for e in self._candidates(hits, matches, weights)]
+        scored.sort(key=lambda se: (-se[0], se[1]))
+        return [Candidate(self.entries[e], round(s, 1)) for s, e in scored[: self.tuning.keep] if s > 0]
+
+    def _candidates(self, hits: _Hits, matches: list[Found], weights: list[float]) -> set[int]:
+        """The entries whose names explain most of the question, plus a few found by their answer text."""
+
+        def by_name(e: int) -> float:
+            return sum(weights[i] * s for i, s in hits.best[e].items())
+
+        named = heapq.nlargest(self.tuning.shortlist, hits.best, key=by_name)
+        return set(named).union(self._text_only(matches, weights))
+
+    def _weight(self, found: Found) -> float:
+        """Rare terms say more; a term no entry uses suggests the question is about something else."""
+        if not found:
             return self._unknown
-        known, strength = matches[0]
+        known, strength = found[0]
         return self.idf[known] if strength == 1.0 else max(self.idf[known], self._unknown * (1 - strength))
 
-    def _candidates(self, hits: _Hits, weights: list[float]) -> set[int]:
-        """Entries hit by name, plus the best few hit only in their answer text."""
-        text_only = [e for e in hits.text_hits if e not in hits.names]
-        best = heapq.nlargest(
-            self.tuning.shortlist,
-            text_only,
-            key=lambda e: sum(weights[i] * s for i, s in hits.text_hits[e].items()),
-        )
-        return set(hits.names).union(best)
+    def _text_only(self, matches: list[Found], weights: list[float]) -> list[int]:
+        """The few entries whose answer text holds the question's rarer terms."""
+        found: dict[int, float] = defaultdict(float)
+        for w, terms in zip(weights, matches, strict=True):
+            for known, strength in terms[:1]:
+                postings = self._text_postings.get(known, ())
+                if len(postings) <= self._rare:
+                    for e in postings:
+                        found[e] += w * strength
+        return heapq.nlargest(self.tuning.shortlist, found, key=found.__getitem__)
 
     def _score(self, e: int, hits: _Hits, weights: list[float], form: Form) -> float:
         """The best of the entry's names, each judged with the rest of the entry as context."""
@@ -155,25 +167,29 @@ class Matcher:
 
 
 class _Hits:
-    """Per question: the best strength with which each entry (and each of its names) explains each term."""
+    """Per question: how strongly each entry (each of its names, and its answer) explains each term."""
 
-    def __init__(self, size: int):
-        self.size = size
+    def __init__(self, matches: list[Found], texts: list[frozenset[str]]):
+        self._matches = matches
+        self._texts = texts
         # entry -> name -> ({query term index: strength}, {name term: strength})
         self.names: dict[int, dict[int, tuple[dict[int, float], dict[str, float]]]] = {}
-        self.text_hits: dict[int, dict[int, float]] = {}
+        self.best: dict[int, dict[int, float]] = {}  # entry -> query term index -> best name strength
 
     def name(self, e: int, n: int, i: int, known: str, strength: float) -> None:
+        _keep_best(self.best.setdefault(e, {}), i, strength)
         by_term, found = self.names.setdefault(e, {}).setdefault(n, ({}, {}))
         _keep_best(by_term, i, strength)
         _keep_best(found, known, strength)
 
-    def text(self, e: int, i: int, strength: float) -> None:
-        _keep_best(self.text_hits.setdefault(e, {}), i, strength)
-
     def by_entry(self, e: int, name_trust: float, text_trust: float) -> dict[int, float]:
         """How well the entry as a whole (any name, or its answer) explains each query term."""
-        best = {i: text_trust * s for i, s in self.text_hits.get(e, {}).items()}
+        text = self._texts[e]
+        best = {}
+        for i, found in enumerate(self._matches):
+            strength = next((s for known, s in found if known in text), 0.0)
+            if strength:
+                best[i] = text_trust * strength
         for by_term, _ in self.names.get(e, {}).values():
             for i, s in by_term.items():
                 _keep_best(best, i, name_trust * s)

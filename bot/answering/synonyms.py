@@ -58,6 +58,7 @@ class Synonyms:
 
     table: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
+    starts: frozenset[str]  # first words of known phrases: most words are not, and skip the search
 
     @classmethod
     def build(cls, groups: Iterable[Sequence[str]]) -> Synonyms:
@@ -67,15 +68,28 @@ class Synonyms:
             canonical = tuple(tokens(group[0]))
             for phrase in group:
                 key = tuple(tokens(phrase))
-                if key:
+                if key and key != canonical:
                     table[key] = canonical
-        return cls(table, max((len(k) for k in table), default=0))
+                elif key:
+                    table.pop(key, None)  # a later group may claim back a phrase as its own term
+        return cls(table, max((len(k) for k in table), default=0), frozenset(k[0] for k in table))
+
+    def words(self, text: str) -> list[str]:
+        """The tokens of `text` with shorthand rewritten: the first step for questions and entries alike."""
+        return self.rewrite(tokens(text))
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
         """Replace the longest known phrase at each position; everything else passes through."""
+        starts = self.starts
+        if starts.isdisjoint(words):
+            return list(words)
         out: list[str] = []
         i = 0
         while i < len(words):
+            if words[i] not in starts:
+                out.append(words[i])
+                i += 1
+                continue
             for size in range(min(self.longest, len(words) - i), 0, -1):
                 found = self.table.get(tuple(words[i : i + size]))
                 if found is not None:

@@ -48,10 +48,13 @@ _HOWTO_FORM = re.compile(
 
 def fold(text: str) -> str:
     """Lower-case ASCII with links reduced to their label and dotted acronyms (S.N.O.M.E.D) closed up."""
-    text = _LINK.sub(lambda m: m.group(1) or " ", text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    if "http" in text or "mailto:" in text:
+        text = _LINK.sub(lambda m: m.group(1) or " ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.lower()
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
-    return _APOSTROPHE.sub("", text)
+    return _APOSTROPHE.sub("", text) if "'" in text or "’" in text or "`" in text else text
 
 
 def tokens(text: str) -> list[str]:
