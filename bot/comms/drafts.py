@@ -61,10 +61,10 @@ def check_draft(draft: Draft, org: OrgConfig, redactor: Redactor, user_id: str, 
         errors["start"] = "Pick the first day to post."
     if draft.end and end is None:
         errors["end"] = "Pick a valid last day, or leave it empty."
-    if errors or at is None or start is None:
+    if at is None or start is None:
         return Checked(None, errors, redaction)
     announcement = _announcement(draft, org, escape_mrkdwn(redaction.text), at, start, end, user_id)
-    errors.update(_timing_problems(announcement, now, start, end))
+    errors = {**_timing_problems(announcement, now, start, end), **errors}
     return Checked(None if errors else announcement, errors, redaction)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,8 @@ def register(app: App, services: Services) -> None:
             ack(response_action="errors", errors=checked.errors)
             return
         note = checked.redaction.explain() if checked.redaction.changed else None
-        ack(response_action="push", view=preview_view(services, checked.announcement, draft, note))
+        cleaned = replace(draft, message=checked.redaction.text)  # no identifier rides along in the view
+        ack(response_action="push", view=preview_view(services, checked.announcement, cleaned, note))
 
     @app.view(CONFIRM)
     def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -1,0 +1,134 @@
+"""Comms leads schedule announcements from Slack; everyone else is told privately and nothing is stored."""
+
+from __future__ import annotations
+
+import json
+
+from slack_harness import org_config
+
+from bot.clock import ManualClock
+from bot.config import Channels, GoLive, Group
+from bot.store import comms as store
+from tests.test_comms_setup import local
+
+LEAD = "U0COMMS"
+CHANNELS = Channels(triage="C0TRIAGE", safety="C0SAFETY", announcements="C0ANNOUNCE")
+GOLIVE = GoLive(local(2027, 1, 18, 7, 0), local(2027, 2, 12, 17, 0))
+
+
+def start(slack_bot, **changes):
+    config = org_config(comms_leads=Group(frozenset({LEAD})), channels=CHANNELS, golive=GOLIVE, **changes)
+    return slack_bot(org=config, clock=ManualClock(local(2027, 1, 4, 8, 0)))
+
+
+def form(message: str, *, channel: str = "C0ANNOUNCE", repeat: str = "once", at: str = "09:00",
+         start: str = "2027-01-05", end: str | None = None) -> dict:  # fmt: skip
+    """view.state.values as Slack sends them for the announce form."""
+    return {
+        "message": {"message": {"type": "plain_text_input", "value": message}},
+        "channel": {"channel": {"type": "conversations_select", "selected_conversation": channel}},
+        "repeat": {"repeat": {"type": "static_select", "selected_option": {"value": repeat}}},
+        "at": {"at": {"type": "timepicker", "selected_time": at}},
+        "start": {"start": {"type": "datepicker", "selected_date": start}},
+        "end": {"end": {"type": "datepicker", "selected_date": end}},
+    }
+
+
+def test_a_non_comms_lead_is_refused_privately_and_nothing_is_scheduled(slack_bot) -> None:
+    bot = start(slack_bot)
+    assert bot.command("announce", user="U0NURSE").status == 200
+    [reply] = bot.fake.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert "for comms leads" in reply.params["text"]
+    submitted = bot.view_submission({"callback_id": "announce_compose"}, user="U0NURSE", values=form("Hi"))
+    assert submitted.status == 200 and "for comms leads" in json.dumps(submitted.json())
+    bot.fake.wait_quiet()
+    assert bot.fake.calls_to("views.open") == []
+    assert store.active_announcements(bot.services.db, "slack") == []
+
+
+def test_a_comms_lead_sees_a_preview_with_figures_then_schedules_it(slack_bot) -> None:
+    bot = start(slack_bot)
+    bot.command("announce", user=LEAD, channel="C0ANNOUNCE")
+    [opened] = bot.fake.wait_for("views.open")
+    view = (
+        json.loads(opened.params["view"]) if isinstance(opened.params["view"], str) else opened.params["view"]
+    )
+    assert view["callback_id"] == "announce_compose" and opened.params["trigger_id"].startswith("trigger-")
+
+    preview = bot.view_submission(
+        view, user=LEAD, values=form("*{days_to_golive} days to go* <!channel>")
+    ).json()
+    assert preview["response_action"] == "push"
+    shown = json.dumps(preview["view"]["blocks"])  # what the lead sees; private_metadata is never shown
+    assert "14 days to go" in shown and "<!channel>" not in shown
+    assert store.active_announcements(bot.services.db, "slack") == []  # nothing stored before confirming
+
+    assert bot.view_submission(preview["view"], user=LEAD).json() == {"response_action": "clear"}
+    [stored] = store.active_announcements(bot.services.db, "slack")
+    assert stored.announcement.at == local(2027, 1, 5, 9, 0)
+    assert stored.announcement.channels == ("C0ANNOUNCE",)
+    [confirmation] = bot.fake.wait_for("chat.postMessage")
+    assert confirmation.params["channel"] == LEAD and stored.announcement.id in confirmation.params["text"]
+
+
+def test_the_form_says_what_is_wrong_next_to_each_field(slack_bot) -> None:
+    bot = start(slack_bot)
+    values = form("{no_such_thing}", repeat="daily", start="2027-01-10", end="2027-01-05")
+    answer = bot.view_submission({"callback_id": "announce_compose"}, user=LEAD, values=values).json()
+    assert answer["response_action"] == "errors"
+    assert "{no_such_thing}" in answer["errors"]["message"]
+    assert "last day" in answer["errors"]["end"]
+    past = bot.view_submission(
+        {"callback_id": "announce_compose"}, user=LEAD, values=form("Hi", start="2027-01-03")
+    )
+    assert "passed" in past.json()["errors"]["at"]
+
+
+def test_a_hostile_submission_is_answered_with_errors_not_a_crash(slack_bot) -> None:
+    bot = start(slack_bot)
+    odd = {"message": {"message": {"value": ["not", "text"]}}, "repeat": "weekly", "at": {"at": 9}}
+    answer = bot.view_submission({"callback_id": "announce_compose"}, user=LEAD, values=odd)
+    assert answer.status == 200 and answer.json()["response_action"] == "errors"
+    metadata = bot.view_submission(
+        {"callback_id": "announce_confirm", "private_metadata": "{nope"}, user=LEAD
+    )
+    assert metadata.status == 200 and metadata.json()["response_action"] == "update"
+    assert store.active_announcements(bot.services.db, "slack") == []
+
+
+def test_an_nhs_number_in_a_message_is_removed_and_the_lead_is_told(slack_bot) -> None:
+    bot = start(slack_bot)
+    values = form("Patient 999 000 0018 moved to Ward 3")
+    preview = bot.view_submission({"callback_id": "announce_compose"}, user=LEAD, values=values).json()
+    shown = json.dumps(preview["view"])
+    assert (
+        "999 000 0018" not in shown and "[NHS number removed]" in shown and "I removed 1 NHS number" in shown
+    )
+    bot.view_submission(preview["view"], user=LEAD)
+    [stored] = store.active_announcements(bot.services.db, "slack")
+    assert "0018" not in stored.announcement.text
+
+
+def test_announcements_are_listed_and_a_lead_can_cancel_one_made_in_slack(slack_bot) -> None:
+    bot = start(slack_bot)
+    preview = bot.view_submission({"callback_id": "announce_compose"}, user=LEAD,
+                                  values=form("Daily huddle", repeat="daily")).json()  # fmt: skip
+    bot.view_submission(preview["view"], user=LEAD)
+    [stored] = store.active_announcements(bot.services.db, "slack")
+    ident = stored.announcement.id
+
+    bot.command("announcements", user=LEAD)
+    [listing] = bot.fake.wait_for("response_url")
+    assert (
+        ident in listing.text and "daily at 09:00" in listing.text and "announcement_cancel" in listing.text
+    )
+
+    bot.action("announcement_cancel", ident, user="U0NURSE")
+    bot.fake.wait_for("response_url", count=2)
+    assert store.active_announcements(bot.services.db, "slack") != []  # a non-lead's click changes nothing
+
+    bot.action("announcement_cancel", ident, user=LEAD)
+    replies = bot.fake.wait_for("response_url", count=3)
+    assert "Cancelled" in replies[-1].params["text"]
+    assert store.active_announcements(bot.services.db, "slack") == []
