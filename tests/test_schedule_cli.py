@@ -1,0 +1,60 @@
+"""`golive-bot schedule` and `golive-bot validate` on the plan, as a comms lead runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = str(ROOT / "golive.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+
+
+def test_schedule_lists_the_golive_week_in_time_order_and_local_time(capsys) -> None:
+    schedules = str(ROOT / "schedules")
+    assert (
+        main(
+            ["--config", CONFIG, "--schedules", schedules, "schedule", "--from", "2027-01-17", "--days", "2"]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("When (Europe/London)")
+    assert lines[1].startswith("Sun 17 Jan 2027 09:00") and "countdown-1" in lines[1]
+    assert lines[2].startswith("Mon 18 Jan 2027 07:30") and "golive-morning-briefing" in lines[2]
+    assert lines[3].startswith("Mon 18 Jan 2027 10:00") and "top-10-at-10" in lines[3]
+    assert "#golive-command-centre" in lines[3]
+    assert lines[-1] == "3 posts in the next 2 days."
+
+
+def test_validate_reports_schedule_problems_with_file_and_line(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "comms.yaml").write_text(
+        "announcements:\n"
+        "  - id: huddle\n    channels: [command_centre]\n    cron: '0 10 * * mon-fry'\n    text: Huddle\n"
+    )
+    assert main(["--config", CONFIG, "--schedules", str(plan), "validate"]) == 1
+    out = capsys.readouterr().out
+    assert f"{plan / 'comms.yaml'}:4: cron: " in out and "INVALID" in out
+
+
+def test_schedule_refuses_an_invalid_plan_with_every_problem(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "comms.yaml").write_text(
+        "announcements:\n  - id: x\n    channels: [nowhere]\n    text: '{oops}'\n"
+    )
+    assert main(["--config", CONFIG, "--schedules", str(plan), "schedule"]) == 1
+    err = capsys.readouterr().err
+    assert ":3: channels: unknown channel 'nowhere'" in err
+    assert ":4: text: unknown placeholder {oops}" in err
+    assert ":2: say when with exactly one of cron, at or relative" in err
