@@ -27,6 +27,8 @@ A `RunningBot` sends requests signed exactly as Slack signs them and returns `Re
     bot.get("/healthz")
 and exposes `.url`, `.fake`, `.services` (the domain, database and clock), `.app` (the Bolt app).
 `sign(body, secret, timestamp)` gives the headers for your own requests.
+
+To run `golive-bot` as a process: `subprocess.run([*GOLIVE_BOT, "serve"], env=bot_env(tmp_path, ...))`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ import hmac
 import http.client
 import itertools
 import json
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -268,6 +272,25 @@ def write_knowledge(folder: Path, text: str = KNOWLEDGE) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "entries.yaml").write_text(text)
     return folder
+
+
+GOLIVE_BOT = [sys.executable, "-m", "bot.cli.main"]  # `golive-bot`, without needing the package installed
+REPO = Path(__file__).resolve().parent.parent
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Environment for `golive-bot` as a process: no Slack unless given, a small knowledge base, SQLite."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOLIVE_", "DATABASE_URL", "PORT"))
+    }
+    env |= {
+        "GOLIVE_KNOWLEDGE_DIR": str(write_knowledge(tmp_path / "knowledge")),
+        "GOLIVE_SCHEDULES_DIR": str(tmp_path / "schedules"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "PYTHONPATH": str(REPO),
+        **extra,
+    }
+    return env
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ class Console:
                 return 0
             line = line.strip()
             if not interactive and line:
-                self._say(f"\nyou> {line}")
+                self._say(f"\nyou> {self._services.redactor.clean(line)}")  # piped text can be logged
             if line.lower() in _QUIT:
                 return 0
             if line:
@@ -77,7 +77,7 @@ class Console:
     def _press(self, number: int) -> None:
         if not 1 <= number <= len(self._buttons):
             self._say(
-                f"There is no choice {number}; type 1 to {len(self._buttons)}, or ask another question."
+                f"There is no choice {number}: type 1 to {len(self._buttons)}, or ask another question."
             )
             return
         button = self._buttons[number - 1]

@@ -57,6 +57,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(problem, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.org.redactor())
+    for library in ("slack_sdk", "slack_bolt"):  # at DEBUG they log message bodies
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
     services = build_services(settings, watch=True)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if settings.slack_app_token:
             return _socket_mode(services, settings.slack_app_token, stop)
-        port = args.port or int(os.environ.get("PORT") or 3000)
+        port = args.port if args.port is not None else int(os.environ.get("PORT") or 3000)
         return _http(services, getattr(args, "host", "0.0.0.0"), port, getattr(args, "threads", 8), stop)
     finally:
         services.close()

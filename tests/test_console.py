@@ -1,0 +1,97 @@
+"""The local console answers exactly as Slack would, for someone with no Slack tokens at all."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
+from sqlalchemy import select
+
+from bot.cli.console import Console
+from bot.config import Settings
+from bot.runtime import build_services
+from bot.slack.commands import help_blocks
+from bot.slack.terminal import render
+from bot.store.answers import FeedbackRow, UnansweredRow
+
+
+@pytest.fixture
+def console(tmp_path):
+    settings = Settings(
+        org=org_config(),
+        knowledge_dir=write_knowledge(tmp_path / "kb"),
+        schedules_dir=tmp_path / "schedules",
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    services = build_services(settings)
+    out = io.StringIO()
+    yield Console(services, out), out, services
+    services.close()
+
+
+def talk(console, *lines: str) -> str:
+    bot, out, _ = console
+    assert bot.loop(io.StringIO("".join(f"{line}\n" for line in lines))) == 0
+    return out.getvalue()
+
+
+def test_piped_questions_are_answered_and_the_console_exits(tmp_path):
+    lines = "what is snomed?\n1\nwhere is the canteen\n"
+    done = subprocess.run([*GOLIVE_BOT, "console"], input=lines, env=bot_env(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "local console" in out and "Ctrl-D" in out  # the banner says what it is and how to leave
+    assert "SNOMED CT\n=========" in out
+    assert "[1] Yes, it helped   [2] No" in out
+    assert "Thanks, glad it helped." in out
+    assert "I don't know that one yet" in out and "[1] Pass it to the support team" in out
+
+
+def test_choices_press_the_same_buttons_as_slack(console):
+    out = talk(console, "bau snomed", "2", "1")
+    assert "[1] SNOMED CT   [2] BAU" in out
+    assert "Business as usual" in out  # the chosen answer
+    with console[2].db.session() as session:
+        [feedback] = session.scalars(select(FeedbackRow)).all()
+    assert (feedback.entry_id, feedback.helpful) == ("business-as-usual", True)
+
+
+def test_passing_a_question_on_is_recorded_and_shows_the_triage_post(console):
+    out = talk(console, "where is the canteen", "1")
+    assert "Passed to the support team" in out
+    assert "also posted to C0TRIAGE" in out
+    with console[2].db.session() as session:
+        assert session.scalars(select(UnansweredRow)).one().passed_to_support
+
+
+def test_help_is_the_same_as_golive_help(console):
+    out = talk(console, "help")
+    assert render(help_blocks(console[0]._app)).text in out
+    assert "/golive help" in out
+
+
+def test_a_number_without_buttons_or_out_of_range_is_explained(console):
+    out = talk(console, "what is BAU", "7")
+    assert "There is no choice 7: type 1 to 2" in out
+
+
+def test_an_nhs_number_is_removed_and_the_user_told(console):
+    out = talk(console, "patient 999 000 0018 not on the ward list")
+    assert "999 000 0018" not in out
+    assert "only you can see this" in out and "removed 1 NHS number" in out
+
+
+def test_quit_ends_the_conversation(console):
+    out = talk(console, "quit", "what is BAU")
+    assert "Business as usual" not in out
+
+
+def test_the_console_needs_no_slack_tokens(tmp_path):
+    env = bot_env(tmp_path)
+    assert not any(k.startswith("SLACK_") for k in env)
+    done = subprocess.run([*GOLIVE_BOT, "start"], input="help\n", env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0 and "/golive help" in done.stdout

@@ -1,0 +1,78 @@
+"""`golive-bot serve` as an operator runs it: a real process, real signals, the fake Slack for the Web API."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+from fake_slack import FakeSlack
+from slack_harness import BOT_TOKEN, GOLIVE_BOT, SIGNING_SECRET, bot_env, request, sign
+
+SERVE = [*GOLIVE_BOT, "serve", "--host", "127.0.0.1"]
+
+
+def test_serve_refuses_to_start_without_slack_secrets(tmp_path):
+    done = subprocess.run([*GOLIVE_BOT, "serve"], env=bot_env(tmp_path), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert "SLACK_BOT_TOKEN" in done.stderr and "SLACK_SIGNING_SECRET" in done.stderr
+    assert "golive-bot console" in done.stderr
+
+
+def test_serve_refuses_a_token_that_slack_rejects(tmp_path, fake_slack: FakeSlack):
+    fake_slack.fail("auth.test", error="invalid_auth")
+    env = bot_env(
+        tmp_path, SLACK_BOT_TOKEN="xoxb-wrong", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake_slack.url
+    )
+    done = subprocess.run([*GOLIVE_BOT, "serve", "--port", "0", "--host", "127.0.0.1"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in done.stderr
+    assert "xoxb-wrong" not in done.stderr
+
+
+@pytest.fixture
+def served(tmp_path, fake_slack: FakeSlack) -> Iterator[tuple[subprocess.Popen, str]]:
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                  SLACK_API_URL=fake_slack.url, LOG_LEVEL="DEBUG")  # fmt: skip
+    proc = subprocess.Popen([*SERVE, "--port", "0"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    url = None
+    deadline = time.monotonic() + 30
+    while url is None and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        assert line, "serve exited before it was ready"
+        if found := re.search(r"serving Slack on (http://\S+)/slack/events", line):
+            url = found[1]
+    assert url
+    yield proc, url
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def test_serve_answers_slack_and_stops_cleanly_on_sigterm(served, fake_slack: FakeSlack):
+    proc, url = served
+    assert request(url + "/healthz", "GET").status == 200
+    body = json.dumps({
+        "type": "event_callback", "team_id": "T0TEST", "event_id": "Ev0SERVE",
+        "event": {"type": "app_mention", "user": "U0A", "channel": "C0A", "text": "<@U0BOT> what is BAU?",
+                  "ts": "1.000001"},
+    }).encode()  # fmt: skip
+    assert (
+        request(
+            url + "/slack/events", "POST", body, {"Content-Type": "application/json", **sign(body)}
+        ).status
+        == 200
+    )
+    assert "BAU" in fake_slack.wait_for("chat.postMessage")[0].params["text"]
+    proc.send_signal(signal.SIGTERM)
+    _, log = proc.communicate(timeout=30)
+    assert proc.returncode == 0
+    assert "finishing requests in hand" in log
+    for secret in (BOT_TOKEN, SIGNING_SECRET, "what is BAU"):  # no secrets, no request bodies in the log
+        assert secret not in log
