@@ -332,4 +332,5 @@ def slack_bot(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Callable[..., R
     yield start
     for bot in running:
         bot.server.stop()
+        bot.app.listener_runner.listener_executor.shutdown(wait=True)  # work after the ack, before Slack goes
         bot.services.close()
