@@ -9,8 +9,10 @@ post is retried by delivery and never doubled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 from bot.clock import Clock
@@ -103,7 +105,7 @@ class CommsService:
         return TickResult(posted, skipped)
 
     def _handle(self, announcement: Announcement, after: datetime, now: datetime) -> str | None:
-        due = self._due(announcement, after, now)
+        due = list(self._due(announcement, after, now))
         if not due:
             return None
         latest, missed = due[-1], len(due) - 1
@@ -123,10 +125,10 @@ class CommsService:
             log.info("announcement %s due %s: %s late", announcement.id, self._local(latest), _minutes(late))
         return outcome
 
-    def _due(self, announcement: Announcement, after: datetime, until: datetime) -> list[datetime]:
-        """Due times in (after, until] that fall in the announcement's phases."""
+    def _due(self, announcement: Announcement, after: datetime, until: datetime) -> Iterator[datetime]:
+        """Due times in (after, until] that fall in the announcement's phases, computed as needed."""
         times = due_times(trigger_for(announcement, self.org.timezone), after, until)
-        return [t for t in times if phase_at(self.org.golive, t) in announcement.phases]
+        return (t for t in times if phase_at(self.org.golive, t) in announcement.phases)
 
     def intents(self, announcement: Announcement, due: datetime) -> list[Intent]:
         """One post per channel; the text is rendered at delivery, so its figures are current."""
@@ -157,7 +159,7 @@ class CommsService:
         result = []
         for announcement in announcements:
             times = self._due(announcement, now, now + timedelta(days=days))
-            for when in times[:_UPCOMING_PER_ANNOUNCEMENT]:
+            for when in islice(times, _UPCOMING_PER_ANNOUNCEMENT):
                 channels = tuple(resolve_channel(c, self.org) for c in announcement.channels)
                 result.append(Upcoming(when, announcement, channels, phase_at(self.org.golive, when)))
         return sorted(result, key=lambda u: (u.when, u.announcement.id))
@@ -195,8 +197,8 @@ class CommsService:
         return f"Cancelled `{announcement_id}`: it will not be posted again."
 
     def next_due(self, announcement: Announcement) -> datetime | None:
-        upcoming = self._due(announcement, self.clock.now(), self.clock.now() + timedelta(days=366))
-        return upcoming[0] if upcoming else None
+        now = self.clock.now()
+        return next(self._due(announcement, now, now + timedelta(days=366)), None)
 
     def _local(self, when: datetime) -> str:
         return f"{when.astimezone(self.org.timezone):%Y-%m-%d %H:%M %Z}"
