@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
+from functools import cache
 
 from bot.answering.gaps import group_questions
 from bot.comms.contacts import contacts_now, format_contacts
@@ -25,25 +27,33 @@ class FactSource:
         self.redactor = redactor
         self.db = db
 
-    def values(self, now: datetime) -> dict[str, str]:
+    def values(self, now: datetime, wanted: Iterable[str] | None = None) -> dict[str, str]:
+        """The values of the `wanted` placeholders (all by default); only those are read from the database."""
         org = self.org
         position = position_at(org, now)
         start, end = self.yesterday(now)
-        values = {
-            "organisation": org.organisation,
-            "system": org.system_name,
-            "phase": position.phase_name,
-            "today": _date(datetime.combine(position.today, time(12))),
-            "days_to_golive": _number(position.days_to_golive),
-            "days_since_golive": _number(position.days_since_golive),
-            "golive_day": _number(position.golive_day),
-            "golive_date": _local(org.golive.start, org),
-            "support_ends_date": _local(org.golive.intensive_support_ends, org),
-            "top_unanswered": self.top_unanswered(start, end),
-            "contact_now": format_contacts(contacts_now(org, now)),
+        counts = cache(lambda: {s.value: n for s, n in issue_store.open_counts(self.db).items()})
+        producers: dict[str, Callable[[], str]] = {
+            "organisation": lambda: org.organisation,
+            "system": lambda: org.system_name,
+            "phase": lambda: position.phase_name,
+            "today": lambda: _date(datetime.combine(position.today, time(12))),
+            "days_to_golive": lambda: _number(position.days_to_golive),
+            "days_since_golive": lambda: _number(position.days_since_golive),
+            "golive_day": lambda: _number(position.golive_day),
+            "golive_date": lambda: _local(org.golive.start, org),
+            "support_ends_date": lambda: _local(org.golive.intensive_support_ends, org),
+            "top_unanswered": lambda: self.top_unanswered(start, end),
+            "contact_now": lambda: format_contacts(contacts_now(org, now)),
+            "open_issues": lambda: str(sum(counts().values())),
+            "opened_yesterday": lambda: str(issue_store.opened_between(self.db, start, end)),
+            "resolved_yesterday": lambda: str(issue_store.resolved_between(self.db, start, end)),
+            "oldest_open_issues": self.urgent_list,
         }
-        values.update(self.issue_values(start, end))
-        return values
+        for severity in ("P1", "P2", "P3", "P4"):
+            producers[f"open_{severity.lower()}"] = lambda severity=severity: str(counts().get(severity, 0))
+        names = producers.keys() if wanted is None else set(wanted) & producers.keys()
+        return {name: producers[name]() for name in names}
 
     def yesterday(self, now: datetime) -> tuple[datetime, datetime]:
         """Yesterday midnight to midnight on the local wall clock (23 or 25 hours on clock-change days)."""
@@ -61,15 +71,6 @@ class FactSource:
             f"• {self.user_text(g.question)}" + (f" (asked {g.count} times)" if g.count > 1 else "")
             for g in groups[:limit]
         )
-
-    def issue_values(self, start: datetime, end: datetime) -> dict[str, str]:
-        counts = issue_store.open_counts(self.db)
-        values = {f"open_{severity.value.lower()}": str(n) for severity, n in counts.items()}
-        values["open_issues"] = str(sum(counts.values()))
-        values["opened_yesterday"] = str(issue_store.opened_between(self.db, start, end))
-        values["resolved_yesterday"] = str(issue_store.resolved_between(self.db, start, end))
-        values["oldest_open_issues"] = self.urgent_list()
-        return values
 
     def urgent_list(self, limit: int = 10) -> str:
         """Most severe first, then oldest: the order the issue log lists open issues in."""

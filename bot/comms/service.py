@@ -22,7 +22,7 @@ from bot.comms.facts import FactSource
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.phases import Position, phase_at, position_at
 from bot.comms.schedules import read_schedules, resolve_channel
-from bot.comms.templates import fill
+from bot.comms.templates import fill, placeholders_in
 from bot.comms.timing import due_times, trigger_for
 from bot.config import Contact, OrgConfig
 from bot.roles import Membership
@@ -144,7 +144,7 @@ class CommsService:
         ]
 
     def render(self, text: str, now: datetime | None = None) -> str:
-        return fill(text, self.facts.values(now or self.clock.now()))
+        return fill(text, self.facts.values(now or self.clock.now(), placeholders_in(text)))
 
     def render_announcement(self, announcement_id: str) -> str | None:
         """The text to post now for a queued announcement; None if it no longer exists."""
