@@ -6,6 +6,7 @@ import json
 
 from slack_harness import org_config
 
+from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.config import Channels, GoLive, Group
 from bot.store import comms as store
@@ -132,3 +133,45 @@ def test_announcements_are_listed_and_a_lead_can_cancel_one_made_in_slack(slack_
     replies = bot.fake.wait_for("response_url", count=3)
     assert "Cancelled" in replies[-1].params["text"]
     assert store.active_announcements(bot.services.db, "slack") == []
+
+
+def schedule_from_slack(bot, message: str, **fields) -> str:
+    preview = bot.view_submission(
+        {"callback_id": "announce_compose"}, user=LEAD, values=form(message, **fields)
+    )
+    bot.view_submission(preview.json()["view"], user=LEAD)
+    [stored] = store.active_announcements(bot.services.db, "slack")
+    return stored.announcement.id
+
+
+def test_an_announcement_made_in_slack_is_posted_when_due_with_the_figures_of_that_moment(slack_bot) -> None:
+    bot = start(slack_bot)
+    schedule_from_slack(bot, "*{days_to_golive} days to go*, {open_issues} open issues", start="2027-01-11")
+    bot.fake.wait_for("chat.postMessage")  # the confirmation to the lead
+    bot.services.clock.set(local(2027, 1, 11, 9, 0, 20))
+    assert bot.services.comms.tick().posted == 1
+    bot.services.deliver_soon()
+    posts = bot.fake.wait_for("chat.postMessage", count=2)
+    assert posts[1].params["channel"] == "C0ANNOUNCE"
+    assert posts[1].params["text"] == "*7 days to go*, 0 open issues"
+    assert bot.services.comms.tick().posted == 0
+
+
+def test_announcements_made_in_slack_survive_a_restart_and_are_in_the_schedule_listing(
+    slack_bot, tmp_path, monkeypatch, capsys
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    config = org_config(comms_leads=Group(frozenset({LEAD})), channels=CHANNELS, golive=GOLIVE)
+    first = slack_bot(org=config, clock=ManualClock(local(2027, 1, 4, 8, 0)), database_url=url)
+    ident = schedule_from_slack(first, "Weekly huddle", repeat="weekly", start="2027-01-06")
+    first.server.stop()
+    first.services.close()
+
+    again = slack_bot(org=config, clock=ManualClock(local(2027, 1, 4, 8, 0)), database_url=url)
+    assert [s.announcement.id for s in store.active_announcements(again.services.db, "slack")] == [ident]
+    monkeypatch.setenv("DATABASE_URL", url)
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    assert main(["--schedules", str(plan), "schedule", "--from", "2027-01-05", "--days", "14"]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if ident in line]
+    assert [line[:21] for line in listed] == ["Wed 06 Jan 2027 09:00", "Wed 13 Jan 2027 09:00"]
