@@ -14,16 +14,16 @@ import yaml
 
 from bot.answering.model import Entry
 
-_ONSETS = "b c d f g h j k l m n p r s t v w br cl dr fl gr pl pr sh st th tr".split()
-_VOWELS = "a e i o u ai ea io ou".split()
+_ONSETS = "b c d f g h j k l m n p r s t v w br cl dr fl gr pl pr sh st th tr".split()  # noqa: SIM905
+_VOWELS = "a e i o u ai ea io ou".split()  # noqa: SIM905
 _CODAS = ["", "", "n", "r", "s", "l", "m", "nd", "st", "x", "ck", "ph"]
-_COMMON = (
+_COMMON = (  # noqa: SIM905
     "patient ward clinic record system access login results order form request report team shift nurse "
     "doctor theatre bed referral discharge admission appointment list letter note chart screen button "
     "print label device printer update review check open close save sign share find search view edit "
     "add remove book cancel change reset unlock enable request approve escalate track status alert"
 ).split()
-_VERBS = "find open book cancel print record review update request reset share sign check order".split()
+_VERBS = "find open book cancel print record review update request reset share sign check order".split()  # noqa: SIM905
 
 
 def _word(rng: random.Random) -> str:
@@ -40,10 +40,11 @@ def _acronym(rng: random.Random, taken: set[str]) -> str:
             return candidate
 
 
-def synthetic_entries(count: int, seed: int = 2026) -> list[Entry]:
+def synthetic_entries(count: int, seed: int = 2026, reserved: frozenset[str] = frozenset()) -> list[Entry]:
+    """`reserved`: names already used (upper-case), so generated acronyms never clash with them."""
     rng = random.Random(seed)
     vocabulary = sorted({_word(rng) for _ in range(6000)})
-    taken: set[str] = set()
+    taken = set(reserved)
     entries = []
     for n in range(count):
         words = [rng.choice(vocabulary) for _ in range(3)]

@@ -16,10 +16,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import Form, question_form
+from bot.answering.text import Form, question_form, slip_of_stop_word
 from bot.answering.vocabulary import Vocabulary
 
 
@@ -27,14 +29,16 @@ from bot.answering.vocabulary import Vocabulary
 class Tuning:
     """The matcher's knobs, in one place so the benchmark can state them."""
 
-    answer_at: float = 62.0  # score needed to answer
-    margin: float = 8.0  # and the lead over the runner-up needed to answer
-    suggest_at: float = 38.0  # score needed to be offered as "Did you mean"
-    text_trust: float = 0.6  # how far an answer-text hit explains a query term, against a name hit
+    answer_at: float = 45.0  # score needed to answer
+    margin: float = 10.0  # and the lead over the runner-up needed to answer
+    suggest_at: float = 20.0  # score needed to be offered as "Did you mean"
+    text_trust: float = 0.8  # how far an answer-text hit explains a query term, against a name hit
     other_name_trust: float = 0.7  # a term explained by another name of the same entry
-    name_share: float = 0.45  # part of the score that rewards covering a whole title/alias
-    unknown_weight: float = 0.9  # weight of a term the knowledge base never uses, relative to the rarest
-    form_penalty: float = 0.85  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
+    wording_share: float = 0.2  # part that rewards wording the question like the name (breaks ties)
+    name_share: float = 0.4  # part of the score that rewards covering a whole title/alias
+    unknown_weight: float = 0.8  # weight of a term the knowledge base never uses, relative to the rarest
+    evidence: float = 0.4  # query weight an entry must explain for full confidence (x the rarest weight)
+    form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
     shortlist: int = 40  # candidates scored in full, from names and from answer text each
     keep: int = 10  # ranked candidates returned
 
@@ -61,9 +65,15 @@ class Matcher:
         texts = [synonyms.words(" ".join((e.answer, *e.tags))) for e in self.entries]
         acronyms = acronyms_in(n for e in self.entries for n in names_of(e))
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws], texts)
-        self._names = [
-            [t for t in dict.fromkeys(tuple(self.analyzer.name_terms_of(w)) for w in ws) if t] for ws in names
-        ]
+        self._names: list[list[tuple[str, ...]]] = []
+        self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
+        for ws in names:
+            distinct: dict[tuple[str, ...], str] = {}
+            for w in ws:
+                distinct.setdefault(tuple(self.analyzer.name_terms_of(w)), " ".join(w))
+            distinct.pop((), None)
+            self._names.append(list(distinct))
+            self._surfaces.append(list(distinct.values()))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._index()
 
@@ -82,9 +92,10 @@ class Matcher:
         total = max(len(self.entries), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in df.items()}
         self._unknown = self.tuning.unknown_weight * math.log(1 + total)
+        self._enough = self.tuning.evidence * math.log(1 + total)
         self._rare = max(20, total // 50)  # answer-text postings short enough to shortlist from
         self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
-        self.vocabulary = Vocabulary(df, protected=self.analyzer.acronyms)
+        self.vocabulary = Vocabulary(df, self._name_postings)
 
     def match(self, question: str) -> Outcome:
         ranked = self.rank(question)
@@ -92,9 +103,11 @@ class Matcher:
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
-        matches = [self.vocabulary.lookup(term) for term in self.analyzer.terms(question)]
+        words = self.analyzer.synonyms.words(question)
+        matches = self._understood(self.analyzer.terms_of(words))
         if not matches:
             return []
+        surface = " ".join(words)
         weights = [self._weight(m) for m in matches]
         hits = _Hits(matches, self._texts)
         for i, found in enumerate(matches):
@@ -102,7 +115,10 @@ class Matcher:
                 for e, n in self._name_postings.get(known, ()):
                     hits.name(e, n, i, known, strength)
         form = question_form(question)
-        scored = [(self._score(e, hits, weights, form), e) for e in self._candidates(hits, matches, weights)]
+        scored = [
+            (self._score(e, hits, weights, form, surface), e)
+            for e in self._candidates(hits, matches, weights)
+        ]
         scored.sort(key=lambda se: (-se[0], se[1]))
         return [Candidate(self.entries[e], round(s, 1)) for s, e in scored[: self.tuning.keep] if s > 0]
 
@@ -115,12 +131,33 @@ class Matcher:
         named = heapq.nlargest(self.tuning.shortlist, hits.best, key=by_name)
         return set(named).union(self._text_only(matches, weights))
 
+    def _understood(self, terms: list[str]) -> list[Found]:
+        """What each query term may mean; two words may be one misspelt word ('flour walkers'), and a
+        word that means nothing here but is a slip of a stop word ('hw', 'wher') is dropped."""
+        found = [self.vocabulary.lookup(term) for term in terms]
+        out: list[Found] = []
+        i = 0
+        while i < len(terms):
+            if i + 1 < len(terms):
+                joined = self.vocabulary.lookup(terms[i] + terms[i + 1])
+                if (
+                    joined
+                    and joined[0][0] in self._name_postings
+                    and joined[0][1] > min(_best(found[i]), _best(found[i + 1]))
+                ):
+                    out.append(joined)
+                    i += 2
+                    continue
+            if found[i] or not slip_of_stop_word(terms[i]):
+                out.append(found[i])
+            i += 1
+        return out
+
     def _weight(self, found: Found) -> float:
         """Rare terms say more; a term no entry uses suggests the question is about something else."""
         if not found:
             return self._unknown
-        known, strength = found[0]
-        return self.idf[known] if strength == 1.0 else max(self.idf[known], self._unknown * (1 - strength))
+        return self.idf[found[0][0]]
 
     def _text_only(self, matches: list[Found], weights: list[float]) -> list[int]:
         """The few entries whose answer text holds the question's rarer terms."""
@@ -133,19 +170,21 @@ class Matcher:
                         found[e] += w * strength
         return heapq.nlargest(self.tuning.shortlist, found, key=found.__getitem__)
 
-    def _score(self, e: int, hits: _Hits, weights: list[float], form: Form) -> float:
+    def _score(self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str) -> float:
         """The best of the entry's names, each judged with the rest of the entry as context."""
         t = self.tuning
-        names = hits.names.get(e, {})
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
-        total = sum(weights)
-        score = (
-            100 * sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights)) / total * (1 - t.name_share)
-        )
-        for n, (by_term, found) in names.items():
+        best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
+        score = explained * (1 - t.name_share)
+        for n, (by_term, found) in hits.names.get(e, {}).items():
             explained = sum(w * max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i, w in enumerate(weights))
-            recall = self._recall(e, n, found)
-            score = max(score, 100 * explained / total * (1 - t.name_share + t.name_share * recall))
+            covered = 1 - t.name_share + t.name_share * self._recall(e, n, found)
+            worded = fuzz.token_sort_ratio(surface, self._surfaces[e][n]) / 100
+            score = max(score, explained * covered * (1 - t.wording_share + t.wording_share * worded))
+            best_explained = max(best_explained, explained)
+        score *= 100 / sum(weights)
+        if best_explained < self._enough:  # a few common words are thin evidence
+            score *= best_explained / self._enough
         if form and form != self.entries[e].kind:
             score *= t.form_penalty
         return score
@@ -194,6 +233,10 @@ class _Hits:
             for i, s in by_term.items():
                 _keep_best(best, i, name_trust * s)
         return best
+
+
+def _best(found: Found) -> float:
+    return found[0][1] if found else 0.0
 
 
 def _keep_best(scores: dict, key: object, strength: float) -> None:

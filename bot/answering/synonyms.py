@@ -9,9 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from bot.answering.text import tokens
+from bot.answering.text import stem, tokens
 
+_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+]
 BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("out of hours", "ooh", "oohs", "after hours", "out-of-hours", "overnight"),
     ("discharge", "d/c", "dc", "dischrg"),
@@ -49,6 +65,8 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("as soon as possible", "asap", "urgently"),
     ("tomorrow", "tmrw", "tmr", "2moro"),
     ("tonight", "2nite", "tonite"),
+    # Numbers typed as words ("ICD ten"); not one, two, four: they are chat ("quick one", "2", "4").
+    *((str(n), word) for n, word in enumerate(_NUMBERS) if n not in (1, 2, 4)),
 )
 
 
@@ -67,8 +85,8 @@ class Synonyms:
         for group in groups:
             canonical = tuple(tokens(group[0]))
             for phrase in group:
-                key = tuple(tokens(phrase))
-                if key and key != canonical:
+                key = tuple(_key(w) for w in tokens(phrase))
+                if key and key != tuple(_key(w) for w in canonical):
                     table[key] = canonical
                 elif key:
                     table.pop(key, None)  # a later group may claim back a phrase as its own term
@@ -79,24 +97,25 @@ class Synonyms:
         return self.rewrite(tokens(text))
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
-        """Replace the longest known phrase at each position; everything else passes through."""
-        starts = self.starts
-        if starts.isdisjoint(words):
+        """Replace the longest known phrase at each position (plurals and verb forms included)."""
+        keys = [_key(w) for w in words]
+        if self.starts.isdisjoint(keys):
             return list(words)
         out: list[str] = []
         i = 0
         while i < len(words):
-            if words[i] not in starts:
-                out.append(words[i])
-                i += 1
-                continue
-            for size in range(min(self.longest, len(words) - i), 0, -1):
-                found = self.table.get(tuple(words[i : i + size]))
-                if found is not None:
-                    out.extend(found)
-                    i += size
-                    break
-            else:
-                out.append(words[i])
-                i += 1
+            size = self._longest_at(keys, i)
+            out.extend(self.table[tuple(keys[i : i + size])] if size else words[i : i + 1])
+            i += size or 1
         return out
+
+    def _longest_at(self, keys: list[str], i: int) -> int:
+        if keys[i] not in self.starts:
+            return 0
+        for size in range(min(self.longest, len(keys) - i), 0, -1):
+            if tuple(keys[i : i + size]) in self.table:
+                return size
+        return 0
+
+
+_key = lru_cache(maxsize=200_000)(stem)

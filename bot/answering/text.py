@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 Form = Literal["jargon", "howto"] | None
 
@@ -34,6 +38,7 @@ _STOP_TEXT = (
     "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
 )
 STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
+_STOP_LIST = sorted(w for w in STOP_WORDS if len(w) >= 3)
 
 _JARGON_FORM = re.compile(
     r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho is\b|"
@@ -73,12 +78,18 @@ def question_form(text: str) -> Form:
 
 
 def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
-    """Light suffix stripping so plurals and verb forms meet; acronyms in `keep` are never touched."""
+    """Light suffix stripping so plurals and verb forms meet; acronyms in `keep` are never touched.
+
+    It only has to give the same stem to the forms of one word (update, updates, updated, updating),
+    not a dictionary word.
+    """
     if token in keep or len(token) <= 3 or not token.isalpha():
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
-    if token.endswith("s") and not token.endswith(("ss", "us", "is")):
+    if token.endswith(("ches", "shes", "xes", "sses", "zes")):
+        token = token[:-2]
+    elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
         token = token[:-1]
     for suffix in ("ing", "ed"):
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
@@ -86,7 +97,15 @@ def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
             if len(token) > 3 and token[-1] == token[-2] and token[-1] not in "lsz":
                 token = token[:-1]
             break
-    return token
+    return token[:-1] if len(token) >= 5 and token.endswith("e") else token
+
+
+@lru_cache(maxsize=20_000)
+def slip_of_stop_word(term: str) -> bool:
+    """'hw', 'whta', 'wher', 'teh': a short unknown word one edit from a stop word is a stop word."""
+    if not 2 <= len(term) <= 5:
+        return False
+    return process.extractOne(term, _STOP_LIST, scorer=OSA.distance, score_cutoff=1) is not None
 
 
 def content(words: Iterable[str]) -> list[str]:

@@ -1,8 +1,8 @@
 """Which known terms a question's term may stand for: itself, a typo of one, or the start of a longer one.
 
-Edits are allowed in proportion to length: short terms (acronyms above all) only match exactly, and get a
-single edit only as a last resort when they match nothing at all, because a three-letter term is one
-edit away from dozens of unrelated words.
+Edits are allowed in proportion to length. A short term (acronyms above all) matches exactly, and gets a
+single edit only as a last resort, when it is no title or alias term itself, and then only towards title
+and alias terms: a three-letter term is one edit away from dozens of unrelated words.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 PREFIX_STRENGTH = 0.8
 TYPO_COST = 1.2  # strength lost per edit, relative to the term's length
+LAST_RESORT = 0.85  # a short term's slip is less certain still
 
 
 def max_edits(length: int) -> int:
@@ -30,17 +31,12 @@ def max_edits(length: int) -> int:
 class Vocabulary:
     """All terms of one knowledge base, arranged for exact, prefix and edit-distance lookups."""
 
-    def __init__(self, terms: Iterable[str], protected: frozenset[str] = frozenset()):
-        """`protected` terms (acronyms) are only ever matched exactly."""
+    def __init__(self, terms: Iterable[str], names: Iterable[str]):
+        """`names` are the terms of titles and aliases, the only targets of a short term's last resort."""
         self._terms = frozenset(terms)
+        self._names = frozenset(names)
         self._sorted = sorted(self._terms)
-        self._protected = protected
-        by_length: dict[int, list[str]] = defaultdict(list)
-        for term in self._sorted:
-            if term not in protected:
-                by_length[len(term)].append(term)
-        self._by_length = dict(by_length)
-        self._pools: dict[int, list[str]] = {}
+        self._pools = {False: _Pools(self._terms), True: _Pools(self._names)}
         self.lookup = lru_cache(maxsize=50_000)(self._lookup)
 
     def __contains__(self, term: str) -> bool:
@@ -48,34 +44,25 @@ class Vocabulary:
 
     def _lookup(self, term: str) -> tuple[tuple[str, float], ...]:
         """Known terms this one may mean, with a strength in (0, 1]; exact first."""
-        exact = term in self._terms
-        found: dict[str, float] = {term: 1.0} if exact else {}
-        long_enough = len(term) >= 5
-        if long_enough or not exact:
-            for other, strength in self._typos(term, last_resort=not long_enough):
-                found.setdefault(other, strength)
-        if long_enough:
-            for other in self._extensions(term):
-                found.setdefault(other, PREFIX_STRENGTH)
+        found: dict[str, float] = {term: 1.0} if term in self._terms else {}
+        if len(term) >= 5:
+            found.update((t, s) for t, s in self._typos(term, self._pools[False]) if t not in found)
+            found.update((t, PREFIX_STRENGTH) for t in self._extensions(term) if t not in found)
+        elif term not in self._names:  # a short term that names nothing: perhaps a slip on an acronym
+            found.update(
+                (t, s * LAST_RESORT) for t, s in self._typos(term, self._pools[True]) if t not in found
+            )
         return tuple(sorted(found.items(), key=lambda kv: -kv[1]))
 
-    def _typos(self, term: str, last_resort: bool) -> list[tuple[str, float]]:
+    @staticmethod
+    def _typos(term: str, pools: _Pools) -> list[tuple[str, float]]:
         edits = max_edits(len(term))
-        if not edits or term in self._protected:
+        if not edits:
             return []
         hits = process.extract(
-            term, self._pool(len(term)), scorer=OSA.distance, score_cutoff=edits, limit=None
+            term, pools.near(len(term)), scorer=OSA.distance, score_cutoff=edits, limit=None
         )
-        strength = [(other, 1 - TYPO_COST * d / len(term)) for other, d, _ in hits if d > 0]
-        return strength if not last_resort else [(o, s * 0.85) for o, s in strength]
-
-    def _pool(self, length: int) -> list[str]:
-        """Unprotected terms within reach of a term of this length."""
-        if length not in self._pools:
-            edits = max_edits(length)
-            lengths = range(length - edits, length + edits + 1)
-            self._pools[length] = [t for n in lengths for t in self._by_length.get(n, ())]
-        return self._pools[length]
+        return [(other, 1 - TYPO_COST * d / len(term)) for other, d, _ in hits if d > 0]
 
     def _extensions(self, term: str) -> list[str]:
         """Longer terms that start with this one (config -> configuration), at most a few."""
@@ -84,6 +71,24 @@ class Vocabulary:
         for other in self._sorted[start : start + 8]:
             if not other.startswith(term):
                 break
-            if other != term and other not in self._protected:
+            if other != term:
                 found.append(other)
         return found
+
+
+class _Pools:
+    """Terms grouped by length, so a typo is only compared with terms it could be within reach of."""
+
+    def __init__(self, terms: Iterable[str]):
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for term in sorted(terms):
+            self._by_length[len(term)].append(term)
+        self._near: dict[int, list[str]] = {}
+
+    def near(self, length: int) -> list[str]:
+        if length not in self._near:
+            edits = max_edits(length)
+            self._near[length] = [
+                t for n in range(length - edits, length + edits + 1) for t in self._by_length[n]
+            ]
+        return self._near[length]

@@ -1,0 +1,229 @@
+"""Answer quality and speed: the matcher against a naive baseline, in the same run.
+
+Quality, on bench/questions/tune.yaml and holdout.yaml separately and together (tune was used while
+developing the matcher; holdout never was):
+  right     in-scope questions answered with the expected entry
+  wrong     in-scope questions answered with another entry (worse than not answering)
+  suggest   in-scope questions given "Did you mean" (with the expected entry among them: "hit")
+  oos wrong out-of-scope questions (expect: null) that got an answer at all
+Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
+entries, and the time to load (parse, validate, index) those 10,000 entries from YAML files.
+
+The baseline is rapidfuzz's process.extractOne with WRatio over every title and alias, answering when
+the score is at least BASELINE_THRESHOLD.
+
+    python bench/bench_answers.py [--knowledge DIR] [--questions DIR] [--misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+from synthetic_kb import synthetic_entries, write_knowledge
+
+from bot.answering.knowledge import KnowledgeBase
+from bot.answering.model import Answer, Entry, Suggestions
+from bot.yamlsource import InvalidFile, load_yaml_file
+
+BASELINE_THRESHOLD = 80
+LARGE = 10_000
+COLUMNS = ("n in", "right", "wrong", "suggest", "hit", "n out", "oos wrong", "oos suggest")
+HEADER = "split    method      in   right   wrong  suggest   (hit)  out  oos wrong  oos suggest"
+ROW = "{:8} {:9} {:>4} {:6.1f}% {:6.1f}% {:7.1f}% {:6.1f}% {:>4} {:9.1f}% {:11.1f}%"
+SPEED = "{:32} matcher p50 {:.3f} p99 {:.3f} | baseline p50 {:.3f} p99 {:.3f}"
+TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0, "load 10k": 2.0}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    expect: str | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a method did with one question: the id it answered with, and the ids it suggested."""
+
+    answered: str | None
+    suggested: tuple[str, ...] = ()
+
+
+Method = Callable[[str], Reply]
+
+
+def matcher_method(kb: KnowledgeBase) -> Method:
+    def reply(question: str) -> Reply:
+        outcome = kb.match(question)
+        if isinstance(outcome, Answer):
+            return Reply(outcome.best.entry.id)
+        if isinstance(outcome, Suggestions):
+            return Reply(None, tuple(c.entry.id for c in outcome.candidates))
+        return Reply(None)
+
+    return reply
+
+
+def baseline_method(entries: Sequence[Entry]) -> Method:
+    names = [(name, e.id) for e in entries for name in (e.title, *e.aliases)]
+    choices = [utils.default_process(n) for n, _ in names]
+
+    def reply(question: str) -> Reply:
+        best = process.extractOne(
+            utils.default_process(question), choices, scorer=fuzz.WRatio, score_cutoff=BASELINE_THRESHOLD
+        )
+        return Reply(names[best[2]][1] if best else None)
+
+    return reply
+
+
+def load_questions(path: Path) -> list[Question]:
+    data = load_yaml_file(path)
+    items = data.get("questions", []) if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InvalidFile([])
+    return [Question(str(item["q"]), item.get("expect")) for item in items]
+
+
+def quality(
+    method: Method, questions: Sequence[Question], misses: list[str] | None = None
+) -> dict[str, float]:
+    counts = dict.fromkeys(("right", "wrong", "suggest", "hit", "in", "out", "oos wrong", "oos suggest"), 0)
+    for q in questions:
+        reply = method(q.text)
+        if q.expect is None:
+            counts["out"] += 1
+            counts["oos wrong"] += reply.answered is not None
+            counts["oos suggest"] += bool(reply.suggested)
+        else:
+            counts["in"] += 1
+            counts["right"] += reply.answered == q.expect
+            counts["wrong"] += reply.answered not in (None, q.expect)
+            counts["suggest"] += bool(reply.suggested)
+            counts["hit"] += q.expect in reply.suggested
+        if misses is not None and reply.answered != q.expect:
+            misses.append(
+                f"  {q.text!r:60} expect={q.expect} got={reply.answered} suggested={reply.suggested}"
+            )
+    return _rates(counts)
+
+
+def _rates(c: dict[str, int]) -> dict[str, float]:
+    def pct(n: int, of: int) -> float:
+        return 100.0 * n / of if of else 0.0
+
+    return {
+        "n in": c["in"],
+        "n out": c["out"],
+        "right": pct(c["right"], c["in"]),
+        "wrong": pct(c["wrong"], c["in"]),
+        "suggest": pct(c["suggest"], c["in"]),
+        "hit": pct(c["hit"], c["in"]),
+        "oos wrong": pct(c["oos wrong"], c["out"]),
+        "oos suggest": pct(c["oos suggest"], c["out"]),
+    }
+
+
+def latencies(method: Method, questions: Sequence[Question]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds, one timed call per question, first call included (cold caches)."""
+    times = []
+    for q in questions:
+        start = time.perf_counter()
+        method(q.text)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def print_quality(splits: dict[str, list[Question]], matcher: Method, baseline: Method, show: bool) -> float:
+    print(f"Quality (baseline: WRatio over titles and aliases, answers at score >= {BASELINE_THRESHOLD})")
+    print(HEADER)
+    right_all = 0.0
+    for name, questions in splits.items():
+        misses: list[str] = []
+        rows = {
+            "matcher": quality(matcher, questions, misses if show and name == "tune" else None),
+            "baseline": quality(baseline, questions),
+        }
+        for method, r in rows.items():
+            print(ROW.format(name, method, *(r[c] for c in COLUMNS)))
+        base = rows["baseline"]["right"]
+        ratio = rows["matcher"]["right"] / base if base else float("inf")
+        print(f"{name:8} right-answer ratio matcher/baseline: {ratio:.2f}x")
+        if name == "all":
+            right_all, oos_all = rows["matcher"]["right"], rows["matcher"]["oos wrong"]
+        if misses:
+            print("tune misses (matcher):", *misses, sep="\n")
+    _target("right in scope (all)", right_all, TARGETS["right"], higher=True, unit="%")
+    _target("oos wrong (all)", oos_all, TARGETS["oos wrong"], higher=False, unit="%")
+    return right_all
+
+
+def _target(label: str, value: float, target: float, higher: bool, unit: str) -> bool:
+    met = value >= target if higher else value < target
+    sign = ">=" if higher else "<"
+    print(f"  target {label}: {value:.2f}{unit} {sign} {target}{unit}: {'met' if met else 'MISSED'}")
+    return met
+
+
+def print_speed(kb: KnowledgeBase, questions: list[Question]) -> None:
+    shipped = list(kb.entries.values())
+    print(f"\nSpeed ({len(questions)} questions, one call each; ms)")
+    m50, m99 = latencies(matcher_method(kb), questions)
+    b50, b99 = latencies(baseline_method(shipped), questions)
+    print(SPEED.format(f"shipped KB ({len(shipped)} entries)", m50, m99, b50, b99))
+    _target("p99 shipped", m99, TARGETS["p99 shipped"], higher=False, unit=" ms")
+    names = frozenset(name.upper() for e in shipped for name in (e.title, *e.aliases))
+    large = shipped + synthetic_entries(LARGE - len(shipped), reserved=names)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_knowledge(large, Path(tmp))
+        start = time.perf_counter()
+        big = KnowledgeBase.load(Path(tmp))
+        load = time.perf_counter() - start
+    start = time.perf_counter()
+    big_baseline = baseline_method(large)
+    baseline_load = time.perf_counter() - start
+    m50, m99 = latencies(matcher_method(big), questions)
+    b50, b99 = latencies(big_baseline, questions)
+    print(SPEED.format(f"generated KB ({len(big)} entries)", m50, m99, b50, b99))
+    print(f"load {len(big)} entries from YAML (parse, validate, index): {load:.2f} s"
+          f" | baseline builds its name list (from parsed entries) in {baseline_load:.2f} s")  # fmt: skip
+    _target("p99 10k", m99, TARGETS["p99 10k"], higher=False, unit=" ms")
+    _target("load 10k", load, TARGETS["load 10k"], higher=False, unit=" s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--knowledge", default="knowledge", help="knowledge base folder")
+    parser.add_argument("--questions", default=str(Path(__file__).parent / "questions"))
+    parser.add_argument("--misses", action="store_true", help="list the matcher's misses on the tune split")
+    args = parser.parse_args(argv)
+    folder = Path(args.questions)
+    files = {name: folder / f"{name}.yaml" for name in ("tune", "holdout")}
+    missing = [str(p) for p in files.values() if not p.is_file()]
+    if missing:
+        print(f"Question files missing: {', '.join(missing)}. Each is a YAML list of"
+              " {q: ..., expect: id or null}; pass --questions DIR if they are elsewhere.",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        kb = KnowledgeBase.load(Path(args.knowledge))
+        splits = {name: load_questions(path) for name, path in files.items()}
+    except (InvalidFile, KeyError, AttributeError, TypeError) as exc:
+        print(f"Cannot read the knowledge base or the questions: {exc}", file=sys.stderr)
+        return 2
+    splits["all"] = splits["tune"] + splits["holdout"]
+    print_quality(splits, matcher_method(kb), baseline_method(list(kb.entries.values())), args.misses)
+    print_speed(kb, splits["all"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
