@@ -6,6 +6,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Channels, Group, OrgConfig
 from bot.issues import escalation, notices
+from bot.issues.filters import parse
 from bot.issues.model import Action, Draft, Resolution, Severity, Status
 from bot.issues.service import Changed, Invalid, IssueService, Logged, Refused
 from bot.privacy import NHS_NUMBER_MARKER, IdentifierPattern, Redactor
@@ -208,3 +209,17 @@ def test_counts_for_app_home_and_briefings(service, clock) -> None:
     assert service.open_counts() == {Severity.P1: 1, Severity.P2: 0, Severity.P3: 0, Severity.P4: 0}
     assert service.opened_and_resolved(START, START + timedelta(hours=2)) == (2, 1)
     assert service.opened_and_resolved(START + timedelta(minutes=30), START + timedelta(hours=2)) == (0, 1)
+
+
+def test_list_filters_read_severity_area_location_and_mine() -> None:
+    filters = parse("P1 p2 ward 3 printing mine", ORG, NURSE)
+    assert filters.severities == frozenset({Severity.P1, Severity.P2})
+    assert (filters.area, filters.involving, filters.location_words) == (
+        "Printing and wristbands",
+        NURSE,
+        ("ward", "3"),
+    )
+    assert parse("login and access", ORG, NURSE).area == "Login and access"
+    assert parse("emergency department", ORG, NURSE) == store.Filters(
+        location_words=("emergency", "department")
+    )

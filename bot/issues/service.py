@@ -186,9 +186,24 @@ class IssueService:
             self.db, issue, {"status": to, **changes}, event, now,
             lambda stored: notices.on_change(stored, self.org, action, actor),
         )  # fmt: skip
-        if updated is None:
-            return Refused(f"Someone else changed {issue.reference} at the same moment; nothing changed.")
+        if updated is None:  # someone else got there first (a double click, a colleague): say what they did
+            latest = self.find(reference)
+            reason = lifecycle.refusal(action, latest, actor, membership, self.org) if latest else None
+            return Refused(
+                reason or f"Someone else changed {issue.reference} at the same moment; nothing changed."
+            )
         return Changed(updated)
+
+    def refusal(self, reference: str, action: Action, actor: str, membership: Membership) -> str | None:
+        """Why `actor` may not do `action` now (checked before a form is opened), or None."""
+        issue = self.find(reference)
+        if issue is None:
+            return f"There is no issue {reference}. Check the reference and try again."
+        return lifecycle.refusal(action, issue, actor, membership, self.org)
+
+    def logged_with(self, key: str) -> Issue | None:
+        """The issue a submission already made, so a retry is answered with the same reference."""
+        return store.by_submission_key(self.db, key)
 
     def find(self, reference: str) -> Issue | None:
         issue_id = id_from_reference(reference)

@@ -1,0 +1,469 @@
+"""Block Kit for issues: the report form, the triage and safety posts, notices, lists and App Home.
+
+Every piece of user text goes through `escape`; user and group ids are only turned into mentions
+when they have the shape of an id, so a hostile payload cannot make the bot post `<!channel>`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from bot.config import OrgConfig
+from bot.issues.duplicates import Likely
+from bot.issues.model import (
+    CONTACT_MAX,
+    DETAILS_MAX,
+    LOCATION_MAX,
+    NOTE_MAX,
+    SUMMARY_MAX,
+    Action,
+    Draft,
+    Issue,
+    Resolution,
+    Severity,
+    Status,
+)
+from bot.privacy import Redaction
+from bot.slack.blocks import Block, actions, button, context, escape, shorten, text_section
+
+FORM = "golive_issue_form"
+RESOLVE_FORM = "golive_issue_resolve"
+ACKNOWLEDGE = "issue_acknowledge"
+ASSIGN = "issue_assign"
+RESOLVE = "issue_resolve"
+REOPEN = "issue_reopen"
+CONFIRM = "issue_confirm"
+PLUS_ONE = "issue_plus_one"
+OPEN_FORM = "issue_open_form"
+_V = "v"  # the action id of every input, so state reads the same way for each field
+_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
+_SEVERITY_ICON = {
+    Severity.P1: ":red_circle:",
+    Severity.P2: ":large_orange_circle:",
+    Severity.P3: ":large_yellow_circle:",
+    Severity.P4: ":white_circle:",
+}
+_OPTION_LIMIT = 75
+
+
+def who(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id and _USER.match(user_id) else "someone"
+
+
+def channel_link(channel: str | None) -> str:
+    if not channel:
+        return "the triage channel"
+    return f"<#{channel}>" if re.match(r"^[CG][A-Z0-9]{2,}$", channel) else escape(channel)
+
+
+# -- the report form ------------------------------------------------------------------------------
+
+
+def form_view(
+    org: OrgConfig, draft: Draft | None = None, link: str | None = None, likely: Iterable[Likely] = ()
+) -> dict[str, Any]:
+    """The modal; with `likely` duplicates it offers '+1' buttons and submitting logs a new issue."""
+    likely = list(likely)
+    blocks = [*_duplicate_offer(likely), *_fields(org, draft)]
+    if link:
+        blocks.append(context(f"From <{escape(link)}|this message>"))
+    return {
+        "type": "modal",
+        "callback_id": FORM,
+        "title": _plain("Log a go-live issue"),
+        "submit": _plain("No, log a new issue" if likely else "Log issue"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps({"link": link or "", "checked": bool(likely)}),
+        "blocks": blocks,
+    }
+
+
+def _duplicate_offer(likely: list[Likely]) -> list[Block]:
+    if not likely:
+        return []
+    blocks = [
+        text_section(
+            "*This looks like an issue that is already logged.* Add yourself to it with "
+            "+1, so the team sees how widespread it is, or log a new issue below."
+        )
+    ]
+    for found in likely:
+        issue = found.issue
+        line = (
+            f"*{issue.reference}* {issue.severity.value} · {escape(issue.location)}\n{escape(issue.summary)}"
+        )
+        block = text_section(line)
+        block["accessory"] = button(f"+1 to {issue.reference}", PLUS_ONE, issue.reference, "primary")
+        blocks.append(block)
+    blocks.append({"type": "divider"})
+    return blocks
+
+
+def _fields(org: OrgConfig, draft: Draft | None) -> list[Block]:
+    d = draft or Draft("", "", "", "", "", "")
+    blocks = [
+        _text_input(
+            "summary",
+            "Summary (one line)",
+            d.summary,
+            SUMMARY_MAX,
+            "e.g. Wristband printer prints blank labels",
+        ),
+        _text_input(
+            "details",
+            "What happened?",
+            d.details,
+            DETAILS_MAX,
+            "What you did, expected and saw",
+            multiline=True,
+        ),
+    ]
+    if org.locations:
+        chosen = d.location if d.location in org.locations else None
+        blocks.append(_select("location", "Ward, department or site", org.locations, chosen, optional=True))
+        other = "" if chosen else d.location
+        blocks.append(
+            _text_input(
+                "location_other", "Other location (if not in the list)", other, LOCATION_MAX, optional=True
+            )
+        )
+    else:
+        blocks.append(_text_input("location", "Ward, department or site", d.location, LOCATION_MAX))
+    if org.system_areas:
+        blocks.append(_select("area", "Part of the system", org.system_areas, d.area or None))
+    else:
+        blocks.append(_text_input("area", "Part of the system", d.area, 100))
+    blocks.append(_severity(d.severity))
+    blocks.append(_safety(d.patient_safety))
+    blocks.append(
+        _text_input("contact", "Your bleep or extension", d.contact, CONTACT_MAX, "e.g. bleep 1234")
+    )
+    return blocks
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(shorten(label, _OPTION_LIMIT)), "value": value}
+
+
+def _text_input(
+    block_id: str,
+    label: str,
+    initial: str,
+    limit: int,
+    hint: str = "",
+    *,
+    multiline: bool = False,
+    optional: bool = False,
+) -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": _V,
+        "max_length": limit,
+        "multiline": multiline,
+    }
+    if initial:
+        element["initial_value"] = initial[:limit]
+    if hint:
+        element["placeholder"] = _plain(hint)
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": element,
+        "optional": optional,
+    }
+
+
+def _select(
+    block_id: str, label: str, choices: tuple[str, ...], initial: str | None, *, optional: bool = False
+) -> Block:
+    options = [_option(c, c[:150]) for c in choices[:100]]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": _V,
+        "options": options,
+        "placeholder": _plain("Choose"),
+    }
+    if initial in choices:
+        element["initial_option"] = _option(initial, initial[:150])
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label),
+        "element": element,
+        "optional": optional,
+    }
+
+
+def _severity(initial: str) -> Block:
+    options = [_option(s.label, s.value) for s in Severity]
+    element: dict[str, Any] = {"type": "radio_buttons", "action_id": _V, "options": options}
+    if initial in Severity.__members__:
+        element["initial_option"] = _option(Severity(initial).label, initial)
+    return {"type": "input", "block_id": "severity", "label": _plain("Severity"), "element": element}
+
+
+def _safety(initial: bool) -> Block:
+    option = _option("This could harm a patient", "yes")
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": _V, "options": [option]}
+    if initial:
+        element["initial_options"] = [option]
+    return {
+        "type": "input",
+        "block_id": "patient_safety",
+        "label": _plain("Patient safety"),
+        "element": element,
+        "optional": True,
+    }
+
+
+def state_value(values: Any, block_id: str) -> str:
+    """A field's text or chosen option from view.state.values, '' when absent or malformed."""
+    field = values.get(block_id, {}).get(_V) if isinstance(values, dict) else None
+    if not isinstance(field, dict):
+        return ""
+    chosen = field.get("selected_option")
+    if isinstance(chosen, dict):
+        return str(chosen.get("value") or "")
+    value = field.get("value")
+    return value if isinstance(value, str) else ""
+
+
+def draft_from_view(view: dict[str, Any]) -> Draft:
+    values = (view.get("state") or {}).get("values") or {}
+    safety = values.get("patient_safety", {}).get(_V, {}) if isinstance(values, dict) else {}
+    chosen = safety.get("selected_options") if isinstance(safety, dict) else None
+    return Draft(
+        summary=state_value(values, "summary"),
+        details=state_value(values, "details"),
+        location=state_value(values, "location_other").strip() or state_value(values, "location"),
+        area=state_value(values, "area"),
+        severity=state_value(values, "severity"),
+        contact=state_value(values, "contact"),
+        patient_safety=bool(chosen) and isinstance(chosen, list),
+        source_link=metadata(view).get("link") or None,
+    )
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def result_view(title: str, lines: list[str], redaction: Redaction | None = None) -> dict[str, Any]:
+    """What the modal turns into once done: the outcome, and privately what the guard removed."""
+    blocks = [text_section(line) for line in lines]
+    if redaction is not None and redaction.changed:
+        blocks.append(context(f":lock: {redaction.explain()}"))
+    return {"type": "modal", "title": _plain(title), "close": _plain("Close"), "blocks": blocks}
+
+
+def logged_view(issue: Issue, created: bool, redaction: Redaction, org: OrgConfig) -> dict[str, Any]:
+    lines = [
+        f"*Logged as {issue.reference}.* Quote this reference if you chase it up.",
+        f"It has gone to the support team in {channel_link(org.channels.triage)}; I'll message you "
+        "when its status changes.",
+    ]
+    if issue.needs_safety_escalation:
+        lines.append("As a patient-safety issue it has also gone to the safety channel and the on-call team.")
+    if not created:
+        lines = [f"*Already logged as {issue.reference}.* Nothing was logged twice."]
+    return result_view("Issue logged", lines, redaction)
+
+
+def resolve_view(issue: Issue) -> dict[str, Any]:
+    options = [_option(r.value.capitalize(), r.value) for r in Resolution]
+    category = {
+        "type": "input",
+        "block_id": "category",
+        "label": _plain("How was it resolved?"),
+        "element": {"type": "static_select", "action_id": _V, "options": options},
+    }
+    note = _text_input(
+        "note",
+        "Resolution note",
+        "",
+        NOTE_MAX,
+        "What was done, so the reporter and the review know",
+        multiline=True,
+    )
+    return {
+        "type": "modal",
+        "callback_id": RESOLVE_FORM,
+        "title": _plain(f"Resolve {issue.reference}"),
+        "submit": _plain("Resolve"),
+        "close": _plain("Cancel"),
+        "private_metadata": json.dumps({"ref": issue.reference}),
+        "blocks": [text_section(f"*{issue.reference}* {escape(issue.summary)}"), category, note],
+    }
+
+
+# -- posts ---------------------------------------------------------------------------------------
+
+
+def issue_text(issue: Issue) -> str:
+    return f"{issue.reference} {issue.severity.value}: {escape(shorten(issue.summary, 150))}"
+
+
+def triage_blocks(issue: Issue) -> list[Block]:
+    """The triage post: everything the team needs to act, and the buttons for the current status."""
+    flags = f"{_SEVERITY_ICON[issue.severity]} {issue.severity.label}"
+    if issue.patient_safety:
+        flags += " · :warning: *Patient safety*"
+    blocks = [
+        text_section(f"*{issue.reference}* · {flags}\n*{escape(issue.summary)}*"),
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": f"*Location*\n{escape(issue.location)}"},
+                {"type": "mrkdwn", "text": f"*Area*\n{escape(issue.area)}"},
+                {"type": "mrkdwn", "text": f"*Status*\n{status_line(issue)}"},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*Reported by*\n{who(issue.reporter_id)} · {escape(issue.contact)}",
+                },
+            ],
+        },
+        text_section(f">{escape(shorten(issue.details, 1500))}".replace("\n", "\n>")),
+    ]
+    if issue.resolution:
+        note = escape(shorten(issue.resolution_note or "", 1500))
+        blocks.append(text_section(f"*Resolution* ({issue.resolution.value}): {note}"))
+    notes = _context_notes(issue)
+    if notes:
+        blocks.append(context(" · ".join(notes)))
+    buttons = _buttons(issue)
+    if buttons:
+        blocks.append(actions(*buttons))
+    return blocks
+
+
+def status_line(issue: Issue) -> str:
+    if issue.status is Status.ASSIGNED:
+        return f"Assigned to {who(issue.assignee_id)}"
+    if issue.status is Status.ACKNOWLEDGED:
+        return f"Acknowledged by {who(issue.acknowledged_by)}"
+    if issue.status is Status.RESOLVED:
+        confirmed = ", confirmed by the reporter" if issue.confirmed_at else ""
+        return f"Resolved by {who(issue.resolved_by)}{confirmed}"
+    return issue.status.value.capitalize()
+
+
+def _context_notes(issue: Issue) -> list[str]:
+    notes = []
+    if issue.extra_reporters:
+        people = ", ".join(f"{who(r.user_id)} ({escape(r.location)})" for r in issue.extra_reporters[:10])
+        notes.append(f"+{len(issue.extra_reporters)}: {people}")
+    if issue.source_link:
+        notes.append(f"<{escape(issue.source_link)}|original message>")
+    return notes
+
+
+def _buttons(issue: Issue) -> list[dict[str, Any]]:
+    ref = issue.reference
+    if issue.status is Status.RESOLVED:
+        return [button("Reopen", REOPEN, ref)]
+    buttons = []
+    if issue.status in (Status.NEW, Status.REOPENED):
+        buttons.append(button("Acknowledge", ACKNOWLEDGE, ref, "primary"))
+    buttons += [button("Assign to me", ASSIGN, ref), button("Resolve", RESOLVE, ref)]
+    return buttons
+
+
+def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
+    """The safety-channel post: it calls the on-call group until someone acknowledges the issue."""
+    if issue.acknowledged_at:
+        head = f":rotating_light: *Patient-safety issue {issue.reference}*: {status_line(issue)}."
+    else:
+        call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
+        head = (
+            f"{call}:rotating_light: *Patient-safety issue {issue.reference}* needs acknowledging. "
+            f"It is also in {channel_link(org.channels.triage)}."
+        )
+    return [text_section(head), *triage_blocks(issue)]
+
+
+def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int) -> list[Block]:
+    call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
+    head = (
+        f"{call}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} minutes after "
+        f"it was logged (escalation {issue.escalations}). Please acknowledge it now."
+    )
+    return [text_section(head), *triage_blocks(issue)]
+
+
+def group_mention(group: str | None) -> str:
+    return f"<!subteam^{group}>" if group and _GROUP.match(group) else ""
+
+
+def notice_blocks(issue: Issue, action: str, by: str) -> list[Block]:
+    """The reporter's private notice of a change; on resolve, ask them to confirm or reopen."""
+    ref, summary = issue.reference, escape(shorten(issue.summary, 150))
+    lines = {
+        Action.REPORTED.value: f"Thanks, your issue *{ref}* is logged: {summary}. I'll tell you of changes.",
+        Action.ACKNOWLEDGE.value: f"*{ref}* ({summary}) was acknowledged by {who(by)}.",
+        Action.ASSIGN.value: f"*{ref}* ({summary}) is being worked on by {who(by)}.",
+        Action.RESOLVE.value: f"*{ref}* ({summary}) was resolved by {who(by)}.",
+        Action.REOPEN.value: f"*{ref}* ({summary}) was reopened by {who(by)}.",
+        Action.CONFIRM.value: f"*{ref}* ({summary}): the fix was confirmed.",
+    }
+    blocks = [text_section(lines.get(action, f"*{ref}* was updated."))]
+    if action == Action.RESOLVE.value and issue.status is Status.RESOLVED and not issue.confirmed_at:
+        resolution = issue.resolution.value if issue.resolution else "resolved"
+        blocks.append(
+            text_section(f"*{resolution.capitalize()}*: {escape(shorten(issue.resolution_note or '', 1500))}")
+        )
+        blocks.append(context("Does it work for you now?"))
+        blocks.append(
+            actions(button("Yes, it's fixed", CONFIRM, ref, "primary"), button("No, reopen it", REOPEN, ref))
+        )
+    return blocks
+
+
+# -- lists and home --------------------------------------------------------------------------------
+
+
+def issue_line(issue: Issue) -> str:
+    return (
+        f"*{issue.reference}* {_SEVERITY_ICON[issue.severity]} {issue.severity.value} · "
+        f"{escape(shorten(issue.location, 40))} · {escape(issue.area)} — "
+        f"{escape(shorten(issue.summary, 100))} _({status_line(issue)})_"
+    )
+
+
+def list_blocks(issues: list[Issue], asked: str, limit: int = 20) -> list[Block]:
+    what = f" matching _{escape(shorten(asked, 100))}_" if asked.strip() else ""
+    if not issues:
+        return [text_section(f"No open issues{what}.")]
+    blocks = [text_section(f"*{len(issues)} open issue{'s' if len(issues) != 1 else ''}{what}*")]
+    blocks += [text_section(issue_line(i)) for i in issues[:limit]]
+    if len(issues) > limit:
+        blocks.append(context(f"Showing the first {limit}. Narrow it down: `/golive issues p1 ward 3 mine`."))
+    return blocks
+
+
+def home_view(mine: list[Issue], counts: dict[Severity, int]) -> dict[str, Any]:
+    total = sum(counts.values())
+    figures = " · ".join(f"{_SEVERITY_ICON[s]} {s.value}: *{n}*" for s, n in counts.items())
+    blocks = [
+        {"type": "header", "text": _plain("Go-live issues")},
+        actions(button("Log a go-live issue", OPEN_FORM, "home", "primary")),
+        text_section(f"*Open issues: {total}*\n{figures}"),
+        {"type": "divider"},
+        text_section(
+            "*Your issues*" if mine else "*Your issues*\nYou have not reported or been assigned any."
+        ),
+    ]
+    blocks += [text_section(issue_line(i)) for i in mine[:20]]
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,290 @@
+"""Issues in Slack: the report form (slash command and shortcuts), triage buttons, `/golive issues`,
+and the renderers that turn outbox rows about issues into posts at delivery time.
+
+Each handler reads the payload defensively, calls the domain, and answers; the domain decides who may
+do what. Everything to post goes through the outbox, then `deliver_soon` sends it after the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.issues import escalation, notices
+from bot.issues.filters import parse
+from bot.issues.model import Action, Draft, Issue
+from bot.issues.service import Changed, Invalid, Refused
+from bot.privacy import Redaction
+from bot.runtime import Services
+from bot.slack import issue_blocks as ib
+from bot.slack.app import respond
+from bot.slack.commands import Invocation, add_subcommand
+from bot.slack.delivery import Message
+from bot.store.outbox import Item
+
+log = logging.getLogger(__name__)
+SHORTCUT = "log_issue"
+MESSAGE_SHORTCUT = "log_issue_from_message"
+ESCALATION_SECONDS = 30
+_BUTTONS = {
+    ib.ACKNOWLEDGE: Action.ACKNOWLEDGE,
+    ib.ASSIGN: Action.ASSIGN,
+    ib.REOPEN: Action.REOPEN,
+    ib.CONFIRM: Action.CONFIRM,
+}
+
+
+def register(app: App, services: Services) -> None:
+    _register_forms(app, services)
+    _register_buttons(app, services)
+    add_subcommand(
+        app,
+        "issue",
+        lambda inv: _open_from_command(services, inv),
+        "[summary] logs a go-live issue for the support team",
+    )
+    add_subcommand(
+        app, "issues", lambda inv: _list(services, inv), "[p1..p4] [ward] [area] [mine] lists open issues"
+    )
+    services.renderers.update(renderers(services))
+    services.background.every(ESCALATION_SECONDS, "issue-escalation", lambda: escalation_tick(services))
+
+
+def escalation_tick(services: Services) -> None:
+    """Escalate unacknowledged P1 and patient-safety issues that are due, and post at once."""
+    if escalation.tick(services.db, services.settings.org, services.clock.now()):
+        services.deliver_soon()
+
+
+# -- the report form ----------------------------------------------------------------------------
+
+
+def _open_form(services: Services, client: WebClient, trigger_id: object, draft: Draft | None = None) -> None:
+    if not isinstance(trigger_id, str) or not trigger_id:
+        log.warning("cannot open the issue form: the request had no trigger_id")
+        return
+    link = draft.source_link if draft else None
+    client.views_open(trigger_id=trigger_id, view=ib.form_view(services.settings.org, draft, link))
+
+
+def _open_from_command(services: Services, invocation: Invocation) -> None:
+    summary = services.redactor.clean(invocation.text)[:150]
+    prefill = Draft(summary, "", "", "", "", "") if summary else None
+    _open_form(services, invocation.client, invocation.trigger_id, prefill)
+
+
+def _prefill_from_message(services: Services, client: WebClient, body: dict[str, Any]) -> Draft:
+    """The message's own words become the details (cleaned), and a link to it is kept with the issue."""
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    text = services.redactor.clean(str(message.get("text") or ""))
+    channel = (body.get("channel") or {}).get("id") if isinstance(body.get("channel"), dict) else None
+    link = None
+    if channel and isinstance(message.get("ts"), str):
+        try:
+            link = client.chat_getPermalink(channel=channel, message_ts=message["ts"]).get("permalink")
+        except SlackApiError as exc:
+            log.warning("no permalink for a message shortcut: %s", exc.response.get("error"))
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    return Draft(first_line[:150], text[:3000], "", "", "", "", source_link=link)
+
+
+def _register_forms(app: App, services: Services) -> None:
+    @app.shortcut(SHORTCUT)
+    def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _open_form(services, client, body.get("trigger_id"))
+
+    @app.shortcut(MESSAGE_SHORTCUT)
+    def on_message_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _open_form(services, client, body.get("trigger_id"), _prefill_from_message(services, client, body))
+
+    @app.action(ib.OPEN_FORM)
+    def on_open_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        _open_form(services, client, body.get("trigger_id"))
+
+    @app.view(ib.FORM)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack(**_submission_answer(services, body, view))
+
+    @app.action(ib.PLUS_ONE)
+    def on_plus_one(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        draft = ib.draft_from_view(view)
+        outcome = services.issues.plus_one(
+            str(action.get("value", "")), _user(body), draft.location, draft.contact
+        )
+        if isinstance(outcome, Changed):
+            services.deliver_soon()
+            added = (
+                f"*Thanks: you are now recorded as also reporting {outcome.issue.reference}* "
+                f"({ib.escape(outcome.issue.summary)}). The support team can see it affects more people."
+            )
+            result = ib.result_view("Added to the issue", [added], outcome.redaction)
+        else:
+            result = ib.result_view("Not added", [ib.escape(outcome.reason)])
+        if isinstance(view.get("id"), str):
+            client.views_update(view_id=view["id"], view=result)
+
+    @app.view(ib.RESOLVE_FORM)
+    def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack(**_resolution_answer(services, body, view))
+
+
+def _submission_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    """What to ack a submitted form with: field errors, the duplicate offer, or the reference."""
+    user = _user(body)
+    key = f"issue-form:{view.get('id')}:{user}"
+    org = services.settings.org
+    done = services.issues.logged_with(key)
+    if done is not None:  # a double click or a retry: the same reference, nothing new
+        return _update(ib.logged_view(done, False, Redaction(""), org))
+    draft = ib.draft_from_view(view)
+    errors = services.issues.check(draft)
+    if errors:
+        return {"response_action": "errors", "errors": errors}
+    if not ib.metadata(view).get("checked"):
+        likely = services.issues.duplicates(draft)
+        if likely:
+            return _update(ib.form_view(org, draft, draft.source_link, likely))
+    result = services.issues.report(draft, user, key)
+    if isinstance(result, Invalid):
+        return {"response_action": "errors", "errors": result.errors}
+    services.deliver_soon()
+    return _update(ib.logged_view(result.issue, result.created, result.redaction, org))
+
+
+def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    reference = str(ib.metadata(view).get("ref", ""))
+    outcome = services.issues.resolve(
+        reference,
+        _user(body),
+        services.membership,
+        ib.state_value(values, "category"),
+        ib.state_value(values, "note"),
+    )
+    if isinstance(outcome, Invalid):
+        return {"response_action": "errors", "errors": outcome.errors}
+    if isinstance(outcome, Refused):
+        return {"response_action": "errors", "errors": {"note": outcome.reason}}
+    services.deliver_soon()
+    if outcome.redaction.changed:
+        return _update(
+            ib.result_view("Resolved", [f"*{outcome.issue.reference} is resolved.*"], outcome.redaction)
+        )
+    return {}
+
+
+def _update(view: dict[str, Any]) -> dict[str, Any]:
+    return {"response_action": "update", "view": view}
+
+
+# -- triage buttons -----------------------------------------------------------------------------
+
+
+def _register_buttons(app: App, services: Services) -> None:
+    @app.action(ib.RESOLVE)
+    def on_resolve_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        reference, user = str(action.get("value", "")), _user(body)
+        reason = services.issues.refusal(reference, Action.RESOLVE, user, services.membership)
+        issue = services.issues.find(reference)
+        if reason or issue is None:
+            _tell(body, reason or "That issue no longer exists.")
+        elif isinstance(body.get("trigger_id"), str):
+            client.views_open(trigger_id=body["trigger_id"], view=ib.resolve_view(issue))
+
+    for action_id, action in _BUTTONS.items():
+        app.action(action_id)(_button_handler(services, action))
+
+
+def _button_handler(services: Services, kind: Action) -> Callable[..., None]:
+    """One click, one domain call: refused clicks are explained privately, the rest posted via the outbox."""
+    step = {
+        Action.ACKNOWLEDGE: services.issues.acknowledge,
+        Action.ASSIGN: services.issues.assign_to,
+        Action.REOPEN: services.issues.reopen,
+        Action.CONFIRM: services.issues.confirm,
+    }[kind]
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        outcome = step(str(action.get("value", "")), _user(body), services.membership)
+        if isinstance(outcome, Refused):
+            _tell(body, outcome.reason)
+        else:
+            services.deliver_soon()
+
+    return handle
+
+
+def _tell(body: dict[str, Any], text: str) -> None:
+    """A private reply to whoever clicked; nothing else changes."""
+    if not respond(
+        body.get("response_url"), response_type="ephemeral", replace_original=False, text=ib.escape(text)
+    ):
+        log.warning("could not tell a user why their click was refused: no response_url")
+
+
+def _user(body: dict[str, Any]) -> str:
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    return user_id if isinstance(user_id, str) else ""
+
+
+# -- /golive issues -----------------------------------------------------------------------------
+
+
+def _list(services: Services, invocation: Invocation) -> None:
+    filters = parse(invocation.text, services.settings.org, invocation.user_id)
+    found = services.issues.listing(filters)
+    invocation.reply(f"{len(found)} open issues", ib.list_blocks(found, invocation.text))
+
+
+# -- rendering outbox rows ----------------------------------------------------------------------
+
+
+def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]:
+    org = services.settings.org
+
+    def about(render: Callable[[Issue, Item], Message | None]) -> Callable[[Item], Message | None]:
+        def run(item: Item) -> Message | None:
+            issue = services.issues.find(item.ref)
+            return render(issue, item) if issue is not None else None
+
+        return run
+
+    def triage(issue: Issue, item: Item) -> Message:
+        return Message(ib.issue_text(issue), ib.triage_blocks(issue))
+
+    def safety(issue: Issue, item: Item) -> Message:
+        return Message(f"Patient-safety issue {ib.issue_text(issue)}", ib.safety_blocks(issue, org))
+
+    def notice(issue: Issue, item: Item) -> Message:
+        action, by = str(item.payload.get("action", "")), str(item.payload.get("by", ""))
+        return Message(f"Update on {ib.issue_text(issue)}", ib.notice_blocks(issue, action, by))
+
+    def escalate(issue: Issue, item: Item) -> Message | None:
+        if issue.acknowledged_at or not issue.is_open:
+            return None  # acknowledged since it was queued: no need to call anyone
+        minutes = int(item.payload.get("count", issue.escalations)) * org.p1_ack_minutes
+        return Message(
+            f"Still not acknowledged: {ib.issue_text(issue)}", ib.escalation_blocks(issue, org, minutes)
+        )
+
+    return {
+        notices.TRIAGE: about(triage),
+        notices.TRIAGE_UPDATE: about(triage),
+        notices.SAFETY: about(safety),
+        notices.SAFETY_UPDATE: about(safety),
+        notices.NOTICE: about(notice),
+        notices.ESCALATION: about(escalate),
+    }
