@@ -92,12 +92,6 @@ def seeded(db: Database) -> None:
         record_unanswered(db, question, at(28, 12), "slack", "U1")
 
 
-@pytest.fixture(autouse=True)
-def only_these_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build the parser from the report commands alone, so these tests do not depend on the others."""
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("issues", "report", "gaps"))
-
-
 def test_report_json_gives_the_figures_for_the_period(golive, seeded) -> None:
     code, out, _ = golive("report", *MARCH_27, "--json")
     assert code == 0
