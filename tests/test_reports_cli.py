@@ -206,7 +206,7 @@ def test_gaps_leave_out_questions_the_knowledge_base_now_answers(golive, seeded,
     code, out, err = golive("gaps", *MARCH_27)
     assert code == 0
     assert [e["id"] for e in yaml.safe_load(out)["entries"]] == ["reset-password"]
-    assert "Left out 1 group(s) the knowledge base answers now." in err
+    assert "Left out 1 group(s) that the knowledge base answers now." in err
 
 
 def test_gaps_still_print_stubs_when_the_knowledge_base_is_broken(golive, seeded, tmp_path: Path) -> None:

@@ -61,20 +61,18 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
         db.dispose()
     groups = [g for g in group_questions(asked, settings.org.redactor()) if g.count >= args.min_count]
     kb = _knowledge(settings)
-    if kb is not None:
-        answered = len(groups)
-        groups = still_unanswered(groups, kb)
-        if answered > len(groups):
-            print(
-                f"Left out {answered - len(groups)} group(s) the knowledge base answers now.", file=sys.stderr
-            )
+    open_groups = still_unanswered(groups, kb) if kb is not None else groups
+    if len(open_groups) < len(groups):
+        left_out = len(groups) - len(open_groups)
+        print(f"Left out {left_out} group(s) that the knowledge base answers now.", file=sys.stderr)
     if not groups:
         print(
             f"No unanswered questions asked {args.min_count} or more times from {period.first} to "
             f"{period.last}; widen the dates with --from/--to or lower --min-count.",
             file=sys.stderr,
         )
+    if not open_groups:
         return 0
     existing = kb.entries.values() if kb is not None else ()
-    print(render_stubs(stubs_for(groups, existing), settings.org.timezone), end="")
+    print(render_stubs(stubs_for(open_groups, existing), settings.org.timezone), end="")
     return 0
