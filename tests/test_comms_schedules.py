@@ -111,3 +111,10 @@ def test_duplicate_ids_unknown_phases_and_two_whens_are_each_reported(tmp_path: 
 def test_a_yaml_syntax_error_is_reported_with_its_line(tmp_path: Path) -> None:
     [problem] = problems_in(tmp_path, "announcements:\n  - id: a\n    text: [unclosed\n")
     assert problem.startswith("plan.yaml:") and "YAML syntax error" in problem
+
+
+def test_an_nhs_number_in_a_plan_text_is_refused(tmp_path: Path) -> None:
+    text = "announcements:\n" + item("a", "at: 2027-01-10 09:00", "text: Call about 999 000 0018")
+    assert problems_in(tmp_path, text) == [
+        "plan.yaml:5: text: contains a patient identifier (NHS number): announcements must not carry one"
+    ]

@@ -175,3 +175,11 @@ def test_announcements_made_in_slack_survive_a_restart_and_are_in_the_schedule_l
     assert main(["--schedules", str(plan), "schedule", "--from", "2027-01-05", "--days", "14"]) == 0
     listed = [line for line in capsys.readouterr().out.splitlines() if ident in line]
     assert [line[:21] for line in listed] == ["Wed 06 Jan 2027 09:00", "Wed 13 Jan 2027 09:00"]
+
+
+def test_a_form_that_slack_could_not_open_is_explained(slack_bot) -> None:
+    bot = start(slack_bot)
+    bot.fake.fail("views.open", error="expired_trigger_id")
+    bot.command("announce", user=LEAD)
+    [reply] = bot.fake.wait_for("response_url")
+    assert "run `/golive announce` again" in reply.params["text"]

@@ -123,6 +123,11 @@ class _FileReader:
         for name in unknown_placeholders(value):
             known = ", ".join(sorted(PLACEHOLDERS))
             self.fail(item, "text", f"unknown placeholder {{{name}}} (known: {known})")
+        if found := self.org.redactor().redact(value).removed:
+            what = ", ".join(found)
+            self.fail(
+                item, "text", f"contains a patient identifier ({what}): announcements must not carry one"
+            )
         return value.strip()
 
     def phases(self, item: dict) -> tuple[str, ...]:

@@ -144,7 +144,9 @@ class CommsService:
         ]
 
     def render(self, text: str, now: datetime | None = None) -> str:
-        return fill(text, self.facts.values(now or self.clock.now(), placeholders_in(text)))
+        """The text with its figures; the privacy guard has the last word on whatever is posted."""
+        filled = fill(text, self.facts.values(now or self.clock.now(), placeholders_in(text)))
+        return self.facts.redactor.clean(filled)
 
     def render_announcement(self, announcement_id: str) -> str | None:
         """The text to post now for a queued announcement; None if it no longer exists."""

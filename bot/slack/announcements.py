@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
@@ -40,9 +41,13 @@ def register(app: App, services: Services) -> None:
         if refusal := services.comms.refusal(invocation.user_id, services.membership):
             invocation.reply(refusal)
             return
-        invocation.client.views_open(
-            trigger_id=invocation.trigger_id, view=compose_view(invocation.channel_id)
-        )
+        try:
+            invocation.client.views_open(
+                trigger_id=invocation.trigger_id, view=compose_view(invocation.channel_id)
+            )
+        except SlackApiError as exc:  # an expired trigger (over 3 s) or Slack unavailable
+            log.warning("the announce form did not open: %s", exc.response.get("error"))
+            invocation.reply("Slack did not open the form in time; please run `/golive announce` again.")
 
     def listing(invocation: Invocation) -> None:
         if refusal := services.comms.refusal(invocation.user_id, services.membership):

@@ -18,7 +18,7 @@ def register(app: App, services: Services) -> None:
         invocation.reply(text, [text_section(text)])
 
     def contact(invocation: Invocation) -> None:
-        site = invocation.text.strip()[:100] or None
+        site = services.redactor.clean(invocation.text.strip()[:100]) or None
         contacts = services.comms.contacts(site)
         where = f" for {escape_mrkdwn(site)}" if site else ""
         text = f"*Who to call now{where}:*\n{format_contacts(contacts)}"
