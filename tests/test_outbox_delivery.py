@@ -163,3 +163,20 @@ def test_two_workers_sharing_the_database_post_each_row_once(db, fake, clock) ->
 def _due(db: Database, row_id: int) -> datetime:
     with db.session() as session:
         return session.get(outbox.OutboxRow, row_id).due_at
+
+
+def test_a_channel_configured_by_name_is_searched_by_the_id_learnt_from_earlier_posts(
+    db, fake, clock
+) -> None:
+    (earlier,) = queue(db, Intent("note", "GL-0001", "#golive-triage"))
+    outbox.mark_sent(db, earlier, "C0TRIAGE", "1699999999.000001", clock.now())  # Slack answers with the id
+    (row_id,) = queue(db, Intent("note", "GL-0002", "#golive-triage"))
+    (claimed,) = outbox.claim_due(db, clock.now(), LEASE)
+    metadata = {"event_type": METADATA_TYPE, "event_payload": {"outbox_id": claimed.id}}
+    WebClient(token=TOKEN, base_url=fake.url).chat_postMessage(
+        channel="C0TRIAGE", text="x", metadata=metadata
+    )
+    clock.advance(seconds=LEASE.total_seconds())
+    delivery(db, fake, clock).tick()
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert outbox.get(db, row_id).status == outbox.SENT

@@ -7,10 +7,11 @@ with Retry-After, any error) put the row back with a backoff; rows survive resta
 Never posted twice: each new post carries its outbox id in the message metadata. Before a row that
 was already attempted is posted again, the channel's recent history is searched for that id; when
 the earlier attempt did reach Slack (the process died between posting and recording the ts), its ts
-is recorded instead of posting again. Limits: the search needs a channel id (or a user id for a
-direct message) and the channels:history / im:history scopes; when the search cannot be made the
-row is posted again, because a duplicate is better than a lost patient-safety post, and the log
-says so. Edits (chat.update) are idempotent and need no search.
+is recorded instead of posting again. Limits: the search needs the channel's id (configured as an id,
+or learnt from an earlier post to the same #name; a user id is opened as a DM), the channels:history,
+groups:history and im:history scopes, and the post to be among the 200 messages since the first
+attempt. When the search cannot be made the row is posted again, because a duplicate is better than a
+lost patient-safety post, and the log says so. Edits (chat.update) are idempotent and need no search.
 """
 
 from __future__ import annotations
@@ -172,10 +173,11 @@ class Delivery:
         return None
 
     def _conversation_id(self, channel: str) -> str | None:
+        """The id history needs: a DM is opened; a #name is known once anything was posted there."""
         if channel.startswith(("U", "W")):
             opened = self._client.conversations_open(users=channel)
             return str((opened.get("channel") or {}).get("id") or "") or None
-        return None if channel.startswith("#") else channel
+        return outbox.known_channel(self._db, channel) if channel.startswith("#") else channel
 
     def _retry(self, item: Item, reason: str, delay: timedelta | None) -> None:
         wait = delay if delay is not None else backoff(item.attempts)

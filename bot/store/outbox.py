@@ -200,6 +200,17 @@ def items_for(db: Database, kind: str | None = None, ref: str | None = None) -> 
     return [item for item in (get(db, i) for i in ids) if item]
 
 
+def known_channel(db: Database, target: str) -> str | None:
+    """The channel id an earlier post to `target` (e.g. "#golive-triage") went to, if any did."""
+    with db.session() as session:
+        return session.scalar(
+            select(OutboxRow.channel)
+            .where(OutboxRow.target == target, OutboxRow.status == SENT, OutboxRow.channel.is_not(None))
+            .order_by(OutboxRow.id.desc())
+            .limit(1)
+        )
+
+
 def undelivered_count(db: Database) -> int:
     """Rows still waiting or being sent: what a health check or the reports can show."""
     with db.session() as session:
