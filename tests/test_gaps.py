@@ -78,7 +78,7 @@ def test_control_characters_in_a_question_never_reach_the_terminal() -> None:
 
 def test_stubs_take_other_phrasings_as_aliases_and_avoid_existing_ids_and_names() -> None:
     groups = group_questions(
-        asked("what does BAU stand for", "wot is bau", "how do I reset my password", "how to reset password"),
+        asked("what does BAU stand for", "wot is bau", "how do i reset my password", "how to reset password"),
         Redactor(),
     )
     existing = Entry(

@@ -110,8 +110,9 @@ def guess_kind(question: str) -> Kind:
 
 
 def _tidy(question: str) -> str:
+    """A phrasing as a title: one question mark, a capital letter, and 'I' rather than 'i'."""
     text = re.sub(r"([?!.])\1+", r"\1", " ".join(question.split())).rstrip(" .!")
-    text = text[:1].upper() + text[1:]
+    text = re.sub(r"\bi\b", "I", text[:1].upper() + text[1:])
     return text if text.endswith("?") else text + "?"
 
 
