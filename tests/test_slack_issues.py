@@ -290,3 +290,19 @@ def test_app_home_shows_my_issues_and_the_open_counts(bot) -> None:
     published = bot.fake.wait_for("views.publish")[0]
     assert published.params["user_id"] == NURSE
     assert ref in published.text and "Open issues: 1" in published.text
+
+
+def test_hostile_form_and_button_payloads_get_answers_not_errors(bot) -> None:
+    view = {"id": "V1", "callback_id": ib.FORM, "private_metadata": '{"link": 42}'}
+    values = {
+        "summary": ["x"],
+        "details": {"v": "text"},
+        "patient_safety": "yes",
+        "severity": {"v": {"selected_option": 7}},
+    }
+    answer = bot.view_submission(view, user=NURSE, values=values)
+    assert answer.status == 200 and answer.json()["response_action"] == "errors"
+    bot.action(ib.ACKNOWLEDGE, "GL-9999<!channel>", user=TEAM, channel="C0TRIAGE")
+    reply = bot.fake.wait_for("response_url")[0]
+    assert "There is no issue" in reply.text and "<!channel>" not in reply.text
+    assert store.listing(bot.services.db) == []

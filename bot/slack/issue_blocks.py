@@ -173,13 +173,12 @@ def _text_input(
         element["initial_value"] = initial[:limit]
     if hint:
         element["placeholder"] = _plain(hint)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": _plain(label),
-        "element": element,
-        "optional": optional,
-    }
+    return _input(block_id, label, element, optional)
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
+    return {"type": "input", "block_id": block_id, "label": _plain(label), "element": element,
+            "optional": optional}  # fmt: skip
 
 
 def _select(
@@ -194,13 +193,7 @@ def _select(
     }
     if initial in choices:
         element["initial_option"] = _option(initial, initial[:150])
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": _plain(label),
-        "element": element,
-        "optional": optional,
-    }
+    return _input(block_id, label, element, optional)
 
 
 def _severity(initial: str) -> Block:
@@ -208,7 +201,7 @@ def _severity(initial: str) -> Block:
     element: dict[str, Any] = {"type": "radio_buttons", "action_id": _V, "options": options}
     if initial in Severity.__members__:
         element["initial_option"] = _option(Severity(initial).label, initial)
-    return {"type": "input", "block_id": "severity", "label": _plain("Severity"), "element": element}
+    return _input("severity", "Severity", element)
 
 
 def _safety(initial: bool) -> Block:
@@ -216,20 +209,19 @@ def _safety(initial: bool) -> Block:
     element: dict[str, Any] = {"type": "checkboxes", "action_id": _V, "options": [option]}
     if initial:
         element["initial_options"] = [option]
-    return {
-        "type": "input",
-        "block_id": "patient_safety",
-        "label": _plain("Patient safety"),
-        "element": element,
-        "optional": True,
-    }
+    return _input("patient_safety", "Patient safety", element, optional=True)
+
+
+def _state_field(values: Any, block_id: str) -> dict[str, Any]:
+    """One input's state from view.state.values; {} when absent or of the wrong shape (hostile)."""
+    block = values.get(block_id) if isinstance(values, dict) else None
+    field = block.get(_V) if isinstance(block, dict) else None
+    return field if isinstance(field, dict) else {}
 
 
 def state_value(values: Any, block_id: str) -> str:
-    """A field's text or chosen option from view.state.values, '' when absent or malformed."""
-    field = values.get(block_id, {}).get(_V) if isinstance(values, dict) else None
-    if not isinstance(field, dict):
-        return ""
+    """A field's text or chosen option, '' when absent or malformed."""
+    field = _state_field(values, block_id)
     chosen = field.get("selected_option")
     if isinstance(chosen, dict):
         return str(chosen.get("value") or "")
@@ -238,9 +230,8 @@ def state_value(values: Any, block_id: str) -> str:
 
 
 def draft_from_view(view: dict[str, Any]) -> Draft:
-    values = (view.get("state") or {}).get("values") or {}
-    safety = values.get("patient_safety", {}).get(_V, {}) if isinstance(values, dict) else {}
-    chosen = safety.get("selected_options") if isinstance(safety, dict) else None
+    values = state_values(view)
+    chosen = _state_field(values, "patient_safety").get("selected_options")
     return Draft(
         summary=state_value(values, "summary"),
         details=state_value(values, "details"),
@@ -249,8 +240,17 @@ def draft_from_view(view: dict[str, Any]) -> Draft:
         severity=state_value(values, "severity"),
         contact=state_value(values, "contact"),
         patient_safety=bool(chosen) and isinstance(chosen, list),
-        source_link=metadata(view).get("link") or None,
+        source_link=_text(metadata(view).get("link")) or None,
     )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def state_values(view: dict[str, Any]) -> Any:
+    state = view.get("state")
+    return state.get("values") if isinstance(state, dict) else {}
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -284,12 +284,9 @@ def logged_view(issue: Issue, created: bool, redaction: Redaction, org: OrgConfi
 
 def resolve_view(issue: Issue) -> dict[str, Any]:
     options = [_option(r.value.capitalize(), r.value) for r in Resolution]
-    category = {
-        "type": "input",
-        "block_id": "category",
-        "label": _plain("How was it resolved?"),
-        "element": {"type": "static_select", "action_id": _V, "options": options},
-    }
+    category = _input(
+        "category", "How was it resolved?", {"type": "static_select", "action_id": _V, "options": options}
+    )
     note = _text_input(
         "note",
         "Resolution note",

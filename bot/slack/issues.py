@@ -162,7 +162,7 @@ def _submission_answer(services: Services, body: dict[str, Any], view: dict[str,
 
 
 def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
-    values = (view.get("state") or {}).get("values") or {}
+    values = ib.state_values(view)
     reference = str(ib.metadata(view).get("ref", ""))
     outcome = services.issues.resolve(
         reference,
