@@ -66,3 +66,23 @@ def test_two_schedulers_post_each_of_200_due_announcements_exactly_once(
     assert all(len(store.runs_of(replicas[0][0].db, f"notice-{n:03d}")) == 1 for n in range(0, COUNT, 17))
     for services, _ in replicas:
         services.close()
+
+
+def test_a_post_slack_refuses_is_retried_until_it_is_posted_once(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    clock = ManualClock(local(2027, 1, 11, 8, 0))
+    settings = Settings(
+        org=org(), schedules_dir=write_plan(tmp_path / "schedules", 1, "2027-01-11 09:00"),
+        knowledge_dir=write_knowledge(tmp_path / "knowledge"), database_url=f"sqlite:///{tmp_path}/bot.db",
+    )  # fmt: skip
+    services, delivery = replica(settings, clock, fake_slack)
+    fake_slack.fail("chat.postMessage", status=500, times=2)
+    clock.set(local(2027, 1, 11, 9, 0, 10))
+    assert services.comms.tick().posted == 1
+    for _ in range(4):  # Slack fails twice, then the backoff lets the row through
+        delivery.drain()
+        clock.advance(minutes=1)
+    assert [c.params["text"] for c in fake_slack.calls_to("chat.postMessage")] == ["Notice 000"]
+    assert [a.method for a in fake_slack.attempts].count("chat.postMessage") == 3
+    services.close()

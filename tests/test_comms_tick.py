@@ -150,3 +150,15 @@ def test_a_changed_plan_retires_what_was_removed_from_the_files(db: Database) ->
     clock.set(local(2027, 1, 11, 9, 1))
     service(db, clock).tick()
     assert [ref for ref, _, _ in posts(db)] == ["keep"]
+
+
+def test_a_broken_announcement_is_logged_and_the_rest_of_the_plan_still_posts(db: Database, caplog) -> None:
+    clock = ManualClock(local(2027, 1, 11, 8, 0))
+    good = Announcement(id="good", channels=("announcements",), text="a", at=local(2027, 1, 11, 9, 0))
+    broken = Announcement(id="broken", channels=("announcements",), text="b", cron="not a cron")
+    store.sync_file_announcements(db, [good, broken], clock.now())  # as if a row were damaged
+    clock.set(local(2027, 1, 11, 9, 0, 30))
+    with caplog.at_level(logging.ERROR):
+        assert service(db, clock).tick().posted == 1
+    assert [ref for ref, _, _ in posts(db)] == ["good"]
+    assert "announcement broken could not be scheduled" in caplog.text

@@ -39,6 +39,7 @@ COMMS_LEADS_ONLY = (
 )
 _OVERLAP = timedelta(minutes=5)  # re-examined behind the cursor, for replicas whose clocks differ a little
 _UPCOMING_PER_ANNOUNCEMENT = 200
+_FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -94,15 +95,21 @@ class CommsService:
         now = self.clock.now()
         floor = store.checked_until(self.db)
         last = store.last_due_times(self.db)
-        posted = skipped = 0
+        outcomes = []
         for stored in store.active_announcements(self.db):
             bounds = [stored.created_at - self.grace, last.get(stored.announcement.id)]
             after = max(b for b in [*bounds, floor - _OVERLAP if floor else None] if b is not None)
-            outcome = self._handle(stored.announcement, after, now)
-            posted += outcome == store.POSTED
-            skipped += outcome == store.SKIPPED
-        store.advance_checked_until(self.db, now)
-        return TickResult(posted, skipped)
+            try:
+                outcomes.append(self._handle(stored.announcement, after, now))
+            except Exception:  # one broken announcement must not hold up the rest of the plan
+                log.exception(
+                    "announcement %s could not be scheduled; it is tried again next tick",
+                    stored.announcement.id,
+                )
+                outcomes.append(_FAILED)
+        if _FAILED not in outcomes:  # otherwise the next tick looks back far enough to retry it
+            store.advance_checked_until(self.db, now)
+        return TickResult(outcomes.count(store.POSTED), outcomes.count(store.SKIPPED))
 
     def _handle(self, announcement: Announcement, after: datetime, now: datetime) -> str | None:
         due = list(self._due(announcement, after, now))
