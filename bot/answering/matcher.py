@@ -39,6 +39,7 @@ class Tuning:
     unknown_weight: float = 0.8  # weight of a term the knowledge base never uses, relative to the rarest
     evidence: float = 0.4  # query weight an entry must explain for full confidence (x the rarest weight)
     form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
+    bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
     shortlist: int = 40  # candidates scored in full, from names and from answer text each
     keep: int = 10  # ranked candidates returned
 
@@ -61,9 +62,10 @@ class Matcher:
     def __init__(self, entries: Sequence[Entry], synonyms: Synonyms, tuning: Tuning | None = None):
         self.entries = tuple(entries)
         self.tuning = tuning or Tuning()
-        names = [[synonyms.words(n) for n in names_of(e)] for e in self.entries]
+        written = [names_of(e) for e in self.entries]
+        names = [[synonyms.words(n) for n in ns] for ns in written]
         texts = [synonyms.words(" ".join((e.answer, *e.tags))) for e in self.entries]
-        acronyms = acronyms_in(n for e in self.entries for n in names_of(e))
+        acronyms = acronyms_in(n for ns in written for n in ns)
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws], texts)
         self._names: list[list[tuple[str, ...]]] = []
         self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
@@ -187,6 +189,8 @@ class Matcher:
             score *= best_explained / self._enough
         if form and form != self.entries[e].kind:
             score *= t.form_penalty
+        elif not form and self.entries[e].kind == "howto":
+            score *= t.bare_term_penalty
         return score
 
     def _recall(self, e: int, n: int, found: dict[str, float]) -> float:

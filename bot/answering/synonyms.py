@@ -98,7 +98,7 @@ class Synonyms:
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
         """Replace the longest known phrase at each position (plurals and verb forms included)."""
-        keys = [_key(w) for w in words]
+        keys = list(map(_key, words))
         if self.starts.isdisjoint(keys):
             return list(words)
         out: list[str] = []

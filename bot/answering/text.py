@@ -97,7 +97,7 @@ def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
             if len(token) > 3 and token[-1] == token[-2] and token[-1] not in "lsz":
                 token = token[:-1]
             break
-    return token[:-1] if len(token) >= 5 and token.endswith("e") else token
+    return token[:-1] if len(token) >= 6 and token.endswith("e") else token
 
 
 @lru_cache(maxsize=20_000)

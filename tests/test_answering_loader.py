@@ -1,0 +1,142 @@
+"""Knowledge base validation: every problem, in every file, with file, line and entry id."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.knowledge import KnowledgeBase
+from bot.answering.loader import load_knowledge
+from bot.yamlsource import InvalidFile
+
+GOOD = """\
+entries:
+  - id: snomed-ct
+    kind: jargon
+    title: SNOMED CT
+    aliases: [SNOMED]
+    answer: The shared clinical vocabulary.
+    tags: [terminology]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(folder: Path) -> list[str]:
+    with pytest.raises(InvalidFile) as caught:
+        load_knowledge(folder)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_valid_folder_loads_every_entry_with_where_it_came_from(tmp_path: Path) -> None:
+    path = write(tmp_path, "terms.yaml", GOOD)
+    knowledge = load_knowledge(tmp_path)
+    (entry,) = knowledge.entries
+    assert (entry.id, entry.kind, entry.aliases, entry.tags) == (
+        "snomed-ct",
+        "jargon",
+        ("SNOMED",),
+        ("terminology",),
+    )
+    assert (entry.source, entry.line) == (str(path), 2)
+
+
+def test_a_yaml_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "broken.yaml", "entries:\n  - id: a\n    title: [unclosed\n    kind: jargon\n")
+    (problem,) = problems(tmp_path)
+    assert problem.startswith(f"{path}:") and "YAML syntax error" in problem
+
+
+def test_schema_errors_are_all_reported_with_line_and_entry_id(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bad.yaml",
+        """\
+entries:
+  - id: no-kind
+    title: Missing kind
+    answer: Something.
+  - id: odd-kind
+    kind: glossary
+    title: Odd kind
+    answer: Something.
+  - id: Not_Kebab
+    kind: jargon
+    title: Bad id
+    answer: Something.
+  - id: extra-key
+    kind: howto
+    title: Extra key
+    answer: Something.
+    colour: blue
+  - id: wrong-type
+    kind: jargon
+    title: 42
+    answer: Something.
+    aliases: alias-not-a-list
+""",
+    )
+    found = problems(tmp_path)
+    assert f"{path}:2: no-kind: missing required field 'kind'" in found
+    assert f"{path}:6: odd-kind: unknown kind 'glossary' (expected jargon or howto)" in found
+    assert any(p.startswith(f"{path}:9: Not_Kebab: id must be kebab-case") for p in found)
+    assert any(p.startswith(f"{path}:17: extra-key: unknown key 'colour'") for p in found)
+    assert f"{path}:20: wrong-type: 'title' must be non-empty text" in found
+    assert any(p.startswith(f"{path}:22: wrong-type: 'aliases' must be a list") for p in found)
+    assert len(found) == 6
+
+
+def test_ids_must_be_unique_across_files(tmp_path: Path) -> None:
+    first = write(tmp_path, "a.yaml", GOOD)
+    second = write(tmp_path, "b.yaml", GOOD.replace("SNOMED CT", "Snomed again").replace("[SNOMED]", "[]"))
+    (problem,) = problems(tmp_path)
+    assert problem == f"{second}:2: snomed-ct: duplicate id (first used at {first}:2)"
+
+
+def test_an_alias_may_not_be_another_entrys_title_or_alias(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", GOOD)
+    other = write(
+        tmp_path,
+        "b.yaml",
+        "entries:\n  - id: snomed-codes\n    kind: jargon\n    title: Snomed codes\n"
+        "    aliases: [snomed, S.N.O.M.E.D. C.T.]\n    answer: Codes.\n",
+    )
+    found = problems(tmp_path)
+    assert len(found) == 2
+    assert all(p.startswith(f"{other}:2: snomed-codes: ") and "'snomed-ct'" in p for p in found)
+
+
+def test_every_file_is_checked_even_after_a_broken_one(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", "entries: [\n")
+    write(tmp_path, "b.yaml", "entries:\n  - id: only-id\n")
+    write(tmp_path, "c.yaml", "something_else: []\n")
+    found = problems(tmp_path)
+    assert [p.split(":")[0] for p in found] == [
+        str(tmp_path / n) for n in ("a.yaml", "b.yaml", "b.yaml", "b.yaml", "c.yaml")
+    ]
+    assert "YAML syntax error" in found[0]
+    assert [p.rsplit("'", 2)[1] for p in found[1:4]] == ["kind", "title", "answer"]
+
+
+def test_an_empty_or_missing_folder_is_a_problem_not_an_empty_bot(tmp_path: Path) -> None:
+    assert problems(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: knowledge base folder not found"]
+    assert problems(tmp_path) == [f"{tmp_path}: no .yaml files in the knowledge base folder"]
+
+
+def test_trust_synonym_groups_are_read_and_checked(tmp_path: Path) -> None:
+    write(tmp_path, "terms.yaml", GOOD)
+    path = write(
+        tmp_path,
+        "synonyms.yaml",
+        "synonyms:\n  - term: SNOMED CT\n    also: [clinical codes, snowmed]\n"
+        "  - term: codes\n    also: [clinical codes]\n  - term: lonely\n",
+    )
+    found = problems(tmp_path)
+    assert found[0] == f"{path}:4: codes: 'clinical codes' is already in another synonym group ({path}:2)"
+    assert found[1].startswith(f"{path}:6: lonely: 'also' must list")
+    path.write_text("synonyms:\n  - term: SNOMED CT\n    also: [clinical codes, snowmed]\n")
+    kb = KnowledgeBase.load(tmp_path)
+    assert kb.match("what are clinical codes").best.entry.id == "snomed-ct"  # type: ignore[union-attr]

@@ -1,0 +1,150 @@
+"""The matcher's behaviour, one lesson at a time, on a small knowledge base written for these tests."""
+
+import pytest
+
+from bot.answering.knowledge import KnowledgeBase
+from bot.answering.model import Answer, Entry, NotKnown, Outcome, Suggestions
+
+
+def entry(id: str, kind: str, title: str, answer: str, *aliases: str) -> Entry:
+    return Entry(id=id, kind=kind, title=title, answer=answer, aliases=aliases)  # type: ignore[arg-type]
+
+
+ENTRIES = [
+    entry("snomed-ct", "jargon", "SNOMED CT",
+          "The shared clinical vocabulary: every diagnosis and finding has a code.", "SNOMED",
+          "snomed clinical terms"),
+    entry("pas", "jargon", "Patient administration system (PAS)",
+          "The system holding who the patient is, their appointments and admissions.", "PAS"),
+    entry("forgotten-password", "howto", "What do I do if I've forgotten my password?",
+          "Ring the service desk; they reset it once they have checked who you are.", "reset my password"),
+    entry("log-an-issue", "howto", "How do I log an issue?",
+          "Type /golive issue and fill in the form; you get a reference.", "report a problem"),
+    entry("check-issue", "howto", "How do I check on an issue I've logged?",
+          "Type /golive issues to see the ones you reported.", "issue status"),
+    entry("floorwalker", "jargon", "Floorwalker",
+          "A trained helper who walks the wards during go-live, helping staff at the elbow.",
+          "floor walker"),
+    entry("find-floorwalker", "howto", "How do I find a floorwalker?",
+          "Look for the bright tabards, or ask in the go-live channel.", "where are the floorwalkers"),
+    entry("big-bang", "jargon", "Big bang",
+          "Every ward switches to the new system on the same day."),
+    entry("timetabled", "jargon", "Timetabled roll-out",
+          "Wards switch one at a time over weeks: the opposite of a big bang."),
+    entry("out-of-hours", "howto", "Who do I contact out of hours?",
+          "At night and at weekends ring the on-call support line."),
+    entry("discharge-summary", "jargon", "Discharge summary",
+          "The letter sent to the patient's GP when they leave hospital, listing diagnoses and medicines."),
+    entry("bau", "jargon", "Business as usual (BAU)", "The normal way of working once the project ends."),
+    entry("ccio", "jargon", "Chief clinical information officer (CCIO)",
+          "The senior clinician who leads the clinical side of digital change.", "CCIO"),
+    entry("cnio", "jargon", "Chief nursing information officer (CNIO)",
+          "The senior nurse who leads the nursing side of digital change.", "CNIO"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.build(ENTRIES)
+
+
+def answered(outcome: Outcome) -> str | None:
+    return outcome.best.entry.id if isinstance(outcome, Answer) else None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what does BAU stand for??", "pls quick q wots BAU", "BAU?", "whats b.a.u", "Business as usual meaning"],
+)
+def test_question_wrappers_do_not_get_in_the_way(kb: KnowledgeBase, question: str) -> None:
+    assert answered(kb.match(question)) == "bau"
+
+
+def test_how_do_i_questions_are_decided_by_their_content_words(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("how do I log an issue")) == "log-an-issue"
+    assert answered(kb.match("how do i check the status of my issue")) == "check-issue"
+    assert answered(kb.match("how do I reset my password")) == "forgotten-password"
+
+
+@pytest.mark.parametrize("question", ["snomed-ct", "S.N.O.M.E.D", "snomedct", "Snomed CT?", "what is snomed"])
+def test_acronyms_match_whatever_the_spelling(kb: KnowledgeBase, question: str) -> None:
+    assert answered(kb.match(question)) == "snomed-ct"
+
+
+def test_a_short_acronym_is_not_confused_with_words_that_contain_it(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("what is PAS")) == "pas"
+    assert answered(kb.match("I forgot my password")) == "forgotten-password"
+    assert answered(kb.match("password")) != "pas"
+    assert answered(kb.match("what is a pa")) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("wat is snomd", "snomed-ct"),
+        ("floorwlaker", "floorwalker"),
+        ("how do i log an isue", "log-an-issue"),
+        ("discharge sumary", "discharge-summary"),
+        ("chief nursing informaton oficer", "cnio"),
+    ],
+)
+def test_typos_are_forgiven(kb: KnowledgeBase, question: str, expected: str) -> None:
+    assert answered(kb.match(question)) == expected
+
+
+def test_plurals_and_word_order_do_not_matter(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("floorwalkers, where are they?")) == "find-floorwalker"
+    assert answered(kb.match("summary of discharge")) == "discharge-summary"
+
+
+def test_jargon_or_howto_follows_the_form_of_the_question(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("what is a floorwalker")) == "floorwalker"
+    assert answered(kb.match("how do I find a floorwalker")) == "find-floorwalker"
+    assert answered(kb.match("where are the floorwalkers")) == "find-floorwalker"
+
+
+def test_a_title_hit_is_trusted_over_a_mention_in_another_answer(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("what is a big bang")) == "big-bang"
+
+
+def test_answer_text_finds_a_paraphrase_that_shares_no_word_with_the_title(kb: KnowledgeBase) -> None:
+    ranked = kb.matcher.rank("the letter that goes to the GP")
+    assert ranked[0].entry.id == "discharge-summary"
+
+
+def test_shorthand_meets_the_words_the_entries_use(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("who do I ring OOH")) == "out-of-hours"
+    assert answered(kb.match("d/c summary")) == "discharge-summary"
+
+
+@pytest.mark.parametrize(
+    "question", ["big bang theory in physics", "what is the discharge lounge opening time", "pass the salt"]
+)
+def test_near_misses_that_ask_about_something_else_are_not_answered(kb: KnowledgeBase, question: str) -> None:
+    assert answered(kb.match(question)) is None
+
+
+def test_a_close_call_offers_up_to_three_candidates_instead_of_guessing(kb: KnowledgeBase) -> None:
+    outcome = kb.match("chief information officer")
+    assert isinstance(outcome, Suggestions)
+    assert {"ccio", "cnio"} <= {c.entry.id for c in outcome.candidates}
+    assert len(outcome.candidates) <= 3
+    assert [c.score for c in outcome.candidates] == sorted(
+        (c.score for c in outcome.candidates), reverse=True
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the weather like tomorrow", "tell me a joke", "thanks!", "", "???", "how do I bake bread"],
+)
+def test_questions_out_of_scope_get_an_honest_not_known(kb: KnowledgeBase, question: str) -> None:
+    outcome = kb.match(question)
+    assert isinstance(outcome, NotKnown)
+    assert outcome.question == question
+
+
+def test_scores_are_percentages_and_the_best_comes_first(kb: KnowledgeBase) -> None:
+    ranked = kb.matcher.rank("how do I find a floorwalker")
+    assert ranked and all(0 < c.score <= 100 for c in ranked)
+    assert ranked[0].score >= ranked[-1].score

@@ -1,0 +1,77 @@
+"""Normalisation: what staff type turns into the same terms as the entry they mean."""
+
+import pytest
+
+from bot.answering.synonyms import BUILT_IN, Synonyms
+from bot.answering.text import fold, question_form, slip_of_stop_word, stem, tokens
+
+
+def test_case_accents_punctuation_and_links_do_not_matter() -> None:
+    assert tokens("Café  SNOMED-CT??") == ["cafe", "snomed", "ct"]
+    assert tokens("see <https://example.org/guide|the user guide>") == ["see", "the", "user", "guide"]
+    assert tokens("what’s an EPR") == ["whats", "an", "epr"]
+
+
+def test_dotted_acronyms_close_up_and_ampersands_stay_in_the_word() -> None:
+    assert tokens("what is S.N.O.M.E.D") == ["what", "is", "snomed"]
+    assert tokens("is B.A.U. a phase") == ["is", "bau", "a", "phase"]
+    assert tokens("which A&E") == ["which", "a&e"]
+    assert fold("e.g. the ward") == "eg the ward"
+
+
+@pytest.mark.parametrize(
+    ("forms", "expected"),
+    [
+        (["update", "updates", "updated", "updating"], 1),
+        (["log", "logs", "logged", "logging"], 1),
+        (["floorwalker", "floorwalkers"], 1),
+        (["policy", "policies"], 1),
+        (["switch", "switches"], 1),
+    ],
+)
+def test_forms_of_one_word_share_a_stem(forms: list[str], expected: int) -> None:
+    assert len({stem(f) for f in forms}) == expected
+
+
+def test_acronyms_are_never_stemmed() -> None:
+    assert stem("pas") == "pas"
+    assert stem("pacs", keep=frozenset({"pacs"})) == "pacs"
+    assert stem("pacs") != "pacs"  # without being told, it would be taken for a plural
+
+
+@pytest.mark.parametrize(
+    ("question", "form"),
+    [
+        ("what is snomed", "jargon"),
+        ("wots BAU", "jargon"),
+        ("what does CCIO stand for", "jargon"),
+        ("who is the CNIO", "jargon"),
+        ("how do I log an issue", "howto"),
+        ("where are the floorwalkers", "howto"),
+        ("my smartcard isn't working", "howto"),
+        ("who do I call at night", "howto"),
+        ("snomed", None),
+    ],
+)
+def test_the_question_form_tells_jargon_from_howto(question: str, form: str | None) -> None:
+    assert question_form(question) == form
+
+
+def test_slips_of_stop_words_are_recognised_but_real_words_are_not() -> None:
+    assert all(slip_of_stop_word(w) for w in ("hw", "whta", "wher", "teh"))
+    assert not any(slip_of_stop_word(w) for w in ("snomed", "bau", "rota", "bleep", "cnio"))
+
+
+def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:
+    synonyms = Synonyms.build(BUILT_IN)
+    assert synonyms.words("who do I ring OOH") == synonyms.words("who do I ring out of hours")
+    assert synonyms.words("d/c letter") == synonyms.words("discharge letter")
+    assert synonyms.words("A&E") == synonyms.words("emergency department")
+    assert synonyms.words("logging in") == synonyms.words("log in") == ["login"]
+    assert synonyms.words("ICD ten") == ["icd", "10"]
+
+
+def test_a_later_group_overrides_a_built_in_phrase() -> None:
+    synonyms = Synonyms.build([*BUILT_IN, ("clinic", "opd")])
+    assert synonyms.words("opd") == ["clinic"]
+    assert Synonyms.build(BUILT_IN).words("opd") == ["outpatient"]
