@@ -215,4 +215,4 @@ def register(app: App, services: Services) -> None:
     client = WebClient(token=app.client.token, base_url=app.client.base_url)
     delivery = Delivery(services.db, client, services.clock, services.renderers)
     services.deliver_soon = delivery.kick
-    services.background.every(TICK_SECONDS, "outbox-delivery", delivery.tick)
+    services.background.every(TICK_SECONDS, "outbox-delivery", delivery.drain)
