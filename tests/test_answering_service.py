@@ -1,0 +1,140 @@
+"""The answering service: unanswered questions recorded without identifiers, feedback, and live reloads."""
+
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.answering.model import Answer, NotKnown
+from bot.answering.service import AnsweringService
+from bot.clock import ManualClock
+from bot.privacy import NHS_NUMBER_MARKER, Redactor
+from bot.store import answers
+from bot.store.database import Database
+
+START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+KB = """\
+entries:
+  - id: snomed-ct
+    kind: jargon
+    title: SNOMED CT
+    aliases: [SNOMED]
+    answer: The shared clinical vocabulary.
+"""
+EXTRA = """\
+  - id: big-bang
+    kind: jargon
+    title: Big bang
+    answer: Every ward switches on the same day.
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "terms.yaml").write_text(KB)
+    return tmp_path
+
+
+def service_for(folder: Path, db: Database) -> AnsweringService:
+    return AnsweringService.from_directory(folder, db=db, redactor=Redactor(), clock=ManualClock(START))
+
+
+def test_an_unanswered_question_is_recorded_without_the_nhs_number(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    result = service.ask("what do I do with patient 999 000 0018 on ward 5", source="slack", user_id="U123")
+    assert isinstance(result.outcome, NotKnown)
+    assert result.redaction.removed == {"NHS number": 1}
+    assert "999 000 0018" not in result.outcome.question
+    (row,) = answers.unanswered_between(db, START, START + timedelta(minutes=1))
+    assert row.id == result.outcome.unanswered_id
+    assert row.question == f"what do I do with patient {NHS_NUMBER_MARKER} on ward 5"
+    assert (row.source, row.user_id, row.asked_at, row.passed_to_support) == ("slack", "U123", START, False)
+
+
+def test_an_answered_question_records_nothing(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    result = service.ask("what is snomed", source="cli")
+    assert isinstance(result.outcome, Answer) and result.outcome.best.entry.id == "snomed-ct"
+    assert not result.redaction.changed
+    assert answers.unanswered_between(db, START - timedelta(days=1), START + timedelta(days=1)) == []
+
+
+def test_passing_a_question_to_support_marks_it(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    outcome = service.ask("how do I bake bread", source="slack").outcome
+    assert isinstance(outcome, NotKnown) and outcome.unanswered_id is not None
+    assert service.pass_to_support(outcome.unanswered_id)
+    assert not service.pass_to_support(outcome.unanswered_id + 1000)
+    (row,) = answers.unanswered_between(db, START, START + timedelta(minutes=1))
+    assert row.passed_to_support
+
+
+def test_feedback_is_stored_without_identifiers(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    service.record_feedback("snomed-ct", "snomed for 9999999999?", helpful=False, user_id="U1")
+    service.record_feedback("snomed-ct", "snomed", helpful=True, user_id="U2")
+    assert answers.feedback_counts(db) == {"snomed-ct": (1, 1)}
+    with db.session() as session:
+        stored = list(session.scalars(select(answers.FeedbackRow.question)))
+    assert sorted(stored) == ["snomed", f"snomed for {NHS_NUMBER_MARKER}?"]
+
+
+def test_entry_looks_up_by_id(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    assert service.entry("snomed-ct").title == "SNOMED CT"  # type: ignore[union-attr]
+    assert service.entry("nope") is None
+
+
+def touch_later(path: Path, text: str) -> None:
+    """Write, and move the modification time on, so the change shows even on coarse file systems."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
+
+
+def test_an_edited_knowledge_base_is_picked_up(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    assert isinstance(service.match("what is a big bang"), NotKnown)
+    assert not service.reload_if_changed()
+    touch_later(folder / "terms.yaml", KB + EXTRA)
+    assert service.reload_if_changed()
+    assert service.match("what is a big bang").best.entry.id == "big-bang"  # type: ignore[union-attr]
+
+
+def test_an_invalid_edit_keeps_the_last_good_knowledge_base_and_says_why(
+    folder: Path, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    service = service_for(folder, db)
+    touch_later(folder / "terms.yaml", KB + EXTRA.replace("kind: jargon", "kind: glossary"))
+    with caplog.at_level(logging.ERROR, logger="bot.answering.service"):
+        assert not service.reload_if_changed()
+    assert isinstance(service.match("what is snomed"), Answer)
+    assert "still using the last good version" in caplog.text
+    assert "terms.yaml:8: big-bang: unknown kind 'glossary'" in caplog.text
+    touch_later(folder / "terms.yaml", KB + EXTRA)
+    assert service.reload_if_changed()  # fixing the file applies it
+    assert isinstance(service.match("what is a big bang"), Answer)
+
+
+def test_a_new_file_and_a_removed_file_are_changes_too(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    extra = folder / "more.yaml"
+    extra.write_text("entries:\n" + EXTRA)
+    assert service.reload_if_changed()
+    assert isinstance(service.match("what is a big bang"), Answer)
+    extra.unlink()
+    assert service.reload_if_changed()
+    assert isinstance(service.match("what is a big bang"), NotKnown)
+
+
+def test_the_watcher_thread_starts_and_stops(folder: Path, db: Database) -> None:
+    service = AnsweringService.from_directory(
+        folder, db=db, redactor=Redactor(), clock=ManualClock(START), watch=True
+    )
+    watcher = service._watcher
+    assert watcher is not None and watcher._thread.is_alive()
+    service.close()
+    assert not watcher._thread.is_alive()
