@@ -1,0 +1,143 @@
+"""`golive-bot ask` and `golive-bot validate`, run as a person or a script would run them."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from bot.privacy import NHS_NUMBER_MARKER
+from bot.store import answers
+from bot.store.database import Database
+
+KB = """\
+entries:
+  - id: snomed-ct
+    kind: jargon
+    title: SNOMED CT
+    aliases: [SNOMED]
+    answer: The shared clinical vocabulary.
+  - id: ccio
+    kind: jargon
+    title: Chief clinical information officer (CCIO)
+    answer: The senior clinician who leads digital change.
+  - id: cnio
+    kind: jargon
+    title: Chief nursing information officer (CNIO)
+    answer: The senior nurse who leads digital change.
+"""
+
+
+@pytest.fixture
+def kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A knowledge folder, run from a directory with no schedules or config file and a private database."""
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    (tmp_path / "schedules").mkdir()
+    (folder / "terms.yaml").write_text(KB)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    return folder
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_ask_json_answers_one_question(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--knowledge", str(kb), "--json", "wots", "snomed?"]) == 0
+    (line,) = json_lines(capsys.readouterr().out)
+    assert line["question"] == "wots snomed?"
+    assert line["match"]["id"] == "snomed-ct" and 0 < line["match"]["score"] <= 100
+    assert line["suggestions"] == []
+
+
+def test_ask_json_reads_one_question_per_line_from_stdin(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("what is snomed\n\nchief information officer\nbake bread\n")
+    )
+    assert main(["--knowledge", str(kb), "ask", "--json"]) == 0
+    snomed, close, unknown = json_lines(capsys.readouterr().out)
+    assert snomed["match"]["id"] == "snomed-ct"
+    assert close["match"] is None and {s["id"] for s in close["suggestions"]} == {"ccio", "cnio"}
+    assert unknown == {"question": "bake bread", "match": None, "suggestions": []}
+    assert not Path("bot.db").exists()  # --json scripting never touches the database
+
+
+def test_ask_never_echoes_an_nhs_number(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--knowledge", str(kb), "--json", "snomed for 999 000 0018"]) == 0
+    out, err = capsys.readouterr()
+    assert json_lines(out)[0]["question"] == f"snomed for {NHS_NUMBER_MARKER}"
+    assert "999 000 0018" not in out + err and "I removed 1 NHS number" in err
+
+
+def test_ask_for_a_person_prints_the_answer_or_the_choices(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--knowledge", str(kb), "--no-record", "what is snomed"]) == 0
+    assert capsys.readouterr().out.startswith("SNOMED CT\nThe shared clinical vocabulary.")
+    assert main(["ask", "--knowledge", str(kb), "--no-record", "chief information officer"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Did you mean:") and "(id: ccio)" in out and "(id: cnio)" in out
+
+
+def test_ask_records_what_it_cannot_answer(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = datetime.now(UTC) - timedelta(minutes=1)
+    assert main(["ask", "--knowledge", str(kb), "how do I bake bread for 9999999999"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("I don't know that one yet. I've recorded the question (#1)")
+    db = Database(f"sqlite:///{Path('bot.db').resolve()}")
+    (row,) = answers.unanswered_between(db, before, datetime.now(UTC) + timedelta(minutes=1))
+    db.dispose()
+    assert (row.question, row.source) == (f"how do I bake bread for {NHS_NUMBER_MARKER}", "cli")
+
+
+def test_validate_says_ok_with_counts(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--knowledge", str(kb)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 3 entries, 0 synonym groups in 1 knowledge files")
+    assert len(out.splitlines()) == 1
+
+
+def test_validate_lists_every_problem_and_fails(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (kb / "more.yaml").write_text(
+        "entries:\n  - id: SNOMED\n    kind: glossary\n    title: x\n    answer: y\n"
+    )
+    assert main(["validate", "--knowledge", str(kb)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    where = f"{kb / 'more.yaml'}:"
+    assert lines[0].startswith(f"{where}2: SNOMED: id must be kebab-case")
+    assert lines[1].startswith(f"{where}3: SNOMED: unknown kind 'glossary'")
+    assert lines[-1].startswith("INVALID: 2 problem(s) in 1 file(s)")
+
+
+def test_ask_refuses_an_invalid_knowledge_base_with_the_same_messages(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (kb / "terms.yaml").write_text(KB + "  - id: broken\n")
+    assert main(["ask", "--knowledge", str(kb), "--json", "snomed"]) == 1
+    err = capsys.readouterr().err
+    assert f"{kb / 'terms.yaml'}:15: broken: missing required field 'kind'" in err
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "golive-bot").exists(), reason="script not installed")
+def test_the_installed_script_answers_json_lines(kb: Path) -> None:
+    script = shutil.which("golive-bot", path=str(Path(sys.executable).parent))
+    done = subprocess.run(
+        [str(script), "ask", "--knowledge", str(kb), "--json"],
+        input="snomed\ncnio\nwhat's for lunch\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    ids = [line["match"] and line["match"]["id"] for line in json_lines(done.stdout)]
+    assert ids == ["snomed-ct", "cnio", None]
