@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.clock import ManualClock
 from bot.comms.schedules import read_schedules
 from bot.config import GoLive, load_org_config
-from tests.test_comms_setup import local, org
+from tests.test_comms_setup import local, org, service
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,3 +119,26 @@ def test_an_nhs_number_in_a_plan_text_is_refused(tmp_path: Path) -> None:
     assert problems_in(tmp_path, text) == [
         "plan.yaml:5: text: contains a patient identifier (NHS number): announcements must not carry one"
     ]
+
+
+def test_the_shipped_plan_runs_from_the_countdown_to_maintenance_in_order(db) -> None:
+    config = load_org_config(ROOT / "golive.yaml")
+    plan, _ = read_schedules(ROOT / "schedules", config)
+    clock = ManualClock(local(2026, 12, 1, 0, 0))
+    posts = service(db, clock, config).upcoming(120, plan)
+    golive = config.golive.start.date()
+
+    def days(ident: str) -> list[int]:
+        return [
+            (p.when.astimezone(config.timezone).date() - golive).days
+            for p in posts
+            if p.announcement.id == ident
+        ]
+
+    for n in (28, 14, 7, 3, 1):
+        assert days(f"countdown-{n}") == [-n]
+    briefings = days("golive-morning-briefing")
+    assert briefings == list(range(0, 26))  # every day of intensive support, 18 Jan to 12 Feb
+    assert days("top-10-at-10") == briefings
+    assert days("maintenance-begins") == [28]
+    assert {p.phase for p in posts if p.announcement.id == "weekly-evaluation"} == {"go-live", "maintenance"}
