@@ -31,6 +31,7 @@ from bot.store.outbox import Item
 log = logging.getLogger(__name__)
 COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement_cancel"
 _SECTION_LIMIT = 3000  # Slack's limit on one section's text
+_LISTED = 40  # Slack allows 50 blocks in a message
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 
 
@@ -178,8 +179,9 @@ def list_blocks(services: Services) -> list[Block]:
             rows.append((due, a))
     if not rows:
         return [text_section("Nothing is scheduled to post.")]
+    rows.sort(key=lambda r: (r[0], r[1].id))
     blocks: list[Block] = []
-    for due, a in sorted(rows, key=lambda r: (r[0], r[1].id))[:40]:  # Slack allows 50 blocks a message
+    for due, a in rows[:_LISTED]:
         where = ", ".join(_channel_mention(services, c) for c in a.channels)
         line = f"*{a.id}* → {where}\nNext: {due.astimezone(org.timezone):%a %d %b %H:%M}"
         if a.origin == FROM_SLACK:
@@ -189,6 +191,10 @@ def list_blocks(services: Services) -> list[Block]:
             blocks.append({**text_section(line), "accessory": accessory})
         else:
             blocks.append(text_section(line + f" · from {escape_mrkdwn(a.source)}"))
+    if len(rows) > _LISTED:
+        blocks.append(
+            text_section(f"…and {len(rows) - _LISTED} later ones: `golive-bot schedule` lists them all.")
+        )
     return blocks
 
 
