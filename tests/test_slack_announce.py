@@ -183,3 +183,13 @@ def test_a_form_that_slack_could_not_open_is_explained(slack_bot) -> None:
     bot.command("announce", user=LEAD)
     [reply] = bot.fake.wait_for("response_url")
     assert "run `/golive announce` again" in reply.params["text"]
+
+
+def test_a_double_click_on_schedule_saves_one_announcement(slack_bot) -> None:
+    bot = start(slack_bot)
+    values = form("Huddle at ten", repeat="daily")
+    preview = bot.view_submission({"callback_id": "announce_compose"}, user=LEAD, values=values).json()
+    confirm = {**preview["view"], "id": "V0PREVIEW"}
+    for _ in range(2):
+        assert bot.view_submission(confirm, user=LEAD).json() == {"response_action": "clear"}
+    assert len(store.active_announcements(bot.services.db, "slack")) == 1

@@ -26,6 +26,7 @@ from bot.slack.blocks import Block, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
 from bot.store.comms import ANNOUNCEMENT_KIND
+from bot.store.once import claim
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
@@ -75,20 +76,19 @@ def register(app: App, services: Services) -> None:
 
     @app.view(CONFIRM)
     def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        user_id = _user(body)
-        draft = _draft_from_metadata((body.get("view") or {}).get("private_metadata"))
+        user_id, view = _user(body), body.get("view") or {}
+        draft = _draft_from_metadata(view.get("private_metadata"))
         refusal = services.comms.refusal(user_id, services.membership)
         checked = services.comms.check(draft, user_id) if draft and not refusal else None
         if checked is None or checked.announcement is None:
-            problem = refusal or "; ".join(
-                (checked.errors if checked else {"form": "it was incomplete"}).values()
-            )
-            ack(
-                response_action="update", view=notice_view(f"Not scheduled: {problem} Go back and try again.")
-            )
+            errors = checked.errors if checked else {"form": "The form was incomplete."}
+            problem = refusal or " ".join(errors.values())
+            ack(response_action="update", view=notice_view(f"{problem} Start again with /golive announce."))
             return
-        services.comms.add(checked.announcement)
         ack(response_action="clear")
+        if not claim(services.db, f"announce:{view.get('id')}", services.clock.now()):
+            return  # a double click on Schedule: the first one saved it
+        services.comms.add(checked.announcement)
         a = checked.announcement
         client.chat_postMessage(
             channel=user_id,
