@@ -24,17 +24,11 @@ def acronyms_in(names: Iterable[str]) -> frozenset[str]:
 
 
 class Analyzer:
-    def __init__(
-        self,
-        synonyms: Synonyms,
-        acronyms: frozenset[str],
-        names: Sequence[Words],
-        texts: Iterable[Words],
-    ):
-        """`names` and `texts`: the titles/aliases and answers, as `Synonyms.words` gives them."""
+    def __init__(self, synonyms: Synonyms, acronyms: frozenset[str], names: Sequence[Words]):
+        """`names`: the titles and aliases, as `Synonyms.words` gives them."""
         self.synonyms = synonyms
         self.acronyms = acronyms
-        known = {w for words in (*names, *texts) for w in words}
+        known = {w for words in names for w in words}
         self._joined = frozenset(w for w in known if len(w) >= 5 and w not in STOP_WORDS)
         self._split = {
             a + b: (a, b)
@@ -55,9 +49,9 @@ class Analyzer:
         """Like `terms_of`, but a name made only of common words (e.g. 'Getting help') keeps them."""
         return self.terms_of(words) or self._stemmed(words)
 
-    def text_terms_of(self, words: Words) -> frozenset[str]:
+    def text_terms_of(self, words: set[str]) -> frozenset[str]:
         """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""
-        return frozenset(self._stem(w) for w in set(words).difference(STOP_WORDS))
+        return frozenset(self._stem(w) for w in words.difference(STOP_WORDS))
 
     def _stemmed(self, words: Iterable[str]) -> list[str]:
         return list(dict.fromkeys(self._stem(w) for w in words))

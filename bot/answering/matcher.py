@@ -64,9 +64,9 @@ class Matcher:
         self.tuning = tuning or Tuning()
         written = [names_of(e) for e in self.entries]
         names = [[synonyms.words(n) for n in ns] for ns in written]
-        texts = [synonyms.words(" ".join((e.answer, *e.tags))) for e in self.entries]
+        texts = [synonyms.word_set(" ".join((e.answer, *e.tags))) for e in self.entries]
         acronyms = acronyms_in(n for ns in written for n in ns)
-        self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws], texts)
+        self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws])
         self._names: list[list[tuple[str, ...]]] = []
         self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
         for ws in names:

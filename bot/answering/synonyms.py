@@ -96,6 +96,12 @@ class Synonyms:
         """The tokens of `text` with shorthand rewritten: the first step for questions and entries alike."""
         return self.rewrite(tokens(text))
 
+    def word_set(self, text: str) -> set[str]:
+        """The distinct words of `text` after rewriting; quick for long text with no shorthand in it."""
+        words = tokens(text)
+        distinct = set(words)
+        return distinct if self.starts.isdisjoint(map(_key, distinct)) else set(self.rewrite(words))
+
     def rewrite(self, words: Sequence[str]) -> list[str]:
         """Replace the longest known phrase at each position (plurals and verb forms included)."""
         keys = list(map(_key, words))
