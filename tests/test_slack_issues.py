@@ -306,3 +306,10 @@ def test_hostile_form_and_button_payloads_get_answers_not_errors(bot) -> None:
     reply = bot.fake.wait_for("response_url")[0]
     assert "There is no issue" in reply.text and "<!channel>" not in reply.text
     assert store.listing(bot.services.db) == []
+
+
+def test_a_form_slack_would_not_open_is_explained_privately(bot) -> None:
+    bot.fake.fail("views.open", error="expired_trigger_id")
+    bot.command("issue", user=NURSE)
+    reply = bot.fake.wait_for("response_url")[0]
+    assert reply.params["response_type"] == "ephemeral" and "try again" in reply.text

@@ -269,7 +269,7 @@ def result_view(title: str, lines: list[str], redaction: Redaction | None = None
     return {"type": "modal", "title": _plain(title), "close": _plain("Close"), "blocks": blocks}
 
 
-def logged_view(issue: Issue, created: bool, redaction: Redaction, org: OrgConfig) -> dict[str, Any]:
+def logged_view(issue: Issue, created: bool, redaction: Redaction | None, org: OrgConfig) -> dict[str, Any]:
     lines = [
         f"*Logged as {issue.reference}.* Quote this reference if you chase it up.",
         f"It has gone to the support team in {channel_link(org.channels.triage)}; I'll message you "

@@ -19,7 +19,6 @@ from bot.issues import escalation, notices
 from bot.issues.filters import parse
 from bot.issues.model import Action, Draft, Issue
 from bot.issues.service import Changed, Invalid, Refused
-from bot.privacy import Redaction
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond
@@ -31,12 +30,6 @@ log = logging.getLogger(__name__)
 SHORTCUT = "log_issue"
 MESSAGE_SHORTCUT = "log_issue_from_message"
 ESCALATION_SECONDS = 30
-_BUTTONS = {
-    ib.ACKNOWLEDGE: Action.ACKNOWLEDGE,
-    ib.ASSIGN: Action.ASSIGN,
-    ib.REOPEN: Action.REOPEN,
-    ib.CONFIRM: Action.CONFIRM,
-}
 
 
 def register(app: App, services: Services) -> None:
@@ -64,18 +57,27 @@ def escalation_tick(services: Services) -> None:
 # -- the report form ----------------------------------------------------------------------------
 
 
-def _open_form(services: Services, client: WebClient, trigger_id: object, draft: Draft | None = None) -> None:
+def _open_form(
+    services: Services, client: WebClient, trigger_id: object, draft: Draft | None = None
+) -> str | None:
+    """Open the report form; on failure, the reason to give the person (Slack's trigger lasts 3 s)."""
     if not isinstance(trigger_id, str) or not trigger_id:
-        log.warning("cannot open the issue form: the request had no trigger_id")
-        return
+        return "Slack did not send what I need to open the form. Please try again."
     link = draft.source_link if draft else None
-    client.views_open(trigger_id=trigger_id, view=ib.form_view(services.settings.org, draft, link))
+    try:
+        client.views_open(trigger_id=trigger_id, view=ib.form_view(services.settings.org, draft, link))
+    except SlackApiError as exc:
+        log.warning("could not open the issue form: %s", exc.response.get("error"))
+        return "I could not open the issue form just now. Please try again in a moment."
+    return None
 
 
 def _open_from_command(services: Services, invocation: Invocation) -> None:
     summary = services.redactor.clean(invocation.text)[:150]
     prefill = Draft(summary, "", "", "", "", "") if summary else None
-    _open_form(services, invocation.client, invocation.trigger_id, prefill)
+    problem = _open_form(services, invocation.client, invocation.trigger_id, prefill)
+    if problem:
+        invocation.reply(problem)
 
 
 def _prefill_from_message(services: Services, client: WebClient, body: dict[str, Any]) -> Draft:
@@ -102,7 +104,11 @@ def _register_forms(app: App, services: Services) -> None:
     @app.shortcut(MESSAGE_SHORTCUT)
     def on_message_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _open_form(services, client, body.get("trigger_id"), _prefill_from_message(services, client, body))
+        problem = _open_form(
+            services, client, body.get("trigger_id"), _prefill_from_message(services, client, body)
+        )
+        if problem:
+            _tell(body, problem)
 
     @app.action(ib.OPEN_FORM)
     def on_open_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -141,11 +147,16 @@ def _register_forms(app: App, services: Services) -> None:
 def _submission_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     """What to ack a submitted form with: field errors, the duplicate offer, or the reference."""
     user = _user(body)
+    if not user:
+        return {
+            "response_action": "errors",
+            "errors": {"summary": "Slack did not say who you are; try again."},
+        }
     key = f"issue-form:{view.get('id')}:{user}"
     org = services.settings.org
     done = services.issues.logged_with(key)
     if done is not None:  # a double click or a retry: the same reference, nothing new
-        return _update(ib.logged_view(done, False, Redaction(""), org))
+        return _update(ib.logged_view(done, False, None, org))
     draft = ib.draft_from_view(view)
     errors = services.issues.check(draft)
     if errors:
@@ -198,22 +209,26 @@ def _register_buttons(app: App, services: Services) -> None:
         reason = services.issues.refusal(reference, Action.RESOLVE, user, services.membership)
         issue = services.issues.find(reference)
         if reason or issue is None:
-            _tell(body, reason or "That issue no longer exists.")
-        elif isinstance(body.get("trigger_id"), str):
-            client.views_open(trigger_id=body["trigger_id"], view=ib.resolve_view(issue))
+            _tell(body, reason or f"There is no issue {reference}.")
+            return
+        try:
+            client.views_open(trigger_id=str(body.get("trigger_id", "")), view=ib.resolve_view(issue))
+        except SlackApiError as exc:
+            log.warning("could not open the resolve form: %s", exc.response.get("error"))
+            _tell(body, "I could not open the resolve form just now. Please click Resolve again.")
 
-    for action_id, action in _BUTTONS.items():
-        app.action(action_id)(_button_handler(services, action))
+    steps = {
+        ib.ACKNOWLEDGE: services.issues.acknowledge,
+        ib.ASSIGN: services.issues.assign_to,
+        ib.REOPEN: services.issues.reopen,
+        ib.CONFIRM: services.issues.confirm,
+    }
+    for action_id, step in steps.items():
+        app.action(action_id)(_button_handler(services, step))
 
 
-def _button_handler(services: Services, kind: Action) -> Callable[..., None]:
+def _button_handler(services: Services, step: Callable[..., Changed | Refused]) -> Callable[..., None]:
     """One click, one domain call: refused clicks are explained privately, the rest posted via the outbox."""
-    step = {
-        Action.ACKNOWLEDGE: services.issues.acknowledge,
-        Action.ASSIGN: services.issues.assign_to,
-        Action.REOPEN: services.issues.reopen,
-        Action.CONFIRM: services.issues.confirm,
-    }[kind]
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
