@@ -3,7 +3,7 @@
 import pytest
 
 from bot.answering.synonyms import BUILT_IN, Synonyms
-from bot.answering.text import fold, question_form, slip_of_stop_word, stem, tokens
+from bot.answering.text import fold, question_form, stem, stop_word_slip, tokens
 
 
 def test_case_accents_punctuation_and_links_do_not_matter() -> None:
@@ -58,8 +58,9 @@ def test_the_question_form_tells_jargon_from_howto(question: str, form: str | No
 
 
 def test_slips_of_stop_words_are_recognised_but_real_words_are_not() -> None:
-    assert all(slip_of_stop_word(w) for w in ("hw", "whta", "wher", "teh"))
-    assert not any(slip_of_stop_word(w) for w in ("snomed", "bau", "rota", "bleep", "cnio"))
+    slips = {w: stop_word_slip(w) for w in ("hw", "whta", "wher", "teh", "wen")}
+    assert slips == {"hw": "how", "whta": "what", "wher": "where", "teh": "the", "wen": "when"}
+    assert not any(stop_word_slip(w) for w in ("snomed", "bau", "rota", "bleep", "cnio", "dog", "what"))
 
 
 def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +30,25 @@ class KnowledgeBase:
     @classmethod
     def load(cls, folder: Path) -> KnowledgeBase:
         """Raises InvalidFile with every problem when the folder does not hold a valid knowledge base."""
-        knowledge = load_knowledge(folder)
-        return cls.build(knowledge.entries, knowledge.synonyms)
+        with _collector_paused():
+            knowledge = load_knowledge(folder)
+            return cls.build(knowledge.entries, knowledge.synonyms)
 
     def match(self, question: str) -> Outcome:
         return self.matcher.match(question)
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of small objects and no cycles; the cycle collector would
+    scan them again and again (a quarter of the load time at 10,000 entries) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

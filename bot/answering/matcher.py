@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import Form, question_form, slip_of_stop_word
+from bot.answering.text import Form, question_form, stop_word_slip
 from bot.answering.vocabulary import Vocabulary
 
 
@@ -105,7 +105,7 @@ class Matcher:
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
-        words = self.analyzer.synonyms.words(question)
+        words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)]
         matches = self._understood(self.analyzer.terms_of(words))
         if not matches:
             return []
@@ -116,7 +116,7 @@ class Matcher:
             for known, strength in found:
                 for e, n in self._name_postings.get(known, ()):
                     hits.name(e, n, i, known, strength)
-        form = question_form(question)
+        form = question_form(surface)
         scored = [
             (self._score(e, hits, weights, form, surface), e)
             for e in self._candidates(hits, matches, weights)
@@ -133,9 +133,15 @@ class Matcher:
         named = heapq.nlargest(self.tuning.shortlist, hits.best, key=by_name)
         return set(named).union(self._text_only(matches, weights))
 
+    def _unslipped(self, word: str) -> str:
+        """A word this knowledge base does not know may be a slip of a wrapper word ('hw do i')."""
+        terms = self.analyzer.terms_of([word])
+        if not terms or terms[0] in self.vocabulary:
+            return word
+        return stop_word_slip(word) or word
+
     def _understood(self, terms: list[str]) -> list[Found]:
-        """What each query term may mean; two words may be one misspelt word ('flour walkers'), and a
-        word that means nothing here but is a slip of a stop word ('hw', 'wher') is dropped."""
+        """What each query term may mean; two adjacent words may be one misspelt word ('flour walkers')."""
         found = [self.vocabulary.lookup(term) for term in terms]
         out: list[Found] = []
         i = 0
@@ -150,8 +156,7 @@ class Matcher:
                     out.append(joined)
                     i += 2
                     continue
-            if found[i] or not slip_of_stop_word(terms[i]):
-                out.append(found[i])
+            out.append(found[i])
             i += 1
         return out
 

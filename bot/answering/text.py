@@ -38,7 +38,9 @@ _STOP_TEXT = (
     "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
 )
 STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
-_STOP_LIST = sorted(w for w in STOP_WORDS if len(w) >= 3)
+# Question wrappers first: when a slip is as close to one of them as to another stop word, it was one.
+_WRAPPERS = ("how", "what", "where", "when", "who", "why", "which", "does", "the", "can", "you", "about")
+_STOP_LIST = [*_WRAPPERS, *sorted(w for w in STOP_WORDS - set(_WRAPPERS) if len(w) >= 2 and w.isalpha())]
 
 _JARGON_FORM = re.compile(
     r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho is\b|"
@@ -101,11 +103,20 @@ def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
 
 
 @lru_cache(maxsize=20_000)
-def slip_of_stop_word(term: str) -> bool:
-    """'hw', 'whta', 'wher', 'teh': a short unknown word one edit from a stop word is a stop word."""
-    if not 2 <= len(term) <= 5:
-        return False
-    return process.extractOne(term, _STOP_LIST, scorer=OSA.distance, score_cutoff=1) is not None
+def stop_word_slip(word: str) -> str | None:
+    """The stop word that 'hw', 'whta', 'wher', 'wen' or 'teh' was meant to be, if any.
+
+    One edit away, and never by dropping a letter from the typed word ('dog' is not 'do'); a changed
+    letter only counts in words of four letters or more ('tv' is not 'to').
+    """
+    if not 2 <= len(word) <= 5 or word in STOP_WORDS:
+        return None
+    for stop, _, _ in process.extract(word, _STOP_LIST, scorer=OSA.distance, score_cutoff=1, limit=None):
+        longer = len(stop) > len(word)
+        swapped = sorted(stop) == sorted(word)
+        if longer or swapped or (len(stop) == len(word) >= 4):
+            return stop
+    return None
 
 
 def content(words: Iterable[str]) -> list[str]:
