@@ -24,6 +24,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.config import Settings
 from bot.runtime import Services
 from bot.slack.membership import SlackMembership
+from bot.slack.pacing import ACKS
 from bot.store.once import claim
 
 # Each module exposes register(app, services). Adding a surface is one line here.
@@ -63,7 +64,11 @@ def respond(response_url: object, **message: Any) -> bool:
 
 
 def first_delivery(services: Services, body: dict[str, Any]) -> bool:
-    """False for a retried or already-handled event, across processes sharing the database."""
+    """False for a retried or already-handled event, across processes sharing the database.
+
+    Event listeners call this first, after the ack; it lets pending acks go ahead of the work.
+    """
+    ACKS.wait_for_quiet()
     return claim(services.db, f"event:{body.get('event_id')}", services.clock.now())
 
 

@@ -24,6 +24,7 @@ from waitress import create_server, wasyncore
 
 from bot.runtime import Services
 from bot.slack.app import build_app
+from bot.slack.pacing import ACKS
 from bot.slack.shape import BadShape, parse_body
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,11 @@ class SlackWsgi:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == HEALTH_PATH:
             result = self._health() if method in ("GET", "HEAD") else _not_allowed("GET, HEAD")
+        elif path == EVENTS_PATH and method == "POST":
+            with ACKS.request():
+                result = self._events(environ)
         elif path == EVENTS_PATH:
-            result = self._events(environ) if method == "POST" else _not_allowed("POST")
+            result = _not_allowed("POST")
         else:
             result = _json(404, {"error": "not found"})
         headers = [("Content-Type", result.content_type), ("Content-Length", str(len(result.body)))]
