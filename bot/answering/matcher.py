@@ -146,13 +146,10 @@ class Matcher:
         out: list[Found] = []
         i = 0
         while i < len(terms):
-            if i + 1 < len(terms):
+            weakest = min(_best(found[i]), _best(found[i + 1])) if i + 1 < len(terms) else 1.0
+            if weakest < 1.0:
                 joined = self.vocabulary.lookup(terms[i] + terms[i + 1])
-                if (
-                    joined
-                    and joined[0][0] in self._name_postings
-                    and joined[0][1] > min(_best(found[i]), _best(found[i + 1]))
-                ):
+                if joined and joined[0][0] in self._name_postings and joined[0][1] > weakest:
                     out.append(joined)
                     i += 2
                     continue

@@ -59,9 +59,7 @@ class Vocabulary:
         edits = max_edits(len(term))
         if not edits:
             return []
-        hits = process.extract(
-            term, pools.near(len(term)), scorer=OSA.distance, score_cutoff=edits, limit=None
-        )
+        hits = process.extract(term, pools.near(term), scorer=OSA.distance, score_cutoff=edits, limit=None)
         return [(other, 1 - TYPO_COST * _edits(term, other, d) / len(term)) for other, d, _ in hits if d > 0]
 
     def _extensions(self, term: str) -> list[str]:
@@ -82,18 +80,28 @@ def _edits(term: str, other: str, distance: int) -> float:
 
 
 class _Pools:
-    """Terms grouped by length, so a typo is only compared with terms it could be within reach of."""
+    """Terms grouped so a typo is only compared with terms it could be within reach of: of a length
+    within the edits allowed, and sharing the first letter, or with the first two letters swapped, or
+    one letter added or lost at the start. (A wrong first letter is the rarest slip; it is given up.)"""
 
     def __init__(self, terms: Iterable[str]):
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._first: dict[tuple[int, str], list[str]] = defaultdict(list)
+        self._second: dict[tuple[int, str], list[str]] = defaultdict(list)
         for term in sorted(terms):
-            self._by_length[len(term)].append(term)
-        self._near: dict[int, list[str]] = {}
+            self._first[len(term), term[0]].append(term)
+            self._second[len(term), term[1:2]].append(term)
+        self._near: dict[tuple[int, str, str], list[str]] = {}
 
-    def near(self, length: int) -> list[str]:
-        if length not in self._near:
-            edits = max_edits(length)
-            self._near[length] = [
-                t for n in range(length - edits, length + edits + 1) for t in self._by_length[n]
+    def near(self, term: str) -> list[str]:
+        key = (len(term), term[0], term[1:2])
+        if key not in self._near:
+            edits = max_edits(len(term))
+            lengths = range(len(term) - edits, len(term) + edits + 1)
+            found = [
+                t
+                for n in lengths
+                for group in (self._first[n, term[0]], self._first[n, term[1:2]], self._second[n, term[0]])
+                for t in group
             ]
-        return self._near[length]
+            self._near[key] = list(dict.fromkeys(found))
+        return self._near[key]
