@@ -60,6 +60,26 @@ def test_bot_posts_edits_and_other_subtypes_get_no_reply(slack_bot):
     assert [c.params["text"] for c in bot.fake.calls_to("chat.postMessage")] == ["BAU"]
 
 
+def test_a_bare_mention_or_hello_gets_the_help(slack_bot):
+    bot = slack_bot()
+    bot.mention("")
+    bot.dm("hello!")
+    replies = bot.fake.wait_for("chat.postMessage", count=2)
+    assert all("/golive help" in shown_text(c) for c in replies)
+
+
+def test_a_very_long_answer_still_fits_in_a_slack_message(slack_bot, tmp_path):
+    from slack_harness import write_knowledge
+
+    long_answer = "Step. " * 1000
+    kb = write_knowledge(tmp_path / "long", f"entries:\n  - id: epr\n    kind: jargon\n    title: EPR\n"
+                                            f"    answer: {long_answer}\n")  # fmt: skip
+    bot = slack_bot(knowledge_dir=kb)
+    bot.mention("what is EPR")
+    section = bot.fake.wait_for("chat.postMessage")[0].params["blocks"][1]
+    assert len(section["text"]["text"]) <= 3000
+
+
 def test_golive_question_is_answered_privately(slack_bot):
     bot = slack_bot()
     assert bot.command("what is a floorwalker").status == 200

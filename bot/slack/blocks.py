@@ -20,6 +20,7 @@ PICK = "answer_pick"  # action ids answer_pick_0.. so each button in a block is 
 PASS_TO_SUPPORT = "answer_pass_to_support"
 _ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button value
 _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
+_SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
 
 
 def escape(text: str) -> str:
@@ -87,7 +88,7 @@ def entry_blocks(entry: Entry) -> list[Block]:
     """The answer itself; knowledge-base text is the trust's own mrkdwn and may hold links."""
     return [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(entry.title, 150)}},
-        text_section(entry.answer),
+        text_section(shorten(entry.answer, _SECTION_LIMIT)),
     ]
 
 
