@@ -193,3 +193,5 @@ def test_a_double_click_on_schedule_saves_one_announcement(slack_bot) -> None:
     for _ in range(2):
         assert bot.view_submission(confirm, user=LEAD).json() == {"response_action": "clear"}
     assert len(store.active_announcements(bot.services.db, "slack")) == 1
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1  # one confirmation, for the one saved

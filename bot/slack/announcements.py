@@ -85,10 +85,14 @@ def register(app: App, services: Services) -> None:
             problem = refusal or " ".join(errors.values())
             ack(response_action="update", view=notice_view(f"{problem} Start again with /golive announce."))
             return
+        first = claim(
+            services.db, f"announce:{view.get('id')}", services.clock.now()
+        )  # not twice on a double click
+        if first:
+            services.comms.add(checked.announcement)  # saved before the form closes, so it is never lost
         ack(response_action="clear")
-        if not claim(services.db, f"announce:{view.get('id')}", services.clock.now()):
-            return  # a double click on Schedule: the first one saved it
-        services.comms.add(checked.announcement)
+        if not first:
+            return
         a = checked.announcement
         client.chat_postMessage(
             channel=user_id,
