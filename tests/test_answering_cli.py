@@ -9,19 +9,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from answering_helpers import SNOMED
 
 from bot.cli.main import main
 from bot.privacy import NHS_NUMBER_MARKER
 from bot.store import answers
 from bot.store.database import Database
 
-KB = """\
-entries:
-  - id: snomed-ct
-    kind: jargon
-    title: SNOMED CT
-    aliases: [SNOMED]
-    answer: The shared clinical vocabulary.
+KB = (
+    SNOMED
+    + """\
   - id: ccio
     kind: jargon
     title: Chief clinical information officer (CCIO)
@@ -31,6 +28,7 @@ entries:
     title: Chief nursing information officer (CNIO)
     answer: The senior nurse who leads digital change.
 """
+)
 
 
 @pytest.fixture

@@ -3,20 +3,13 @@
 from pathlib import Path
 
 import pytest
+from answering_helpers import SNOMED
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.loader import load_knowledge
 from bot.yamlsource import InvalidFile
 
-GOOD = """\
-entries:
-  - id: snomed-ct
-    kind: jargon
-    title: SNOMED CT
-    aliases: [SNOMED]
-    answer: The shared clinical vocabulary.
-    tags: [terminology]
-"""
+GOOD = SNOMED + "    tags: [terminology]\n"
 
 
 def write(folder: Path, name: str, text: str) -> Path:

@@ -148,3 +148,10 @@ def test_scores_are_percentages_and_the_best_comes_first(kb: KnowledgeBase) -> N
     ranked = kb.matcher.rank("how do I find a floorwalker")
     assert ranked and all(0 < c.score <= 100 for c in ranked)
     assert ranked[0].score >= ranked[-1].score
+
+
+def test_hostile_or_huge_input_is_judged_not_crashed_on(kb: KnowledgeBase) -> None:
+    assert answered(kb.match("what is snomed " + "blah " * 20_000)) is None  # mostly unexplained words
+    assert answered(kb.match("snomed?" + " " * 50_000)) == "snomed-ct"
+    for odd in ("<!channel> \x00\u202e", "🙂" * 1000, "a&b&c&&&", ". . . . ."):
+        assert answered(kb.match(odd)) is None

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from answering_helpers import SNOMED
 from sqlalchemy import select
 
 from bot.answering.model import Answer, NotKnown
@@ -16,14 +17,7 @@ from bot.store import answers
 from bot.store.database import Database
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-KB = """\
-entries:
-  - id: snomed-ct
-    kind: jargon
-    title: SNOMED CT
-    aliases: [SNOMED]
-    answer: The shared clinical vocabulary.
-"""
+KB = SNOMED
 EXTRA = """\
   - id: big-bang
     kind: jargon

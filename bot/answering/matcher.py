@@ -44,6 +44,7 @@ class Tuning:
     keep: int = 10  # ranked candidates returned
 
 
+MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
 
@@ -105,7 +106,7 @@ class Matcher:
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
-        words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)]
+        words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)[:MAX_WORDS]]
         matches = self._understood(self.analyzer.terms_of(words))
         if not matches:
             return []
