@@ -244,7 +244,10 @@ def _button_handler(services: Services, step: Callable[..., Changed | Refused]) 
 def _tell(body: dict[str, Any], text: str) -> None:
     """A private reply to whoever clicked; nothing else changes."""
     if not respond(
-        body.get("response_url"), response_type="ephemeral", replace_original=False, text=ib.escape(text)
+        body.get("response_url"),
+        response_type="ephemeral",
+        replace_original=False,
+        text=ib.escape(ib.shorten(text, 500)),
     ):
         log.warning("could not tell a user why their click was refused: no response_url")
 
