@@ -44,8 +44,7 @@ def register(app: App, services: Services) -> None:
         choice = choose(services, str(action.get("action_id", "")), action.get("value"), user_id)
         if choice is None:
             log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
-            respond(body.get("response_url"), response_type="ephemeral", replace_original=False,
-                    text="That button no longer works. Please ask your question again.")  # fmt: skip
+            _tell_privately(body, "That button no longer works. Please ask your question again.")
             return
         respond(
             body.get("response_url"),
@@ -83,22 +82,27 @@ def _post_to_triage(services: Services, client: WebClient, choice: Choice, body:
     """Post a passed-on question to the triage channel; tell the asker if it could not be posted."""
     assert choice.triage is not None
     channel = services.settings.org.channels.triage
-    problem = None
     if channel is None:
-        problem = "No triage channel is set up, so the support team will see it in the bot's report instead."
-    else:
-        problem = _post(client, channel, choice.triage)
-    if problem:
-        respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=problem)
+        _tell_privately(
+            body, "No triage channel is set up, so the support team will see it in the bot's report."
+        )
+    elif not _posted(client, channel, choice.triage):
+        _tell_privately(
+            body,
+            "I recorded the question for the support team, but could not post it to their channel. "
+            "They will see it in the bot's report; if it is urgent, use `/golive contact`.",
+        )
 
 
-def _post(client: WebClient, channel: str, reply: Reply) -> str | None:
+def _tell_privately(body: dict[str, Any], text: str) -> None:
+    """A note to whoever clicked, below the message they clicked on."""
+    respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text)
+
+
+def _posted(client: WebClient, channel: str, reply: Reply) -> bool:
     try:
         client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
     except SlackApiError as exc:
         log.error("could not post a passed-on question to %s: %s", channel, exc.response.get("error"))
-        return (
-            "I recorded the question for the support team, but could not post it to their channel. "
-            "They will see it in the bot's report; if it is urgent, use `/golive contact`."
-        )
-    return None
+        return False
+    return True
