@@ -155,3 +155,11 @@ def test_hostile_or_huge_input_is_judged_not_crashed_on(kb: KnowledgeBase) -> No
     assert answered(kb.match("snomed?" + " " * 50_000)) == "snomed-ct"
     for odd in ("<!channel> \x00\u202e", "🙂" * 1000, "a&b&c&&&", ". . . . ."):
         assert answered(kb.match(odd)) is None
+
+
+def test_a_mangled_word_is_read_in_the_context_of_a_name_that_otherwise_fits(kb: KnowledgeBase) -> None:
+    mangled = kb.matcher.rank("chief nursing information offer")[0]  # autocorrect's real word
+    unrelated = kb.matcher.rank("chief nursing information banana")[0]
+    assert mangled.entry.id == unrelated.entry.id == "cnio"
+    assert mangled.score > unrelated.score + 10
+    assert answered(kb.match("an offer for nursing staff")) is None  # the same word with nothing around it

@@ -39,6 +39,8 @@ class Tuning:
     unknown_weight: float = 0.8  # weight of a term the knowledge base never uses, relative to the rarest
     evidence: float = 0.4  # query weight an entry must explain for full confidence (x the rarest weight)
     form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
+    repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
+    repair_trust: float = 0.7  # and how far it then explains it
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
     shortlist: int = 40  # candidates scored in full, from names and from answer text each
     keep: int = 10  # ranked candidates returned
@@ -107,12 +109,12 @@ class Matcher:
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
         words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)[:MAX_WORDS]]
-        matches = self._understood(self.analyzer.terms_of(words))
+        terms, matches = self._understood(self.analyzer.terms_of(words))
         if not matches:
             return []
         surface = " ".join(words)
         weights = [self._weight(m) for m in matches]
-        hits = _Hits(matches, self._texts)
+        hits = _Hits(terms, matches, self._texts)
         for i, found in enumerate(matches):
             for known, strength in found:
                 for e, n in self._name_postings.get(known, ()):
@@ -141,9 +143,10 @@ class Matcher:
             return word
         return stop_word_slip(word) or word
 
-    def _understood(self, terms: list[str]) -> list[Found]:
+    def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:
         """What each query term may mean; two adjacent words may be one misspelt word ('flour walkers')."""
         found = [self.vocabulary.lookup(term) for term in terms]
+        kept: list[str] = []
         out: list[Found] = []
         i = 0
         while i < len(terms):
@@ -151,12 +154,14 @@ class Matcher:
             if weakest < 1.0:
                 joined = self.vocabulary.lookup(terms[i] + terms[i + 1])
                 if joined and joined[0][0] in self._name_postings and joined[0][1] > weakest:
+                    kept.append(terms[i] + terms[i + 1])
                     out.append(joined)
                     i += 2
                     continue
+            kept.append(terms[i])
             out.append(found[i])
             i += 1
-        return out
+        return kept, out
 
     def _weight(self, found: Found) -> float:
         """Rare terms say more; a term no entry uses suggests the question is about something else."""
@@ -181,7 +186,8 @@ class Matcher:
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
         score = explained * (1 - t.name_share)
-        for n, (by_term, found) in hits.names.get(e, {}).items():
+        for n, (named, found) in hits.names.get(e, {}).items():
+            by_term, found = self._repaired(e, n, hits.terms, named, found, anywhere)
             explained = sum(w * max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i, w in enumerate(weights))
             covered = 1 - t.name_share + t.name_share * self._recall(e, n, found)
             worded = fuzz.token_sort_ratio(surface, self._surfaces[e][n]) / 100
@@ -195,6 +201,31 @@ class Matcher:
         elif not form and self.entries[e].kind == "howto":
             score *= t.bare_term_penalty
         return score
+
+    def _repaired(
+        self,
+        e: int,
+        n: int,
+        terms: list[str],
+        by_term: dict[int, float],
+        found: dict[str, float],
+        anywhere: dict[int, float],
+    ) -> tuple[dict[int, float], dict[str, float]]:
+        """Within a name that already matches, a query word nothing explains may be a mangled form of
+        the name's word that nothing matched ('hazard lock', 'integrated care bored'): autocorrect
+        swaps in real words that are too far off to be found alone, but are plain once the rest fits."""
+        missing = [t for t in self._names[e][n] if t not in found]
+        loose = [i for i in range(len(terms)) if max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) < 0.5]
+        if not missing or not loose:
+            return by_term, found
+        by_term, found = dict(by_term), dict(found)
+        for i in loose:
+            term, similarity = max(((t, fuzz.ratio(terms[i], t)) for t in missing), key=lambda ts: ts[1])
+            if similarity >= self.tuning.repair_at:
+                strength = self.tuning.repair_trust * similarity / 100
+                _keep_best(by_term, i, strength)
+                _keep_best(found, term, strength)
+        return by_term, found
 
     def _recall(self, e: int, n: int, found: dict[str, float]) -> float:
         """How much of one name the question covers (weighted by how specific each of its terms is)."""
@@ -215,7 +246,8 @@ class Matcher:
 class _Hits:
     """Per question: how strongly each entry (each of its names, and its answer) explains each term."""
 
-    def __init__(self, matches: list[Found], texts: list[frozenset[str]]):
+    def __init__(self, terms: list[str], matches: list[Found], texts: list[frozenset[str]]):
+        self.terms = terms
         self._matches = matches
         self._texts = texts
         # entry -> name -> ({query term index: strength}, {name term: strength})
