@@ -30,7 +30,7 @@ class Tuning:
     """The matcher's knobs, in one place so the benchmark can state them."""
 
     answer_at: float = 45.0  # score needed to answer
-    margin: float = 10.0  # and the lead over the runner-up needed to answer
+    margin: float = 12.0  # and the lead over the runner-up needed to answer
     suggest_at: float = 20.0  # score needed to be offered as "Did you mean"
     text_trust: float = 0.8  # how far an answer-text hit explains a query term, against a name hit
     other_name_trust: float = 0.7  # a term explained by another name of the same entry
