@@ -7,6 +7,8 @@
     calls = fake.wait_for("chat.postMessage", count=1)         # blocks until seen, up to 5 s
     fake.response_url("cmd1")              # a response_url; posts to it are recorded as "response_url"
     fake.everything()                      # every recorded call as one string, for "never contains" checks
+    link = fake.socket_mode()              # apps.connections.open now hands out a local WebSocket:
+    link.send_event(envelope_payload)      #   Slack's side of Socket Mode; link.acks has the envelope ids
     fake.close()
 
 Successful calls are in `fake.calls` (`Call(method, params, path)`); failed attempts are kept apart
@@ -15,11 +17,16 @@ in `fake.attempts` so "posted exactly once" means one call in `fake.calls`.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import itertools
 import json
+import re
+import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -58,6 +65,7 @@ class FakeSlack:
         self._changed = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
         self._ts = itertools.count(1)
+        self._socket: SocketModeLink | None = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
@@ -122,9 +130,16 @@ class FakeSlack:
         with self._changed:
             return "\n".join(f"{c.method} {c.text}" for c in self.attempts)
 
+    def socket_mode(self) -> SocketModeLink:
+        """Play Slack's side of Socket Mode: the next apps.connections.open points at this link."""
+        self._socket = SocketModeLink()
+        return self._socket
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self._socket:
+            self._socket.close()
 
     # -- called by the request handler ------------------------------------------------------------
 
@@ -176,6 +191,8 @@ class FakeSlack:
                             "tz": "Europe/London"}  # fmt: skip
         elif call.method == "usergroups.users.list":
             body["users"] = self.usergroups.get(str(p.get("usergroup")), [])
+        elif call.method == "apps.connections.open" and self._socket:
+            body["url"] = self._socket.url
         elif call.method == "chat.getPermalink":
             body["permalink"] = (
                 f"https://test-trust.slack.com/archives/{p.get('channel')}/p{ts[:10]}{ts[11:]}"
@@ -226,3 +243,96 @@ def _parse(raw: bytes, content_type: str) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 params[key] = json.loads(params[key])
     return params
+
+
+class SocketModeLink:
+    """A one-connection WebSocket server speaking just enough RFC 6455 for Slack's Socket Mode."""
+
+    _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"ws://127.0.0.1:{self._listener.getsockname()[1]}/link"
+        self.acks: list[str] = []
+        self._changed = threading.Condition()
+        self._conn: socket.socket | None = None
+        threading.Thread(target=self._serve, name="fake-socket-mode", daemon=True).start()
+
+    def send_event(self, payload: dict[str, Any], timeout: float = 10.0) -> str:
+        """Deliver an Events API payload as Slack does over Socket Mode; returns its envelope id."""
+        envelope_id = f"envelope-{uuid.uuid4().hex[:8]}"
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._conn is not None, timeout):
+                raise AssertionError("the bot never connected over Socket Mode")
+        self._send({"envelope_id": envelope_id, "type": "events_api", "payload": payload,
+                    "accepts_response_payload": False, "retry_attempt": 0, "retry_reason": ""})  # fmt: skip
+        return envelope_id
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 10.0) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: envelope_id in self.acks, timeout):
+                raise AssertionError(f"envelope {envelope_id} was never acknowledged")
+
+    def close(self) -> None:
+        self._listener.close()
+        if self._conn:
+            self._conn.close()
+
+    def _serve(self) -> None:
+        conn, _ = self._listener.accept()
+        request = b""
+        while b"\r\n\r\n" not in request:
+            request += conn.recv(4096)
+        key = re.search(rb"Sec-WebSocket-Key: *(\S+)", request, re.IGNORECASE)[1]  # type: ignore[index]
+        accept = base64.b64encode(hashlib.sha1(key + self._GUID).digest())
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")  # fmt: skip
+        with self._changed:
+            self._conn = conn
+            self._changed.notify_all()
+        self._send({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0TEST"}})
+        self._read(conn)
+
+    def _read(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while frame := self._frame(conn):
+                opcode, data = frame
+                if opcode == 0x9:  # ping: answer pong
+                    conn.sendall(bytes([0x8A, len(data)]) + data)
+                elif opcode == 0x1:
+                    envelope_id = json.loads(data).get("envelope_id")
+                    with self._changed:
+                        self.acks.append(envelope_id)
+                        self._changed.notify_all()
+
+    @staticmethod
+    def _frame(conn: socket.socket) -> tuple[int, bytes] | None:
+        def exactly(n: int) -> bytes:
+            data = b""
+            while len(data) < n:
+                chunk = conn.recv(n - len(data))
+                if not chunk:
+                    raise OSError("closed")
+                data += chunk
+            return data
+
+        first, second = exactly(2)
+        length = second & 0x7F
+        if length == 126:
+            length = int.from_bytes(exactly(2), "big")
+        elif length == 127:
+            length = int.from_bytes(exactly(8), "big")
+        mask = exactly(4) if second & 0x80 else b"\0\0\0\0"
+        data = bytes(b ^ mask[i % 4] for i, b in enumerate(exactly(length)))
+        return None if first & 0x0F == 0x8 else (first & 0x0F, data)
+
+    def _send(self, message: dict[str, Any]) -> None:
+        data = json.dumps(message).encode()
+        if len(data) < 126:
+            header = bytes([0x81, len(data)])
+        elif len(data) < 65536:
+            header = bytes([0x81, 126]) + len(data).to_bytes(2, "big")
+        else:
+            header = bytes([0x81, 127]) + len(data).to_bytes(8, "big")
+        assert self._conn is not None
+        self._conn.sendall(header + data)

@@ -76,3 +76,36 @@ def test_serve_answers_slack_and_stops_cleanly_on_sigterm(served, fake_slack: Fa
     assert "finishing requests in hand" in log
     for secret in (BOT_TOKEN, SIGNING_SECRET, "what is BAU"):  # no secrets, no request bodies in the log
         assert secret not in log
+
+
+def test_serve_uses_socket_mode_when_an_app_token_is_set(tmp_path, fake_slack: FakeSlack):
+    link = fake_slack.socket_mode()
+    env = bot_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=fake_slack.url
+    )
+    proc = subprocess.Popen([*SERVE], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        payload = {"type": "event_callback", "team_id": "T0TEST", "event_id": "Ev0SOCKET",
+                   "event": {"type": "app_mention", "user": "U0A", "channel": "C0A",
+                             "text": "<@U0BOT> what is snomed", "ts": "2.000001"}}  # fmt: skip
+        link.wait_for_ack(link.send_event(payload))
+        reply = fake_slack.wait_for("chat.postMessage", timeout=10)[0]
+        assert reply.params["thread_ts"] == "2.000001" and "SNOMED CT" in reply.params["text"]
+        assert fake_slack.calls_to("apps.connections.open")
+        proc.send_signal(signal.SIGTERM)
+        _, log = proc.communicate(timeout=30)
+        assert proc.returncode == 0, log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_refuses_an_app_token_that_slack_rejects(tmp_path, fake_slack: FakeSlack):
+    fake_slack.fail("apps.connections.open", error="invalid_auth")
+    env = bot_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-wrong", SLACK_API_URL=fake_slack.url
+    )
+    done = subprocess.run(SERVE, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in done.stderr
+    assert "xapp-wrong" not in done.stderr

@@ -15,6 +15,7 @@ import sys
 import threading
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
@@ -97,7 +98,12 @@ def _socket_mode(services: Services, app_token: str, stop: threading.Event) -> i
         print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
         return 2
     handler = SocketModeHandler(app, app_token)
-    handler.connect()
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        print(f"golive-bot serve cannot start: Slack refused SLACK_APP_TOKEN ({exc.response.get('error')}).",
+              file=sys.stderr)  # fmt: skip
+        return 2
     _freeze_startup_objects()
     services.background.start()
     log.info("connected to Slack in Socket Mode")
