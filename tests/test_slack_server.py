@@ -44,6 +44,24 @@ def test_a_forged_signature_is_refused_and_nothing_is_posted(slack_bot):
     assert bot.fake.attempts == [] or {c.method for c in bot.fake.attempts} == {"auth.test"}
 
 
+def test_signature_headers_of_any_shape_are_refused_not_crashed_on(slack_bot):
+    bot = slack_bot()
+    good = sign(event_body())
+    now, signature_ok = good["X-Slack-Request-Timestamp"], good["X-Slack-Signature"]
+    odd = (
+        ("\u00b2", signature_ok),
+        ("1e9", signature_ok),
+        (now, "v0=\u00e9t\u00e9"),
+        ("", ""),
+        (now, "v0=" + "0" * 64),
+    )
+    for timestamp, signature in odd:
+        headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp,
+                   "X-Slack-Signature": signature}  # fmt: skip
+        response = request(bot.url + "/slack/events", "POST", event_body(), headers)
+        assert response.status == 401, (timestamp, signature)
+
+
 def test_a_stale_timestamp_is_refused_as_a_replay(slack_bot):
     bot = slack_bot()
     assert bot.post(event_body(), timestamp=int(time.time()) - 6 * 60).status == 401

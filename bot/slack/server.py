@@ -99,10 +99,13 @@ class SlackWsgi:
 
     def _signed(self, raw: bytes, timestamp: str, signature: str) -> bool:
         """Slack's v0 signature over the exact bytes received, within five minutes of Slack's clock."""
-        if not timestamp.isdigit() or abs(self._now() - int(timestamp)) > MAX_AGE_SECONDS:
+        if (
+            not (timestamp.isascii() and timestamp.isdigit())
+            or abs(self._now() - int(timestamp)) > MAX_AGE_SECONDS
+        ):
             return False
         expected = hmac.new(self._secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256)
-        return hmac.compare_digest("v0=" + expected.hexdigest(), signature)
+        return hmac.compare_digest(b"v0=" + expected.hexdigest().encode(), signature.encode())
 
     def _dispatch(self, payload: dict[str, Any], headers: dict[str, str]) -> Result:
         # The signature is verified above, so Bolt gets the parsed payload the way Socket Mode gives it.
