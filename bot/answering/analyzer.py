@@ -1,7 +1,7 @@
 """The one way text becomes terms for a given knowledge base: questions and entries go through the same steps.
 
-What it learns from the knowledge base: which words are acronyms (never stemmed, never fuzzed into
-other words) and which words are written both joined and apart ("floorwalker" / "floor walker",
+What it learns from the knowledge base: which words are acronyms (never stemmed, so "PACS" is not a
+plural of "PAC") and which words are written both joined and apart ("floorwalker" / "floor walker",
 "SNOMED CT" / "snomedct"), so either spelling meets the entry.
 """
 
@@ -38,11 +38,8 @@ class Analyzer:
         }
         self._stems: dict[str, str] = {}
 
-    def terms(self, text: str) -> list[str]:
-        """The content terms of a question, in order, without repeats."""
-        return self.terms_of(self.synonyms.words(text))
-
     def terms_of(self, words: Words) -> list[str]:
+        """The content terms of some words (see `Synonyms.words`), in order, without repeats."""
         return self._stemmed(w for w in self._compounds(words) if w not in STOP_WORDS)
 
     def name_terms_of(self, words: Words) -> list[str]:

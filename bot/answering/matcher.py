@@ -233,6 +233,7 @@ class Matcher:
         return min(1.0, sum(self.idf[term] * s for term, s in found.items()) / total) if total else 0.0
 
     def decide(self, question: str, ranked: list[Candidate]) -> Outcome:
+        """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one."""
         t = self.tuning
         if not ranked or ranked[0].score < t.suggest_at:
             return NotKnown(question, tuple(ranked[:3]))
