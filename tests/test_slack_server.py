@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import socket
 import time
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pytest
-from slack_harness import request, sign
+from slack_harness import SIGNING_SECRET, request, sign
 
-from bot.slack.server import MAX_BODY
+from bot.slack.server import MAX_BODY, SlackWsgi
+from bot.store.database import Database
 
 
 def event_body(text: str = "what is snomed") -> bytes:
@@ -24,6 +26,19 @@ def test_health_check_reports_the_database(slack_bot):
     bot = slack_bot()
     response = bot.get("/healthz")
     assert response.status == 200 and response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_check_fails_when_the_database_is_unreachable(slack_bot):
+    bot = slack_bot()
+    unreachable = replace(bot.services, db=Database("postgresql://nobody@127.0.0.1:1/none"))
+    wsgi = SlackWsgi(bot.app, unreachable, SIGNING_SECRET)
+    statuses = []
+    body = wsgi(
+        {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, lambda status, headers: statuses.append(status)
+    )
+    assert statuses == ["503 Service Unavailable"]
+    assert json.loads(b"".join(body)) == {"status": "unhealthy", "database": "unreachable"}
+    unreachable.db.dispose()
 
 
 def test_unknown_paths_and_methods_are_refused(slack_bot):

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltRequest
-from sqlalchemy import text
 from waitress import create_server, wasyncore
 
 from bot.runtime import Services
 from bot.slack.app import build_app
 from bot.slack.pacing import ACKS
 from bot.slack.shape import BadShape, parse_body
+from bot.store.health import reachable
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # Slack's own payloads are far smaller
@@ -68,11 +68,7 @@ class SlackWsgi:
         return [] if method == "HEAD" else [result.body]
 
     def _health(self) -> Result:
-        try:
-            with self._services.db.session() as session:
-                session.execute(text("SELECT 1"))
-        except Exception as exc:  # any failure to reach the database means "not healthy"
-            log.error("health check: database unreachable (%s)", type(exc).__name__)
+        if not reachable(self._services.db):
             return _json(503, {"status": "unhealthy", "database": "unreachable"})
         return _json(200, {"status": "ok", "database": "ok"})
 
