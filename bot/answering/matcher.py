@@ -36,7 +36,7 @@ class Tuning:
     other_name_trust: float = 0.7  # a term explained by another name of the same entry
     wording_share: float = 0.2  # part that rewards wording the question like the name (breaks ties)
     name_share: float = 0.4  # part of the score that rewards covering a whole title/alias
-    unknown_weight: float = 0.8  # weight of a term the knowledge base never uses, relative to the rarest
+    unknown_weight: float = 1.0  # weight of a term the knowledge base never uses, relative to the rarest
     evidence: float = 0.4  # query weight an entry must explain for full confidence (x the rarest weight)
     form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
     repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
