@@ -50,6 +50,9 @@ def test_acronyms_are_never_stemmed() -> None:
         ("where are the floorwalkers", "howto"),
         ("my smartcard isn't working", "howto"),
         ("who do I call at night", "howto"),
+        ("when does intensive support end", "howto"),
+        ("am I allowed leave during go-live", "howto"),
+        ("what happens when the system is down", "jargon"),
         ("snomed", None),
     ],
 )

@@ -49,7 +49,8 @@ _JARGON_FORM = re.compile(
 _HOWTO_FORM = re.compile(
     r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bcant\b|\bcannot\b|"
     r"\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|\bneed to\b|\bi need\b|"
-    r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|\bstuck\b|\blocked out\b"
+    r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|\bstuck\b|\blocked out\b|"
+    r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bam i allowed\b|\bis it ok\b"
 )
 
 
