@@ -73,6 +73,7 @@ def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:
     assert synonyms.words("A&E") == synonyms.words("emergency department")
     assert synonyms.words("logging in") == synonyms.words("log in") == ["login"]
     assert synonyms.words("ICD ten") == ["icd", "10"]
+    assert synonyms.words("holidays") == synonyms.words("A/L") == ["annual", "leave"]
 
 
 def test_a_later_group_overrides_a_built_in_phrase() -> None:

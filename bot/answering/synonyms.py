@@ -54,6 +54,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("ward clerk", "ward receptionist"),
     ("night", "nights", "night shift", "nite"),
     ("weekend", "wkend", "w/e"),
+    ("annual leave", "a/l", "holiday", "holidays", "hols", "time off"),
     ("phone", "telephone", "tel", "ring", "call", "mobile"),
     ("password", "pw", "pwd", "passcode"),
     ("login", "log in", "log-in", "logon", "log on", "sign in", "signin", "sign-in", "username"),
