@@ -54,7 +54,14 @@ def answered(outcome: Outcome) -> str | None:
 
 @pytest.mark.parametrize(
     "question",
-    ["what does BAU stand for??", "pls quick q wots BAU", "BAU?", "whats b.a.u", "Business as usual meaning"],
+    [
+        "what does BAU stand for??",
+        "pls quick q wots BAU",
+        "BAU?",
+        "whats b.a.u",
+        "Business as usual meaning",
+        "sorry if this is a daft question but erm what's BAU",
+    ],
 )
 def test_question_wrappers_do_not_get_in_the_way(kb: KnowledgeBase, question: str) -> None:
     assert answered(kb.match(question)) == "bau"
