@@ -196,6 +196,23 @@ def test_user_text_is_escaped_wherever_it_is_echoed(slack_bot):
     assert "&lt;!channel&gt;" in everything
 
 
+def test_long_hostile_questions_fit_slack_limits(slack_bot):
+    bot = slack_bot()
+    bot.mention("\U0001f3e5" * 400 + "<&>" * 700)
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    [pass_on] = buttons(offer)
+    assert len(pass_on["value"]) <= 2000
+    assert all(
+        len(e["text"]) <= 3000
+        for b in offer.params["blocks"]
+        if b["type"] == "context"
+        for e in b["elements"]
+    )
+    bot.action(pass_on["action_id"], pass_on["value"])
+    triage = bot.fake.wait_for("chat.postMessage", count=2)[1]
+    assert all(len(b["text"]["text"]) <= 3000 for b in triage.params["blocks"] if b["type"] == "section")
+
+
 def test_an_nhs_number_never_reaches_slack_or_the_database_and_the_asker_is_told(slack_bot):
     bot = slack_bot()
     bot.mention(f"patient {NHS_TEST_NUMBER} cannot be found on the ward list", user="U0NURSE")

@@ -39,7 +39,8 @@ def shorten(text: str, limit: int) -> str:
 def encode_value(**fields: str | int) -> str:
     """A button value: JSON whose text fields are escaped and short enough for Slack's 2,000 limit."""
     return json.dumps(
-        {k: escape(shorten(v, _ECHO_LIMIT)) if isinstance(v, str) else v for k, v in fields.items()}
+        {k: escape(shorten(v, _ECHO_LIMIT)) if isinstance(v, str) else v for k, v in fields.items()},
+        ensure_ascii=False,  # Slack counts characters: an emoji is one, not twelve
     )
 
 
@@ -81,7 +82,8 @@ def actions(*elements: dict[str, Any]) -> Block:
 
 
 def you_asked(question: str) -> Block:
-    return context(f"You asked: _{escape(shorten(question, _ECHO_LIMIT))}_")
+    # Shortened after escaping, so the text fits Slack's limits however many & < > it holds.
+    return context(f"You asked: _{shorten(escape(question), _ECHO_LIMIT)}_")
 
 
 def entry_blocks(entry: Entry) -> list[Block]:
@@ -179,7 +181,7 @@ def triage_question_blocks(question: str, user_id: str | None) -> list[Block]:
     who = f"<@{user_id}>" if user_id and user_id.isalnum() else "Someone"
     return [
         text_section(f"*Question the bot could not answer*, passed on by {who}:"),
-        text_section(f"> {escape(shorten(question, 2500))}"),
+        text_section(f"> {shorten(escape(question), 2500)}"),
         context("Reply in this thread, and consider adding an entry to the knowledge base."),
     ]
 
