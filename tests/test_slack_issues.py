@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from slack_harness import RunningBot, org_config
@@ -67,16 +68,31 @@ def triage_posts(bot: RunningBot) -> list[Any]:
     return [c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0TRIAGE"]
 
 
+def record_trigger_ids(bot: RunningBot) -> list[str]:
+    """The trigger id of every request the test sends from now on, in the order sent."""
+    sent: list[str] = []
+    post = bot.post
+
+    def recording(body: bytes, **kwargs: Any) -> Any:
+        fields = dict(parse_qsl(body.decode()))
+        sent.append((json.loads(fields["payload"]) if "payload" in fields else fields)["trigger_id"])
+        return post(body, **kwargs)
+
+    bot.post = recording  # type: ignore[method-assign]
+    return sent
+
+
 def test_the_command_and_both_shortcuts_open_the_form_with_the_trigger_id(bot) -> None:
+    sent = record_trigger_ids(bot)
     bot.command("issue printer on ward 3 broken", user=NURSE)
     bot.shortcut(SHORTCUT, user=NURSE)
     bot.message_action(MESSAGE_SHORTCUT, {"text": "Printer jammed for patient 999 000 0018", "ts": "1.2"})
-    opened = bot.fake.wait_for("views.open", count=3)
-    assert all(c.params["trigger_id"].startswith("trigger-") for c in opened)
-    assert all(c.params["view"]["callback_id"] == ib.FORM for c in opened)
-    summary = opened[0].params["view"]["blocks"][0]["element"]["initial_value"]
-    assert summary == "printer on ward 3 broken"
-    from_message = opened[2].params["view"]
+    # The three are handled concurrently, so the forms may open in any order: match them by trigger id.
+    opened = {c.params["trigger_id"]: c.params["view"] for c in bot.fake.wait_for("views.open", count=3)}
+    assert len(set(sent)) == 3 and set(opened) == set(sent)
+    from_command, _, from_message = (opened[trigger] for trigger in sent)
+    assert all(view["callback_id"] == ib.FORM for view in opened.values())
+    assert from_command["blocks"][0]["element"]["initial_value"] == "printer on ward 3 broken"
     assert "999 000 0018" not in json.dumps(from_message) and "[NHS number removed]" in json.dumps(
         from_message
     )
