@@ -170,3 +170,12 @@ def test_a_mangled_word_is_read_in_the_context_of_a_name_that_otherwise_fits(kb:
     assert mangled.entry.id == unrelated.entry.id == "cnio"
     assert mangled.score > unrelated.score + 10
     assert answered(kb.match("an offer for nursing staff")) is None  # the same word with nothing around it
+
+
+def test_a_leader_that_explains_all_the_runner_up_does_and_more_is_answered_despite_a_close_score(
+    kb: KnowledgeBase,
+) -> None:
+    ranked = kb.matcher.rank("log an isue")
+    assert [c.entry.id for c in ranked[:2]] == ["log-an-issue", "check-issue"]
+    assert ranked[0].score - ranked[1].score < kb.matcher.tuning.margin  # a close call on scores alone
+    assert answered(kb.match("log an isue")) == "log-an-issue"  # but 'check' is left over in the other

@@ -42,6 +42,8 @@ class Tuning:
     repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
     repair_trust: float = 0.7  # and how far it then explains it
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
+    solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
+    recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
     shortlist: int = 40  # candidates scored in full, from names and from answer text each
     keep: int = 10  # ranked candidates returned
 
@@ -103,11 +105,13 @@ class Matcher:
         self.vocabulary = Vocabulary(df, self._name_postings)
 
     def match(self, question: str) -> Outcome:
-        ranked = self.rank(question)
-        return self.decide(question, ranked)
+        return self._decide(question, self._scored(question))
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
+        return [s.candidate for s in self._scored(question)]
+
+    def _scored(self, question: str) -> list[_Scored]:
         words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)[:MAX_WORDS]]
         terms, matches = self._understood(self.analyzer.terms_of(words))
         if not matches:
@@ -121,11 +125,14 @@ class Matcher:
                     hits.name(e, n, i, known, strength)
         form = question_form(surface)
         scored = [
-            (self._score(e, hits, weights, form, surface), e)
-            for e in self._candidates(hits, matches, weights)
+            self._score(e, hits, weights, form, surface) for e in self._candidates(hits, matches, weights)
         ]
-        scored.sort(key=lambda se: (-se[0], se[1]))
-        return [Candidate(self.entries[e], round(s, 1)) for s, e in scored[: self.tuning.keep] if s > 0]
+        scored.sort(key=lambda s: (-s.score, s.entry))
+        return [
+            _Scored(Candidate(self.entries[s.entry], round(s.score, 1)), s.explains, s.recall)
+            for s in scored[: self.tuning.keep]
+            if s.score > 0
+        ]
 
     def _candidates(self, hits: _Hits, matches: list[Found], weights: list[float]) -> set[int]:
         """The entries whose names explain most of the question, plus a few found by their answer text."""
@@ -180,18 +187,22 @@ class Matcher:
                         found[e] += w * strength
         return heapq.nlargest(self.tuning.shortlist, found, key=found.__getitem__)
 
-    def _score(self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str) -> float:
+    def _score(self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str) -> _Raw:
         """The best of the entry's names, each judged with the rest of the entry as context."""
         t = self.tuning
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
-        score = explained * (1 - t.name_share)
+        score, explains, recall = explained * (1 - t.name_share), anywhere, 0.0
         for n, (named, found) in hits.names.get(e, {}).items():
             by_term, found = self._repaired(e, n, hits.terms, named, found, anywhere)
-            explained = sum(w * max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i, w in enumerate(weights))
-            covered = 1 - t.name_share + t.name_share * self._recall(e, n, found)
+            merged = {i: max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(weights))}
+            explained = sum(w * merged[i] for i, w in enumerate(weights))
+            covers = self._recall(e, n, found)
             worded = fuzz.token_sort_ratio(surface, self._surfaces[e][n]) / 100
-            score = max(score, explained * covered * (1 - t.wording_share + t.wording_share * worded))
+            named_score = explained * (1 - t.name_share + t.name_share * covers)
+            named_score *= 1 - t.wording_share + t.wording_share * worded
+            if named_score > score:
+                score, explains, recall = named_score, merged, covers
             best_explained = max(best_explained, explained)
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
@@ -200,7 +211,8 @@ class Matcher:
             score *= t.form_penalty
         elif not form and self.entries[e].kind == "howto":
             score *= t.bare_term_penalty
-        return score
+        solid = frozenset(i for i, s in explains.items() if s >= t.solid)
+        return _Raw(score, e, solid, recall if len(solid) == len(weights) else 0.0)
 
     def _repaired(
         self,
@@ -232,16 +244,42 @@ class Matcher:
         total = self._name_weight[e][n]
         return min(1.0, sum(self.idf[term] * s for term, s in found.items()) / total) if total else 0.0
 
-    def decide(self, question: str, ranked: list[Candidate]) -> Outcome:
-        """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one."""
+    def _decide(self, question: str, scored: list[_Scored]) -> Outcome:
+        """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one,
+        unless the leader explains everything the runner-up does and more (it is then the better fit,
+        not a coin toss)."""
         t = self.tuning
+        ranked = [s.candidate for s in scored]
         if not ranked or ranked[0].score < t.suggest_at:
             return NotKnown(question, tuple(ranked[:3]))
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        if ranked[0].score >= t.answer_at and ranked[0].score - runner_up >= t.margin:
-            return Answer(question, ranked[0])
-        close = tuple(c for c in ranked[:3] if c.score >= t.suggest_at)
-        return Suggestions(question, close)
+        leader = scored[0]
+        close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
+        if leader.candidate.score >= t.answer_at and all(leader.outdoes(s, t.recall_lead) for s in close):
+            return Answer(question, leader.candidate)
+        return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
+
+
+@dataclass(frozen=True)
+class _Raw:
+    score: float
+    entry: int
+    explains: frozenset[int]  # query terms the entry explains solidly
+    recall: float  # how much of its best name the question covers, once it explains every query term
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """A ranked candidate and the evidence behind it, which the decision weighs."""
+
+    candidate: Candidate
+    explains: frozenset[int]
+    recall: float
+
+    def outdoes(self, other: _Scored, recall_lead: float) -> bool:
+        """Explains every query term `other` does, and either more of them or more of its own name."""
+        if not other.explains <= self.explains:
+            return False
+        return bool(self.explains - other.explains) or self.recall >= other.recall + recall_lead
 
 
 class _Hits:
