@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bot.answering.service import AnsweringService
@@ -16,9 +17,12 @@ from bot.config import Settings
 from bot.issues.service import IssueService
 from bot.privacy import RedactingLogFilter, Redactor
 from bot.roles import ConfiguredMembership, Membership
+from bot.store import once
 from bot.store.database import Database
 
 COMMS_TICK_SECONDS = 15  # how late a scheduled announcement can be, at most, while the bot is up
+FORGET_EVENTS_SECONDS = 3600
+EVENT_KEYS_KEPT = timedelta(days=1)  # Slack gives up retrying an event within the hour
 
 
 @dataclass
@@ -59,7 +63,13 @@ def build_services(settings: Settings, clock: Clock | None = None, watch: bool =
     comms.sync_files(settings.schedules_dir)
     services = Services(settings, clock, db, redactor, answering, issues, comms)
     services.background.every(COMMS_TICK_SECONDS, "comms-schedule", lambda: _post_due_announcements(services))
+    services.background.every(FORGET_EVENTS_SECONDS, "forget-events", lambda: forget_handled_events(services))
     return services
+
+
+def forget_handled_events(services: Services) -> int:
+    """Keep the de-duplication table small; only Slack event ids expire, other claims guard for good."""
+    return once.forget_older_than(services.db, services.clock.now(), EVENT_KEYS_KEPT, prefix="event:")
 
 
 def _post_due_announcements(services: Services) -> None:

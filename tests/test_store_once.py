@@ -20,11 +20,27 @@ def test_concurrent_claims_have_exactly_one_winner(db: Database) -> None:
 
 
 def test_old_claims_are_forgotten_and_recent_ones_kept(db: Database) -> None:
-    once.claim(db, "old", NOW - timedelta(days=2))
-    once.claim(db, "new", NOW)
+    once.claim(db, "event:old", NOW - timedelta(days=2))
+    once.claim(db, "event:new", NOW)
     assert once.forget_older_than(db, NOW, timedelta(days=1)) == 1
-    assert once.claim(db, "old", NOW) is True
-    assert once.claim(db, "new", NOW) is False
+    assert once.claim(db, "event:old", NOW) is True
+    assert once.claim(db, "event:new", NOW) is False
+
+
+def test_forgetting_old_events_keeps_every_other_kind_of_claim(db: Database) -> None:
+    for key in ("announce:V1", "support:7", "events:x", "xevent:y"):
+        once.claim(db, key, NOW - timedelta(days=30))
+    once.claim(db, "event:Ev1", NOW - timedelta(days=30))
+    assert once.forget_older_than(db, NOW, timedelta(days=1), prefix="event:") == 1
+    for key in ("announce:V1", "support:7", "events:x", "xevent:y"):
+        assert once.claim(db, key, NOW) is False, key
+
+
+def test_a_prefix_with_like_wildcards_matches_only_itself(db: Database) -> None:
+    once.claim(db, "a_b:1", NOW - timedelta(days=2))
+    once.claim(db, "axb:1", NOW - timedelta(days=2))
+    assert once.forget_older_than(db, NOW, timedelta(days=1), prefix="a_b:") == 1
+    assert once.claim(db, "axb:1", NOW) is False
 
 
 def test_migrating_twice_keeps_data(database_url: str) -> None:

@@ -31,7 +31,14 @@ def claim(db: Database, key: str, now: datetime) -> bool:
         return False
 
 
-def forget_older_than(db: Database, now: datetime, age: timedelta) -> int:
-    """Drop old claims; Slack stops retrying an event within an hour, so a day is ample."""
+def forget_older_than(db: Database, now: datetime, age: timedelta, prefix: str = "event:") -> int:
+    """Drop old claims whose keys start with `prefix`, so the table does not grow for ever.
+
+    Scoped by prefix because only some claims can expire: Slack stops retrying an event within an
+    hour, while a button or form may be clicked again days later and must still be refused.
+    """
     with db.session() as session:
-        return session.execute(delete(OnceKey).where(OnceKey.claimed_at < now - age)).rowcount or 0
+        old = delete(OnceKey).where(
+            OnceKey.key.startswith(prefix, autoescape=True), OnceKey.claimed_at < now - age
+        )
+        return session.execute(old).rowcount or 0
