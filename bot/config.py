@@ -20,7 +20,9 @@ DEFAULT_DATABASE_URL = "sqlite:///golive.db"
 PHASES = ("preliminary", "go-live", "maintenance")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
-_CHANNEL = re.compile(r"^(?:[CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9_\-]{0,79})$")
+# How a channel may be written anywhere the bot is told where to post (config, schedules, Slack forms):
+# a Slack channel id (C…, G… private, D… direct message) or a #channel-name as Slack allows it.
+CHANNEL_REF = re.compile(r"^(?:[CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9_\-]{0,79})$")
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,7 @@ class _Reader:
         values = {}
         for key in ("triage", "safety", "announcements", "command_centre"):
             value = data.get(key)
-            if value is not None and not (isinstance(value, str) and _CHANNEL.match(value)):
+            if value is not None and not (isinstance(value, str) and CHANNEL_REF.match(value)):
                 self.fail(data, key, "must be a channel id (C0123ABCD) or #channel-name")
                 value = None
             values[key] = value

@@ -12,8 +12,9 @@ from datetime import date, datetime, time
 
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.schedules import channel_problem
-from bot.comms.templates import PLACEHOLDERS, escape_mrkdwn, unknown_placeholders
+from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
 from bot.config import OrgConfig
+from bot.markup import escape
 from bot.privacy import Redaction, Redactor
 
 ONCE, DAILY, WEEKLY = "once", "daily", "weekly"
@@ -63,7 +64,7 @@ def check_draft(draft: Draft, org: OrgConfig, redactor: Redactor, user_id: str, 
         errors["end"] = "Pick a valid last day, or leave it empty."
     if at is None or start is None:
         return Checked(None, errors, redaction)
-    announcement = _announcement(draft, org, escape_mrkdwn(redaction.text), at, start, end, user_id)
+    announcement = _announcement(draft, org, escape(redaction.text), at, start, end, user_id)
     errors = {**_timing_problems(announcement, now, start, end), **errors}
     return Checked(None if errors else announcement, errors, redaction)
 

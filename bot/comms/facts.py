@@ -9,8 +9,8 @@ from functools import cache
 from bot.answering.gaps import group_questions
 from bot.comms.contacts import contacts_now, format_contacts
 from bot.comms.phases import position_at
-from bot.comms.templates import escape_mrkdwn
 from bot.config import OrgConfig
+from bot.markup import escape
 from bot.privacy import Redactor
 from bot.store import issues as issue_store
 from bot.store.answers import unanswered_between
@@ -85,7 +85,7 @@ class FactSource:
 
     def user_text(self, text: str) -> str:
         """Text staff typed: identifiers removed, and made inert so it cannot mention or link."""
-        return escape_mrkdwn(self.redactor.clean(text))
+        return escape(self.redactor.clean(text))
 
 
 def _number(value: int | None) -> str:

@@ -10,8 +10,7 @@ from typing import Any
 from bot.comms.model import Announcement
 from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
 from bot.comms.timing import BadCron, cron_trigger
-from bot.config import _CHANNEL as CHANNEL_REF  # the config's own rule for a channel id or #name
-from bot.config import PHASES, OrgConfig
+from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")

@@ -44,8 +44,3 @@ def unknown_placeholders(text: str) -> list[str]:
 def fill(text: str, values: Mapping[str, str]) -> str:
     """Replace every known placeholder; anything else is left exactly as written."""
     return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Make user text inert in Slack: no <!channel>, no mentions, no links that hide their target."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
-from bot.comms.templates import escape_mrkdwn
+from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.app import respond
 from bot.slack.blocks import Block, text_section
@@ -161,7 +161,7 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
         {"type": "divider"},
     ]
     if note:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape_mrkdwn(note)}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
     return {
         "type": "modal", "callback_id": CONFIRM, "private_metadata": json.dumps(draft.__dict__),
         "title": _plain("Preview"), "submit": _plain("Schedule"), "close": _plain("Back"), "blocks": blocks,
@@ -170,7 +170,7 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
 
 def notice_view(text: str) -> dict[str, Any]:
     return {"type": "modal", "title": _plain("Not scheduled"), "close": _plain("Close"),
-            "blocks": [text_section(escape_mrkdwn(text))]}  # fmt: skip
+            "blocks": [text_section(escape(text))]}  # fmt: skip
 
 
 def list_blocks(services: Services) -> list[Block]:
@@ -194,7 +194,7 @@ def list_blocks(services: Services) -> list[Block]:
                          "text": _plain("Cancel")}  # fmt: skip
             blocks.append({**text_section(line), "accessory": accessory})
         else:
-            blocks.append(text_section(line + f" · from {escape_mrkdwn(a.source)}"))
+            blocks.append(text_section(line + f" · from {escape(a.source)}"))
     if len(rows) > _LISTED:
         blocks.append(
             text_section(f"…and {len(rows) - _LISTED} later ones: `golive-bot schedule` lists them all.")
@@ -234,7 +234,7 @@ def _draft_from_metadata(metadata: Any) -> Draft | None:
 
 def _channel_mention(services: Services, channel: str) -> str:
     resolved = getattr(services.settings.org.channels, channel, None) or channel
-    return f"<#{resolved}>" if resolved[:1] in ("C", "G") else escape_mrkdwn(resolved)
+    return f"<#{resolved}>" if resolved[:1] in ("C", "G") else escape(resolved)
 
 
 def _user(body: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
+from bot.markup import escape, unescape
 
 Block = dict[str, Any]
 
@@ -21,15 +22,6 @@ PASS_TO_SUPPORT = "answer_pass_to_support"
 _ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button value
 _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
 _SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
-
-
-def escape(text: str) -> str:
-    """Make user text inert in mrkdwn: no mentions, no @channel, no links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def shorten(text: str, limit: int) -> str:

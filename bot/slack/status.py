@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from bot.comms.contacts import format_contacts
 from bot.comms.service import Status
-from bot.comms.templates import escape_mrkdwn
+from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.blocks import text_section
 from bot.slack.commands import Invocation, add_subcommand
@@ -20,7 +20,7 @@ def register(app: App, services: Services) -> None:
     def contact(invocation: Invocation) -> None:
         site = services.redactor.clean(invocation.text.strip()[:100]) or None
         contacts = services.comms.contacts(site)
-        where = f" for {escape_mrkdwn(site)}" if site else ""
+        where = f" for {escape(site)}" if site else ""
         text = f"*Who to call now{where}:*\n{format_contacts(contacts)}"
         invocation.reply(text, [text_section(text)])
 
