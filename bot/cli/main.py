@@ -1,4 +1,9 @@
-"""Entry point of `golive-bot`. Each subcommand module registers itself through `add_parser`."""
+"""Entry point of `golive-bot`. Each subcommand module registers itself through `add_parser`.
+
+Only the module of the command being run is imported: `ask --json` is called by scripts once per
+question, and importing every command (SQLAlchemy, Slack, matplotlib behind them) would add most of a
+second to each call. `golive-bot --help` still imports them all, to list them.
+"""
 
 from __future__ import annotations
 
@@ -15,17 +20,35 @@ from bot.yamlsource import InvalidFile
 SUBCOMMANDS = ("start", "ask", "console", "serve", "validate", "issues", "report", "gaps", "schedule")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="golive-bot", description="Go-live support bot: answers, issue logging, communications."
-    )
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", help="organisation config file (default: $GOLIVE_CONFIG or ./golive.yaml)"
     )
     parser.add_argument("--knowledge", help="knowledge base folder (default: ./knowledge)")
     parser.add_argument("--schedules", help="schedules folder (default: ./schedules)")
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, read past the global options; None if there is none."""
+    pre = argparse.ArgumentParser(add_help=False)
+    _global_options(pre)
+    pre.add_argument("command", nargs="?")
+    try:
+        known, _ = pre.parse_known_args(argv)
+    except SystemExit:  # a global option without its value: the full parser will say so
+        return None
+    return known.command if known.command in SUBCOMMANDS else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: with only its subcommand registered when it names one, else with all."""
+    parser = argparse.ArgumentParser(
+        prog="golive-bot", description="Go-live support bot: answers, issue logging, communications."
+    )
+    _global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMANDS:
+    chosen = _chosen(argv) if argv is not None else None
+    for name in (chosen,) if chosen else SUBCOMMANDS:
         importlib.import_module(f"bot.cli.{name}").add_parser(sub)
     return parser
 
@@ -40,7 +63,8 @@ def load(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -1,0 +1,48 @@
+"""`golive-bot` loads only what the command it runs needs, so scripts calling `ask --json` start quickly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli.main import SUBCOMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("sqlalchemy", "alembic", "slack_sdk", "slack_bolt", "apscheduler", "matplotlib")
+_PROBE = """
+import json, sys
+from bot.cli.main import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "loaded": sorted(sys.modules)}))
+"""
+
+
+def run_probe(tmp_path: Path, *argv: str) -> list[dict]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_ask_json_answers_without_loading_the_database_or_slack(tmp_path: Path) -> None:
+    knowledge = str(ROOT / "knowledge")
+    *answers, probe = run_probe(tmp_path, "--knowledge", knowledge, "ask", "--json", "what is pas")
+    assert answers[0]["match"]["id"] == "patient-administration-system"
+    assert probe["code"] == 0
+    assert [name for name in HEAVY if name in probe["loaded"]] == []
+
+
+def test_help_still_lists_every_command() -> None:
+    help_text = build_parser().format_help()
+    assert all(name in help_text for name in SUBCOMMANDS)
+
+
+def test_global_options_may_come_before_the_command_and_its_own_options_after() -> None:
+    args = build_parser(["--schedules", "plan", "schedule", "--days", "3"]).parse_args(
+        ["--schedules", "plan", "schedule", "--days", "3"]
+    )
+    assert (args.command, args.schedules, args.days) == ("schedule", "plan", 3)
