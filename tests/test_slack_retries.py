@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from bot.store.once import OnceKey
+
 
 def mention_event(text: str, ts: str = "1700000000.000200") -> dict:
     return {
@@ -57,3 +59,42 @@ def test_a_slack_server_error_is_retried(slack_bot):
     bot.fake.fail("chat.postMessage", status=500)
     bot.dm("what is a floorwalker")
     assert "Floorwalker" in bot.fake.wait_for("chat.postMessage", timeout=10)[0].params["text"]
+
+
+def claimed(bot, event_id: str) -> bool:
+    with bot.services.db.session() as session:
+        return session.get(OnceKey, f"event:{event_id}") is not None
+
+
+def wait_until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_reply_that_could_not_be_delivered_is_answered_when_slack_retries_the_event(slack_bot):
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", error="fatal_error")  # not retried by the client: the reply fails
+    event = mention_event("what is snomed")
+    bot.send_event(event, event_id="Ev0LOST")
+    wait_until(lambda: any(a.method == "chat.postMessage" for a in bot.fake.attempts))
+    wait_until(lambda: not claimed(bot, "Ev0LOST"))
+    assert bot.send_event(event, event_id="Ev0LOST", retry_num=1).status == 200
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert "SNOMED CT" in reply.params["text"] and reply.params["thread_ts"] == event["ts"]
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_retry_that_arrives_while_the_first_reply_is_still_being_sent_is_ignored(slack_bot):
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", status=429, retry_after=1)  # the first reply takes a second
+    event = mention_event("what is BAU")
+    bot.send_event(event, event_id="Ev0SLOW")
+    wait_until(lambda: any(a.method == "chat.postMessage" for a in bot.fake.attempts))
+    assert bot.send_event(event, event_id="Ev0SLOW", retry_num=1).status == 200
+    bot.fake.wait_for("chat.postMessage", timeout=10)
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1
+    assert claimed(bot, "Ev0SLOW")

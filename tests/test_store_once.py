@@ -43,6 +43,14 @@ def test_a_prefix_with_like_wildcards_matches_only_itself(db: Database) -> None:
     assert once.claim(db, "axb:1", NOW) is False
 
 
+def test_a_released_claim_can_be_claimed_again_and_others_stay(db: Database) -> None:
+    once.claim(db, "event:failed", NOW)
+    once.claim(db, "event:done", NOW)
+    once.release(db, "event:failed")
+    assert once.claim(db, "event:failed", NOW) is True
+    assert once.claim(db, "event:done", NOW) is False
+
+
 def test_migrating_twice_keeps_data(database_url: str) -> None:
     first = Database(database_url)
     first.migrate()

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Services
 from bot.slack import blocks
-from bot.slack.app import first_delivery, respond
+from bot.slack.app import answer_once, respond
 from bot.slack.commands import help_blocks
 from bot.slack.replies import Choice, Reply, choose, reply_to_question
 
@@ -26,14 +26,15 @@ _HELP_WORDS = frozenset({"help", "?", "hi", "hello"})
 def register(app: App, services: Services) -> None:
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        if _is_from_a_person(event) and first_delivery(services, body):
-            _reply(app, services, client, event, thread_ts=event.get("thread_ts") or event.get("ts"))
+        if _is_from_a_person(event):
+            thread_ts = event.get("thread_ts") or event.get("ts")
+            answer_once(services, body, lambda: _reply(app, services, client, event, thread_ts))
 
     # Only direct messages match here, so another surface can still listen to channel messages.
     @app.event("message", matchers=[lambda event: event.get("channel_type") == "im"])
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        if _is_from_a_person(event) and first_delivery(services, body):
-            _reply(app, services, client, event, thread_ts=event.get("thread_ts"))
+        if _is_from_a_person(event):
+            answer_once(services, body, lambda: _reply(app, services, client, event, event.get("thread_ts")))
 
     @app.action(
         re.compile(f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT})$")

@@ -1,13 +1,15 @@
 """Builds the Bolt app: one Web API client with retries, and every Slack surface registered on it.
 
 Bolt acks each event before its listener runs (process_before_response=False), so slow work never
-delays the ack. Slack re-sends events it thinks were lost; `first_delivery` makes a retry, or the
+delays the ack. Slack re-sends events it thinks were lost; `answer_once` makes a retry, or the
 same event reaching another replica, a no-op through a unique row in the shared database.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
@@ -25,7 +27,9 @@ from bot.config import Settings
 from bot.runtime import Services
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
-from bot.store.once import claim
+from bot.store.once import claim, release
+
+log = logging.getLogger(__name__)
 
 # Each module exposes register(app, services). Adding a surface is one line here.
 SURFACES = (
@@ -63,13 +67,33 @@ def respond(response_url: object, **message: Any) -> bool:
     return True
 
 
-def first_delivery(services: Services, body: dict[str, Any]) -> bool:
-    """False for a retried or already-handled event, across processes sharing the database.
+def why_slack_failed(exc: SlackApiError | OSError) -> str:
+    """Status and Slack's error code only: never the request, which may hold a token or text."""
+    if isinstance(exc, OSError):
+        return f"could not reach Slack ({type(exc).__name__})"
+    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+    return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
 
-    Event listeners call this first, after the ack; it lets pending acks go ahead of the work.
+
+def answer_once(services: Services, body: dict[str, Any], reply: Callable[[], None]) -> None:
+    """Run `reply` for the first delivery of an event only, across processes sharing the database.
+
+    A retry that arrives while the first delivery is being answered is ignored. When the reply
+    cannot be delivered (Slack still failing after the client's own retries), the claim is given
+    back, so Slack's next retry of the event is answered rather than ignored. The reply itself stays
+    on the listener thread: only failures pay for the extra write, and acks never wait for it.
+    Listeners call this after the ack; it lets pending acks go ahead of the work.
     """
     ACKS.wait_for_quiet()
-    return claim(services.db, f"event:{body.get('event_id')}", services.clock.now())
+    key = f"event:{body.get('event_id')}"
+    if not claim(services.db, key, services.clock.now()):
+        return
+    try:
+        reply()
+    except (SlackApiError, OSError) as exc:
+        release(services.db, key)
+        log.error("could not reply to event %s (%s); Slack's retry of it will be answered",
+                  body.get("event_id"), why_slack_failed(exc))  # fmt: skip
 
 
 def build_app(services: Services, *, client: WebClient | None = None) -> App:

@@ -28,6 +28,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.runtime import Services
+from bot.slack.app import why_slack_failed
 from bot.slack.blocks import Block
 from bot.store import outbox
 from bot.store.database import Database
@@ -107,10 +108,8 @@ class Delivery:
                 self._update(item, message)
             else:
                 self._post(item, message)
-        except SlackApiError as exc:
-            self._retry(item, _slack_reason(exc), _retry_after(exc))
-        except OSError as exc:
-            self._retry(item, f"could not reach Slack ({type(exc).__name__})", None)
+        except (SlackApiError, OSError) as exc:
+            self._retry(item, why_slack_failed(exc), _retry_after(exc))
         except Exception:  # a bad row must not hold up the others; it is kept and retried
             log.exception("outbox row %s (%s %s) failed unexpectedly", item.id, item.kind, item.ref)
             self._retry(item, "unexpected error (see the log)", None)
@@ -163,7 +162,7 @@ class Delivery:
             if exc.response.status_code == 429 or exc.response.status_code >= 500:
                 raise
             log.warning(
-                "cannot read history to check outbox row %s (%s); posting it", item.id, _slack_reason(exc)
+                "cannot read history to check outbox row %s (%s); posting it", item.id, why_slack_failed(exc)
             )
             return None
         for message in history.get("messages") or []:
@@ -191,8 +190,8 @@ def backoff(attempts: int) -> timedelta:
     return min(_BASE_DELAY * (2 ** max(0, min(attempts - 1, 20))), _MAX_DELAY)
 
 
-def _retry_after(exc: SlackApiError) -> timedelta | None:
-    if exc.response.status_code != 429:
+def _retry_after(exc: SlackApiError | OSError) -> timedelta | None:
+    if isinstance(exc, OSError) or exc.response.status_code != 429:
         return None
     headers = {k.lower(): v for k, v in (exc.response.headers or {}).items()}
     value = headers.get("retry-after")
@@ -202,12 +201,6 @@ def _retry_after(exc: SlackApiError) -> timedelta | None:
         return timedelta(seconds=max(1, int(str(value))))
     except ValueError:
         return None
-
-
-def _slack_reason(exc: SlackApiError) -> str:
-    """Status and Slack's error code only: never the request, which may hold a token or text."""
-    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-    return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
 
 
 def register(app: App, services: Services) -> None:

@@ -31,6 +31,12 @@ def claim(db: Database, key: str, now: datetime) -> bool:
         return False
 
 
+def release(db: Database, key: str) -> None:
+    """Give a claim back when its work failed, so the next retry of it is done instead of ignored."""
+    with db.session() as session:
+        session.execute(delete(OnceKey).where(OnceKey.key == key[:255]))
+
+
 def forget_older_than(db: Database, now: datetime, age: timedelta, prefix: str = "event:") -> int:
     """Drop old claims whose keys start with `prefix`, so the table does not grow for ever.
 
