@@ -179,3 +179,22 @@ def test_a_leader_that_explains_all_the_runner_up_does_and_more_is_answered_desp
     assert [c.entry.id for c in ranked[:2]] == ["log-an-issue", "check-issue"]
     assert ranked[0].score - ranked[1].score < kb.matcher.tuning.margin  # a close call on scores alone
     assert answered(kb.match("log an isue")) == "log-an-issue"  # but 'check' is left over in the other
+
+
+SMARTCARDS = [
+    entry("smartcard", "jargon", "NHS smartcard", "The chip card you sign in with.", "smartcard"),
+    entry("smartcard-not-working", "howto", "What do I do if my smartcard isn't working?",
+          "Try another card reader, then ring the service desk."),
+    entry("ask-the-bot", "howto", "How do I ask the bot a question?", "Mention it or send it a direct message."),
+]  # fmt: skip
+
+
+def test_a_long_mistyped_word_is_read_as_the_word_it_was_meant_to_be_not_dropped_or_joined() -> None:
+    kb = KnowledgeBase.build(SMARTCARDS)
+    assert answered(kb.match("smartcard not wrking")) == "smartcard-not-working"
+    typed, meant = (
+        kb.matcher.rank("how do i ask teh bot somthing"),
+        kb.matcher.rank("how do i ask the bot something"),
+    )
+    assert typed[0].entry.id == "ask-the-bot"
+    assert typed[0].score == pytest.approx(meant[0].score, abs=5)  # a slip of a filler word is filler

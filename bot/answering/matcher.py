@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import Form, question_form, stop_word_slip
+from bot.answering.text import STOP_WORDS, Form, question_form, stop_word_slip
 from bot.answering.vocabulary import Vocabulary
 
 
@@ -82,6 +82,7 @@ class Matcher:
             self._names.append(list(distinct))
             self._surfaces.append(list(distinct.values()))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
+        self._spelling = Vocabulary(STOP_WORDS.union(*texts, *(w for ws in names for w in ws)), ())
         self._index()
 
     def _index(self) -> None:
@@ -144,11 +145,12 @@ class Matcher:
         return set(named).union(self._text_only(matches, weights))
 
     def _unslipped(self, word: str) -> str:
-        """A word this knowledge base does not know may be a slip of a wrapper word ('hw do i')."""
+        """A word this knowledge base does not know may be a slip of a wrapper word ('hw do i'), or a
+        long word mistyped ('wrking'): read as the word it was, before stemming shortens it past repair."""
         terms = self.analyzer.terms_of([word])
         if not terms or terms[0] in self.vocabulary:
             return word
-        return stop_word_slip(word) or word
+        return stop_word_slip(word) or self._spelling.closest(word) or word
 
     def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:
         """What each query term may mean; two adjacent words may be one misspelt word ('flour walkers')."""
@@ -160,7 +162,13 @@ class Matcher:
             weakest = min(_best(found[i]), _best(found[i + 1])) if i + 1 < len(terms) else 1.0
             if weakest < 1.0:
                 joined = self.vocabulary.lookup(terms[i] + terms[i + 1])
-                if joined and joined[0][0] in self._name_postings and joined[0][1] > weakest:
+                parts = (_top(found[i]), _top(found[i + 1]))  # a join that only finds a part loses the other
+                if (
+                    joined
+                    and joined[0][0] in self._name_postings
+                    and joined[0][1] > weakest
+                    and joined[0][0] not in parts
+                ):
                     kept.append(terms[i] + terms[i + 1])
                     out.append(joined)
                     i += 2
@@ -311,6 +319,10 @@ class _Hits:
             for i, s in by_term.items():
                 _keep_best(best, i, name_trust * s)
         return best
+
+
+def _top(found: Found) -> str | None:
+    return found[0][0] if found else None
 
 
 def _best(found: Found) -> float:

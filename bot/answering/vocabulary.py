@@ -62,6 +62,15 @@ class Vocabulary:
         hits = process.extract(term, pools.near(term), scorer=OSA.distance, score_cutoff=edits, limit=None)
         return [(other, 1 - TYPO_COST * _edits(term, other, d) / len(term)) for other, d, _ in hits if d > 0]
 
+    def closest(self, word: str) -> str | None:
+        """The one known word a long unknown word is a slip of ('wrking', 'somthing'), if there is one."""
+        if len(word) < 5 or word in self._terms:
+            return None
+        typos = self._typos(word, self._pools[False])
+        best = max((s for _, s in typos), default=0.0)
+        nearest = [t for t, s in typos if s == best]
+        return nearest[0] if len(nearest) == 1 else None
+
     def _extensions(self, term: str) -> list[str]:
         """Longer terms that start with this one (config -> configuration), at most a few."""
         start = bisect_left(self._sorted, term)
