@@ -185,7 +185,8 @@ SMARTCARDS = [
     entry("smartcard", "jargon", "NHS smartcard", "The chip card you sign in with.", "smartcard"),
     entry("smartcard-not-working", "howto", "What do I do if my smartcard isn't working?",
           "Try another card reader, then ring the service desk."),
-    entry("ask-the-bot", "howto", "How do I ask the bot a question?", "Mention it or send it a direct message."),
+    entry("ask-the-bot", "howto", "How do I ask the bot a question?",
+          "Mention it or send it a direct message."),
 ]  # fmt: skip
 
 
