@@ -17,6 +17,7 @@ from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_fi
 
 DEFAULT_CONFIG_FILE = "golive.yaml"
 DEFAULT_DATABASE_URL = "sqlite:///golive.db"
+BUILT_IN = "(built-in defaults)"  # the source of an OrgConfig read from no file
 PHASES = ("preliminary", "go-live", "maintenance")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
@@ -82,7 +83,7 @@ class OrgConfig:
     schedule_grace_minutes: int = 60
     contacts: tuple[Contact, ...] = ()
     identifier_patterns: tuple[IdentifierPattern, ...] = ()
-    source: str = "(built-in defaults)"
+    source: str = BUILT_IN
 
     def redactor(self) -> Redactor:
         return Redactor(self.identifier_patterns)
@@ -101,6 +102,9 @@ class Settings:
     slack_app_token: str | None = None
     slack_api_url: str | None = None
     log_level: str = "INFO"
+    # What is wrong with the config file when it was read leniently (for `validate`); `org` then holds
+    # the settings that could be read, so the other files can still be checked against them.
+    config_problems: tuple[Problem, ...] = ()
 
     @property
     def has_slack(self) -> bool:
@@ -122,14 +126,22 @@ def load_settings(
     config_file: str | None = None,
     knowledge_dir: str | None = None,
     schedules_dir: str | None = None,
+    strict: bool = True,
 ) -> Settings:
-    """Build Settings from the environment; command-line paths win over environment paths."""
+    """Build Settings from the environment; command-line paths win over environment paths.
+
+    An invalid config file raises InvalidFile, unless `strict` is False: then its problems are kept in
+    `config_problems`, for a caller that reports them alongside other files' problems.
+    """
     path = config_file or env.get("GOLIVE_CONFIG")
     if path is None and Path(DEFAULT_CONFIG_FILE).exists():
         path = DEFAULT_CONFIG_FILE
-    org = load_org_config(Path(path)) if path else OrgConfig()
+    org, problems = read_org_config(Path(path)) if path else (OrgConfig(), [])
+    if problems and strict:
+        raise InvalidFile(problems)
     return Settings(
         org=org,
+        config_problems=tuple(problems),
         knowledge_dir=Path(knowledge_dir or env.get("GOLIVE_KNOWLEDGE_DIR") or "knowledge"),
         schedules_dir=Path(schedules_dir or env.get("GOLIVE_SCHEDULES_DIR") or "schedules"),
         database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -142,12 +154,22 @@ def load_settings(
 
 
 def load_org_config(path: Path) -> OrgConfig:
-    data = load_yaml_file(path)
+    """The organisation's config; raises InvalidFile listing every problem in it."""
+    org, problems = read_org_config(path)
+    if problems:
+        raise InvalidFile(problems)
+    return org
+
+
+def read_org_config(path: Path) -> tuple[OrgConfig, list[Problem]]:
+    """Every problem in the file, and the config made of the settings that could be read."""
+    try:
+        data = load_yaml_file(path)
+    except InvalidFile as exc:
+        return OrgConfig(source=str(path)), exc.problems
     reader = _Reader(str(path))
     org = reader.org(data if data is not None else LineDict())
-    if reader.problems:
-        raise InvalidFile(reader.problems)
-    return org
+    return org, reader.problems
 
 
 class _Reader:
@@ -163,7 +185,7 @@ class _Reader:
     def org(self, data: Any) -> OrgConfig:
         if not isinstance(data, dict):
             self.fail(data, None, "the config file must be a mapping of settings")
-            return OrgConfig()
+            return OrgConfig(source=self.path)
         known = {
             "organisation", "system", "timezone", "golive", "channels", "people", "locations",
             "system_areas", "escalation", "schedules", "contacts", "privacy",

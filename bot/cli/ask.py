@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line; records nothing")
     p.add_argument("--no-record", action="store_true", help="do not record unanswered questions")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, needs_knowledge=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

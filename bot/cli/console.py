@@ -27,7 +27,7 @@ _QUIT = frozenset({"quit", "exit", "q", ":q"})
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("console", help="talk to the bot in this terminal, without Slack")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, needs_knowledge=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

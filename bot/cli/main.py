@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli.validate import missing_knowledge
 from bot.config import Settings, load_settings
 from bot.yamlsource import InvalidFile
 
@@ -54,12 +55,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def load(args: argparse.Namespace) -> Settings:
+    """Settings for the command; `validate` sets `lenient_config` to report a broken config with the rest."""
     return load_settings(
         dict(os.environ),
         config_file=args.config,
         knowledge_dir=args.knowledge,
         schedules_dir=args.schedules,
+        strict=not getattr(args, "lenient_config", False),
     )
+
+
+def _check_knowledge(args: argparse.Namespace, settings: Settings) -> None:
+    """Commands that answer questions (`needs_knowledge`) stop at once, saying how, when it is missing."""
+    if getattr(args, "needs_knowledge", False) and (problem := missing_knowledge(settings)):
+        raise InvalidFile([problem])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,11 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args, load(args)) or 0)
+        settings = load(args)
+        _check_knowledge(args, settings)
+        return int(args.func(args, settings) or 0)
     except InvalidFile as exc:
         print("The bot cannot start because some files are invalid:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        print("Fix them and try again; `golive-bot validate` lists every problem at once.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

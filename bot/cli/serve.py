@@ -32,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: 0.0.0.0)")
     p.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default: 8)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, needs_knowledge=True)
 
 
 def missing_settings(settings: Settings) -> str | None:

@@ -10,7 +10,7 @@ from bot.config import Settings
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("start", help="serve Slack if tokens are set, else talk to the bot in this terminal")
     p.add_argument("--port", type=int, default=None, help="HTTP port when serving (default: $PORT or 3000)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, needs_knowledge=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from bot.config import Settings, load_org_config
+from bot.config import BUILT_IN, Settings
 from bot.yamlsource import InvalidFile, Problem
 
 
@@ -26,18 +25,29 @@ Validator = Callable[[Settings], Checked]
 
 
 def check_config(settings: Settings) -> Checked:
-    if settings.org.source == "(built-in defaults)":
+    """Read leniently by main (see `lenient_config`), so a broken config does not hide the other files."""
+    if settings.org.source == BUILT_IN:
         return Checked("no organisation config file (using built-in defaults)")
-    try:
-        load_org_config(Path(settings.org.source))
-    except InvalidFile as exc:
-        return Checked("", exc.problems)
-    return Checked(f"config {settings.org.source}")
+    return Checked(f"config {settings.org.source}", list(settings.config_problems))
+
+
+def missing_knowledge(settings: Settings) -> Problem | None:
+    """The bot cannot answer anything without a knowledge base: say where it looked and how to point it."""
+    folder = settings.knowledge_dir
+    if folder.is_dir():
+        return None
+    return Problem(
+        str(folder), 0, "knowledge base folder not found: run golive-bot from the folder that holds "
+        "knowledge/, or give its place with --knowledge DIR or GOLIVE_KNOWLEDGE_DIR (the project ships an "
+        "example knowledge base in knowledge/ to copy and edit)",
+    )  # fmt: skip
 
 
 def check_knowledge(settings: Settings) -> Checked:
     from bot.answering.loader import load_knowledge
 
+    if problem := missing_knowledge(settings):
+        return Checked("", [problem])
     try:
         knowledge = load_knowledge(settings.knowledge_dir)
     except InvalidFile as exc:
@@ -49,8 +59,11 @@ def check_knowledge(settings: Settings) -> Checked:
 
 
 def check_schedules(settings: Settings) -> Checked:
+    """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted."""
     from bot.comms.schedules import read_schedules
 
+    if not settings.schedules_dir.is_dir():
+        return Checked(f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)")
     announcements, problems = read_schedules(settings.schedules_dir, settings.org)
     return Checked(f"{len(announcements)} announcements in {settings.schedules_dir}", problems)
 
@@ -64,7 +77,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--knowledge", default=argparse.SUPPRESS, help="knowledge base folder (default: ./knowledge)"
     )
     p.add_argument("--schedules", default=argparse.SUPPRESS, help="schedules folder (default: ./schedules)")
-    p.set_defaults(func=run)
+    p.add_argument(
+        "--config", default=argparse.SUPPRESS, help="organisation config file (default: ./golive.yaml)"
+    )
+    p.set_defaults(func=run, lenient_config=True)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

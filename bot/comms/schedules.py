@@ -27,8 +27,9 @@ def load_schedules(directory: Path, org: OrgConfig) -> list[Announcement]:
 
 
 def read_schedules(directory: Path, org: OrgConfig) -> tuple[list[Announcement], list[Problem]]:
+    """The plan and its problems; no folder is an empty plan, as a trust may not have written one yet."""
     if not directory.is_dir():
-        return [], [Problem(str(directory), 0, "schedules folder not found")]
+        return [], []
     announcements: list[Announcement] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}

@@ -1,0 +1,83 @@
+"""`golive-bot validate` checks the config, the knowledge base and the plan together, as an admin runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_ENTRY = """\
+entries:
+  - id: pas
+    kind: jargon
+    title: Patient administration system (PAS)
+    answer: Where patients' appointments and admissions are recorded.
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A trust's folder with a valid knowledge base and nothing else; run from there."""
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "terms.yaml").write_text(GOOD_ENTRY)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+    monkeypatch.delenv("GOLIVE_KNOWLEDGE_DIR", raising=False)
+    monkeypatch.delenv("GOLIVE_SCHEDULES_DIR", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    return tmp_path
+
+
+def test_a_broken_config_is_reported_with_knowledge_and_schedule_problems(site: Path, capsys) -> None:
+    (site / "golive.yaml").write_text("organisation: A Trust\ntimezone: Mars/Olympus\n")
+    (site / "knowledge" / "more.yaml").write_text("entries:\n  - id: ward\n    kind: jargon\n")
+    (site / "schedules").mkdir()
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: hello\n    channels: [C0123ABCD]\n    cron: '61 9 * * *'\n    text: Hi\n"
+    )
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out
+    assert "golive.yaml:2: timezone: unknown time zone 'Mars/Olympus'" in out
+    assert "more.yaml:2: ward: missing required field 'title'" in out
+    assert "plan.yaml:4: cron:" in out
+    assert "INVALID: 4 problem(s) in 3 file(s)" in out
+
+
+def test_a_config_with_a_yaml_syntax_error_does_not_stop_the_other_checks(site: Path, capsys) -> None:
+    config = site / "elsewhere.yaml"
+    config.write_text("organisation: [A Trust\n")
+    (site / "knowledge" / "more.yaml").write_text("entries: [\n")
+    assert main(["validate", "--config", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert f"{config}:2: YAML syntax error" in out
+    assert "more.yaml:2: YAML syntax error" in out
+
+
+def test_no_schedules_folder_is_not_an_error(site: Path, capsys) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 1 entries") and "no schedules" in out
+
+
+def test_no_knowledge_folder_is_an_error_that_says_how_to_point_at_one(site: Path, capsys) -> None:
+    assert main(["validate", "--knowledge", "kb"]) == 1
+    out = capsys.readouterr().out
+    assert "kb: knowledge base folder not found" in out and "--knowledge DIR" in out
+
+
+@pytest.mark.parametrize("command", [["ask", "what is pas"], ["start"]])
+def test_the_bot_will_not_start_without_its_knowledge_folder_and_says_why(
+    site: Path, capsys, command: list[str]
+) -> None:
+    assert main(["--knowledge", "missing", *command]) == 1
+    err = capsys.readouterr().err
+    assert "missing: knowledge base folder not found" in err and "--knowledge DIR" in err
+
+
+def test_the_bot_still_refuses_to_start_on_a_broken_config(site: Path, capsys) -> None:
+    (site / "golive.yaml").write_text("escalation:\n  p1_ack_minutes: soon\n")
+    assert main(["ask", "what is pas"]) == 1
+    assert "golive.yaml:2: p1_ack_minutes: must be a whole number" in capsys.readouterr().err
