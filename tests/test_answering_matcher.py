@@ -199,3 +199,15 @@ def test_a_long_mistyped_word_is_read_as_the_word_it_was_meant_to_be_not_dropped
     )
     assert typed[0].entry.id == "ask-the-bot"
     assert typed[0].score == pytest.approx(meant[0].score, abs=5)  # a slip of a filler word is filler
+
+
+FEEDBACK = entry(
+    "give-feedback", "howto", "How do I give feedback on the system?", "Use the form on the intranet."
+)
+
+
+def test_an_everyday_word_reaches_the_system_word_an_entry_uses_but_the_entrys_own_word_counts_more() -> None:
+    kb = KnowledgeBase.build([*ENTRIES, FEEDBACK])
+    assert answered(kb.match("I have a suggestion about the system")) == "give-feedback"
+    related = kb.matcher.rank("I have a suggestion about the system")[0].score
+    assert kb.matcher.rank("I have some feedback about the system")[0].score > related

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.answering.lexicon import related_table
 from bot.answering.synonyms import BUILT_IN, Synonyms
 from bot.answering.text import fold, question_form, stem, stop_word_slip, tokens
 
@@ -80,3 +81,9 @@ def test_a_later_group_overrides_a_built_in_phrase() -> None:
     synonyms = Synonyms.build([*BUILT_IN, ("clinic", "opd")])
     assert synonyms.words("opd") == ["clinic"]
     assert Synonyms.build(BUILT_IN).words("opd") == ["outpatient"]
+
+
+def test_related_everyday_words_reach_each_other_through_their_stems_never_themselves() -> None:
+    table = related_table(stem, [("blocked", "locked", "stuck")])
+    assert table[stem("blocked")] == {stem("locked"), "stuck"}
+    assert stem("locked") not in table[stem("locked")]

@@ -48,12 +48,13 @@ class Analyzer:
 
     def text_terms_of(self, words: set[str]) -> frozenset[str]:
         """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""
-        return frozenset(self._stem(w) for w in words.difference(STOP_WORDS))
+        return frozenset(self.stem(w) for w in words.difference(STOP_WORDS))
 
     def _stemmed(self, words: Iterable[str]) -> list[str]:
-        return list(dict.fromkeys(self._stem(w) for w in words))
+        return list(dict.fromkeys(self.stem(w) for w in words))
 
-    def _stem(self, word: str) -> str:
+    def stem(self, word: str) -> str:
+        """A word's term in this knowledge base (its acronyms are kept whole)."""
         found = self._stems.get(word)
         if found is None:
             found = self._stems[word] = stem(word, self.acronyms)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from bot.answering.analyzer import Analyzer, acronyms_in
+from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.answering.synonyms import Synonyms
 from bot.answering.text import STOP_WORDS, Form, question_form, stop_word_slip
@@ -82,6 +83,8 @@ class Matcher:
             self._names.append(list(distinct))
             self._surfaces.append(list(distinct.values()))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
+        self._related = related_table(self.analyzer.stem)
+        self._near: dict[str, tuple[str, ...]] = {}
         self._spelling = Vocabulary(STOP_WORDS.union(*texts, *(w for ws in names for w in ws)), ())
         self._index()
 
@@ -114,11 +117,12 @@ class Matcher:
 
     def _scored(self, question: str) -> list[_Scored]:
         words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)[:MAX_WORDS]]
-        terms, matches = self._understood(self.analyzer.terms_of(words))
-        if not matches:
+        terms, own = self._understood(self.analyzer.terms_of(words))
+        if not own:
             return []
         surface = " ".join(words)
-        weights = [self._weight(m) for m in matches]
+        weights = [self._weight(m) for m in own]  # a word the KB lacks stays as telling, related or not
+        matches = [self._with_related(term, found) for term, found in zip(terms, own, strict=True)]
         hits = _Hits(terms, matches, self._texts)
         for i, found in enumerate(matches):
             for known, strength in found:
@@ -178,6 +182,16 @@ class Matcher:
             i += 1
         return kept, out
 
+    def _with_related(self, term: str, found: Found) -> Found:
+        """After what the term itself may mean, the everyday words it is near that entries use."""
+        near = self._near.get(term)
+        if near is None:
+            near = self._near[term] = tuple(
+                sorted(t for t in self._related.get(term, ()) if t in self.vocabulary)
+            )
+        have = {t for t, _ in found}
+        return found + tuple((t, RELATED_STRENGTH) for t in near if t not in have)
+
     def _weight(self, found: Found) -> float:
         """Rare terms say more; a term no entry uses suggests the question is about something else."""
         if not found:
@@ -219,7 +233,7 @@ class Matcher:
             score *= t.form_penalty
         elif not form and self.entries[e].kind == "howto":
             score *= t.bare_term_penalty
-        solid = frozenset(i for i, s in explains.items() if s >= t.solid)
+        solid = {i: s for i, s in explains.items() if s >= t.solid}
         return _Raw(score, e, solid, recall if len(solid) == len(weights) else 0.0)
 
     def _repaired(
@@ -271,7 +285,7 @@ class Matcher:
 class _Raw:
     score: float
     entry: int
-    explains: frozenset[int]  # query terms the entry explains solidly
+    explains: dict[int, float]  # query terms the entry explains solidly, and how strongly
     recall: float  # how much of its best name the question covers, once it explains every query term
 
 
@@ -280,14 +294,15 @@ class _Scored:
     """A ranked candidate and the evidence behind it, which the decision weighs."""
 
     candidate: Candidate
-    explains: frozenset[int]
+    explains: dict[int, float]
     recall: float
 
     def outdoes(self, other: _Scored, recall_lead: float) -> bool:
-        """Explains every query term `other` does, and either more of them or more of its own name."""
-        if not other.explains <= self.explains:
+        """Explains every query term `other` does, as strongly, and either more terms or more of its name."""
+        mine = self.explains
+        if any(mine.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
             return False
-        return bool(self.explains - other.explains) or self.recall >= other.recall + recall_lead
+        return bool(mine.keys() - other.explains.keys()) or self.recall >= other.recall + recall_lead
 
 
 class _Hits:

@@ -1,0 +1,61 @@
+"""Everyday words and the system words they stand near: staff say 'blocked', entries say 'locked'.
+
+Unlike synonyms (one thing said several ways, rewritten on both sides), these words are only related:
+a question's word also reaches the related words an entry uses, at a lower strength than its own
+spelling, so an entry that shares the question's very words still wins. Single words only; each group
+is read as "any of these may be meant by any other".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+RELATED_STRENGTH = 0.7
+
+EVERYDAY: tuple[tuple[str, ...], ...] = (
+    ("blocked", "locked", "stuck", "barred", "denied"),
+    ("frozen", "hanging", "slow", "lagging", "laggy", "ages"),
+    ("down", "outage", "offline", "crashed", "crash", "unavailable"),
+    ("broken", "faulty", "failing", "fails"),
+    ("letter", "summary", "report"),
+    ("twice", "duplicate", "double", "duplicated"),
+    ("idea", "suggestion", "feedback", "improvement", "suggest"),
+    ("cheat", "crib", "guide", "guides", "manual", "instructions"),
+    ("ring", "phone", "call", "number", "contact", "helpline"),
+    ("finish", "finishes", "end", "ends", "stop", "over"),
+    ("start", "begin", "starts", "begins", "launch"),
+    ("mistake", "error", "wrong", "incorrect"),
+    ("news", "updates", "announcements", "briefing"),
+    ("jobs", "tasks", "worklist", "todo"),
+    ("money", "funding", "funded", "investment"),
+    ("rules", "policy", "guidance", "principles"),
+    ("harm", "safety", "risk", "hazard", "unsafe"),
+    ("confidentiality", "confidential", "privacy", "private"),
+    ("teach", "train", "training", "show"),
+    ("joiner", "starter", "newcomer"),
+    ("home", "remote", "remotely", "offsite"),
+    ("old", "legacy", "previous", "former", "before"),
+    ("trial", "practice", "test", "rehearsal", "dummy"),
+    ("grab", "find", "locate"),
+    ("see", "view", "access", "permissions"),
+    ("boss", "manager", "lead", "leader"),
+    ("normal", "usual", "routine", "everyday"),
+    ("allowed", "permitted"),
+    ("share", "exchange", "swap", "interoperability"),
+    ("codes", "coding", "terminology", "vocabulary"),
+    ("everyone", "staff", "stakeholders"),
+    ("telling", "communications", "comms", "informing"),
+    ("stage", "phase", "step"),
+)
+
+
+def related_table(
+    stem: Callable[[str], str], groups: Iterable[tuple[str, ...]] = EVERYDAY
+) -> dict[str, set[str]]:
+    """Each stemmed word -> the stems of the words it is related to (never itself)."""
+    table: dict[str, set[str]] = {}
+    for group in groups:
+        stems = {stem(word) for word in group}
+        for one in stems:
+            table.setdefault(one, set()).update(stems - {one})
+    return table
