@@ -1,5 +1,9 @@
 """Questions in Slack: a mention is answered in its thread, a direct message in the conversation,
 and the buttons on an answer (did it help, did you mean, pass it on) act on the domain.
+
+A question passed to the support team leaves through the outbox, like an issue: it is queued before
+the asker is told, then posted to the triage channel by the delivery worker, retried until Slack
+takes it and never twice.
 """
 
 from __future__ import annotations
@@ -10,13 +14,16 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import answer_once, respond
 from bot.slack.commands import help_blocks
-from bot.slack.replies import Choice, Reply, choose, reply_to_question
+from bot.slack.delivery import Message
+from bot.slack.issue_blocks import channel_link
+from bot.slack.replies import SUPPORT_KIND, choose, reply_to_question, support_post
+from bot.store import outbox
+from bot.store.outbox import Intent, Item
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -39,7 +46,7 @@ def register(app: App, services: Services) -> None:
     @app.action(
         re.compile(f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT})$")
     )
-    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         user_id = (body.get("user") or {}).get("id")
         choice = choose(services, str(action.get("action_id", "")), action.get("value"), user_id)
@@ -47,14 +54,15 @@ def register(app: App, services: Services) -> None:
             log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
             _tell_privately(body, "That button no longer works. Please ask your question again.")
             return
+        note = _queue_for_support(services, choice.support) if choice.support else None
         respond(
             body.get("response_url"),
             replace_original=True,
             text=choice.reply.text,
-            blocks=choice.reply.blocks,
+            blocks=[*choice.reply.blocks, *([blocks.context(note)] if note else [])],
         )
-        if choice.triage:
-            _post_to_triage(services, client, choice, body)
+
+    services.renderers[SUPPORT_KIND] = _render_support
 
 
 def _is_from_a_person(event: dict[str, Any]) -> bool:
@@ -79,31 +87,21 @@ def _reply(
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
 
 
-def _post_to_triage(services: Services, client: WebClient, choice: Choice, body: dict[str, Any]) -> None:
-    """Post a passed-on question to the triage channel; tell the asker if it could not be posted."""
-    assert choice.triage is not None
-    channel = services.settings.org.channels.triage
-    if channel is None:
-        _tell_privately(
-            body, "No triage channel is set up, so the support team will see it in the bot's report."
-        )
-    elif not _posted(client, channel, choice.triage):
-        _tell_privately(
-            body,
-            "I recorded the question for the support team, but could not post it to their channel. "
-            "They will see it in the bot's report; if it is urgent, use `/golive contact`.",
-        )
+def _queue_for_support(services: Services, support: Intent) -> str:
+    """Queue the triage post (once, however often the button is clicked); say where it will appear."""
+    if support.target is None:
+        return "No triage channel is set up, so the support team will see it in the bot's report."
+    outbox.enqueue_all(services.db, [support], services.clock.now())
+    services.deliver_soon()
+    return f"Queued for {channel_link(support.target)}: it is posted there as soon as Slack accepts it."
+
+
+def _render_support(item: Item) -> Message:
+    question, by = item.payload.get("question"), item.payload.get("by")
+    post = support_post(str(question or ""), by if isinstance(by, str) else None)
+    return Message(post.text, post.blocks)
 
 
 def _tell_privately(body: dict[str, Any], text: str) -> None:
     """A note to whoever clicked, below the message they clicked on."""
     respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text)
-
-
-def _posted(client: WebClient, channel: str, reply: Reply) -> bool:
-    try:
-        client.chat_postMessage(channel=channel, text=reply.text, blocks=reply.blocks)
-    except SlackApiError as exc:
-        log.error("could not post a passed-on question to %s: %s", channel, exc.response.get("error"))
-        return False
-    return True

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.blocks import Block
-from bot.store.once import claim
+from bot.store.outbox import Intent
+
+SUPPORT_KIND = "answering.support"  # outbox rows for questions passed to the triage channel
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Choice:
 
     reply: Reply
     triage: Reply | None = None
+    # The triage post as an outbox intent, so it is retried until Slack takes it, and made once.
+    support: Intent | None = None
 
 
 def reply_to_question(services: Services, question: str, *, source: str, user_id: str | None) -> Reply:
@@ -74,8 +78,16 @@ def _pass_on(services: Services, unanswered_id: object, question: str, user_id: 
     passed = services.answering.pass_to_support(unanswered_id)
     reply = Reply("Passed to the support team" if passed else "Nothing passed on",
                   blocks.passed_on_blocks(question, passed))  # fmt: skip
-    # A double click or a replayed request passes the question on once.
-    if not passed or not claim(services.db, f"support:{unanswered_id}", services.clock.now()):
+    if not passed:
         return Choice(reply)
-    triage = Reply("A question the bot could not answer", blocks.triage_question_blocks(question, user_id))
-    return Choice(reply, triage)
+    support = Intent(
+        SUPPORT_KIND, str(unanswered_id), services.settings.org.channels.triage,
+        payload={"question": question, "by": user_id},
+        dedupe_key=f"support:{unanswered_id}",  # a double click or a replayed request posts it once
+    )  # fmt: skip
+    return Choice(reply, support_post(question, user_id), support)
+
+
+def support_post(question: str, passed_on_by: str | None) -> Reply:
+    """The triage channel's post for a passed-on question; the outbox renders it when it delivers."""
+    return Reply("A question the bot could not answer", blocks.triage_question_blocks(question, passed_on_by))
