@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_helpers import run_cli
 
 from bot.answering.loader import load_knowledge
 from bot.cli import main as cli
@@ -50,15 +51,7 @@ def golive(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, c
     knowledge.mkdir()
     (knowledge / "base.yaml").write_text(PAS_ENTRY)
 
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = cli.main(["--config", str(config), "--knowledge", str(knowledge), *args])
-        except SystemExit as exc:  # argparse refuses bad options this way
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return lambda *args: run_cli(capsys, ["--config", str(config), "--knowledge", str(knowledge), *args])
 
 
 @pytest.fixture

@@ -1,21 +1,33 @@
-"""`golive-bot issues export`: the issue log for board papers, a tracker, or the clinical safety officer."""
+"""`golive-bot issues`: the issue log without Slack: list and show issues for triage, export for the board.
+
+The work is done by the store and the exporter; this module reads options and prints. Text passes
+the privacy guard on the way out (through Exporter), as it does in an export.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from bot.cli.report import add_period_arguments, open_database
+from bot.cli.report import add_period_arguments, duration_text, open_database
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json
+from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json, history_line
+from bot.issues.model import Issue, Severity, id_from_reference
 from bot.issues.reports import Period
 from bot.store import issues as issue_store
 
+_AS_EXPORT = "JSON, shaped as `issues export --format json` writes it"
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("issues", help="the go-live issue log: exports for the board and the safety officer")
+    p = sub.add_parser(
+        "issues", help="the go-live issue log: list and show issues, export them for the board"
+    )
     actions = p.add_subparsers(dest="issues_action", metavar="ACTION", required=True)
     export = actions.add_parser(
         "export",
@@ -27,6 +39,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of standard output")
     add_period_arguments(export, "default: the first issue ever logged")
     export.set_defaults(func=run_export)
+    listing = actions.add_parser(
+        "list", help="open issues, most severe then oldest first",
+        description="Lists open issues as /golive issues does in Slack: reference, severity (! marks a "
+        "patient-safety flag), status, age, where and summary.",
+    )  # fmt: skip
+    listing.add_argument("--all", action="store_true", help="resolved issues too")
+    listing.add_argument("--severity", type=_severity, action="append", metavar="P1..P4",
+                         help="only this severity (repeat for more)")  # fmt: skip
+    listing.add_argument("--json", action="store_true", help=_AS_EXPORT)
+    listing.set_defaults(func=run_list)
+    show = actions.add_parser("show", help="one issue in full, with its audit trail")
+    show.add_argument("reference", help="the issue's reference, e.g. GL-0042")
+    show.add_argument("--json", action="store_true", help=_AS_EXPORT)
+    show.set_defaults(func=run_show)
+
+
+def _severity(text: str) -> Severity:
+    if text.upper() not in Severity.__members__:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a severity; use P1, P2, P3 or P4")
+    return Severity(text.upper())
 
 
 def _window(args: argparse.Namespace, settings: Settings) -> tuple[datetime | None, datetime | None]:
@@ -68,3 +100,75 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     args.output.write_text(text, encoding="utf-8-sig" if args.format != "json" else "utf-8")
     print(f"Wrote the {args.format} export to {args.output}", file=sys.stderr)
     return 0
+
+
+def run_list(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
+    filters = issue_store.Filters(open_only=not args.all, severities=frozenset(args.severity or ()) or None)
+    db = open_database(settings)
+    try:
+        issues = issue_store.listing(db, filters)
+        history = issue_store.events(db, [i.id for i in issues]) if args.json else []
+    finally:
+        db.dispose()
+    exporter = Exporter(settings.org.redactor(), settings.org.timezone)
+    if args.json:
+        sys.stdout.write(as_json(issues, history, exporter))
+    elif not issues:
+        print("No open issues." if not args.all else "No issues have been logged.")
+    else:
+        now = (clock or SystemClock()).now()
+        print("\n".join(_line(issue, exporter, now) for issue in issues))
+        kind = "issue" if args.all else "open issue"
+        print(f"{len(issues)} {kind}{'s' if len(issues) != 1 else ''}.")
+    return 0
+
+
+def _line(issue: Issue, exporter: Exporter, now: datetime) -> str:
+    """One issue per line, like the triage list: reference, severity, status, age, where, summary."""
+    flag = "!" if issue.patient_safety else " "
+    age = duration_text(now - issue.created_at)
+    where = f"{exporter.text(issue.location)} · {exporter.text(issue.area)}"
+    return (
+        f"{issue.reference}  {issue.severity.value}{flag} {issue.status.value:<12} {age:>7}  "
+        f"{where}: {exporter.text(issue.summary)}"
+    )
+
+
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    issue_id = id_from_reference(args.reference)
+    db = open_database(settings)
+    try:
+        issue = issue_store.get(db, issue_id) if issue_id is not None else None
+        history = issue_store.events(db, [issue.id]) if issue else []
+    finally:
+        db.dispose()
+    if issue is None:
+        print(f"golive-bot issues show: there is no issue {args.reference!r}; references look like "
+              "GL-0042, and `golive-bot issues list --all` lists them.", file=sys.stderr)  # fmt: skip
+        return 1
+    record = Exporter(settings.org.redactor(), settings.org.timezone).record(issue, history)
+    print(json.dumps(record, indent=2, ensure_ascii=False) if args.json else _card(issue, record))
+    return 0
+
+
+def _card(issue: Issue, r: dict[str, Any]) -> str:
+    """The issue as the triage post shows it, then every change, oldest first."""
+    safety = " · flagged as a patient-safety risk" if issue.patient_safety else ""
+    resolution = f" ({r['resolution']}: {r['resolution_note']})" if r["resolution"] else ""
+    fields = [
+        ("Status", r["status"] + resolution), ("Where", f"{r['location']} · {r['area']}"),
+        ("Reported", _by(r["created_at"], r["reporter"])), ("Contact", r["contact"]),
+        ("Acknowledged", _by(r["acknowledged_at"], r["acknowledged_by"])), ("Assigned to", r["assignee"]),
+        ("Resolved", _by(r["resolved_at"], r["resolved_by"])), ("Confirmed", r["confirmed_at"]),
+        ("Message", r["source_link"]),
+        *(("Also reported", _by(x["at"], f"{x['user']} ({x['location']})")) for x in r["also_reported_by"]),
+    ]  # fmt: skip
+    lines = [f"{r['reference']}  {issue.severity.label}{safety}", r["summary"], ""]
+    lines += [f"{name + ':':<15}{value}" for name, value in fields if value]
+    lines += ["", "What happened:", r["details"], "", "Audit trail:"]
+    lines += [f"  {history_line(h)}" for h in r["history"]]
+    return "\n".join(lines)
+
+
+def _by(at: str, who: str) -> str:
+    return f"{at} by {who}" if at else ""

@@ -149,12 +149,12 @@ def as_csv(issues: Sequence[Issue], events: Iterable[Event], exporter: Exporter)
         record["also_reported_by"] = "; ".join(
             f"{r['user']} ({r['location']}) {r['at']}" for r in record["also_reported_by"]
         )
-        record["history"] = "; ".join(_history_line(h) for h in record["history"])
+        record["history"] = "; ".join(history_line(h) for h in record["history"])
         rows.append(record)
     return _csv(CSV_COLUMNS, rows)
 
 
-def _history_line(h: dict[str, str]) -> str:
+def history_line(h: dict[str, str]) -> str:
     """'2027-01-18T09:00+00:00 U123 acknowledge: new -> acknowledged (detail)'."""
     change = " -> ".join(s for s in (h["from"], h["to"]) if s)
     return (

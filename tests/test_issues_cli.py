@@ -1,0 +1,118 @@
+"""`golive-bot issues list` and `issues show`: triage the issue log from a terminal, without Slack."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+
+from bot.cli import issues as issues_command
+from bot.cli.main import build_parser
+from bot.clock import ManualClock
+from bot.config import Group, OrgConfig, Settings
+from bot.issues.model import Draft
+from bot.issues.service import IssueService
+from bot.roles import ConfiguredMembership
+from bot.store.database import Database
+
+ORG = OrgConfig(
+    maintenance_team=Group(frozenset({"UTEAM"})), clinical_safety_group=Group(frozenset({"UCSO"}))
+)
+TEAM = ConfiguredMembership()
+LOGGED = datetime(2027, 1, 18, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def golive(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    """Runs `golive-bot ARGS` on the test database; returns (exit code, stdout, stderr)."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    return lambda *args: run_cli(capsys, list(args))
+
+
+@pytest.fixture
+def logged(db: Database) -> list[str]:
+    """A routine P3, a P1 acknowledged then resolved by the safety officer, and a flagged P2."""
+    clock = ManualClock(LOGGED)
+    service = IssueService(db, ORG, ORG.redactor(), clock)
+
+    def log(summary: str, severity: str, safety: bool = False) -> str:
+        details = f"{summary}, patient 999 000 0018"
+        draft = Draft(summary, details, "Ward 3", "Login", severity, "bleep 4321", safety)
+        clock.advance(minutes=5)
+        return service.report(draft, "UREP").issue.reference
+
+    refs = [log("Cannot log in on ward PCs", "P3"), log("Wrong dose unit for insulin", "P1"),
+            log("Allergy banner <!channel> missing", "P2", safety=True)]  # fmt: skip
+    clock.advance(minutes=3)
+    service.acknowledge(refs[1], "UTEAM", TEAM)
+    clock.advance(minutes=30)
+    service.resolve(refs[1], "UCSO", TEAM, "fixed", "Unit corrected in the formulary")
+    return refs
+
+
+def test_list_shows_open_issues_most_severe_first(golive, logged) -> None:
+    code, out, _ = golive("issues", "list")
+    lines = out.splitlines()
+    assert code == 0
+    assert [line.split()[0] for line in lines[:-1]] == [logged[2], logged[0]]  # the P1 is resolved
+    assert "P2!" in lines[0] and "Allergy banner <!channel> missing" in lines[0]
+    assert lines[-1] == "2 open issues."
+
+
+def test_list_all_and_by_severity(golive, logged) -> None:
+    _, everything, _ = golive("issues", "list", "--all")
+    assert [line.split()[0] for line in everything.splitlines()[:-1]] == [logged[1], logged[2], logged[0]]
+    _, p1s, _ = golive("issues", "list", "--all", "--severity", "p1")
+    assert p1s.splitlines()[0].split()[:3] == [logged[1], "P1", "resolved"]
+    _, none_open, _ = golive("issues", "list", "--severity", "P1")
+    assert none_open.strip() == "No open issues."
+
+
+def test_list_json_is_shaped_as_the_export_and_carries_no_nhs_number(golive, logged) -> None:
+    code, out, _ = golive("issues", "list", "--json")
+    records = json.loads(out)["issues"]
+    assert code == 0 and [r["reference"] for r in records] == [logged[2], logged[0]]
+    assert records[0]["history"][0]["action"] == "reported"
+    assert "999 000 0018" not in out and "[NHS number removed]" in records[0]["details"]
+
+
+def test_show_prints_the_issue_and_its_audit_trail(golive, logged) -> None:
+    code, out, _ = golive("issues", "show", logged[1].lower())
+    assert code == 0
+    assert out.startswith(f"{logged[1]}  P1 patient safety risk\nWrong dose unit for insulin\n")
+    assert "Status:        resolved (fixed: Unit corrected in the formulary)" in out
+    assert "Acknowledged:  2027-01-18T09:18+00:00 by UTEAM" in out
+    trail = out.split("Audit trail:\n")[1].splitlines()
+    assert [line.split()[2] for line in trail] == ["reported:", "acknowledge:", "resolve:"]
+    assert "UCSO resolve: acknowledged -> resolved (fixed: Unit corrected in the formulary)" in trail[2]
+
+
+def test_show_json_gives_one_record(golive, logged) -> None:
+    code, out, _ = golive("issues", "show", logged[0], "--json")
+    assert code == 0 and json.loads(out)["reference"] == logged[0]
+
+
+@pytest.mark.parametrize("reference", ["GL-9999", "ward 3"])
+def test_show_an_unknown_reference_says_how_to_find_one(golive, logged, reference: str) -> None:
+    code, out, err = golive("issues", "show", reference)
+    assert code == 1 and out == ""
+    assert f"there is no issue {reference!r}" in err and "issues list --all" in err
+
+
+def test_a_bad_severity_is_refused_with_the_choices(golive, logged) -> None:
+    code, _, err = golive("issues", "list", "--severity", "urgent")
+    assert code == 2 and "use P1, P2, P3 or P4" in err
+
+
+def test_list_shows_how_long_each_issue_has_been_open(database_url: str, logged, capsys) -> None:
+    args = build_parser(["issues", "list"]).parse_args(["issues", "list"])
+    settings = Settings(org=ORG, database_url=database_url)
+    issues_command.run_list(args, settings, ManualClock(LOGGED + timedelta(hours=2, minutes=15)))
+    lines = capsys.readouterr().out.splitlines()
+    assert " new               2h  Ward 3" in lines[0] and " new           2h 10m  Ward 3" in lines[1]
