@@ -134,7 +134,7 @@ class Matcher:
         ]
         scored.sort(key=lambda s: (-s.score, s.entry))
         return [
-            _Scored(Candidate(self.entries[s.entry], round(s.score, 1)), s.explains, s.recall)
+            _Scored(Candidate(self.entries[s.entry], round(s.score, 1)), s.explains, s.recall, s.complete)
             for s in scored[: self.tuning.keep]
             if s.score > 0
         ]
@@ -234,7 +234,7 @@ class Matcher:
         elif not form and self.entries[e].kind == "howto":
             score *= t.bare_term_penalty
         solid = {i: s for i, s in explains.items() if s >= t.solid}
-        return _Raw(score, e, solid, recall if len(solid) == len(weights) else 0.0)
+        return _Raw(score, e, solid, recall, len(solid) == len(weights))
 
     def _repaired(
         self,
@@ -286,7 +286,8 @@ class _Raw:
     score: float
     entry: int
     explains: dict[int, float]  # query terms the entry explains solidly, and how strongly
-    recall: float  # how much of its best name the question covers, once it explains every query term
+    recall: float  # how much of its best name the question covers
+    complete: bool  # it explains every query term
 
 
 @dataclass(frozen=True)
@@ -296,13 +297,16 @@ class _Scored:
     candidate: Candidate
     explains: dict[int, float]
     recall: float
+    complete: bool
 
     def outdoes(self, other: _Scored, recall_lead: float) -> bool:
-        """Explains every query term `other` does, as strongly, and either more terms or more of its name."""
+        """Explains every query term `other` does, as strongly, and as much of its own name; and either
+        more query terms, or (explaining them all) clearly more of its name."""
         mine = self.explains
-        if any(mine.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
+        if any(mine.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()) or self.recall < other.recall:
             return False
-        return bool(mine.keys() - other.explains.keys()) or self.recall >= other.recall + recall_lead
+        more_terms = bool(mine.keys() - other.explains.keys())
+        return more_terms or (self.complete and self.recall >= other.recall + recall_lead)
 
 
 class _Hits:
