@@ -42,8 +42,13 @@ class Services:
     # time; delivery looks them up when it posts. `deliver_soon` is set by the Slack delivery worker.
     renderers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     deliver_soon: Callable[[], None] = lambda: None
+    # Stops for work that outlives a request (delivery threads): run first on close, before the
+    # database goes, so nothing started by the bot is still talking to Slack afterwards.
+    on_close: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        for stop in self.on_close:
+            stop()
         self.background.stop()
         self.answering.close()
         self.db.dispose()

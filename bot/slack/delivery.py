@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -41,6 +42,7 @@ TICK_SECONDS = 10
 _BASE_DELAY = timedelta(seconds=5)
 _MAX_DELAY = timedelta(minutes=15)
 _WAIT_FOR_ORIGINAL = timedelta(seconds=5)
+CLOSE_WAIT = 5.0  # seconds close() waits for deliveries in flight
 _HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a little
 
 
@@ -64,12 +66,20 @@ class Delivery:
         self._renderers = renderers
         self._draining = threading.Lock()
         self._again = threading.Event()
+        self._closed = False
+        self._kicks: set[threading.Thread] = set()
+        self._kicks_lock = threading.Lock()
 
     def tick(self) -> int:
         """Deliver what is due now; returns how many rows were attempted."""
+        if self._closed:
+            return 0
         items = outbox.claim_due(self._db, self._clock.now(), LEASE)
         for item in items:
-            self._deliver(item)
+            if self._closed:  # due again at once, for the next start or another replica
+                outbox.retry_later(self._db, item.id, "the bot stopped before posting it", self._clock.now())
+            else:
+                self._deliver(item)
         return len(items)
 
     def drain(self) -> None:
@@ -87,7 +97,25 @@ class Delivery:
 
     def kick(self) -> None:
         """Deliver soon, off the request thread, so a submission never waits for Slack."""
-        threading.Thread(target=self._drain_logged, name="outbox-kick", daemon=True).start()
+        with self._kicks_lock:
+            if self._closed:
+                return
+            self._kicks = {t for t in self._kicks if t.is_alive()}
+            thread = threading.Thread(target=self._drain_logged, name="outbox-kick", daemon=True)
+            self._kicks.add(thread)
+            thread.start()
+
+    def close(self, timeout: float = CLOSE_WAIT) -> None:
+        """Start nothing more and give deliveries in flight a moment to finish, so none outlives the
+        database or the Slack client they use. Bounded: a hung Slack call is left to its own timeout."""
+        with self._kicks_lock:
+            self._closed = True
+            kicks = list(self._kicks)
+        deadline = time.monotonic() + timeout
+        for thread in kicks:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if any(t.is_alive() for t in kicks):
+            log.warning("an outbox delivery was still running at shutdown; its row is retried after restart")
 
     def _drain_logged(self) -> None:
         try:
@@ -208,4 +236,5 @@ def register(app: App, services: Services) -> None:
     client = WebClient(token=app.client.token, base_url=app.client.base_url)
     delivery = Delivery(services.db, client, services.clock, services.renderers)
     services.deliver_soon = delivery.kick
+    services.on_close.append(delivery.close)
     services.background.every(TICK_SECONDS, "outbox-delivery", delivery.drain)
