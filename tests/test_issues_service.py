@@ -201,6 +201,34 @@ def test_after_downtime_escalation_catches_up_in_one_post(service, clock, db) ->
     assert [p.payload["count"] for p in outbox.items_for(db, notices.ESCALATION, ref)] == [4]
 
 
+def test_a_reopened_p1_is_escalated_again_until_the_reopened_issue_is_acknowledged(
+    service, clock, db
+) -> None:
+    ref = logged(service, severity="P1").issue.reference
+    assert len(escalation.tick(db, ORG, clock.advance(minutes=15))) == 1
+    service.acknowledge(ref, TEAM, ROLES)
+    service.resolve(ref, CSO, ROLES, "fixed", "Printer driver replaced")
+    assert escalation.tick(db, ORG, clock.advance(hours=1)) == []
+    reopened = service.reopen(ref, NURSE, ROLES, "blank again")
+    assert isinstance(reopened, Changed) and reopened.issue.acknowledged_at is None
+    assert escalation.tick(db, ORG, clock.advance(minutes=14)) == []  # a full interval from the reopening
+    assert len(escalation.tick(db, ORG, clock.advance(minutes=1))) == 1
+    assert len(escalation.tick(db, ORG, clock.advance(minutes=15))) == 1
+    service.assign_to(ref, TEAM, ROLES)  # taking it on acknowledges it, as for a new issue
+    assert escalation.tick(db, ORG, clock.advance(hours=2)) == []
+    posts = outbox.items_for(db, notices.ESCALATION, ref)
+    assert [p.payload["count"] for p in posts] == [1, 1, 2]
+    reopening = [e for e in service.history(reopened.issue) if e.action is Action.REOPEN]
+    assert [(e.actor, e.from_status, e.to_status) for e in reopening] == [
+        (NURSE, Status.RESOLVED, Status.REOPENED)
+    ]
+    assert (
+        reopening[0].detail
+        == f"blank again; acknowledgement by {TEAM} cleared: escalated until acknowledged again"
+    )
+    assert service.find(ref).acknowledged_by == TEAM
+
+
 def test_counts_for_app_home_and_briefings(service, clock) -> None:
     logged(service, severity="P1")
     ref = logged(service).issue.reference

@@ -16,11 +16,12 @@ from bot.store.database import Database
 
 
 def intervals_passed(issue: Issue, now: datetime, every: timedelta) -> int:
-    """The n-th escalation falls n intervals after the issue was logged (the first post is not one).
+    """The n-th escalation falls n intervals after the issue was logged, or reopened (the first post
+    is not one).
 
     After downtime the count catches up in one escalation rather than a burst of them.
     """
-    return max(0, (now - issue.created_at) // every)
+    return max(0, (now - issue.awaiting_since) // every)
 
 
 def tick(db: Database, org: OrgConfig, now: datetime) -> list[Issue]:

@@ -143,8 +143,9 @@ class Issue:
     resolution: Resolution | None = None
     resolution_note: str | None = None
     confirmed_at: datetime | None = None
-    escalations: int = 0
+    escalations: int = 0  # since it was logged, or since it was last reopened
     version: int = 1
+    reopened_at: datetime | None = None
     extra_reporters: tuple[Reporter, ...] = field(default=())
 
     @property
@@ -154,6 +155,11 @@ class Issue:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def awaiting_since(self) -> datetime:
+        """When the wait for an acknowledgement began: a reopened issue needs acknowledging afresh."""
+        return self.reopened_at or self.created_at
 
     @property
     def needs_safety_escalation(self) -> bool:

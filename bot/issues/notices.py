@@ -40,7 +40,8 @@ def on_plus_one(issue: Issue) -> list[Intent]:
 
 def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
     channel = org.channels.safety or org.channels.triage
-    key = f"{ESCALATION}:{issue.id}:{issue.escalations}"
+    reopened = f":reopened {issue.reopened_at.isoformat()}" if issue.reopened_at else ""  # counts restart
+    key = f"{ESCALATION}:{issue.id}{reopened}:{issue.escalations}"
     return [Intent(ESCALATION, issue.reference, channel, {"count": issue.escalations}, dedupe_key=key)]
 
 

@@ -153,9 +153,16 @@ class IssueService:
         return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
 
     def reopen(self, reference: str, actor: str, membership: Membership, reason: str = "") -> Outcome:
+        """The problem is back, so someone must take it on again: the old acknowledgement no longer
+        counts, and a P1 or patient-safety issue is escalated until the reopened issue is acknowledged."""
         clean = self._redactor.redact(reason.strip())
-        changes = {"resolved_at": None, "resolved_by": None, "resolution": None, "resolution_note": None}
-        outcome = self._act(reference, Action.REOPEN, actor, membership, changes, clean.text)
+        changes = {
+            "resolved_at": None, "resolved_by": None, "resolution": None, "resolution_note": None,
+            "acknowledged_at": None, "acknowledged_by": None, "reopened_at": self._clock.now(),
+            "escalations": 0,
+        }  # fmt: skip
+        detail = "; ".join(filter(None, [clean.text, _cleared(self.find(reference))]))
+        outcome = self._act(reference, Action.REOPEN, actor, membership, changes, detail)
         return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
 
     def confirm(self, reference: str, actor: str, membership: Membership) -> Outcome:
@@ -178,7 +185,7 @@ class IssueService:
         if reason:
             return Refused(reason)
         to = lifecycle.target(action)
-        if issue.acknowledged_at and "acknowledged_at" in changes and action is not Action.ACKNOWLEDGE:
+        if issue.acknowledged_at and changes.get("acknowledged_at") and action is not Action.ACKNOWLEDGE:
             changes = {k: v for k, v in changes.items() if not k.startswith("acknowledged_")}
         now = self._clock.now()
         event = Event(issue.id, now, actor, action, issue.status, to, detail)
@@ -222,6 +229,14 @@ class IssueService:
 
     def history(self, issue: Issue) -> list[Event]:
         return store.events(self.db, [issue.id])
+
+
+def _cleared(issue: Issue | None) -> str:
+    """For the audit trail, which recorded the acknowledgement that reopening undoes."""
+    if issue is None or issue.acknowledged_by is None:
+        return ""
+    escalated = ": escalated until acknowledged again" if issue.needs_safety_escalation else ""
+    return f"acknowledgement by {issue.acknowledged_by} cleared{escalated}"
 
 
 def _acknowledging(actor: str, now: datetime) -> dict[str, Any]:

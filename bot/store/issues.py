@@ -72,6 +72,7 @@ class IssueRow(Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ReporterRow(Base):
@@ -375,7 +376,7 @@ def _issue(row: IssueRow, reporters: tuple[Reporter, ...]) -> Issue:
         acknowledged_by=row.acknowledged_by, assignee_id=row.assignee_id, resolved_at=row.resolved_at,
         resolved_by=row.resolved_by, resolution=Resolution(row.resolution) if row.resolution else None,
         resolution_note=row.resolution_note, confirmed_at=row.confirmed_at, escalations=row.escalations,
-        version=row.version, extra_reporters=reporters,
+        version=row.version, reopened_at=row.reopened_at, extra_reporters=reporters,
     )  # fmt: skip
 
 
