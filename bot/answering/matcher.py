@@ -45,6 +45,7 @@ class Tuning:
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
     solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
     recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
+    named_lead: float = 0.05  # or how much more of the question it must explain by name
     shortlist: int = 40  # candidates scored in full, from names and from answer text each
     keep: int = 10  # ranked candidates returned
 
@@ -130,13 +131,14 @@ class Matcher:
                     hits.name(e, n, i, known, strength)
         form = question_form(surface)
         scored = [
-            self._score(e, hits, weights, form, surface) for e in self._candidates(hits, matches, weights)
+            (*self._score(e, hits, weights, form, surface), e)
+            for e in self._candidates(hits, matches, weights)
         ]
-        scored.sort(key=lambda s: (-s.score, s.entry))
+        scored.sort(key=lambda s: (-s[0], s[2]))
         return [
-            _Scored(Candidate(self.entries[s.entry], round(s.score, 1)), s.explains, s.recall, s.complete)
-            for s in scored[: self.tuning.keep]
-            if s.score > 0
+            _Scored(Candidate(self.entries[e], round(score, 1)), evidence)
+            for score, evidence, e in scored[: self.tuning.keep]
+            if score > 0
         ]
 
     def _candidates(self, hits: _Hits, matches: list[Found], weights: list[float]) -> set[int]:
@@ -209,12 +211,14 @@ class Matcher:
                         found[e] += w * strength
         return heapq.nlargest(self.tuning.shortlist, found, key=found.__getitem__)
 
-    def _score(self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str) -> _Raw:
+    def _score(
+        self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str
+    ) -> tuple[float, _Evidence]:
         """The best of the entry's names, each judged with the rest of the entry as context."""
         t = self.tuning
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
-        score, explains, recall = explained * (1 - t.name_share), anywhere, 0.0
+        score, explains, by_name, recall = explained * (1 - t.name_share), anywhere, {}, 0.0
         for n, (named, found) in hits.names.get(e, {}).items():
             by_term, found = self._repaired(e, n, hits.terms, named, found, anywhere)
             merged = {i: max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(weights))}
@@ -224,7 +228,7 @@ class Matcher:
             named_score = explained * (1 - t.name_share + t.name_share * covers)
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
-                score, explains, recall = named_score, merged, covers
+                score, explains, by_name, recall = named_score, merged, by_term, covers
             best_explained = max(best_explained, explained)
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
@@ -234,7 +238,9 @@ class Matcher:
         elif not form and self.entries[e].kind == "howto":
             score *= t.bare_term_penalty
         solid = {i: s for i, s in explains.items() if s >= t.solid}
-        return _Raw(score, e, solid, recall, len(solid) == len(weights))
+        named = frozenset(i for i, s in by_name.items() if s >= t.solid)
+        shares = tuple(w / sum(weights) for w in weights)
+        return score, _Evidence(solid, named, recall, len(solid) == len(weights), shares)
 
     def _repaired(
         self,
@@ -276,37 +282,39 @@ class Matcher:
             return NotKnown(question, tuple(ranked[:3]))
         leader = scored[0]
         close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
-        if leader.candidate.score >= t.answer_at and all(leader.outdoes(s, t.recall_lead) for s in close):
+        if leader.candidate.score >= t.answer_at and all(
+            leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close
+        ):
             return Answer(question, leader.candidate)
         return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
 
 
 @dataclass(frozen=True)
-class _Raw:
-    score: float
-    entry: int
+class _Evidence:
+    """What an entry explains of a question, which the decision weighs beside the score."""
+
     explains: dict[int, float]  # query terms the entry explains solidly, and how strongly
+    named: frozenset[int]  # those its best name explains itself (not its answer or another name)
     recall: float  # how much of its best name the question covers
     complete: bool  # it explains every query term
+    shares: tuple[float, ...]  # each query term's part of the question's weight
+
+    def outdoes(self, other: _Evidence, recall_lead: float, named_lead: float) -> bool:
+        """Explains every query term `other` does, as strongly; and by its name explains terms better
+        than `other` does (a `named_lead` part of the question), or, explaining every term, clearly
+        more of its own name."""
+        if any(self.explains.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
+            return False
+        lead = sum(self.shares[i] * (self.explains[i] - other.explains.get(i, 0.0)) for i in self.named)
+        if lead >= named_lead:
+            return True
+        return self.complete and self.recall >= other.recall + recall_lead
 
 
 @dataclass(frozen=True)
 class _Scored:
-    """A ranked candidate and the evidence behind it, which the decision weighs."""
-
     candidate: Candidate
-    explains: dict[int, float]
-    recall: float
-    complete: bool
-
-    def outdoes(self, other: _Scored, recall_lead: float) -> bool:
-        """Explains every query term `other` does, as strongly, and as much of its own name; and either
-        more query terms, or (explaining them all) clearly more of its name."""
-        mine = self.explains
-        if any(mine.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()) or self.recall < other.recall:
-            return False
-        more_terms = bool(mine.keys() - other.explains.keys())
-        return more_terms or (self.complete and self.recall >= other.recall + recall_lead)
+    evidence: _Evidence
 
 
 class _Hits:
