@@ -211,3 +211,15 @@ def test_an_everyday_word_reaches_the_system_word_an_entry_uses_but_the_entrys_o
     assert answered(kb.match("I have a suggestion about the system")) == "give-feedback"
     related = kb.matcher.rank("I have a suggestion about the system")[0].score
     assert kb.matcher.rank("I have some feedback about the system")[0].score > related
+
+
+def test_a_real_word_that_stands_where_a_names_word_does_is_read_as_that_word() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("cloud", "jargon", "Cloud computing", "Systems run in someone else's data centre."),
+            entry("ecdl", "jargon", "European Computer Driving Licence (ECDL)", "A computer skills course."),
+        ]
+    )
+    assert answered(kb.match("clown computing")) == "cloud"  # autocorrect's word, beside 'computing'
+    in_place, elsewhere = kb.matcher.rank("clown computing")[0], kb.matcher.rank("computing clown")[0]
+    assert in_place.score > elsewhere.score + 10  # the same word, not where the name has its word

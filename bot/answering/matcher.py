@@ -42,6 +42,7 @@ class Tuning:
     form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
     repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
     repair_trust: float = 0.7  # and how far it then explains it
+    repair_in_place_at: float = 58.0  # the same, for a word next to the neighbour the name's word has
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
     solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
     recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
@@ -220,7 +221,7 @@ class Matcher:
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
         score, explains, by_name, recall = explained * (1 - t.name_share), anywhere, {}, 0.0
         for n, (named, found) in hits.names.get(e, {}).items():
-            by_term, found = self._repaired(e, n, hits.terms, named, found, anywhere)
+            by_term, found = self._repaired(e, n, hits, named, found, anywhere)
             merged = {i: max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(weights))}
             explained = sum(w * merged[i] for i, w in enumerate(weights))
             covers = self._recall(e, n, found)
@@ -246,23 +247,29 @@ class Matcher:
         self,
         e: int,
         n: int,
-        terms: list[str],
+        hits: _Hits,
         by_term: dict[int, float],
         found: dict[str, float],
         anywhere: dict[int, float],
     ) -> tuple[dict[int, float], dict[str, float]]:
         """Within a name that already matches, a query word nothing explains may be a mangled form of
         the name's word that nothing matched ('hazard lock', 'integrated care bored'): autocorrect
-        swaps in real words that are too far off to be found alone, but are plain once the rest fits."""
-        missing = [t for t in self._names[e][n] if t not in found]
+        swaps in real words that are too far off to be found alone, but are plain once the rest fits.
+        Where the word also stands where the name's word does (next to the same neighbour: 'clown
+        computing', 'downtown forms'), the phrase itself vouches for it and less likeness is needed."""
+        name = self._names[e][n]
+        missing = [t for t in name if t not in found]
+        terms = hits.terms
         loose = [i for i in range(len(terms)) if max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) < 0.5]
         if not missing or not loose:
             return by_term, found
         by_term, found = dict(by_term), dict(found)
+        t = self.tuning
         for i in loose:
-            term, similarity = max(((t, fuzz.ratio(terms[i], t)) for t in missing), key=lambda ts: ts[1])
-            if similarity >= self.tuning.repair_at:
-                strength = self.tuning.repair_trust * similarity / 100
+            term, similarity = max(((m, fuzz.ratio(terms[i], m)) for m in missing), key=lambda ms: ms[1])
+            needed = t.repair_in_place_at if hits.in_place(i, name, name.index(term)) else t.repair_at
+            if similarity >= needed:
+                strength = t.repair_trust * similarity / 100
                 _keep_best(by_term, i, strength)
                 _keep_best(found, term, strength)
         return by_term, found
@@ -333,6 +340,15 @@ class _Hits:
         by_term, found = self.names.setdefault(e, {}).setdefault(n, ({}, {}))
         _keep_best(by_term, i, strength)
         _keep_best(found, known, strength)
+
+    def in_place(self, i: int, name: tuple[str, ...], k: int) -> bool:
+        """Whether query term i has beside it what name term k has beside it, on the same side."""
+        return any(
+            0 <= i + side < len(self.terms)
+            and 0 <= k + side < len(name)
+            and any(known == name[k + side] for known, _ in self._matches[i + side])
+            for side in (-1, 1)
+        )
 
     def by_entry(self, e: int, name_trust: float, text_trust: float) -> dict[int, float]:
         """How well the entry as a whole (any name, or its answer) explains each query term."""
