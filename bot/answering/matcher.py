@@ -135,10 +135,14 @@ class Matcher:
             (*self._score(e, hits, weights, form, surface), e)
             for e in self._candidates(hits, matches, weights)
         ]
-        scored.sort(key=lambda s: (-s[0], s[2]))
+        scored.sort(key=lambda s: (-s[0], s[-1]))
+        shares = tuple(w / sum(weights) for w in weights)
         return [
-            _Scored(Candidate(self.entries[e], round(score, 1)), evidence)
-            for score, evidence, e in scored[: self.tuning.keep]
+            _Scored(
+                Candidate(self.entries[e], round(score, 1)),
+                _Evidence.of(anywhere, by_name, recall, shares, self.tuning.solid),
+            )
+            for score, anywhere, by_name, recall, e in scored[: self.tuning.keep]
             if score > 0
         ]
 
@@ -214,22 +218,22 @@ class Matcher:
 
     def _score(
         self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str
-    ) -> tuple[float, _Evidence]:
-        """The best of the entry's names, each judged with the rest of the entry as context."""
+    ) -> tuple[float, dict[int, float], dict[int, float], float]:
+        """The best of the entry's names, each judged with the rest of the entry as context; with what
+        the entry as a whole and that name explain, and how much of the name the question covers."""
         t = self.tuning
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
-        score, explains, by_name, recall = explained * (1 - t.name_share), anywhere, {}, 0.0
+        score, by_name, recall = explained * (1 - t.name_share), {}, 0.0
         for n, (named, found) in hits.names.get(e, {}).items():
             by_term, found = self._repaired(e, n, hits, named, found, anywhere)
-            merged = {i: max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(weights))}
-            explained = sum(w * merged[i] for i, w in enumerate(weights))
+            explained = sum(w * max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i, w in enumerate(weights))
             covers = self._recall(e, n, found)
             worded = fuzz.token_sort_ratio(surface, self._surfaces[e][n]) / 100
             named_score = explained * (1 - t.name_share + t.name_share * covers)
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
-                score, explains, by_name, recall = named_score, merged, by_term, covers
+                score, by_name, recall = named_score, by_term, covers
             best_explained = max(best_explained, explained)
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
@@ -238,10 +242,7 @@ class Matcher:
             score *= t.form_penalty
         elif not form and self.entries[e].kind == "howto":
             score *= t.bare_term_penalty
-        solid = {i: s for i, s in explains.items() if s >= t.solid}
-        named = frozenset(i for i, s in by_name.items() if s >= t.solid)
-        shares = tuple(w / sum(weights) for w in weights)
-        return score, _Evidence(solid, named, recall, len(solid) == len(weights), shares)
+        return score, anywhere, by_name, recall
 
     def _repaired(
         self,
@@ -267,8 +268,9 @@ class Matcher:
         t = self.tuning
         for i in loose:
             term, similarity = max(((m, fuzz.ratio(terms[i], m)) for m in missing), key=lambda ms: ms[1])
-            needed = t.repair_in_place_at if hits.in_place(i, name, name.index(term)) else t.repair_at
-            if similarity >= needed:
+            if similarity >= t.repair_at or (
+                similarity >= t.repair_in_place_at and hits.in_place(i, name, name.index(term))
+            ):
                 strength = t.repair_trust * similarity / 100
                 _keep_best(by_term, i, strength)
                 _keep_best(found, term, strength)
@@ -305,6 +307,21 @@ class _Evidence:
     recall: float  # how much of its best name the question covers
     complete: bool  # it explains every query term
     shares: tuple[float, ...]  # each query term's part of the question's weight
+
+    @classmethod
+    def of(
+        cls,
+        anywhere: dict[int, float],
+        by_name: dict[int, float],
+        recall: float,
+        shares: tuple[float, ...],
+        solid: float,
+    ) -> _Evidence:
+        """`solid`: the strength at which a term counts as explained."""
+        merged = ((i, max(by_name.get(i, 0.0), anywhere.get(i, 0.0))) for i in range(len(shares)))
+        explains = {i: s for i, s in merged if s >= solid}
+        named = frozenset(i for i, s in by_name.items() if s >= solid)
+        return cls(explains, named, recall, len(explains) == len(shares), shares)
 
     def outdoes(self, other: _Evidence, recall_lead: float, named_lead: float) -> bool:
         """Explains every query term `other` does, as strongly; and by its name explains terms better
