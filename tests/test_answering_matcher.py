@@ -223,3 +223,14 @@ def test_a_real_word_that_stands_where_a_names_word_does_is_read_as_that_word() 
     assert answered(kb.match("clown computing")) == "cloud"  # autocorrect's word, beside 'computing'
     in_place, elsewhere = kb.matcher.rank("clown computing")[0], kb.matcher.rank("computing clown")[0]
     assert in_place.score > elsewhere.score + 10  # the same word, not where the name has its word
+
+
+def test_a_word_heard_like_a_names_word_counts_where_it_stands_in_place() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("hazard-log", "jargon", "Hazard log", "The register of clinical risks."),
+            entry("account-locked", "howto", "What do I do if my account is locked?", "Ring the desk."),
+        ]
+    )
+    assert answered(kb.match("what is a hazard lock")) == "hazard-log"  # dictation's 'lock' for 'log'
+    assert answered(kb.match("what is a lock hazard")) != "hazard-log"

@@ -4,7 +4,7 @@ import pytest
 
 from bot.answering.lexicon import related_table
 from bot.answering.synonyms import BUILT_IN, Synonyms
-from bot.answering.text import fold, question_form, stem, stop_word_slip, tokens
+from bot.answering.text import fold, question_form, sound_key, stem, stop_word_slip, tokens
 
 
 def test_case_accents_punctuation_and_links_do_not_matter() -> None:
@@ -87,3 +87,13 @@ def test_related_everyday_words_reach_each_other_through_their_stems_never_thems
     table = related_table(stem, [("blocked", "locked", "stuck")])
     assert table[stem("blocked")] == {stem("locked"), "stuck"}
     assert stem("locked") not in table[stem("locked")]
+
+
+@pytest.mark.parametrize(("heard", "meant"), [("lock", "log"), ("life", "live"), ("bored", "board")])
+def test_words_that_sound_alike_share_a_sound_key(heard: str, meant: str) -> None:
+    assert sound_key(heard) == sound_key(meant)
+
+
+def test_words_that_only_look_alike_do_not_share_a_sound_key() -> None:
+    assert sound_key("banana") != sound_key("officer")
+    assert sound_key("clown") != sound_key("cloud")  # a slip of the keyboard, not of the ear

@@ -22,7 +22,7 @@ from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import STOP_WORDS, Form, question_form, stop_word_slip
+from bot.answering.text import STOP_WORDS, Form, question_form, sound_key, stop_word_slip
 from bot.answering.vocabulary import Vocabulary
 
 
@@ -43,6 +43,7 @@ class Tuning:
     repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
     repair_trust: float = 0.7  # and how far it then explains it
     repair_in_place_at: float = 58.0  # the same, for a word next to the neighbour the name's word has
+    sound_alike: float = 65.0  # likeness of words heard alike ('lock'/'log'): enough only in place
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
     solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
     recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
@@ -267,7 +268,7 @@ class Matcher:
         by_term, found = dict(by_term), dict(found)
         t = self.tuning
         for i in loose:
-            term, similarity = max(((m, fuzz.ratio(terms[i], m)) for m in missing), key=lambda ms: ms[1])
+            term, similarity = max(((m, self._likeness(terms[i], m)) for m in missing), key=lambda ms: ms[1])
             if similarity >= t.repair_at or (
                 similarity >= t.repair_in_place_at and hits.in_place(i, name, name.index(term))
             ):
@@ -275,6 +276,11 @@ class Matcher:
                 _keep_best(by_term, i, strength)
                 _keep_best(found, term, strength)
         return by_term, found
+
+    def _likeness(self, word: str, other: str) -> float:
+        """Spelling likeness; words heard alike get enough to count where they stand in place."""
+        alike = self.tuning.sound_alike if len(word) > 2 and sound_key(word) == sound_key(other) else 0.0
+        return max(fuzz.ratio(word, other), alike)
 
     def _recall(self, e: int, n: int, found: dict[str, float]) -> float:
         """How much of one name the question covers (weighted by how specific each of its terms is)."""

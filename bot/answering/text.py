@@ -121,6 +121,19 @@ def stop_word_slip(word: str) -> str | None:
     return None
 
 
+_SOUNDS = str.maketrans("cgqbdzv", "kkkptsf", "aeiouhwy")
+_SOUNDS_FIRST = str.maketrans("cgqbdzv", "kkkptsf")
+
+
+@lru_cache(maxsize=20_000)
+def sound_key(word: str) -> str:
+    """The consonants a word is heard as, voiced and voiceless alike ('lock'/'log', 'live'/'life'):
+    autocorrect and dictation swap in real words that sound like the one meant."""
+    word = word.replace("ph", "f").replace("ck", "k")
+    key = word[:1].translate(_SOUNDS_FIRST) + word[1:].translate(_SOUNDS)
+    return "".join(c for i, c in enumerate(key) if i == 0 or c != key[i - 1])
+
+
 def content(words: Iterable[str]) -> list[str]:
     """Drop stop words, keeping the order and the words that carry the meaning."""
     return [w for w in words if w not in STOP_WORDS]
