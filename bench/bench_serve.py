@@ -6,7 +6,11 @@ and ack latency p50/p99 for both, the throughput ratio, and whether every questi
 exactly once (chat.postMessage calls per event, counted at the fake).
 Targets: at least 0.9 times the minimal app's throughput, and ack p99 under 50 ms.
 
-    python bench/bench_serve.py [--events 300] [--concurrency 10] [--knowledge DIR]
+On a shared host a single short run swings widely, so after a warm-up the two servers run in rounds
+of mirrored runs (M G G M, G M M G...); each round gives its own ratio, the median of those is
+checked, and their spread is shown.
+
+    python bench/bench_serve.py [--events 300] [--concurrency 10] [--rounds 9] [--knowledge DIR]
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from fake_slack import FakeSlack  # noqa: E402  (the same fake the end-to-end te
 
 SECRET = "bench-signing-secret"
 THREADS = 8
-WARM_UP = 20
+WARM_UP = 100  # events per server before measuring: connections, caches and the matcher warm
 QUESTIONS = (
     "what is snomed", "wot is BAU", "how do i get a login", "who do i ring at night", "what's a floorwalker",
     "what does CNIO stand for", "how do I log an issue", "what is big bang", "where is the training",
@@ -170,7 +174,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; medians are compared")
+    parser.add_argument("--rounds", type=int, default=9, help="mirrored rounds; the median ratio is checked")
     parser.add_argument("--knowledge", type=Path, default=REPO / "knowledge")
     parser.add_argument("--serve-minimal", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -182,59 +186,104 @@ def main() -> int:
         workdir = Path(tmp)
         minimal, golive = start_minimal(fake, workdir), start_golive(fake, workdir, args.knowledge)
         try:
-            runs, threads = measure(fake, minimal[1], golive[1], args)
+            rounds, threads = measure(fake, minimal[1], golive[1], args)
             once, twice, missing = answered_once(fake, threads)
         finally:
             for proc, _ in (minimal, golive):
                 proc.terminate()
                 proc.wait(30)
     fake.close()
-    return report(runs, args, once, twice, missing)
+    return report(rounds, args, once, twice, missing)
+
+
+@dataclass(frozen=True)
+class Round:
+    baseline: Run
+    ours: Run
+    order: str  # "MGGM" or "GMMG": M the minimal app, G golive-bot serve
+
+    @property
+    def ratio(self) -> float:
+        return self.ours.throughput / self.baseline.throughput
+
+
+def merged(first: Run, second: Run) -> Run:
+    return Run(first.name, first.seconds + second.seconds, first.latencies_ms + second.latencies_ms,
+               first.statuses + second.statuses)  # fmt: skip
 
 
 def measure(
     fake: FakeSlack, minimal: str, golive: str, args: argparse.Namespace
-) -> tuple[list[Run], list[str]]:
-    """Warm both up, then alternate them round by round so a busy moment on the host hits both alike."""
+) -> tuple[list[Round], list[str]]:
+    """Warm both up, then compare them round by round, so a busy moment on a shared host hits both alike.
+
+    A round runs each server twice, mirrored (M G G M, then G M M G in the next round), so whatever
+    drifts during a round (the host's other work) weighs on both alike; each round gives its own
+    ratio. Replies to golive's events are waited for as soon as its run ends, so they never slow the
+    minimal app's run.
+    """
     batches = iter(range(10_000))
+    threads: list[str] = []
 
     def events(count: int) -> list[bytes]:
         start = next(batches) * 100_000
         return [mention(start + n, "B") for n in range(count)]
 
-    for url in (minimal, golive):
-        load("warm-up", url, events(WARM_UP), args.concurrency)
-    fake.wait_for("chat.postMessage", count=WARM_UP, timeout=30)  # measure once the warm-up replies are out
-    runs, threads = [], [c.params["thread_ts"] for c in fake.calls_to("chat.postMessage")]
-    for _ in range(args.rounds):
-        runs.append(load("minimal Bolt (ack only)", minimal, events(args.events), args.concurrency))
-        bodies = events(args.events)
-        threads += [json.loads(b)["event"]["ts"] for b in bodies]
-        runs.append(load("golive-bot serve", golive, bodies, args.concurrency))
-        # Replies finish before the next round, so they never slow the other server's measurement.
+    def run(server: str, count: int, name: str) -> Run:
+        bodies = events(count)
+        if server == "M":
+            return load(name, minimal, bodies, args.concurrency)
+        threads.extend(json.loads(b)["event"]["ts"] for b in bodies)
+        result = load(name, golive, bodies, args.concurrency)
         fake.wait_for("chat.postMessage", count=len(threads), timeout=60)
-    return runs, threads
+        return result
+
+    run("M", WARM_UP, "warm-up")
+    run("G", WARM_UP, "warm-up")
+    names = {"M": "minimal Bolt (ack only)", "G": "golive-bot serve"}
+    rounds = []
+    for n in range(args.rounds):
+        order = "GMMG" if n % 2 else "MGGM"
+        runs = [(server, run(server, args.events, names[server])) for server in order]
+        baseline, ours = ([r for s, r in runs if s == server] for server in "MG")
+        rounds.append(Round(merged(*baseline), merged(*ours), order))
+    return rounds, threads
 
 
-def report(runs: list[Run], args: argparse.Namespace, once: int, twice: int, missing: int) -> int:
-    print(f"{args.events} signed app_mention events per round, concurrency {args.concurrency}, "
-          f"{args.rounds} alternating rounds, {THREADS} server threads each")  # fmt: skip
-    print(f"{'server':<26}{'req/s':>9}{'ack p50 ms':>12}{'ack p99 ms':>12}  statuses")
-    for run in runs:
-        print(f"{run.name:<26}{run.throughput:>9.0f}{run.percentile(50):>12.1f}{run.percentile(99):>12.1f}"
-              f"  {dict(run.statuses)}")  # fmt: skip
-    baseline, ours = runs[0::2], runs[1::2]
-    ratio = statistics.median(r.throughput for r in ours) / statistics.median(r.throughput for r in baseline)
-    p99 = statistics.median(r.percentile(99) for r in ours)
-    print(f"median throughput ratio golive/minimal: {ratio:.2f} (target >= {TARGET_RATIO})")
-    print(f"median ack p99, golive-bot serve: {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms)")
-    total = len(ours) * args.events + WARM_UP
+def report(rounds: list[Round], args: argparse.Namespace, once: int, twice: int, missing: int) -> int:
+    print(f"{args.events} signed app_mention events per run, concurrency {args.concurrency}, {args.rounds} "
+          f"rounds of two runs per server in mirrored order, after {WARM_UP} warm-up events each, "
+          f"{THREADS} server threads")  # fmt: skip
+    header = f"{'round':<10}{'server':<26}{'req/s':>9}{'ack p50 ms':>12}{'ack p99 ms':>12}{'ratio':>7}"
+    print(f"{header}  statuses")
+    for n, r in enumerate(rounds, 1):
+        for run, ratio in ((r.baseline, ""), (r.ours, f"{r.ratio:.2f}")):
+            print(f"{n:<4}{r.order:<6}{run.name:<26}{run.throughput:>9.0f}{run.percentile(50):>12.1f}"
+                  f"{run.percentile(99):>12.1f}{ratio:>7}  {dict(run.statuses)}")  # fmt: skip
+    ratios = sorted(r.ratio for r in rounds)
+    p99s = sorted(r.ours.percentile(99) for r in rounds)
+    ratio, p99 = statistics.median(ratios), statistics.median(p99s)
+    print(f"median throughput: minimal {statistics.median(r.baseline.throughput for r in rounds):.0f} req/s, "
+          f"golive {statistics.median(r.ours.throughput for r in rounds):.0f} req/s")  # fmt: skip
+    print(f"throughput ratio golive/minimal: median {ratio:.2f} (target >= {TARGET_RATIO}); spread over "
+          f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}, middle half {_middle_half(ratios)}")  # fmt: skip
+    print(f"ack p99, golive-bot serve: median {p99:.1f} ms (target < {TARGET_P99_MS:.0f} ms); "
+          f"spread over rounds {p99s[0]:.1f}-{p99s[-1]:.1f} ms")  # fmt: skip
+    total = 2 * len(rounds) * args.events + WARM_UP
     print(f"answered exactly once: {once}/{total} (with {WARM_UP} warm-up); more than once: {twice}; "
           f"not answered: {missing}")  # fmt: skip
     ok = ratio >= TARGET_RATIO and p99 < TARGET_P99_MS and once == total
-    ok = ok and all(set(r.statuses) == {200} for r in runs)
+    ok = ok and all(set(run.statuses) == {200} for r in rounds for run in (r.baseline, r.ours))
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
+
+
+def _middle_half(ordered: list[float]) -> str:
+    """The interquartile range: how far a typical round strays from the median."""
+    if len(ordered) < 4:
+        return "n/a (fewer than 4 rounds)"
+    q1, _, q3 = statistics.quantiles(ordered, n=4)
+    return f"{q1:.2f}-{q3:.2f}"
 
 
 if __name__ == "__main__":
