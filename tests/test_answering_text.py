@@ -4,7 +4,7 @@ import pytest
 
 from bot.answering.lexicon import related_table
 from bot.answering.synonyms import BUILT_IN, Synonyms
-from bot.answering.text import fold, question_form, sound_key, stem, stop_word_slip, tokens
+from bot.answering.text import content, fold, question_form, sound_key, stem, stop_word_slip, tokens
 
 
 def test_case_accents_punctuation_and_links_do_not_matter() -> None:
@@ -97,3 +97,8 @@ def test_words_that_sound_alike_share_a_sound_key(heard: str, meant: str) -> Non
 def test_words_that_only_look_alike_do_not_share_a_sound_key() -> None:
     assert sound_key("banana") != sound_key("officer")
     assert sound_key("clown") != sound_key("cloud")  # a slip of the keyboard, not of the ear
+
+
+def test_prepositions_that_frame_a_question_are_not_what_it_is_about() -> None:
+    assert content(tokens("engagement according to the Kings Fund")) == ["engagement", "kings", "fund"]
+    assert content(tokens("anything regarding smartcards")) == ["smartcards"]

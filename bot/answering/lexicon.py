@@ -46,6 +46,9 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("everyone", "staff", "stakeholders"),
     ("telling", "communications", "comms", "informing"),
     ("stage", "phase", "step"),
+    ("turn", "switch"),
+    ("wrote", "write", "written", "documented", "entered", "recorded"),
+    ("protect", "protects", "guard", "guardian", "safeguard"),
 )
 
 

@@ -37,6 +37,7 @@ _STOP_TEXT = (
     "ya yeah yes yet you your youre definition define defined term word acronym abbreviation short r u 2 "
     "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
+    "according regarding concerning "
 )
 STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
 # Question wrappers first: when a slip is as close to one of them as to another stop word, it was one.
