@@ -88,7 +88,7 @@ class Matcher:
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
-        self._spelling = Vocabulary(STOP_WORDS.union(*texts, *(w for ws in names for w in ws)), ())
+        self._spelling = Vocabulary(STOP_WORDS.union(*(w for ws in names for w in ws)), ())
         self._index()
 
     def _index(self) -> None:
