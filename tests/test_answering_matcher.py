@@ -234,3 +234,12 @@ def test_a_word_heard_like_a_names_word_counts_where_it_stands_in_place() -> Non
     )
     assert answered(kb.match("what is a hazard lock")) == "hazard-log"  # dictation's 'lock' for 'log'
     assert answered(kb.match("what is a lock hazard")) != "hazard-log"
+
+
+def test_a_word_the_knowledge_base_never_uses_left_unexplained_stops_a_confident_answer() -> None:
+    golive = entry("golive-date", "howto", "When is go-live?", "On 1 March.", "how many days until go-live")
+    kb = KnowledgeBase.build([*ENTRIES, golive])
+    assert answered(kb.match("how many days until go-live")) == "golive-date"
+    outcome = kb.match("how many days until christmas")  # the alias fits all but the word it is about
+    assert kb.matcher.rank("how many days until christmas")[0].score >= kb.matcher.tuning.answer_at
+    assert not isinstance(outcome, Answer)

@@ -138,10 +138,11 @@ class Matcher:
         ]
         scored.sort(key=lambda s: (-s[0], s[-1]))
         shares = tuple(w / sum(weights) for w in weights)
+        strangers = frozenset(i for i, found in enumerate(own) if not found)
         return [
             _Scored(
                 Candidate(self.entries[e], round(score, 1)),
-                _Evidence.of(anywhere, by_name, recall, shares, self.tuning.solid),
+                _Evidence.of(anywhere, by_name, recall, shares, strangers, self.tuning.solid),
             )
             for score, anywhere, by_name, recall, e in scored[: self.tuning.keep]
             if score > 0
@@ -290,15 +291,18 @@ class Matcher:
     def _decide(self, question: str, scored: list[_Scored]) -> Outcome:
         """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one,
         unless the leader explains everything the runner-up does and more (it is then the better fit,
-        not a coin toss)."""
+        not a coin toss). Nor is it answered when it leaves unexplained a word the knowledge base never
+        uses: that word is likely what the question is really about ('how many days until christmas')."""
         t = self.tuning
         ranked = [s.candidate for s in scored]
         if not ranked or ranked[0].score < t.suggest_at:
             return NotKnown(question, tuple(ranked[:3]))
         leader = scored[0]
         close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
-        if leader.candidate.score >= t.answer_at and all(
-            leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close
+        if (
+            leader.candidate.score >= t.answer_at
+            and not leader.evidence.strays
+            and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
         ):
             return Answer(question, leader.candidate)
         return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
@@ -313,6 +317,7 @@ class _Evidence:
     recall: float  # how much of its best name the question covers
     complete: bool  # it explains every query term
     shares: tuple[float, ...]  # each query term's part of the question's weight
+    strays: frozenset[int]  # query terms the knowledge base never uses, that this entry leaves unexplained
 
     @classmethod
     def of(
@@ -321,13 +326,15 @@ class _Evidence:
         by_name: dict[int, float],
         recall: float,
         shares: tuple[float, ...],
+        strangers: frozenset[int],
         solid: float,
     ) -> _Evidence:
         """`solid`: the strength at which a term counts as explained."""
-        merged = ((i, max(by_name.get(i, 0.0), anywhere.get(i, 0.0))) for i in range(len(shares)))
-        explains = {i: s for i, s in merged if s >= solid}
+        merged = {i: max(by_name.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(shares))}
+        explains = {i: s for i, s in merged.items() if s >= solid}
         named = frozenset(i for i, s in by_name.items() if s >= solid)
-        return cls(explains, named, recall, len(explains) == len(shares), shares)
+        strays = frozenset(i for i in strangers if not merged[i])
+        return cls(explains, named, recall, len(explains) == len(shares), shares, strays)
 
     def outdoes(self, other: _Evidence, recall_lead: float, named_lead: float) -> bool:
         """Explains every query term `other` does, as strongly; and by its name explains terms better
