@@ -225,6 +225,11 @@ def test_a_real_word_that_stands_where_a_names_word_does_is_read_as_that_word() 
     assert in_place.score > elsewhere.score + 10  # the same word, not where the name has its word
 
 
+def test_a_short_word_a_few_letters_like_a_names_word_is_not_taken_for_it() -> None:
+    kb = KnowledgeBase.build([entry("book-training", "howto", "How do I book training?", "On the portal.")])
+    assert answered(kb.match("can you book me a taxi")) is None
+
+
 def test_a_word_heard_like_a_names_word_counts_where_it_stands_in_place() -> None:
     kb = KnowledgeBase.build(
         [

@@ -279,9 +279,14 @@ class Matcher:
         return by_term, found
 
     def _likeness(self, word: str, other: str) -> float:
-        """Spelling likeness; words heard alike get enough to count where they stand in place."""
-        alike = self.tuning.sound_alike if len(word) > 2 and sound_key(word) == sound_key(other) else 0.0
-        return max(fuzz.ratio(word, other), alike)
+        """Spelling likeness; words heard alike get enough to count where they stand in place. A short
+        word only a few letters like another is too easily a different word ('taxi', 'train')."""
+        t = self.tuning
+        spelled = fuzz.ratio(word, other)
+        if len(word) < 5 and spelled < t.repair_at:
+            spelled = 0.0
+        alike = t.sound_alike if len(word) > 2 and sound_key(word) == sound_key(other) else 0.0
+        return max(spelled, alike)
 
     def _recall(self, e: int, n: int, found: dict[str, float]) -> float:
         """How much of one name the question covers (weighted by how specific each of its terms is)."""
