@@ -1,13 +1,13 @@
 """How late scheduled announcements reach Slack: 100 due in the same instant, with one and two replicas.
 
-Each replica is the bot's real wiring (build_services): its APScheduler ticks the communications
-plan, claims each due (announcement, time) pair in the database, and delivers through the outbox to a
+Each replica is the bot's real wiring (build_services) with its production timings: its APScheduler
+ticks the communications plan every 15 s (bot/runtime.COMMS_TICK_SECONDS) and wakes at the next due
+time, claims each due (announcement, time) pair in the database, and delivers through the outbox to a
 local fake Slack Web API that records when each post arrives. Lateness is arrival time minus due time.
 The baseline in the same run is a bare APScheduler date job per announcement, firing in-process with
-no database and no HTTP: the floor any scheduler could reach. The bot ticks every --tick seconds here;
-in production it ticks every 15 s (bot/runtime.COMMS_TICK_SECONDS), which adds up to that to each figure.
+no database and no HTTP: the floor any scheduler could reach.
 
-    python bench/bench_schedule.py [--announcements 100] [--tick 1] [--pg-url URL | --no-pg]
+    python bench/bench_schedule.py [--announcements 100] [--pg-url URL | --no-pg]
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.config import Channels, OrgConfig, Settings
-from bot.runtime import Services, build_services
+from bot.runtime import COMMS_TICK_SECONDS, Services, build_services
 from bot.slack.announcements import render
+from bot.slack.delivery import TICK_SECONDS as DELIVERY_TICK_SECONDS
 from bot.slack.delivery import Delivery
 from bot.store.comms import ANNOUNCEMENT_KIND
 from bot.store.database import normalise_url
@@ -123,25 +124,21 @@ def write_plan(folder: Path, n: int, due: datetime) -> None:
     (folder / "plan.yaml").write_text("announcements:\n" + items)
 
 
-def start_replica(settings: Settings, fake: FakeSlack, tick: float) -> Services:
-    """The bot's services, with the comms tick and outbox delivery running as `serve` runs them."""
+def start_replica(settings: Settings, fake: FakeSlack) -> Services:
+    """The bot's services, with the comms tick (from build_services) and outbox delivery running as
+    `serve` runs them."""
     services = build_services(settings)
     services.renderers[ANNOUNCEMENT_KIND] = lambda item: render(services, item)
     delivery = Delivery(services.db, WebClient(token="xoxb-bench", base_url=fake.url), services.clock,
                         services.renderers)  # fmt: skip
     services.deliver_soon = delivery.kick
-
-    def post_due() -> None:
-        if services.comms.tick().posted:
-            services.deliver_soon()
-
-    services.background.every(tick, "comms-schedule", post_due)
-    services.background.every(tick, "outbox-delivery", delivery.tick)
+    services.on_close.append(delivery.close)
+    services.background.every(DELIVERY_TICK_SECONDS, "outbox-delivery", delivery.drain)
     services.background.start()
     return services
 
 
-def run_bot(database_url: str, replicas: int, n: int, tick: float) -> tuple[list[float], int]:
+def run_bot(database_url: str, replicas: int, n: int) -> tuple[list[float], int]:
     """Lateness of each post, and how many posts Slack received (exactly n when none is doubled)."""
     fake = FakeSlack()
     with tempfile.TemporaryDirectory() as folder:
@@ -149,11 +146,11 @@ def run_bot(database_url: str, replicas: int, n: int, tick: float) -> tuple[list
         write_plan(Path(folder), n, due)
         settings = Settings(org=ORG, knowledge_dir=ROOT / "knowledge", schedules_dir=Path(folder),
                             database_url=database_url)  # fmt: skip
-        running = [start_replica(settings, fake, tick) for _ in range(replicas)]
+        running = [start_replica(settings, fake) for _ in range(replicas)]
         deadline = time.time() + LEAD.total_seconds() + 30
         while len(fake.arrivals) < n and time.time() < deadline:
             time.sleep(0.05)
-        time.sleep(2 * tick)  # anything doubled would arrive now
+        time.sleep(3)  # anything doubled would arrive now
         for services in running:
             services.close()
     fake.close()
@@ -182,12 +179,12 @@ def fresh_database(kind: str, pg_url: str) -> Iterator[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--announcements", type=int, default=100)
-    parser.add_argument("--tick", type=float, default=1.0, help="seconds between ticks (production: 15)")
     parser.add_argument("--pg-url", default=PG_URL, help=f"PostgreSQL to use (default {PG_URL})")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     args = parser.parse_args()
     n = args.announcements
-    print(f"Scheduled posts: {n} announcements due in the same instant; bot ticks every {args.tick:g} s\n")
+    print(f"Scheduled posts: {n} announcements due in the same instant; the bot ticks every "
+          f"{COMMS_TICK_SECONDS} s and wakes at the next due time\n")  # fmt: skip
     print(f"  {'lateness after the due time':<44} {'p50 ms':>9} {'p99 ms':>9} {'max ms':>9}  posted")
     print(f"  {'baseline: bare APScheduler date jobs':<44} {figures(baseline(n))}  {n}")
     for kind in ("sqlite", "postgresql"):
@@ -197,7 +194,7 @@ def main() -> int:
         for replicas in (1, 2):
             try:
                 with fresh_database(kind, args.pg_url) as url:
-                    lateness, posted = run_bot(url, replicas, n, args.tick)
+                    lateness, posted = run_bot(url, replicas, n)
             except OperationalError as exc:
                 print(f"  PostgreSQL skipped: cannot reach {args.pg_url} ({exc.orig.__class__.__name__})")
                 break

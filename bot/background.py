@@ -1,14 +1,17 @@
 """The process's periodic work (delivery retries, escalations, scheduled posts) on one APScheduler.
 
 Each job is a plain `tick()` callable from the domain or the Slack layer; tests call the same
-callables directly with a ManualClock instead of waiting for this scheduler.
+callables directly with a ManualClock instead of waiting for this scheduler. A job that knows when
+its next piece of work falls due can also ask to be woken then (`wake`), so that work is on time
+while the interval stays as the safety net.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -18,20 +21,38 @@ log = logging.getLogger(__name__)
 class Background:
     def __init__(self) -> None:
         self._scheduler = BackgroundScheduler(timezone=UTC)
+        self._jobs: dict[str, Callable[[], None]] = {}
 
     def every(self, seconds: float, name: str, tick: Callable[[], object]) -> None:
-        """Run `tick` every `seconds`; a slow run is never overlapped and missed runs collapse."""
+        """Run `tick` once the scheduler starts, then every `seconds`; a slow run is never overlapped and
+        missed runs collapse. Running at start picks up at once what fell due while the bot was down."""
+        lock = threading.Lock()  # the interval run and a wake-up never run the same tick at once
 
         def guarded() -> None:
-            try:
-                tick()
-            except Exception:  # one failing tick must not stop the next one
-                log.exception("background job %s failed; it will run again in %ss", name, seconds)
+            with lock:
+                try:
+                    tick()
+                except Exception:  # one failing tick must not stop the next one
+                    log.exception("background job %s failed; it will run again in %ss", name, seconds)
 
+        self._jobs[name] = guarded
         self._scheduler.add_job(
             guarded, "interval", seconds=seconds, id=name, coalesce=True, max_instances=1,
-            replace_existing=True, misfire_grace_time=None,
+            replace_existing=True, misfire_grace_time=None, next_run_time=datetime.now(UTC),
         )  # fmt: skip
+
+    def wake(self, name: str, when: datetime) -> None:
+        """Run the job `name` once more at `when`, between its interval runs.
+
+        One wake-up per job: a new time replaces the one waited for, so a job that asks again after
+        each run always waits for its next due time. A time already past runs at once.
+        """
+        wake_id = f"{name}:wake"
+        pending = self._scheduler.get_job(wake_id)
+        if pending is not None and pending.trigger.run_date == when:
+            return
+        self._scheduler.add_job(self._jobs[name], "date", run_date=when, id=wake_id,
+                                replace_existing=True, misfire_grace_time=None)  # fmt: skip
 
     def start(self) -> None:
         if not self._scheduler.running:

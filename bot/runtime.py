@@ -20,7 +20,7 @@ from bot.roles import ConfiguredMembership, Membership
 from bot.store import once
 from bot.store.database import Database
 
-COMMS_TICK_SECONDS = 15  # how late a scheduled announcement can be, at most, while the bot is up
+COMMS_TICK_SECONDS = 15  # the safety net: each tick also wakes the bot at the next due time
 FORGET_EVENTS_SECONDS = 3600
 EVENT_KEYS_KEPT = timedelta(days=1)  # Slack gives up retrying an event within the hour
 
@@ -78,9 +78,13 @@ def forget_handled_events(services: Services) -> int:
 
 
 def _post_due_announcements(services: Services) -> None:
-    """Queue what has fallen due, then deliver at once rather than at the next delivery tick."""
-    if services.comms.tick().posted:
+    """Queue what has fallen due, then deliver at once rather than at the next delivery tick; wake
+    again at the next due time, so a post is on time rather than up to a tick late."""
+    result = services.comms.tick(look_ahead=timedelta(seconds=2 * COMMS_TICK_SECONDS))
+    if result.posted:
         services.deliver_soon()
+    if result.next_due:
+        services.background.wake("comms-schedule", result.next_due)
 
 
 def configure_logging(level: str, redactor: Redactor) -> None:

@@ -46,6 +46,7 @@ _FAILED = "failed"
 class TickResult:
     posted: int = 0
     skipped: int = 0
+    next_due: datetime | None = None  # the earliest due time still to come within the look-ahead
 
 
 @dataclass(frozen=True)
@@ -90,17 +91,23 @@ class CommsService:
         log.info("communications plan: %d announcements from %s", len(announcements), directory)
         return True
 
-    def tick(self) -> TickResult:
-        """Claim and queue every announcement that has fallen due since it was last handled."""
+    def tick(self, look_ahead: timedelta = timedelta(0)) -> TickResult:
+        """Claim and queue every announcement that has fallen due since it was last handled.
+
+        It also finds the next due time within `look_ahead`, so the caller can run the tick again
+        exactly then instead of at its next regular run.
+        """
         now = self.clock.now()
         floor = store.checked_until(self.db)
         last = store.last_due_times(self.db)
         outcomes = []
+        upcoming = []
         for stored in store.active_announcements(self.db):
             bounds = [stored.created_at - self.grace, last.get(stored.announcement.id)]
             after = max(b for b in [*bounds, floor - _OVERLAP if floor else None] if b is not None)
             try:
                 outcomes.append(self._handle(stored.announcement, after, now))
+                upcoming.append(next(self._due(stored.announcement, now, now + look_ahead), None))
             except Exception:  # one broken announcement must not hold up the rest of the plan
                 log.exception(
                     "announcement %s could not be scheduled; it is tried again next tick",
@@ -109,7 +116,8 @@ class CommsService:
                 outcomes.append(_FAILED)
         if _FAILED not in outcomes:  # otherwise the next tick looks back far enough to retry it
             store.advance_checked_until(self.db, now)
-        return TickResult(outcomes.count(store.POSTED), outcomes.count(store.SKIPPED))
+        next_due = min((t for t in upcoming if t is not None), default=None)
+        return TickResult(outcomes.count(store.POSTED), outcomes.count(store.SKIPPED), next_due)
 
     def _handle(self, announcement: Announcement, after: datetime, now: datetime) -> str | None:
         due = list(self._due(announcement, after, now))
