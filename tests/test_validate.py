@@ -81,3 +81,14 @@ def test_the_bot_still_refuses_to_start_on_a_broken_config(site: Path, capsys) -
     (site / "golive.yaml").write_text("escalation:\n  p1_ack_minutes: soon\n")
     assert main(["ask", "what is pas"]) == 1
     assert "golive.yaml:2: p1_ack_minutes: must be a whole number" in capsys.readouterr().err
+
+
+def test_schedules_are_checked_against_what_could_be_read_of_a_broken_config(site: Path, capsys) -> None:
+    (site / "golive.yaml").write_text("timezone: Mars/Olympus\nchannels:\n  announcements: C0ANNOUNCE\n")
+    (site / "schedules").mkdir()
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: hello\n    channels: [announcements]\n    cron: '0 9 * * *'\n    text: Hi\n"
+    )
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out
+    assert "unknown time zone" in out and "plan.yaml" not in out
