@@ -248,3 +248,14 @@ def test_a_word_the_knowledge_base_never_uses_left_unexplained_stops_a_confident
     outcome = kb.match("how many days until christmas")  # the alias fits all but the word it is about
     assert kb.matcher.rank("how many days until christmas")[0].score >= kb.matcher.tuning.answer_at
     assert not isinstance(outcome, Answer)
+
+
+def test_a_question_that_spells_out_a_whole_name_gets_that_entry_whatever_its_form() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("golive-date", "howto", "When is go-live?", "On 1 March.", "go-live date"),
+            entry("golive-phase", "jargon", "Go-live phase", "The weeks around the switch-on.", "go-live"),
+        ]
+    )
+    assert answered(kb.match("what is the go live date")) == "golive-date"  # 'what is', of a how-to
+    assert answered(kb.match("what is go live")) == "golive-phase"  # both spelled out: the form decides

@@ -55,6 +55,7 @@ class Tuning:
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
+_Raw = tuple[float, dict[int, float], dict[int, float], float, int]  # score, evidence (see _score), entry
 
 
 def names_of(entry: Entry) -> list[str]:
@@ -131,11 +132,10 @@ class Matcher:
             for known, strength in found:
                 for e, n in self._name_postings.get(known, ()):
                     hits.name(e, n, i, known, strength)
-        form = question_form(surface)
         scored = [
-            (*self._score(e, hits, weights, form, surface), e)
-            for e in self._candidates(hits, matches, weights)
+            (*self._score(e, hits, weights, surface), e) for e in self._candidates(hits, matches, weights)
         ]
+        scored = self._by_form(scored, question_form(surface), len(weights))
         scored.sort(key=lambda s: (-s[0], s[-1]))
         shares = tuple(w / sum(weights) for w in weights)
         strangers = frozenset(i for i, found in enumerate(own) if not found)
@@ -219,7 +219,7 @@ class Matcher:
         return heapq.nlargest(self.tuning.shortlist, found, key=found.__getitem__)
 
     def _score(
-        self, e: int, hits: _Hits, weights: list[float], form: Form, surface: str
+        self, e: int, hits: _Hits, weights: list[float], surface: str
     ) -> tuple[float, dict[int, float], dict[int, float], float]:
         """The best of the entry's names, each judged with the rest of the entry as context; with what
         the entry as a whole and that name explain, and how much of the name the question covers."""
@@ -240,11 +240,33 @@ class Matcher:
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
             score *= best_explained / self._enough
-        if form and form != self.entries[e].kind:
-            score *= t.form_penalty
-        elif not form and self.entries[e].kind == "howto":
-            score *= t.bare_term_penalty
         return score, anywhere, by_name, recall
+
+    def _by_form(self, scored: list[_Raw], form: Form, terms: int) -> list[_Raw]:
+        """'What is' asks for jargon, 'how do I' for a how-to, and a bare term more for what it is. The
+        form yields to the words when they spell out whole names of the other kind only ('what is the
+        go-live date'): the person named the entry they want."""
+        t = self.tuning
+        if not form:
+            return [
+                (s * t.bare_term_penalty if self._kind(e) == "howto" else s, *rest, e)
+                for s, *rest, e in scored
+            ]
+        spelled = {e for _, _, by_name, recall, e in scored if self._spelled_out(by_name, recall, terms)}
+        waived = spelled if all(self._kind(e) != form for e in spelled) else set()
+        return [
+            (s if self._kind(e) == form or e in waived else s * t.form_penalty, *rest, e)
+            for s, *rest, e in scored
+        ]
+
+    def _kind(self, e: int) -> str:
+        return self.entries[e].kind
+
+    @staticmethod
+    def _spelled_out(by_name: dict[int, float], recall: float, terms: int) -> bool:
+        """Whether the question is a whole name of several words, word for word (one word names a topic,
+        not an entry)."""
+        return terms >= 2 and recall >= 0.99 and all(by_name.get(i, 0.0) >= 0.99 for i in range(terms))
 
     def _repaired(
         self,
