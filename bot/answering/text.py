@@ -37,7 +37,7 @@ _STOP_TEXT = (
     "ya yeah yes yet you your youre definition define defined term word acronym abbreviation short r u 2 "
     "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
-    "according regarding concerning "
+    "according regarding concerning today suddenly recently lately anymore always "
 )
 STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
 # Question wrappers first: when a slip is as close to one of them as to another stop word, it was one.
@@ -45,7 +45,7 @@ _WRAPPERS = ("how", "what", "where", "when", "who", "why", "which", "does", "the
 _STOP_LIST = [*_WRAPPERS, *sorted(w for w in STOP_WORDS - set(_WRAPPERS) if len(w) >= 2 and w.isalpha())]
 
 _JARGON_FORM = re.compile(
-    r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho is\b|"
+    r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho (?:is|are)\b|"
     r"\bwhos\b|\bexplain\b|\bacronym\b|\babbreviation\b"
 )
 _HOWTO_FORM = re.compile(
