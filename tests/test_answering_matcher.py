@@ -259,3 +259,10 @@ def test_a_question_that_spells_out_a_whole_name_gets_that_entry_whatever_its_fo
     )
     assert answered(kb.match("what is the go live date")) == "golive-date"  # 'what is', of a how-to
     assert answered(kb.match("what is go live")) == "golive-phase"  # both spelled out: the form decides
+
+
+def test_the_last_part_of_a_word_written_joined_finds_the_whole_word() -> None:
+    kb = KnowledgeBase.build(SMARTCARDS)
+    card, pen = kb.matcher.rank("my card is not working")[0], kb.matcher.rank("my pen is not working")[0]
+    assert card.entry.id == "smartcard-not-working"
+    assert card.score > pen.score + 5  # 'card' is the head of 'smartcard'; 'pen' is nothing here

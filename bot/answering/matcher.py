@@ -175,12 +175,11 @@ class Matcher:
             weakest = min(_best(found[i]), _best(found[i + 1])) if i + 1 < len(terms) else 1.0
             if weakest < 1.0:
                 joined = self.vocabulary.lookup(terms[i] + terms[i + 1])
-                parts = (_top(found[i]), _top(found[i + 1]))  # a join that only finds a part loses the other
                 if (
                     joined
                     and joined[0][0] in self._name_postings
                     and joined[0][1] > weakest
-                    and joined[0][0] not in parts
+                    and not _part_finds(joined[0], found[i], found[i + 1])
                 ):
                     kept.append(terms[i] + terms[i + 1])
                     out.append(joined)
@@ -421,8 +420,9 @@ class _Hits:
         return best
 
 
-def _top(found: Found) -> str | None:
-    return found[0][0] if found else None
+def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:
+    """Whether one word alone already finds what the two joined find: the join would lose the other."""
+    return any(part and part[0][0] == joined[0] and part[0][1] >= joined[1] for part in parts)
 
 
 def _best(found: Found) -> float:

@@ -16,6 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 PREFIX_STRENGTH = 0.8
+SUFFIX_STRENGTH = 0.7  # 'card' for 'smartcard': the head of a compound, less specific than its start
 TYPO_COST = 1.2  # strength lost per edit, relative to the term's length
 LAST_RESORT = 0.85  # a short term's slip is less certain still
 
@@ -36,6 +37,7 @@ class Vocabulary:
         self._terms = frozenset(terms)
         self._names = frozenset(names)
         self._sorted = sorted(self._terms)
+        self._reversed = sorted(t[::-1] for t in self._names)
         self._pools = {False: _Pools(self._terms), True: _Pools(self._names)}
         self.lookup = lru_cache(maxsize=50_000)(self._lookup)
 
@@ -52,6 +54,8 @@ class Vocabulary:
             found.update(
                 (t, s * LAST_RESORT) for t, s in self._typos(term, self._pools[True]) if t not in found
             )
+        if len(term) >= 4:
+            found.update((t, SUFFIX_STRENGTH) for t in self._compounds(term) if t not in found)
         return tuple(sorted(found.items(), key=lambda kv: -kv[1]))
 
     @staticmethod
@@ -73,14 +77,21 @@ class Vocabulary:
 
     def _extensions(self, term: str) -> list[str]:
         """Longer terms that start with this one (config -> configuration), at most a few."""
-        start = bisect_left(self._sorted, term)
-        found = []
-        for other in self._sorted[start : start + 8]:
-            if not other.startswith(term):
-                break
-            if other != term:
-                found.append(other)
-        return found
+        return _starting_with(self._sorted, term)
+
+    def _compounds(self, term: str) -> list[str]:
+        """Name terms that end with this one, written as one word (card -> smartcard), at most a few."""
+        return [t[::-1] for t in _starting_with(self._reversed, term[::-1])]
+
+
+def _starting_with(ordered: list[str], start: str) -> list[str]:
+    found = []
+    for other in ordered[bisect_left(ordered, start) :][:8]:
+        if not other.startswith(start):
+            break
+        if other != start:
+            found.append(other)
+    return found
 
 
 def _edits(term: str, other: str, distance: int) -> float:
