@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -89,6 +90,7 @@ class Matcher:
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
+        self._likeness = lru_cache(maxsize=100_000)(self._likeness_of)
         self._spelling = Vocabulary(STOP_WORDS.union(*(w for ws in names for w in ws)), ())
         self._index()
 
@@ -299,7 +301,7 @@ class Matcher:
                 _keep_best(found, term, strength)
         return by_term, found
 
-    def _likeness(self, word: str, other: str) -> float:
+    def _likeness_of(self, word: str, other: str) -> float:
         """Spelling likeness; words heard alike get enough to count where they stand in place. A short
         word only a few letters like another is too easily a different word ('taxi', 'train')."""
         t = self.tuning
