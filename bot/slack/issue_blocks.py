@@ -395,7 +395,8 @@ def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int) -> list[Block]
     call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
     head = (
         f"{call}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} minutes after "
-        f"it was logged (escalation {issue.escalations}). Please acknowledge it now."
+        f"it was {'reopened' if issue.reopened_at else 'logged'} (escalation {issue.escalations}). "
+        "Please acknowledge it now."
     )
     return [text_section(head), *triage_blocks(issue)]
 
