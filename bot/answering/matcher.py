@@ -365,15 +365,13 @@ class _Evidence:
         return cls(explains, named, recall, len(explains) == len(shares), shares, strays)
 
     def outdoes(self, other: _Evidence, recall_lead: float, named_lead: float) -> bool:
-        """Explains every query term `other` does, as strongly; and by its name explains terms better
-        than `other` does (a `named_lead` part of the question), or, explaining every term, clearly
-        more of its own name."""
-        if any(self.explains.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
+        """Explains every query term, each as strongly as `other` does; and by its name explains terms
+        better than `other` does (a `named_lead` part of the question), or clearly more of its own name.
+        A leader that leaves part of the question unexplained never settles a close call."""
+        if not self.complete or any(self.explains.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
             return False
         lead = sum(self.shares[i] * (self.explains[i] - other.explains.get(i, 0.0)) for i in self.named)
-        if lead >= named_lead:
-            return True
-        return self.complete and self.recall >= other.recall + recall_lead
+        return lead >= named_lead or self.recall >= other.recall + recall_lead
 
 
 @dataclass(frozen=True)
