@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.loader import load_knowledge
-from bot.answering.matcher import Matcher, Tuning
+from bot.answering.matcher import Matcher
 from bot.answering.model import Entry, Outcome
 from bot.answering.synonyms import BUILT_IN, Synonyms
+from bot.answering.tuning import Tuning
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""Scoring a question against every entry, and deciding between answering, suggesting and not knowing.
+"""Scoring a question against every entry; the decision on the ranking is in decision.py.
 
 A question's content terms are weighted by how specific they are (rare terms say more). An entry scores
 by how much of the question it explains (a title or alias hit fully, an answer-text hit only in part),
 and by how completely the question covers one of its names. Query terms nothing explains count
-against it: that is what keeps near-misses and out-of-scope questions from being answered. A wrong
-confident answer is worse than "I don't know", so close calls become suggestions.
+against it: that is what keeps near-misses and out-of-scope questions from being answered. Besides its
+score, each ranked entry carries what it explains of the question, which the decision weighs.
 """
 
 from __future__ import annotations
@@ -14,44 +14,18 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from bot.answering.analyzer import Analyzer, acronyms_in
+from bot.answering.decision import Evidence, Scored, decide
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
-from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
+from bot.answering.model import Candidate, Entry, Outcome
 from bot.answering.synonyms import Synonyms
 from bot.answering.text import STOP_WORDS, Form, question_form, sound_key, stop_word_slip
+from bot.answering.tuning import Tuning
 from bot.answering.vocabulary import Vocabulary
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """The matcher's knobs, in one place so the benchmark can state them."""
-
-    answer_at: float = 45.0  # score needed to answer
-    margin: float = 12.0  # and the lead over the runner-up needed to answer
-    suggest_at: float = 20.0  # score needed to be offered as "Did you mean"
-    text_trust: float = 0.8  # how far an answer-text hit explains a query term, against a name hit
-    other_name_trust: float = 0.7  # a term explained by another name of the same entry
-    wording_share: float = 0.2  # part that rewards wording the question like the name (breaks ties)
-    name_share: float = 0.4  # part of the score that rewards covering a whole title/alias
-    unknown_weight: float = 1.0  # weight of a term the knowledge base never uses, relative to the rarest
-    evidence: float = 0.4  # query weight an entry must explain for full confidence (x the rarest weight)
-    form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
-    repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
-    repair_trust: float = 0.7  # and how far it then explains it
-    repair_in_place_at: float = 58.0  # the same, for a word next to the neighbour the name's word has
-    sound_alike: float = 65.0  # likeness of words heard alike ('lock'/'log'): enough only in place
-    bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
-    solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
-    recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
-    named_lead: float = 0.05  # or how much more of the question it must explain by name
-    shortlist: int = 40  # candidates scored in full, from names and from answer text each
-    keep: int = 10  # ranked candidates returned
-
 
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
@@ -115,13 +89,13 @@ class Matcher:
         self.vocabulary = Vocabulary(df, self._name_postings)
 
     def match(self, question: str) -> Outcome:
-        return self._decide(question, self._scored(question))
+        return decide(question, self._scored(question), self.tuning)
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
         return [s.candidate for s in self._scored(question)]
 
-    def _scored(self, question: str) -> list[_Scored]:
+    def _scored(self, question: str) -> list[Scored]:
         words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)[:MAX_WORDS]]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own:
@@ -142,9 +116,9 @@ class Matcher:
         shares = tuple(w / sum(weights) for w in weights)
         strangers = frozenset(i for i, found in enumerate(own) if not found)
         return [
-            _Scored(
+            Scored(
                 Candidate(self.entries[e], round(score, 1)),
-                _Evidence.of(anywhere, by_name, recall, shares, strangers, self.tuning.solid),
+                Evidence.of(anywhere, by_name, recall, shares, strangers, self.tuning.solid),
             )
             for score, anywhere, by_name, recall, e in scored[: self.tuning.keep]
             if score > 0
@@ -315,69 +289,6 @@ class Matcher:
         """How much of one name the question covers (weighted by how specific each of its terms is)."""
         total = self._name_weight[e][n]
         return min(1.0, sum(self.idf[term] * s for term, s in found.items()) / total) if total else 0.0
-
-    def _decide(self, question: str, scored: list[_Scored]) -> Outcome:
-        """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one,
-        unless the leader explains everything the runner-up does and more (it is then the better fit,
-        not a coin toss). Nor is it answered when it leaves unexplained a word the knowledge base never
-        uses: that word is likely what the question is really about ('how many days until christmas')."""
-        t = self.tuning
-        ranked = [s.candidate for s in scored]
-        if not ranked or ranked[0].score < t.suggest_at:
-            return NotKnown(question, tuple(ranked[:3]))
-        leader = scored[0]
-        close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
-        if (
-            leader.candidate.score >= t.answer_at
-            and not leader.evidence.strays
-            and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
-        ):
-            return Answer(question, leader.candidate)
-        return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
-
-
-@dataclass(frozen=True)
-class _Evidence:
-    """What an entry explains of a question, which the decision weighs beside the score."""
-
-    explains: dict[int, float]  # query terms the entry explains solidly, and how strongly
-    named: frozenset[int]  # those its best name explains itself (not its answer or another name)
-    recall: float  # how much of its best name the question covers
-    complete: bool  # it explains every query term
-    shares: tuple[float, ...]  # each query term's part of the question's weight
-    strays: frozenset[int]  # query terms the knowledge base never uses, that this entry leaves unexplained
-
-    @classmethod
-    def of(
-        cls,
-        anywhere: dict[int, float],
-        by_name: dict[int, float],
-        recall: float,
-        shares: tuple[float, ...],
-        strangers: frozenset[int],
-        solid: float,
-    ) -> _Evidence:
-        """`solid`: the strength at which a term counts as explained."""
-        merged = {i: max(by_name.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(shares))}
-        explains = {i: s for i, s in merged.items() if s >= solid}
-        named = frozenset(i for i, s in by_name.items() if s >= solid)
-        strays = frozenset(i for i in strangers if not merged[i])
-        return cls(explains, named, recall, len(explains) == len(shares), shares, strays)
-
-    def outdoes(self, other: _Evidence, recall_lead: float, named_lead: float) -> bool:
-        """Explains every query term, each as strongly as `other` does; and by its name explains terms
-        better than `other` does (a `named_lead` part of the question), or clearly more of its own name.
-        A leader that leaves part of the question unexplained never settles a close call."""
-        if not self.complete or any(self.explains.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
-            return False
-        lead = sum(self.shares[i] * (self.explains[i] - other.explains.get(i, 0.0)) for i in self.named)
-        return lead >= named_lead or self.recall >= other.recall + recall_lead
-
-
-@dataclass(frozen=True)
-class _Scored:
-    candidate: Candidate
-    evidence: _Evidence
 
 
 class _Hits:

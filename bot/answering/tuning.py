@@ -1,0 +1,31 @@
+"""The matcher's knobs, in one place so the benchmark and the decision can state them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Scoring weights and decision thresholds; see each comment."""
+
+    answer_at: float = 45.0  # score needed to answer
+    margin: float = 12.0  # and the lead over the runner-up needed to answer
+    suggest_at: float = 20.0  # score needed to be offered as "Did you mean"
+    text_trust: float = 0.8  # how far an answer-text hit explains a query term, against a name hit
+    other_name_trust: float = 0.7  # a term explained by another name of the same entry
+    wording_share: float = 0.2  # part that rewards wording the question like the name (breaks ties)
+    name_share: float = 0.4  # part of the score that rewards covering a whole title/alias
+    unknown_weight: float = 1.0  # weight of a term the knowledge base never uses, relative to the rarest
+    evidence: float = 0.4  # query weight an entry must explain for full confidence (x the rarest weight)
+    form_penalty: float = 0.8  # "what is" asked of a how-to entry, or "how do I" of a jargon entry
+    repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
+    repair_trust: float = 0.7  # and how far it then explains it
+    repair_in_place_at: float = 58.0  # the same, for a word next to the neighbour the name's word has
+    sound_alike: float = 65.0  # likeness of words heard alike ('lock'/'log'): enough only in place
+    bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
+    solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
+    recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
+    named_lead: float = 0.05  # or how much more of the question it must explain by name
+    shortlist: int = 40  # candidates scored in full, from names and from answer text each
+    keep: int = 10  # ranked candidates returned
