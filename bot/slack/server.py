@@ -160,6 +160,7 @@ class HttpServer:
             ident="golive-bot", expose_tracebacks=False, clear_untrusted_proxy_headers=True,
         )  # fmt: skip
         self._thread = threading.Thread(target=self._server.run, name="http-server", daemon=True)
+        self._stopped = threading.Event()
 
     @property
     def port(self) -> int:
@@ -169,6 +170,10 @@ class HttpServer:
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Drain and close; a second call does nothing (shutdown paths may overlap)."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
         # Closing the sockets from the loop's own thread lets the loop see an empty map and return.
         self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))  # type: ignore[union-attr]
