@@ -54,6 +54,11 @@ class Background:
         self._scheduler.add_job(self._jobs[name], "date", run_date=when, id=wake_id,
                                 replace_existing=True, misfire_grace_time=None)  # fmt: skip
 
+    def next_wake(self, name: str) -> datetime | None:
+        """When the job `name` is due to be woken between its interval runs, if at all."""
+        pending = self._scheduler.get_job(f"{name}:wake")
+        return pending.trigger.run_date if pending is not None else None
+
     def start(self) -> None:
         if not self._scheduler.running:
             self._scheduler.start()

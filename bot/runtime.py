@@ -21,6 +21,7 @@ from bot.store import once
 from bot.store.database import Database
 
 COMMS_TICK_SECONDS = 15  # the safety net: each tick also wakes the bot at the next due time
+COMMS_JOB = "comms-schedule"
 FORGET_EVENTS_SECONDS = 3600
 EVENT_KEYS_KEPT = timedelta(days=1)  # Slack gives up retrying an event within the hour
 
@@ -46,6 +47,15 @@ class Services:
     # database goes, so nothing started by the bot is still talking to Slack afterwards.
     on_close: list[Callable[[], None]] = field(default_factory=list)
 
+    def post_due_announcements(self) -> None:
+        """Queue what has fallen due, deliver it at once, and wake again at the next due time, so a
+        post is on time rather than up to a tick late. Also called when the plan changes."""
+        result = self.comms.tick(look_ahead=timedelta(seconds=2 * COMMS_TICK_SECONDS))
+        if result.posted:
+            self.deliver_soon()
+        if result.next_due:
+            self.background.wake(COMMS_JOB, result.next_due)
+
     def close(self) -> None:
         for stop in self.on_close:
             stop()
@@ -67,7 +77,7 @@ def build_services(settings: Settings, clock: Clock | None = None, watch: bool =
     comms = CommsService(settings.org, db, clock, FactSource(settings.org, redactor, db))
     comms.sync_files(settings.schedules_dir)
     services = Services(settings, clock, db, redactor, answering, issues, comms)
-    services.background.every(COMMS_TICK_SECONDS, "comms-schedule", lambda: _post_due_announcements(services))
+    services.background.every(COMMS_TICK_SECONDS, COMMS_JOB, services.post_due_announcements)
     services.background.every(FORGET_EVENTS_SECONDS, "forget-events", lambda: forget_handled_events(services))
     return services
 
@@ -75,16 +85,6 @@ def build_services(settings: Settings, clock: Clock | None = None, watch: bool =
 def forget_handled_events(services: Services) -> int:
     """Keep the de-duplication table small; only Slack event ids expire, other claims guard for good."""
     return once.forget_older_than(services.db, services.clock.now(), EVENT_KEYS_KEPT, prefix="event:")
-
-
-def _post_due_announcements(services: Services) -> None:
-    """Queue what has fallen due, then deliver at once rather than at the next delivery tick; wake
-    again at the next due time, so a post is on time rather than up to a tick late."""
-    result = services.comms.tick(look_ahead=timedelta(seconds=2 * COMMS_TICK_SECONDS))
-    if result.posted:
-        services.deliver_soon()
-    if result.next_due:
-        services.background.wake("comms-schedule", result.next_due)
 
 
 def configure_logging(level: str, redactor: Redactor) -> None:

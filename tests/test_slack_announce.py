@@ -195,3 +195,11 @@ def test_a_double_click_on_schedule_saves_one_announcement(slack_bot) -> None:
     assert len(store.active_announcements(bot.services.db, "slack")) == 1
     bot.fake.wait_quiet()
     assert len(bot.fake.calls_to("chat.postMessage")) == 1  # one confirmation, for the one saved
+
+
+def test_an_announcement_due_within_seconds_of_being_scheduled_wakes_the_scheduler(slack_bot) -> None:
+    bot = start(slack_bot)
+    bot.services.clock.set(local(2027, 1, 5, 8, 59, 50))
+    schedule_from_slack(bot, "Briefing at nine", start="2027-01-05", at="09:00")
+    bot.fake.wait_for("chat.postMessage")  # the lead's confirmation comes after the plan is re-read
+    assert bot.services.background.next_wake("comms-schedule") == local(2027, 1, 5, 9, 0)

@@ -93,6 +93,7 @@ def register(app: App, services: Services) -> None:
         ack(response_action="clear")
         if not first:
             return
+        services.post_due_announcements()  # a post due in the next seconds goes on time
         a = checked.announcement
         client.chat_postMessage(
             channel=user_id,
