@@ -14,9 +14,8 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import lru_cache
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.decision import Evidence, Scored, decide
@@ -64,7 +63,6 @@ class Matcher:
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
-        self._likeness = lru_cache(maxsize=100_000)(self._likeness_of)
         self._spelling = Vocabulary(STOP_WORDS.union(*(w for ws in names for w in ws)), ())
         self._index()
 
@@ -266,7 +264,7 @@ class Matcher:
         by_term, found = dict(by_term), dict(found)
         t = self.tuning
         for i in loose:
-            term, similarity = max(((m, self._likeness(terms[i], m)) for m in missing), key=lambda ms: ms[1])
+            term, similarity = self._likeliest(terms[i], missing)
             if similarity >= t.repair_at or (
                 similarity >= t.repair_in_place_at and hits.in_place(i, name, name.index(term))
             ):
@@ -275,15 +273,20 @@ class Matcher:
                 _keep_best(found, term, strength)
         return by_term, found
 
-    def _likeness_of(self, word: str, other: str) -> float:
-        """Spelling likeness; words heard alike get enough to count where they stand in place. A short
-        word only a few letters like another is too easily a different word ('taxi', 'train')."""
+    def _likeliest(self, word: str, words: list[str]) -> tuple[str, float]:
+        """The word most like `word`, and how alike (0-100). Words heard alike get enough to count where
+        they stand in place; a short word only a few letters like another is too easily a different word
+        ('taxi', 'train')."""
         t = self.tuning
-        spelled = fuzz.ratio(word, other)
-        if len(word) < 5 and spelled < t.repair_at:
-            spelled = 0.0
-        alike = t.sound_alike if len(word) > 2 and sound_key(word) == sound_key(other) else 0.0
-        return max(spelled, alike)
+        other, similarity, _ = process.extractOne(word, words, scorer=fuzz.ratio)
+        if len(word) < 5 and similarity < t.repair_at:
+            similarity = 0.0
+        if similarity < t.sound_alike and len(word) > 2:
+            heard = sound_key(word)
+            other, similarity = next(
+                ((w, t.sound_alike) for w in words if sound_key(w) == heard), (other, similarity)
+            )
+        return other, similarity
 
     def _recall(self, e: int, n: int, found: dict[str, float]) -> float:
         """How much of one name the question covers (weighted by how specific each of its terms is)."""
