@@ -257,6 +257,8 @@ class Matcher:
         computing', 'downtown forms'), the phrase itself vouches for it and less likeness is needed."""
         name = self._names[e][n]
         missing = [t for t in name if t not in found]
+        if not missing or len(missing) * 2 > len(name):  # the rest of the name must fit first
+            return by_term, found
         terms = hits.terms
         loose = [i for i in range(len(terms)) if max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) < 0.5]
         if not missing or not loose:
