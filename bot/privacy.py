@@ -19,6 +19,15 @@ _NHS_CANDIDATE = re.compile(r"(?<![\d])(?:\d[ \t\-./\u00a0]?){9}\d(?![\d])")
 _WEIGHTS = range(10, 1, -1)
 
 
+_MARKER = re.compile(r"\[[^\[\]\n]{1,60} removed\]")
+
+
+def without_markers(text: str) -> str:
+    """The text with removal markers taken out: "[NHS number removed]" says nothing about what
+    the person asked, so it must not steer what the text is matched to."""
+    return " ".join(_MARKER.sub(" ", text).split())
+
+
 def is_valid_nhs_number(digits: str) -> bool:
     """True when ten digits carry a correct modulus-11 check digit."""
     if len(digits) != 10 or not digits.isdigit():

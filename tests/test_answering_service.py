@@ -132,3 +132,20 @@ def test_the_watcher_thread_starts_and_stops(folder: Path, db: Database) -> None
     assert watcher is not None and watcher._thread.is_alive()
     service.close()
     assert not watcher._thread.is_alive()
+
+
+def test_the_removal_marker_does_not_steer_the_answer(tmp_path: Path, db: Database) -> None:
+    (tmp_path / "terms.yaml").write_text(
+        KB
+        + """\
+  - id: nhs-number
+    kind: jargon
+    title: NHS number
+    answer: The ten-digit number that identifies a patient.
+"""
+    )
+    service = service_for(tmp_path, db)
+    result = service.ask("999 000 0018", source="slack")
+    assert isinstance(result.outcome, NotKnown)
+    assert result.outcome.question == NHS_NUMBER_MARKER
+    assert isinstance(service.ask("what is an nhs number", source="slack").outcome, Answer)
