@@ -283,7 +283,10 @@ def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOLIVE_", "DATABASE_URL", "PORT"))
     }
+    config = tmp_path / "golive.yaml"
+    config.write_text("channels:\n  triage: C0TRIAGE\n  safety: C0SAFETY\n")
     env |= {
+        "GOLIVE_CONFIG": str(config),
         "GOLIVE_KNOWLEDGE_DIR": str(write_knowledge(tmp_path / "knowledge")),
         "GOLIVE_SCHEDULES_DIR": str(tmp_path / "schedules"),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",

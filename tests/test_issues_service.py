@@ -251,3 +251,12 @@ def test_list_filters_read_severity_area_location_and_mine() -> None:
     assert parse("emergency department", ORG, NURSE) == store.Filters(
         location_words=("emergency", "department")
     )
+
+
+def test_without_a_safety_channel_the_safety_call_out_goes_to_triage(
+    db: Database, clock: ManualClock
+) -> None:
+    org = OrgConfig(channels=Channels(triage="C0TRIAGE"), maintenance_team=Group(frozenset({TEAM})))
+    issue = logged(IssueService(db, org, Redactor(), clock), severity="P1").issue
+    [safety] = [i for i in outbox.items_for(db, ref=issue.reference) if i.kind == notices.SAFETY]
+    assert safety.target == "C0TRIAGE"

@@ -24,6 +24,16 @@ def test_serve_refuses_to_start_without_slack_secrets(tmp_path):
     assert "golive-bot console" in done.stderr
 
 
+def test_serve_refuses_to_start_with_nowhere_to_send_issues(tmp_path):
+    (tmp_path / "bare.yaml").write_text("organisation: A Trust\n")
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                  GOLIVE_CONFIG=str(tmp_path / "bare.yaml"))  # fmt: skip
+    done = subprocess.run([*GOLIVE_BOT, "serve"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2
+    assert "channels.triage" in done.stderr and "bare.yaml" in done.stderr
+
+
 def test_serve_refuses_a_token_that_slack_rejects(tmp_path, fake_slack: FakeSlack):
     fake_slack.fail("auth.test", error="invalid_auth")
     env = bot_env(

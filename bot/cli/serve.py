@@ -45,6 +45,11 @@ def missing_settings(settings: Settings) -> str | None:
             "SLACK_SIGNING_SECRET (on the app's 'Basic Information' page), "
             "or SLACK_APP_TOKEN (an xapp- token) to use Socket Mode instead of HTTP"
         )
+    if not settings.org.channels.triage:
+        missing.append(
+            "channels.triage in the config file (where logged issues go for the maintenance team; "
+            f"the config in use is {settings.org.source})"
+        )
     if not missing:
         return None
     return (

@@ -21,7 +21,8 @@ ESCALATION = "issue.escalation"
 def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
     intents = [Intent(TRIAGE, issue.reference, org.channels.triage)]
     if issue.needs_safety_escalation:
-        intents.append(Intent(SAFETY, issue.reference, org.channels.safety))
+        # Without a safety channel the triage channel gets the call-out: it must reach someone.
+        intents.append(Intent(SAFETY, issue.reference, org.channels.safety or org.channels.triage))
     intents.append(_notice(issue, issue.reporter_id, Action.REPORTED, issue.reporter_id))
     return intents
 
