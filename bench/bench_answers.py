@@ -6,13 +6,16 @@ developing the matcher; holdout never was):
   wrong     in-scope questions answered with another entry (worse than not answering)
   suggest   in-scope questions given "Did you mean" (with the expected entry among them: "hit")
   oos wrong out-of-scope questions (expect: null) that got an answer at all
+The same quality figures on a second knowledge base and question set (bench/kb2, bench/questions2: a
+mental health and community trust's go-live), written apart from the matcher and its questions, show
+whether it generalises; its tune misses are not listed, to keep it out of the tuning loop.
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
 entries, and the time to load (parse, validate, index) those 10,000 entries from YAML files.
 
 The baseline is rapidfuzz's process.extractOne with WRatio over every title and alias, answering when
 the score is at least BASELINE_THRESHOLD.
 
-    python bench/bench_answers.py [--knowledge DIR] [--questions DIR] [--misses]
+    python bench/bench_answers.py [--knowledge DIR] [--questions DIR] [--misses] [--no-second]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ COLUMNS = ("n in", "right", "wrong", "suggest", "hit", "n out", "oos wrong", "oo
 HEADER = "split    method      in   right   wrong  suggest   (hit)  out  oos wrong  oos suggest"
 ROW = "{:8} {:9} {:>4} {:6.1f}% {:6.1f}% {:7.1f}% {:6.1f}% {:>4} {:9.1f}% {:11.1f}%"
 SPEED = "{:32} matcher p50 {:.3f} p99 {:.3f} | baseline p50 {:.3f} p99 {:.3f}"
+SECOND = (Path(__file__).parent / "kb2", Path(__file__).parent / "questions2")
 TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0, "load 10k": 2.0}
 
 
@@ -166,6 +170,10 @@ def print_quality(splits: dict[str, list[Question]], matcher: Method, baseline: 
     return right_all
 
 
+def print_kb_quality(kb: KnowledgeBase, splits: dict[str, list[Question]], show: bool) -> float:
+    return print_quality(splits, matcher_method(kb), baseline_method(list(kb.entries.values())), show)
+
+
 def _target(label: str, value: float, target: float, higher: bool, unit: str) -> bool:
     met = value >= target if higher else value < target
     sign = ">=" if higher else "<"
@@ -199,28 +207,44 @@ def print_speed(kb: KnowledgeBase, questions: list[Question]) -> None:
     _target("load 10k", load, TARGETS["load 10k"], higher=False, unit=" s")
 
 
+class Unreadable(Exception):
+    """The knowledge base or the question files cannot be read; the message says what to do."""
+
+
+def load_run(knowledge: Path, folder: Path) -> tuple[KnowledgeBase, dict[str, list[Question]]]:
+    files = {name: folder / f"{name}.yaml" for name in ("tune", "holdout")}
+    missing = [str(p) for p in files.values() if not p.is_file()]
+    if missing:
+        raise Unreadable(
+            f"Question files missing: {', '.join(missing)}. Each is a YAML list of"
+            " {q: ..., expect: id or null}; pass --questions DIR if they are elsewhere."
+        )
+    try:
+        kb = KnowledgeBase.load(knowledge)
+        splits = {name: load_questions(path) for name, path in files.items()}
+    except (InvalidFile, KeyError, AttributeError, TypeError) as exc:
+        raise Unreadable(f"Cannot read the knowledge base or the questions: {exc}") from exc
+    splits["all"] = splits["tune"] + splits["holdout"]
+    return kb, splits
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", default="knowledge", help="knowledge base folder")
     parser.add_argument("--questions", default=str(Path(__file__).parent / "questions"))
     parser.add_argument("--misses", action="store_true", help="list the matcher's misses on the tune split")
+    parser.add_argument("--no-second", action="store_true", help="skip the second knowledge base's quality")
     args = parser.parse_args(argv)
-    folder = Path(args.questions)
-    files = {name: folder / f"{name}.yaml" for name in ("tune", "holdout")}
-    missing = [str(p) for p in files.values() if not p.is_file()]
-    if missing:
-        print(f"Question files missing: {', '.join(missing)}. Each is a YAML list of"
-              " {q: ..., expect: id or null}; pass --questions DIR if they are elsewhere.",
-              file=sys.stderr)  # fmt: skip
-        return 2
     try:
-        kb = KnowledgeBase.load(Path(args.knowledge))
-        splits = {name: load_questions(path) for name, path in files.items()}
-    except (InvalidFile, KeyError, AttributeError, TypeError) as exc:
-        print(f"Cannot read the knowledge base or the questions: {exc}", file=sys.stderr)
+        kb, splits = load_run(Path(args.knowledge), Path(args.questions))
+        second = None if args.no_second else load_run(*SECOND)
+    except Unreadable as exc:
+        print(exc, file=sys.stderr)
         return 2
-    splits["all"] = splits["tune"] + splits["holdout"]
-    print_quality(splits, matcher_method(kb), baseline_method(list(kb.entries.values())), args.misses)
+    print_kb_quality(kb, splits, args.misses)
+    if second is not None:
+        print(f"\nSecond knowledge base, not tuned on ({SECOND[0]}, {len(second[0])} entries)")
+        print_kb_quality(*second, show=False)
     print_speed(kb, splits["all"])
     return 0
 
