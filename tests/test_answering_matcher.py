@@ -266,3 +266,42 @@ def test_the_last_part_of_a_word_written_joined_finds_the_whole_word() -> None:
     card, pen = kb.matcher.rank("my card is not working")[0], kb.matcher.rank("my pen is not working")[0]
     assert card.entry.id == "smartcard-not-working"
     assert card.score > pen.score + 5  # 'card' is the head of 'smartcard'; 'pen' is nothing here
+
+
+COMMUNITY = [
+    entry("lone-working", "jargon", "Lone working", "Visiting patients on your own.", "lone worker"),
+    entry("lone-check-in", "howto", "How do I say I'm safe after a visit?", "Tap Safe on the app.",
+          "lone worker check in"),
+    entry("phone-contact", "howto", "How do I record a telephone contact?", "Use the contact form.",
+          "phone call note"),
+    entry("find-patient", "howto", "How do I find a patient?", "Use the search bar.",
+          "can't find a service user"),
+    entry("request-device", "howto", "How do I get a tablet for community work?", "Ask your manager.",
+          "broken tablet replacement"),
+    entry("carer-access", "howto", "How do I share the care plan with a parent or carer?", "Print it."),
+]  # fmt: skip
+
+
+def test_the_doer_of_a_task_is_found_from_the_task_work_for_worker() -> None:
+    kb = KnowledgeBase.build(COMMUNITY)
+    working, worker = kb.matcher.rank("lone working check in")[0], kb.matcher.rank("lone worker check in")[0]
+    assert working.entry.id == worker.entry.id == "lone-check-in"
+    assert working.score > worker.score - 12  # 'working' explains 'worker' nearly as well as itself
+
+
+def test_service_user_is_read_as_patient_not_as_two_words_about_users_and_services() -> None:
+    kb = KnowledgeBase.build(COMMUNITY)
+    assert answered(kb.match("just had a call with a service user, how do i note it")) == "phone-contact"
+    assert answered(kb.match("how do I find a service user")) == "find-patient"
+
+
+def test_everyday_names_for_devices_and_damage_reach_the_words_entries_use() -> None:
+    kb = KnowledgeBase.build(COMMUNITY)
+    ranked = kb.matcher.rank("my ipad is smashed")
+    assert ranked and ranked[0].entry.id == "request-device"
+    assert not kb.matcher.rank("my banana is squashed")
+
+
+def test_an_everyday_word_the_entries_relate_to_is_not_mistaken_for_a_slip_of_a_filler_word() -> None:
+    kb = KnowledgeBase.build(COMMUNITY)
+    assert kb.matcher.rank("can mum see it")[0].entry.id == "carer-access"  # not 'umm'

@@ -132,11 +132,12 @@ class Matcher:
         return set(named).union(self._text_only(matches, weights))
 
     def _unslipped(self, word: str) -> str:
-        """A word this knowledge base does not know may be a slip of a wrapper word ('hw do i'), or a
-        long word mistyped ('wrking'): read as the word it was, before stemming shortens it past repair."""
+        """A word this knowledge base neither knows nor relates to its words may be a slip of a wrapper word
+        ('hw do i'), or a long word mistyped ('wrking'): read as the word it was, before stemming shortens
+        it past repair."""
         terms = self.analyzer.terms_of([word])
-        if not terms or terms[0] in self.vocabulary:
-            return word
+        if not terms or terms[0] in self.vocabulary or self._with_related(terms[0], ()):
+            return word  # known here, or an everyday word ('mum') for words entries use ('parent')
         return stop_word_slip(word) or self._spelling.closest(word) or word
 
     def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:

@@ -31,7 +31,7 @@ _NUMBERS = [
 BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("out of hours", "ooh", "oohs", "after hours", "out-of-hours", "overnight"),
     ("discharge", "d/c", "dc", "dischrg"),
-    ("patient", "pt", "pts", "pt's"),
+    ("patient", "pt", "pts", "pt's", "service user"),
     ("observations", "obs", "vital signs", "vitals"),
     ("medication", "meds", "medicines", "medicine", "drugs"),
     ("emergency department", "ed", "a&e", "a and e", "a+e", "accident and emergency", "casualty"),

@@ -38,6 +38,7 @@ _STOP_TEXT = (
     "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
+    "with havent hasnt hadnt wouldnt werent youve weve theyve oclock "
 )
 STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
 # Question wrappers first: when a slip is as close to one of them as to another stop word, it was one.
