@@ -305,3 +305,30 @@ def test_everyday_names_for_devices_and_damage_reach_the_words_entries_use() -> 
 def test_an_everyday_word_the_entries_relate_to_is_not_mistaken_for_a_slip_of_a_filler_word() -> None:
     kb = KnowledgeBase.build(COMMUNITY)
     assert kb.matcher.rank("can mum see it")[0].entry.id == "carer-access"  # not 'umm'
+
+
+CLINICAL = [
+    entry("record-obs", "howto", "How do I record physical observations?", "Use the obs chart.",
+          "record blood pressure and pulse"),
+    entry("clozapine", "jargon", "Clozapine monitoring", "Blood tests before each supply."),
+    entry("discharge-from-team", "howto", "How do I discharge someone from the team?", "Close the referral.",
+          "close a referral"),
+]  # fmt: skip
+
+
+def test_clinical_shorthand_meets_the_words_entries_spell_out() -> None:
+    kb = KnowledgeBase.build(CLINICAL)
+    assert answered(kb.match("how do I record BP and pulse")) == "record-obs"
+
+
+def test_a_word_autocorrect_split_into_real_words_is_read_whole() -> None:
+    kb = KnowledgeBase.build(CLINICAL)
+    assert answered(kb.match("close pine monitoring")) == "clozapine"
+    joined, half = kb.matcher.rank("close pine monitoring")[0], kb.matcher.rank("pine monitoring")[0]
+    assert joined.score > half.score + 10  # half the word alone is not the word
+
+
+def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
+    kb = KnowledgeBase.build(CLINICAL)
+    assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)
+    assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closing"))[0] == ("close", 0.95)

@@ -94,7 +94,9 @@ class Matcher:
         return [s.candidate for s in self._scored(question)]
 
     def _scored(self, question: str) -> list[Scored]:
-        words = [self._unslipped(w) for w in self.analyzer.synonyms.words(question)[:MAX_WORDS]]
+        words = [
+            self._unslipped(w) for w in self._rejoined(self.analyzer.synonyms.words(question)[:MAX_WORDS])
+        ]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own:
             return []
@@ -131,13 +133,30 @@ class Matcher:
         named = heapq.nlargest(self.tuning.shortlist, hits.best, key=by_name)
         return set(named).union(self._text_only(matches, weights))
 
-    def _unslipped(self, word: str) -> str:
-        """A word this knowledge base neither knows nor relates to its words may be a slip of a wrapper word
-        ('hw do i'), or a long word mistyped ('wrking'): read as the word it was, before stemming shortens
-        it past repair."""
+    def _rejoined(self, words: list[str]) -> list[str]:
+        """Autocorrect splits a word it does not know into real words ('close pine' for 'clozapine'): a
+        strange word that, joined to the word before, spells a name's word nearly enough is read as that
+        word, before the strange half is taken for a slip of a filler word ('pine' -> 'mine')."""
+        out: list[str] = []
+        for word in words:
+            if out and out[-1] not in STOP_WORDS and self._strange(word):
+                found = self.vocabulary.lookup(self.analyzer.stem(out[-1] + word))
+                if found and found[0][0] in self._name_postings and found[0][1] >= self.tuning.rejoin_at:
+                    out[-1] += word
+                    continue
+            out.append(word)
+        return out
+
+    def _strange(self, word: str) -> bool:
+        """Neither known here nor an everyday word ('mum') related to words entries use ('parent')."""
         terms = self.analyzer.terms_of([word])
-        if not terms or terms[0] in self.vocabulary or self._with_related(terms[0], ()):
-            return word  # known here, or an everyday word ('mum') for words entries use ('parent')
+        return bool(terms) and terms[0] not in self.vocabulary and not self._with_related(terms[0], ())
+
+    def _unslipped(self, word: str) -> str:
+        """A strange word may be a slip of a wrapper word ('hw do i'), or a long word mistyped ('wrking'):
+        read as the word it was, before stemming shortens it past repair."""
+        if not self._strange(word):
+            return word
         return stop_word_slip(word) or self._spelling.closest(word) or word
 
     def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:

@@ -22,6 +22,7 @@ class Tuning:
     repair_at: float = 70.0  # similarity at which a stray word is taken for a name's unmatched word
     repair_trust: float = 0.7  # and how far it then explains it
     repair_in_place_at: float = 58.0  # the same, for a word next to the neighbour the name's word has
+    rejoin_at: float = 0.7  # likeness at which two words autocorrect split are read as one name's word
     sound_alike: float = 65.0  # likeness of words heard alike ('lock'/'log'): enough only in place
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
     solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding

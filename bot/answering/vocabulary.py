@@ -19,6 +19,7 @@ PREFIX_STRENGTH = 0.8
 SUFFIX_STRENGTH = 0.7  # 'card' for 'smartcard': the head of a compound, less specific than its start
 TYPO_COST = 1.2  # strength lost per edit, relative to the term's length
 LAST_RESORT = 0.85  # a short term's slip is less certain still
+SILENT_E_STRENGTH = 0.95  # 'closed' stems to 'clos', 'close' stays whole: the same word
 
 
 def max_edits(length: int) -> int:
@@ -47,6 +48,9 @@ class Vocabulary:
     def _lookup(self, term: str) -> tuple[tuple[str, float], ...]:
         """Known terms this one may mean, with a strength in (0, 1]; exact first."""
         found: dict[str, float] = {term: 1.0} if term in self._terms else {}
+        for other in _with_or_without_e(term):
+            if other in self._terms:
+                found.setdefault(other, SILENT_E_STRENGTH)
         if len(term) >= 5:
             found.update((t, s) for t, s in self._typos(term, self._pools[False]) if t not in found)
             found.update((t, PREFIX_STRENGTH) for t in self._extensions(term) if t not in found)
@@ -84,6 +88,13 @@ class Vocabulary:
     def _compounds(self, term: str) -> list[str]:
         """Name terms that end with this one, written as one word (card -> smartcard), at most a few."""
         return [t[::-1] for t in _starting_with(self._reversed, term[::-1])]
+
+
+def _with_or_without_e(term: str) -> tuple[str, ...]:
+    """The other spelling of a stem that may have lost a silent e to a suffix (clos/close, leav/leave)."""
+    if len(term) < 4 or not term.isalpha():
+        return ()
+    return (term[:-1],) if term.endswith("e") else (term + "e",)
 
 
 def _starting_with(ordered: list[str], start: str) -> list[str]:
