@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.answering.decision import Evidence
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Answer, Entry, NotKnown, Outcome, Suggestions
 
@@ -332,3 +333,21 @@ def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> Non
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closing"))[0] == ("close", 0.95)
+
+
+def evidence(explains: dict[int, float], named: set[int], recall: float) -> Evidence:
+    shares = (0.4, 0.4, 0.2)
+    return Evidence.of(explains, {i: explains[i] for i in named}, recall, shares, frozenset(), solid=0.5)
+
+
+def test_a_close_call_goes_to_the_leader_that_also_explains_what_its_rival_leaves_unexplained() -> None:
+    rival = evidence({0: 1.0, 1: 1.0}, {0, 1}, recall=0.8)  # the same name hits, one word unexplained
+    leader = evidence({0: 1.0, 1: 1.0, 2: 0.8}, {0, 1}, recall=0.7)  # that word is in its answer
+    assert leader.outdoes(rival, recall_lead=0.15, named_lead=0.05)
+    assert not rival.outdoes(leader, recall_lead=0.15, named_lead=0.05)
+
+
+def test_a_leader_only_its_answer_text_recommends_does_not_settle_a_close_call() -> None:
+    rival = evidence({0: 0.6}, {0}, recall=0.6)
+    by_text = evidence({0: 0.8, 1: 0.8, 2: 0.8}, set(), recall=0.0)
+    assert not by_text.outdoes(rival, recall_lead=0.15, named_lead=0.05)
