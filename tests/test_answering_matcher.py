@@ -351,3 +351,16 @@ def test_a_leader_only_its_answer_text_recommends_does_not_settle_a_close_call()
     rival = evidence({0: 0.6}, {0}, recall=0.6)
     by_text = evidence({0: 0.8, 1: 0.8, 2: 0.8}, set(), recall=0.0)
     assert not by_text.outdoes(rival, recall_lead=0.15, named_lead=0.05)
+
+
+def test_a_clock_time_in_the_small_hours_asks_for_help_at_night() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("night-help", "howto", "Who do I call out of hours?", "Ring the on-call line.",
+                  "help at night"),
+            entry("first-login", "howto", "How do I log in for the first time?", "Use the letter.",
+                  "access to the EPR"),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("who can help with the EPR at 3am")) == "night-help"
+    assert answered(kb.match("who can help with the EPR at 3 am")) == "night-help"

@@ -28,6 +28,15 @@ _NUMBERS = [
     "eleven",
     "twelve",
 ]
+
+
+def _night_hours() -> list[str]:
+    """Clock times in the small hours and late evening ('3am', '11 pm'): asking for help then is asking
+    for help at night, which is how entries put it."""
+    hours = [f"{h}am" for h in (12, 1, 2, 3, 4, 5)] + [f"{h}pm" for h in (9, 10, 11)]
+    return [form for hour in hours for form in (hour, f"{hour[:-2]} {hour[-2:]}")]
+
+
 BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("out of hours", "ooh", "oohs", "after hours", "out-of-hours", "overnight"),
     ("discharge", "d/c", "dc", "dischrg"),
@@ -64,7 +73,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("do not attempt resuscitation", "dnacpr", "dnar", "dnr"),
     ("x-ray", "xray", "x ray"),
     ("ward clerk", "ward receptionist"),
-    ("night", "nights", "night shift", "nite"),
+    ("night", "nights", "night shift", "nite", "midnight", *_night_hours()),
     ("weekend", "wkend", "w/e"),
     ("annual leave", "a/l", "holiday", "holidays", "hols", "time off"),
     ("phone", "telephone", "tel", "ring", "call", "mobile"),
