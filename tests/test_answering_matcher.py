@@ -5,6 +5,7 @@ import pytest
 from bot.answering.decision import Evidence
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Answer, Entry, NotKnown, Outcome, Suggestions
+from bot.answering.text import stop_word_slip
 
 
 def entry(id: str, kind: str, title: str, answer: str, *aliases: str) -> Entry:
@@ -364,3 +365,21 @@ def test_a_clock_time_in_the_small_hours_asks_for_help_at_night() -> None:
     )  # fmt: skip
     assert answered(kb.match("who can help with the EPR at 3am")) == "night-help"
     assert answered(kb.match("who can help with the EPR at 3 am")) == "night-help"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("I can't remember my password", "forgotten-password"),
+        ("I am not able to log an issue", "log-an-issue"),
+    ],
+)
+def test_words_that_only_colour_a_question_do_not_count_against_it(
+    kb: KnowledgeBase, question: str, expected: str
+) -> None:
+    assert answered(kb.match(question)) == expected
+
+
+def test_a_real_word_one_letter_from_a_colouring_word_is_not_taken_for_it() -> None:
+    assert stop_word_slip("rest") is None  # not 'best'
+    assert stop_word_slip("kelp") is None  # not 'keep'

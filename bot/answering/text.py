@@ -40,10 +40,20 @@ _STOP_TEXT = (
     "according regarding concerning today suddenly recently lately anymore always "
     "with havent hasnt hadnt wouldnt werent youve weve theyve oclock "
 )
-STOP_WORDS = frozenset("".join(_STOP_TEXT).split())
+# Words that colour a question without saying what it is about: unknown to a knowledge base, they are
+# no sign that the question is about something else. Real words, so never taken as the word a slip meant.
+_FRAMING_TEXT = (
+    "able unable better best good great ready remember tried trying seem seems keep keeps kept maybe "
+    "perhaps probably actually basically literally anyway though because "
+)
+_TYPED_STOP_WORDS = frozenset(_STOP_TEXT.split())
+STOP_WORDS = _TYPED_STOP_WORDS | frozenset(_FRAMING_TEXT.split())
 # Question wrappers first: when a slip is as close to one of them as to another stop word, it was one.
 _WRAPPERS = ("how", "what", "where", "when", "who", "why", "which", "does", "the", "can", "you", "about")
-_STOP_LIST = [*_WRAPPERS, *sorted(w for w in STOP_WORDS - set(_WRAPPERS) if len(w) >= 2 and w.isalpha())]
+_STOP_LIST = [
+    *_WRAPPERS,
+    *sorted(w for w in _TYPED_STOP_WORDS - set(_WRAPPERS) if len(w) >= 2 and w.isalpha()),
+]
 
 _JARGON_FORM = re.compile(
     r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho (?:is|are)\b|"
