@@ -54,7 +54,7 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("house", "home", "household"),
     ("signal", "internet", "connection", "wifi", "reception", "network", "4g"),
     ("upload", "sync", "syncing", "synced", "uploading", "uploaded"),
-    ("remember", "forgot", "forget", "forgotten"),
+    ("forgot", "forget", "forgotten"),
     ("worried", "worry", "concern", "concerned"),
     ("mum", "mother", "dad", "father", "parent", "carer", "family", "relative"),
     ("kid", "kids", "child", "children", "baby", "infant", "toddler"),
