@@ -297,11 +297,28 @@ def test_service_user_is_read_as_patient_not_as_two_words_about_users_and_servic
     assert answered(kb.match("how do I find a service user")) == "find-patient"
 
 
-def test_everyday_names_for_devices_and_damage_reach_the_words_entries_use() -> None:
-    kb = KnowledgeBase.build(COMMUNITY)
-    ranked = kb.matcher.rank("my ipad is smashed")
-    assert ranked and ranked[0].entry.id == "request-device"
+RECORDS = [
+    *COMMUNITY,
+    entry("depot", "jargon", "Depot injection", "A long-acting injectable medicine."),
+    entry("wrong-record", "howto", "How do I correct a note written in the wrong record?", "Ask."),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"), [("my ipad is smashed", "request-device"), ("what is the jab", "depot")]
+)
+def test_everyday_words_reach_the_words_entries_use(question: str, expected: str) -> None:
+    kb = KnowledgeBase.build(RECORDS)
+    ranked = kb.matcher.rank(question)
+    assert ranked and ranked[0].entry.id == expected
     assert not kb.matcher.rank("my banana is squashed")
+
+
+def test_an_entry_in_a_record_is_read_as_a_note() -> None:
+    kb = KnowledgeBase.build(RECORDS)
+    entry_note, unrelated = kb.matcher.rank("a wrong entry")[0], kb.matcher.rank("a wrong banana")[0]
+    assert entry_note.entry.id == "wrong-record"
+    assert entry_note.score > unrelated.score + 5
 
 
 def test_an_everyday_word_the_entries_relate_to_is_not_mistaken_for_a_slip_of_a_filler_word() -> None:

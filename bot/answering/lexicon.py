@@ -60,6 +60,7 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("kid", "kids", "child", "children", "baby", "infant", "toddler"),
     # How-to verbs: the same task asked with another verb.
     ("put", "enter", "add", "input"),
+    ("entry", "note"),
     ("book", "arrange", "schedule", "booking"),
     ("change", "amend", "edit", "modify", "alter"),
     ("remove", "delete", "cancel", "discontinue", "cease"),
