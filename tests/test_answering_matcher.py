@@ -400,3 +400,15 @@ def test_words_that_only_colour_a_question_do_not_count_against_it(
 def test_a_real_word_one_letter_from_a_colouring_word_is_not_taken_for_it() -> None:
     assert stop_word_slip("rest") is None  # not 'best'
     assert stop_word_slip("kelp") is None  # not 'keep'
+
+
+def test_swapping_is_switching_and_obtaining_is_getting() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("switch-ward", "howto", "How do I switch ward in the system?", "Pick it from the top bar."),
+            entry("interop", "jargon", "Interoperability", "Systems that share and exchange data."),
+            entry("get-card", "howto", "How do I get a smartcard?", "Book with the registration team."),
+        ]
+    )
+    assert answered(kb.match("how do I swap wards on the system")) == "switch-ward"
+    assert answered(kb.match("where can I obtain a smartcard")) == "get-card"

@@ -44,7 +44,7 @@ _STOP_TEXT = (
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
 _FRAMING_TEXT = (
     "able unable better best good great ready remember tried trying seem seems keep keeps kept maybe "
-    "perhaps probably actually basically literally anyway though because "
+    "perhaps probably actually basically literally anyway though because obtain acquire "
 )
 _TYPED_STOP_WORDS = frozenset(_STOP_TEXT.split())
 STOP_WORDS = _TYPED_STOP_WORDS | frozenset(_FRAMING_TEXT.split())
