@@ -412,3 +412,14 @@ def test_swapping_is_switching_and_obtaining_is_getting() -> None:
     )
     assert answered(kb.match("how do I swap wards on the system")) == "switch-ward"
     assert answered(kb.match("where can I obtain a smartcard")) == "get-card"
+
+
+def test_a_word_is_not_found_inside_a_longer_one_that_only_starts_with_a_filler_word() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("forward-view", "jargon", "Five year forward view", "The NHS plan of 2014."),
+            entry("smartcard", "jargon", "Smartcard", "The chip card you sign in with."),
+        ]
+    )
+    assert kb.matcher.vocabulary.lookup("ward") == ()  # 'for' + 'ward' is no kind of ward
+    assert "smartcard" in [term for term, _ in kb.matcher.vocabulary.lookup("card")]

@@ -15,6 +15,8 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.answering.text import STOP_WORDS
+
 PREFIX_STRENGTH = 0.8
 SUFFIX_STRENGTH = 0.7  # 'card' for 'smartcard': the head of a compound, less specific than its start
 TYPO_COST = 1.2  # strength lost per edit, relative to the term's length
@@ -86,8 +88,10 @@ class Vocabulary:
         return _starting_with(self._sorted, term)
 
     def _compounds(self, term: str) -> list[str]:
-        """Name terms that end with this one, written as one word (card -> smartcard), at most a few."""
-        return [t[::-1] for t in _starting_with(self._reversed, term[::-1])]
+        """Name terms that end with this one, written as one word (card -> smartcard), at most a few; not
+        when what goes before is a filler word: 'forward' is no kind of 'ward'."""
+        found = (t[::-1] for t in _starting_with(self._reversed, term[::-1]))
+        return [t for t in found if t[: -len(term)] not in STOP_WORDS]
 
 
 def _with_or_without_e(term: str) -> tuple[str, ...]:
