@@ -423,3 +423,15 @@ def test_a_word_is_not_found_inside_a_longer_one_that_only_starts_with_a_filler_
     )
     assert kb.matcher.vocabulary.lookup("ward") == ()  # 'for' + 'ward' is no kind of ward
     assert "smartcard" in [term for term, _ in kb.matcher.vocabulary.lookup("card")]
+
+
+def test_a_word_spelt_right_is_read_as_itself_not_as_a_word_one_slip_away() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("education", "howto", "Where is the education centre?", "On the ground floor."),
+            entry("mar", "jargon", "Medication administration record", "Where doses are signed for."),
+        ]
+    )
+    assert kb.matcher.vocabulary.lookup("medication") == (("medication", 1.0),)
+    assert [c.entry.id for c in kb.matcher.rank("medication")] == ["mar"]
+    assert answered(kb.match("educaton centre")) == "education"  # a slip is still read as the word

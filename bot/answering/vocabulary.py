@@ -54,7 +54,8 @@ class Vocabulary:
             if other in self._terms:
                 found.setdefault(other, SILENT_E_STRENGTH)
         if len(term) >= 5:
-            found.update((t, s) for t, s in self._typos(term, self._pools[False]) if t not in found)
+            if term not in self._terms:  # a word spelt right means itself, not a word one slip away
+                found.update((t, s) for t, s in self._typos(term, self._pools[False]) if t not in found)
             found.update((t, PREFIX_STRENGTH) for t in self._extensions(term) if t not in found)
         elif len(term) == 4 and term + "er" in self._terms and term + "er" not in found:
             found[term + "er"] = PREFIX_STRENGTH  # the one who does it: work -> worker, walk -> walker
