@@ -425,13 +425,14 @@ def test_a_word_is_not_found_inside_a_longer_one_that_only_starts_with_a_filler_
     assert "smartcard" in [term for term, _ in kb.matcher.vocabulary.lookup("card")]
 
 
-def test_a_word_spelt_right_is_read_as_itself_not_as_a_word_one_slip_away() -> None:
+def test_a_word_spelt_right_is_read_as_itself_and_autocorrects_word_by_the_name_around_it() -> None:
     kb = KnowledgeBase.build(
         [
-            entry("education", "howto", "Where is the education centre?", "On the ground floor."),
+            entry("training", "howto", "How do I book training?", "Courses run at the education centre."),
             entry("mar", "jargon", "Medication administration record", "Where doses are signed for."),
+            entry("cso", "jargon", "Clinical safety officer", "Makes sure the system is used safely."),
         ]
     )
-    assert kb.matcher.vocabulary.lookup("medication") == (("medication", 1.0),)
+    assert kb.matcher.vocabulary.lookup("medication") == (("medication", 1.0),)  # not 'education'
     assert [c.entry.id for c in kb.matcher.rank("medication")] == ["mar"]
-    assert answered(kb.match("educaton centre")) == "education"  # a slip is still read as the word
+    assert answered(kb.match("clinical safely officer")) == "cso"  # repaired in the context of the name
