@@ -436,3 +436,15 @@ def test_a_word_spelt_right_is_read_as_itself_and_autocorrects_word_by_the_name_
     assert kb.matcher.vocabulary.lookup("medication") == (("medication", 1.0),)  # not 'education'
     assert [c.entry.id for c in kb.matcher.rank("medication")] == ["mar"]
     assert answered(kb.match("clinical safely officer")) == "cso"  # repaired in the context of the name
+
+
+def test_an_entry_of_the_kind_the_question_does_not_ask_for_needs_its_name_mostly_spelled_out() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("clozapine", "jargon", "Clozapine monitoring", "Regular blood tests before each supply.",
+                  "clozapine blood monitoring"),
+            entry("record-obs", "howto", "How do I record observations?", "Use the obs chart."),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("how do I do a blood test")) is None  # a how-to, half-named by a term
+    assert answered(kb.match("how does clozapine blood monitoring work")) == "clozapine"

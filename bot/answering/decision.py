@@ -26,6 +26,7 @@ def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
     if (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
+        and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
         and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
     ):
         return Answer(question, leader.candidate)
@@ -80,3 +81,4 @@ class Scored:
 
     candidate: Candidate
     evidence: Evidence
+    form_fits: bool = True  # the question's form ('what is', 'how do I') does not ask for the other kind

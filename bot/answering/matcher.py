@@ -111,7 +111,8 @@ class Matcher:
         scored = [
             (*self._score(e, hits, weights, surface), e) for e in self._candidates(hits, matches, weights)
         ]
-        scored = self._by_form(scored, question_form(surface), len(weights))
+        form = question_form(surface)
+        scored = self._by_form(scored, form, len(weights))
         scored.sort(key=lambda s: (-s[0], s[-1]))
         shares = tuple(w / sum(weights) for w in weights)
         strangers = frozenset(i for i, found in enumerate(own) if not found)
@@ -119,6 +120,7 @@ class Matcher:
             Scored(
                 Candidate(self.entries[e], round(score, 1)),
                 Evidence.of(anywhere, by_name, recall, shares, strangers, self.tuning.solid),
+                form_fits=form in (None, self._kind(e)),
             )
             for score, anywhere, by_name, recall, e in scored[: self.tuning.keep]
             if score > 0
