@@ -305,7 +305,12 @@ RECORDS = [
 
 
 @pytest.mark.parametrize(
-    ("question", "expected"), [("my ipad is smashed", "request-device"), ("what is the jab", "depot")]
+    ("question", "expected"),
+    [
+        ("my ipad is smashed", "request-device"),
+        ("what is the jab", "depot"),
+        ("how do I fix it", "wrong-record"),
+    ],
 )
 def test_everyday_words_reach_the_words_entries_use(question: str, expected: str) -> None:
     kb = KnowledgeBase.build(RECORDS)

@@ -60,6 +60,8 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("kid", "kids", "child", "children", "baby", "infant", "toddler"),
     # How-to verbs: the same task asked with another verb.
     ("put", "enter", "add", "input"),
+    ("fix", "correct", "repair", "amend"),
+    ("help", "support", "assistance", "advice"),
     ("entry", "note"),
     ("book", "arrange", "schedule", "booking"),
     ("change", "amend", "edit", "modify", "alter"),
@@ -79,6 +81,9 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("newborn", "neonate", "neonatal", "baby", "infant"),
     ("birth", "delivery", "labour"),
     ("sectioned", "detained", "detention"),
+    ("admit", "admission", "admitted"),
+    ("letter", "correspondence"),
+    ("screen", "page", "display"),
 )
 
 
