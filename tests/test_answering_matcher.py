@@ -453,3 +453,13 @@ def test_an_entry_of_the_kind_the_question_does_not_ask_for_needs_its_name_mostl
     )  # fmt: skip
     assert answered(kb.match("how do I do a blood test")) is None  # a how-to, half-named by a term
     assert answered(kb.match("how does clozapine blood monitoring work")) == "clozapine"
+
+
+def test_only_words_that_stand_for_one_another_are_related_not_merely_words_of_one_field() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("lims", "jargon", "LIMS", "The laboratory system that sends results back.", "lab system"),
+            entry("rejected", "howto", "What do I do if the lab rejects a sample?", "Take a new one."),
+        ]
+    )
+    assert kb.matcher.rank("the lab sent my sample back")[0].entry.id == "rejected"  # a sample is no lab
