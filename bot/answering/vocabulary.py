@@ -57,12 +57,12 @@ class Vocabulary:
             if term not in self._terms:  # a word spelt right means itself, not a word one slip away
                 found.update((t, s) for t, s in self._typos(term, self._pools[False]) if t not in found)
             found.update((t, PREFIX_STRENGTH) for t in self._extensions(term) if t not in found)
-        elif len(term) == 4 and term + "er" in self._terms and term + "er" not in found:
-            found[term + "er"] = PREFIX_STRENGTH  # the one who does it: work -> worker, walk -> walker
         elif term not in self._names:  # a short term that names nothing: perhaps a slip on an acronym
             found.update(
                 (t, s * LAST_RESORT) for t, s in self._typos(term, self._pools[True]) if t not in found
             )
+        if len(term) == 4 and term + "er" in self._terms:
+            found.setdefault(term + "er", PREFIX_STRENGTH)  # the one who does it: work -> worker
         if len(term) >= 4:
             found.update((t, SUFFIX_STRENGTH) for t in self._compounds(term) if t not in found)
         return tuple(sorted(found.items(), key=lambda kv: -kv[1]))
