@@ -13,9 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 NHS_NUMBER_MARKER = "[NHS number removed]"
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\u2066-\u2069\ufeff]")
-# Ten digits, each optionally followed by one separator, not part of a longer run of digits.
-_NHS_CANDIDATE = re.compile(r"(?<![\d])(?:\d[ \t\-./\u00a0]?){9}\d(?![\d])")
+# Characters that show nothing but split a number: soft hyphen, zero-width and joiner characters,
+# bidirectional controls, invisible operators, the Mongolian vowel separator and the byte-order mark.
+_INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Between two digits, up to three separators of any kind staff or their phones type: any space
+# (double, thin, non-breaking, a line break), any dash (hyphen, en dash, minus), . / _ , and brackets.
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212./_,()]{0,3}"
+# Ten digits so separated, not part of a longer run of digits. Bounded repeats: linear on any text.
+_NHS_CANDIDATE = re.compile(rf"(?<![\d])(?:\d{_SEPARATOR}){{9}}\d(?![\d])")
 _WEIGHTS = range(10, 1, -1)
 
 
@@ -110,4 +115,12 @@ class RedactingLogFilter(logging.Filter):
         cleaned = self._redactor.clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        # A traceback is formatted after the filters run, from the exception itself, whose message
+        # may quote user text (a database error's parameters): format it here, cleaned, for the handler.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redactor.clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._redactor.clean(record.stack_info)
         return True
