@@ -463,3 +463,24 @@ def test_only_words_that_stand_for_one_another_are_related_not_merely_words_of_o
         ]
     )
     assert kb.matcher.rank("the lab sent my sample back")[0].entry.id == "rejected"  # a sample is no lab
+
+
+CODES = [
+    entry("icd-10", "jargon", "ICD-10", "The WHO classification of diseases, in 5 volumes.", "ICD"),
+    entry("opcs-4", "jargon", "OPCS-4", "The NHS classification of procedures.", "OPCS"),
+    entry("camhs", "jargon", "CAMHS", "Mental health services in 5 regions for children up to 18."),
+    entry("mha", "jargon", "Mental Health Act section", "Detention, such as section 2 or 3, for 5 days."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("question", ["what is icd 11", "icd11", "opcs 5", "section 18"])
+def test_a_number_that_names_another_thing_is_not_answered_with_its_neighbour(question: str) -> None:
+    assert answered(KnowledgeBase.build(CODES).match(question)) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("what is icd 10", "icd-10"), ("icd10", "icd-10"), ("explain opcs 4 like I'm 5", "opcs-4")],
+)
+def test_a_number_that_counts_or_that_the_entry_names_leaves_the_answer(question: str, expected: str) -> None:
+    assert answered(KnowledgeBase.build(CODES).match(question)) == expected

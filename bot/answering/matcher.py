@@ -14,6 +14,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 
@@ -115,7 +116,8 @@ class Matcher:
         scored = self._by_form(scored, form, len(weights))
         scored.sort(key=lambda s: (-s[0], s[-1]))
         shares = tuple(w / sum(weights) for w in weights)
-        strangers = frozenset(i for i, found in enumerate(own) if not found)
+        numbers = _identifying_numbers(words)
+        strangers = frozenset(i for i, found in enumerate(own) if not found or terms[i] in numbers)
         return [
             Scored(
                 Candidate(self.entries[e], round(score, 1)),
@@ -361,6 +363,15 @@ class _Hits:
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:
     """Whether one word alone already finds what the two joined find: the join would lose the other."""
     return any(part and part[0][0] == joined[0] and part[0][1] >= joined[1] for part in parts)
+
+
+def _identifying_numbers(words: list[str]) -> frozenset[str]:
+    """Numbers that name one thing of several ('section 3', 'ICD-11', 'news2'), not ones that count
+    ('5 patients', 'like I'm 5'): one an entry leaves unexplained says the question is about another
+    thing, as a word the knowledge base never uses does. Joined names are also read joined ('icd11')."""
+    named = {w for w in words if not w.isalpha() and not w.isdigit() and any(c.isdigit() for c in w)}
+    after_a_name = {w for before, w in pairwise(words) if w.isdigit() and before not in STOP_WORDS}
+    return frozenset(named | after_a_name | {b + w for b, w in pairwise(words) if w in after_a_name})
 
 
 def _best(found: Found) -> float:

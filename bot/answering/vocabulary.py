@@ -73,7 +73,11 @@ class Vocabulary:
         if not edits:
             return []
         hits = process.extract(term, pools.near(term), scorer=OSA.distance, score_cutoff=edits, limit=None)
-        return [(other, 1 - TYPO_COST * _edits(term, other, d) / len(term)) for other, d, _ in hits if d > 0]
+        return [
+            (other, 1 - TYPO_COST * _edits(term, other, d) / len(term))
+            for other, d, _ in hits
+            if d > 0 and _digits(other) == _digits(term)
+        ]
 
     def closest(self, word: str) -> str | None:
         """The one known word a long unknown word is a slip of ('wrking', 'somthing'), if there is one."""
@@ -93,6 +97,11 @@ class Vocabulary:
         when what goes before is a filler word: 'forward' is no kind of 'ward'."""
         found = (t[::-1] for t in _starting_with(self._reversed, term[::-1]))
         return [t for t in found if t[: -len(term)] not in STOP_WORDS]
+
+
+def _digits(term: str) -> str:
+    """A number is never a slip of another ('ICD-11' is not ICD-10): a typo keeps the digits."""
+    return "".join(c for c in term if c.isdigit()) if not term.isalpha() else ""
 
 
 def _with_or_without_e(term: str) -> tuple[str, ...]:
