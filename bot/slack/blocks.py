@@ -49,12 +49,27 @@ def decode_value(value: object) -> dict[str, Any]:
     return {k: unescape(v) if isinstance(v, str) else v for k, v in data.items()}
 
 
+def fit(mrkdwn: str, limit: int = _SECTION_LIMIT) -> str:
+    """Escaped mrkdwn cut to Slack's limit: escaping can make text five times longer, and Slack
+    refuses the whole message for one long section. The cut never splits an entity (`&am`) or
+    leaves a mention or link open (`<@U1`), so what is shown stays inert."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: limit - 1]
+    amp, lt = cut.rfind("&"), cut.rfind("<")
+    if amp > cut.rfind(";"):
+        cut = cut[:amp]
+    if lt > cut.rfind(">"):
+        cut = cut[:lt]
+    return cut + "…"
+
+
 def text_section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text)}}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": fit(text)}]}
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
