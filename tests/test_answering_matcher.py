@@ -484,3 +484,14 @@ def test_a_number_that_names_another_thing_is_not_answered_with_its_neighbour(qu
 )
 def test_a_number_that_counts_or_that_the_entry_names_leaves_the_answer(question: str, expected: str) -> None:
     assert answered(KnowledgeBase.build(CODES).match(question)) == expected
+
+
+def test_an_entry_only_its_answer_text_recommends_is_offered_not_answered() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("camhs", "jargon", "CAMHS", "Mental health services for children and young people."),
+            entry("floorwalker", "jargon", "Floorwalker", "A helper on the wards during go-live."),
+        ]
+    )
+    outcome = kb.match("mental health services for young people")  # words only its answer holds
+    assert isinstance(outcome, Suggestions) and outcome.candidates[0].entry.id == "camhs"

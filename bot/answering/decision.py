@@ -17,7 +17,8 @@ def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
     """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one,
     unless it explains the whole question, and better than each close rival (it is then the better
     fit, not a coin toss). Never answer a leader that leaves unexplained a word the knowledge base never
-    uses: that word is likely what the question is really about ('how many days until christmas')."""
+    uses: that word is likely what the question is really about ('how many days until christmas'); nor
+    one that only its answer text recommends: an answer mentions many things it is not about."""
     ranked = [s.candidate for s in scored]
     if not ranked or ranked[0].score < t.suggest_at:
         return NotKnown(question, tuple(ranked[:3]))
@@ -26,6 +27,7 @@ def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
     if (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
+        and leader.evidence.named
         and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
         and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
     ):
