@@ -370,12 +370,6 @@ def test_a_close_call_goes_to_the_leader_that_also_explains_what_its_rival_leave
     assert not rival.outdoes(leader, recall_lead=0.15, named_lead=0.05)
 
 
-def test_a_leader_only_its_answer_text_recommends_does_not_settle_a_close_call() -> None:
-    rival = evidence({0: 0.6}, {0}, recall=0.6)
-    by_text = evidence({0: 0.8, 1: 0.8, 2: 0.8}, set(), recall=0.0)
-    assert not by_text.outdoes(rival, recall_lead=0.15, named_lead=0.05)
-
-
 def test_a_clock_time_in_the_small_hours_asks_for_help_at_night() -> None:
     kb = KnowledgeBase.build(
         [

@@ -64,14 +64,11 @@ class Evidence:
         return cls(explains, named, recall, len(explains) == len(shares), shares, strays)
 
     def outdoes(self, other: Evidence, recall_lead: float, named_lead: float) -> bool:
-        """Explains every query term, each as strongly as `other` does, and its name explains some; and
-        explains the question better than `other` does (a `named_lead` part of it, by name or by answer:
-        the rival leaving a term unexplained is what makes it the worse fit), or clearly more of its own
-        name. A leader that leaves part of the question unexplained, or that only its answer text
-        recommends, never settles a close call."""
-        if not self.complete or not self.named:
-            return False
-        if any(self.explains.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
+        """Explains every query term, each as strongly as `other` does; and explains the question better
+        than `other` does (a `named_lead` part of it, by name or by answer: the rival leaving a term
+        unexplained is what makes it the worse fit), or clearly more of its own name. A leader that
+        leaves part of the question unexplained never settles a close call."""
+        if not self.complete or any(self.explains.get(i, 0.0) < s - 0.05 for i, s in other.explains.items()):
             return False
         lead = sum(self.shares[i] * (s - other.explains.get(i, 0.0)) for i, s in self.explains.items())
         return lead >= named_lead or self.recall >= other.recall + recall_lead
