@@ -165,7 +165,7 @@ def test_report_chart_is_a_png(golive, seeded, tmp_path: Path) -> None:
         (["report", "--from", "29/03/2027"], "'29/03/2027' is not a date; write it as YYYY-MM-DD"),
         (["report", "--chart", "week.pdf"], "name the file with .png, e.g. week.png"),
         (["report", "--chart", "no/such/folder/week.png"], "the folder no/such/folder does not exist"),
-        (["gaps", "--min-count", "0"], "'0' is not a count; give a whole number of 1 or more"),
+        (["gaps", "--min-count", "0"], "'0' is not allowed; give a whole number of 1 or more"),
         (["issues", "export", "--format", "pdf"], "invalid choice: 'pdf'"),
         (["issues", "export", "--output", "no/such/dir/x.csv"], "the folder no/such/dir does not exist"),
         (["issues"], "required: ACTION"),

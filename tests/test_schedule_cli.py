@@ -35,6 +35,21 @@ def test_schedule_lists_the_golive_week_in_time_order_and_local_time(capsys) -> 
     assert lines[-1] == "3 posts in the next 2 days."
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "18/01/2027"], "'18/01/2027' is not a date; write it as YYYY-MM-DD, e.g. 2027-01-18"),
+        (["--days", "a week"], "'a week' is not allowed; give a whole number from 1 to 366"),
+        (["--days", "400"], "'400' is not allowed; give a whole number from 1 to 366"),
+    ],
+)
+def test_a_mistyped_option_says_what_to_type(args: list[str], message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit:
+        main(["--config", CONFIG, "schedule", *args])
+    assert exit.value.code == 2
+    assert message in capsys.readouterr().err
+
+
 def test_validate_reports_schedule_problems_with_file_and_line(tmp_path: Path, capsys) -> None:
     plan = tmp_path / "plan"
     plan.mkdir()

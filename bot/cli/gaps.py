@@ -7,17 +7,12 @@ import sys
 
 from bot.answering.gaps import group_questions, render_stubs, still_unanswered, stubs_for
 from bot.answering.knowledge import KnowledgeBase
+from bot.cli.options import whole_number
 from bot.cli.report import UsageError, add_period_arguments, open_database, period_from
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.store.answers import unanswered_between
 from bot.yamlsource import InvalidFile
-
-
-def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a count; give a whole number of 1 or more")
-    return int(text)
 
 
 def _knowledge(settings: Settings) -> KnowledgeBase | None:
@@ -43,7 +38,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_period_arguments(p, "default: the last 7 days")
     p.add_argument(
-        "--min-count", type=_count, default=1, metavar="N", help="only questions asked N times or more"
+        "--min-count",
+        type=whole_number(1),
+        default=1,
+        metavar="N",
+        help="only questions asked N times or more",
     )
     p.set_defaults(func=run)
 

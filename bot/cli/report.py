@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering.gaps import QuestionGroup, group_questions
+from bot.cli.options import local_date
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.issues.model import Severity
@@ -31,18 +32,11 @@ class UsageError(Exception):
     """A mistake in the options, explained so the user can fix it."""
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-01-18"
-        ) from None
-
-
 def add_period_arguments(p: argparse.ArgumentParser, default: str) -> None:
-    p.add_argument("--from", dest="start", type=_date, metavar="DATE", help=f"first local day ({default})")
-    p.add_argument("--to", dest="end", type=_date, metavar="DATE", help="last local day, inclusive")
+    p.add_argument(
+        "--from", dest="start", type=local_date, metavar="DATE", help=f"first local day ({default})"
+    )
+    p.add_argument("--to", dest="end", type=local_date, metavar="DATE", help="last local day, inclusive")
 
 
 def period_from(args: argparse.Namespace, settings: Settings, clock: Clock) -> Period:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, time
+from datetime import datetime, time
 
+from bot.cli.options import local_date, whole_number
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.comms.facts import FactSource
 from bot.comms.schedules import load_schedules
@@ -15,9 +16,16 @@ from bot.store.database import Database
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("schedule", help="list the next announcements (files and Slack) in time order")
-    p.add_argument("--days", type=_positive, default=14, help="how many days ahead to list (default 14)")
-    p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="list from this local date instead of now, e.g. the go-live date")  # fmt: skip
+    p.add_argument(
+        "--days", type=whole_number(1, 366), default=14, help="how many days ahead to list (default 14)"
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=local_date,
+        metavar="DATE",
+        help="list from this local date (YYYY-MM-DD) instead of now, e.g. the go-live date",
+    )
     p.set_defaults(func=run)
 
 
@@ -50,10 +58,3 @@ def format_upcoming(posts: list[Upcoming], settings: Settings, days: int) -> str
         lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {where:<34} {a.id} ({a.source})")
     lines.append(f"{len(posts)} posts in the next {days} days.")
     return "\n".join(lines)
-
-
-def _positive(value: str) -> int:
-    days = int(value)
-    if not 1 <= days <= 366:
-        raise argparse.ArgumentTypeError("--days must be from 1 to 366")
-    return days
