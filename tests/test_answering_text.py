@@ -34,6 +34,11 @@ def test_forms_of_one_word_share_a_stem(forms: list[str], expected: int) -> None
     assert len({stem(f) for f in forms}) == expected
 
 
+@pytest.mark.parametrize("word", ["news", "physics", "diabetes"])
+def test_a_word_that_only_looks_plural_keeps_its_s(word: str) -> None:
+    assert stem(word) == word  # 'news' is not many of 'new'
+
+
 def test_acronyms_are_never_stemmed() -> None:
     assert stem("pas") == "pas"
     assert stem("pacs", keep=frozenset({"pacs"})) == "pacs"

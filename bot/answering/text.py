@@ -93,13 +93,22 @@ def question_form(text: str) -> Form:
     return "jargon" if jargon else None
 
 
+# Words that end like plurals but are not ('news' is not many 'new's).
+_NOT_PLURALS = frozenset(
+    {
+        *("news", "series", "species", "lens", "diabetes", "measles", "mumps"),
+        *("physics", "politics", "economics", "ethics", "logistics"),
+    }
+)
+
+
 def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
     """Light suffix stripping so plurals and verb forms meet; acronyms in `keep` are never touched.
 
     It only has to give the same stem to the forms of one word (update, updates, updated, updating),
     not a dictionary word.
     """
-    if token in keep or len(token) <= 3 or not token.isalpha():
+    if token in keep or len(token) <= 3 or not token.isalpha() or token in _NOT_PLURALS:
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
