@@ -30,7 +30,7 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import Clock
 from bot.runtime import Services
 from bot.slack.app import why_slack_failed
-from bot.slack.blocks import Block
+from bot.slack.blocks import Block, fit
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.outbox import Item
@@ -44,6 +44,9 @@ _MAX_DELAY = timedelta(minutes=15)
 _WAIT_FOR_ORIGINAL = timedelta(seconds=5)
 CLOSE_WAIT = 5.0  # seconds close() waits for deliveries in flight
 _HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a little
+# Slack's answers that the blocks themselves are at fault: sending them again cannot succeed.
+_REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks"})
+_PLAIN_LIMIT = 4000  # Slack's advised limit for a message's text
 
 
 @dataclass(frozen=True)
@@ -132,15 +135,31 @@ class Delivery:
             message = renderer(item)
             if message is None:
                 outbox.drop(self._db, item.id, "nothing to post any more", self._clock.now())
-            elif item.is_update:
-                self._update(item, message)
             else:
-                self._post(item, message)
+                self._send_or_plain(item, message)
         except (SlackApiError, OSError) as exc:
             self._retry(item, why_slack_failed(exc), _retry_after(exc))
         except Exception:  # a bad row must not hold up the others; it is kept and retried
             log.exception("outbox row %s (%s %s) failed unexpectedly", item.id, item.kind, item.ref)
             self._retry(item, "unexpected error (see the log)", None)
+
+    def _send_or_plain(self, item: Item, message: Message) -> None:
+        """Send the message; when Slack refuses its blocks, send their text alone at once, because
+        the same blocks would be refused on every retry and a safety post would never be seen."""
+        try:
+            self._send(item, message)
+        except SlackApiError as exc:
+            if not message.blocks or _error_code(exc) not in _REFUSED_CONTENT:
+                raise
+            log.error("Slack refused the blocks of outbox row %s (%s %s): %s; sending it as plain text",
+                      item.id, item.kind, item.ref, why_slack_failed(exc))  # fmt: skip
+            self._send(item, as_plain_text(message))
+
+    def _send(self, item: Item, message: Message) -> None:
+        if item.is_update:
+            self._update(item, message)
+        else:
+            self._post(item, message)
 
     def _update(self, item: Item, message: Message) -> None:
         original = outbox.get(self._db, item.updates_id or 0)  # read now: it may have been sent meanwhile
@@ -216,6 +235,20 @@ class Delivery:
 def backoff(attempts: int) -> timedelta:
     """5 s, 10 s, 20 s ... doubling up to 15 minutes; it never gives up."""
     return min(_BASE_DELAY * (2 ** max(0, min(attempts - 1, 20))), _MAX_DELAY)
+
+
+def as_plain_text(message: Message) -> Message:
+    """The message's words without Block Kit: every text of its blocks (already escaped), in order,
+    so a mention of the on-call group still calls them."""
+    texts = [message.text]
+    for block in message.blocks:
+        parts = [block.get("text"), *block.get("fields", ()), *block.get("elements", ())]
+        texts += [p["text"] for p in parts if isinstance(p, dict) and p.get("type") == "mrkdwn"]
+    return Message(fit("\n".join(texts), _PLAIN_LIMIT), [], message.channel)
+
+
+def _error_code(exc: SlackApiError) -> str:
+    return str(exc.response.get("error") or "") if isinstance(exc.response.data, dict) else ""
 
 
 def _retry_after(exc: SlackApiError | OSError) -> timedelta | None:

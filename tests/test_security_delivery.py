@@ -1,0 +1,74 @@
+"""A post Slack refuses for its blocks is still delivered: a refused safety post must not be lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fake_slack import FakeSlack
+from slack_sdk import WebClient
+
+from bot.clock import ManualClock
+from bot.slack.blocks import actions, button, text_section
+from bot.slack.delivery import Delivery, Message
+from bot.store import outbox
+from bot.store.outbox import Intent, Item
+
+START = datetime(2027, 1, 18, 9, 0, tzinfo=UTC)
+CALL = "<!subteam^S0ONCALL> :rotating_light: *Patient-safety issue GL-0001* needs acknowledging."
+
+
+def safety_post(item: Item) -> Message:
+    return Message(
+        "Patient-safety issue GL-0001 P1: drug chart blank",
+        [
+            text_section(CALL),
+            text_section("*GL-0001* drug chart blank"),
+            actions(button("Acknowledge", "a", "x")),
+        ],
+    )
+
+
+@pytest.fixture
+def fake() -> Any:
+    slack = FakeSlack()
+    yield slack
+    slack.close()
+
+
+def worker(db: Any, fake: FakeSlack) -> Delivery:
+    client = WebClient(token="xoxb-t", base_url=fake.url)
+    return Delivery(db, client, ManualClock(START), {"safety": safety_post, "safety.update": safety_post})
+
+
+@pytest.mark.parametrize("error", ["invalid_blocks", "msg_too_long"])
+def test_a_post_whose_blocks_slack_refuses_is_sent_at_once_as_text_that_still_calls_on_call(
+    db, fake, error: str
+) -> None:
+    (row_id,) = outbox.enqueue_all(db, [Intent("safety", "GL-0001", "C0SAFETY")], START)
+    fake.fail("chat.postMessage", error=error)
+    worker(db, fake).tick()
+    (post,) = fake.calls_to("chat.postMessage")
+    assert CALL in post.params["text"] and "drug chart blank" in post.params["text"]
+    assert not post.params.get("blocks")
+    assert outbox.get(db, row_id).status == outbox.SENT
+
+
+def test_an_edit_whose_blocks_slack_refuses_is_made_as_text(db, fake) -> None:
+    outbox.enqueue_all(db, [Intent("safety", "GL-0001", "C0SAFETY")], START)
+    delivery = worker(db, fake)
+    delivery.tick()
+    (edit_id,) = outbox.enqueue_all(db, [Intent("safety.update", "GL-0001", updates_kind="safety")], START)
+    fake.fail("chat.update", error="invalid_blocks")
+    delivery.tick()
+    (edit,) = fake.calls_to("chat.update")
+    assert CALL in edit.params["text"] and outbox.get(db, edit_id).status == outbox.SENT
+
+
+def test_other_refusals_are_still_retried_not_turned_into_text(db, fake) -> None:
+    (row_id,) = outbox.enqueue_all(db, [Intent("safety", "GL-0001", "C0SAFETY")], START)
+    fake.fail("chat.postMessage", error="not_in_channel")
+    worker(db, fake).tick()
+    assert fake.calls_to("chat.postMessage") == []
+    assert outbox.get(db, row_id).status == outbox.PENDING
