@@ -74,8 +74,11 @@ def test_help_is_the_same_as_golive_help(console):
 
 
 def test_a_number_without_buttons_or_out_of_range_is_explained(console):
-    out = talk(console, "what is BAU", "7")
+    out = talk(console, "what is BAU", "7", "help", "1")
     assert "There is no choice 7: type 1 to 2" in out
+    assert "There is nothing to choose with 1 here: ask a question in words." in out
+    with console[2].db.session() as session:
+        assert session.scalars(select(UnansweredRow)).all() == []  # '1' is not a question
 
 
 def test_an_nhs_number_is_removed_and_the_user_told(console):

@@ -67,7 +67,7 @@ class Console:
                 self.handle(line)
 
     def handle(self, line: str) -> None:
-        if line.isdigit() and self._buttons:
+        if line.isdigit():
             self._press(int(line))
         elif line.lower() in ("help", "?", "/golive help"):
             self._show(help_blocks(self._app))
@@ -75,6 +75,10 @@ class Console:
             self._show_reply(reply_to_question(self._services, line, source="console", user_id=None))
 
     def _press(self, number: int) -> None:
+        """A bare number is always a button press: as a question it would only be recorded as unanswered."""
+        if not self._buttons:
+            self._say(f"There is nothing to choose with {number} here: ask a question in words.")
+            return
         if not 1 <= number <= len(self._buttons):
             self._say(
                 f"There is no choice {number}: type 1 to {len(self._buttons)}, or ask another question."
