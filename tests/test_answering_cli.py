@@ -98,6 +98,14 @@ def test_ask_records_what_it_cannot_answer(kb: Path, capsys: pytest.CaptureFixtu
     assert (row.question, row.source) == (f"how do I bake bread for {NHS_NUMBER_MARKER}", "cli")
 
 
+def test_an_empty_question_is_refused_not_recorded(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--knowledge", str(kb), "  "]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert 'the question is empty; type it after ask, e.g. golive-bot ask "what is SNOMED"' in err
+    assert not Path("bot.db").exists()
+
+
 def test_validate_says_ok_with_counts(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--knowledge", str(kb)]) == 0
     out = capsys.readouterr().out

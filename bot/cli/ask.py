@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
 from bot.config import Settings
 
+EXAMPLE = 'golive-bot ask "what is SNOMED"'
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="answer questions from the knowledge base (one per line on stdin)")
@@ -30,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.question and not " ".join(args.question).strip():
+        print(f"golive-bot ask: the question is empty; type it after ask, e.g. {EXAMPLE}", file=sys.stderr)
+        return 2
+    if not args.question and sys.stdin.isatty():
+        print("Type one question per line; Ctrl-D to finish.", file=sys.stderr)
     questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
     if args.json:
         show: Callable[[Outcome], str] = as_json
