@@ -10,7 +10,7 @@ from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
 from sqlalchemy import select
 
 from bot.cli.console import Console
-from bot.config import Settings
+from bot.config import Contact, Settings
 from bot.runtime import build_services
 from bot.slack.commands import help_blocks
 from bot.slack.terminal import render
@@ -20,7 +20,7 @@ from bot.store.answers import FeedbackRow, UnansweredRow
 @pytest.fixture
 def console(tmp_path):
     settings = Settings(
-        org=org_config(),
+        org=org_config(contacts=(Contact("Maternity desk", "ext 7", sites=("Maternity",)),)),
         knowledge_dir=write_knowledge(tmp_path / "kb"),
         schedules_dir=tmp_path / "schedules",
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
@@ -85,6 +85,16 @@ def test_an_nhs_number_is_removed_and_the_user_told(console):
     out = talk(console, "patient 999 000 0018 not on the ward list")
     assert "999 000 0018" not in out
     assert "only you can see this" in out and "removed 1 NHS number" in out
+
+
+def test_golive_commands_that_only_read_are_answered_and_the_others_say_where_to_go(console):
+    out = talk(console, "/golive status", "/golive contact maternity", "/golive issue", "/golive what is BAU")
+    assert "Open issues: 0 (P1 0, P2 0, P3 0, P4 0)." in out
+    assert "Who to call now for maternity:" in out and "Maternity desk*: ext 7" in out
+    assert "`/golive issue` works in Slack only" in out and "golive-bot issues list" in out
+    assert "Business as usual" in out  # anything else after /golive is a question, as in Slack
+    with console[2].db.session() as session:
+        assert session.scalars(select(UnansweredRow)).all() == []
 
 
 def test_quit_ends_the_conversation(console):

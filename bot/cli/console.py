@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.comms.contacts import format_contacts
 from bot.config import Settings
+from bot.markup import escape
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
-from bot.slack.blocks import Block
-from bot.slack.commands import help_blocks
+from bot.slack.blocks import Block, text_section
+from bot.slack.commands import COMMAND, help_blocks
 from bot.slack.replies import Reply, choose, reply_to_question
+from bot.slack.status import status_text
 from bot.slack.terminal import Button, render
 
 CONSOLE_USER = "console"
@@ -67,12 +71,30 @@ class Console:
                 self.handle(line)
 
     def handle(self, line: str) -> None:
+        first, _, rest = line.partition(" ")
         if line.isdigit():
             self._press(int(line))
-        elif line.lower() in ("help", "?", "/golive help"):
+        elif line.lower() in ("help", "?"):
             self._show(help_blocks(self._app))
+        elif first.lower() == COMMAND:
+            self._command(rest.strip())
         else:
-            self._show_reply(reply_to_question(self._services, line, source="console", user_id=None))
+            self._ask(line)
+
+    def _command(self, text: str) -> None:
+        """`/golive ...` typed here: what only reads is answered as in Slack; the rest says where to go."""
+        name, _, rest = text.partition(" ")
+        if name.lower() in ("", "help"):
+            self._show(help_blocks(self._app))
+        elif name.lower() in _OFFLINE_COMMANDS:
+            self._show([text_section(_OFFLINE_COMMANDS[name.lower()](self._services, rest.strip()))])
+        elif name.lower() in _SLACK_ONLY:
+            self._say(f"`{COMMAND} {name.lower()}` works in Slack only: {_SLACK_ONLY[name.lower()]}")
+        else:
+            self._ask(text)
+
+    def _ask(self, question: str) -> None:
+        self._show_reply(reply_to_question(self._services, question, source="console", user_id=None))
 
     def _press(self, number: int) -> None:
         """A bare number is always a button press: as a question it would only be recorded as unanswered."""
@@ -122,6 +144,27 @@ class Console:
     def _say(self, text: str) -> None:
         self._out.write(text + "\n")
         self._out.flush()
+
+
+def _status(services: Services, _: str) -> str:
+    return status_text(services.comms.status(), services.settings.org.system_name)
+
+
+def _contact(services: Services, site: str) -> str:
+    where = services.redactor.clean(site[:100])
+    found = format_contacts(services.comms.contacts(where or None))
+    return f"*Who to call now{' for ' + escape(where) if where else ''}:*\n{found}"
+
+
+# `/golive` sub-commands that only read, answered here as Slack answers them.
+_OFFLINE_COMMANDS: dict[str, Callable[[Services, str], str]] = {"status": _status, "contact": _contact}
+# Those that open a Slack form or act as a Slack user, with the command line's way to do the same.
+_SLACK_ONLY = {
+    "issue": "it opens Slack's issue form. In a shell, `golive-bot issues list` shows the issue log.",
+    "issues": "in a shell, `golive-bot issues list` lists the open issues.",
+    "announce": "it opens Slack's form. Plan posts in schedules/ and check them with `golive-bot schedule`.",
+    "announcements": "in a shell, `golive-bot schedule` lists what is scheduled.",
+}
 
 
 def _offline_app(services: Services) -> App:
