@@ -92,3 +92,28 @@ def test_schedules_are_checked_against_what_could_be_read_of_a_broken_config(sit
     assert main(["validate"]) == 1
     out = capsys.readouterr().out
     assert "unknown time zone" in out and "plan.yaml" not in out
+
+
+PLAN_NEEDING_THE_CONFIG = "".join(
+    f"  - id: countdown-{n}\n    channels: [announcements]\n    relative: {{days_before: {n}, at: '09:00'}}\n"
+    "    text: Hi\n"
+    for n in range(1, 6)
+)
+
+
+def test_a_config_that_cannot_be_read_does_not_bury_itself_under_the_plan(site: Path, capsys) -> None:
+    (site / "golive.yaml").write_text("timezone: [Europe/London\n")
+    (site / "schedules").mkdir()
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n" + PLAN_NEEDING_THE_CONFIG
+        + "  - id: bad\n    channels: [C0123ABCD]\n    cron: '61 9 * * *'\n    text: Hi\n"
+    )  # fmt: skip
+    assert main(["validate"]) == 1
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first.startswith("golive.yaml:2: YAML syntax error")
+    assert rest[0].startswith("schedules/plan.yaml:24: cron: '61 9 * * *'")  # the plan's own mistake stays
+    assert rest[1] == (
+        "schedules: 10 more problem(s) where the plan needs what the config could not give (its channels "
+        "or go-live date); fix the config above and run validate again"
+    )
+    assert rest[2].startswith("INVALID") and len(rest) == 3

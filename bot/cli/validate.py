@@ -65,7 +65,26 @@ def check_schedules(settings: Settings) -> Checked:
     if not settings.schedules_dir.is_dir():
         return Checked(f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)")
     announcements, problems = read_schedules(settings.schedules_dir, settings.org)
+    if settings.config_problems:
+        problems = _without_config_echoes(problems, settings)
     return Checked(f"{len(announcements)} announcements in {settings.schedules_dir}", problems)
+
+
+def _without_config_echoes(problems: list[Problem], settings: Settings) -> list[Problem]:
+    """With a broken config, the plan's complaints about what the config lacks are echoes, one per post.
+
+    A config that fails to parse made every channel and the go-live date look unset: 25 lines that
+    buried the one that mattered. They are counted in one line instead; the plan's own mistakes stay.
+    """
+    own = [p for p in problems if "in the config" not in p.message]
+    echoes = len(problems) - len(own)
+    if not echoes:
+        return own
+    note = (
+        f"{echoes} more problem(s) where the plan needs what the config could not give (its channels or "
+        "go-live date); fix the config above and run validate again"
+    )
+    return [*own, Problem(str(settings.schedules_dir), 0, note)]
 
 
 VALIDATORS: tuple[Validator, ...] = (check_knowledge, check_config, check_schedules)
