@@ -489,3 +489,18 @@ def test_an_entry_only_its_answer_text_recommends_is_offered_not_answered() -> N
     )
     outcome = kb.match("mental health services for young people")  # words only its answer holds
     assert isinstance(outcome, Suggestions) and outcome.candidates[0].entry.id == "camhs"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("discontinue a medication", "stop-med"), ("search for a patient", "find-patient")],
+)
+def test_a_task_asked_with_another_verb_finds_the_entry_for_it(question: str, expected: str) -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("stop-med", "howto", "How do I stop a medication?", "End the prescription on the chart."),
+            entry("find-patient", "howto", "How do I find a patient?", "Type the name in the top bar."),
+            entry("give-med", "howto", "How do I give a medication?", "Sign for it on the chart."),
+        ]
+    )
+    assert answered(kb.match(question)) == expected
