@@ -209,7 +209,7 @@ def draw_chart(report: Report, organisation: str, path: Path) -> None:
     days = report.per_day
     xs = range(len(days))
     step = math.ceil(len(days) / 21)  # at most about three weeks of labels, so they stay legible
-    fig, ax = plt.subplots(figsize=(min(12.0, 0.6 * len(days) + 2.5), 4), dpi=150)
+    fig, ax = plt.subplots(figsize=(min(12.0, max(6.5, 0.6 * len(days) + 2.5)), 4), dpi=150)
     try:
         opened = ax.bar([x - 0.2 for x in xs], [d.opened for d in days], 0.4, label="Opened", color="#005eb8")
         resolved = ax.bar(
@@ -220,6 +220,7 @@ def draw_chart(report: Report, organisation: str, path: Path) -> None:
                 ax.bar_label(bars, fontsize=7, padding=1)
         ax.set_xticks(list(xs)[::step], [d.day.strftime("%a\n%d %b") for d in days][::step], fontsize=8)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylim(0, max(1, ax.get_ylim()[1]))  # a quiet week is a floor of zeros, not a -0.04 axis
         ax.set_ylabel("Issues")
         period = f"{_day(report.period.first)} to {_day(report.period.last)}"
         ax.set_title(f"{organisation}: go-live issues opened and resolved per day\n{period}", fontsize=10)
