@@ -50,6 +50,13 @@ def test_a_mistyped_option_says_what_to_type(args: list[str], message: str, caps
     assert message in capsys.readouterr().err
 
 
+def test_schedule_run_from_the_wrong_folder_says_where_it_looked(tmp_path: Path, capsys) -> None:
+    assert main(["--config", CONFIG, "--schedules", str(tmp_path / "schedules"), "schedule"]) == 0
+    out, err = capsys.readouterr()
+    assert f"No plan folder {tmp_path / 'schedules'}/ here" in err and "--schedules DIR" in err
+    assert out.startswith("Nothing is scheduled in the next 14 days")
+
+
 def test_validate_reports_schedule_problems_with_file_and_line(tmp_path: Path, capsys) -> None:
     plan = tmp_path / "plan"
     plan.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime, time
 
 from bot.cli.options import local_date, whole_number
@@ -31,6 +32,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     org = settings.org
+    if not settings.schedules_dir.is_dir():  # run from the wrong folder, most likely: say so, not "nothing"
+        print(
+            f"No plan folder {settings.schedules_dir}/ here, so only announcements made in Slack are listed. "
+            "Run from the folder that holds schedules/, or give --schedules DIR.",
+            file=sys.stderr,
+        )
     announcements = load_schedules(settings.schedules_dir, org)  # the files as they are now
     clock: Clock = SystemClock()
     if args.start:
