@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _check_knowledge(args, settings)
         return int(args.func(args, settings) or 0)
     except InvalidFile as exc:
-        print("The bot cannot start because some files are invalid:", file=sys.stderr)
+        print("The bot cannot start because some files are invalid or missing:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         print("Fix them and try again; `golive-bot validate` lists every problem at once.", file=sys.stderr)
