@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,17 @@ def test_global_options_may_come_before_the_command_and_its_own_options_after() 
         ["--schedules", "plan", "schedule", "--days", "3"]
     )
     assert (args.command, args.schedules, args.days) == ("schedule", "plan", 3)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`golive-bot issues export | head` is how people look at output; head closing the pipe is no error."""
+    read_end, write_end = os.pipe()
+    command = [sys.executable, "-m", "bot.cli.main", "--knowledge", str(ROOT / "knowledge"), "ask", "--json"]
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    bot = subprocess.Popen(command, cwd=tmp_path, env=env, stdin=subprocess.PIPE, stdout=write_end,
+                           stderr=subprocess.PIPE)  # fmt: skip
+    os.close(write_end)
+    os.close(read_end)  # as head does after its first lines
+    _, err = bot.communicate(b"what is pas\n" * 50, timeout=60)
+    assert bot.returncode == 1
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err
