@@ -44,6 +44,25 @@ def is_valid_nhs_number(digits: str) -> bool:
     return check != 10 and check == values[9]
 
 
+def _without_nhs_numbers(text: str) -> tuple[str, int]:
+    """The text with every valid NHS number replaced, and how many there were.
+
+    Candidates may overlap: in "bed 12 999 000 0018" the first ten digits "1299900000" fail the
+    check, and the number starts inside them. So after a failed candidate the search resumes at its
+    next digit rather than after it, which a plain `re.sub` would do, missing the number.
+    """
+    parts, pos, start, found = [], 0, 0, 0
+    while match := _NHS_CANDIDATE.search(text, pos):
+        digits = "".join(str(int(ch)) for ch in match.group(0) if ch.isdigit())
+        if is_valid_nhs_number(digits):
+            parts += [text[start : match.start()], NHS_NUMBER_MARKER]
+            pos = start = match.end()
+            found += 1
+        else:
+            pos = match.start() + 1
+    return "".join([*parts, text[start:]]), found
+
+
 @dataclass(frozen=True)
 class IdentifierPattern:
     """A trust-specific identifier format, such as a hospital number."""
@@ -82,17 +101,9 @@ class Redactor:
 
     def redact(self, text: str) -> Redaction:
         counts: Counter[str] = Counter()
-        clean = _INVISIBLE.sub("", text)
-
-        def nhs(match: re.Match[str]) -> str:
-            digits = "".join(ch for ch in match.group(0) if ch.isdigit())
-            digits = "".join(str(int(ch)) for ch in digits)
-            if is_valid_nhs_number(digits):
-                counts["NHS number"] += 1
-                return NHS_NUMBER_MARKER
-            return match.group(0)
-
-        clean = _NHS_CANDIDATE.sub(nhs, clean)
+        clean, found = _without_nhs_numbers(_INVISIBLE.sub("", text))
+        if found:
+            counts["NHS number"] = found
         for pattern in self._extra:
             clean, n = pattern.regex.subn(pattern.marker, clean)
             if n:

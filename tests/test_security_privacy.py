@@ -37,6 +37,14 @@ def test_a_number_split_by_any_separator_is_removed(layout: str) -> None:
     assert result.removed == {"NHS number": 1} and NHS_NUMBER_MARKER in result.text
 
 
+@pytest.mark.parametrize(
+    "text", ["bed 12 999 000 0018", "bleep 1234 / 999-000-0018", "ext 55, 999 000 0018", "1 2 3 9990000018"]
+)
+def test_a_number_right_after_other_digits_is_found_inside_a_failed_candidate(text: str) -> None:
+    result = Redactor().redact(text)
+    assert "0018" not in result.text and result.removed == {"NHS number": 1}
+
+
 def test_phone_and_bleep_numbers_with_wider_spacing_are_still_left_alone() -> None:
     for text in ["bleep 1234, ext 5678", "call 01632  960555", "ward 3, bed 12, 14:30"]:
         assert Redactor().clean(text) == text
