@@ -31,3 +31,10 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def add_port_argument(p: argparse.ArgumentParser) -> None:
+    """`start` and `serve` take the same --port."""
+    p.add_argument(
+        "--port", type=whole_number(0, 65535), help="HTTP port (default: $PORT or 3000; 0 picks a free one)"
+    )

@@ -17,6 +17,7 @@ import threading
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
+from bot.cli.options import add_port_argument, whole_number
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app, token_problem
@@ -29,10 +30,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve", help="serve Slack: HTTP on --port, or Socket Mode when SLACK_APP_TOKEN is set"
     )
-    p.add_argument("--port", type=int, default=None, help="HTTP port (default: $PORT or 3000)")
+    add_port_argument(p)
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: 0.0.0.0)")
-    p.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default: 8)")
+    p.add_argument("--threads", type=whole_number(1, 256), default=8, help="HTTP worker threads (default: 8)")
     p.set_defaults(func=run, needs_knowledge=True)
+
+
+def listen_port(args: argparse.Namespace) -> int | str:
+    """--port, else $PORT (what hosting platforms set), else 3000; or what is wrong with $PORT."""
+    if args.port is not None:
+        return int(args.port)
+    try:
+        return whole_number(0, 65535)(os.environ.get("PORT") or "3000")
+    except argparse.ArgumentTypeError:
+        return (
+            f"golive-bot serve cannot start: PORT is {os.environ.get('PORT')!r}; set it to a port number "
+            "from 0 to 65535, or give --port N."
+        )
 
 
 def missing_settings(settings: Settings) -> str | None:
@@ -59,8 +73,9 @@ def missing_settings(settings: Settings) -> str | None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    problem = missing_settings(settings)
-    if problem:
+    port = listen_port(args)
+    problem = missing_settings(settings) or (port if isinstance(port, str) else None)
+    if problem or isinstance(port, str):
         print(problem, file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.org.redactor())
@@ -73,14 +88,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if settings.slack_app_token:
             return _socket_mode(services, settings.slack_app_token, stop)
-        port = args.port if args.port is not None else int(os.environ.get("PORT") or 3000)
         return _http(services, getattr(args, "host", "0.0.0.0"), port, getattr(args, "threads", 8), stop)
     finally:
         services.close()
 
 
 def _http(services: Services, host: str, port: int, threads: int, stop: threading.Event) -> int:
-    server = start_http(services, host, port, threads)
+    try:
+        server = start_http(services, host, port, threads)
+    except OSError as exc:
+        print(f"golive-bot serve cannot start: cannot listen on {host}:{port} ({exc.strerror}); stop what "
+              "is using it, or choose another --port.", file=sys.stderr)  # fmt: skip
+        return 2
     problem = token_problem(server.wsgi.app)
     if problem:
         server.stop()

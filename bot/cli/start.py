@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli.options import add_port_argument
 from bot.config import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("start", help="serve Slack if tokens are set, else talk to the bot in this terminal")
-    p.add_argument("--port", type=int, default=None, help="HTTP port when serving (default: $PORT or 3000)")
+    add_port_argument(p)
     p.set_defaults(func=run, needs_knowledge=True)
 
 
