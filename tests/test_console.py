@@ -102,6 +102,17 @@ def test_quit_ends_the_conversation(console):
     assert "Business as usual" not in out
 
 
+class Keyboard(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_ctrl_d_at_the_prompt_leaves_on_a_new_line(console):
+    bot, out, _ = console
+    assert bot.loop(Keyboard("what is BAU\n")) == 0  # then Ctrl-D: end of input
+    assert out.getvalue().endswith("\nyou> \n")
+
+
 def test_the_console_needs_no_slack_tokens(tmp_path):
     env = bot_env(tmp_path)
     assert not any(k.startswith("SLACK_") for k in env)

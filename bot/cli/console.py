@@ -60,7 +60,9 @@ class Console:
                 self._out.write("\nyou> ")
                 self._out.flush()
             line = lines.readline()
-            if not line:  # end of input, or Ctrl-D
+            if not line:  # end of input, or Ctrl-D: leave the shell's prompt on a line of its own
+                if interactive:
+                    self._say("")
                 return 0
             line = line.strip()
             if not interactive and line:
