@@ -360,7 +360,7 @@ def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> Non
 
 def evidence(explains: dict[int, float], named: set[int], recall: float) -> Evidence:
     shares = (0.4, 0.4, 0.2)
-    return Evidence.of(explains, {i: explains[i] for i in named}, recall, shares, frozenset(), solid=0.5)
+    return Evidence.of(explains, {i: explains[i] for i in named}, recall, shares, frozenset(), {}, solid=0.5)
 
 
 def test_a_close_call_goes_to_the_leader_that_also_explains_what_its_rival_leaves_unexplained() -> None:
@@ -504,3 +504,15 @@ def test_a_task_asked_with_another_verb_finds_the_entry_for_it(question: str, ex
         ]
     )
     assert answered(kb.match(question)) == expected
+
+
+def test_a_number_explained_without_the_word_it_belongs_to_is_another_things_number() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("news2", "jargon", "NEWS2", "The early warning score; news of a sick patient."),
+            entry("mha", "jargon", "Mental Health Act section", "Detention.", "section 2", "section 3"),
+            *(entry(f"bulletin-{n}", "jargon", f"Bulletin {n}", "The news this week.") for n in "abcd"),
+        ]
+    )
+    assert answered(kb.match("section 3")) == "mha"
+    assert answered(kb.match("news 3")) is None  # a 3 of news, not of a section

@@ -54,13 +54,16 @@ class Evidence:
         recall: float,
         shares: tuple[float, ...],
         strangers: frozenset[int],
+        heads: dict[int, int],
         solid: float,
     ) -> Evidence:
-        """`solid`: the strength at which a term counts as explained."""
+        """`heads`: the term each number in the question belongs to ('section' of 'section 3'): a number
+        explained without its word is another thing's number. `solid`: the strength at which a term
+        counts as explained."""
         merged = {i: max(by_name.get(i, 0.0), anywhere.get(i, 0.0)) for i in range(len(shares))}
         explains = {i: s for i, s in merged.items() if s >= solid}
         named = frozenset(i for i, s in by_name.items() if s >= solid)
-        strays = frozenset(i for i in strangers if not merged[i])
+        strays = frozenset(i for i in strangers if not merged[i] or not merged.get(heads.get(i, i)))
         return cls(explains, named, recall, len(explains) == len(shares), shares, strays)
 
     def outdoes(self, other: Evidence, recall_lead: float, named_lead: float) -> bool:

@@ -118,10 +118,11 @@ class Matcher:
         shares = tuple(w / sum(weights) for w in weights)
         numbers = _identifying_numbers(words)
         strangers = frozenset(i for i, found in enumerate(own) if not found or terms[i] in numbers)
+        heads = {i: i - 1 for i in strangers if i and terms[i].isdigit()}  # 'section' of 'section 3'
         return [
             Scored(
                 Candidate(self.entries[e], round(score, 1)),
-                Evidence.of(anywhere, by_name, recall, shares, strangers, self.tuning.solid),
+                Evidence.of(anywhere, by_name, recall, shares, strangers, heads, self.tuning.solid),
                 form_fits=form in (None, self._kind(e)),
             )
             for score, anywhere, by_name, recall, e in scored[: self.tuning.keep]
