@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.cli.main import SUBCOMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,20 @@ def test_global_options_may_come_before_the_command_and_its_own_options_after() 
         ["--schedules", "plan", "schedule", "--days", "3"]
     )
     assert (args.command, args.schedules, args.days) == ("schedule", "plan", 3)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", "--config", "trust.yaml", "--knowledge", "kb"],
+        ["issues", "export", "--format", "json", "--config", "trust.yaml", "--knowledge", "kb"],
+        ["--config", "trust.yaml", "ask", "--knowledge", "kb", "what is pas"],
+        ["--config", "old.yaml", "validate", "--config", "trust.yaml", "--knowledge", "kb"],
+    ],
+)
+def test_the_file_options_work_after_any_command_too(argv: list[str]) -> None:
+    args = build_parser(argv).parse_args(argv)
+    assert (args.config, args.knowledge, args.schedules) == ("trust.yaml", "kb", None)
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:

@@ -23,9 +23,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "question", nargs="*", help="the question; without it, read one question per line from stdin"
     )
-    p.add_argument(
-        "--knowledge", default=argparse.SUPPRESS, help="knowledge base folder (default: ./knowledge)"
-    )
     p.add_argument("--json", action="store_true", help="one JSON object per line; records nothing")
     p.add_argument("--no-record", action="store_true", help="do not record unanswered questions")
     p.set_defaults(func=run, needs_knowledge=True)

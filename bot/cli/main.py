@@ -21,12 +21,22 @@ from bot.yamlsource import InvalidFile
 SUBCOMMANDS = ("start", "ask", "console", "serve", "validate", "issues", "report", "gaps", "schedule")
 
 
-def _global_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config", help="organisation config file (default: $GOLIVE_CONFIG or ./golive.yaml)"
-    )
-    parser.add_argument("--knowledge", help="knowledge base folder (default: ./knowledge)")
-    parser.add_argument("--schedules", help="schedules folder (default: ./schedules)")
+def _global_options(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    for option, metavar, what in (
+        ("--config", "FILE", "organisation config file (default: $GOLIVE_CONFIG or ./golive.yaml)"),
+        ("--knowledge", "DIR", "knowledge base folder (default: $GOLIVE_KNOWLEDGE_DIR or ./knowledge)"),
+        ("--schedules", "DIR", "schedules folder (default: $GOLIVE_SCHEDULES_DIR or ./schedules)"),
+    ):
+        parser.add_argument(option, default=default, metavar=metavar, help=what)
+
+
+def _accepted_after_commands(parser: argparse.ArgumentParser) -> None:
+    """`golive-bot report --config x` works as `golive-bot --config x report` does: people type both."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _global_options(command, default=argparse.SUPPRESS)  # unset here: the main parser's stays
+                _accepted_after_commands(command)
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -51,6 +61,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     chosen = _chosen(argv) if argv is not None else None
     for name in (chosen,) if chosen else SUBCOMMANDS:
         importlib.import_module(f"bot.cli.{name}").add_parser(sub)
+    _accepted_after_commands(parser)
     return parser
 
 

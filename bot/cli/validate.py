@@ -92,13 +92,6 @@ VALIDATORS: tuple[Validator, ...] = (check_knowledge, check_config, check_schedu
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="check the knowledge base, the schedules and the organisation config")
-    p.add_argument(
-        "--knowledge", default=argparse.SUPPRESS, help="knowledge base folder (default: ./knowledge)"
-    )
-    p.add_argument("--schedules", default=argparse.SUPPRESS, help="schedules folder (default: ./schedules)")
-    p.add_argument(
-        "--config", default=argparse.SUPPRESS, help="organisation config file (default: ./golive.yaml)"
-    )
     p.set_defaults(func=run, lenient_config=True)
 
 
