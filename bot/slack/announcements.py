@@ -25,6 +25,7 @@ from bot.slack.app import respond
 from bot.slack.blocks import Block, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
+from bot.slack.ids import user_of
 from bot.store.comms import ANNOUNCEMENT_KIND
 from bot.store.once import claim
 from bot.store.outbox import Item
@@ -62,7 +63,7 @@ def register(app: App, services: Services) -> None:
 
     @app.view(COMPOSE)
     def on_compose(ack: Ack, body: dict[str, Any]) -> None:
-        user_id, draft = _user(body), draft_from(body.get("view"))
+        user_id, draft = user_of(body), draft_from(body.get("view"))
         if refusal := services.comms.refusal(user_id, services.membership):
             ack(response_action="errors", errors={"message": refusal})
             return
@@ -76,7 +77,7 @@ def register(app: App, services: Services) -> None:
 
     @app.view(CONFIRM)
     def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        user_id, view = _user(body), body.get("view") or {}
+        user_id, view = user_of(body), body.get("view") or {}
         draft = _draft_from_metadata(view.get("private_metadata"))
         refusal = services.comms.refusal(user_id, services.membership)
         checked = services.comms.check(draft, user_id) if draft and not refusal else None
@@ -104,7 +105,7 @@ def register(app: App, services: Services) -> None:
     @app.action(CANCEL)
     def on_cancel(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        user_id = _user(body)
+        user_id = user_of(body)
         actions = body.get("actions") or [{}]
         value = actions[0].get("value") if isinstance(actions[0], dict) else None
         refusal = services.comms.refusal(user_id, services.membership)
@@ -236,11 +237,6 @@ def _draft_from_metadata(metadata: Any) -> Draft | None:
 def _channel_mention(services: Services, channel: str) -> str:
     resolved = getattr(services.settings.org.channels, channel, None) or channel
     return f"<#{resolved}>" if resolved[:1] in ("C", "G") else escape(resolved)
-
-
-def _user(body: dict[str, Any]) -> str:
-    user = body.get("user")
-    return str(user.get("id", "")) if isinstance(user, dict) else ""
 
 
 def _plain(text: str) -> dict[str, str]:

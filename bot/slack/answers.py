@@ -20,6 +20,7 @@ from bot.slack import blocks
 from bot.slack.app import answer_once, respond
 from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
+from bot.slack.ids import user_id, user_of
 from bot.slack.issue_blocks import channel_link
 from bot.slack.replies import SUPPORT_KIND, choose, reply_to_question, support_post
 from bot.store import outbox
@@ -48,8 +49,8 @@ def register(app: App, services: Services) -> None:
     )
     def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        user_id = (body.get("user") or {}).get("id")
-        choice = choose(services, str(action.get("action_id", "")), action.get("value"), user_id)
+        action_id, clicker = str(action.get("action_id", "")), user_of(body) or None
+        choice = choose(services, action_id, action.get("value"), clicker)
         if choice is None:
             log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
             _tell_privately(body, "That button no longer works. Please ask your question again.")
@@ -67,7 +68,7 @@ def register(app: App, services: Services) -> None:
 
 def _is_from_a_person(event: dict[str, Any]) -> bool:
     """Edits, deletions, joins and bot posts (ours included) carry a subtype or a bot id."""
-    return not event.get("subtype") and not event.get("bot_id") and bool(event.get("user"))
+    return not event.get("subtype") and not event.get("bot_id") and bool(user_id(event.get("user")))
 
 
 def _reply(

@@ -19,6 +19,7 @@ from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import respond
 from bot.slack.blocks import Block
+from bot.slack.ids import user_id
 from bot.slack.replies import reply_to_question
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def register(app: App, services: Services) -> None:
         name, _, rest = text.partition(" ")
         invocation = Invocation(
             text=rest,
-            user_id=str(command.get("user_id", "")),
+            user_id=user_id(command.get("user_id")),
             channel_id=str(command.get("channel_id", "")),
             trigger_id=str(command.get("trigger_id", "")),
             response_url=str(command.get("response_url", "")),

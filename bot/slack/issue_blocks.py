@@ -27,6 +27,7 @@ from bot.issues.model import (
     Status,
 )
 from bot.privacy import Redaction
+from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, escape, shorten, text_section
 
 FORM = "golive_issue_form"
@@ -39,7 +40,6 @@ CONFIRM = "issue_confirm"
 PLUS_ONE = "issue_plus_one"
 OPEN_FORM = "issue_open_form"
 _V = "v"  # the action id of every input, so state reads the same way for each field
-_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
 _SEVERITY_ICON = {
     Severity.P1: ":red_circle:",
@@ -51,7 +51,7 @@ _OPTION_LIMIT = 75
 
 
 def who(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id and _USER.match(user_id) else "someone"
+    return f"<@{user_id}>" if ids.user_id(user_id) else "someone"
 
 
 def channel_link(channel: str | None) -> str:

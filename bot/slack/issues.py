@@ -24,6 +24,7 @@ from bot.slack import issue_blocks as ib
 from bot.slack.app import respond
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
+from bot.slack.ids import user_of, view_id
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def _register_forms(app: App, services: Services) -> None:
         view = body.get("view") if isinstance(body.get("view"), dict) else {}
         draft = ib.draft_from_view(view)
         outcome = services.issues.plus_one(
-            str(action.get("value", "")), _user(body), draft.location, draft.contact
+            str(action.get("value", "")), user_of(body), draft.location, draft.contact
         )
         if isinstance(outcome, Changed):
             services.deliver_soon()
@@ -146,13 +147,13 @@ def _register_forms(app: App, services: Services) -> None:
 
 def _submission_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     """What to ack a submitted form with: field errors, the duplicate offer, or the reference."""
-    user = _user(body)
-    if not user:
+    user, form_id = user_of(body), view_id(view.get("id"))
+    if not user or not form_id:
         return {
             "response_action": "errors",
-            "errors": {"summary": "Slack did not say who you are; try again."},
+            "errors": {"summary": "Slack did not send who you are or which form this is; try again."},
         }
-    key = f"issue-form:{view.get('id')}:{user}"
+    key = f"issue-form:{form_id}:{user}"
     org = services.settings.org
     done = services.issues.logged_with(key)
     if done is not None:  # a double click or a retry: the same reference, nothing new
@@ -177,7 +178,7 @@ def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str,
     reference = str(ib.metadata(view).get("ref", ""))
     outcome = services.issues.resolve(
         reference,
-        _user(body),
+        user_of(body),
         services.membership,
         ib.state_value(values, "category"),
         ib.state_value(values, "note"),
@@ -205,7 +206,7 @@ def _register_buttons(app: App, services: Services) -> None:
     @app.action(ib.RESOLVE)
     def on_resolve_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        reference, user = str(action.get("value", "")), _user(body)
+        reference, user = str(action.get("value", "")), user_of(body)
         reason = services.issues.refusal(reference, Action.RESOLVE, user, services.membership)
         issue = services.issues.find(reference)
         if reason or issue is None:
@@ -232,7 +233,7 @@ def _button_handler(services: Services, step: Callable[..., Changed | Refused]) 
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        outcome = step(str(action.get("value", "")), _user(body), services.membership)
+        outcome = step(str(action.get("value", "")), user_of(body), services.membership)
         if isinstance(outcome, Refused):
             _tell(body, outcome.reason)
         else:
@@ -250,12 +251,6 @@ def _tell(body: dict[str, Any], text: str) -> None:
         text=ib.escape(ib.shorten(text, 500)),
     ):
         log.warning("could not tell a user why their click was refused: no response_url")
-
-
-def _user(body: dict[str, Any]) -> str:
-    user = body.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
-    return user_id if isinstance(user_id, str) else ""
 
 
 # -- /golive issues -----------------------------------------------------------------------------
