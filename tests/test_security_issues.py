@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 from slack_harness import RunningBot
-from test_slack_issues import FORM_VIEW, NURSE, ORG, START, form
+from test_slack_issues import FORM_VIEW, NURSE, ORG, START, form, log_issue
 
 from bot.clock import ManualClock
+from bot.slack import issue_blocks as ib
 from bot.store import issues as store
 
 NUMBER = "999 000 0018"  # from the range kept for testing
@@ -18,6 +19,26 @@ NUMBER = "999 000 0018"  # from the range kept for testing
 @pytest.fixture
 def bot(slack_bot, database_url: str) -> RunningBot:
     return slack_bot(org=ORG, database_url=database_url, clock=ManualClock(START))
+
+
+def test_a_contact_and_location_full_of_nhs_numbers_are_stored_redacted_within_their_columns(bot) -> None:
+    contact = "9990000018 9999999999 9990000018 9999999999 9990000018"  # 54 of the 60 characters allowed
+    location = ("bay 9990000018 " * 7)[:100]
+    ref = log_issue(bot, location=location, contact=contact, safety=False)
+    (issue,) = store.listing(bot.services.db)
+    assert issue.reference == ref and "0018" not in issue.contact + issue.location
+    assert "NHS number removed" in issue.contact
+
+
+def test_a_plus_one_with_an_endless_location_is_recorded_shortened_not_crashed(bot) -> None:
+    ref = log_issue(bot)
+    state = {"values": form(location="Emergency Department")}
+    state["values"]["location_other"] = {"v": {"type": "plain_text_input", "value": "x" * 5000}}
+    bot.action(ib.PLUS_ONE, ref, user="U0OTHER", view={"id": "V2", **FORM_VIEW, "state": state})
+    done = bot.fake.wait_for("views.update")[0]
+    assert ref in done.text
+    (extra,) = store.listing(bot.services.db)[0].extra_reporters
+    assert 0 < len(extra.location) <= 100
 
 
 def test_a_submission_from_a_user_id_that_is_not_one_is_refused_with_a_message(bot) -> None:

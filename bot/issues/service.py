@@ -16,6 +16,8 @@ from bot.config import OrgConfig
 from bot.issues import lifecycle, notices
 from bot.issues.duplicates import Likely, likely_duplicates
 from bot.issues.model import (
+    CONTACT_MAX,
+    LOCATION_MAX,
     NOTE_MAX,
     Action,
     Draft,
@@ -102,12 +104,15 @@ class IssueService:
         return Logged(issue, created, redaction)
 
     def _redacted(self, draft: Draft, reporter_id: str) -> tuple[store.NewIssue, Redaction]:
+        """The draft cleaned of identifiers; a marker is longer than the number it replaces, so the
+        short fields are cut back to the width the form allowed (and their columns hold)."""
         parts = [self._redactor.redact(text.strip()) for text in (draft.summary, draft.details)]
         parts += [self._redactor.redact(text.strip()) for text in (draft.location, draft.contact)]
         link = draft.source_link if draft.source_link and draft.source_link.startswith("https://") else None
         new = store.NewIssue(
-            summary=parts[0].text, details=parts[1].text, location=parts[2].text, area=draft.area,
-            severity=Severity(draft.severity), patient_safety=draft.patient_safety, contact=parts[3].text,
+            summary=parts[0].text, details=parts[1].text, location=parts[2].text[:LOCATION_MAX],
+            area=draft.area, severity=Severity(draft.severity), patient_safety=draft.patient_safety,
+            contact=parts[3].text[:CONTACT_MAX],
             reporter_id=reporter_id, source_link=link,
         )  # fmt: skip
         return new, merge(*parts)
@@ -120,7 +125,8 @@ class IssueService:
         if not issue.is_open:
             return Refused(f"{issue.reference} is already {issue.status.value}; log a new issue instead.")
         where, how = self._redactor.redact(location.strip()), self._redactor.redact(contact.strip())
-        reporter = Reporter(user_id, where.text or issue.location, how.text, self._clock.now())
+        place = where.text[:LOCATION_MAX] or issue.location
+        reporter = Reporter(user_id, place, how.text[:CONTACT_MAX], self._clock.now())
         if not store.add_reporter(self.db, issue, reporter, notices.on_plus_one):
             return Refused(f"You are already recorded as reporting {issue.reference}.")
         return Changed(self.find(reference) or issue, merge(where, how))
