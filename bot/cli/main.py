@@ -99,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         print("Fix them and try again; `golive-bot validate` lists every problem at once.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: stop quietly, leaving the shell's prompt on a line of its own
+        print(file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader stopped early (`issues export | head`): no traceback for that
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit is quiet too
