@@ -5,6 +5,9 @@ Run on SQLite and, with TEST_DATABASE_URL, on PostgreSQL, whose column widths SQ
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from slack_harness import RunningBot
 from test_slack_issues import FORM_VIEW, NURSE, ORG, START, form, log_issue
@@ -52,3 +55,20 @@ def test_a_view_id_that_is_not_one_is_refused_with_a_message_not_a_500(bot) -> N
     answer = bot.view_submission({**FORM_VIEW, "id": "V" + "9" * 400}, user=NURSE, values=form())
     assert answer.status == 200 and answer.json()["response_action"] == "errors"
     assert store.listing(bot.services.db) == []
+
+
+def test_a_link_smuggled_into_private_metadata_is_not_kept_or_posted(bot) -> None:
+    metadata = json.dumps({"link": "https://evil.example/login|Trust guidance", "checked": False})
+    view: dict[str, Any] = {"id": "V1", "callback_id": ib.FORM, "private_metadata": metadata}
+    answer = bot.view_submission(view, user=NURSE, values=form())
+    assert "Logged as" in answer.body.decode()
+    assert store.listing(bot.services.db)[0].source_link is None
+    post = bot.fake.wait_for("chat.postMessage")[0]
+    assert "evil.example" not in post.text
+
+
+def test_a_slack_permalink_in_private_metadata_is_kept(bot) -> None:
+    link = "https://test-trust.slack.com/archives/C0WARD3/p1700000000000100"
+    view = {"id": "V1", "callback_id": ib.FORM, "private_metadata": json.dumps({"link": link})}
+    bot.view_submission(view, user=NURSE, values=form())
+    assert store.listing(bot.services.db)[0].source_link == link

@@ -41,6 +41,10 @@ PLUS_ONE = "issue_plus_one"
 OPEN_FORM = "issue_open_form"
 _V = "v"  # the action id of every input, so state reads the same way for each field
 _GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
+_PERMALINK = re.compile(
+    r"https://[a-z0-9-]+(\.[a-z0-9-]+)*\.slack\.com/archives/[A-Z0-9]{2,64}/p[0-9]{6,32}"
+    r"(\?thread_ts=[0-9.]{1,32}(&cid=[A-Z0-9]{2,64})?)?"
+)
 _SEVERITY_ICON = {
     Severity.P1: ":red_circle:",
     Severity.P2: ":large_orange_circle:",
@@ -240,12 +244,14 @@ def draft_from_view(view: dict[str, Any]) -> Draft:
         severity=state_value(values, "severity"),
         contact=state_value(values, "contact"),
         patient_safety=bool(chosen) and isinstance(chosen, list),
-        source_link=_text(metadata(view).get("link")) or None,
+        source_link=permalink(metadata(view).get("link")),
     )
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+def permalink(value: object) -> str | None:
+    """The link to the message an issue came from, only when it is a Slack message permalink:
+    private_metadata comes back in the payload, so anything else could be a disguised link."""
+    return value if isinstance(value, str) and _PERMALINK.fullmatch(value) else None
 
 
 def state_values(view: dict[str, Any]) -> Any:
