@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import SUBCOMMANDS, build_parser
+from bot.cli.main import SUBCOMMANDS, build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "alembic", "slack_sdk", "slack_bolt", "apscheduler", "matplotlib")
@@ -63,6 +63,21 @@ def test_global_options_may_come_before_the_command_and_its_own_options_after() 
 def test_the_file_options_work_after_any_command_too(argv: list[str]) -> None:
     args = build_parser(argv).parse_args(argv)
     assert (args.config, args.knowledge, args.schedules) == ("trust.yaml", "kb", None)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["reports", "--json"], "'reports'. Did you mean `golive-bot report`? "),
+        (["--config", "trust.yaml", "issue", "list"], "'issue'. Did you mean `golive-bot issues`? "),
+        (["hello"], "'hello'. The commands"),
+    ],
+)
+def test_a_mistyped_command_is_named_with_the_likeliest_one(argv: list[str], said: str, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"golive-bot: there is no command {said}")
+    assert "The commands are start, ask, console" in err
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:

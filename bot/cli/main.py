@@ -8,6 +8,7 @@ second to each call. `golive-bot --help` still imports them all, to list them.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
@@ -39,8 +40,8 @@ def _accepted_after_commands(parser: argparse.ArgumentParser) -> None:
                 _accepted_after_commands(command)
 
 
-def _chosen(argv: Sequence[str]) -> str | None:
-    """The subcommand named on the command line, read past the global options; None if there is none."""
+def _typed(argv: Sequence[str]) -> str | None:
+    """The word in the command's place, read past the global options; None if there is none."""
     pre = argparse.ArgumentParser(add_help=False)
     _global_options(pre)
     pre.add_argument("command", nargs="?")
@@ -48,7 +49,23 @@ def _chosen(argv: Sequence[str]) -> str | None:
         known, _ = pre.parse_known_args(argv)
     except SystemExit:  # a global option without its value: the full parser will say so
         return None
-    return known.command if known.command in SUBCOMMANDS else None
+    return known.command
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line; None if there is none."""
+    typed = _typed(argv)
+    return typed if typed in SUBCOMMANDS else None
+
+
+def unknown_command(typed: str) -> str:
+    """A mistyped command gets the likeliest one and the list, rather than argparse's usage dump."""
+    close = difflib.get_close_matches(typed.lower(), SUBCOMMANDS, n=1, cutoff=0.75)
+    hint = f" Did you mean `golive-bot {close[0]}`?" if close else ""
+    return (
+        f"golive-bot: there is no command {typed!r}.{hint} The commands are {', '.join(SUBCOMMANDS)}; "
+        "`golive-bot --help` says what each does."
+    )
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -84,6 +101,10 @@ def _check_knowledge(args: argparse.Namespace, settings: Settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    typed = _typed(argv)
+    if typed is not None and typed not in SUBCOMMANDS:
+        print(unknown_command(typed), file=sys.stderr)
+        return 2
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
