@@ -72,3 +72,9 @@ def test_a_slack_permalink_in_private_metadata_is_kept(bot) -> None:
     view = {"id": "V1", "callback_id": ib.FORM, "private_metadata": json.dumps({"link": link})}
     bot.view_submission(view, user=NURSE, values=form())
     assert store.listing(bot.services.db)[0].source_link == link
+
+
+def test_the_issues_filter_is_not_echoed_with_an_nhs_number(bot) -> None:
+    bot.command(f"issues ward 3 {NUMBER}", user=NURSE)
+    reply = bot.fake.wait_for("response_url")[0]
+    assert "0018" not in reply.text and "No open issues" in reply.text

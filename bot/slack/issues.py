@@ -22,6 +22,7 @@ from bot.issues.service import Changed, Invalid, Refused
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond
+from bot.slack.blocks import context
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of, view_id
@@ -257,9 +258,14 @@ def _tell(body: dict[str, Any], text: str) -> None:
 
 
 def _list(services: Services, invocation: Invocation) -> None:
-    filters = parse(invocation.text, services.settings.org, invocation.user_id)
+    """The filter words are echoed back, so they are cleaned first like any other text posted."""
+    asked = services.redactor.redact(invocation.text)
+    filters = parse(asked.text, services.settings.org, invocation.user_id)
     found = services.issues.listing(filters)
-    invocation.reply(f"{len(found)} open issues", ib.list_blocks(found, invocation.text))
+    shown = ib.list_blocks(found, asked.text)
+    if asked.changed:
+        shown.append(context(f":lock: {asked.explain()}"))
+    invocation.reply(f"{len(found)} open issues", shown)
 
 
 # -- rendering outbox rows ----------------------------------------------------------------------
