@@ -117,3 +117,14 @@ def test_a_config_that_cannot_be_read_does_not_bury_itself_under_the_plan(site: 
         "or go-live date); fix the config above and run validate again"
     )
     assert rest[2].startswith("INVALID") and len(rest) == 3
+
+
+def test_empty_groups_are_warned_about_without_failing(site: Path, capsys) -> None:
+    (site / "golive.yaml").write_text("people:\n  maintenance_team:\n    usergroup: S0SUPPORT\n")
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: ")
+    assert "maintenance_team" not in out  # it has its user group
+    assert "people.clinical_safety_group is empty, so patient-safety issues can never be closed" in out
+    assert "warning: people.comms_leads is empty" in out and "add Slack user ids (U0123ABCD)" in out
+    assert "people.on_call_usergroup is not set, so P1 and patient-safety posts mention nobody" in out

@@ -19,6 +19,7 @@ class Checked:
 
     summary: str
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # allowed, but probably not what a go-live wants
 
 
 Validator = Callable[[Settings], Checked]
@@ -28,7 +29,32 @@ def check_config(settings: Settings) -> Checked:
     """Read leniently by main (see `lenient_config`), so a broken config does not hide the other files."""
     if settings.org.source == BUILT_IN:
         return Checked("no organisation config file (using built-in defaults)")
-    return Checked(f"config {settings.org.source}", list(settings.config_problems))
+    return Checked(f"config {settings.org.source}", list(settings.config_problems), _unstaffed(settings))
+
+
+# Who each group is for, and what goes wrong in Slack while it is empty.
+_GROUPS = (
+    ("maintenance_team", "nobody can acknowledge, assign or resolve issues"),
+    ("clinical_safety_group", "patient-safety issues can never be closed"),
+    ("comms_leads", "nobody can schedule announcements from Slack"),
+)
+
+
+def _unstaffed(settings: Settings) -> list[str]:
+    """The shipped example leaves the people empty; a trust that forgets to fill them in finds out here."""
+    org = settings.org
+    found = [
+        f"{org.source}: warning: people.{name} is empty, so {effect}; add Slack user ids (U0123ABCD) "
+        "under users, or a user group id (S0123ABCD) as usergroup"
+        for name, effect in _GROUPS
+        if getattr(org, name).empty
+    ]
+    if not org.on_call_usergroup:
+        found.append(
+            f"{org.source}: warning: people.on_call_usergroup is not set, so P1 and patient-safety posts "
+            "mention nobody; set it to the on-call user group's id (S0123ABCD)"
+        )
+    return found
 
 
 def missing_knowledge(settings: Settings) -> Problem | None:
@@ -105,4 +131,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"INVALID: {len(problems)} problem(s) in {files} file(s); fix them and run validate again.")
         return 1
     print("OK: " + "; ".join(r.summary for r in results))
+    for warning in (w for r in results for w in r.warnings):
+        print(warning)
     return 0
