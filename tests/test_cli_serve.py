@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 
+from fake_slack import FakeSlack
 from slack_harness import GOLIVE_BOT, bot_env
 
 
@@ -32,3 +33,10 @@ def test_a_port_that_is_not_a_number_is_explained(tmp_path):
     done = serve(tmp_path, "--port", "http")
     assert done.returncode == 2
     assert "'http' is not allowed; give a whole number from 0 to 65535" in done.stderr
+
+
+def test_serving_with_nobody_in_the_maintenance_team_is_logged_as_a_warning(tmp_path, fake_slack: FakeSlack):
+    fake_slack.fail("auth.test", error="invalid_auth")  # stop once the warnings are out
+    done = serve(tmp_path, "--host", "127.0.0.1", "--port", "0", SLACK_API_URL=fake_slack.url)
+    assert "WARNING" in done.stderr
+    assert "people.maintenance_team is empty, so nobody can acknowledge" in done.stderr

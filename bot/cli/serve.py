@@ -18,6 +18,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.cli.options import add_port_argument, whole_number
+from bot.cli.validate import unstaffed
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app, token_problem
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.log_level, settings.org.redactor())
     for library in ("slack_sdk", "slack_bolt"):  # at DEBUG they log message bodies
         logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
+    for warning in unstaffed(settings):  # allowed, but a go-live should not run like this for long
+        log.warning("%s", warning)
     services = build_services(settings, watch=True)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

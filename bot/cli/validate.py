@@ -29,7 +29,7 @@ def check_config(settings: Settings) -> Checked:
     """Read leniently by main (see `lenient_config`), so a broken config does not hide the other files."""
     if settings.org.source == BUILT_IN:
         return Checked("no organisation config file (using built-in defaults)")
-    return Checked(f"config {settings.org.source}", list(settings.config_problems), _unstaffed(settings))
+    return Checked(f"config {settings.org.source}", list(settings.config_problems), unstaffed(settings))
 
 
 # Who each group is for, and what goes wrong in Slack while it is empty.
@@ -40,7 +40,7 @@ _GROUPS = (
 )
 
 
-def _unstaffed(settings: Settings) -> list[str]:
+def unstaffed(settings: Settings) -> list[str]:
     """The shipped example leaves the people empty; a trust that forgets to fill them in finds out here."""
     org = settings.org
     found = [
