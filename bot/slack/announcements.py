@@ -35,6 +35,7 @@ COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement
 _SECTION_LIMIT = 3000  # Slack's limit on one section's text
 _LISTED = 40  # Slack allows 50 blocks in a message
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
+_METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
 
 
 def register(app: App, services: Services) -> None:
@@ -73,7 +74,12 @@ def register(app: App, services: Services) -> None:
             return
         note = checked.redaction.explain() if checked.redaction.changed else None
         cleaned = replace(draft, message=checked.redaction.text)  # no identifier rides along in the view
-        ack(response_action="push", view=preview_view(services, checked.announcement, cleaned, note))
+        preview = preview_view(services, checked.announcement, cleaned, note)
+        over = len(preview["private_metadata"]) - _METADATA_LIMIT
+        if over > 0:  # Slack would refuse the preview and the lead would see only a generic error
+            ack(response_action="errors", errors={"message": _too_long(over)})
+            return
+        ack(response_action="push", view=preview)
 
     @app.view(CONFIRM)
     def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -122,6 +128,13 @@ def render(services: Services, item: Item) -> Message | None:
     return Message(text=text, blocks=[text_section(chunk) for chunk in chunks])
 
 
+def _too_long(over: int) -> str:
+    return (
+        f"The message is about {over} characters too long to preview and schedule from Slack "
+        "(line breaks and quotes count double). Shorten it, or ask for it to go in a schedules file."
+    )
+
+
 def compose_view(channel_id: str) -> dict[str, Any]:
     channel: dict[str, Any] = {"type": "conversations_select", "action_id": "channel"}
     if channel_id.startswith(("C", "G")):
@@ -165,7 +178,8 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
     if note:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)}]})
     return {
-        "type": "modal", "callback_id": CONFIRM, "private_metadata": json.dumps(draft.__dict__),
+        "type": "modal", "callback_id": CONFIRM,
+        "private_metadata": json.dumps(draft.__dict__, ensure_ascii=False),  # Slack counts characters
         "title": _plain("Preview"), "submit": _plain("Schedule"), "close": _plain("Back"), "blocks": blocks,
     }  # fmt: skip
 
