@@ -35,6 +35,16 @@ def test_schedule_lists_the_golive_week_in_time_order_and_local_time(capsys) -> 
     assert lines[-1] == "3 posts in the next 2 days."
 
 
+def test_schedule_text_shows_each_post_as_it_would_read(capsys) -> None:
+    schedules = str(ROOT / "schedules")
+    argv = ["--config", CONFIG, "--schedules", schedules, "schedule", "--from", "2027-01-17", "--days", "1"]
+    assert main([*argv, "--text"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "countdown-1" in lines[1]
+    assert lines[3].startswith("    :rocket: *Go-live is tomorrow* (Monday 18 January 2027 07:00).")
+    assert "{" not in "\n".join(lines)  # every placeholder filled in
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+from collections.abc import Callable
 from datetime import datetime, time
 
 from bot.cli.options import local_date, whole_number
@@ -27,6 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="DATE",
         help="list from this local date (YYYY-MM-DD) instead of now, e.g. the go-live date",
     )
+    p.add_argument(
+        "--text", action="store_true", help="also show each post's text, figures filled in as of now"
+    )
     p.set_defaults(func=run)
 
 
@@ -47,13 +52,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         db.migrate()
         comms = CommsService(org, db, clock, FactSource(org, org.redactor(), db))
         plan = announcements + comms.scheduled_from_slack()
-        print(format_upcoming(comms.upcoming(args.days, plan), settings, args.days))
+        shown = (lambda post: comms.render(post.announcement.text, post.when)) if args.text else None
+        print(format_upcoming(comms.upcoming(args.days, plan), settings, args.days, shown))
     finally:
         db.dispose()
     return 0
 
 
-def format_upcoming(posts: list[Upcoming], settings: Settings, days: int) -> str:
+def format_upcoming(
+    posts: list[Upcoming], settings: Settings, days: int, text: Callable[[Upcoming], str] | None = None
+) -> str:
+    """One line per post; with `text`, each post's words below it, so a comms lead can proofread them."""
     tz = settings.org.timezone
     if not posts:
         return f"Nothing is scheduled in the next {days} days (plan: {settings.schedules_dir}/ and Slack)."
@@ -63,5 +72,7 @@ def format_upcoming(posts: list[Upcoming], settings: Settings, days: int) -> str
         where = ", ".join(post.channels)
         a = post.announcement
         lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {where:<34} {a.id} ({a.source})")
+        if text:
+            lines.extend(["", *textwrap.indent(text(post), "    ").splitlines(), ""])
     lines.append(f"{len(posts)} posts in the next {days} days.")
     return "\n".join(lines)
