@@ -66,12 +66,13 @@ def format_upcoming(
     tz = settings.org.timezone
     if not posts:
         return f"Nothing is scheduled in the next {days} days (plan: {settings.schedules_dir}/ and Slack)."
-    lines = [f"{'When (' + tz.key + ')':<24} {'Phase':<12} {'Where':<34} Announcement"]
+    width = max(len(post.announcement.id) for post in posts)
+    lines = [f"{'When (' + tz.key + ')':<24} {'Phase':<12} {'Announcement':<{width}}  Where (defined in)"]
     for post in posts:
         when = post.when.astimezone(tz)
         where = ", ".join(post.channels)
         a = post.announcement
-        lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {where:<34} {a.id} ({a.source})")
+        lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {a.id:<{width}}  {where} ({a.source})")
         if text:
             lines.extend(["", *textwrap.indent(text(post), "    ").splitlines(), ""])
     lines.append(f"{len(posts)} posts in the next {days} days.")
