@@ -40,7 +40,7 @@ def test_schedule_text_shows_each_post_as_it_would_read(capsys) -> None:
     argv = ["--config", CONFIG, "--schedules", schedules, "schedule", "--from", "2027-01-17", "--days", "1"]
     assert main([*argv, "--text"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert "countdown-1" in lines[1]
+    assert "countdown-1" in lines[1] and lines[-1] == "1 post in the next 1 day."
     assert lines[3].startswith("    :rocket: *Go-live is tomorrow* (Monday 18 January 2027 07:00).")
     assert "{" not in "\n".join(lines)  # every placeholder filled in
 

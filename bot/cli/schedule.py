@@ -65,7 +65,7 @@ def format_upcoming(
     """One line per post; with `text`, each post's words below it, so a comms lead can proofread them."""
     tz = settings.org.timezone
     if not posts:
-        return f"Nothing is scheduled in the next {days} days (plan: {settings.schedules_dir}/ and Slack)."
+        return f"Nothing is scheduled in the next {_count(days, 'day')} (plan: {settings.schedules_dir}/ and Slack)."
     width = max(len(post.announcement.id) for post in posts)
     lines = [f"{'When (' + tz.key + ')':<24} {'Phase':<12} {'Announcement':<{width}}  Where (defined in)"]
     for post in posts:
@@ -75,5 +75,9 @@ def format_upcoming(
         lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {a.id:<{width}}  {where} ({a.source})")
         if text:
             lines.extend(["", *textwrap.indent(text(post), "    ").splitlines(), ""])
-    lines.append(f"{len(posts)} posts in the next {days} days.")
+    lines.append(f"{_count(len(posts), 'post')} in the next {_count(days, 'day')}.")
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
