@@ -65,7 +65,8 @@ def format_upcoming(
     """One line per post; with `text`, each post's words below it, so a comms lead can proofread them."""
     tz = settings.org.timezone
     if not posts:
-        return f"Nothing is scheduled in the next {_count(days, 'day')} (plan: {settings.schedules_dir}/ and Slack)."
+        plan = f"{settings.schedules_dir}/ and Slack"
+        return f"Nothing is scheduled in the next {_count(days, 'day')} (plan: {plan})."
     width = max(len(post.announcement.id) for post in posts)
     lines = [f"{'When (' + tz.key + ')':<24} {'Phase':<12} {'Announcement':<{width}}  Where (defined in)"]
     for post in posts:
