@@ -67,7 +67,7 @@ def format_upcoming(
     if not posts:
         plan = f"{settings.schedules_dir}/ and Slack"
         return f"Nothing is scheduled in the next {_count(days, 'day')} (plan: {plan})."
-    width = max(len(post.announcement.id) for post in posts)
+    width = max(len("Announcement"), *(len(post.announcement.id) for post in posts))
     lines = [f"{'When (' + tz.key + ')':<24} {'Phase':<12} {'Announcement':<{width}}  Where (defined in)"]
     for post in posts:
         when = post.when.astimezone(tz)
