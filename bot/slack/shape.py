@@ -28,6 +28,13 @@ _EVENT_STRINGS = (
     "user_team", "user_id", "event_ts", "tab",
 )  # fmt: skip
 _EVENT_OBJECTS = ("message", "previous_message", "item", "assistant_thread", "view", "bot_profile")
+# Ids and timestamps end up in keys and columns of fixed width; Slack's own are a few dozen characters.
+_IDS = (
+    "team_id", "user_id", "channel_id", "enterprise_id", "event_id", "api_app_id", "trigger_id",
+    "callback_id", "thread_ts", "command", "context_team_id", "context_enterprise_id",
+)  # fmt: skip
+_EVENT_IDS = ("type", "user", "channel", "ts", "thread_ts", "subtype", "bot_id", "team", "event_ts")
+MAX_ID = 255
 
 
 class BadShape(ValueError):
@@ -48,6 +55,7 @@ def parse_body(body: str, content_type: str) -> dict[str, Any]:
         return _check_payload(_parse_json(form["payload"], "the payload field"))
     if "command" not in form and "ssl_check" not in form:
         raise BadShape("neither a JSON event, an interactive payload nor a slash command")
+    _check_lengths(form, _IDS, "")
     return form
 
 
@@ -80,6 +88,7 @@ def _check_payload(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(data.get("type"), str):
         raise BadShape("the payload has no type")
     _check_types(data, _STRINGS, str, "")
+    _check_lengths(data, _IDS, "")
     _check_types(data, _OBJECTS, dict, "")
     for key in _LISTS_OF_OBJECTS:
         value = data.get(key)
@@ -99,7 +108,14 @@ def _check_event(data: dict[str, Any]) -> None:
     if not isinstance(data.get("event_id"), str) or not data["event_id"]:
         raise BadShape("an event_callback needs an event_id")
     _check_types(event, _EVENT_STRINGS, str, "event.")
+    _check_lengths(event, _EVENT_IDS, "event.")
     _check_types(event, _EVENT_OBJECTS, dict, "event.")
+
+
+def _check_lengths(data: dict[str, Any], keys: tuple[str, ...], prefix: str) -> None:
+    for key in keys:
+        if len(data.get(key) or "") > MAX_ID:
+            raise BadShape(f"{prefix}{key} is longer than {MAX_ID} characters")
 
 
 def _check_types(data: dict[str, Any], keys: tuple[str, ...], kind: type, prefix: str) -> None:
