@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from slack_harness import RunningBot
+
+from bot.slack import blocks
 
 LONG = "E" * 300
 
@@ -41,4 +44,12 @@ def test_an_event_id_field_of_absurd_length_is_refused(bot, field: str) -> None:
 def test_a_slash_command_from_an_absurd_user_id_is_refused(bot) -> None:
     response = bot.command("what is snomed", user="U" + LONG)
     assert response.status == 400
+    still_answers(bot)
+
+
+def test_a_pass_to_support_button_with_an_id_no_database_holds_is_answered_not_crashed(bot) -> None:
+    value = json.dumps({"u": 10**30, "q": "how do I reset the printer"})
+    bot.action(blocks.PASS_TO_SUPPORT, value)
+    reply = bot.fake.wait_for("response_url")[0]
+    assert "no longer works" in reply.text or "could not find" in reply.text
     still_answers(bot)

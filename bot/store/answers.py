@@ -53,6 +53,10 @@ def record_unanswered(db: Database, question: str, when: datetime, source: str, 
 
 
 def mark_passed_to_support(db: Database, unanswered_id: int) -> bool:
+    """False when there is no such question; the id comes from a button, so it may be any integer,
+    and one beyond a 64-bit key would make the database raise instead of finding nothing."""
+    if not 0 < unanswered_id < 2**63:
+        return False
     with db.session() as session:
         row = session.get(UnansweredRow, unanswered_id)
         if row is None:
