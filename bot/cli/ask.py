@@ -19,7 +19,12 @@ EXAMPLE = 'golive-bot ask "what is SNOMED"'
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ask", help="answer questions from the knowledge base (one per line on stdin)")
+    p = sub.add_parser(
+        "ask",
+        help="answer questions from the knowledge base (one per line on stdin)",
+        description="Prints the answer the bot would give, its choices when it is unsure, or that it does "
+        "not know (the question is then recorded, as in Slack, unless --no-record or --json).",
+    )
     p.add_argument(
         "question", nargs="*", help="the question; without it, read one question per line from stdin"
     )

@@ -30,7 +30,13 @@ _QUIT = frozenset({"quit", "exit", "q", ":q"})
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("console", help="talk to the bot in this terminal, without Slack")
+    p = sub.add_parser(
+        "console",
+        help="talk to the bot in this terminal, without Slack",
+        description="Type questions as you would in Slack and read the reply Slack would show; type a "
+        "number to press a button, `help` or `/golive help` for what the bot does, `quit` or Ctrl-D to "
+        "leave. Unanswered questions are recorded in the database, as in Slack.",
+    )
     p.set_defaults(func=run, needs_knowledge=True)
 
 

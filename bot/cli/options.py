@@ -36,5 +36,8 @@ def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
 def add_port_argument(p: argparse.ArgumentParser) -> None:
     """`start` and `serve` take the same --port."""
     p.add_argument(
-        "--port", type=whole_number(0, 65535), help="HTTP port (default: $PORT or 3000; 0 picks a free one)"
+        "--port",
+        type=whole_number(0, 65535),
+        metavar="N",
+        help="HTTP port (default: $PORT or 3000; 0 picks a free one)",
     )

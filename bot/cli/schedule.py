@@ -18,9 +18,18 @@ from bot.store.database import Database
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schedule", help="list the next announcements (files and Slack) in time order")
+    p = sub.add_parser(
+        "schedule",
+        help="list the next announcements (files and Slack) in time order",
+        description="The plan's next posts, in the organisation's local time, with the channel and the "
+        "file and line each comes from; --text shows their words, --from a later day such as go-live.",
+    )
     p.add_argument(
-        "--days", type=whole_number(1, 366), default=14, help="how many days ahead to list (default 14)"
+        "--days",
+        type=whole_number(1, 366),
+        default=14,
+        metavar="N",
+        help="how many days ahead to list (default 14)",
     )
     p.add_argument(
         "--from",

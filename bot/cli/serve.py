@@ -29,11 +29,17 @@ log = logging.getLogger(__name__)
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "serve", help="serve Slack: HTTP on --port, or Socket Mode when SLACK_APP_TOKEN is set"
+        "serve",
+        help="serve Slack: HTTP on --port, or Socket Mode when SLACK_APP_TOKEN is set",
+        description="The production process. Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP: "
+        "POST /slack/events, GET /healthz) or SLACK_APP_TOKEN (Socket Mode), and channels.triage in "
+        "the config. SIGTERM or Ctrl-C stops it after the requests in hand.",
     )
     add_port_argument(p)
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: 0.0.0.0)")
-    p.add_argument("--threads", type=whole_number(1, 256), default=8, help="HTTP worker threads (default: 8)")
+    p.add_argument(
+        "--threads", type=whole_number(1, 256), default=8, metavar="N", help="HTTP worker threads (default 8)"
+    )
     p.set_defaults(func=run, needs_knowledge=True)
 
 

@@ -9,7 +9,12 @@ from bot.config import Settings
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("start", help="serve Slack if tokens are set, else talk to the bot in this terminal")
+    p = sub.add_parser(
+        "start",
+        help="serve Slack if tokens are set, else talk to the bot in this terminal",
+        description="With SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) set, this is "
+        "`golive-bot serve`; without them it is `golive-bot console`, so you can try the bot at once.",
+    )
     add_port_argument(p)
     p.set_defaults(func=run, needs_knowledge=True)
 

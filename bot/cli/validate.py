@@ -117,7 +117,12 @@ VALIDATORS: tuple[Validator, ...] = (check_knowledge, check_config, check_schedu
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="check the knowledge base, the schedules and the organisation config")
+    p = sub.add_parser(
+        "validate",
+        help="check the knowledge base, the schedules and the organisation config",
+        description="Lists every problem as file:line: id: message and exits 1 if there is any, 0 "
+        "otherwise; warns about settings that are allowed but leave a go-live short (no maintenance team).",
+    )
     p.set_defaults(func=run, lenient_config=True)
 
 
