@@ -14,6 +14,7 @@ from test_slack_issues import FORM_VIEW, NURSE, ORG, START, form, log_issue
 
 from bot.clock import ManualClock
 from bot.slack import issue_blocks as ib
+from bot.slack.issues import MESSAGE_SHORTCUT
 from bot.store import issues as store
 
 NUMBER = "999 000 0018"  # from the range kept for testing
@@ -78,3 +79,13 @@ def test_the_issues_filter_is_not_echoed_with_an_nhs_number(bot) -> None:
     bot.command(f"issues ward 3 {NUMBER}", user=NURSE)
     reply = bot.fake.wait_for("response_url")[0]
     assert "0018" not in reply.text and "No open issues" in reply.text
+
+
+def test_text_slack_sent_escaped_is_prefilled_as_typed_so_the_post_is_not_escaped_twice(bot) -> None:
+    bot.message_action(MESSAGE_SHORTCUT, {"text": "Dose &lt; 5mg &amp; rising", "ts": "1.2"})
+    bot.command("issue pump &lt;ward 3&gt; alarms", user=NURSE)
+    views = [c.params["view"] for c in bot.fake.wait_for("views.open", count=2)]
+    prefilled = {b["block_id"]: b["element"].get("initial_value") for v in views for b in v["blocks"]
+                 if b.get("type") == "input" and b["element"].get("initial_value")}  # fmt: skip
+    assert prefilled["details"] == "Dose < 5mg & rising"
+    assert "pump <ward 3> alarms" in {v["blocks"][0]["element"].get("initial_value") for v in views}

@@ -19,6 +19,7 @@ from bot.issues import escalation, notices
 from bot.issues.filters import parse
 from bot.issues.model import Action, Draft, Issue
 from bot.issues.service import Changed, Invalid, Refused
+from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond
@@ -75,7 +76,7 @@ def _open_form(
 
 
 def _open_from_command(services: Services, invocation: Invocation) -> None:
-    summary = services.redactor.clean(invocation.text)[:150]
+    summary = services.redactor.clean(unescape(invocation.text))[:150]
     prefill = Draft(summary, "", "", "", "", "") if summary else None
     problem = _open_form(services, invocation.client, invocation.trigger_id, prefill)
     if problem:
@@ -83,9 +84,10 @@ def _open_from_command(services: Services, invocation: Invocation) -> None:
 
 
 def _prefill_from_message(services: Services, client: WebClient, body: dict[str, Any]) -> Draft:
-    """The message's own words become the details (cleaned), and a link to it is kept with the issue."""
+    """The message's own words become the details (cleaned), and a link to it is kept with the issue.
+    Slack sends text with & < > as entities; the form holds plain text, escaped again when posted."""
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    text = services.redactor.clean(str(message.get("text") or ""))
+    text = services.redactor.clean(unescape(str(message.get("text") or "")))
     channel = (body.get("channel") or {}).get("id") if isinstance(body.get("channel"), dict) else None
     link = None
     if channel and isinstance(message.get("ts"), str):
