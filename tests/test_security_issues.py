@@ -89,3 +89,9 @@ def test_text_slack_sent_escaped_is_prefilled_as_typed_so_the_post_is_not_escape
                  if b.get("type") == "input" and b["element"].get("initial_value")}  # fmt: skip
     assert prefilled["details"] == "Dose < 5mg & rising"
     assert "pump <ward 3> alarms" in {v["blocks"][0]["element"].get("initial_value") for v in views}
+
+
+def test_the_issues_filter_is_echoed_as_typed_not_escaped_twice(bot) -> None:
+    bot.command("issues ward &lt;3&gt; &amp; more", user=NURSE)
+    reply = bot.fake.wait_for("response_url")[0]
+    assert "ward &lt;3&gt; &amp; more" in reply.text and "&amp;lt;" not in reply.text

@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import respond
@@ -74,7 +75,7 @@ def register(app: App, services: Services) -> None:
     @app.command(COMMAND)
     def golive(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
-        text = " ".join(str(command.get("text", "")).split())
+        text = " ".join(unescape(str(command.get("text", ""))).split())  # as typed: Slack sends &lt; for <
         name, _, rest = text.partition(" ")
         invocation = Invocation(
             text=rest,

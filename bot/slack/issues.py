@@ -76,7 +76,7 @@ def _open_form(
 
 
 def _open_from_command(services: Services, invocation: Invocation) -> None:
-    summary = services.redactor.clean(unescape(invocation.text))[:150]
+    summary = services.redactor.clean(invocation.text)[:150]
     prefill = Draft(summary, "", "", "", "", "") if summary else None
     problem = _open_form(services, invocation.client, invocation.trigger_id, prefill)
     if problem:
