@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.cli.database_errors import database_problem
 from bot.cli.validate import missing_knowledge
 from bot.config import Settings, load_settings
 from bot.yamlsource import InvalidFile
@@ -110,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    settings: Settings | None = None
     try:
         settings = load(args)
         _check_knowledge(args, settings)
@@ -125,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # the reader stopped early (`issues export | head`): no traceback for that
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit is quiet too
+        return 1
+    except Exception as exc:  # a bad DATABASE_URL is a user's mistake: explain it; anything else is a bug
+        problem = database_problem(exc, settings.database_url) if settings else None
+        if problem is None:
+            raise
+        print(problem, file=sys.stderr)
         return 1
 
 

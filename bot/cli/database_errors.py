@@ -1,0 +1,37 @@
+"""What to tell a person whose DATABASE_URL the bot cannot use, instead of a SQLAlchemy traceback.
+
+A mistyped address, a server that is not running and a database the bot does not support are the
+usual first-day mistakes; each gets one sentence that says what to change.
+"""
+
+from __future__ import annotations
+
+import sys
+
+SUPPORTED = ("sqlite", "postgres", "postgresql")
+HELP = (
+    "Set DATABASE_URL to postgresql://user:password@host/database, or unset it to use the SQLite "
+    "file golive.db in this folder."
+)
+
+
+def database_problem(exc: BaseException, url: str) -> str | None:
+    """The explanation for `exc` if it came from the database address; None for anything else."""
+    if "sqlalchemy" not in sys.modules:  # nothing touched a database: not ours to explain
+        return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    if isinstance(exc, ArgumentError):  # not echoed: an unparseable address may still hold a password
+        return f"golive-bot cannot use DATABASE_URL: it is not a database address. {HELP}"
+    shown = make_url(url).render_as_string(hide_password=True)
+    scheme = shown.partition(":")[0].partition("+")[0]
+    if isinstance(exc, (NoSuchModuleError, ModuleNotFoundError)) and scheme not in SUPPORTED:
+        return f"golive-bot cannot use DATABASE_URL {shown}: the bot supports PostgreSQL and SQLite. {HELP}"
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        return (
+            f"golive-bot cannot reach the database at {shown} ({reason}). Check that the server is running "
+            f"and the address is right. {HELP}"
+        )
+    return None
