@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fake_slack import FakeSlack
 from slack_sdk import WebClient
+from sqlalchemy import text
 
 from bot.clock import ManualClock
 from bot.slack.blocks import actions, button, text_section
@@ -72,3 +73,17 @@ def test_other_refusals_are_still_retried_not_turned_into_text(db, fake) -> None
     worker(db, fake).tick()
     assert fake.calls_to("chat.postMessage") == []
     assert outbox.get(db, row_id).status == outbox.PENDING
+
+
+@pytest.mark.parametrize("payload", ["{not json", "[]", "null"])
+def test_a_row_with_a_malformed_payload_is_still_posted_and_blocks_no_other_row(
+    db, fake, payload: str
+) -> None:
+    first, second = outbox.enqueue_all(
+        db, [Intent("safety", "GL-0001", "C0SAFETY"), Intent("safety", "GL-0002", "C0SAFETY")], START
+    )
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE outbox SET payload = :p WHERE id = :id"), {"p": payload, "id": first})
+    assert worker(db, fake).tick() == 2
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert outbox.get(db, first).status == outbox.SENT and outbox.get(db, second).status == outbox.SENT

@@ -8,6 +8,7 @@ several replicas share the work and a crashed replica's claim is retried when it
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.store.database import Base, Database, UTCDateTime
+
+log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, DROPPED = "pending", "sending", "sent", "dropped"
 
@@ -145,13 +148,26 @@ def claim_due(db: Database, now: datetime, lease: timedelta, limit: int = 20) ->
     return claimed
 
 
+def _payload(row_id: int, text: str | None) -> dict[str, Any]:
+    """A row's payload; a malformed one (a hand edit, a cut-off write) reads as empty and is logged,
+    so the row is still posted and cannot stop every row behind it from being claimed."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        return data
+    log.error("outbox row %s has a malformed payload; posting it without one", row_id)
+    return {}
+
+
 def get(db: Database, row_id: int) -> Item | None:
     with db.session() as session:
         row = session.get(OutboxRow, row_id)
         if row is None:
             return None
         return Item(
-            id=row.id, kind=row.kind, ref=row.ref, target=row.target, payload=json.loads(row.payload),
+            id=row.id, kind=row.kind, ref=row.ref, target=row.target, payload=_payload(row.id, row.payload),
             attempts=row.attempts, created_at=row.created_at, first_attempt_at=row.first_attempt_at,
             status=row.status, updates_id=row.updates_id,
             channel=row.channel, ts=row.ts, last_error=row.last_error,
