@@ -92,12 +92,13 @@ class Console:
     def _command(self, text: str) -> None:
         """`/golive ...` typed here: what only reads is answered as in Slack; the rest says where to go."""
         name, _, rest = text.partition(" ")
-        if name.lower() in ("", "help"):
+        name = name.lower()
+        if name in ("", "help"):
             self._show(help_blocks(self._app))
-        elif name.lower() in _OFFLINE_COMMANDS:
-            self._show([text_section(_OFFLINE_COMMANDS[name.lower()](self._services, rest.strip()))])
-        elif name.lower() in _SLACK_ONLY:
-            self._say(f"`{COMMAND} {name.lower()}` works in Slack only: {_SLACK_ONLY[name.lower()]}")
+        elif name in _OFFLINE_COMMANDS:
+            self._show([text_section(_OFFLINE_COMMANDS[name](self._services, rest.strip()))])
+        elif name in _SLACK_ONLY:
+            self._say(f"`{COMMAND} {name}` works in Slack only: {_SLACK_ONLY[name]}")
         else:
             self._ask(text)
 
