@@ -9,8 +9,8 @@ import json
 from typing import Any
 
 import pytest
-from slack_harness import RunningBot
-from test_slack_issues import FORM_VIEW, NURSE, ORG, START, form, log_issue
+from slack_harness import RunningBot, org_config
+from test_slack_issues import FORM_VIEW, NURSE, ORG, START, form, log_issue, submit
 
 from bot.clock import ManualClock
 from bot.slack import issue_blocks as ib
@@ -95,3 +95,23 @@ def test_the_issues_filter_is_echoed_as_typed_not_escaped_twice(bot) -> None:
     bot.command("issues ward &lt;3&gt; &amp; more", user=NURSE)
     reply = bot.fake.wait_for("response_url")[0]
     assert "ward &lt;3&gt; &amp; more" in reply.text and "&amp;lt;" not in reply.text
+
+
+@pytest.fixture
+def free_area_bot(slack_bot, database_url: str) -> RunningBot:
+    """An organisation that lists no system areas, so the area is typed, not picked."""
+    org = org_config(maintenance_team=ORG.maintenance_team, locations=ORG.locations)
+    return slack_bot(org=org, database_url=database_url, clock=ManualClock(START))
+
+
+def test_a_typed_system_area_is_cleaned_like_every_other_field(free_area_bot) -> None:
+    log_issue(free_area_bot, area=f"pharmacy for {NUMBER}")
+    post = free_area_bot.fake.wait_for("chat.postMessage")[0]
+    (issue,) = store.listing(free_area_bot.services.db)
+    assert "0018" not in issue.area + post.text and "NHS number removed" in issue.area
+
+
+def test_a_typed_system_area_longer_than_its_column_is_refused_next_to_the_field(free_area_bot) -> None:
+    answer = submit(free_area_bot, area="x" * 500)
+    assert answer["response_action"] == "errors" and "area" in answer["errors"]
+    assert store.listing(free_area_bot.services.db) == []

@@ -17,6 +17,7 @@ _REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
 SUMMARY_MAX = 150
 DETAILS_MAX = 3000
 LOCATION_MAX = 100
+AREA_MAX = 100
 CONTACT_MAX = 60
 NOTE_MAX = 2000
 
@@ -187,6 +188,8 @@ def validate(draft: Draft, org: OrgConfig) -> dict[str, str]:
         errors["area"] = "Pick the part of the system this is about (choose 'Other' if unsure)."
     elif not org.system_areas and not draft.area.strip():
         errors["area"] = "Say which part of the system this is about."
+    elif not org.system_areas and len(draft.area.strip()) > AREA_MAX:
+        errors["area"] = f"Keep the part of the system to {AREA_MAX} characters or fewer."
     if draft.severity not in Severity.__members__:
         errors["severity"] = "Pick a severity: P1 patient safety risk down to P4 question or enhancement."
     contact = draft.contact.strip()

@@ -16,6 +16,7 @@ from bot.config import OrgConfig
 from bot.issues import lifecycle, notices
 from bot.issues.duplicates import Likely, likely_duplicates
 from bot.issues.model import (
+    AREA_MAX,
     CONTACT_MAX,
     LOCATION_MAX,
     NOTE_MAX,
@@ -107,11 +108,12 @@ class IssueService:
         """The draft cleaned of identifiers; a marker is longer than the number it replaces, so the
         short fields are cut back to the width the form allowed (and their columns hold)."""
         parts = [self._redactor.redact(text.strip()) for text in (draft.summary, draft.details)]
-        parts += [self._redactor.redact(text.strip()) for text in (draft.location, draft.contact)]
+        parts += [self._redactor.redact(text.strip()) for text in (draft.location, draft.contact, draft.area)]
         link = draft.source_link if draft.source_link and draft.source_link.startswith("https://") else None
         new = store.NewIssue(
             summary=parts[0].text, details=parts[1].text, location=parts[2].text[:LOCATION_MAX],
-            area=draft.area, severity=Severity(draft.severity), patient_safety=draft.patient_safety,
+            area=parts[4].text[:AREA_MAX], severity=Severity(draft.severity),
+            patient_safety=draft.patient_safety,
             contact=parts[3].text[:CONTACT_MAX],
             reporter_id=reporter_id, source_link=link,
         )  # fmt: skip

@@ -14,6 +14,7 @@ from typing import Any
 from bot.config import OrgConfig
 from bot.issues.duplicates import Likely
 from bot.issues.model import (
+    AREA_MAX,
     CONTACT_MAX,
     DETAILS_MAX,
     LOCATION_MAX,
@@ -140,7 +141,7 @@ def _fields(org: OrgConfig, draft: Draft | None) -> list[Block]:
     if org.system_areas:
         blocks.append(_select("area", "Part of the system", org.system_areas, d.area or None))
     else:
-        blocks.append(_text_input("area", "Part of the system", d.area, 100))
+        blocks.append(_text_input("area", "Part of the system", d.area, AREA_MAX))
     blocks.append(_severity(d.severity))
     blocks.append(_safety(d.patient_safety))
     blocks.append(
