@@ -79,6 +79,10 @@ def load_yaml_text(text: str, path: str) -> Any:
 def load_yaml_file(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InvalidFile([Problem(str(path), 0, "file not found: check the path")]) from exc
+    except IsADirectoryError as exc:
+        raise InvalidFile([Problem(str(path), 0, "is a folder, not a YAML file")]) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidFile([Problem(str(path), 0, f"cannot read file: {exc}")]) from exc
     return load_yaml_text(text, str(path))

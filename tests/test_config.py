@@ -65,3 +65,9 @@ def test_without_a_config_file_the_bot_runs_on_built_in_defaults(tmp_path: Path,
     settings = load_settings({})
     assert settings.org.source == "(built-in defaults)"
     assert settings.database_url.startswith("sqlite:///") and not settings.has_slack
+
+
+def test_a_missing_config_file_says_so_plainly(tmp_path: Path) -> None:
+    with pytest.raises(InvalidFile) as caught:
+        load_org_config(tmp_path / "nope.yaml")
+    assert str(caught.value) == f"{tmp_path / 'nope.yaml'}: file not found: check the path"
