@@ -87,3 +87,23 @@ def test_a_row_with_a_malformed_payload_is_still_posted_and_blocks_no_other_row(
     assert worker(db, fake).tick() == 2
     assert len(fake.calls_to("chat.postMessage")) == 2
     assert outbox.get(db, first).status == outbox.SENT and outbox.get(db, second).status == outbox.SENT
+
+
+def test_a_renderer_that_fails_keeps_the_post_and_says_so_loudly_until_it_renders(db, fake, caplog) -> None:
+    broken = {"fail": True}
+
+    def flaky(item: Item) -> Message:
+        if broken["fail"]:
+            raise KeyError("severity")
+        return safety_post(item)
+
+    (row_id,) = outbox.enqueue_all(db, [Intent("safety", "GL-0001", "C0SAFETY")], START)
+    clock = ManualClock(START)
+    delivery = Delivery(db, WebClient(token="xoxb-t", base_url=fake.url), clock, {"safety": flaky})
+    delivery.tick()
+    assert outbox.get(db, row_id).status == outbox.PENDING
+    assert any(r.levelname == "ERROR" and "GL-0001" in r.getMessage() for r in caplog.records)
+    broken["fail"] = False
+    clock.advance(minutes=1)
+    delivery.tick()
+    assert outbox.get(db, row_id).status == outbox.SENT and CALL in fake.calls_to("chat.postMessage")[0].text
