@@ -133,3 +133,15 @@ def test_trust_synonym_groups_are_read_and_checked(tmp_path: Path) -> None:
     path.write_text("synonyms:\n  - term: SNOMED CT\n    also: [clinical codes, snowmed]\n")
     kb = KnowledgeBase.load(tmp_path)
     assert kb.match("what are clinical codes").best.entry.id == "snomed-ct"  # type: ignore[union-attr]
+
+
+def test_clashes_across_entries_are_reported_with_an_entrys_own_mistakes(tmp_path) -> None:
+    (tmp_path / "kb.yaml").write_text(
+        "entries:\n"
+        "  - {id: pas, kind: jargon, title: PAS, answer: Patient administration system.}\n"
+        "  - {id: pas, kind: glossary, title: PAS, answer: Twice.}\n"
+    )
+    with pytest.raises(InvalidFile) as caught:
+        load_knowledge(tmp_path)
+    text = str(caught.value)
+    assert "unknown kind 'glossary'" in text and "duplicate id" in text

@@ -62,6 +62,9 @@ class _Reader:
         self.groups: list[tuple[str, ...]] = []
         self.problems: list[Problem] = []
         self._phrases: dict[str, tuple[str, int]] = {}  # synonym phrase -> (file, line) of its group
+        # Every entry with an id, valid or not, so clashes across entries show in the same run as
+        # an entry's own mistakes rather than only after those are fixed.
+        self._named: list[_Named] = []
 
     def fail(self, path: Path, line: int, message: str, item: str | None = None) -> None:
         self.problems.append(Problem(str(path), line, message, item))
@@ -109,6 +112,9 @@ class _Reader:
         if isinstance(item.get("kind"), str) and item["kind"] not in KINDS:
             fail("kind", f"unknown kind {item['kind']!r} (expected jargon or howto)")
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
+        if isinstance(item.get("id"), str):
+            title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
+            self._named.append(_Named(item["id"], str(path), line_of(item), (*title, *lists["aliases"])))
         if len(self.problems) == before:
             self.entries.append(
                 Entry(
@@ -156,16 +162,26 @@ class _Reader:
 
     def check_across_entries(self) -> None:
         """Ids unique across files; no alias may be another entry's title or alias."""
-        seen: dict[str, Entry] = {}
-        owners: dict[str, Entry] = {}
-        for entry in self.entries:
+        seen: dict[str, _Named] = {}
+        owners: dict[str, _Named] = {}
+        for entry in self._named:
             first = seen.setdefault(entry.id, entry)
             if first is not entry:
                 where = f"{first.source}:{first.line}"
                 self.fail(Path(entry.source), entry.line, f"duplicate id (first used at {where})", entry.id)
-            for name in (entry.title, *entry.aliases):
+            for name in entry.names:
                 owner = owners.setdefault(phrase_key(name), entry)
                 if owner.id != entry.id:
                     where = f"{owner.id!r} ({owner.source}:{owner.line})"
                     message = f"{name!r} is already the title or an alias of {where}"
                     self.fail(Path(entry.source), entry.line, message, entry.id)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """What the checks across entries need of an entry: its id, where it is, and its names."""
+
+    id: str
+    source: str
+    line: int
+    names: tuple[str, ...]
