@@ -96,3 +96,14 @@ def test_the_longest_hostile_issue_still_fits_every_post(unit: str, build: Any) 
     assert over_limit(blocks) == []
     assert inert(blocks)
     assert "<!channel>" not in json.dumps(blocks)
+
+
+def test_every_ward_of_a_large_trust_can_be_picked_in_the_form() -> None:
+    wards = tuple(f"Ward {n}" for n in range(1, 251))
+    view = ib.form_view(OrgConfig(locations=wards), None)
+    (select,) = [b["element"] for b in view["blocks"] if b.get("block_id") == "location"]
+    groups = select.get("option_groups") or [{"options": select["options"]}]
+    offered = [o["value"] for g in groups for o in g["options"]]
+    assert offered == list(wards)
+    assert all(len(g["options"]) <= 100 for g in groups) and len(groups) <= 100
+    assert all(len(g["label"]["text"]) <= 75 for g in select.get("option_groups", []))

@@ -53,6 +53,7 @@ _SEVERITY_ICON = {
     Severity.P4: ":white_circle:",
 }
 _OPTION_LIMIT = 75
+_OPTIONS_PER_LIST = 100  # Slack's limit on a select's options, and on each group's
 
 
 def who(user_id: str | None) -> str:
@@ -189,16 +190,27 @@ def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = 
 def _select(
     block_id: str, label: str, choices: tuple[str, ...], initial: str | None, *, optional: bool = False
 ) -> Block:
-    options = [_option(c, c[:150]) for c in choices[:100]]
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": _V,
-        "options": options,
-        "placeholder": _plain("Choose"),
-    }
+    element: dict[str, Any] = {"type": "static_select", "action_id": _V, "placeholder": _plain("Choose")}
+    options = [_option(c, c[:150]) for c in choices]
+    if len(options) <= _OPTIONS_PER_LIST:
+        element["options"] = options
+    else:  # Slack lists 100 options at most: a trust's 101st ward must still be there to pick
+        element["option_groups"] = _groups(options)
     if initial in choices:
         element["initial_option"] = _option(initial, initial[:150])
     return _input(block_id, label, element, optional)
+
+
+def _groups(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Options in groups of 100, each labelled by its first and last choice."""
+    groups = []
+    for start in range(0, len(options), _OPTIONS_PER_LIST):
+        chunk = options[start : start + _OPTIONS_PER_LIST]
+        first, last = chunk[0]["text"]["text"], chunk[-1]["text"]["text"]
+        groups.append(
+            {"label": _plain(shorten(f"{first[:35]} – {last[:35]}", _OPTION_LIMIT)), "options": chunk}
+        )
+    return groups
 
 
 def _severity(initial: str) -> Block:
