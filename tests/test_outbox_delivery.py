@@ -180,3 +180,25 @@ def test_a_channel_configured_by_name_is_searched_by_the_id_learnt_from_earlier_
     delivery(db, fake, clock).tick()
     assert len(fake.calls_to("chat.postMessage")) == 1
     assert outbox.get(db, row_id).status == outbox.SENT
+
+
+def test_a_post_that_must_reach_someone_goes_to_its_fallback_when_its_channel_is_unreachable(
+    db, fake, clock
+) -> None:
+    (row_id,) = queue(db, Intent("safety", "GL-0007", "C0SAFETY"))
+    fake.fail("chat.postMessage", error="not_in_channel")
+    urgent = lambda item: Message("P1 GL-0007", fallback_channel="C0TRIAGE")  # noqa: E731
+    assert delivery(db, fake, clock, safety=urgent).tick() == 1
+    tried = [c.params["channel"] for c in fake.attempts if c.method == "chat.postMessage"]
+    (posted,) = fake.calls_to("chat.postMessage")
+    assert tried == ["C0SAFETY", "C0TRIAGE"] and posted.params["channel"] == "C0TRIAGE"
+    assert "not_in_channel" in posted.params["text"] and "P1 GL-0007" in posted.params["text"]
+    assert (outbox.get(db, row_id).status, outbox.get(db, row_id).channel) == (outbox.SENT, "C0TRIAGE")
+
+
+def test_an_ordinary_post_to_an_unreachable_channel_is_retried_not_redirected(db, fake, clock) -> None:
+    (row_id,) = queue(db, Intent("note", "GL-0008", "C0GONE"))
+    fake.fail("chat.postMessage", error="channel_not_found")
+    delivery(db, fake, clock).tick()
+    assert [c.params["channel"] for c in fake.attempts if c.method == "chat.postMessage"] == ["C0GONE"]
+    assert outbox.get(db, row_id).status != outbox.SENT

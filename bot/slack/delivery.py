@@ -26,6 +26,7 @@ from datetime import timedelta
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.clock import Clock
 from bot.runtime import Services
@@ -46,6 +47,7 @@ CLOSE_WAIT = 5.0  # seconds close() waits for deliveries in flight
 _HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a little
 # Slack's answers that the blocks themselves are at fault: sending them again cannot succeed.
 _REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks"})
+_UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 _PLAIN_LIMIT = 4000  # Slack's advised limit for a message's text
 
 
@@ -56,6 +58,9 @@ class Message:
     text: str
     blocks: list[Block] = field(default_factory=list)
     channel: str | None = None
+    # Where a post that must reach someone goes when its own channel cannot be reached (the bot is
+    # not in it, or it was archived or deleted): retrying would never succeed and nobody would know.
+    fallback_channel: str | None = None
 
 
 Renderer = Callable[[Item], Message | None]  # None: nothing to post any more
@@ -186,11 +191,22 @@ class Delivery:
         if earlier:
             outbox.mark_sent(self._db, item.id, earlier[0], earlier[1], self._clock.now())
             return
-        response = self._client.chat_postMessage(
+        try:
+            response = self._post_to(item, channel, message)
+        except SlackApiError as exc:
+            fallback = message.fallback_channel
+            if _error_code(exc) not in _UNREACHABLE or not fallback or fallback == channel:
+                raise
+            log.error("outbox row %s (%s %s) cannot reach %s (%s); posting it to %s instead",
+                      item.id, item.kind, item.ref, channel, why_slack_failed(exc), fallback)  # fmt: skip
+            response = self._post_to(item, fallback, redirected(message, channel, _error_code(exc)))
+        outbox.mark_sent(self._db, item.id, response.get("channel"), response.get("ts"), self._clock.now())
+
+    def _post_to(self, item: Item, channel: str, message: Message) -> SlackResponse:
+        return self._client.chat_postMessage(
             channel=channel, text=message.text, blocks=message.blocks,
             metadata={"event_type": METADATA_TYPE, "event_payload": {"outbox_id": item.id}},
         )  # fmt: skip
-        outbox.mark_sent(self._db, item.id, response.get("channel"), response.get("ts"), self._clock.now())
 
     def _already_posted(self, item: Item, channel: str) -> tuple[str, str] | None:
         """(channel, ts) of an earlier attempt that reached Slack, found by its outbox id."""
@@ -245,6 +261,17 @@ def as_plain_text(message: Message) -> Message:
         parts = [block.get("text"), *block.get("fields", ()), *block.get("elements", ())]
         texts += [p["text"] for p in parts if isinstance(p, dict) and p.get("type") == "mrkdwn"]
     return Message(fit("\n".join(texts), _PLAIN_LIMIT), [], message.channel)
+
+
+def redirected(message: Message, channel: str, reason: str) -> Message:
+    """The message with a first line saying why it is here, so someone fixes the channel."""
+    where = f"<#{channel}>" if channel[:1] in "CG" else channel
+    note = (
+        f":warning: This should have gone to {where}, but Slack said `{reason}`: invite the bot there "
+        "or fix the channel in the config."
+    )
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": note}}, *message.blocks]
+    return Message(f"{note}\n{message.text}", blocks)
 
 
 def _error_code(exc: SlackApiError) -> str:

@@ -287,7 +287,8 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         return Message(ib.issue_text(issue), ib.triage_blocks(issue))
 
     def safety(issue: Issue, item: Item) -> Message:
-        return Message(f"Patient-safety issue {ib.issue_text(issue)}", ib.safety_blocks(issue, org))
+        text, blocks = f"Patient-safety issue {ib.issue_text(issue)}", ib.safety_blocks(issue, org)
+        return Message(text, blocks, fallback_channel=org.channels.triage)
 
     def notice(issue: Issue, item: Item) -> Message:
         action, by = str(item.payload.get("action", "")), str(item.payload.get("by", ""))
@@ -298,7 +299,9 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
             return None  # acknowledged since it was queued: no need to call anyone
         minutes = int(item.payload.get("count", issue.escalations)) * org.p1_ack_minutes
         return Message(
-            f"Still not acknowledged: {ib.issue_text(issue)}", ib.escalation_blocks(issue, org, minutes)
+            f"Still not acknowledged: {ib.issue_text(issue)}",
+            ib.escalation_blocks(issue, org, minutes),
+            fallback_channel=org.channels.triage,
         )
 
     return {
