@@ -14,15 +14,13 @@ from typing import TextIO
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.comms.contacts import format_contacts
 from bot.config import Settings
-from bot.markup import escape
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
 from bot.slack.blocks import Block, text_section
 from bot.slack.commands import COMMAND, help_blocks
 from bot.slack.replies import Reply, choose, reply_to_question
-from bot.slack.status import status_text
+from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 
 CONSOLE_USER = "console"
@@ -159,14 +157,8 @@ def _status(services: Services, _: str) -> str:
     return status_text(services.comms.status(), services.settings.org.system_name)
 
 
-def _contact(services: Services, site: str) -> str:
-    where = services.redactor.clean(site[:100])
-    found = format_contacts(services.comms.contacts(where or None))
-    return f"*Who to call now{' for ' + escape(where) if where else ''}:*\n{found}"
-
-
 # `/golive` sub-commands that only read, answered here as Slack answers them.
-_OFFLINE_COMMANDS: dict[str, Callable[[Services, str], str]] = {"status": _status, "contact": _contact}
+_OFFLINE_COMMANDS: dict[str, Callable[[Services, str], str]] = {"status": _status, "contact": contact_text}
 # Those that open a Slack form or act as a Slack user, with the command line's way to do the same.
 _SLACK_ONLY = {
     "issue": "it opens Slack's issue form. In a shell, `golive-bot issues list` shows the issue log.",

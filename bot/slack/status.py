@@ -18,10 +18,7 @@ def register(app: App, services: Services) -> None:
         invocation.reply(text, [text_section(text)])
 
     def contact(invocation: Invocation) -> None:
-        site = services.redactor.clean(invocation.text.strip()[:100]) or None
-        contacts = services.comms.contacts(site)
-        where = f" for {escape(site)}" if site else ""
-        text = f"*Who to call now{where}:*\n{format_contacts(contacts)}"
+        text = contact_text(services, invocation.text)
         invocation.reply(text, [text_section(text)])
 
     add_subcommand(app, "status", status, "where the go-live stands: phase, days, open issues")
@@ -36,3 +33,10 @@ def status_text(status: Status, system: str) -> str:
         f"*Go-live of {system}*: {position.phase_name} phase. {position.describe()}\n"
         f"Open issues: {sum(counts.values())} ({open_line})."
     )
+
+
+def contact_text(services: Services, site: str) -> str:
+    """Who to call now, for the site the person typed (cleaned: it is echoed back)."""
+    where = services.redactor.clean(site.strip()[:100])
+    found = format_contacts(services.comms.contacts(where or None))
+    return f"*Who to call now{' for ' + escape(where) if where else ''}:*\n{found}"
