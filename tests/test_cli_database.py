@@ -27,7 +27,10 @@ def golive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
     [
         ("golive.db", "golive-bot cannot use DATABASE_URL: it is not a database address."),
         ("mysql://it:s3cret@db/golive", "mysql://it:***@db/golive: the bot supports PostgreSQL and SQLite."),
-        ("postgresql://it:s3cret@127.0.0.1:1/golive", "cannot reach the database at postgresql://it:***@127.0.0.1:1"),
+        (
+            "postgresql://it:s3cret@127.0.0.1:1/golive",
+            "cannot reach the database at postgresql://it:***@127.0.0.1:1",
+        ),
     ],
 )
 def test_a_database_the_bot_cannot_use_is_explained(golive, url: str, said: str) -> None:
