@@ -106,7 +106,7 @@ def start_golive(fake: FakeSlack, workdir: Path, knowledge: Path) -> tuple[subpr
         "PYTHONPATH": str(REPO),
         "LOG_LEVEL": "INFO",
     }  # fmt: skip  (the "serving on" line has the port)
-    (workdir / "golive.yaml").write_text("organisation: Bench Trust\n")
+    (workdir / "golive.yaml").write_text("organisation: Bench Trust\nchannels:\n  triage: C0TRIAGE\n")
     command = [sys.executable, "-m", "bot.cli.main", "serve", "--host", "127.0.0.1", "--port", "0",
                "--threads", str(THREADS)]  # fmt: skip
     proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
