@@ -184,12 +184,16 @@ def main() -> int:
     fake = FakeSlack()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        minimal, golive = start_minimal(fake, workdir), start_golive(fake, workdir, args.knowledge)
-        try:
+        servers: list[subprocess.Popen] = []
+        try:  # both servers are stopped however the run ends, a failed start included
+            minimal = start_minimal(fake, workdir)
+            servers.append(minimal[0])
+            golive = start_golive(fake, workdir, args.knowledge)
+            servers.append(golive[0])
             rounds, threads = measure(fake, minimal[1], golive[1], args)
             once, twice, missing = answered_once(fake, threads)
         finally:
-            for proc, _ in (minimal, golive):
+            for proc in servers:
                 proc.terminate()
                 proc.wait(30)
     fake.close()
