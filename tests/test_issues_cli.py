@@ -87,15 +87,16 @@ def test_show_prints_the_issue_and_its_audit_trail(golive, logged) -> None:
     assert code == 0
     assert out.startswith(f"{logged[1]}  P1 patient safety risk\nWrong dose unit for insulin\n")
     assert "Status:        resolved (fixed: Unit corrected in the formulary)" in out
-    assert "Acknowledged:  2027-01-18T09:18+00:00 by UTEAM" in out
+    assert "Acknowledged:  Mon 18 Jan 2027 09:18 GMT by UTEAM" in out
     trail = out.split("Audit trail:\n")[1].splitlines()
-    assert [line.split()[2] for line in trail] == ["reported:", "acknowledge:", "resolve:"]
+    assert [line.split()[7] for line in trail] == ["reported:", "acknowledge:", "resolve:"]
     assert "UCSO resolve: acknowledged -> resolved (fixed: Unit corrected in the formulary)" in trail[2]
 
 
 def test_show_json_gives_one_record(golive, logged) -> None:
     code, out, _ = golive("issues", "show", logged[0], "--json")
     assert code == 0 and json.loads(out)["reference"] == logged[0]
+    assert json.loads(out)["created_at"] == "2027-01-18T09:05+00:00"  # ISO for tools
 
 
 @pytest.mark.parametrize("reference", ["GL-9999", "ward 3"])

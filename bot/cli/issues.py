@@ -146,7 +146,8 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
         print(f"golive-bot issues show: there is no issue {args.reference!r}; references look like "
               "GL-0042, and `golive-bot issues list --all` lists them.", file=sys.stderr)  # fmt: skip
         return 1
-    record = Exporter(settings.org.redactor(), settings.org.timezone).record(issue, history)
+    exporter = Exporter(settings.org.redactor(), settings.org.timezone, for_people=not args.json)
+    record = exporter.record(issue, history)
     print(json.dumps(record, indent=2, ensure_ascii=False) if args.json else _card(issue, record))
     return 0
 

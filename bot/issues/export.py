@@ -46,16 +46,25 @@ HAZARD_COLUMNS = (
 class Exporter:
     """Shapes issues for export, in the organisation's time zone, through the privacy guard."""
 
-    def __init__(self, redactor: Redactor, tz: tzinfo):
+    def __init__(self, redactor: Redactor, tz: tzinfo, for_people: bool = False):
+        """`for_people`: times as a person reads them (Mon 18 Jan 2027 09:00 GMT), not ISO for tools."""
         self._redactor = redactor
         self._tz = tz
+        self._for_people = for_people
 
     def text(self, value: str | None) -> str:
         return self._redactor.clean(value) if value else ""
 
     def when(self, value: datetime | None) -> str:
         """Local time with its offset, so a reader sees the wall clock and nobody mistakes the hour."""
-        return value.astimezone(self._tz).isoformat(timespec="minutes") if value else ""
+        if value is None:
+            return ""
+        local = value.astimezone(self._tz)
+        return (
+            local.strftime("%a %d %b %Y %H:%M %Z")
+            if self._for_people
+            else local.isoformat(timespec="minutes")
+        )
 
     def record(self, issue: Issue, history: Sequence[Event]) -> dict[str, Any]:
         """One issue as plain values: every field, its +1 reporters and its status history."""
