@@ -17,15 +17,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.clock import SystemClock
@@ -35,7 +34,7 @@ from bot.issues.model import Draft
 from bot.issues.service import IssueService, Logged
 from bot.store import issues as issue_store
 from bot.store import once
-from bot.store.database import Database, normalise_url
+from bot.store.database import Database, private_schema
 from bot.store.issues import IssueRow
 from bot.store.outbox import OutboxRow
 
@@ -136,25 +135,19 @@ def sqlite(args: argparse.Namespace) -> None:
 
 
 def postgres(args: argparse.Namespace) -> None:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(args.pg_url))
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        print(f"PostgreSQL skipped: cannot reach {args.pg_url} ({exc.orig.__class__.__name__})")
-        return
-    sep = "&" if "?" in args.pg_url else "?"
-    db = Database(f"{args.pg_url}{sep}options={quote(f'-csearch_path={schema}')}")
-    try:
-        db.migrate()
-        print(f"PostgreSQL (fresh schema {schema})")
-        bench(db, args.issues, args.concurrency)
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with ExitStack() as stack:
+        try:
+            url = stack.enter_context(private_schema(args.pg_url, "bench"))
+        except OperationalError as exc:
+            print(f"PostgreSQL skipped: cannot reach {args.pg_url} ({exc.orig.__class__.__name__})")
+            return
+        db = Database(url)
+        try:
+            db.migrate()
+            print("PostgreSQL (a fresh schema, dropped afterwards)")
+            bench(db, args.issues, args.concurrency)
+        finally:
+            db.dispose()
 
 
 def main() -> int:

@@ -20,17 +20,15 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
-from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from bot.config import Channels, OrgConfig, Settings
@@ -39,7 +37,7 @@ from bot.slack.announcements import render
 from bot.slack.delivery import TICK_SECONDS as DELIVERY_TICK_SECONDS
 from bot.slack.delivery import Delivery
 from bot.store.comms import ANNOUNCEMENT_KIND
-from bot.store.database import normalise_url
+from bot.store.database import private_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -164,16 +162,8 @@ def fresh_database(kind: str, pg_url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(normalise_url(pg_url))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{pg_url}{'&' if '?' in pg_url else '?'}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema(pg_url, "bench") as url:
+        yield url
 
 
 def main() -> int:

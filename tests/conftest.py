@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from bot.store.database import Database, normalise_url
+from bot.store.database import Database, private_schema
 
 pytest_plugins = ["slack_harness"]  # the end-to-end Slack fixtures: see tests/slack_harness.py
 
@@ -18,29 +15,13 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
-def pg_schema_url(schema: str) -> str:
-    """A URL whose connections live in their own schema, so tests never see each other's rows."""
-    url = normalise_url(PG_URL or "")
-    sep = "&" if "?" in url else "?"
-    return f"{url}{sep}options={quote(f'-csearch_path={schema}')}"
-
-
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    backend = getattr(request, "param", "sqlite")
-    if backend == "sqlite":
+    if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite:///{tmp_path / 'bot.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(PG_URL or ""))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield pg_schema_url(schema)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_schema(PG_URL or "", "t") as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -100,3 +102,23 @@ def _make_engine(url: str) -> Engine:
         cur.close()
 
     return engine
+
+
+@contextmanager
+def private_schema(url: str, prefix: str) -> Iterator[str]:
+    """A new PostgreSQL schema, dropped afterwards, and a URL whose connections work inside it, so
+    test runs and benchmarks sharing one server never see each other's rows."""
+    base = normalise_url(url)
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            sep = "&" if "?" in base else "?"
+            yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        admin.dispose()
