@@ -176,32 +176,23 @@ def get(db: Database, row_id: int) -> Item | None:
 
 def mark_sent(db: Database, row_id: int, channel: str | None, ts: str | None, now: datetime) -> None:
     """Record where the post went, so later updates edit it in place."""
-    with db.session() as session:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id)
-            .values(status=SENT, channel=channel, ts=ts, sent_at=now, lease_until=None, last_error=None)
-        )
+    _finish(db, row_id, status=SENT, channel=channel, ts=ts, sent_at=now, last_error=None)
 
 
 def retry_later(db: Database, row_id: int, reason: str, when: datetime) -> None:
     """Put a claimed row back for another attempt; `reason` must hold no secret or identifier."""
-    with db.session() as session:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id)
-            .values(status=PENDING, due_at=when, lease_until=None, last_error=reason[:255])
-        )
+    _finish(db, row_id, status=PENDING, due_at=when, last_error=reason[:255])
 
 
 def drop(db: Database, row_id: int, reason: str, now: datetime) -> None:
     """Nothing left to post (the renderer says so): keep the row, with why, for the record."""
+    _finish(db, row_id, status=DROPPED, sent_at=now, last_error=reason[:255])
+
+
+def _finish(db: Database, row_id: int, **values: object) -> None:
+    """End an attempt on a claimed row: release its lease and set the outcome."""
     with db.session() as session:
-        session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row_id)
-            .values(status=DROPPED, sent_at=now, lease_until=None, last_error=reason[:255])
-        )
+        session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(lease_until=None, **values))
 
 
 def items_for(db: Database, kind: str | None = None, ref: str | None = None) -> list[Item]:
