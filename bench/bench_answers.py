@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,7 @@ HEADER = "split    method      in   right   wrong  suggest   (hit)  out  oos wro
 ROW = "{:8} {:9} {:>4} {:6.1f}% {:6.1f}% {:7.1f}% {:6.1f}% {:>4} {:9.1f}% {:11.1f}%"
 SPEED = "{:32} matcher p50 {:.3f} p99 {:.3f} | baseline p50 {:.3f} p99 {:.3f}"
 SECOND = (Path(__file__).parent / "kb2", Path(__file__).parent / "questions2")
+SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
 TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0, "load 10k": 2.0}
 
 
@@ -51,6 +53,7 @@ TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0,
 class Question:
     text: str
     expect: str | None
+    section: str = ""  # the "# --- ... ---" heading it sits under: what makes it hard
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,14 @@ def load_questions(path: Path) -> list[Question]:
     items = data.get("questions", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise InvalidFile([])
-    return [Question(str(item["q"]), item.get("expect")) for item in items]
+    heading = _sections(path.read_text(encoding="utf-8"))
+    return [Question(str(item["q"]), item.get("expect"), heading(item.line)) for item in items]
+
+
+def _sections(text: str) -> Callable[[int], str]:
+    """The heading each line sits under, from '# --- Typos (40) ---' comments (count dropped)."""
+    starts = [(n, m.group(1)) for n, line in enumerate(text.splitlines(), 1) if (m := SECTION.match(line))]
+    return lambda line: next((name for n, name in reversed(starts) if n <= line), "")
 
 
 def quality(
@@ -172,9 +182,25 @@ def print_quality(splits: dict[str, list[Question]], matcher: Method, baseline: 
             right_all, oos_all = rows["matcher"]["right"], rows["matcher"]["oos wrong"]
         if misses:
             print("tune misses (matcher):", *misses, sep="\n")
+    print_sections(splits, matcher, baseline)
     _target("right in scope (all)", right_all, TARGETS["right"], higher=True, unit="%")
     _target("oos wrong (all)", oos_all, TARGETS["oos wrong"], higher=False, unit="%")
     return right_all
+
+
+def print_sections(splits: dict[str, list[Question]], matcher: Method, baseline: Method) -> None:
+    """Right answers (out of scope: wrong answers) by what makes the questions hard, per split, so a
+    change that helps one kind of question and hurts another shows."""
+    print(f"{'by section: matcher / baseline':48} {'measure':9} {'tune':>15} {'holdout':>15}")
+    names = dict.fromkeys(q.section for q in splits["all"])
+    for name in names:
+        cells = []
+        for split in ("tune", "holdout"):
+            group = [q for q in splits[split] if q.section == name]
+            m, b = quality(matcher, group), quality(baseline, group)
+            key = "right" if group and group[0].expect else "oos wrong"
+            cells.append(f"{m[key]:5.1f}% / {b[key]:5.1f}%" if group else "-")
+        print(f"  {name[:46]:46} {key:9} {cells[0]:>15} {cells[1]:>15}")
 
 
 def print_kb_quality(kb: KnowledgeBase, splits: dict[str, list[Question]], show: bool) -> float:
