@@ -516,3 +516,19 @@ def test_a_number_explained_without_the_word_it_belongs_to_is_another_things_num
     )
     assert answered(kb.match("section 3")) == "mha"
     assert answered(kb.match("news 3")) is None  # a 3 of news, not of a section
+
+
+ALERTS = [
+    entry("cds", "jargon", "Clinical decision support (CDS)",
+          "Alerts and prompts in the record: allergy warnings, sepsis alerts, order sets.",
+          "sepsis alerts", "allergy warnings"),
+    entry("s17", "jargon", "Section 17 leave", "Leave from the ward for a detained patient."),
+]  # fmt: skip
+
+
+def test_naming_only_what_qualifies_a_term_asks_about_something_else() -> None:
+    kb = KnowledgeBase.build(ALERTS)
+    assert answered(kb.match("what is sepsis")) is None  # the clinical condition, not the alert
+    assert [c.entry.id for c in kb.match("what is sepsis").candidates] == ["cds"]  # type: ignore[union-attr]
+    assert answered(kb.match("what are sepsis alerts")) == "cds"
+    assert answered(kb.match("what is section 17")) == "s17"  # a number names the thing by itself

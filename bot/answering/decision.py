@@ -27,6 +27,7 @@ def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
     if (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
+        and not leader.modifier_only
         and leader.evidence.named
         and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
         and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
@@ -84,3 +85,4 @@ class Scored:
     candidate: Candidate
     evidence: Evidence
     form_fits: bool = True  # the question's form ('what is', 'how do I') does not ask for the other kind
+    modifier_only: bool = False  # it names what qualifies the leader's term, not the term ('sepsis')

@@ -30,7 +30,7 @@ from bot.answering.vocabulary import Vocabulary
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
-_Raw = tuple[float, dict[int, float], dict[int, float], float, int]  # score, evidence (see _score), entry
+_Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
 def names_of(entry: Entry) -> list[str]:
@@ -124,8 +124,9 @@ class Matcher:
                 Candidate(self.entries[e], round(score, 1)),
                 Evidence.of(anywhere, by_name, recall, shares, strangers, heads, self.tuning.solid),
                 form_fits=form in (None, self._kind(e)),
+                modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
             )
-            for score, anywhere, by_name, recall, e in scored[: self.tuning.keep]
+            for score, anywhere, by_name, recall, headless, e in scored[: self.tuning.keep]
             if score > 0
         ]
 
@@ -218,13 +219,15 @@ class Matcher:
 
     def _score(
         self, e: int, hits: _Hits, weights: list[float], surface: str
-    ) -> tuple[float, dict[int, float], dict[int, float], float]:
+    ) -> tuple[float, dict[int, float], dict[int, float], float, bool]:
         """The best of the entry's names, each judged with the rest of the entry as context; with what
-        the entry as a whole and that name explain, and how much of the name the question covers."""
+        the entry as a whole and that name explain, how much of the name the question covers, and
+        whether it leaves out the name's head word."""
         t = self.tuning
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
         score, by_name, recall = explained * (1 - t.name_share), {}, 0.0
+        headless = bool(hits.names.get(e))
         for n, (named, found) in hits.names.get(e, {}).items():
             by_term, found = self._repaired(e, n, hits, named, found, anywhere)
             explained = sum(w * max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i, w in enumerate(weights))
@@ -234,11 +237,13 @@ class Matcher:
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
                 score, by_name, recall = named_score, by_term, covers
+            headless = headless and _headless(self._names[e][n], found)
             best_explained = max(best_explained, explained)
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
             score *= best_explained / self._enough
-        return score, anywhere, by_name, recall
+        headless = headless and all(by_name.get(i, 0.0) >= t.solid for i in range(len(weights)))
+        return score, anywhere, by_name, recall, headless
 
     def _by_form(self, scored: list[_Raw], form: Form, terms: int) -> list[_Raw]:
         """'What is' asks for jargon, 'how do I' for a how-to, and a bare term more for what it is. The
@@ -250,7 +255,7 @@ class Matcher:
                 (s * t.bare_term_penalty if self._kind(e) == "howto" else s, *rest, e)
                 for s, *rest, e in scored
             ]
-        spelled = {e for _, _, by_name, recall, e in scored if self._spelled_out(by_name, recall, terms)}
+        spelled = {e for _, _, by_name, recall, _, e in scored if self._spelled_out(by_name, recall, terms)}
         waived = spelled if all(self._kind(e) != form for e in spelled) else set()
         return [
             (s if self._kind(e) == form or e in waived else s * t.form_penalty, *rest, e)
@@ -373,6 +378,13 @@ def _identifying_numbers(words: list[str]) -> frozenset[str]:
     named = {w for w in words if not w.isalpha() and not w.isdigit() and any(c.isdigit() for c in w)}
     after_a_name = {w for before, w in pairwise(words) if w.isdigit() and before not in STOP_WORDS}
     return frozenset(named | after_a_name | {b + w for b, w in pairwise(words) if w in after_a_name})
+
+
+def _headless(name: tuple[str, ...], found: dict[str, float]) -> bool:
+    """Whether the question leaves out a name's last word: in English that is the thing named ('sepsis
+    alerts' are alerts), so 'what is sepsis' asks about something else. A number names the thing by
+    itself ('section 17' is section 17 leave)."""
+    return len(name) > 1 and not found.get(name[-1]) and not any(c.isdigit() for term in found for c in term)
 
 
 def _best(found: Found) -> float:
