@@ -532,3 +532,11 @@ def test_naming_only_what_qualifies_a_term_asks_about_something_else() -> None:
     assert [c.entry.id for c in kb.match("what is sepsis").candidates] == ["cds"]  # type: ignore[union-attr]
     assert answered(kb.match("what are sepsis alerts")) == "cds"
     assert answered(kb.match("what is section 17")) == "s17"  # a number names the thing by itself
+
+
+def test_a_question_that_speaks_to_the_bot_is_about_the_bot_but_thanks_are_not_a_question() -> None:
+    kb = KnowledgeBase.build(SMARTCARDS)
+    assert answered(kb.match("what can you do?")) == "ask-the-bot"
+    assert answered(kb.match("who are u")) == "ask-the-bot"
+    assert isinstance(kb.match("thank you"), NotKnown)
+    assert isinstance(KnowledgeBase.build(ENTRIES[:3]).match("what can you do"), NotKnown)  # no bot entry

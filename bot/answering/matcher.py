@@ -30,6 +30,10 @@ from bot.answering.vocabulary import Vocabulary
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
+# A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
+# bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
+_ADDRESSEE, _BOT = frozenset({"you", "u", "yourself", "ya"}), "bot"
+_THANKS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -99,6 +103,9 @@ class Matcher:
             self._unslipped(w) for w in self._rejoined(self.analyzer.synonyms.words(question)[:MAX_WORDS])
         ]
         terms, own = self._understood(self.analyzer.terms_of(words))
+        if not own and _ADDRESSEE.intersection(words) and not _THANKS.intersection(words):
+            words = [_BOT if w in _ADDRESSEE else w for w in words]
+            terms, own = self._understood(self.analyzer.terms_of(words))
         if not own:
             return []
         surface = " ".join(words)
