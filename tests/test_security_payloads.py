@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from slack_harness import RunningBot
+from sqlalchemy import select
 
 from bot.slack import blocks
+from bot.store.answers import FeedbackRow, UnansweredRow
 
 LONG = "E" * 300
 
@@ -53,3 +55,41 @@ def test_a_pass_to_support_button_with_an_id_no_database_holds_is_answered_not_c
     reply = bot.fake.wait_for("response_url")[0]
     assert "no longer works" in reply.text or "could not find" in reply.text
     still_answers(bot)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "block_actions", "user": {"id": "U0ASKER"}, "actions": []},
+        {"type": "block_actions", "user": {"id": "U0ASKER"}, "actions": [{"value": "x"}]},
+        {"type": "view_submission", "user": {"id": "U0ASKER"}, "view": {"id": "V1", "callback_id": "x"}},
+        {"type": "view_closed", "user": {"id": "U0ASKER"}, "view": {"id": "V1", "type": "modal"}},
+        {"type": "shortcut", "user": {"id": "U0ASKER"}, "trigger_id": "t1"},
+    ],
+    ids=["no actions", "action without id", "view without type", "view without callback", "no callback"],
+)
+def test_a_payload_missing_what_bolt_reads_is_refused_with_400_not_500(bot, payload: dict[str, Any]) -> None:
+    response = bot.interactive(payload)
+    assert response.status == 400, response.body
+    still_answers(bot)
+
+
+NUL_QUESTION = "when does\x00 the canteen\x1b[31m open"
+
+
+def test_control_characters_typed_or_forged_are_answered_stored_and_never_echoed(bot) -> None:
+    # PostgreSQL refuses NUL in text: the question was neither answered nor recorded there.
+    bot.mention(NUL_QUESTION)
+    bot.command(NUL_QUESTION)
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    assert "when does  the canteen [31m open" in offer.text
+    forged = json.dumps({"e": "snomed-ct", "q": "what is\x00 snomed"})  # JSON spells it \u0000
+    bot.action(blocks.HELPFUL, forged)
+    replies = bot.fake.wait_for("response_url", count=2)
+    assert any("glad it helped" in c.text for c in replies)
+    bot.fake.wait_quiet()
+    assert "\\u0000" not in bot.fake.everything() and "\\u001b" not in bot.fake.everything()
+    with bot.services.db.session() as session:
+        stored = [r.question for r in session.scalars(select(UnansweredRow))]
+        stored += [r.question for r in session.scalars(select(FeedbackRow))]
+    assert len(stored) == 3 and not any("\x00" in q or "\x1b" in q for q in stored)

@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.runtime import Services
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
+from bot.slack.shape import strip_controls
 from bot.store.once import claim, release
 
 log = logging.getLogger(__name__)
@@ -106,10 +107,17 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
         process_before_response=False,
         token_verification_enabled=False,  # `serve` checks the token itself, with a clear message
     )
+    app.use(_without_controls)
     services.membership = SlackMembership(client, services.clock)
     for name in SURFACES:
         importlib.import_module(name).register(app, services)
     return app
+
+
+def _without_controls(body: dict[str, Any], next_: Callable[[], None]) -> None:
+    """Every surface, in HTTP and Socket Mode, sees text without NUL or escape characters."""
+    strip_controls(body)
+    next_()
 
 
 def token_problem(app: App) -> str | None:

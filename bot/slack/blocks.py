@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.markup import escape, unescape
+from bot.slack.shape import strip_controls
 
 Block = dict[str, Any]
 
@@ -46,6 +47,7 @@ def decode_value(value: object) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         return {}
+    strip_controls(data)  # JSON can spell a NUL as \u0000
     return {k: unescape(v) if isinstance(v, str) else v for k, v in data.items()}
 
 

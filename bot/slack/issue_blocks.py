@@ -30,6 +30,7 @@ from bot.issues.model import (
 from bot.privacy import Redaction
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, escape, shorten, text_section
+from bot.slack.shape import strip_controls
 
 FORM = "golive_issue_form"
 RESOLVE_FORM = "golive_issue_resolve"
@@ -277,7 +278,10 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
         data = json.loads(view.get("private_metadata") or "{}")
     except (TypeError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    strip_controls(data)  # JSON can spell a NUL as \u0000
+    return data
 
 
 def result_view(title: str, lines: list[str], redaction: Redaction | None = None) -> dict[str, Any]:
