@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Services
 from bot.slack import blocks
-from bot.slack.app import answer_once, respond
+from bot.slack.app import answer_once, respond, tell
 from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
@@ -47,13 +47,13 @@ def register(app: App, services: Services) -> None:
     @app.action(
         re.compile(f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT})$")
     )
-    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         action_id, clicker = str(action.get("action_id", "")), user_of(body) or None
         choice = choose(services, action_id, action.get("value"), clicker)
         if choice is None:
             log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
-            _tell_privately(body, "That button no longer works. Please ask your question again.")
+            tell(client, body, "That button no longer works. Please ask your question again.")
             return
         note = _queue_for_support(services, choice.support) if choice.support else None
         respond(
@@ -66,9 +66,17 @@ def register(app: App, services: Services) -> None:
     services.renderers[SUPPORT_KIND] = _render_support
 
 
+# A person's new message may carry a subtype: a file with a question, a thread reply sent to the channel too.
+_PERSON_SUBTYPES = (None, "", "file_share", "thread_broadcast")
+
+
 def _is_from_a_person(event: dict[str, Any]) -> bool:
-    """Edits, deletions, joins and bot posts (ours included) carry a subtype or a bot id."""
-    return not event.get("subtype") and not event.get("bot_id") and bool(user_id(event.get("user")))
+    """Edits, deletions, joins and bot posts (ours included) carry another subtype or a bot id."""
+    return (
+        event.get("subtype") in _PERSON_SUBTYPES
+        and not event.get("bot_id")
+        and bool(user_id(event.get("user")))
+    )
 
 
 def _reply(
@@ -101,8 +109,3 @@ def _render_support(item: Item) -> Message:
     question, by = item.payload.get("question"), item.payload.get("by")
     post = support_post(str(question or ""), by if isinstance(by, str) else None)
     return Message(post.text, post.blocks)
-
-
-def _tell_privately(body: dict[str, Any], text: str) -> None:
-    """A note to whoever clicked, below the message they clicked on."""
-    respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text)

@@ -25,6 +25,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.runtime import Services
+from bot.slack.ids import user_of
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
 from bot.slack.shape import strip_controls
@@ -41,6 +42,7 @@ SURFACES = (
     "bot.slack.delivery",
     "bot.slack.status",
     "bot.slack.announcements",
+    "bot.slack.fallback",  # last: it takes whatever no other surface did
 )
 
 
@@ -66,6 +68,21 @@ def respond(response_url: object, **message: Any) -> bool:
         return False
     WebhookClient(response_url, retry_handlers=retry_handlers()).send_dict(message)
     return True
+
+
+def tell(client: WebClient, body: dict[str, Any], text: str) -> None:
+    """A private note to whoever clicked or used a shortcut: below the message when Slack gave a
+    response_url, else as a direct message (a global shortcut, a button in a modal or the App Home)."""
+    if respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text):
+        return
+    user = user_of(body)
+    if not user:
+        log.warning("could not tell a user something: the request had neither a response_url nor a user")
+        return
+    try:
+        client.chat_postMessage(channel=user, text=text)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not send a user a direct message (%s)", why_slack_failed(exc))
 
 
 def why_slack_failed(exc: SlackApiError | OSError) -> str:

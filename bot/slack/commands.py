@@ -85,7 +85,9 @@ def register(app: App, services: Services) -> None:
             response_url=str(command.get("response_url", "")),
             client=client,
         )
-        if name.lower() in ("", "help"):
+        if not invocation.user_id:  # every answer may depend on who asks: `mine`, role checks, the log
+            invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
+        elif name.lower() in ("", "help"):
             invocation.reply("What I can do", help_blocks(app))
         elif name.lower() in table:
             table[name.lower()].handler(invocation)

@@ -22,7 +22,7 @@ from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
-from bot.slack.app import respond
+from bot.slack.app import tell
 from bot.slack.blocks import context
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
@@ -103,7 +103,8 @@ def _register_forms(app: App, services: Services) -> None:
     @app.shortcut(SHORTCUT)
     def on_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _open_form(services, client, body.get("trigger_id"))
+        if problem := _open_form(services, client, body.get("trigger_id")):
+            _tell(client, body, problem)
 
     @app.shortcut(MESSAGE_SHORTCUT)
     def on_message_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -112,12 +113,13 @@ def _register_forms(app: App, services: Services) -> None:
             services, client, body.get("trigger_id"), _prefill_from_message(services, client, body)
         )
         if problem:
-            _tell(body, problem)
+            _tell(client, body, problem)
 
     @app.action(ib.OPEN_FORM)
     def on_open_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        _open_form(services, client, body.get("trigger_id"))
+        if problem := _open_form(services, client, body.get("trigger_id")):
+            _tell(client, body, problem)
 
     @app.view(ib.FORM)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -213,13 +215,13 @@ def _register_buttons(app: App, services: Services) -> None:
         reason = services.issues.refusal(reference, Action.RESOLVE, user, services.membership)
         issue = services.issues.find(reference)
         if reason or issue is None:
-            _tell(body, reason or f"There is no issue {reference}.")
+            _tell(client, body, reason or f"There is no issue {reference}.")
             return
         try:
             client.views_open(trigger_id=str(body.get("trigger_id", "")), view=ib.resolve_view(issue))
         except SlackApiError as exc:
             log.warning("could not open the resolve form: %s", exc.response.get("error"))
-            _tell(body, "I could not open the resolve form just now. Please click Resolve again.")
+            _tell(client, body, "I could not open the resolve form just now. Please click Resolve again.")
 
     steps = {
         ib.ACKNOWLEDGE: services.issues.acknowledge,
@@ -234,26 +236,20 @@ def _register_buttons(app: App, services: Services) -> None:
 def _button_handler(services: Services, step: Callable[..., Changed | Refused]) -> Callable[..., None]:
     """One click, one domain call: refused clicks are explained privately, the rest posted via the outbox."""
 
-    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         outcome = step(str(action.get("value", "")), user_of(body), services.membership)
         if isinstance(outcome, Refused):
-            _tell(body, outcome.reason)
+            _tell(client, body, outcome.reason)
         else:
             services.deliver_soon()
 
     return handle
 
 
-def _tell(body: dict[str, Any], text: str) -> None:
-    """A private reply to whoever clicked; nothing else changes."""
-    if not respond(
-        body.get("response_url"),
-        response_type="ephemeral",
-        replace_original=False,
-        text=ib.escape(ib.shorten(text, 500)),
-    ):
-        log.warning("could not tell a user why their click was refused: no response_url")
+def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
+    """A private reply to whoever clicked, escaped (it may echo a button's value); nothing else changes."""
+    tell(client, body, ib.escape(ib.shorten(text, 500)))
 
 
 # -- /golive issues -----------------------------------------------------------------------------

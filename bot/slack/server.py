@@ -104,6 +104,9 @@ class SlackWsgi:
         return hmac.compare_digest(b"v0=" + expected.hexdigest().encode(), signature.encode())
 
     def _dispatch(self, payload: dict[str, Any], headers: dict[str, str]) -> Result:
+        if payload.get("type") == "app_rate_limited":  # a notice, answered 200 like any event; no listener
+            log.warning("Slack is dropping this app's events for a minute: it sent more than Slack allows")
+            return _json(200, {})
         # The signature is verified above, so Bolt gets the parsed payload the way Socket Mode gives it.
         response = self.app.dispatch(BoltRequest(body=payload, headers=headers, mode="socket_mode"))
         if response.status >= 500:
