@@ -77,7 +77,7 @@ entries:
     assert f"{path}:6: odd-kind: unknown kind 'glossary' (expected jargon or howto)" in found
     assert any(p.startswith(f"{path}:9: Not_Kebab: id must be kebab-case") for p in found)
     assert any(p.startswith(f"{path}:17: extra-key: unknown key 'colour'") for p in found)
-    assert f"{path}:20: wrong-type: 'title' must be non-empty text" in found
+    assert f"{path}:20: wrong-type: 'title' is read by YAML as a number, not text: put it in quotes" in found
     assert any(p.startswith(f"{path}:22: wrong-type: 'aliases' must be a list") for p in found)
     assert len(found) == 6
 
@@ -116,7 +116,16 @@ def test_every_file_is_checked_even_after_a_broken_one(tmp_path: Path) -> None:
 
 def test_an_empty_or_missing_folder_is_a_problem_not_an_empty_bot(tmp_path: Path) -> None:
     assert problems(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: knowledge base folder not found"]
-    assert problems(tmp_path) == [f"{tmp_path}: no .yaml files in the knowledge base folder"]
+    (tmp_path / "notes.txt").write_text("entries: []\n")
+    (tmp_path / ".hidden.yaml").write_text(GOOD)
+    assert problems(tmp_path) == [
+        f"{tmp_path}: no .yaml or .yml files in the knowledge base folder "
+        "(hidden and backup files are not read)"
+    ]
+    terms = write(tmp_path, "terms.yaml", GOOD)
+    assert problems(terms) == [
+        f"{terms}: is a file, not a folder: give the folder that holds it ({tmp_path})"
+    ]
 
 
 def test_trust_synonym_groups_are_read_and_checked(tmp_path: Path) -> None:
@@ -145,3 +154,83 @@ def test_clashes_across_entries_are_reported_with_an_entrys_own_mistakes(tmp_pat
         load_knowledge(tmp_path)
     text = str(caught.value)
     assert "unknown kind 'glossary'" in text and "duplicate id" in text
+
+
+def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    """PyYAML keeps the last of two equal keys: a second 'entries:' would drop every entry above it."""
+    path = write(
+        tmp_path,
+        "terms.yaml",
+        GOOD
+        + "  - id: pas\n    kind: jargon\n    title: PAS\n    title: Patient administration\n    answer: A.\n"
+        + "entries:\n  - id: ward\n    kind: jargon\n    title: Ward\n    answer: W.\n",
+    )
+    dropped = "only the last would be used: remove one"
+    assert problems(tmp_path) == [
+        f"{path}:11: pas: 'title' is given twice (first on line 10); {dropped}",
+        f"{path}:13: entries: 'entries' is given twice (first on line 1); {dropped}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ("title: 2020", "'title' is read by YAML as a number, not text: put it in quotes"),
+        ("title: yes", "'title' is read by YAML as yes/no (true/false), not text: put it in quotes"),
+        ("title: 2027-01-18", "'title' is read by YAML as a date, not text: put it in quotes"),
+        ("title: null", "'title' is empty: give it some text"),
+        ("title: [a, b]", "'title' must be text, not a list"),
+        ("answer: ''", "'answer' is empty: give it some text"),
+        ("aliases: [x-ray, no]", "item 2 of 'aliases' is read by YAML as yes/no (true/false)"),
+        ("aliases: one alias", "'aliases' must be a list of text, e.g. [one, two], even for one"),
+        ("aliases: [x]", "alias 'x' is the same as the title: remove it"),
+        ("aliases: [Ex, EX, e.x.]", "alias 'EX' is the same as the alias 'Ex': remove it"),
+        ("kind: Jargon", "unknown kind 'Jargon' (write it in lower case: jargon)"),
+    ],
+)
+def test_a_value_that_is_not_what_the_trust_meant_says_how_to_fix_it(
+    tmp_path: Path, field: str, problem: str
+) -> None:
+    key, value = field.split(": ", 1)
+    fields = {"kind": "jargon", "title": "X", "answer": "A.", key: value}
+    write(
+        tmp_path,
+        "terms.yaml",
+        "entries:\n  - id: x\n" + "".join(f"    {k}: {v}\n" for k, v in fields.items()),
+    )
+    found = problems(tmp_path)
+    assert any(p.startswith(f"{tmp_path / 'terms.yaml'}:") and f": x: {problem}" in p for p in found), found
+
+
+def test_a_file_shaped_wrongly_names_its_line(tmp_path: Path) -> None:
+    empty = write(tmp_path, "a-empty.yaml", "# nothing yet\n")
+    listed = write(tmp_path, "b-list.yaml", "- id: x\n  kind: jargon\n")
+    items = write(tmp_path, "c-items.yaml", "entries:\n  - just a sentence\n\n  - 42\n")
+    tabs = write(tmp_path, "d-tabs.yaml", "entries:\n\t- id: x\n")
+    latin = tmp_path / "e-latin.yaml"
+    latin.write_bytes(b"entries:\n  - id: cafe\n    title: Caf\xe9\n")
+    assert problems(tmp_path) == [
+        f"{empty}:1: the file is empty: start it with 'entries:' and list the entries under it",
+        f"{listed}:1: a knowledge file must be a mapping with a list under 'entries'",
+        f"{items}:2: entry #1: must be a mapping of id, kind, title, answer",
+        f"{items}:4: entry #2: must be a mapping of id, kind, title, answer",
+        f"{tabs}:2: YAML syntax error: found character that cannot start any token; "
+        "YAML does not allow tabs for indentation: use spaces",
+        f"{latin}:3: not UTF-8 text (byte 0xe9): save the file with UTF-8 encoding",
+    ]
+
+
+def test_yml_bom_and_crlf_files_load_and_editor_leftovers_are_ignored(tmp_path: Path) -> None:
+    """A backup or an editor's lock file holds the same ids: reading it would report every one twice."""
+    write(tmp_path, "terms.yml", GOOD.replace("\n", "\r\n"))
+    (tmp_path / "MORE.YAML").write_bytes(b"\xef\xbb\xbf" + KB_PAS.encode())
+    for leftover in ("terms.yml~", ".#terms.yml", "._terms.yml", "terms.yml.bak"):
+        write(tmp_path, leftover, GOOD)
+    knowledge = load_knowledge(tmp_path)
+    assert sorted(e.id for e in knowledge.entries) == ["pas", "snomed-ct"]
+    assert [p.name for p in knowledge.files] == ["MORE.YAML", "terms.yml"]
+
+
+KB_PAS = (
+    "entries:\n  - id: pas\n    kind: jargon\n    title: PAS\n    answer: Patient administration system.\n"
+)

@@ -128,3 +128,31 @@ def test_empty_groups_are_warned_about_without_failing(site: Path, capsys) -> No
     assert "people.clinical_safety_group is empty, so patient-safety issues can never be closed" in out
     assert "warning: people.comms_leads is empty" in out and "add Slack user ids (U0123ABCD)" in out
     assert "people.on_call_usergroup is not set, so P1 and patient-safety posts mention nobody" in out
+
+
+def test_a_key_given_twice_is_reported_in_every_kind_of_file(site: Path, capsys) -> None:
+    """YAML keeps only the last of two equal keys, so a trust's edit vanished without a word."""
+    (site / "golive.yaml").write_text("timezone: Europe/London\ntimezone: Europe/Paris\n")
+    (site / "knowledge" / "terms.yaml").write_text(GOOD_ENTRY + "    answer: Twice.\n")
+    (site / "schedules").mkdir()
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: hello\n    channels: [C0123ABCD]\n    cron: '0 9 * * *'\n"
+        "    cron: '0 10 * * *'\n    text: Hi\n"
+    )
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    dropped = "only the last would be used: remove one"
+    assert out == [
+        f"{Path('knowledge') / 'terms.yaml'}:6: pas: 'answer' is given twice (first on line 5); {dropped}",
+        f"golive.yaml:2: timezone: 'timezone' is given twice (first on line 1); {dropped}",
+        f"{Path('schedules') / 'plan.yaml'}:5: hello: 'cron' is given twice (first on line 4); {dropped}",
+        "INVALID: 3 problem(s) in 3 file(s); fix them and run validate again.",
+    ]
+
+
+def test_a_file_given_as_the_knowledge_folder_is_named_as_such(site: Path, capsys) -> None:
+    assert main(["validate", "--knowledge", "knowledge/terms.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "knowledge/terms.yaml: is a file, not a folder: give the folder that holds it (knowledge)"
+    )

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.answering.model import Entry
 from bot.answering.text import tokens
-from bot.yamlsource import InvalidFile, Problem, line_of, load_yaml_file
+from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("jargon", "howto")
 ENTRY_KEYS = ("id", "kind", "title", "aliases", "answer", "tags")
 GROUP_KEYS = ("term", "also")
 FILE_KEYS = ("entries", "synonyms")
+SUFFIXES = (".yaml", ".yml")
+# What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
+_READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
 
 
 @dataclass(frozen=True)
@@ -28,16 +32,26 @@ class Knowledge:
 
 
 def knowledge_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """.yaml and .yml files, in any case; not hidden files (editor locks such as .#terms.yaml, macOS's
+    ._terms.yaml) nor backups (terms.yaml~), which would otherwise load a stale copy of every entry."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
+    )
 
 
 def load_knowledge(folder: Path) -> Knowledge:
     """Read every file; raise InvalidFile listing all problems, in every file, at once."""
+    if folder.is_file():
+        message = f"is a file, not a folder: give the folder that holds it ({folder.parent})"
+        raise InvalidFile([Problem(str(folder), 0, message)])
     if not folder.is_dir():
         raise InvalidFile([Problem(str(folder), 0, "knowledge base folder not found")])
     files = knowledge_files(folder)
     if not files:
-        raise InvalidFile([Problem(str(folder), 0, "no .yaml files in the knowledge base folder")])
+        message = "no .yaml or .yml files in the knowledge base folder (hidden and backup files are not read)"
+        raise InvalidFile([Problem(str(folder), 0, message)])
     reader = _Reader()
     for path in files:
         reader.file(path)
@@ -71,12 +85,18 @@ class _Reader:
 
     def file(self, path: Path) -> None:
         try:
-            data = load_yaml_file(path)
+            data, repeats = read_yaml_file(path)
         except InvalidFile as exc:
             self.problems.extend(exc.problems)
             return
+        self.problems.extend(repeats)
+        if data is None:
+            self.fail(path, 1, "the file is empty: start it with 'entries:' and list the entries under it")
+            return
         if not isinstance(data, dict) or not any(k in data for k in FILE_KEYS):
-            self.fail(path, line_of(data), "a knowledge file must be a mapping with a list under 'entries'")
+            self.fail(
+                path, line_of(data) or 1, "a knowledge file must be a mapping with a list under 'entries'"
+            )
             return
         for key in data:
             if key not in FILE_KEYS:
@@ -87,17 +107,17 @@ class _Reader:
                 self.fail(path, line_of(data, key), f"'{key}' must be a list")
                 continue
             for number, item in enumerate(items, start=1):
-                read(path, item, number, line_of(data, key))
+                read(path, item, number, line_of(items, number - 1) or line_of(data, key))
 
-    def entry(self, path: Path, item: Any, number: int, list_line: int) -> None:
+    def entry(self, path: Path, item: Any, number: int, line: int) -> None:
         if not isinstance(item, dict):
-            self.fail(path, list_line, f"entry #{number} must be a mapping of id, kind, title, answer")
+            self.fail(path, line, "must be a mapping of id, kind, title, answer", f"entry #{number}")
             return
         name = item.get("id") if isinstance(item.get("id"), str) else f"entry #{number}"
         before = len(self.problems)
 
-        def fail(key: str | None, message: str) -> None:
-            self.fail(path, line_of(item, key), message, name)
+        def fail(key: str | None, message: str, line: int = 0) -> None:
+            self.fail(path, line or line_of(item, key), message, name)
 
         for key in item:
             if key not in ENTRY_KEYS:
@@ -105,16 +125,19 @@ class _Reader:
         for key in ("id", "kind", "title", "answer"):
             if key not in item:
                 fail(None, f"missing required field '{key}'")
-            elif not isinstance(item[key], str) or not item[key].strip():
-                fail(key, f"'{key}' must be non-empty text")
+            elif why := not_text(f"'{key}'", item[key]):
+                fail(key, why)
         if isinstance(item.get("id"), str) and not _ID.match(item["id"]):
             fail("id", "id must be kebab-case: lower-case letters and digits joined by '-'")
         if isinstance(item.get("kind"), str) and item["kind"] not in KINDS:
-            fail("kind", f"unknown kind {item['kind']!r} (expected jargon or howto)")
+            hint = f"write it in lower case: {item['kind'].lower()}" if item["kind"].lower() in KINDS else ""
+            fail("kind", f"unknown kind {item['kind']!r} ({hint or 'expected jargon or howto'})")
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
+        title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
+        names = (*title, *lists["aliases"])
+        self.check_own_names(names, bool(title), lambda message: fail("aliases", message))
         if isinstance(item.get("id"), str):
-            title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
-            self._named.append(_Named(item["id"], str(path), line_of(item), (*title, *lists["aliases"])))
+            self._named.append(_Named(item["id"], str(path), line_of(item), names))
         if len(self.problems) == before:
             self.entries.append(
                 Entry(
@@ -132,14 +155,27 @@ class _Reader:
     @staticmethod
     def text_list(item: dict, key: str, fail: Any) -> tuple[str, ...]:
         value = item.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            fail(key, f"'{key}' must be a list of non-empty text, e.g. [one, two]")
+        if not isinstance(value, list):
+            fail(key, f"'{key}' must be a list of text, e.g. [one, two], even for one: [one]")
             return ()
-        return tuple(v.strip() for v in value)
+        whys = [(n, why) for n, v in enumerate(value) if (why := not_text(f"item {n + 1} of '{key}'", v))]
+        for n, why in whys:
+            fail(key, why, line_of(value, n))
+        return () if whys else tuple(v.strip() for v in value)
 
-    def group(self, path: Path, item: Any, number: int, list_line: int) -> None:
+    @staticmethod
+    def check_own_names(names: tuple[str, ...], titled: bool, fail: Any) -> None:
+        """An entry's title, then its aliases: a name given twice is a slip, so say which to remove."""
+        seen: dict[str, int] = {}
+        for n, name in enumerate(names):
+            first = seen.setdefault(phrase_key(name), n)
+            if first != n:
+                what = "the title" if titled and first == 0 else f"the alias {names[first]!r}"
+                fail(f"alias {name!r} is the same as {what}: remove it")
+
+    def group(self, path: Path, item: Any, number: int, line: int) -> None:
         if not isinstance(item, dict) or not isinstance(item.get("term"), str) or not item["term"].strip():
-            self.fail(path, line_of(item) or list_line, f"synonym group #{number} needs 'term: <text>'")
+            self.fail(path, line_of(item) or line, f"synonym group #{number} needs 'term: <text>'")
             return
         term = item["term"].strip()
 
@@ -175,6 +211,18 @@ class _Reader:
                     where = f"{owner.id!r} ({owner.source}:{owner.line})"
                     message = f"{name!r} is already the title or an alias of {where}"
                     self.fail(Path(entry.source), entry.line, message, entry.id)
+
+
+def not_text(what: str, value: Any) -> str | None:
+    """Why a value that must be text is not, in words that say how to fix the YAML; None when it is text."""
+    if isinstance(value, str) and value.strip():
+        return None
+    if value is None or isinstance(value, str):
+        return f"{what} is empty: give it some text"
+    for kind, read_as in _READ_AS:
+        if isinstance(value, kind):
+            return f"{what} is read by YAML as {read_as}, not text: put it in quotes"
+    return f"{what} must be text, not a {'list' if isinstance(value, list) else 'mapping'}"
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def unstaffed(settings: Settings) -> list[str]:
 def missing_knowledge(settings: Settings) -> Problem | None:
     """The bot cannot answer anything without a knowledge base: say where it looked and how to point it."""
     folder = settings.knowledge_dir
-    if folder.is_dir():
+    if folder.exists():  # a file in its place is the loader's to explain
         return None
     return Problem(
         str(folder), 0, "knowledge base folder not found: run golive-bot from the folder that holds "
