@@ -63,8 +63,9 @@ def test_ask_json_reads_one_question_per_line_from_stdin(
         sys, "stdin", io.StringIO("what is snomed\n\nchief information officer\nbake bread\n")
     )
     assert main(["--knowledge", str(kb), "ask", "--json"]) == 0
-    snomed, close, unknown = json_lines(capsys.readouterr().out)
+    snomed, blank, close, unknown = json_lines(capsys.readouterr().out)
     assert snomed["match"]["id"] == "snomed-ct"
+    assert blank == {"question": "", "match": None, "suggestions": []}
     assert close["match"] is None and {s["id"] for s in close["suggestions"]} == {"ccio", "cnio"}
     assert unknown == {"question": "bake bread", "match": None, "suggestions": []}
     assert not Path("bot.db").exists()  # --json scripting never touches the database
@@ -75,6 +76,70 @@ def test_ask_never_echoes_an_nhs_number(kb: Path, capsys: pytest.CaptureFixture[
     out, err = capsys.readouterr()
     assert json_lines(out)[0]["question"] == f"snomed for {NHS_NUMBER_MARKER}"
     assert "999 000 0018" not in out + err and "I removed 1 NHS number" in err
+
+
+@pytest.mark.parametrize("mode", [["--json"], ["--no-record"], []])
+def test_an_nhs_number_does_not_change_what_the_bot_answers(
+    kb: Path, capsys: pytest.CaptureFixture[str], mode: list[str]
+) -> None:
+    """Scripts and benchmarks must see what Slack gives: the removal marker is not part of the question."""
+
+    def answer(question: str) -> object:
+        assert main(["ask", "--knowledge", str(kb), *mode, question]) == 0
+        out = capsys.readouterr().out
+        return json.loads(out)["match"] if mode == ["--json"] else out
+
+    assert answer("snomed 999-000-0018") == answer("snomed")
+
+
+def _stdin_bytes(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    """Standard input as a strict ASCII terminal would give it: decoding it is the command's job."""
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="ascii"))
+
+
+def test_ask_json_gives_one_line_per_input_line_whatever_the_bytes(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long = b"snomed " * 15_000  # a 100 KB line
+    _stdin_bytes(
+        monkeypatch, b"\xef\xbb\xbfwhat is snomed\r\n \t \r\nsnomed \xff\xfe\r\n\n" + long + b"\nsnomed"
+    )
+    assert main(["ask", "--knowledge", str(kb), "--json"]) == 0
+    out, err = capsys.readouterr()
+    lines = json_lines(out)
+    assert [line["question"] for line in lines] == [
+        "what is snomed", "", "snomed \ufffd\ufffd", "", long.decode().strip(), "snomed"
+    ]  # fmt: skip
+    assert [bool(line["match"]) for line in lines] == [True, False, True, False, True, True]
+    assert err == "" and "\\udc" not in out  # no lone surrogates, which strict JSON parsers refuse
+
+
+def test_ask_takes_a_question_argument_that_is_not_utf8(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Arguments in a broken encoding reach Python as lone surrogates; a database would refuse them."""
+    assert main(["ask", "--knowledge", str(kb), "--json", "snomed \udcff"]) == 0
+    assert json_lines(capsys.readouterr().out)[0]["question"] == "snomed \ufffd"
+    assert main(["ask", "--knowledge", str(kb), "bake bread \udcff"]) == 0
+    assert "I've recorded the question (#1)" in capsys.readouterr().out
+
+
+def test_ask_without_its_streams_says_so(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)  # as after `golive-bot ask <&-`
+    assert main(["ask", "--knowledge", str(kb), "--json"]) == 2
+    assert "standard input is closed; type the question after ask" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdout", None)  # `>&-`: print() would drop every answer without a word
+    assert main(["ask", "--knowledge", str(kb), "--json", "snomed"]) == 2
+    assert "standard output is closed" in capsys.readouterr().err
+
+
+def test_ask_refuses_a_file_given_as_the_knowledge_folder(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--knowledge", str(kb / "terms.yaml"), "--json", "snomed"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert f"{kb / 'terms.yaml'}: is a file, not a folder: give the folder that holds it ({kb})" in err
 
 
 def test_ask_for_a_person_prints_the_answer_or_the_choices(
@@ -147,3 +212,25 @@ def test_the_installed_script_answers_json_lines(kb: Path) -> None:
     )
     ids = [line["match"] and line["match"]["id"] for line in json_lines(done.stdout)]
     assert ids == ["snomed-ct", "cnio", None]
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "golive-bot").exists(), reason="script not installed")
+def test_a_reader_that_stops_early_gets_no_traceback(kb: Path, tmp_path: Path) -> None:
+    """`golive-bot ask --json < questions | head -1`: the closed pipe is the reader's choice, not an error."""
+    script = shutil.which("golive-bot", path=str(Path(sys.executable).parent))
+    questions = tmp_path / "questions.txt"
+    questions.write_text("snomed\n" * 20_000)
+    with (
+        questions.open("rb") as stdin,
+        subprocess.Popen(
+            [str(script), "ask", "--knowledge", str(kb), "--json"],
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as proc,
+    ):
+        assert proc.stdout and proc.stderr
+        assert json.loads(proc.stdout.readline())["match"]["id"] == "snomed-ct"
+        proc.stdout.close()
+        assert proc.wait(timeout=60) == 1
+        assert proc.stderr.read() == b""

@@ -8,9 +8,12 @@ object per line, and nothing is recorded, so it needs no database.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import TextIO
 
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
 from bot.config import Settings
@@ -23,7 +26,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "ask",
         help="answer questions from the knowledge base (one per line on stdin)",
         description="Prints the answer the bot would give, its choices when it is unsure, or that it does "
-        "not know (the question is then recorded, as in Slack, unless --no-record or --json).",
+        "not know (the question is then recorded, as in Slack, unless --no-record or --json). Standard input "
+        "is read as UTF-8 (a BOM is skipped, CRLF line ends are fine, other bytes become U+FFFD). "
+        "With --json every input line gets exactly one output line, in order, so scripts can pair them: a "
+        'blank line gets {"question": "", "match": null, "suggestions": []}; without --json blank lines are '
+        "skipped. NHS numbers are removed before anything is matched, printed or recorded.",
     )
     p.add_argument(
         "question", nargs="*", help="the question; without it, read one question per line from stdin"
@@ -37,9 +44,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.question and not " ".join(args.question).strip():
         print(f"golive-bot ask: the question is empty; type it after ask, e.g. {EXAMPLE}", file=sys.stderr)
         return 2
+    if not args.question and sys.stdin is None:
+        print(
+            f"golive-bot ask: standard input is closed; type the question after ask, e.g. {EXAMPLE}",
+            file=sys.stderr,
+        )
+        return 2
+    if sys.stdout is None:  # print() would drop every answer without a word
+        print(
+            "golive-bot ask: standard output is closed, so there is nowhere to print answers", file=sys.stderr
+        )
+        return 2
     if not args.question and sys.stdin.isatty():
         print("Type one question per line; Ctrl-D to finish.", file=sys.stderr)
-    questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
+    questions = [_readable(" ".join(args.question)).strip()] if args.question else _lines(sys.stdin)
     if args.json:
         show: Callable[[Outcome], str] = as_json
         ask, close = _matcher_only(settings)
@@ -48,6 +66,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ask, close = _matcher_only(settings) if args.no_record else _recording(settings)
     try:
         for question in questions:
+            if not question:  # nothing to answer or record; a script still gets its line
+                if args.json:
+                    print(as_json(NotKnown("")), flush=True)
+                continue
             outcome, note = ask(question)
             if note:
                 print(note, file=sys.stderr)
@@ -63,13 +85,16 @@ Ask = Callable[[str], tuple[Outcome, str]]
 def _matcher_only(settings: Settings) -> tuple[Ask, Callable[[], None]]:
     """No database at all: quick to start, nothing written."""
     from bot.answering.knowledge import KnowledgeBase
+    from bot.privacy import without_markers
 
     kb = KnowledgeBase.load(settings.knowledge_dir)
     redactor = settings.org.redactor()
 
     def ask(question: str) -> tuple[Outcome, str]:
         redaction = redactor.redact(question)
-        return kb.match(redaction.text), redaction.explain() if redaction.changed else ""
+        # As AnsweringService.match: the removal marker must not steer the match, or scripts score differently
+        outcome = replace(kb.match(without_markers(redaction.text)), question=redaction.text)
+        return outcome, redaction.explain() if redaction.changed else ""
 
     return ask, lambda: None
 
@@ -97,8 +122,22 @@ def _recording(settings: Settings) -> tuple[Ask, Callable[[], None]]:
     return ask, close
 
 
-def _lines(stream: Iterable[str]) -> Iterable[str]:
-    return (line.strip() for line in stream if line.strip())
+def _lines(stream: TextIO) -> Iterator[str]:
+    """Each line, stripped; blank ones kept as "" so that output lines pair with input lines.
+
+    Read as UTF-8 whatever the locale, a line ending only at a line feed: the same questions on every
+    machine, and a stray byte becomes U+FFFD instead of a UnicodeDecodeError traceback.
+    """
+    buffer = getattr(stream, "buffer", None)
+    lines: Iterable[str] = (
+        io.TextIOWrapper(buffer, encoding="utf-8-sig", errors="replace", newline="\n") if buffer else stream
+    )
+    return (line.strip() for line in lines)
+
+
+def _readable(text: str) -> str:
+    """Arguments that were not UTF-8 arrive as lone surrogates, which JSON parsers and databases refuse."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _scored(candidate: Candidate) -> dict[str, object]:
