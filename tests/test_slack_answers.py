@@ -246,3 +246,25 @@ def test_an_nhs_number_never_reaches_slack_or_the_database_and_the_asker_is_told
     assert "[NHS number removed]" in everything
     stored = " ".join(r.question for r in rows(bot.services.db, UnansweredRow))
     assert "9990000018" not in stored.replace(" ", "") and "[NHS number removed]" in stored
+
+
+def test_thanks_get_a_reply_and_are_not_recorded_as_an_unanswered_question(slack_bot):
+    bot = slack_bot()
+    bot.mention("thanks!")
+    bot.dm("Thank you so much")
+    replies = bot.fake.wait_for("chat.postMessage", count=2)
+    assert all("welcome" in c.params["text"] for c in replies)
+    assert rows(bot.services.db, UnansweredRow) == []
+
+
+def test_when_the_bot_itself_fails_the_person_is_told_instead_of_left_waiting(slack_bot, monkeypatch):
+    bot = slack_bot()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(bot.services.answering, "ask", broken)
+    bot.mention("what is snomed?", channel="C0WARD1")
+    reply = bot.fake.wait_for("chat.postMessage")[0]
+    assert reply.params["channel"] == "C0WARD1" and reply.params["thread_ts"]
+    assert "something went wrong on my side" in reply.params["text"]

@@ -14,10 +14,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.runtime import Services
 from bot.slack import blocks
-from bot.slack.app import answer_once, respond, tell
+from bot.slack.app import answer_once, respond, tell, why_slack_failed
 from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
@@ -28,7 +29,13 @@ from bot.store.outbox import Intent, Item
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-_HELP_WORDS = frozenset({"help", "?", "hi", "hello"})
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+_HELP_WORDS = frozenset({"help", "hi", "hello", "hey", "hiya"})
+_THANKS = frozenset(
+    {"thanks", "thank you", "thank u", "thx", "ty", "ta", "cheers", "many thanks", "thanks a lot",
+     "thank you so much", "great thanks", "brilliant thanks", "perfect thanks", "thats great thanks"}
+)  # fmt: skip
+WELCOME = "You're welcome. Mention me or send me a message whenever you have another question."
 
 
 def register(app: App, services: Services) -> None:
@@ -36,13 +43,24 @@ def register(app: App, services: Services) -> None:
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if _is_from_a_person(event):
             thread_ts = event.get("thread_ts") or event.get("ts")
-            answer_once(services, body, lambda: _reply(app, services, client, event, thread_ts))
+            answer_once(
+                services,
+                body,
+                lambda: _reply(app, services, client, event, thread_ts),
+                lambda text: _post(client, event, thread_ts, text),
+            )
 
     # Only direct messages match here, so another surface can still listen to channel messages.
     @app.event("message", matchers=[lambda event: event.get("channel_type") == "im"])
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if _is_from_a_person(event):
-            answer_once(services, body, lambda: _reply(app, services, client, event, event.get("thread_ts")))
+            thread_ts = event.get("thread_ts")
+            answer_once(
+                services,
+                body,
+                lambda: _reply(app, services, client, event, thread_ts),
+                lambda text: _post(client, event, thread_ts, text),
+            )
 
     @app.action(
         re.compile(f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT})$")
@@ -84,16 +102,27 @@ def _reply(
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = _MENTION.sub(" ", str(event.get("text") or "")).strip()
-    if question.lower().strip("!. ") in _HELP_WORDS or not question:
+    said = " ".join(_PUNCTUATION.sub(" ", question.lower()).split())
+    if said in _HELP_WORDS or not question.strip("?!. "):
         client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, text="What I can do", blocks=help_blocks(app)
         )
+        return
+    if said in _THANKS:  # not a question: no "I don't know", nothing recorded as unanswered
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WELCOME)
         return
     source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
     reply = reply_to_question(services, question, source=source, user_id=user)
     if reply.private_note:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=reply.private_note)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+
+
+def _post(client: WebClient, event: dict[str, Any], thread_ts: str | None, text: str) -> None:
+    try:
+        client.chat_postMessage(channel=event.get("channel"), thread_ts=thread_ts, text=text)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not tell a user their question failed (%s)", why_slack_failed(exc))
 
 
 def _queue_for_support(services: Services, support: Intent) -> str:

@@ -34,6 +34,10 @@ from bot.store.once import claim, release
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, services). Adding a surface is one line here.
+SORRY = (
+    "Sorry, something went wrong on my side and I could not answer that. Please ask again in a few"
+    " minutes. If it is urgent, ask a floorwalker or your superuser, or type `/golive contact`."
+)
 SURFACES = (
     "bot.slack.commands",
     "bot.slack.answers",
@@ -93,14 +97,17 @@ def why_slack_failed(exc: SlackApiError | OSError) -> str:
     return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
 
 
-def answer_once(services: Services, body: dict[str, Any], reply: Callable[[], None]) -> None:
+def answer_once(
+    services: Services, body: dict[str, Any], reply: Callable[[], None], apologise: Callable[[str], None]
+) -> None:
     """Run `reply` for the first delivery of an event only, across processes sharing the database.
 
     A retry that arrives while the first delivery is being answered is ignored. When the reply
     cannot be delivered (Slack still failing after the client's own retries), the claim is given
-    back, so Slack's next retry of the event is answered rather than ignored. The reply itself stays
-    on the listener thread: only failures pay for the extra write, and acks never wait for it.
-    Listeners call this after the ack; it lets pending acks go ahead of the work.
+    back, so Slack's next retry of the event is answered rather than ignored. When the bot itself
+    fails (its database, say), the person is told so through `apologise` rather than left waiting.
+    The reply itself stays on the listener thread: only failures pay for the extra write, and acks
+    never wait for it. Listeners call this after the ack; it lets pending acks go ahead of the work.
     """
     ACKS.wait_for_quiet()
     key = f"event:{body.get('event_id')}"
@@ -112,6 +119,9 @@ def answer_once(services: Services, body: dict[str, Any], reply: Callable[[], No
         release(services.db, key)
         log.error("could not reply to event %s (%s); Slack's retry of it will be answered",
                   body.get("event_id"), why_slack_failed(exc))  # fmt: skip
+    except Exception:
+        log.exception("could not answer event %s", body.get("event_id"))
+        apologise(SORRY)
 
 
 def build_app(services: Services, *, client: WebClient | None = None) -> App:
