@@ -183,8 +183,6 @@ def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path: Path) -> N
         ("answer: ''", "'answer' is empty: give it some text"),
         ("aliases: [x-ray, no]", "item 2 of 'aliases' is read by YAML as yes/no (true/false)"),
         ("aliases: one alias", "'aliases' must be a list of text, e.g. [one, two], even for one"),
-        ("aliases: [x]", "alias 'x' is the same as the title: remove it"),
-        ("aliases: [Ex, EX, e.x.]", "alias 'EX' is the same as the alias 'Ex': remove it"),
         ("kind: Jargon", "unknown kind 'Jargon' (write it in lower case: jargon)"),
     ],
 )
@@ -234,3 +232,11 @@ def test_yml_bom_and_crlf_files_load_and_editor_leftovers_are_ignored(tmp_path: 
 KB_PAS = (
     "entries:\n  - id: pas\n    kind: jargon\n    title: PAS\n    answer: Patient administration system.\n"
 )
+
+
+def test_an_alias_that_repeats_its_own_entrys_title_is_harmless_and_loads(tmp_path: Path) -> None:
+    """Only another entry's name is a conflict: 'ePMA' beside the title 'EPMA' changes nothing."""
+    (tmp_path / "k.yaml").write_text(
+        "entries:\n  - {id: epma, kind: jargon, title: EPMA, aliases: [ePMA, e-pma, ePMA], answer: A.}\n"
+    )
+    assert [e.id for e in load_knowledge(tmp_path).entries] == ["epma"]

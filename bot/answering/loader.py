@@ -135,7 +135,6 @@ class _Reader:
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
         title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
         names = (*title, *lists["aliases"])
-        self.check_own_names(names, bool(title), lambda message: fail("aliases", message))
         if isinstance(item.get("id"), str):
             self._named.append(_Named(item["id"], str(path), line_of(item), names))
         if len(self.problems) == before:
@@ -162,16 +161,6 @@ class _Reader:
         for n, why in whys:
             fail(key, why, line_of(value, n))
         return () if whys else tuple(v.strip() for v in value)
-
-    @staticmethod
-    def check_own_names(names: tuple[str, ...], titled: bool, fail: Any) -> None:
-        """An entry's title, then its aliases: a name given twice is a slip, so say which to remove."""
-        seen: dict[str, int] = {}
-        for n, name in enumerate(names):
-            first = seen.setdefault(phrase_key(name), n)
-            if first != n:
-                what = "the title" if titled and first == 0 else f"the alias {names[first]!r}"
-                fail(f"alias {name!r} is the same as {what}: remove it")
 
     def group(self, path: Path, item: Any, number: int, line: int) -> None:
         if not isinstance(item, dict) or not isinstance(item.get("term"), str) or not item["term"].strip():
