@@ -540,3 +540,8 @@ def test_a_question_that_speaks_to_the_bot_is_about_the_bot_but_thanks_are_not_a
     assert answered(kb.match("who are u")) == "ask-the-bot"
     assert isinstance(kb.match("thank you"), NotKnown)
     assert isinstance(KnowledgeBase.build(ENTRIES[:3]).match("what can you do"), NotKnown)  # no bot entry
+
+
+def test_a_closing_acronym_is_a_suffix_not_the_thing_named() -> None:
+    kb = KnowledgeBase.build([entry("snomed-ct", "jargon", "SNOMED CT", "The shared clinical vocabulary.")])
+    assert answered(kb.match("what is snomed")) == "snomed-ct"

@@ -244,7 +244,7 @@ class Matcher:
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
                 score, by_name, recall = named_score, by_term, covers
-            headless = headless and _headless(self._names[e][n], found)
+            headless = headless and _headless(self._names[e][n], found, self.analyzer.acronyms)
             best_explained = max(best_explained, explained)
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
@@ -387,11 +387,17 @@ def _identifying_numbers(words: list[str]) -> frozenset[str]:
     return frozenset(named | after_a_name | {b + w for b, w in pairwise(words) if w in after_a_name})
 
 
-def _headless(name: tuple[str, ...], found: dict[str, float]) -> bool:
+def _headless(name: tuple[str, ...], found: dict[str, float], acronyms: frozenset[str]) -> bool:
     """Whether the question leaves out a name's last word: in English that is the thing named ('sepsis
     alerts' are alerts), so 'what is sepsis' asks about something else. A number names the thing by
-    itself ('section 17' is section 17 leave)."""
-    return len(name) > 1 and not found.get(name[-1]) and not any(c.isdigit() for term in found for c in term)
+    itself ('section 17' is section 17 leave), and a closing acronym is a suffix ('SNOMED CT')."""
+    head = name[-1]
+    return (
+        len(name) > 1
+        and not found.get(head)
+        and head not in acronyms
+        and not any(c.isdigit() for term in found for c in term)
+    )
 
 
 def _best(found: Found) -> float:
