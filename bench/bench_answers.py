@@ -6,16 +6,19 @@ developing the matcher; holdout never was):
   wrong     in-scope questions answered with another entry (worse than not answering)
   suggest   in-scope questions given "Did you mean" (with the expected entry among them: "hit")
   oos wrong out-of-scope questions (expect: null) that got an answer at all
-The same quality figures on a second knowledge base and question set (bench/kb2, bench/questions2: a
-mental health and community trust's go-live), written apart from the matcher and its questions, show
-whether it generalises; its tune misses are not listed, to keep it out of the tuning loop.
+The same quality figures on two more question sets show whether it generalises; their misses are never
+listed, to keep them out of the tuning loop:
+  bench/questions3   the shipped knowledge base, asked by someone who never saw the matcher, its
+                     misses or the other question sets (blind)
+  bench/questions2   a second knowledge base (bench/kb2: a mental health and community trust's
+                     go-live), written apart from the matcher and its questions
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
 entries, and the time to load (parse, validate, index) those 10,000 entries from YAML files.
 
 The baseline is rapidfuzz's process.extractOne with WRatio over every title and alias, answering when
 the score is at least BASELINE_THRESHOLD.
 
-    python bench/bench_answers.py [--knowledge DIR] [--questions DIR] [--misses] [--no-second]
+    python bench/bench_answers.py [--knowledge DIR] [--questions DIR] [--misses] [--main-only]
 """
 
 from __future__ import annotations
@@ -44,7 +47,11 @@ COLUMNS = ("n in", "right", "wrong", "suggest", "hit", "n out", "oos wrong", "oo
 HEADER = "split    method      in   right   wrong  suggest   (hit)  out  oos wrong  oos suggest"
 ROW = "{:8} {:9} {:>4} {:6.1f}% {:6.1f}% {:7.1f}% {:6.1f}% {:>4} {:9.1f}% {:11.1f}%"
 SPEED = "{:32} matcher p50 {:.3f} p99 {:.3f} | baseline p50 {:.3f} p99 {:.3f} | p99 matcher/baseline {:.2f}x"
-SECOND = (Path(__file__).parent / "kb2", Path(__file__).parent / "questions2")
+HERE = Path(__file__).parent
+OTHERS = (  # title, knowledge base (None: the one given), questions
+    ("Blind questions on the same knowledge base, never tuned on", None, HERE / "questions3"),
+    ("Second knowledge base, not tuned on", HERE / "kb2", HERE / "questions2"),
+)
 SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
 TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0, "load 10k": 2.0}
 
@@ -264,20 +271,21 @@ def load_run(knowledge: Path, folder: Path) -> tuple[KnowledgeBase, dict[str, li
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", default="knowledge", help="knowledge base folder")
-    parser.add_argument("--questions", default=str(Path(__file__).parent / "questions"))
+    parser.add_argument("--questions", default=str(HERE / "questions"))
     parser.add_argument("--misses", action="store_true", help="list the matcher's misses on the tune split")
-    parser.add_argument("--no-second", action="store_true", help="skip the second knowledge base's quality")
+    parser.add_argument("--main-only", action="store_true", help="skip the blind and second question sets")
     args = parser.parse_args(argv)
+    knowledge = Path(args.knowledge)
     try:
-        kb, splits = load_run(Path(args.knowledge), Path(args.questions))
-        second = None if args.no_second else load_run(*SECOND)
+        kb, splits = load_run(knowledge, Path(args.questions))
+        others = [] if args.main_only else [(t, q, load_run(k or knowledge, q)) for t, k, q in OTHERS]
     except Unreadable as exc:
         print(exc, file=sys.stderr)
         return 2
     print_kb_quality(kb, splits, args.misses)
-    if second is not None:
-        print(f"\nSecond knowledge base, not tuned on ({SECOND[0]}, {len(second[0])} entries)")
-        print_kb_quality(*second, show=False)
+    for title, questions, (other_kb, other_splits) in others:
+        print(f"\n{title} ({len(other_kb)} entries; {questions.relative_to(HERE.parent)})")
+        print_kb_quality(other_kb, other_splits, show=False)
     print_speed(kb, splits["all"])
     return 0
 
