@@ -10,7 +10,7 @@ from answering_helpers import SNOMED
 from sqlalchemy import select
 
 from bot.answering.model import Answer, NotKnown
-from bot.answering.service import AnsweringService
+from bot.answering.service import RECORDED_CHARS, AnsweringService
 from bot.clock import ManualClock
 from bot.privacy import NHS_NUMBER_MARKER, Redactor
 from bot.store import answers
@@ -46,6 +46,14 @@ def test_an_unanswered_question_is_recorded_without_the_nhs_number(folder: Path,
     assert row.id == result.outcome.unanswered_id
     assert row.question == f"what do I do with patient {NHS_NUMBER_MARKER} on ward 5"
     assert (row.source, row.user_id, row.asked_at, row.passed_to_support) == ("slack", "U123", START, False)
+
+
+def test_a_pasted_document_is_recorded_by_its_start_not_whole(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    service.ask("why does the ward printer say " + "paper jam " * 4000, source="slack")
+    (row,) = answers.unanswered_between(db, START, START + timedelta(minutes=1))
+    assert row.question.startswith("why does the ward printer say paper jam")
+    assert len(row.question) == RECORDED_CHARS and row.question.endswith("…")
 
 
 def test_an_answered_question_records_nothing(folder: Path, db: Database) -> None:

@@ -16,6 +16,7 @@ from bot.store.database import Database
 from bot.yamlsource import InvalidFile
 
 log = logging.getLogger(__name__)
+RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, its start says what it was
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class AnsweringService:
         outcome = self.match(redaction.text)
         if isinstance(outcome, NotKnown):
             when = self._clock.now()
-            row = answers.record_unanswered(self._db, redaction.text, when, source, user_id)
+            row = answers.record_unanswered(self._db, _recordable(redaction.text), when, source, user_id)
             outcome = NotKnown(outcome.question, outcome.near, row)
         return AskResult(outcome, redaction)
 
@@ -105,3 +106,7 @@ class AnsweringService:
         if self._watcher:
             self._watcher.stop()
             self._watcher = None
+
+
+def _recordable(question: str) -> str:
+    return question if len(question) <= RECORDED_CHARS else question[: RECORDED_CHARS - 1] + "…"
