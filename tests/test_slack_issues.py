@@ -329,3 +329,17 @@ def test_a_form_slack_would_not_open_is_explained_privately(bot) -> None:
     bot.command("issue", user=NURSE)
     reply = bot.fake.wait_for("response_url")[0]
     assert reply.params["response_type"] == "ephemeral" and "try again" in reply.text
+
+
+def test_when_the_database_fails_the_form_stays_open_and_says_so_then_submits_later(bot, monkeypatch) -> None:
+    report = bot.services.issues.report
+
+    def unreachable(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(bot.services.issues, "report", unreachable)
+    answer = submit(bot)
+    assert answer["response_action"] == "errors" and "Submit again" in answer["errors"]["summary"]
+    assert store.listing(bot.services.db) == []
+    monkeypatch.setattr(bot.services.issues, "report", report)
+    assert log_issue(bot).startswith("GL-")  # the same form, submitted again, is logged

@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 SHORTCUT = "log_issue"
 MESSAGE_SHORTCUT = "log_issue_from_message"
 ESCALATION_SECONDS = 30
+NOT_SAVED = (
+    "Not saved: the bot could not reach its database. Your form is still here; press Submit again in a"
+    " minute. If a patient is at risk, phone the command centre now."
+)
+NOT_RESOLVED = "Not resolved: the bot could not reach its database. Press Resolve again in a minute."
 
 
 def register(app: App, services: Services) -> None:
@@ -123,7 +128,7 @@ def _register_forms(app: App, services: Services) -> None:
 
     @app.view(ib.FORM)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack(**_submission_answer(services, body, view))
+        ack(**_kept_open_on_failure(lambda: _submission_answer(services, body, view), "summary", NOT_SAVED))
 
     @app.action(ib.PLUS_ONE)
     def on_plus_one(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -147,7 +152,17 @@ def _register_forms(app: App, services: Services) -> None:
 
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack(**_resolution_answer(services, body, view))
+        ack(**_kept_open_on_failure(lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED))
+
+
+def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:
+    """When the bot itself fails (its database, say), the form stays open with what was typed and says
+    so beside a field, rather than Slack's bare 'trouble connecting': nothing typed is lost."""
+    try:
+        return answer()
+    except Exception:
+        log.exception("could not act on a submitted form")
+        return {"response_action": "errors", "errors": {field: why}}
 
 
 def _submission_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
