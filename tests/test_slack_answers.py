@@ -268,3 +268,16 @@ def test_when_the_bot_itself_fails_the_person_is_told_instead_of_left_waiting(sl
     reply = bot.fake.wait_for("chat.postMessage")[0]
     assert reply.params["channel"] == "C0WARD1" and reply.params["thread_ts"]
     assert "something went wrong on my side" in reply.params["text"]
+
+
+def test_a_slash_command_the_bot_fails_on_says_so_privately(slack_bot, monkeypatch):
+    bot = slack_bot()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(bot.services.answering, "ask", broken)
+    assert bot.command("what is snomed").status == 200
+    (reply,) = bot.fake.wait_for("response_url")
+    assert reply.params["response_type"] == "ephemeral"
+    assert "something went wrong on my side" in reply.params["text"]

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import blocks
-from bot.slack.app import respond
+from bot.slack.app import SORRY, respond
 from bot.slack.blocks import Block
 from bot.slack.ids import user_id
 from bot.slack.replies import reply_to_question
@@ -70,7 +70,7 @@ def help_blocks(app: App) -> list[Block]:
 
 
 def register(app: App, services: Services) -> None:
-    table = _tables.setdefault(app, {})
+    _tables.setdefault(app, {})
 
     @app.command(COMMAND)
     def golive(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
@@ -85,14 +85,23 @@ def register(app: App, services: Services) -> None:
             response_url=str(command.get("response_url", "")),
             client=client,
         )
-        if not invocation.user_id:  # every answer may depend on who asks: `mine`, role checks, the log
-            invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
-        elif name.lower() in ("", "help"):
-            invocation.reply("What I can do", help_blocks(app))
-        elif name.lower() in table:
-            table[name.lower()].handler(invocation)
-        else:
-            _answer(services, invocation, text)
+        try:
+            _dispatch(app, services, invocation, name.lower(), text)
+        except Exception:  # the bot's own failure (its database, say): say so rather than go quiet
+            log.exception("could not carry out a %s command", COMMAND)
+            invocation.reply(SORRY)
+
+
+def _dispatch(app: App, services: Services, invocation: Invocation, name: str, text: str) -> None:
+    table = _tables.get(app, {})
+    if not invocation.user_id:  # every answer may depend on who asks: `mine`, role checks, the log
+        invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
+    elif name in ("", "help"):
+        invocation.reply("What I can do", help_blocks(app))
+    elif name in table:
+        table[name].handler(invocation)
+    else:
+        _answer(services, invocation, text)
 
 
 def _answer(services: Services, invocation: Invocation, question: str) -> None:
