@@ -29,5 +29,5 @@ class Tuning:
     solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
     recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
     named_lead: float = 0.05  # or how much more of the question it must explain
-    shortlist: int = 40  # candidates scored in full, from names and from answer text each
+    shortlist: int = 15  # candidates scored in full, from names and from answer text each
     keep: int = 10  # ranked candidates returned
