@@ -278,15 +278,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     knowledge = Path(args.knowledge)
     try:
         kb, splits = load_run(knowledge, Path(args.questions))
-        others = [] if args.main_only else [(t, q, load_run(k or knowledge, q)) for t, k, q in OTHERS]
+        others = [] if args.main_only else [(t, k, q, load_run(k or knowledge, q)) for t, k, q in OTHERS]
     except Unreadable as exc:
         print(exc, file=sys.stderr)
         return 2
     print_kb_quality(kb, splits, args.misses)
-    for title, questions, (other_kb, other_splits) in others:
+    asked = list(splits["all"])  # every question put to this knowledge base times its speed
+    for title, own_kb, questions, (other_kb, other_splits) in others:
         print(f"\n{title} ({len(other_kb)} entries; {questions.relative_to(HERE.parent)})")
         print_kb_quality(other_kb, other_splits, show=False)
-    print_speed(kb, splits["all"])
+        asked += other_splits["all"] if own_kb is None else []
+    print_speed(kb, asked)
     return 0
 
 
