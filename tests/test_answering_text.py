@@ -81,6 +81,8 @@ def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:
     assert synonyms.words("logging in") == synonyms.words("log in") == ["login"]
     assert synonyms.words("ICD ten") == ["icd", "10"]
     assert synonyms.words("holidays") == synonyms.words("A/L") == ["annual", "leave"]
+    assert synonyms.words("who do I call out of hrs") == synonyms.words("who do I call out of hours")
+    assert synonyms.words("24 hrs") == ["24", "hours"] and synonyms.words("HR") == ["hr"]  # not hours
 
 
 def test_a_later_group_overrides_a_built_in_phrase() -> None:

@@ -38,7 +38,8 @@ def _night_hours() -> list[str]:
 
 
 BUILT_IN: tuple[tuple[str, ...], ...] = (
-    ("out of hours", "ooh", "oohs", "after hours", "out-of-hours", "overnight"),
+    ("out of hours", "ooh", "oohs", "after hours", "out-of-hours", "overnight", "out of hrs", "after hrs"),
+    ("hours", "hrs"),  # not "hr": that is human resources
     ("discharge", "d/c", "dc", "dischrg"),
     ("patient", "pt", "pts", "pt's", "service user"),
     ("observations", "obs", "vital signs", "vitals"),
