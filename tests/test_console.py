@@ -73,6 +73,14 @@ def test_help_is_the_same_as_golive_help(console):
     assert "/golive help" in out
 
 
+def test_greetings_and_thanks_get_what_slack_gives_and_nothing_is_recorded(console):
+    out = talk(console, "hello!", "thanks", "/golive cheers")
+    assert out.count(render(help_blocks(console[0]._app)).text) == 1
+    assert out.count("You're welcome") == 2
+    with console[2].db.session() as session:
+        assert session.scalars(select(UnansweredRow)).all() == []
+
+
 def test_a_number_without_buttons_or_out_of_range_is_explained(console):
     out = talk(console, "what is BAU", "7", "help", "1")
     assert "There is no choice 7: type 1 to 2" in out

@@ -281,3 +281,13 @@ def test_a_slash_command_the_bot_fails_on_says_so_privately(slack_bot, monkeypat
     (reply,) = bot.fake.wait_for("response_url")
     assert reply.params["response_type"] == "ephemeral"
     assert "something went wrong on my side" in reply.params["text"]
+
+
+def test_golive_with_a_greeting_or_thanks_gets_help_or_a_welcome(slack_bot):
+    bot = slack_bot()
+    bot.command("hi")
+    bot.command("thank you!")
+    replies = [json.dumps(c.params) for c in bot.fake.wait_for("response_url", count=2)]
+    assert sorted("/golive help" in r for r in replies) == [False, True]
+    assert sorted("welcome" in r for r in replies) == [False, True]
+    assert rows(bot.services.db, UnansweredRow) == []

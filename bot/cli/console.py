@@ -19,7 +19,7 @@ from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
 from bot.slack.blocks import Block, text_section
 from bot.slack.commands import COMMAND, help_blocks
-from bot.slack.replies import Reply, choose, reply_to_question
+from bot.slack.replies import WELCOME, Reply, choose, reply_to_question, small_talk
 from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 
@@ -80,8 +80,6 @@ class Console:
         first, _, rest = line.partition(" ")
         if line.isdigit():
             self._press(int(line))
-        elif line.lower() in ("help", "?"):
-            self._show(help_blocks(self._app))
         elif first.lower() == COMMAND:
             self._command(rest.strip())
         else:
@@ -91,9 +89,7 @@ class Console:
         """`/golive ...` typed here: what only reads is answered as in Slack; the rest says where to go."""
         name, _, rest = text.partition(" ")
         name = name.lower()
-        if name in ("", "help"):
-            self._show(help_blocks(self._app))
-        elif name in _OFFLINE_COMMANDS:
+        if name in _OFFLINE_COMMANDS:
             self._show([text_section(_OFFLINE_COMMANDS[name](self._services, rest.strip()))])
         elif name in _SLACK_ONLY:
             self._say(f"`{COMMAND} {name}` works in Slack only: {_SLACK_ONLY[name]}")
@@ -101,7 +97,13 @@ class Console:
             self._ask(text)
 
     def _ask(self, question: str) -> None:
-        self._show_reply(reply_to_question(self._services, question, source="console", user_id=None))
+        talk = small_talk(question)
+        if talk == "help":
+            self._show(help_blocks(self._app))
+        elif talk == "thanks":
+            self._say(WELCOME)
+        else:
+            self._show_reply(reply_to_question(self._services, question, source="console", user_id=None))
 
     def _press(self, number: int) -> None:
         """A bare number is always a button press: as a question it would only be recorded as unanswered."""

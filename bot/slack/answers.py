@@ -23,19 +23,12 @@ from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
 from bot.slack.issue_blocks import channel_link
-from bot.slack.replies import SUPPORT_KIND, choose, reply_to_question, support_post
+from bot.slack.replies import SUPPORT_KIND, WELCOME, choose, reply_to_question, small_talk, support_post
 from bot.store import outbox
 from bot.store.outbox import Intent, Item
 
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
-_PUNCTUATION = re.compile(r"[^\w\s]+")
-_HELP_WORDS = frozenset({"help", "hi", "hello", "hey", "hiya"})
-_THANKS = frozenset(
-    {"thanks", "thank you", "thank u", "thx", "ty", "ta", "cheers", "many thanks", "thanks a lot",
-     "thank you so much", "great thanks", "brilliant thanks", "perfect thanks", "thats great thanks"}
-)  # fmt: skip
-WELCOME = "You're welcome. Mention me or send me a message whenever you have another question."
 
 
 def register(app: App, services: Services) -> None:
@@ -102,13 +95,13 @@ def _reply(
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = _MENTION.sub(" ", str(event.get("text") or "")).strip()
-    said = " ".join(_PUNCTUATION.sub(" ", question.lower()).split())
-    if said in _HELP_WORDS or not question.strip("?!. "):
+    talk = small_talk(question)
+    if talk == "help":
         client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, text="What I can do", blocks=help_blocks(app)
         )
         return
-    if said in _THANKS:  # not a question: no "I don't know", nothing recorded as unanswered
+    if talk == "thanks":
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WELCOME)
         return
     source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"

@@ -21,7 +21,7 @@ from bot.slack import blocks
 from bot.slack.app import SORRY, respond
 from bot.slack.blocks import Block
 from bot.slack.ids import user_id
-from bot.slack.replies import reply_to_question
+from bot.slack.replies import WELCOME, reply_to_question, small_talk
 
 log = logging.getLogger(__name__)
 COMMAND = "/golive"
@@ -96,10 +96,12 @@ def _dispatch(app: App, services: Services, invocation: Invocation, name: str, t
     table = _tables.get(app, {})
     if not invocation.user_id:  # every answer may depend on who asks: `mine`, role checks, the log
         invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
-    elif name in ("", "help"):
-        invocation.reply("What I can do", help_blocks(app))
     elif name in table:
         table[name].handler(invocation)
+    elif (talk := small_talk(text)) == "help":
+        invocation.reply("What I can do", help_blocks(app))
+    elif talk == "thanks":
+        invocation.reply(WELCOME)
     else:
         _answer(services, invocation, text)
 
