@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Entry, NotKnown, Outcome
 from bot.answering.watcher import PollingWatcher, Signature, signature
 from bot.clock import Clock
-from bot.privacy import Redaction, Redactor, without_markers
+from bot.privacy import Redaction, Redactor
 from bot.store import answers
 from bot.store.database import Database
 from bot.yamlsource import InvalidFile
@@ -72,8 +72,7 @@ class AnsweringService:
         return AskResult(outcome, redaction)
 
     def match(self, question: str) -> Outcome:
-        """The outcome for `question`, matched without any removal markers the privacy guard left."""
-        return replace(self._kb.match(without_markers(question)), question=question)
+        return self._kb.match_redacted(question)
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._kb.entries.get(entry_id)

@@ -12,7 +12,6 @@ import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from typing import TextIO
 
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
@@ -85,16 +84,13 @@ Ask = Callable[[str], tuple[Outcome, str]]
 def _matcher_only(settings: Settings) -> tuple[Ask, Callable[[], None]]:
     """No database at all: quick to start, nothing written."""
     from bot.answering.knowledge import KnowledgeBase
-    from bot.privacy import without_markers
 
     kb = KnowledgeBase.load(settings.knowledge_dir)
     redactor = settings.org.redactor()
 
     def ask(question: str) -> tuple[Outcome, str]:
         redaction = redactor.redact(question)
-        # As AnsweringService.match: the removal marker must not steer the match, or scripts score differently
-        outcome = replace(kb.match(without_markers(redaction.text)), question=redaction.text)
-        return outcome, redaction.explain() if redaction.changed else ""
+        return kb.match_redacted(redaction.text), redaction.explain() if redaction.changed else ""
 
     return ask, lambda: None
 
