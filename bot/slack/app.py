@@ -33,11 +33,11 @@ from bot.store.once import claim, release
 
 log = logging.getLogger(__name__)
 
-# Each module exposes register(app, services). Adding a surface is one line here.
 SORRY = (
     "Sorry, something went wrong on my side and I could not answer that. Please ask again in a few"
     " minutes. If it is urgent, ask a floorwalker or your superuser, or type `/golive contact`."
 )
+# Each module exposes register(app, services). Adding a surface is one line here.
 SURFACES = (
     "bot.slack.commands",
     "bot.slack.answers",
