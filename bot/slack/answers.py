@@ -35,25 +35,13 @@ def register(app: App, services: Services) -> None:
     @app.event("app_mention")
     def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if _is_from_a_person(event):
-            thread_ts = event.get("thread_ts") or event.get("ts")
-            answer_once(
-                services,
-                body,
-                lambda: _reply(app, services, client, event, thread_ts),
-                lambda text: _post(client, event, thread_ts, text),
-            )
+            _answer_event(app, services, client, body, event, event.get("thread_ts") or event.get("ts"))
 
     # Only direct messages match here, so another surface can still listen to channel messages.
     @app.event("message", matchers=[lambda event: event.get("channel_type") == "im"])
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if _is_from_a_person(event):
-            thread_ts = event.get("thread_ts")
-            answer_once(
-                services,
-                body,
-                lambda: _reply(app, services, client, event, thread_ts),
-                lambda text: _post(client, event, thread_ts, text),
-            )
+            _answer_event(app, services, client, body, event, event.get("thread_ts"))
 
     @app.action(
         re.compile(f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT})$")
@@ -87,6 +75,22 @@ def _is_from_a_person(event: dict[str, Any]) -> bool:
         event.get("subtype") in _PERSON_SUBTYPES
         and not event.get("bot_id")
         and bool(user_id(event.get("user")))
+    )
+
+
+def _answer_event(
+    app: App,
+    services: Services,
+    client: WebClient,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    thread_ts: str | None,
+) -> None:
+    answer_once(
+        services,
+        body,
+        lambda: _reply(app, services, client, event, thread_ts),
+        lambda text: _post(client, event, thread_ts, text),
     )
 
 
