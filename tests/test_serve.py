@@ -102,6 +102,11 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(tmp_path, fake_slack: F
         reply = fake_slack.wait_for("chat.postMessage", timeout=10)[0]
         assert reply.params["thread_ts"] == "2.000001" and "SNOMED CT" in reply.params["text"]
         assert fake_slack.calls_to("apps.connections.open")
+        escaped = {**payload["event"], "text": "<@U0BOT> where is the canteen\x1b[31m\x00"}
+        hostile = {**payload, "event_id": "Ev0ESCAPE", "event": escaped}
+        link.wait_for_ack(link.send_event(hostile))
+        echoed = json.dumps(fake_slack.wait_for("chat.postMessage", count=2, timeout=10)[1].params)
+        assert "canteen" in echoed and "\\u001b" not in echoed and "\\u0000" not in echoed
         proc.send_signal(signal.SIGTERM)
         _, log = proc.communicate(timeout=30)
         assert proc.returncode == 0, log

@@ -21,7 +21,7 @@ from bot.cli.options import add_port_argument, whole_number
 from bot.cli.validate import unstaffed
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
-from bot.slack.app import build_app, token_problem
+from bot.slack.app import build_app, token_problem, without_controls
 from bot.slack.server import start_http
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def _socket_mode(services: Services, app_token: str, stop: threading.Event) -> i
     if problem:
         print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
         return 2
+    app.use(without_controls)
     handler = SocketModeHandler(app, app_token)
     try:
         handler.connect()

@@ -134,15 +134,16 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
         process_before_response=False,
         token_verification_enabled=False,  # `serve` checks the token itself, with a clear message
     )
-    app.use(_without_controls)
     services.membership = SlackMembership(client, services.clock)
     for name in SURFACES:
         importlib.import_module(name).register(app, services)
     return app
 
 
-def _without_controls(body: dict[str, Any], next_: Callable[[], None]) -> None:
-    """Every surface, in HTTP and Socket Mode, sees text without NUL or escape characters."""
+def without_controls(body: dict[str, Any], next_: Callable[[], None]) -> None:
+    """Socket Mode's middleware: its payloads skip the HTTP front door (`shape.parse_body`), which
+    cleans the rest, so every surface sees text without NUL or escape characters. Not on the HTTP
+    path: a Bolt middleware costs every request more than the cleaning itself."""
     strip_controls(body)
     next_()
 

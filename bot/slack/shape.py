@@ -59,6 +59,7 @@ def parse_body(body: str, content_type: str) -> dict[str, Any]:
     if "command" not in form and "ssl_check" not in form:
         raise BadShape("neither a JSON event, an interactive payload nor a slash command")
     _check_lengths(form, _IDS, "")
+    strip_controls(form)
     return form
 
 
@@ -71,6 +72,7 @@ def _parse_json(text: str, what: str) -> dict[str, Any]:
         raise BadShape(f"{what} must be a JSON object")
     if _depth(data) > MAX_DEPTH:
         raise BadShape(f"{what} nests deeper than {MAX_DEPTH} levels")
+    strip_controls(data)
     return data
 
 
