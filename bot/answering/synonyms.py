@@ -126,21 +126,21 @@ class Synonyms:
         return distinct if self.starts.isdisjoint(map(_key, distinct)) else set(self.rewrite(words))
 
     def rewrite(self, words: Sequence[str]) -> list[str]:
-        """Replace the longest known phrase at each position (plurals and verb forms included)."""
+        """Replace the longest known phrase at each position (plurals and verb forms included), left to
+        right; only positions where a phrase can start are tried (answer texts are long)."""
         keys = list(map(_key, words))
-        if self.starts.isdisjoint(keys):
-            return list(words)
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            size = self._longest_at(keys, i)
-            out.extend(self.table[tuple(keys[i : i + size])] if size else words[i : i + 1])
-            i += size or 1
+        done = 0  # words before this are already in `out`
+        for i in [i for i, key in enumerate(keys) if key in self.starts]:
+            size = self._longest_at(keys, i) if i >= done else 0
+            if size:
+                out += words[done:i]
+                out += self.table[tuple(keys[i : i + size])]
+                done = i + size
+        out += words[done:]
         return out
 
     def _longest_at(self, keys: list[str], i: int) -> int:
-        if keys[i] not in self.starts:
-            return 0
         for size in range(min(self.longest, len(keys) - i), 0, -1):
             if tuple(keys[i : i + size]) in self.table:
                 return size
