@@ -57,6 +57,12 @@ def test_a_pass_to_support_button_with_an_id_no_database_holds_is_answered_not_c
     still_answers(bot)
 
 
+def test_a_button_value_nested_past_the_json_parsers_limit_is_answered_not_crashed(bot) -> None:
+    bot.action(blocks.HELPFUL, "[" * 3000)  # json.loads raises RecursionError, not ValueError
+    assert "no longer works" in bot.fake.wait_for("response_url")[0].text
+    still_answers(bot)
+
+
 @pytest.mark.parametrize(
     "payload",
     [

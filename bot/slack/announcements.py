@@ -26,7 +26,7 @@ from bot.slack.blocks import Block, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
-from bot.slack.shape import strip_controls
+from bot.slack.shape import json_object
 from bot.store.comms import ANNOUNCEMENT_KIND
 from bot.store.once import claim
 from bot.store.outbox import Item
@@ -240,13 +240,9 @@ def draft_from(view: Any) -> Draft:
 
 
 def _draft_from_metadata(metadata: Any) -> Draft | None:
-    try:
-        data = json.loads(metadata) if isinstance(metadata, str) else None
-    except ValueError:
+    data = json_object(metadata)
+    if data is None or not all(isinstance(data.get(f), str | None) for f in _FIELDS):
         return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(f), str | None) for f in _FIELDS):
-        return None
-    strip_controls(data)  # JSON can spell a NUL as \u0000
     return Draft(**{f: data.get(f) or ("" if f != "end" else None) for f in _FIELDS})
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.markup import escape, unescape
-from bot.slack.shape import strip_controls
+from bot.slack.shape import json_object
 
 Block = dict[str, Any]
 
@@ -41,13 +41,7 @@ def decode_value(value: object) -> dict[str, Any]:
     """The fields of a button value, or {} when it is not one of ours."""
     if not isinstance(value, str) or len(value) > 4000:
         return {}
-    try:
-        data = json.loads(value)
-    except ValueError:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    strip_controls(data)  # JSON can spell a NUL as \u0000
+    data = json_object(value) or {}
     return {k: unescape(v) if isinstance(v, str) else v for k, v in data.items()}
 
 

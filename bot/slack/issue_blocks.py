@@ -30,7 +30,7 @@ from bot.issues.model import (
 from bot.privacy import Redaction
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, escape, shorten, text_section
-from bot.slack.shape import strip_controls
+from bot.slack.shape import json_object
 
 FORM = "golive_issue_form"
 RESOLVE_FORM = "golive_issue_resolve"
@@ -274,14 +274,7 @@ def state_values(view: dict[str, Any]) -> Any:
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(view.get("private_metadata") or "{}")
-    except (TypeError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    strip_controls(data)  # JSON can spell a NUL as \u0000
-    return data
+    return json_object(view.get("private_metadata") or "{}") or {}
 
 
 def result_view(title: str, lines: list[str], redaction: Redaction | None = None) -> dict[str, Any]:

@@ -134,6 +134,22 @@ def _check_event(data: dict[str, Any]) -> None:
     _check_types(event, _EVENT_OBJECTS, dict, "event.")
 
 
+def json_object(text: object) -> dict[str, Any] | None:
+    """A JSON object carried inside a payload string (a button's value, a form's private_metadata),
+    cleaned as the payload itself is, since JSON can spell a NUL as \\u0000; None when it is not one
+    (hostile nesting included)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    strip_controls(data)
+    return data
+
+
 def strip_controls(data: dict[str, Any] | list[Any]) -> None:
     """Turn control characters into spaces in every string of a payload, in place, so text typed or
     forged with a NUL or an escape is answered, stored and echoed like any other (iteratively: any depth)."""
