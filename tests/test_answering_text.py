@@ -111,3 +111,11 @@ def test_words_that_frame_a_question_are_not_what_it_is_about() -> None:
     assert content(tokens("engagement according to the Kings Fund")) == ["engagement", "kings", "fund"]
     assert content(tokens("anything regarding smartcards")) == ["smartcards"]
     assert content(tokens("it is suddenly really slow today")) == ["slow"]
+
+
+def test_greetings_and_thanks_are_told_from_questions() -> None:
+    from bot.answering.smalltalk import small_talk
+
+    assert [small_talk(t) for t in ("Hello!", "?", "  ", "help")] == ["help"] * 4
+    assert [small_talk(t) for t in ("Thank you so much!", "cheers", "thx")] == ["thanks"] * 3
+    assert [small_talk(t) for t in ("help me log in", "thanks, but how do I log in?")] == [None, None]

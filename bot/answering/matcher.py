@@ -22,6 +22,7 @@ from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.decision import Evidence, Scored, decide
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
+from bot.answering.smalltalk import THANKS_WORDS
 from bot.answering.synonyms import Synonyms
 from bot.answering.text import STOP_WORDS, Form, question_form, sound_key, stop_word_slip
 from bot.answering.tuning import Tuning
@@ -33,7 +34,6 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
 _ADDRESSEE, _BOT = frozenset({"you", "u", "yourself", "ya"}), "bot"
-_THANKS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -103,7 +103,7 @@ class Matcher:
             self._unslipped(w) for w in self._rejoined(self.analyzer.synonyms.words(question)[:MAX_WORDS])
         ]
         terms, own = self._understood(self.analyzer.terms_of(words))
-        if not own and _ADDRESSEE.intersection(words) and not _THANKS.intersection(words):
+        if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
             words = [_BOT if w in _ADDRESSEE else w for w in words]
             terms, own = self._understood(self.analyzer.terms_of(words))
         if not own:

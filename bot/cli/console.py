@@ -14,12 +14,13 @@ from typing import TextIO
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.answering.smalltalk import small_talk
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
 from bot.slack.blocks import Block, text_section
 from bot.slack.commands import COMMAND, help_blocks
-from bot.slack.replies import WELCOME, Reply, choose, reply_to_question, small_talk
+from bot.slack.replies import WELCOME, Reply, choose, reply_to_question
 from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 

@@ -16,6 +16,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.answering.smalltalk import small_talk
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import answer_once, respond, tell, why_slack_failed
@@ -23,7 +24,7 @@ from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
 from bot.slack.issue_blocks import channel_link
-from bot.slack.replies import SUPPORT_KIND, WELCOME, choose, reply_to_question, small_talk, support_post
+from bot.slack.replies import SUPPORT_KIND, WELCOME, choose, reply_to_question, support_post
 from bot.store import outbox
 from bot.store.outbox import Intent, Item
 

@@ -15,13 +15,14 @@ from weakref import WeakKeyDictionary
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.answering.smalltalk import small_talk
 from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, respond
 from bot.slack.blocks import Block
 from bot.slack.ids import user_id
-from bot.slack.replies import WELCOME, reply_to_question, small_talk
+from bot.slack.replies import WELCOME, reply_to_question
 
 log = logging.getLogger(__name__)
 COMMAND = "/golive"

@@ -5,9 +5,7 @@ Slack handlers and the local console both call these, so the console shows exact
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Literal
 
 from bot.runtime import Services
 from bot.slack import blocks
@@ -16,21 +14,6 @@ from bot.store.outbox import Intent
 
 SUPPORT_KIND = "answering.support"  # outbox rows for questions passed to the triage channel
 WELCOME = "You're welcome. Mention me or send me a message whenever you have another question."
-_PUNCTUATION = re.compile(r"[^\w\s]+")
-_GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
-_THANKS = frozenset(
-    {"thanks", "thank you", "thank u", "thx", "ty", "ta", "cheers", "many thanks", "thanks a lot",
-     "thank you so much", "great thanks", "brilliant thanks", "perfect thanks", "thats great thanks"}
-)  # fmt: skip
-
-
-def small_talk(text: str) -> Literal["help", "thanks"] | None:
-    """A greeting, 'help' or nothing at all asks what the bot does; thanks are not a question. Neither is
-    matched against the knowledge base, so neither ends as "I don't know" recorded as unanswered."""
-    said = " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
-    if said in _GREETINGS or not text.strip("?!. "):
-        return "help"
-    return "thanks" if said in _THANKS else None
 
 
 @dataclass(frozen=True)
