@@ -125,13 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: stop quietly, leaving the shell's prompt on a line of its own
         print(file=sys.stderr)
         return 130
-    except BrokenPipeError:  # the reader stopped early (`issues export | head`): no traceback for that
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit is quiet too
-        return 1
     except OSError as exc:  # a full disk, a file it may not read: what and where, not a traceback
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"golive-bot: {exc.strerror or exc}{where}", file=sys.stderr)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not isinstance(exc, BrokenPipeError):  # the reader stopping early (`| head`) is its own choice
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"golive-bot: {exc.strerror or exc}{where}", file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit is quiet too
         return 1
     except Exception as exc:  # a bad DATABASE_URL is a user's mistake: explain it; anything else is a bug
         problem = database_problem(exc, settings.database_url) if settings else None
