@@ -22,7 +22,7 @@ from bot.comms.model import FROM_SLACK, Announcement
 from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.app import respond
-from bot.slack.blocks import Block, text_section
+from bot.slack.blocks import SECTION_LIMIT, Block, notice_view, option, plain, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
@@ -33,7 +33,6 @@ from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
 COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement_cancel"
-_SECTION_LIMIT = 3000  # Slack's limit on one section's text
 _LISTED = 40  # Slack allows 50 blocks in a message
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
@@ -91,7 +90,8 @@ def register(app: App, services: Services) -> None:
         if checked is None or checked.announcement is None:
             errors = checked.errors if checked else {"form": "The form was incomplete."}
             problem = refusal or " ".join(errors.values())
-            ack(response_action="update", view=notice_view(f"{problem} Start again with /golive announce."))
+            why = text_section(escape(f"{problem} Start again with /golive announce."))
+            ack(response_action="update", view=notice_view("Not scheduled", [why]))
             return
         first = claim(
             services.db, f"announce:{view.get('id')}", services.clock.now()
@@ -125,7 +125,7 @@ def render(services: Services, item: Item) -> Message | None:
     text = services.comms.render_announcement(item.ref)
     if text is None:
         return None
-    chunks = [text[i : i + _SECTION_LIMIT] for i in range(0, len(text), _SECTION_LIMIT)]
+    chunks = [text[i : i + SECTION_LIMIT] for i in range(0, len(text), SECTION_LIMIT)]
     return Message(text=text, blocks=[text_section(chunk) for chunk in chunks])
 
 
@@ -140,7 +140,7 @@ def compose_view(channel_id: str) -> dict[str, Any]:
     channel: dict[str, Any] = {"type": "conversations_select", "action_id": "channel"}
     if channel_id.startswith(("C", "G")):
         channel["initial_conversation"] = channel_id
-    choices = [_option(ONCE, "Once"), _option(DAILY, "Daily"), _option(WEEKLY, "Weekly, on the start day")]
+    choices = [option("Once", ONCE), option("Daily", DAILY), option("Weekly, on the start day", WEEKLY)]
     repeat = {
         "type": "static_select",
         "action_id": "repeat",
@@ -153,9 +153,9 @@ def compose_view(channel_id: str) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": COMPOSE,
-        "title": _plain("Schedule announcement"),
-        "submit": _plain("Preview"),
-        "close": _plain("Cancel"),
+        "title": plain("Schedule announcement"),
+        "submit": plain("Preview"),
+        "close": plain("Cancel"),
         "blocks": [
             _input("message", "Message", message, hint=hint),
             _input("channel", "Post in", channel),
@@ -168,7 +168,7 @@ def compose_view(channel_id: str) -> dict[str, Any]:
 
 
 def preview_view(services: Services, a: Announcement, draft: Draft, note: str | None) -> dict[str, Any]:
-    rendered = services.comms.render(a.text)[:_SECTION_LIMIT]
+    rendered = services.comms.render(a.text)[:SECTION_LIMIT]
     when = describe_repeat(a, services.settings.org)
     blocks: list[Block] = [
         text_section(f"*Preview* (figures as they are now) for <#{a.channels[0]}>, {when}:"),
@@ -181,13 +181,8 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
     return {
         "type": "modal", "callback_id": CONFIRM,
         "private_metadata": json.dumps(draft.__dict__, ensure_ascii=False),  # Slack counts characters
-        "title": _plain("Preview"), "submit": _plain("Schedule"), "close": _plain("Back"), "blocks": blocks,
+        "title": plain("Preview"), "submit": plain("Schedule"), "close": plain("Back"), "blocks": blocks,
     }  # fmt: skip
-
-
-def notice_view(text: str) -> dict[str, Any]:
-    return {"type": "modal", "title": _plain("Not scheduled"), "close": _plain("Close"),
-            "blocks": [text_section(escape(text))]}  # fmt: skip
 
 
 def list_blocks(services: Services) -> list[Block]:
@@ -208,7 +203,7 @@ def list_blocks(services: Services) -> list[Block]:
         if a.origin == FROM_SLACK:
             line += f" · {describe_repeat(a, org)} · by <@{a.created_by}>"
             accessory = {"type": "button", "action_id": CANCEL, "value": a.id, "style": "danger",
-                         "text": _plain("Cancel")}  # fmt: skip
+                         "text": plain("Cancel")}  # fmt: skip
             blocks.append({**text_section(line), "accessory": accessory})
         else:
             blocks.append(text_section(line + f" · from {escape(a.source)}"))
@@ -251,19 +246,11 @@ def _channel_mention(services: Services, channel: str) -> str:
     return f"<#{resolved}>" if resolved[:1] in ("C", "G") else escape(resolved)
 
 
-def _plain(text: str) -> dict[str, str]:
-    return {"type": "plain_text", "text": text}
-
-
-def _option(value: str, label: str) -> dict[str, Any]:
-    return {"text": _plain(label), "value": value}
-
-
 def _input(
     block_id: str, label: str, element: dict[str, Any], hint: str = "", optional: bool = False
 ) -> Block:
-    block: Block = {"type": "input", "block_id": block_id, "label": _plain(label), "element": element,
+    block: Block = {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
                     "optional": optional}  # fmt: skip
     if hint:
-        block["hint"] = _plain(hint)
+        block["hint"] = plain(hint)
     return block

@@ -22,7 +22,8 @@ PICK = "answer_pick"  # action ids answer_pick_0.. so each button in a block is 
 PASS_TO_SUPPORT = "answer_pass_to_support"
 _ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button value
 _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
-_SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
+SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
+OPTION_LIMIT = 75  # Slack's limit for an option's text
 
 
 def shorten(text: str, limit: int) -> str:
@@ -45,7 +46,7 @@ def decode_value(value: object) -> dict[str, Any]:
     return {k: unescape(v) if isinstance(v, str) else v for k, v in data.items()}
 
 
-def fit(mrkdwn: str, limit: int = _SECTION_LIMIT) -> str:
+def fit(mrkdwn: str, limit: int = SECTION_LIMIT) -> str:
     """Escaped mrkdwn cut to Slack's limit: escaping can make text five times longer, and Slack
     refuses the whole message for one long section. The cut never splits an entity (`&am`) or
     leaves a mention or link open (`<@U1`), so what is shown stays inert."""
@@ -80,6 +81,19 @@ def button(label: str, action_id: str, value: str, style: str | None = None) -> 
     return element
 
 
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def option(label: str, value: str) -> dict[str, Any]:
+    return {"text": plain(shorten(label, OPTION_LIMIT)), "value": value}
+
+
+def notice_view(title: str, body: list[Block]) -> dict[str, Any]:
+    """A modal that only tells: what a form turns into once done, or why it cannot go on."""
+    return {"type": "modal", "title": plain(title), "close": plain("Close"), "blocks": body}
+
+
 def actions(*elements: dict[str, Any]) -> Block:
     return {"type": "actions", "elements": list(elements)}
 
@@ -93,7 +107,7 @@ def entry_blocks(entry: Entry) -> list[Block]:
     """The answer itself; knowledge-base text is the trust's own mrkdwn and may hold links."""
     return [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(entry.title, 150)}},
-        text_section(shorten(entry.answer, _SECTION_LIMIT)),
+        text_section(shorten(entry.answer, SECTION_LIMIT)),
     ]
 
 

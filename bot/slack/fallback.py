@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.runtime import Services
 from bot.slack.app import tell
-from bot.slack.blocks import text_section
+from bot.slack.blocks import notice_view, text_section
 from bot.slack.commands import COMMAND
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def register(app: App, services: Services) -> None:
 
     @app.view(_ANY)
     def on_other_form(ack: Ack) -> None:
-        ack(response_action="update", view=_notice(OUT_OF_DATE))
+        ack(response_action="update", view=notice_view("Out of date", [text_section(OUT_OF_DATE)]))
 
     @app.view_closed(_ANY)
     def on_other_form_closed(ack: Ack) -> None:
@@ -57,8 +57,3 @@ def register(app: App, services: Services) -> None:
     @app.command(_ANY)
     def on_other_command(ack: Ack) -> None:
         ack(f"I answer `{COMMAND}` only. Type `{COMMAND} help` to see what I can do.")
-
-
-def _notice(text: str) -> dict[str, Any]:
-    return {"type": "modal", "title": {"type": "plain_text", "text": "Out of date"},
-            "close": {"type": "plain_text", "text": "Close"}, "blocks": [text_section(text)]}  # fmt: skip

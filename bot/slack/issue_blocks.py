@@ -29,7 +29,19 @@ from bot.issues.model import (
 )
 from bot.privacy import Redaction
 from bot.slack import ids
-from bot.slack.blocks import Block, actions, button, context, escape, shorten, text_section
+from bot.slack.blocks import (
+    OPTION_LIMIT,
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    notice_view,
+    option,
+    plain,
+    shorten,
+    text_section,
+)
 from bot.slack.shape import json_object
 
 FORM = "golive_issue_form"
@@ -53,7 +65,6 @@ _SEVERITY_ICON = {
     Severity.P3: ":large_yellow_circle:",
     Severity.P4: ":white_circle:",
 }
-_OPTION_LIMIT = 75
 _OPTIONS_PER_LIST = 100  # Slack's limit on a select's options, and on each group's
 
 
@@ -81,9 +92,9 @@ def form_view(
     return {
         "type": "modal",
         "callback_id": FORM,
-        "title": _plain("Log a go-live issue"),
-        "submit": _plain("No, log a new issue" if likely else "Log issue"),
-        "close": _plain("Cancel"),
+        "title": plain("Log a go-live issue"),
+        "submit": plain("No, log a new issue" if likely else "Log issue"),
+        "close": plain("Cancel"),
         "private_metadata": json.dumps({"link": link or "", "checked": bool(likely)}),
         "blocks": blocks,
     }
@@ -152,14 +163,6 @@ def _fields(org: OrgConfig, draft: Draft | None) -> list[Block]:
     return blocks
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def _option(label: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(shorten(label, _OPTION_LIMIT)), "value": value}
-
-
 def _text_input(
     block_id: str,
     label: str,
@@ -179,26 +182,26 @@ def _text_input(
     if initial:
         element["initial_value"] = initial[:limit]
     if hint:
-        element["placeholder"] = _plain(hint)
+        element["placeholder"] = plain(hint)
     return _input(block_id, label, element, optional)
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], optional: bool = False) -> Block:
-    return {"type": "input", "block_id": block_id, "label": _plain(label), "element": element,
+    return {"type": "input", "block_id": block_id, "label": plain(label), "element": element,
             "optional": optional}  # fmt: skip
 
 
 def _select(
     block_id: str, label: str, choices: tuple[str, ...], initial: str | None, *, optional: bool = False
 ) -> Block:
-    element: dict[str, Any] = {"type": "static_select", "action_id": _V, "placeholder": _plain("Choose")}
-    options = [_option(c, c[:150]) for c in choices]
+    element: dict[str, Any] = {"type": "static_select", "action_id": _V, "placeholder": plain("Choose")}
+    options = [option(c, c[:150]) for c in choices]
     if len(options) <= _OPTIONS_PER_LIST:
         element["options"] = options
     else:  # Slack lists 100 options at most: a trust's 101st ward must still be there to pick
         element["option_groups"] = _groups(options)
     if initial in choices:
-        element["initial_option"] = _option(initial, initial[:150])
+        element["initial_option"] = option(initial, initial[:150])
     return _input(block_id, label, element, optional)
 
 
@@ -209,24 +212,24 @@ def _groups(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
         chunk = options[start : start + _OPTIONS_PER_LIST]
         first, last = chunk[0]["text"]["text"], chunk[-1]["text"]["text"]
         groups.append(
-            {"label": _plain(shorten(f"{first[:35]} – {last[:35]}", _OPTION_LIMIT)), "options": chunk}
+            {"label": plain(shorten(f"{first[:35]} – {last[:35]}", OPTION_LIMIT)), "options": chunk}
         )
     return groups
 
 
 def _severity(initial: str) -> Block:
-    options = [_option(s.label, s.value) for s in Severity]
+    options = [option(s.label, s.value) for s in Severity]
     element: dict[str, Any] = {"type": "radio_buttons", "action_id": _V, "options": options}
     if initial in Severity.__members__:
-        element["initial_option"] = _option(Severity(initial).label, initial)
+        element["initial_option"] = option(Severity(initial).label, initial)
     return _input("severity", "Severity", element)
 
 
 def _safety(initial: bool) -> Block:
-    option = _option("This could harm a patient", "yes")
-    element: dict[str, Any] = {"type": "checkboxes", "action_id": _V, "options": [option]}
+    harm = option("This could harm a patient", "yes")
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": _V, "options": [harm]}
     if initial:
-        element["initial_options"] = [option]
+        element["initial_options"] = [harm]
     return _input("patient_safety", "Patient safety", element, optional=True)
 
 
@@ -282,7 +285,7 @@ def result_view(title: str, lines: list[str], redaction: Redaction | None = None
     blocks = [text_section(line) for line in lines]
     if redaction is not None and redaction.changed:
         blocks.append(context(f":lock: {redaction.explain()}"))
-    return {"type": "modal", "title": _plain(title), "close": _plain("Close"), "blocks": blocks}
+    return notice_view(title, blocks)
 
 
 def logged_view(issue: Issue, created: bool, redaction: Redaction | None, org: OrgConfig) -> dict[str, Any]:
@@ -299,7 +302,7 @@ def logged_view(issue: Issue, created: bool, redaction: Redaction | None, org: O
 
 
 def resolve_view(issue: Issue) -> dict[str, Any]:
-    options = [_option(r.value.capitalize(), r.value) for r in Resolution]
+    options = [option(r.value.capitalize(), r.value) for r in Resolution]
     category = _input(
         "category", "How was it resolved?", {"type": "static_select", "action_id": _V, "options": options}
     )
@@ -314,9 +317,9 @@ def resolve_view(issue: Issue) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": RESOLVE_FORM,
-        "title": _plain(f"Resolve {issue.reference}"),
-        "submit": _plain("Resolve"),
-        "close": _plain("Cancel"),
+        "title": plain(f"Resolve {issue.reference}"),
+        "submit": plain("Resolve"),
+        "close": plain("Cancel"),
         "private_metadata": json.dumps({"ref": issue.reference}),
         "blocks": [text_section(f"*{issue.reference}* {escape(issue.summary)}"), category, note],
     }
@@ -471,7 +474,7 @@ def home_view(mine: list[Issue], counts: dict[Severity, int]) -> dict[str, Any]:
     total = sum(counts.values())
     figures = " · ".join(f"{_SEVERITY_ICON[s]} {s.value}: *{n}*" for s, n in counts.items())
     blocks = [
-        {"type": "header", "text": _plain("Go-live issues")},
+        {"type": "header", "text": plain("Go-live issues")},
         actions(button("Log a go-live issue", OPEN_FORM, "home", "primary")),
         text_section(f"*Open issues: {total}*\n{figures}"),
         {"type": "divider"},
