@@ -2,10 +2,13 @@
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from answering_helpers import SNOMED
 from sqlalchemy import select
 
@@ -14,7 +17,7 @@ from bot.answering.service import RECORDED_CHARS, AnsweringService
 from bot.clock import ManualClock
 from bot.privacy import NHS_NUMBER_MARKER, Redactor
 from bot.store import answers
-from bot.store.database import Database
+from bot.store.database import Base, Database
 
 START = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 KB = SNOMED
@@ -62,6 +65,33 @@ def test_an_answered_question_records_nothing(folder: Path, db: Database) -> Non
     assert isinstance(result.outcome, Answer) and result.outcome.best.entry.id == "snomed-ct"
     assert not result.redaction.changed
     assert answers.unanswered_between(db, START - timedelta(days=1), START + timedelta(days=1)) == []
+
+
+def test_a_redelivered_message_is_recorded_once_and_keeps_its_row(folder: Path, db: Database) -> None:
+    service = service_for(folder, db)
+    first = service.ask("how do I bake bread", source="slack", message_key="event:Ev1").outcome
+    again = service.ask("how do I bake bread", source="slack", message_key="event:Ev1").outcome
+    other = service.ask("how do I bake bread", source="slack", message_key="event:Ev2").outcome
+    assert isinstance(first, NotKnown) and isinstance(again, NotKnown) and isinstance(other, NotKnown)
+    assert again.unanswered_id == first.unanswered_id != other.unanswered_id
+    assert len(answers.unanswered_between(db, START, START + timedelta(minutes=1))) == 2
+
+
+def test_replicas_recording_one_message_at_once_keep_one_row(folder: Path, db: Database) -> None:
+    def record(_: int) -> int:
+        return answers.record_unanswered(db, "how do I bake bread", START, "slack", "U1", "event:Ev0RACE")
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(record, range(16)))
+    assert len(ids) == 1
+    assert len(answers.unanswered_between(db, START, START + timedelta(minutes=1))) == 1
+
+
+def test_the_orm_models_match_the_migrations(db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    mine = [change for change in diff if any(t in repr(change) for t in ("unanswered", "answer_feedback"))]
+    assert mine == []
 
 
 def test_passing_a_question_to_support_marks_it(folder: Path, db: Database) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import select
+
+from bot.store.answers import UnansweredRow
 from bot.store.once import OnceKey
 
 
@@ -98,3 +101,16 @@ def test_a_retry_that_arrives_while_the_first_reply_is_still_being_sent_is_ignor
     bot.fake.wait_quiet()
     assert len(bot.fake.calls_to("chat.postMessage")) == 1
     assert claimed(bot, "Ev0SLOW")
+
+
+def test_a_question_redelivered_after_a_failed_reply_is_recorded_as_unanswered_once(slack_bot):
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", error="fatal_error")
+    event = mention_event("how do I bake sourdough bread")
+    bot.send_event(event, event_id="Ev0AGAIN")
+    wait_until(lambda: not claimed(bot, "Ev0AGAIN") and bot.fake.attempts)
+    bot.send_event(event, event_id="Ev0AGAIN", retry_num=1)
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert "don't know" in reply.params["text"]
+    with bot.services.db.session() as session:
+        assert session.scalars(select(UnansweredRow.question)).all() == ["how do I bake sourdough bread"]

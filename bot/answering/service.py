@@ -61,13 +61,18 @@ class AnsweringService:
     def knowledge(self) -> KnowledgeBase:
         return self._kb
 
-    def ask(self, question: str, *, source: str, user_id: str | None = None) -> AskResult:
-        """Answer a person; identifiers are removed first, and a question it cannot answer is recorded."""
+    def ask(
+        self, question: str, *, source: str, user_id: str | None = None, message_key: str | None = None
+    ) -> AskResult:
+        """Answer a person; identifiers are removed first, and a question it cannot answer is recorded,
+        once per `message_key` (the message it came in) however often that message is delivered."""
         redaction = self._redactor.redact(question)
         outcome = self.match(redaction.text)
         if isinstance(outcome, NotKnown):
             when = self._clock.now()
-            row = answers.record_unanswered(self._db, _recordable(redaction.text), when, source, user_id)
+            row = answers.record_unanswered(
+                self._db, _recordable(redaction.text), when, source, user_id, message_key
+            )
             outcome = NotKnown(outcome.question, outcome.near, row)
         return AskResult(outcome, redaction)
 

@@ -90,13 +90,18 @@ def _answer_event(
     answer_once(
         services,
         body,
-        lambda: _reply(app, services, client, event, thread_ts),
+        lambda: _reply(app, services, client, event, thread_ts, body.get("event_id")),
         lambda text: _post(client, event, thread_ts, text),
     )
 
 
 def _reply(
-    app: App, services: Services, client: WebClient, event: dict[str, Any], thread_ts: str | None
+    app: App,
+    services: Services,
+    client: WebClient,
+    event: dict[str, Any],
+    thread_ts: str | None,
+    event_id: object,
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = _MENTION.sub(" ", str(event.get("text") or "")).strip()
@@ -110,7 +115,8 @@ def _reply(
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WELCOME)
         return
     source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
-    reply = reply_to_question(services, question, source=source, user_id=user)
+    key = f"event:{event_id}" if isinstance(event_id, str) else None  # Slack redelivers a failed reply
+    reply = reply_to_question(services, question, source=source, user_id=user, message_key=key)
     if reply.private_note:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=reply.private_note)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)

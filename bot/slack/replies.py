@@ -33,8 +33,10 @@ class Choice:
     support: Intent | None = None
 
 
-def reply_to_question(services: Services, question: str, *, source: str, user_id: str | None) -> Reply:
-    result = services.answering.ask(question, source=source, user_id=user_id)
+def reply_to_question(
+    services: Services, question: str, *, source: str, user_id: str | None, message_key: str | None = None
+) -> Reply:
+    result = services.answering.ask(question, source=source, user_id=user_id, message_key=message_key)
     asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
     return Reply(blocks.outcome_text(result.outcome), blocks.outcome_blocks(result.outcome, asked), note)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text, func, insert, select
+from sqlalchemy import Boolean, Integer, String, Text, UniqueConstraint, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.database import Base, Database, UTCDateTime
@@ -13,6 +14,7 @@ from bot.store.database import Base, Database, UTCDateTime
 
 class UnansweredRow(Base):
     __tablename__ = "unanswered_questions"
+    __table_args__ = (UniqueConstraint("message_key", name="uq_unanswered_questions_message_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     question: Mapped[str] = mapped_column(Text)
@@ -20,6 +22,8 @@ class UnansweredRow(Base):
     source: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     passed_to_support: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The message it came in, so a redelivered message is recorded once; None where none can repeat.
+    message_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class FeedbackRow(Base):
@@ -43,13 +47,33 @@ class Unanswered:
     passed_to_support: bool
 
 
-def record_unanswered(db: Database, question: str, when: datetime, source: str, user_id: str | None) -> int:
-    """Callers pass text that the privacy guard has already cleaned."""
+def record_unanswered(
+    db: Database,
+    question: str,
+    when: datetime,
+    source: str,
+    user_id: str | None,
+    message_key: str | None = None,
+) -> int:
+    """Callers pass text that the privacy guard has already cleaned. A message already recorded under
+    `message_key` (Slack redelivers an event whose reply failed) keeps its row and gets its id."""
+    if message_key is not None and (known := _recorded(db, message_key)) is not None:
+        return known
+    row = {"question": question, "asked_at": when, "source": source, "user_id": user_id}
+    try:
+        with db.session() as session:
+            result = session.execute(insert(UnansweredRow).values(**row, message_key=message_key))
+            return int(result.inserted_primary_key[0])
+    except IntegrityError:  # another replica recorded the same message a moment ago
+        known = _recorded(db, message_key) if message_key is not None else None
+        if known is None:
+            raise
+        return known
+
+
+def _recorded(db: Database, message_key: str) -> int | None:
     with db.session() as session:
-        result = session.execute(
-            insert(UnansweredRow).values(question=question, asked_at=when, source=source, user_id=user_id)
-        )
-        return int(result.inserted_primary_key[0])
+        return session.scalar(select(UnansweredRow.id).where(UnansweredRow.message_key == message_key))
 
 
 def mark_passed_to_support(db: Database, unanswered_id: int) -> bool:
