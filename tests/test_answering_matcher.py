@@ -101,6 +101,20 @@ def test_typos_are_forgiven(kb: KnowledgeBase, question: str, expected: str) -> 
     assert answered(kb.match(question)) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("pleeease where are the floorwalkers", "find-floorwalker"),
+        ("how do i log an issssue", "log-an-issue"),
+        ("what is snoooomed", "snomed-ct"),
+    ],
+)
+def test_a_letter_held_down_for_emphasis_is_read_once(
+    kb: KnowledgeBase, question: str, expected: str
+) -> None:
+    assert answered(kb.match(question)) == expected
+
+
 def test_plurals_and_word_order_do_not_matter(kb: KnowledgeBase) -> None:
     assert answered(kb.match("floorwalkers, where are they?")) == "find-floorwalker"
     assert answered(kb.match("summary of discharge")) == "discharge-summary"

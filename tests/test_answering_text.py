@@ -4,7 +4,16 @@ import pytest
 
 from bot.answering.lexicon import related_table
 from bot.answering.synonyms import BUILT_IN, Synonyms
-from bot.answering.text import content, fold, question_form, sound_key, stem, stop_word_slip, tokens
+from bot.answering.text import (
+    content,
+    fold,
+    question_form,
+    sound_key,
+    stem,
+    stop_word_slip,
+    tokens,
+    unstretched,
+)
 
 
 def test_case_accents_punctuation_and_links_do_not_matter() -> None:
@@ -71,6 +80,13 @@ def test_slips_of_stop_words_are_recognised_but_real_words_are_not() -> None:
     slips = {w: stop_word_slip(w) for w in ("hw", "whta", "wher", "teh", "wen")}
     assert slips == {"hw": "how", "whta": "what", "wher": "where", "teh": "the", "wen": "when"}
     assert not any(stop_word_slip(w) for w in ("snomed", "bau", "rota", "bleep", "cnio", "dog", "what"))
+
+
+def test_a_held_down_letter_gives_the_word_with_it_once_then_twice() -> None:
+    assert unstretched("soooo") == ("so", "soo")
+    assert unstretched("sooooon") == ("son", "soon")
+    assert unstretched("helllp") == ("help", "hellp")
+    assert unstretched("floorwalker") == () and unstretched("1000") == ()
 
 
 def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:

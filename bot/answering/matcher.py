@@ -24,7 +24,7 @@ from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
 from bot.answering.smalltalk import THANKS_WORDS
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import STOP_WORDS, Form, question_form, sound_key, stop_word_slip
+from bot.answering.text import STOP_WORDS, Form, question_form, sound_key, stop_word_slip, unstretched
 from bot.answering.tuning import Tuning
 from bot.answering.vocabulary import Vocabulary
 
@@ -166,10 +166,15 @@ class Matcher:
         return bool(terms) and terms[0] not in self.vocabulary and not self._with_related(terms[0], ())
 
     def _unslipped(self, word: str) -> str:
-        """A strange word may be a slip of a wrapper word ('hw do i'), or a long word mistyped ('wrking'):
-        read as the word it was, before stemming shortens it past repair."""
+        """A strange word may be a slip of a wrapper word ('hw do i'), a long word mistyped ('wrking') or
+        one with a letter held down ('soooo'): read as the word it was, before stemming shortens it past
+        repair."""
         if not self._strange(word):
             return word
+        held = unstretched(word)
+        if known := next((w for w in held if not self._strange(w)), None):
+            return known
+        word = held[-1] if held else word
         return stop_word_slip(word) or self._spelling.closest(word) or word
 
     def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:

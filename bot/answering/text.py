@@ -21,6 +21,7 @@ _LINK = re.compile(r"<(?:https?://|mailto:)[^|>]*\|([^>]*)>|<(?:https?://|mailto
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?(?![a-z])")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
+_HELD = re.compile(r"([a-z])\1{2,}")
 
 # Question wrappers, chat filler and function words: they say how someone asks, not what about.
 _STOP_TEXT = (
@@ -38,7 +39,7 @@ _STOP_TEXT = (
     "4 b n y abt bout hv wht isnt doesnt cant wont dont didnt arent wasnt shouldnt couldnt ive "
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
-    "with havent hasnt hadnt wouldnt werent youve weve theyve oclock "
+    "with havent hasnt hadnt wouldnt werent youve weve theyve oclock gonna gotta dunno coz cuz smth sth "
 )
 # Words that colour a question without saying what it is about: unknown to a knowledge base, they are
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
@@ -140,6 +141,14 @@ def stop_word_slip(word: str) -> str | None:
         if longer or swapped or (len(stop) == len(word) >= 4):
             return stop
     return None
+
+
+def unstretched(word: str) -> tuple[str, ...]:
+    """A letter held down for emphasis ('soooo', 'helllp'): the word with it once, then twice ('soon',
+    'cool'); nothing when no letter is held. No English word has one letter three times running."""
+    if not _HELD.search(word):
+        return ()
+    return _HELD.sub(r"\1", word), _HELD.sub(r"\1\1", word)
 
 
 _SOUNDS = str.maketrans("cgqbdzv", "kkkptsf", "aeiouhwy")
