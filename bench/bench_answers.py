@@ -10,8 +10,12 @@ The same quality figures on two more question sets show whether it generalises; 
 listed, to keep them out of the tuning loop:
   bench/questions3   the shipped knowledge base, asked by someone who never saw the matcher, its
                      misses or the other question sets (blind)
+  bench/questions4   the same, by another writer who read only the entries' titles and answers, not
+                     their aliases (blind, written later, after the matcher had been tuned on the rest)
   bench/questions2   a second knowledge base (bench/kb2: a mental health and community trust's
                      go-live), written apart from the matcher and its questions
+The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
+a trust that writes few aliases: one line per question set, all splits together.
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
 entries, and the time to load (parse, validate, index) those 10,000 entries from YAML files.
 
@@ -31,13 +35,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 from synthetic_kb import synthetic_entries, write_knowledge
 
 from bot.answering.knowledge import KnowledgeBase
+from bot.answering.loader import load_knowledge
 from bot.answering.model import Answer, Entry, Suggestions
 from bot.yamlsource import InvalidFile, load_yaml_file
 
@@ -50,6 +55,7 @@ SPEED = "{:32} matcher p50 {:.3f} p99 {:.3f} | baseline p50 {:.3f} p99 {:.3f} | 
 HERE = Path(__file__).parent
 OTHERS = (  # title, knowledge base (None: the one given), questions
     ("Blind questions on the same knowledge base, never tuned on", None, HERE / "questions3"),
+    ("Blind questions, set 4, written from titles and answers only", None, HERE / "questions4"),
     ("Second knowledge base, not tuned on", HERE / "kb2", HERE / "questions2"),
 )
 SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
@@ -247,6 +253,20 @@ def print_speed(kb: KnowledgeBase, questions: list[Question]) -> None:
     _target("load 10k", load, TARGETS["load 10k"], higher=False, unit=" s")
 
 
+def print_without_aliases(runs: Sequence[tuple[Path, Path, dict[str, list[Question]]]]) -> None:
+    print("\nWithout aliases: titles and answers only (all splits)")
+    print(f"{'questions':24} {'method':9} {'in':>4} {'right':>7} {'wrong':>7} {'out':>4} {'oos wrong':>10}")
+    for knowledge, questions, splits in runs:
+        loaded = load_knowledge(knowledge)
+        bare = [replace(e, aliases=()) for e in loaded.entries]
+        kb = KnowledgeBase.build(bare, loaded.synonyms)
+        for method, answer in (("matcher", matcher_method(kb)), ("baseline", baseline_method(bare))):
+            r = quality(answer, splits["all"])
+            name = str(questions.relative_to(HERE.parent))
+            print(f"{name:24} {method:9} {r['n in']:>4} {r['right']:6.1f}% {r['wrong']:6.1f}% {r['n out']:>4}"
+                  f" {r['oos wrong']:9.1f}%")  # fmt: skip
+
+
 class Unreadable(Exception):
     """The knowledge base or the question files cannot be read; the message says what to do."""
 
@@ -284,10 +304,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print_kb_quality(kb, splits, args.misses)
     asked = list(splits["all"])  # every question put to this knowledge base times its speed
+    bare = [(knowledge, Path(args.questions), splits)]
     for title, own_kb, questions, (other_kb, other_splits) in others:
         print(f"\n{title} ({len(other_kb)} entries; {questions.relative_to(HERE.parent)})")
         print_kb_quality(other_kb, other_splits, show=False)
         asked += other_splits["all"] if own_kb is None else []
+        bare.append((own_kb or knowledge, questions, other_splits))
+    print_without_aliases(bare)
     print_speed(kb, asked)
     return 0
 
