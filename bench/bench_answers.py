@@ -262,7 +262,7 @@ def print_without_aliases(runs: Sequence[tuple[Path, Path, dict[str, list[Questi
         kb = KnowledgeBase.build(bare, loaded.synonyms)
         for method, answer in (("matcher", matcher_method(kb)), ("baseline", baseline_method(bare))):
             r = quality(answer, splits["all"])
-            name = str(questions.relative_to(HERE.parent))
+            name = f"{questions.parent.name}/{questions.name}"
             print(f"{name:24} {method:9} {r['n in']:>4} {r['right']:6.1f}% {r['wrong']:6.1f}% {r['n out']:>4}"
                   f" {r['oos wrong']:9.1f}%")  # fmt: skip
 
