@@ -99,6 +99,10 @@ def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:
     assert synonyms.words("holidays") == synonyms.words("A/L") == ["annual", "leave"]
     assert synonyms.words("who do I call out of hrs") == synonyms.words("who do I call out of hours")
     assert synonyms.words("24 hrs") == ["24", "hours"] and synonyms.words("HR") == ["hr"]  # not hours
+    assert synonyms.words("my acct is locked, got a msg") == synonyms.words(
+        "my account is locked, got a message"
+    )
+    assert synonyms.words("forgot my pswd") == synonyms.words("forgot my password")
 
 
 def test_a_later_group_overrides_a_built_in_phrase() -> None:
