@@ -76,10 +76,10 @@ entries:
     assert f"{path}:2: no-kind: missing required field 'kind'" in found
     assert f"{path}:6: odd-kind: unknown kind 'glossary' (expected jargon or howto)" in found
     assert any(p.startswith(f"{path}:9: Not_Kebab: id must be kebab-case") for p in found)
-    assert any(p.startswith(f"{path}:17: extra-key: unknown key 'colour'") for p in found)
+    assert f"{path}:17: extra-key: unknown key 'colour': did you mean 'kind'?" not in found
     assert f"{path}:20: wrong-type: 'title' is read by YAML as a number, not text: put it in quotes" in found
     assert any(p.startswith(f"{path}:22: wrong-type: 'aliases' must be a list") for p in found)
-    assert len(found) == 6
+    assert len(found) == 5  # 'colour' is a trust's own key: a warning (see below), not a problem
 
 
 def test_ids_must_be_unique_across_files(tmp_path: Path) -> None:
@@ -240,3 +240,26 @@ def test_an_alias_that_repeats_its_own_entrys_title_is_harmless_and_loads(tmp_pa
         "entries:\n  - {id: epma, kind: jargon, title: EPMA, aliases: [ePMA, e-pma, ePMA], answer: A.}\n"
     )
     assert [e.id for e in load_knowledge(tmp_path).entries] == ["epma"]
+
+
+def test_a_misspelt_key_is_a_problem_but_a_trusts_own_key_is_kept_with_a_warning(tmp_path: Path) -> None:
+    """'alias:' would silently lose every alias under it; 'owner:' is a note the bot has no use for."""
+    path = write(
+        tmp_path,
+        "terms.yaml",
+        SNOMED + "    owner: Clinical systems team\n    review_by: next spring\nversion: 3\n",
+    )
+    knowledge = load_knowledge(tmp_path)
+    assert [e.id for e in knowledge.entries] == ["snomed-ct"]
+    assert [str(w) for w in knowledge.warnings] == [
+        f"{path}:7: snomed-ct: warning: unknown key 'owner' is ignored"
+        " (the bot reads id, kind, title, aliases, answer, tags)",
+        f"{path}:8: snomed-ct: warning: unknown key 'review_by' is ignored"
+        " (the bot reads id, kind, title, aliases, answer, tags)",
+        f"{path}:9: warning: unknown key 'version' is ignored (the bot reads entries, synonyms)",
+    ]
+    write(tmp_path, "terms.yaml", SNOMED.replace("aliases:", "alias:") + "entry:\n  - id: x\n")
+    assert sorted(problems(tmp_path)) == [
+        f"{path}:5: snomed-ct: unknown key 'alias': did you mean 'aliases'?",
+        f"{path}:7: unknown key 'entry': did you mean 'entries'?",
+    ]

@@ -156,3 +156,13 @@ def test_a_file_given_as_the_knowledge_folder_is_named_as_such(site: Path, capsy
     assert out.startswith(
         "knowledge/terms.yaml: is a file, not a folder: give the folder that holds it (knowledge)"
     )
+
+
+def test_a_key_of_the_trusts_own_in_the_knowledge_base_is_warned_about_without_failing(
+    site: Path, capsys
+) -> None:
+    (site / "knowledge" / "terms.yaml").write_text(GOOD_ENTRY + "    owner: Clinical systems team\n")
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 1 entries")
+    assert "terms.yaml:6: pas: warning: unknown key 'owner' is ignored" in out

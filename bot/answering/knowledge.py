@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -14,6 +15,8 @@ from bot.answering.model import Entry, Outcome
 from bot.answering.synonyms import BUILT_IN, Synonyms
 from bot.answering.tuning import Tuning
 from bot.privacy import without_markers
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class KnowledgeBase:
         """Raises InvalidFile with every problem when the folder does not hold a valid knowledge base."""
         with _collector_paused():
             knowledge = load_knowledge(folder)
+            for warning in knowledge.warnings:
+                log.warning("%s", warning)
             return cls.build(knowledge.entries, knowledge.synonyms)
 
     def match(self, question: str) -> Outcome:

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from bot.answering.model import Entry
 from bot.answering.text import tokens
 from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
@@ -18,6 +20,7 @@ ENTRY_KEYS = ("id", "kind", "title", "aliases", "answer", "tags")
 GROUP_KEYS = ("term", "also")
 FILE_KEYS = ("entries", "synonyms")
 SUFFIXES = (".yaml", ".yml")
+NEAR_KEY = 65  # likeness at which an unknown key is taken for a misspelt known one ('alias', 'entry')
 # What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
 _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
 
@@ -29,6 +32,7 @@ class Knowledge:
     entries: tuple[Entry, ...]
     synonyms: tuple[tuple[str, ...], ...]
     files: tuple[Path, ...]
+    warnings: tuple[Problem, ...] = ()  # keys the bot does not read, kept for a trust's own use
 
 
 def knowledge_files(folder: Path) -> list[Path]:
@@ -60,7 +64,8 @@ def load_knowledge(folder: Path) -> Knowledge:
         reader.problems.append(Problem(str(folder), 0, "the knowledge base has no entries"))
     if reader.problems:
         raise InvalidFile(reader.problems)
-    return Knowledge(tuple(reader.entries), tuple(reader.groups), tuple(files))
+    warnings = tuple(sorted(reader.warnings, key=lambda w: (w.path, w.line)))
+    return Knowledge(tuple(reader.entries), tuple(reader.groups), tuple(files), warnings)
 
 
 def phrase_key(text: str) -> str:
@@ -75,6 +80,7 @@ class _Reader:
         self.entries: list[Entry] = []
         self.groups: list[tuple[str, ...]] = []
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self._phrases: dict[str, tuple[str, int]] = {}  # synonym phrase -> (file, line) of its group
         # Every entry with an id, valid or not, so clashes across entries show in the same run as
         # an entry's own mistakes rather than only after those are fixed.
@@ -82,6 +88,18 @@ class _Reader:
 
     def fail(self, path: Path, line: int, message: str, item: str | None = None) -> None:
         self.problems.append(Problem(str(path), line, message, item))
+
+    def unknown_key(
+        self, key: object, known: tuple[str, ...], path: Path, line: int, item: str | None
+    ) -> None:
+        """A misspelt key would silently lose what it holds ('alias:'), so it is a problem; any other
+        key is a trust's own note (an owner, a review date) that the bot leaves alone, with a warning."""
+        near = process.extractOne(str(key), known, scorer=fuzz.ratio, score_cutoff=NEAR_KEY)
+        if near:
+            self.fail(path, line, f"unknown key {key!r}: did you mean {near[0]!r}?", item)
+        else:
+            message = f"warning: unknown key {key!r} is ignored (the bot reads {', '.join(known)})"
+            self.warnings.append(Problem(str(path), line, message, item))
 
     def file(self, path: Path) -> None:
         try:
@@ -100,7 +118,7 @@ class _Reader:
             return
         for key in data:
             if key not in FILE_KEYS:
-                self.fail(path, line_of(data, str(key)), f"unknown key {key!r} (expected {list(FILE_KEYS)})")
+                self.unknown_key(key, FILE_KEYS, path, line_of(data, str(key)), None)
         for key, read in (("entries", self.entry), ("synonyms", self.group)):
             items = data.get(key, [])
             if not isinstance(items, list):
@@ -121,7 +139,7 @@ class _Reader:
 
         for key in item:
             if key not in ENTRY_KEYS:
-                fail(str(key), f"unknown key {key!r} (expected {', '.join(ENTRY_KEYS)})")
+                self.unknown_key(key, ENTRY_KEYS, path, line_of(item, str(key)), name)
         for key in ("id", "kind", "title", "answer"):
             if key not in item:
                 fail(None, f"missing required field '{key}'")
@@ -173,7 +191,7 @@ class _Reader:
 
         for key in item:
             if key not in GROUP_KEYS:
-                fail(str(key), f"unknown key {key!r} (expected term, also)")
+                self.unknown_key(key, GROUP_KEYS, path, line_of(item, str(key)), term)
         also = self.text_list(item, "also", fail)
         if not also:
             fail("also", "'also' must list at least one other way of saying the term")

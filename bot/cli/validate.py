@@ -80,7 +80,8 @@ def check_knowledge(settings: Settings) -> Checked:
         return Checked("", exc.problems)
     return Checked(
         f"{len(knowledge.entries)} entries, {len(knowledge.synonyms)} synonym groups "
-        f"in {len(knowledge.files)} knowledge files ({settings.knowledge_dir})"
+        f"in {len(knowledge.files)} knowledge files ({settings.knowledge_dir})",
+        warnings=[str(w) for w in knowledge.warnings],
     )
 
 
