@@ -263,3 +263,9 @@ def test_a_misspelt_key_is_a_problem_but_a_trusts_own_key_is_kept_with_a_warning
         f"{path}:5: snomed-ct: unknown key 'alias': did you mean 'aliases'?",
         f"{path}:7: unknown key 'entry': did you mean 'entries'?",
     ]
+
+
+def test_an_optional_list_left_empty_means_none(tmp_path: Path) -> None:
+    write(tmp_path, "terms.yaml", SNOMED.replace("aliases: [SNOMED]", "aliases:\n    tags:"))
+    (entry,) = load_knowledge(tmp_path).entries
+    assert (entry.aliases, entry.tags) == ((), ())

@@ -171,7 +171,7 @@ class _Reader:
 
     @staticmethod
     def text_list(item: dict, key: str, fail: Any) -> tuple[str, ...]:
-        value = item.get(key, [])
+        value = item.get(key) or []  # 'aliases:' left empty is no aliases, as a trust means it
         if not isinstance(value, list):
             fail(key, f"'{key}' must be a list of text, e.g. [one, two], even for one: [one]")
             return ()
