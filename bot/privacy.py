@@ -13,12 +13,25 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 NHS_NUMBER_MARKER = "[NHS number removed]"
-# Characters that show nothing but split a number: soft hyphen, zero-width and joiner characters,
-# bidirectional controls, invisible operators, the Mongolian vowel separator and the byte-order mark.
-_INVISIBLE = re.compile("[\u00ad\u034f\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Characters that show nothing but split a number: every Unicode format character (soft hyphen,
+# zero-width and joiner characters, bidirectional controls including the Arabic letter mark, invisible
+# operators, the byte-order mark, tags), the combining grapheme joiner, variation selectors, and the
+# Hangul and Khmer fillers that render as nothing.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff"
+    "\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
+# Combining marks on a digit (an underline, a keycap) leave the digit readable: drop them there only,
+# so accents on letters are kept.
+_DIGIT_MARKS = re.compile("(?<=\\d)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 # Between two digits, up to three separators of any kind staff or their phones type: any space
-# (double, thin, non-breaking, a line break), any dash (hyphen, en dash, minus), . / _ , and brackets.
-_SEPARATOR = r"[\s\-\u2010-\u2015\u2212./_,()]{0,3}"
+# (double, thin, non-breaking, a line break), any dash (hyphen, en dash, minus, full-width and small
+# forms), . / _ , and brackets (full-width too), and Slack's bold and strike-through marks.
+_SEPARATOR = (
+    r"[\s\-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d./_,()\uff0e\uff0f\uff3f\uff0c\uff08\uff09*~]{0,3}"
+)
 # Ten digits so separated, not part of a longer run of digits. Bounded repeats: linear on any text.
 _NHS_CANDIDATE = re.compile(rf"(?<![\d])(?:\d{_SEPARATOR}){{9}}\d(?![\d])")
 _WEIGHTS = range(10, 1, -1)
@@ -101,7 +114,7 @@ class Redactor:
 
     def redact(self, text: str) -> Redaction:
         counts: Counter[str] = Counter()
-        clean, found = _without_nhs_numbers(_INVISIBLE.sub("", text))
+        clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", _INVISIBLE.sub("", text)))
         if found:
             counts["NHS number"] = found
         for pattern in self._extra:
