@@ -89,6 +89,8 @@ class IssueService:
 
     def duplicates(self, draft: Draft) -> list[Likely]:
         """Open issues in the same area that look like this draft, to offer a '+1' instead."""
+        if not draft.area.strip():  # no area yet (a half-filled form): no "same area" to compare within
+            return []
         summary, details = self._redactor.clean(draft.summary), self._redactor.clean(draft.details)
         candidates = store.listing(self.db, store.Filters(area=draft.area))
         return likely_duplicates(summary, details, candidates)

@@ -82,11 +82,17 @@ def channel_link(channel: str | None) -> str:
 
 
 def form_view(
-    org: OrgConfig, draft: Draft | None = None, link: str | None = None, likely: Iterable[Likely] = ()
+    org: OrgConfig,
+    draft: Draft | None = None,
+    link: str | None = None,
+    likely: Iterable[Likely] = (),
+    notice: str = "",
 ) -> dict[str, Any]:
-    """The modal; with `likely` duplicates it offers '+1' buttons and submitting logs a new issue."""
+    """The modal; with `likely` duplicates it offers '+1' buttons and submitting logs a new issue.
+    A `notice` (why a '+1' could not be added) heads the form, and submitting then logs it at once."""
     likely = list(likely)
-    blocks = [*_duplicate_offer(likely), *_fields(org, draft)]
+    head = [text_section(f":information_source: {escape(notice)}")] if notice else []
+    blocks = [*head, *_duplicate_offer(likely), *_fields(org, draft)]
     if link:
         blocks.append(context(f"From <{escape(link)}|this message>"))
     return {
@@ -95,7 +101,7 @@ def form_view(
         "title": plain("Log a go-live issue"),
         "submit": plain("No, log a new issue" if likely else "Log issue"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"link": link or "", "checked": bool(likely)}),
+        "private_metadata": json.dumps({"link": link or "", "checked": bool(likely or notice)}),
         "blocks": blocks,
     }
 

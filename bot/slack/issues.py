@@ -135,9 +135,8 @@ def _register_forms(app: App, services: Services) -> None:
         ack()
         view = body.get("view") if isinstance(body.get("view"), dict) else {}
         draft = ib.draft_from_view(view)
-        outcome = services.issues.plus_one(
-            str(action.get("value", "")), user_of(body), draft.location, draft.contact
-        )
+        reference = str(action.get("value", ""))
+        outcome = services.issues.plus_one(reference, user_of(body), draft.location, draft.contact)
         if isinstance(outcome, Changed):
             services.deliver_soon()
             added = (
@@ -146,13 +145,24 @@ def _register_forms(app: App, services: Services) -> None:
             )
             result = ib.result_view("Added to the issue", [added], outcome.redaction)
         else:
-            result = ib.result_view("Not added", [ib.escape(outcome.reason)])
+            result = _after_refused_plus_one(services, reference, draft, outcome.reason)
         if isinstance(view.get("id"), str):
             client.views_update(view_id=view["id"], view=result)
 
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         ack(**_kept_open_on_failure(lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED))
+
+
+def _after_refused_plus_one(services: Services, reference: str, draft: Draft, reason: str) -> dict[str, Any]:
+    """An issue closed (or gone) since it was offered: the problem is still happening to this person,
+    so the form comes back with what they typed, to log it as a new issue; never a dead end."""
+    issue = services.issues.find(reference)
+    if issue is not None and issue.is_open:  # they are already on it
+        return ib.result_view("Not added", [ib.escape(reason)])
+    notice = f"{reason} Your report is below: check it and log it as a new issue."
+    org = services.settings.org
+    return ib.form_view(org, draft, draft.source_link, services.issues.duplicates(draft), notice)
 
 
 def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:

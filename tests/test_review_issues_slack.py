@@ -1,0 +1,54 @@
+"""Issues end to end, for the paths a go-live hits that the main tests do not: a '+1' that comes too late,
+a reopened safety issue, a message shortcut while Slack is slow."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from slack_harness import RunningBot
+from test_slack_issues import NURSE, ORG, OTHER, START, TEAM, form, log_issue, submit
+
+from bot.clock import ManualClock
+from bot.slack import issue_blocks as ib
+from bot.store import issues as store
+
+
+@pytest.fixture
+def bot(slack_bot, database_url: str) -> RunningBot:
+    return slack_bot(org=ORG, database_url=database_url, clock=ManualClock(START))
+
+
+def _offer(bot: RunningBot) -> tuple[str, dict[str, Any]]:
+    """A first issue, then a second reporter's similar form answered with the '+1' offer."""
+    ref = log_issue(bot, "V1")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    offer = submit(bot, "V2", user=OTHER, summary="wristband printer printing blank labels",
+                   location="Emergency Department", details="Blank labels in ED since 9")  # fmt: skip
+    assert offer["response_action"] == "update"
+    return ref, offer["view"]
+
+
+def test_a_plus_one_to_an_issue_resolved_meanwhile_keeps_the_form_so_it_can_be_logged_new(bot) -> None:
+    ref, view = _offer(bot)
+    resolved = bot.services.issues.resolve(ref, TEAM, bot.services.membership, "fixed", "Driver reinstalled")
+    assert resolved.issue.status.value == "resolved"
+    typed = form(summary="wristband printer printing blank labels", location="Emergency Department",
+                 details="Blank labels in ED since 9", contact="ext 2222")  # fmt: skip
+    bot.action(ib.PLUS_ONE, ref, user=OTHER, view={**view, "id": "V2", "state": {"values": typed}})
+    shown = bot.fake.wait_for("views.update")[0].params["view"]
+    assert shown["callback_id"] == ib.FORM, "the reporter's words must not be thrown away"
+    assert "resolved" in json.dumps(shown) and ref in json.dumps(shown)
+    assert "Blank labels in ED since 9" in json.dumps(shown)
+    assert json.loads(shown["private_metadata"])["checked"] is True
+    again = bot.view_submission({**shown, "id": "V2"}, user=OTHER, values=typed).json()
+    assert "Logged as GL-0002" in json.dumps(again["view"])
+    assert store.listing(bot.services.db)[0].extra_reporters == ()
+
+
+def test_a_plus_one_by_someone_already_on_the_issue_says_so(bot) -> None:
+    ref, view = _offer(bot)
+    bot.action(ib.PLUS_ONE, ref, user=NURSE, view={**view, "id": "V2", "state": {"values": form()}})
+    shown = bot.fake.wait_for("views.update")[0].params["view"]
+    assert "already recorded" in json.dumps(shown)
