@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from slack_harness import RunningBot
-from test_slack_issues import NURSE, ORG, OTHER, START, TEAM, form, log_issue, submit
+from test_slack_issues import CSO, NURSE, ORG, OTHER, START, TEAM, form, log_issue, submit
 
 from bot.clock import ManualClock
 from bot.slack import issue_blocks as ib
@@ -52,3 +52,38 @@ def test_a_plus_one_by_someone_already_on_the_issue_says_so(bot) -> None:
     bot.action(ib.PLUS_ONE, ref, user=NURSE, view={**view, "id": "V2", "state": {"values": form()}})
     shown = bot.fake.wait_for("views.update")[0].params["view"]
     assert "already recorded" in json.dumps(shown)
+
+
+def _safety_posts(bot: RunningBot) -> list[Any]:
+    return [c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0SAFETY"]
+
+
+def test_a_reopened_p1_calls_the_on_call_group_again_at_once(bot) -> None:
+    ref = log_issue(bot, severity="P1")
+    bot.fake.wait_for("chat.postMessage", count=3)
+    roles = bot.services.membership
+    bot.services.issues.acknowledge(ref, TEAM, roles)
+    bot.services.issues.resolve(ref, CSO, roles, "fixed", "Printer driver replaced")
+    bot.services.deliver_soon()
+    bot.fake.wait_quiet()
+    assert len(_safety_posts(bot)) == 1
+    bot.action(ib.REOPEN, ref, user=NURSE, channel="D0NURSE")
+    bot.fake.wait_for("chat.postMessage", count=len(bot.fake.calls_to("chat.postMessage")) + 1)
+    bot.fake.wait_quiet()
+    (_first, again) = _safety_posts(bot)
+    assert "<!subteam^S0ONCALL>" in again.text and "reopened" in again.text and ref in again.text
+    bot.action(ib.REOPEN, ref, user=NURSE, channel="D0NURSE")  # a double click: no third call-out
+    bot.fake.wait_quiet()
+    assert len(_safety_posts(bot)) == 2
+
+
+def test_a_reopened_p1_acknowledged_before_its_call_out_is_sent_is_not_called_out(bot) -> None:
+    ref = log_issue(bot, severity="P1")
+    bot.fake.wait_for("chat.postMessage", count=3)
+    roles = bot.services.membership
+    bot.services.issues.resolve(ref, CSO, roles, "fixed", "Printer driver replaced")
+    bot.services.issues.reopen(ref, NURSE, roles)
+    bot.services.issues.acknowledge(ref, TEAM, roles)
+    bot.services.deliver_soon()
+    bot.fake.wait_quiet()
+    assert len(_safety_posts(bot)) == 1

@@ -1,7 +1,8 @@
 """The posts an issue change causes, as neutral outbox intents; the Slack layer renders them on delivery.
 
 Kinds: the triage post (updated in place), the safety-channel post for P1 and patient-safety issues
-(updated in place too), a private notice to the reporter, and each repeated escalation.
+(updated in place too), a private notice to the reporter, each repeated escalation, and a fresh
+call-out when a P1 or patient-safety issue is reopened.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ SAFETY = "issue.safety"
 SAFETY_UPDATE = "issue.safety.update"
 NOTICE = "issue.notice"
 ESCALATION = "issue.escalation"
+REOPENED = "issue.safety.reopened"
 
 
 def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
@@ -30,6 +32,8 @@ def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
 def on_change(issue: Issue, org: OrgConfig, action: Action, actor: str) -> list[Intent]:
     """Edit the posts in place and tell everyone who reported it, except whoever made the change."""
     intents = _updates(issue)
+    if action is Action.REOPEN and issue.needs_safety_escalation:
+        intents.append(_reopened(issue, org, actor))
     people = [issue.reporter_id, *(r.user_id for r in issue.extra_reporters)]
     intents += [_notice(issue, person, action, actor) for person in dict.fromkeys(people) if person != actor]
     return intents
@@ -44,6 +48,15 @@ def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
     reopened = f":reopened {issue.reopened_at.isoformat()}" if issue.reopened_at else ""  # counts restart
     key = f"{ESCALATION}:{issue.id}{reopened}:{issue.escalations}"
     return [Intent(ESCALATION, issue.reference, channel, {"count": issue.escalations}, dedupe_key=key)]
+
+
+def _reopened(issue: Issue, org: OrgConfig, actor: str) -> Intent:
+    """The safety risk is back: call the on-call group now, in a new post, since an edit of the old
+    safety post (hours up the channel) notifies nobody. One per reopening, however often it is clicked."""
+    channel = org.channels.safety or org.channels.triage
+    since = issue.reopened_at.isoformat() if issue.reopened_at else str(issue.version)
+    key = f"{REOPENED}:{issue.id}:{since}"
+    return Intent(REOPENED, issue.reference, channel, {"by": actor}, dedupe_key=key)
 
 
 def _updates(issue: Issue) -> list[Intent]:

@@ -416,6 +416,16 @@ def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
     return [text_section(head), *triage_blocks(issue)]
 
 
+def reopened_blocks(issue: Issue, org: OrgConfig, by: str) -> list[Block]:
+    """A P1 or patient-safety issue is back: the on-call group is called as for a new one."""
+    call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
+    head = (
+        f"{call}:rotating_light: *Patient-safety issue {issue.reference} was reopened* by {who(by)} and "
+        f"needs acknowledging. It is also in {channel_link(org.channels.triage)}."
+    )
+    return [text_section(head), *triage_blocks(issue)]
+
+
 def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int) -> list[Block]:
     call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
     head = (

@@ -325,8 +325,19 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
             fallback_channel=org.channels.triage,
         )
 
+    def reopened(issue: Issue, item: Item) -> Message | None:
+        if issue.acknowledged_at or not issue.is_open:
+            return None  # taken on (or closed) since it was reopened: nobody needs calling
+        by = str(item.payload.get("by", ""))
+        return Message(
+            f"Reopened patient-safety issue {ib.issue_text(issue)}",
+            ib.reopened_blocks(issue, org, by),
+            fallback_channel=org.channels.triage,
+        )
+
     return {
         notices.TRIAGE: about(triage),
+        notices.REOPENED: about(reopened),
         notices.TRIAGE_UPDATE: about(triage),
         notices.SAFETY: about(safety),
         notices.SAFETY_UPDATE: about(safety),
