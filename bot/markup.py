@@ -7,6 +7,13 @@ be echoed in a post without mentioning anyone or hiding a link's target.
 
 from __future__ import annotations
 
+import re
+
+# Slack's markup in a message (`<...>`, every `<` a person types arrives as `&lt;`) or an emoji code
+# (`:thinking_face:`, at least one letter, so a time such as 10:30:00 is left alone).
+_MARKUP = re.compile(r"<([^<>]*)>|:[a-z0-9_+'-]*[a-z][a-z0-9_+'-]*:")
+_HANDLE = re.compile(r"(?<![\w@.])@[\w][\w.\-]*")  # "@jo.bloggs": a person, as an unescaped command sends it
+
 
 def escape(text: str) -> str:
     """Make user text inert in mrkdwn: no mentions, no @channel, no links that hide their target."""
@@ -16,3 +23,23 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """The text as typed, from its escaped form (e.g. to show it in a terminal)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def readable(message: str) -> str:
+    """The words a person saw in a Slack message's text, to match, store and echo as they typed them:
+    mentions of people and emoji codes go, links and channels become their labels, entities are
+    unescaped. `<!channel>` and the like stay as written, so an escaped echo shows them inert."""
+    return _HANDLE.sub(" ", unescape(_MARKUP.sub(_plain, message)))
+
+
+def _plain(found: re.Match[str]) -> str:
+    inner = found[1]
+    if inner is None or inner[:1] == "@":  # an emoji code, or a person (the bot included)
+        return " "
+    target, _, label = inner.partition("|")
+    if target[:1] == "#":
+        return f"#{label}" if label else " "
+    if target[:1] == "!":
+        special = target.startswith(("!subteam^", "!date^"))
+        return (label.lstrip("@") or " ") if special else found[0]
+    return label or target.removeprefix("mailto:").removeprefix("tel:")

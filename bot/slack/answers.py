@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
+from bot.markup import readable
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import answer_once, respond, tell, why_slack_failed
@@ -29,7 +30,6 @@ from bot.store import outbox
 from bot.store.outbox import Intent, Item
 
 log = logging.getLogger(__name__)
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
 def register(app: App, services: Services) -> None:
@@ -104,7 +104,7 @@ def _reply(
     event_id: object,
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
-    question = _MENTION.sub(" ", str(event.get("text") or "")).strip()
+    question = readable(str(event.get("text") or "")).strip()  # as typed, without mentions
     talk = small_talk(question)
     if talk == "help":
         client.chat_postMessage(

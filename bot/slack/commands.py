@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.answering.smalltalk import small_talk
-from bot.markup import unescape
+from bot.markup import readable, unescape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, respond
@@ -76,7 +76,8 @@ def register(app: App, services: Services) -> None:
     @app.command(COMMAND)
     def golive(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
-        text = " ".join(unescape(str(command.get("text", ""))).split())  # as typed: Slack sends &lt; for <
+        raw = str(command.get("text", ""))
+        text = " ".join(unescape(raw).split())  # as typed: Slack sends &lt; for <
         name, _, rest = text.partition(" ")
         invocation = Invocation(
             text=rest,
@@ -87,24 +88,25 @@ def register(app: App, services: Services) -> None:
             client=client,
         )
         try:
-            _dispatch(app, services, invocation, name.lower(), text)
+            _dispatch(app, services, invocation, name.lower(), " ".join(readable(raw).split()))
         except Exception:  # the bot's own failure (its database, say): say so rather than go quiet
             log.exception("could not carry out a %s command", COMMAND)
             invocation.reply(SORRY)
 
 
-def _dispatch(app: App, services: Services, invocation: Invocation, name: str, text: str) -> None:
+def _dispatch(app: App, services: Services, invocation: Invocation, name: str, question: str) -> None:
+    """A sub-command gets the text as typed; a question its words alone (no @people, no emoji codes)."""
     table = _tables.get(app, {})
     if not invocation.user_id:  # every answer may depend on who asks: `mine`, role checks, the log
         invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
     elif name in table:
         table[name].handler(invocation)
-    elif (talk := small_talk(text)) == "help":
+    elif (talk := small_talk(question)) == "help":
         invocation.reply("What I can do", help_blocks(app))
     elif talk == "thanks":
         invocation.reply(WELCOME)
     else:
-        _answer(services, invocation, text)
+        _answer(services, invocation, question)
 
 
 def _answer(services: Services, invocation: Invocation, question: str) -> None:
