@@ -12,6 +12,7 @@ from test_slack_issues import CSO, NURSE, ORG, OTHER, START, TEAM, form, log_iss
 
 from bot.clock import ManualClock
 from bot.slack import issue_blocks as ib
+from bot.slack.issues import MESSAGE_SHORTCUT
 from bot.store import issues as store
 
 
@@ -87,3 +88,15 @@ def test_a_reopened_p1_acknowledged_before_its_call_out_is_sent_is_not_called_ou
     bot.services.deliver_soon()
     bot.fake.wait_quiet()
     assert len(_safety_posts(bot)) == 1
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_slow_permalink_does_not_hold_up_the_form_past_its_trigger(bot, status: int) -> None:
+    """Slack's trigger id lasts 3 s: a rate-limited or failing link look-up must not spend it."""
+    bot.fake.fail("chat.getPermalink", status=status, retry_after=10, times=5)
+    bot.message_action(MESSAGE_SHORTCUT, {"text": "Printer on ward 3 jams", "ts": "1700000000.000100"})
+    (opened,) = bot.fake.wait_for("views.open", timeout=2.5)
+    view = opened.params["view"]
+    assert "Printer on ward 3 jams" in json.dumps(view)
+    link = json.loads(view["private_metadata"])["link"]
+    assert link == "https://test-trust.slack.com/archives/C0GENERAL/p1700000000000100"

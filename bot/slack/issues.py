@@ -8,6 +8,7 @@ do what. Everything to post goes through the outbox, then `deliver_soon` sends i
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,7 +23,7 @@ from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
-from bot.slack.app import tell
+from bot.slack.app import tell, why_slack_failed
 from bot.slack.blocks import context
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
@@ -37,6 +38,9 @@ NOT_SAVED = (
     "Not saved: the bot could not reach its database. Your form is still here; press Submit again in a"
     " minute. If a patient is at risk, phone the command centre now."
 )
+PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
+_DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_TS = re.compile(r"[0-9]{1,12}\.[0-9]{6}")
 NOT_RESOLVED = "Not resolved: the bot could not reach its database. Press Resolve again in a minute."
 
 
@@ -95,13 +99,32 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
     text = services.redactor.clean(unescape(str(message.get("text") or "")))
     channel = (body.get("channel") or {}).get("id") if isinstance(body.get("channel"), dict) else None
     link = None
-    if channel and isinstance(message.get("ts"), str):
-        try:
-            link = client.chat_getPermalink(channel=channel, message_ts=message["ts"]).get("permalink")
-        except SlackApiError as exc:
-            log.warning("no permalink for a message shortcut: %s", exc.response.get("error"))
+    if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
+        link = _permalink(client, body, channel, message)
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     return Draft(first_line[:150], text[:3000], "", "", "", "", source_link=link)
+
+
+def _permalink(client: WebClient, body: dict[str, Any], channel: str, message: dict[str, Any]) -> str | None:
+    """The message's link, asked of Slack once and briefly: the form must open within the trigger's
+    3 s, so a rate-limited or failing look-up is not retried but the link is built as Slack builds it."""
+    quick = WebClient(
+        token=client.token, base_url=client.base_url, timeout=PERMALINK_TIMEOUT, retry_handlers=[]
+    )
+    try:
+        link = quick.chat_getPermalink(channel=channel, message_ts=message["ts"]).get("permalink")
+        if isinstance(link, str):
+            return link
+    except (SlackApiError, OSError) as exc:
+        log.warning("no permalink for a message shortcut (%s); building it", why_slack_failed(exc))
+    team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    domain, ts, thread = team.get("domain"), message["ts"], message.get("thread_ts")
+    if not isinstance(domain, str) or not _DOMAIN.fullmatch(domain) or not _TS.fullmatch(ts):
+        return None
+    link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    if isinstance(thread, str) and _TS.fullmatch(thread) and thread != ts:
+        link += f"?thread_ts={thread}&cid={channel}"
+    return link
 
 
 def _register_forms(app: App, services: Services) -> None:
