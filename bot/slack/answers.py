@@ -20,7 +20,7 @@ from bot.answering.smalltalk import small_talk
 from bot.markup import readable
 from bot.runtime import Services
 from bot.slack import blocks
-from bot.slack.app import answer_once, respond, tell, why_slack_failed
+from bot.slack.app import SORRY, answer_once, respond, tell, why_slack_failed
 from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
@@ -49,21 +49,29 @@ def register(app: App, services: Services) -> None:
     )
     def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        action_id, clicker = str(action.get("action_id", "")), user_of(body) or None
-        choice = choose(services, action_id, action.get("value"), clicker)
-        if choice is None:
-            log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
-            tell(client, body, "That button no longer works. Please ask your question again.")
-            return
-        note = _queue_for_support(services, choice.support) if choice.support else None
-        respond(
-            body.get("response_url"),
-            replace_original=True,
-            text=choice.reply.text,
-            blocks=[*choice.reply.blocks, *([blocks.context(note)] if note else [])],
-        )
+        try:
+            _click(services, client, body, action)
+        except Exception:  # the bot's own failure (its database, say): the buttons stay, to try again
+            log.exception("could not act on a click on %s", action.get("action_id"))
+            tell(client, body, SORRY)
 
     services.renderers[SUPPORT_KIND] = _render_support
+
+
+def _click(services: Services, client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
+    action_id, clicker = str(action.get("action_id", "")), user_of(body) or None
+    choice = choose(services, action_id, action.get("value"), clicker)
+    if choice is None:
+        log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
+        tell(client, body, "That button no longer works. Please ask your question again.")
+        return
+    note = _queue_for_support(services, choice.support) if choice.support else None
+    respond(
+        body.get("response_url"),
+        replace_original=True,
+        text=choice.reply.text,
+        blocks=[*choice.reply.blocks, *([blocks.context(note)] if note else [])],
+    )
 
 
 # A person's new message may carry a subtype: a file with a question, a thread reply sent to the channel too.
@@ -71,11 +79,15 @@ _PERSON_SUBTYPES = (None, "", "file_share", "thread_broadcast")
 
 
 def _is_from_a_person(event: dict[str, Any]) -> bool:
-    """Edits, deletions, joins and bot posts (ours included) carry another subtype or a bot id."""
+    """Edits, deletions, joins and bot posts (ours included) carry another subtype or a bot id; an
+    event without a conversation to answer in is not a question either."""
+    channel = event.get("channel")
     return (
         event.get("subtype") in _PERSON_SUBTYPES
         and not event.get("bot_id")
         and bool(user_id(event.get("user")))
+        and isinstance(channel, str)
+        and bool(channel)
     )
 
 
