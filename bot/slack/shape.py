@@ -25,9 +25,11 @@ _STRINGS = (
     "context_team_id", "context_enterprise_id",
 )  # fmt: skip
 _EVENT_STRINGS = (
-    "type", "user", "channel", "text", "ts", "thread_ts", "subtype", "bot_id", "channel_type", "team",
-    "user_team", "user_id", "event_ts", "tab",
+    "type", "text", "ts", "thread_ts", "subtype", "bot_id", "channel_type", "team", "user_team", "user_id",
+    "event_ts", "tab",
 )  # fmt: skip
+# An id, or in events such as user_change, team_join and channel_created the object it names.
+_EVENT_IDS_OR_OBJECTS = ("user", "channel")
 _EVENT_OBJECTS = ("message", "previous_message", "item", "assistant_thread", "view", "bot_profile")
 # Ids and timestamps end up in keys and columns of fixed width; Slack's own are a few dozen characters.
 _IDS = (
@@ -132,6 +134,11 @@ def _check_event(data: dict[str, Any]) -> None:
     _check_types(event, _EVENT_STRINGS, str, "event.")
     _check_lengths(event, _EVENT_IDS, "event.")
     _check_types(event, _EVENT_OBJECTS, dict, "event.")
+    for key in _EVENT_IDS_OR_OBJECTS:
+        value = event.get(key)
+        named = value.get("id") if isinstance(value, dict) else value  # Bolt reads the object's id
+        if named is not None and not (isinstance(named, str) and len(named) <= MAX_ID):
+            raise BadShape(f"event.{key} must be an id or an object with an id")
 
 
 def json_object(text: object) -> dict[str, Any] | None:
