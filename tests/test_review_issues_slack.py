@@ -100,3 +100,36 @@ def test_a_slow_permalink_does_not_hold_up_the_form_past_its_trigger(bot, status
     assert "Printer on ward 3 jams" in json.dumps(view)
     link = json.loads(view["private_metadata"])["link"]
     assert link == "https://test-trust.slack.com/archives/C0GENERAL/p1700000000000100"
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        (  # an alert from another bot: the words are in its attachment
+            {
+                "text": "",
+                "bot_id": "B0ALERT",
+                "attachments": [
+                    {
+                        "fallback": "Printer alert",
+                        "title": "PRN-03 offline",
+                        "text": "Ward 3 printer for 999 000 0018",
+                    }
+                ],
+            },
+            ["PRN-03 offline", "Ward 3 printer for"],
+        ),
+        (  # a screenshot posted with no words
+            {"text": "", "files": [{"name": "IMG_0042.png", "title": "Login error on ward 3"}]},
+            ["Login error on ward 3"],
+        ),
+    ],
+)
+def test_a_message_with_no_text_is_prefilled_from_its_attachments_or_files(
+    bot, message: dict[str, Any], expected: list[str]
+) -> None:
+    bot.message_action(MESSAGE_SHORTCUT, {"ts": "1700000000.000100", **message})
+    view = bot.fake.wait_for("views.open")[0].params["view"]
+    summary, details = view["blocks"][0]["element"], view["blocks"][1]["element"]
+    assert summary.get("initial_value") and all(words in details["initial_value"] for words in expected)
+    assert "0018" not in json.dumps(view)

@@ -96,13 +96,34 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
     """The message's own words become the details (cleaned), and a link to it is kept with the issue.
     Slack sends text with & < > as entities; the form holds plain text, escaped again when posted."""
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    text = services.redactor.clean(unescape(str(message.get("text") or "")))
+    text = services.redactor.clean(unescape(_words_of(message)))
     channel = (body.get("channel") or {}).get("id") if isinstance(body.get("channel"), dict) else None
     link = None
     if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
         link = _permalink(client, body, channel, message)
     first_line = text.strip().splitlines()[0] if text.strip() else ""
     return Draft(first_line[:150], text[:3000], "", "", "", "", source_link=link)
+
+
+def _words_of(message: dict[str, Any]) -> str:
+    """The message's text; when it has none (another bot's alert, a screenshot), the words of its
+    attachments and the titles of its files, so the form is not left blank."""
+    text = message.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    lines: list[str] = []
+    for attachment in _dicts(message.get("attachments")):
+        parts = [attachment.get(k) for k in ("pretext", "title", "text")]
+        words = [p for p in parts if isinstance(p, str) and p.strip()]
+        lines += words or [str(attachment.get("fallback") or "")]
+    for file in _dicts(message.get("files")):
+        title = file.get("title") or file.get("name")
+        lines += [f"Attached: {title}"] if isinstance(title, str) and title.strip() else []
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _dicts(value: object) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)][:20] if isinstance(value, list) else []
 
 
 def _permalink(client: WebClient, body: dict[str, Any], channel: str, message: dict[str, Any]) -> str | None:
