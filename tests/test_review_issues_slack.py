@@ -133,3 +133,19 @@ def test_a_message_with_no_text_is_prefilled_from_its_attachments_or_files(
     summary, details = view["blocks"][0]["element"], view["blocks"][1]["element"]
     assert summary.get("initial_value") and all(words in details["initial_value"] for words in expected)
     assert "0018" not in json.dumps(view)
+
+
+def test_only_the_reporter_is_offered_to_confirm_the_fix_others_on_the_issue_may_reopen(bot) -> None:
+    ref = log_issue(bot)
+    roles = bot.services.membership
+    bot.services.issues.plus_one(ref, OTHER, "Emergency Department", "ext 2222")
+    bot.services.issues.resolve(ref, TEAM, roles, "fixed", "Driver reinstalled")
+    bot.services.deliver_soon()
+    bot.fake.wait_quiet()
+    dms = {
+        c.params["channel"]: c
+        for c in bot.fake.calls_to("chat.postMessage")
+        if "Driver reinstalled" in c.text
+    }
+    assert ib.CONFIRM in dms[NURSE].text and ib.REOPEN in dms[NURSE].text
+    assert ib.CONFIRM not in dms[OTHER].text and ib.REOPEN in dms[OTHER].text

@@ -440,8 +440,9 @@ def group_mention(group: str | None) -> str:
     return f"<!subteam^{group}>" if group and _GROUP.match(group) else ""
 
 
-def notice_blocks(issue: Issue, action: str, by: str) -> list[Block]:
-    """The reporter's private notice of a change; on resolve, ask them to confirm or reopen."""
+def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None) -> list[Block]:
+    """The reporter's private notice of a change; on resolve, ask them to confirm or reopen. Only the
+    reporter may confirm, so someone who '+1'd it (`person`) is offered Reopen alone."""
     ref, summary = issue.reference, escape(shorten(issue.summary, 150))
     lines = {
         Action.REPORTED.value: f"Thanks, your issue *{ref}* is logged: {summary}. I'll tell you of changes.",
@@ -458,9 +459,11 @@ def notice_blocks(issue: Issue, action: str, by: str) -> list[Block]:
             text_section(f"*{resolution.capitalize()}*: {escape(shorten(issue.resolution_note or '', 1500))}")
         )
         blocks.append(context("Does it work for you now?"))
-        blocks.append(
-            actions(button("Yes, it's fixed", CONFIRM, ref, "primary"), button("No, reopen it", REOPEN, ref))
-        )
+        reopen = button("No, reopen it", REOPEN, ref)
+        if person is None or person == issue.reporter_id:
+            blocks.append(actions(button("Yes, it's fixed", CONFIRM, ref, "primary"), reopen))
+        else:
+            blocks.append(actions(reopen))
     return blocks
 
 

@@ -357,7 +357,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
 
     def notice(issue: Issue, item: Item) -> Message:
         action, by = str(item.payload.get("action", "")), str(item.payload.get("by", ""))
-        return Message(f"Update on {ib.issue_text(issue)}", ib.notice_blocks(issue, action, by))
+        return Message(f"Update on {ib.issue_text(issue)}", ib.notice_blocks(issue, action, by, item.target))
 
     def escalate(issue: Issue, item: Item) -> Message | None:
         if issue.acknowledged_at or not issue.is_open:
