@@ -51,3 +51,22 @@ def test_a_mention_or_message_whose_user_or_channel_is_an_object_gets_no_reply(s
     )
     bot.fake.wait_quiet()
     assert bot.fake.calls_to("chat.postMessage") == []
+
+
+def test_a_double_click_on_a_feedback_button_is_recorded_once(slack_bot):
+    from sqlalchemy import select
+
+    from bot.store.answers import FeedbackRow
+
+    bot = slack_bot()
+    bot.mention("what is snomed?")
+    yes = buttons(bot.fake.wait_for("chat.postMessage")[0])[0]
+    message = {"type": "message", "ts": "1700000000.000500", "text": "", "blocks": []}
+    for _ in range(2):  # the same person, the same message, twice before Slack replaced it
+        assert bot.action(yes["action_id"], yes["value"], user="U0NURSE", message=message).status == 200
+    bot.action(yes["action_id"], yes["value"], user="U0PORTER", message=message)  # someone else counts
+    bot.fake.wait_for("response_url", count=2)
+    bot.fake.wait_quiet()
+    with bot.services.db.session() as session:
+        voters = sorted(r.user_id for r in session.scalars(select(FeedbackRow)))
+    assert voters == ["U0NURSE", "U0PORTER"]

@@ -27,6 +27,7 @@ from bot.slack.ids import user_id, user_of
 from bot.slack.issue_blocks import channel_link
 from bot.slack.replies import SUPPORT_KIND, WELCOME, choose, reply_to_question, support_post
 from bot.store import outbox
+from bot.store.once import claim, release
 from bot.store.outbox import Intent, Item
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,16 @@ def register(app: App, services: Services) -> None:
 
 def _click(services: Services, client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
     action_id, clicker = str(action.get("action_id", "")), user_of(body) or None
-    choice = choose(services, action_id, action.get("value"), clicker)
+    vote = _vote_key(body, action_id, clicker)
+    if vote and not claim(services.db, vote, services.clock.now()):
+        log.info("ignored a second click on the same feedback button by the same person")
+        return
+    try:
+        choice = choose(services, action_id, action.get("value"), clicker)
+    except Exception:
+        if vote:
+            release(services.db, vote)  # not recorded, so the person may try again
+        raise
     if choice is None:
         log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
         tell(client, body, "That button no longer works. Please ask your question again.")
@@ -72,6 +82,20 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
         text=choice.reply.text,
         blocks=[*choice.reply.blocks, *([blocks.context(note)] if note else [])],
     )
+
+
+def _vote_key(body: dict[str, Any], action_id: str, clicker: str | None) -> str | None:
+    """One vote per person per answer: a double click reaches us twice before Slack replaces the message."""
+    container = body.get("container")
+    ts = container.get("message_ts") if isinstance(container, dict) else None
+    if (
+        action_id not in (blocks.HELPFUL, blocks.NOT_HELPFUL)
+        or not clicker
+        or not isinstance(ts, str)
+        or not ts
+    ):
+        return None
+    return f"feedback:{container.get('channel_id')}:{ts}:{clicker}"
 
 
 # A person's new message may carry a subtype: a file with a question, a thread reply sent to the channel too.
