@@ -367,7 +367,8 @@ class _Reader:
                 self.fail(item, None, "an identifier pattern needs a name and a pattern")
                 continue
             try:
-                result.append(IdentifierPattern(name, re.compile(pattern)))
+                # Staff type identifiers in any case ('a1234567'): a missed one harms, a spare marker not.
+                result.append(IdentifierPattern(name, re.compile(pattern, re.IGNORECASE)))
             except re.error as exc:
                 self.fail(item, "pattern", f"not a valid regular expression: {exc}")
         return tuple(result)

@@ -71,3 +71,8 @@ def test_a_missing_config_file_says_so_plainly(tmp_path: Path) -> None:
     with pytest.raises(InvalidFile) as caught:
         load_org_config(tmp_path / "nope.yaml")
     assert str(caught.value) == f"{tmp_path / 'nope.yaml'}: file not found: check the path"
+
+
+def test_a_trusts_identifier_pattern_catches_the_identifier_typed_in_any_case() -> None:
+    redactor = load_org_config(ROOT / "golive.yaml").redactor()
+    assert redactor.redact("patient a1234567 on ward 3").text == "patient [hospital number removed] on ward 3"
