@@ -133,6 +133,28 @@ def test_an_update_waits_for_the_original_post_then_edits_it_in_place(db, fake, 
     assert post.params["text"].startswith("note ") and edit.params["text"].startswith("note.update ")
 
 
+def test_an_update_to_a_deleted_post_posts_it_again_and_later_updates_edit_the_new_one(
+    db, fake, clock
+) -> None:
+    """Someone tidied the triage channel: the issue must not vanish from it, nor every update fail."""
+    (original,) = queue(db, Intent("note", "GL-0001", "C0TRIAGE"))
+    worker = delivery(db, fake, clock)
+    worker.tick()
+    deleted = outbox.get(db, original).ts
+    fake.fail("chat.update", error="message_not_found")
+    queue(db, Intent("note.update", "GL-0001", updates_kind="note", dedupe_key="first"))
+    worker.tick()
+    _, again = fake.calls_to("chat.postMessage")
+    assert again.params["channel"] == "C0TRIAGE" and again.params["text"].startswith("note.update ")
+    reposted = outbox.get(db, original).ts
+    assert reposted not in (None, deleted)
+    queue(db, Intent("note.update", "GL-0001", updates_kind="note", dedupe_key="second"))
+    worker.tick()
+    (edit,) = fake.calls_to("chat.update")
+    assert (edit.params["channel"], edit.params["ts"]) == ("C0TRIAGE", reposted)
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
 def test_a_row_nobody_can_render_is_kept_and_retried_not_lost(db, fake, clock) -> None:
     (row_id,) = queue(db, Intent("announcement", "countdown-7", "C0NEWS"))
     worker = delivery(db, fake, clock)

@@ -48,6 +48,7 @@ _HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a
 # Slack's answers that the blocks themselves are at fault: sending them again cannot succeed.
 _REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks"})
 _UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+_DELETED = frozenset({"message_not_found"})  # someone deleted the post an update would edit
 _PLAIN_LIMIT = 4000  # Slack's advised limit for a message's text
 
 
@@ -174,10 +175,26 @@ class Delivery:
         if not original.channel or not original.ts:
             self._retry(item, "waiting for the original post", _WAIT_FOR_ORIGINAL)
             return
-        self._client.chat_update(
-            channel=original.channel, ts=original.ts, text=message.text, blocks=message.blocks
-        )
+        try:
+            self._client.chat_update(
+                channel=original.channel, ts=original.ts, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as exc:
+            if _error_code(exc) not in _DELETED:
+                raise
+            self._post_again(item, original, message)
+            return
         outbox.mark_sent(self._db, item.id, original.channel, original.ts, self._clock.now())
+
+    def _post_again(self, item: Item, original: Item, message: Message) -> None:
+        """The post was deleted, so the edit has nothing to change: post the current state as a new
+        message, or the issue would vanish from the channel and every later update fail the same way."""
+        log.warning("the post of outbox row %s (%s %s) was deleted; posting it again", original.id,
+                    original.kind, original.ref)  # fmt: skip
+        response = self._post_to(item, original.channel or "", message)
+        channel, ts = response.get("channel"), response.get("ts")
+        outbox.moved(self._db, original.id, channel, ts)
+        outbox.mark_sent(self._db, item.id, channel, ts, self._clock.now())
 
     def _post(self, item: Item, message: Message) -> None:
         channel = message.channel or item.target

@@ -179,6 +179,12 @@ def mark_sent(db: Database, row_id: int, channel: str | None, ts: str | None, no
     _finish(db, row_id, status=SENT, channel=channel, ts=ts, sent_at=now, last_error=None)
 
 
+def moved(db: Database, row_id: int, channel: str | None, ts: str | None) -> None:
+    """A sent post was posted again (someone deleted it): later updates edit the new one."""
+    with db.session() as session:
+        session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(channel=channel, ts=ts))
+
+
 def retry_later(db: Database, row_id: int, reason: str, when: datetime) -> None:
     """Put a claimed row back for another attempt; `reason` must hold no secret or identifier."""
     _finish(db, row_id, status=PENDING, due_at=when, last_error=reason[:255])
