@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
@@ -73,12 +73,42 @@ def trigger_for(announcement: Announcement, tz: ZoneInfo) -> BaseTrigger:
 
 
 def due_times(trigger: BaseTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
-    """Fire times in (after, until], earliest first."""
+    """Real instants in (after, until], earliest first, in the trigger's time zone.
+
+    A wall-clock time the clocks skip in March is posted when it would have been on the old offset
+    (01:30 becomes 02:30 BST); one that happens twice in October is posted the first time only.
+    All arithmetic is in UTC: a local time with fold=1 loses its fold when added to, which made
+    APScheduler find the second 01:30 again and again.
+    """
+    after, until = after.astimezone(UTC), until.astimezone(UTC)
     if isinstance(trigger, DateTrigger):
-        if after < trigger.run_date <= until:
-            yield trigger.run_date
+        run = _instant(trigger.run_date, trigger.run_date.tzinfo or UTC)
+        if after < run <= until:
+            yield run
         return
-    when = trigger.get_next_fire_time(None, after + _TICK)
-    while when is not None and when <= until:
-        yield when
-        when = trigger.get_next_fire_time(when, when + _TICK)
+    tz = trigger.timezone
+    when = trigger.get_next_fire_time(None, after - _skipped_just_before(after, tz) + _TICK)
+    while when is not None:
+        instant = _instant(when, tz)
+        if instant > until:
+            return
+        if instant > after and not _repeated(instant):
+            yield instant
+        when = trigger.get_next_fire_time(when, when.astimezone(UTC) + _TICK)
+
+
+def _instant(when: datetime, tz: tzinfo) -> datetime:
+    """The moment a (possibly skipped) wall-clock time names, as a real local time."""
+    return when.astimezone(UTC).astimezone(tz)
+
+
+def _repeated(when: datetime) -> bool:
+    """The second occurrence of a wall-clock time in the hour that repeats when the clocks go back."""
+    return when.fold == 1 and when.utcoffset() != when.replace(fold=0).utcoffset()
+
+
+def _skipped_just_before(when: datetime, tz: tzinfo) -> timedelta:
+    """How far the clocks jumped forward in the day before `when`: the search starts that much
+    earlier, or a wall-clock time inside the skipped hour would never be found."""
+    now, before = when.astimezone(tz).utcoffset(), (when - timedelta(days=1)).astimezone(tz).utcoffset()
+    return max(timedelta(0), (now or timedelta(0)) - (before or timedelta(0)))
