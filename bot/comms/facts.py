@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from functools import cache
@@ -16,6 +17,7 @@ from bot.store import issues as issue_store
 from bot.store.answers import unanswered_between
 from bot.store.database import Database
 
+log = logging.getLogger(__name__)
 NOT_AVAILABLE = "n/a"
 
 
@@ -53,7 +55,7 @@ class FactSource:
         for severity in ("P1", "P2", "P3", "P4"):
             producers[f"open_{severity.lower()}"] = lambda severity=severity: str(counts().get(severity, 0))
         names = producers.keys() if wanted is None else set(wanted) & producers.keys()
-        return {name: producers[name]() for name in names}
+        return {name: _produce(name, producers[name]) for name in names}
 
     def yesterday(self, now: datetime) -> tuple[datetime, datetime]:
         """Yesterday midnight to midnight on the local wall clock (23 or 25 hours on clock-change days)."""
@@ -86,6 +88,15 @@ class FactSource:
     def user_text(self, text: str) -> str:
         """Text staff typed: identifiers removed, and made inert so it cannot mention or link."""
         return escape(self.redactor.clean(text))
+
+
+def _produce(name: str, producer: Callable[[], str]) -> str:
+    """One figure; one that cannot be read is shown as n/a so the post still goes out on time."""
+    try:
+        return producer()
+    except Exception:
+        log.exception("the figure {%s} could not be read; the announcement shows %s", name, NOT_AVAILABLE)
+        return NOT_AVAILABLE
 
 
 def _number(value: int | None) -> str:
