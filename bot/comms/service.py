@@ -168,6 +168,16 @@ class CommsService:
         announcement = store.get_announcement(self.db, announcement_id)
         return self.render(announcement.text) if announcement else None
 
+    def fallback_for(self, announcement_id: str) -> str | None:
+        """Where a post goes when Slack will not take it in its channel (bot not invited, channel
+        archived or gone): the lead who made it in Slack, else the command centre, so someone fixes it."""
+        announcement = store.get_announcement(self.db, announcement_id)
+        if announcement is None:
+            return None
+        if announcement.origin == FROM_SLACK and announcement.created_by:
+            return announcement.created_by
+        return self.org.channels.command_centre or self.org.channels.triage
+
     def upcoming(self, days: int, announcements: list[Announcement] | None = None) -> list[Upcoming]:
         """The posts due in the next `days` days, in time order: the stored plan unless one is given."""
         now = self.clock.now()

@@ -126,7 +126,8 @@ def render(services: Services, item: Item) -> Message | None:
     if text is None:
         return None
     chunks = [text[i : i + SECTION_LIMIT] for i in range(0, len(text), SECTION_LIMIT)]
-    return Message(text=text, blocks=[text_section(chunk) for chunk in chunks])
+    blocks = [text_section(chunk) for chunk in chunks]
+    return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(item.ref))
 
 
 def _too_long(over: int) -> str:
