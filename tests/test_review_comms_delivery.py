@@ -42,8 +42,8 @@ def test_a_slack_announcement_to_a_channel_the_bot_is_not_in_is_sent_to_the_lead
     clock = ManualClock(local(2027, 1, 11, 8, 0))
     services, delivery = replica(_settings(tmp_path, 0), clock, fake_slack)
     services.comms.add(
-        Announcement(id="slack-abc", channels=("C0PRIVATE",), text="Drop-in at 2", at=local(2027, 1, 11, 9, 0),
-                     origin=FROM_SLACK, created_by="U0LEAD")
+        Announcement(id="slack-abc", channels=("C0PRIVATE",), text="Drop-in at 2",
+                     at=local(2027, 1, 11, 9, 0), origin=FROM_SLACK, created_by="U0LEAD")
     )  # fmt: skip
     fake_slack.fail("chat.postMessage", error="channel_not_found")
     clock.set(local(2027, 1, 11, 9, 0, 10))
