@@ -559,3 +559,18 @@ def test_a_question_that_speaks_to_the_bot_is_about_the_bot_but_thanks_are_not_a
 def test_a_closing_acronym_is_a_suffix_not_the_thing_named() -> None:
     kb = KnowledgeBase.build([entry("snomed-ct", "jargon", "SNOMED CT", "The shared clinical vocabulary.")])
     assert answered(kb.match("what is snomed")) == "snomed-ct"
+
+
+def test_a_negated_word_is_not_the_word() -> None:
+    """'non-emergency' in a name must not make an emergency question look answered by it."""
+    kb = KnowledgeBase.build(
+        [
+            entry("nhs-111", "jargon", "NHS 111",
+                  "For urgent needs that are not emergencies; it may send people to an emergency department.",
+                  "the non-emergency phone line"),
+            entry("downtime", "howto", "What do I do when the system is down?", "Use the paper forms."),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("what is the non emergency line")) == "nhs-111"
+    assert answered(kb.match("what is an emergency")) is None
+    assert answered(kb.match("what is A&E")) is None

@@ -82,6 +82,11 @@ def test_slips_of_stop_words_are_recognised_but_real_words_are_not() -> None:
     assert not any(stop_word_slip(w) for w in ("snomed", "bau", "rota", "bleep", "cnio", "dog", "what"))
 
 
+def test_non_stays_with_the_word_it_negates() -> None:
+    assert tokens("the non-emergency line") == ["the", "nonemergency", "line"]
+    assert tokens("Non urgent query about nonsense") == ["nonurgent", "query", "about", "nonsense"]
+
+
 def test_a_held_down_letter_gives_the_word_with_it_once_then_twice() -> None:
     assert unstretched("soooo") == ("so", "soo")
     assert unstretched("sooooon") == ("son", "soon")

@@ -22,6 +22,7 @@ _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?(?![a-z])")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
+_NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
 
 # Question wrappers, chat filler and function words: they say how someone asks, not what about.
 _STOP_TEXT = (
@@ -69,13 +70,15 @@ _HOWTO_FORM = re.compile(
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII with links reduced to their label and dotted acronyms (S.N.O.M.E.D) closed up."""
+    """Lower-case ASCII with links reduced to their label, dotted acronyms (S.N.O.M.E.D) closed up and
+    'non-' joined to its word, so 'non-urgent' never meets 'urgent'."""
     if "http" in text or "mailto:" in text:
         text = _LINK.sub(lambda m: m.group(1) or " ", text)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = text.lower()
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _NEGATED.sub("non", text) if "non" in text else text
     return _APOSTROPHE.sub("", text) if "'" in text or "’" in text or "`" in text else text
 
 

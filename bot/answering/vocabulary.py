@@ -94,9 +94,10 @@ class Vocabulary:
 
     def _compounds(self, term: str) -> list[str]:
         """Name terms that end with this one, written as one word (card -> smartcard), at most a few; not
-        when what goes before is a filler word: 'forward' is no kind of 'ward'."""
+        when what goes before is a filler word or a negation: 'forward' is no kind of 'ward', and a
+        'nonemergency' line is no kind of 'emergency'."""
         found = (t[::-1] for t in _starting_with(self._reversed, term[::-1]))
-        return [t for t in found if t[: -len(term)] not in STOP_WORDS]
+        return [t for t in found if t[: -len(term)] not in STOP_WORDS and not t.startswith("non")]
 
 
 def _digits(term: str) -> str:
