@@ -53,3 +53,25 @@ def test_a_slack_announcement_to_a_channel_the_bot_is_not_in_is_sent_to_the_lead
     assert posted.params["channel"] == "U0LEAD"
     assert "channel_not_found" in posted.params["text"] and "Drop-in at 2" in posted.params["text"]
     services.close()
+
+
+def test_a_post_still_waiting_for_slack_is_not_sent_after_its_announcement_is_cancelled(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    clock = ManualClock(local(2027, 1, 11, 8, 0))
+    services, delivery = replica(_settings(tmp_path, 0), clock, fake_slack)
+    services.comms.add(
+        Announcement(id="slack-cancel", channels=("C0ANNOUNCE",), text="Training moved to 3pm",
+                     at=local(2027, 1, 11, 9, 0), origin=FROM_SLACK, created_by="U0LEAD")
+    )  # fmt: skip
+    fake_slack.fail("chat.postMessage", status=500)  # Slack is down: the post waits in the outbox
+    clock.set(local(2027, 1, 11, 9, 0, 10))
+    assert services.comms.tick().posted == 1
+    delivery.drain()
+    assert services.comms.cancel("slack-cancel", "U0LEAD").startswith("Cancelled")
+    assert [a.method for a in fake_slack.attempts] == ["chat.postMessage"]
+    for _ in range(3):
+        clock.advance(minutes=20)
+        delivery.drain()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    services.close()

@@ -164,8 +164,9 @@ class CommsService:
         return self.facts.redactor.clean(filled)
 
     def render_announcement(self, announcement_id: str) -> str | None:
-        """The text to post now for a queued announcement; None if it no longer exists."""
-        announcement = store.get_announcement(self.db, announcement_id)
+        """The text to post now for a queued announcement; None once it is cancelled or removed, so a
+        post still waiting for Slack is not sent after a comms lead was told it will not be."""
+        announcement = store.get_announcement(self.db, announcement_id, active=True)
         return self.render(announcement.text) if announcement else None
 
     def fallback_for(self, announcement_id: str) -> str | None:

@@ -121,7 +121,7 @@ def register(app: App, services: Services) -> None:
 
 
 def render(services: Services, item: Item) -> Message | None:
-    """The announcement as it reads now; None (not posted) when it has been deleted."""
+    """The announcement as it reads now; None (not posted) once it is cancelled or removed."""
     text = services.comms.render_announcement(item.ref)
     if text is None:
         return None

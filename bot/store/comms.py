@@ -143,10 +143,13 @@ def active_announcements(db: Database, origin: str | None = None) -> list[Stored
         return [_from_row(r) for r in session.scalars(query)]
 
 
-def get_announcement(db: Database, announcement_id: str) -> Announcement | None:
+def get_announcement(db: Database, announcement_id: str, active: bool = False) -> Announcement | None:
+    """The announcement, cancelled or not; with `active`, None once it is cancelled or removed."""
     with db.session() as session:
         row = session.get(AnnouncementRow, announcement_id)
-        return _from_row(row).announcement if row else None
+        if row is None or (active and row.retired_at is not None):
+            return None
+        return _from_row(row).announcement
 
 
 def last_due_times(db: Database) -> dict[str, datetime]:
