@@ -291,3 +291,15 @@ def test_golive_with_a_greeting_or_thanks_gets_help_or_a_welcome(slack_bot):
     assert sorted("/golive help" in r for r in replies) == [False, True]
     assert sorted("welcome" in r for r in replies) == [False, True]
     assert rows(bot.services.db, UnansweredRow) == []
+
+
+def test_the_support_team_gets_the_whole_question_and_who_asked_it(slack_bot):
+    """The button holds only the question's start; the triage post is where someone acts on it."""
+    bot = slack_bot()
+    question = "when does the canteen open " + "and what is on the menu today " * 20 + "THE END"
+    bot.mention(question, user="U0ASKER")
+    [pass_on] = buttons(bot.fake.wait_for("chat.postMessage")[0])
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0COLLEAGUE")
+    triage = shown_text(bot.fake.wait_for("chat.postMessage", count=2)[1])
+    assert "THE END" in triage
+    assert "asked by <@U0ASKER>, passed on by <@U0COLLEAGUE>" in triage

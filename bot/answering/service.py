@@ -86,7 +86,8 @@ class AnsweringService:
         clean = self._redactor.clean(question)
         answers.record_feedback(self._db, entry_id, clean, helpful, user_id, self._clock.now())
 
-    def pass_to_support(self, unanswered_id: int) -> bool:
+    def pass_to_support(self, unanswered_id: int) -> answers.Unanswered | None:
+        """The question as recorded, whole; None when there is no such question."""
         return answers.mark_passed_to_support(self._db, unanswered_id)
 
     def reload_if_changed(self) -> bool:

@@ -174,7 +174,12 @@ def _queue_for_support(services: Services, support: Intent) -> str:
     return f"Queued for {channel_link(support.target)}: it is posted there as soon as Slack accepts it."
 
 
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _render_support(item: Item) -> Message:
     question, by = item.payload.get("question"), item.payload.get("by")
-    post = support_post(str(question or ""), by if isinstance(by, str) else None)
+    asked_by = item.payload.get("asked_by", by)  # rows queued before the asker was kept: the clicker
+    post = support_post(str(question or ""), _text_or_none(asked_by), _text_or_none(by))
     return Message(post.text, post.blocks)

@@ -194,13 +194,21 @@ def passed_on_blocks(question: str, passed: bool) -> list[Block]:
     return [text_section(note), you_asked(question)]
 
 
-def triage_question_blocks(question: str, user_id: str | None) -> list[Block]:
-    who = f"<@{user_id}>" if user_id and user_id.isalnum() else "Someone"
+def triage_question_blocks(question: str, asked_by: str | None, passed_on_by: str | None) -> list[Block]:
+    """Who asked, so the team can reply to them; and who passed it on, when someone else did."""
+    asker, passer = _mention(asked_by), _mention(passed_on_by)
+    who = f"asked by {asker or 'someone'}" + (
+        f", passed on by {passer}" if passer and passer != asker else ""
+    )
     return [
-        text_section(f"*Question the bot could not answer*, passed on by {who}:"),
+        text_section(f"*Question the bot could not answer*, {who}:"),
         text_section(f"> {shorten(escape(question), 2500)}"),
         context("Reply in this thread, and consider adding an entry to the knowledge base."),
     ]
+
+
+def _mention(user_id: str | None) -> str | None:
+    return f"<@{user_id}>" if user_id and user_id.isalnum() else None
 
 
 def help_blocks(command: str, subcommand_lines: list[str]) -> list[Block]:

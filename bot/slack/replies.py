@@ -76,21 +76,25 @@ def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
 
 
 def _pass_on(services: Services, unanswered_id: object, question: str, user_id: str | None) -> Choice | None:
+    """The support team gets the question as recorded (the button holds only its start) and who asked."""
     if isinstance(unanswered_id, bool) or not isinstance(unanswered_id, int):
         return None
-    passed = services.answering.pass_to_support(unanswered_id)
-    reply = Reply("Passed to the support team" if passed else "Nothing passed on",
-                  blocks.passed_on_blocks(question, passed))  # fmt: skip
-    if not passed:
+    recorded = services.answering.pass_to_support(unanswered_id)
+    reply = Reply("Passed to the support team" if recorded else "Nothing passed on",
+                  blocks.passed_on_blocks(question, bool(recorded)))  # fmt: skip
+    if recorded is None:
         return Choice(reply)
+    asked_by = recorded.user_id or user_id
     support = Intent(
         SUPPORT_KIND, str(unanswered_id), services.settings.org.channels.triage,
-        payload={"question": question, "by": user_id},
+        payload={"question": recorded.question, "by": user_id, "asked_by": asked_by},
         dedupe_key=f"support:{unanswered_id}",  # a double click or a replayed request posts it once
     )  # fmt: skip
-    return Choice(reply, support_post(question, user_id), support)
+    return Choice(reply, support_post(recorded.question, asked_by, user_id), support)
 
 
-def support_post(question: str, passed_on_by: str | None) -> Reply:
+def support_post(question: str, asked_by: str | None, passed_on_by: str | None) -> Reply:
     """The triage channel's post for a passed-on question; the outbox renders it when it delivers."""
-    return Reply("A question the bot could not answer", blocks.triage_question_blocks(question, passed_on_by))
+    return Reply(
+        "A question the bot could not answer", blocks.triage_question_blocks(question, asked_by, passed_on_by)
+    )

@@ -76,17 +76,18 @@ def _recorded(db: Database, message_key: str) -> int | None:
         return session.scalar(select(UnansweredRow.id).where(UnansweredRow.message_key == message_key))
 
 
-def mark_passed_to_support(db: Database, unanswered_id: int) -> bool:
-    """False when there is no such question; the id comes from a button, so it may be any integer,
-    and one beyond a 64-bit key would make the database raise instead of finding nothing."""
+def mark_passed_to_support(db: Database, unanswered_id: int) -> Unanswered | None:
+    """The question as recorded (whole, and who asked it), or None when there is no such question; the
+    id comes from a button, so it may be any integer, and one beyond a 64-bit key would make the
+    database raise instead of finding nothing."""
     if not 0 < unanswered_id < 2**63:
-        return False
+        return None
     with db.session() as session:
         row = session.get(UnansweredRow, unanswered_id)
         if row is None:
-            return False
+            return None
         row.passed_to_support = True
-        return True
+        return Unanswered(row.id, row.question, row.asked_at, row.source, row.user_id, True)
 
 
 def unanswered_between(db: Database, start: datetime, end: datetime) -> list[Unanswered]:
