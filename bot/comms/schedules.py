@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,8 @@ class _FileReader:
         phases = self.phases(item)
         cron, at = self.when(item)
         start, until = self.local_time(item, "start"), self.local_time(item, "until")
+        if start and until and until < start:
+            self.fail(item, "until", "is before start: the announcement would never be posted")
         if len(self.problems) > before or ident is None:
             return None
         return Announcement(
@@ -158,9 +160,16 @@ class _FileReader:
         return str(value)
 
     def local_time(self, item: dict, key: str) -> datetime | None:
+        """A local date and time; a date alone is the start of that day, or for `until` its end."""
         value = item.get(key)
         if value is None:
             return None
+        day = _date_only(value)
+        if day is not None and key == "at":
+            self.fail(item, key, "needs a time as well as the date, e.g. 2027-01-18 07:00 (not midnight)")
+            return None
+        if day is not None:
+            return datetime.combine(day, time.max if key == "until" else time(0), tzinfo=self.org.timezone)
         try:
             parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         except ValueError:
@@ -200,6 +209,18 @@ def channel_problem(name: Any, org: OrgConfig) -> str | None:
 def resolve_channel(name: str, org: OrgConfig) -> str:
     """A config channel name becomes the channel it names; ids and #names pass through."""
     return getattr(org.channels, name) if name in _CONFIG_CHANNELS else name
+
+
+def _date_only(value: Any) -> date | None:
+    """A calendar date without a time: YAML reads 2027-01-18 as a date, quoted it is a string."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _whole(value: Any) -> bool:

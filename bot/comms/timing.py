@@ -55,6 +55,11 @@ def cron_trigger(
     if len(fields) != 5:
         raise BadCron(f"{expression!r} needs five fields: minute hour day-of-month month day-of-week")
     minute, hour, day, month, weekday = fields
+    if not day.startswith("*") and not weekday.startswith("*"):
+        raise BadCron(
+            f"{expression!r} limits both the day of the month and the day of the week: standard cron posts "
+            "on either, this scheduler only when both match; write two announcements instead"
+        )
     try:
         return CronTrigger(
             minute=minute, hour=hour, day=day, month=month, day_of_week=_weekdays(weekday),
