@@ -14,7 +14,7 @@ from sqlalchemy import text
 from bot.clock import ManualClock
 from bot.config import Group
 from bot.issues import notices
-from bot.issues.model import Action, Status
+from bot.issues.model import Action, Severity, Status
 from bot.slack import issue_blocks as ib
 from bot.slack.issues import MESSAGE_SHORTCUT, SHORTCUT, escalation_tick
 from bot.store import issues as store
@@ -306,6 +306,18 @@ def test_app_home_shows_my_issues_and_the_open_counts(bot) -> None:
     published = bot.fake.wait_for("views.publish")[0]
     assert published.params["user_id"] == NURSE
     assert ref in published.text and "Open issues: 1" in published.text
+
+
+def test_app_home_says_when_it_shows_only_some_of_my_issues(bot) -> None:
+    for n in range(22):
+        new = store.NewIssue(f"Printer {n} jams", "Labels come out blank", "Ward 3", "Printing",
+                             Severity.P3, False, "bleep 1234", NURSE)  # fmt: skip
+        store.create(
+            bot.services.db, new, f"view:H{n}", datetime(2027, 1, 18, 9, n, tzinfo=UTC), lambda _: []
+        )
+    bot.send_event({"type": "app_home_opened", "user": NURSE, "channel": "D0NURSE", "tab": "home"})
+    published = bot.fake.wait_for("views.publish")[0]
+    assert "…and 2 more" in published.text and "/golive issues mine" in published.text
 
 
 def test_hostile_form_and_button_payloads_get_answers_not_errors(bot) -> None:

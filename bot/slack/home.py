@@ -22,4 +22,5 @@ def register(app: App, services: Services) -> None:
             return
         mine = services.issues.listing(Filters(open_only=False, involving=user))
         mine.sort(key=lambda issue: (not issue.is_open, -issue.updated_at.timestamp()))
-        client.views_publish(user_id=user, view=home_view(mine[:_RECENT], services.issues.open_counts()))
+        counts = services.issues.open_counts()
+        client.views_publish(user_id=user, view=home_view(mine[:_RECENT], counts, len(mine) - _RECENT))

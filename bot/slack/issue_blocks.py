@@ -489,7 +489,8 @@ def list_blocks(issues: list[Issue], asked: str, limit: int = 20) -> list[Block]
     return blocks
 
 
-def home_view(mine: list[Issue], counts: dict[Severity, int]) -> dict[str, Any]:
+def home_view(mine: list[Issue], counts: dict[Severity, int], more: int = 0) -> dict[str, Any]:
+    """`more`: the user's issues left out for space, so nobody takes the list for all of them."""
     total = sum(counts.values())
     figures = " · ".join(f"{_SEVERITY_ICON[s]} {s.value}: *{n}*" for s, n in counts.items())
     blocks = [
@@ -501,5 +502,9 @@ def home_view(mine: list[Issue], counts: dict[Severity, int]) -> dict[str, Any]:
             "*Your issues*" if mine else "*Your issues*\nYou have not reported or been assigned any."
         ),
     ]
-    blocks += [text_section(issue_line(i)) for i in mine[:20]]
+    blocks += [text_section(issue_line(i)) for i in mine]
+    if more > 0:
+        blocks.append(
+            context(f"…and {more} more, older or closed. List them all with `/golive issues mine`.")
+        )
     return {"type": "home", "blocks": blocks}
