@@ -146,16 +146,18 @@ class CommsService:
         return (t for t in times if phase_at(self.org.golive, t) in announcement.phases)
 
     def intents(self, announcement: Announcement, due: datetime) -> list[Intent]:
-        """One post per channel; the text is rendered at delivery, so its figures are current."""
+        """One post per channel, however often it is named ('announcements' and its id are one channel);
+        the text is rendered at delivery, so its figures are current."""
+        targets = dict.fromkeys(resolve_channel(channel, self.org) for channel in announcement.channels)
         return [
             Intent(
                 kind=store.ANNOUNCEMENT_KIND,
                 ref=announcement.id,
-                target=resolve_channel(channel, self.org),
+                target=target,
                 payload={"due": due.isoformat()},
-                dedupe_key=f"announcement:{announcement.id}:{due.isoformat()}:{channel}"[:255],
+                dedupe_key=f"announcement:{announcement.id}:{due.isoformat()}:{target}"[:255],
             )
-            for channel in announcement.channels
+            for target in targets
         ]
 
     def render(self, text: str, now: datetime | None = None) -> str:
