@@ -17,7 +17,9 @@ from rapidfuzz.distance import OSA
 
 Form = Literal["jargon", "howto"] | None
 
-_LINK = re.compile(r"<(?:https?://|mailto:)[^|>]*\|([^>]*)>|<(?:https?://|mailto:)[^>]*>|https?://\S+")
+# A link never holds '<' (Slack escapes it), so no attempt runs past the next one: a message of many
+# unclosed '<mailto:' would otherwise cost time growing with the square of its length.
+_LINK = re.compile(r"<(?:https?://|mailto:)[^|<>]*\|([^<>]*)>|<(?:https?://|mailto:)[^<>]*>|https?://\S+")
 _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?(?![a-z])")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
