@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 from bot.clock import ManualClock
+from bot.comms.drafts import ONCE, Draft, check_draft, describe_repeat
 from bot.comms.model import Announcement
 from bot.comms.timing import cron_trigger, due_times
 from bot.store.database import Database
-from tests.test_comms_setup import LONDON
+from tests.test_comms_setup import LONDON, org
 from tests.test_comms_tick import posts, run_days
 
 
@@ -62,3 +63,11 @@ def test_a_skipped_time_is_shown_as_the_local_time_it_is_posted_at() -> None:
     after = datetime(2027, 3, 27, 12, 0, tzinfo=UTC)
     (due,) = due_times(trigger, after, after + timedelta(days=1))
     assert f"{due.astimezone(LONDON):%H:%M %Z}" == "02:30 BST"
+
+
+def test_a_slack_announcement_at_a_skipped_time_says_when_it_will_really_post() -> None:
+    config = org()
+    draft = Draft(message="Clocks forward", channel="C0ANNOUNCE", repeat=ONCE, at="01:30", start="2027-03-28")
+    checked = check_draft(draft, config, config.redactor(), "U0LEAD", datetime(2027, 3, 1, tzinfo=UTC))
+    assert checked.announcement is not None
+    assert describe_repeat(checked.announcement, config) == "once, Sun 28 Mar 2027 02:30"

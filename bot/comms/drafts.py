@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.schedules import channel_problem
@@ -73,7 +73,7 @@ def _announcement(
     draft: Draft, org: OrgConfig, text: str, at: time, start: date, end: date | None, user_id: str
 ) -> Announcement:
     tz = org.timezone
-    first = datetime.combine(start, at, tzinfo=tz)
+    first = datetime.combine(start, at, tzinfo=tz).astimezone(UTC).astimezone(tz)  # 01:30 skipped: 02:30
     last = datetime.combine(end, time(23, 59, 59), tzinfo=tz) if end else None
     cron = None
     if draft.repeat == DAILY:
