@@ -20,6 +20,8 @@ ENTRY_KEYS = ("id", "kind", "title", "aliases", "answer", "tags")
 GROUP_KEYS = ("term", "also")
 FILE_KEYS = ("entries", "synonyms")
 SUFFIXES = (".yaml", ".yml")
+# Text that folds to no words (emoji, punctuation, non-Latin scripts) can never be matched, nor clash.
+WORDLESS = "has no letters or digits the bot can match (it reads A to Z and 0 to 9 only)"
 NEAR_KEY = 65  # likeness at which an unknown key is taken for a misspelt known one ('alias', 'entry')
 # What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
 _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
@@ -153,6 +155,10 @@ class _Reader:
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
         title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
         names = (*title, *lists["aliases"])
+        for key, texts in (("title", title), ("aliases", lists["aliases"])):
+            for text in (t for t in texts if not phrase_key(t)):
+                message = f"warning: {key[:5]} {text!r} {WORDLESS}: no question can find the entry by it"
+                self.warnings.append(Problem(str(path), line_of(item, key), message, name))
         if isinstance(item.get("id"), str):
             self._named.append(_Named(item["id"], str(path), line_of(item), names))
         if len(self.problems) == before:
@@ -198,6 +204,9 @@ class _Reader:
             return
         here = (str(path), line_of(item))
         for phrase in (term, *also):
+            if not phrase_key(phrase):  # it would rewrite to nothing, erasing words from questions
+                fail(None, f"{phrase!r} {WORDLESS}: write it in words")
+                continue
             owner = self._phrases.setdefault(phrase_key(phrase), here)
             if owner != here:
                 fail(None, f"{phrase!r} is already in another synonym group ({owner[0]}:{owner[1]})")
@@ -212,7 +221,7 @@ class _Reader:
             if first is not entry:
                 where = f"{first.source}:{first.line}"
                 self.fail(Path(entry.source), entry.line, f"duplicate id (first used at {where})", entry.id)
-            for name in entry.names:
+            for name in filter(phrase_key, entry.names):  # a wordless name is warned about, never a clash
                 owner = owners.setdefault(phrase_key(name), entry)
                 if owner.id != entry.id:
                     where = f"{owner.id!r} ({owner.source}:{owner.line})"
