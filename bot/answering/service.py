@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from bot.yamlsource import InvalidFile
 
 log = logging.getLogger(__name__)
 RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, its start says what it was
+# C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class AnsweringService:
     ) -> AskResult:
         """Answer a person; identifiers are removed first, and a question it cannot answer is recorded,
         once per `message_key` (the message it came in) however often that message is delivered."""
-        redaction = self._redactor.redact(question)
+        redaction = self._redactor.redact(storable(question))
         outcome = self.match(redaction.text)
         if isinstance(outcome, NotKnown):
             when = self._clock.now()
@@ -83,7 +86,7 @@ class AnsweringService:
         return self._kb.entries.get(entry_id)
 
     def record_feedback(self, entry_id: str, question: str, helpful: bool, user_id: str | None) -> None:
-        clean = self._redactor.clean(question)
+        clean = self._redactor.clean(storable(question))
         answers.record_feedback(self._db, entry_id, clean, helpful, user_id, self._clock.now())
 
     def pass_to_support(self, unanswered_id: int) -> answers.Unanswered | None:
@@ -111,6 +114,13 @@ class AnsweringService:
         if self._watcher:
             self._watcher.stop()
             self._watcher = None
+
+
+def storable(text: str) -> str:
+    """Text every database takes, whichever adapter it came through: no NUL or other control
+    characters (PostgreSQL refuses NUL) and no lone surrogates (from a JSON '\\ud800', not UTF-8)."""
+    text = _CONTROLS.sub(" ", text)
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _recordable(question: str) -> str:
