@@ -1,5 +1,7 @@
 """The answering service on what any adapter may hand it: text every database must still take."""
 
+import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -8,6 +10,7 @@ from answering_helpers import SNOMED
 
 from bot.answering.model import NotKnown
 from bot.answering.service import AnsweringService
+from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.privacy import NHS_NUMBER_MARKER, Redactor
 from bot.store import answers
@@ -43,3 +46,16 @@ def test_a_question_with_bytes_no_database_takes_is_still_answered_and_recorded(
 def test_a_nul_between_the_digits_of_an_nhs_number_does_not_hide_it(service: AnsweringService) -> None:
     result = service.ask("patient 943\x00476\x005919 bed 4", source="cli")
     assert result.outcome.question == f"patient {NHS_NUMBER_MARKER} bed 4"
+
+
+def test_ask_json_never_echoes_an_nhs_number_split_by_nuls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--json` matches without the service; it must clean the question the same way."""
+    (tmp_path / "terms.yaml").write_text(SNOMED)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"patient 943\x00476\x005919 bed 4\n")))
+    assert main(["ask", "--knowledge", str(tmp_path), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out)["question"] == f"patient {NHS_NUMBER_MARKER} bed 4"

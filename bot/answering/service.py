@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Entry, NotKnown, Outcome
+from bot.answering.text import storable
 from bot.answering.watcher import PollingWatcher, Signature, signature
 from bot.clock import Clock
 from bot.privacy import Redaction, Redactor
@@ -18,8 +18,6 @@ from bot.yamlsource import InvalidFile
 
 log = logging.getLogger(__name__)
 RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, its start says what it was
-# C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -114,13 +112,6 @@ class AnsweringService:
         if self._watcher:
             self._watcher.stop()
             self._watcher = None
-
-
-def storable(text: str) -> str:
-    """Text every database takes, whichever adapter it came through: no NUL or other control
-    characters (PostgreSQL refuses NUL) and no lone surrogates (from a JSON '\\ud800', not UTF-8)."""
-    text = _CONTROLS.sub(" ", text)
-    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _recordable(question: str) -> str:

@@ -24,6 +24,8 @@ _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?(?![a-z])")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
+# C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
 
 # Question wrappers, chat filler and function words: they say how someone asks, not what about.
@@ -69,6 +71,13 @@ _HOWTO_FORM = re.compile(
     r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|\bstuck\b|\blocked out\b|"
     r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bam i allowed\b|\bis it ok\b"
 )
+
+
+def storable(text: str) -> str:
+    """Text every database takes, whichever adapter it came through: no NUL or other control
+    characters (PostgreSQL refuses NUL) and no lone surrogates (from a JSON '\\ud800', not UTF-8)."""
+    text = _CONTROLS.sub(" ", text)
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def fold(text: str) -> str:

@@ -84,12 +84,13 @@ Ask = Callable[[str], tuple[Outcome, str]]
 def _matcher_only(settings: Settings) -> tuple[Ask, Callable[[], None]]:
     """No database at all: quick to start, nothing written."""
     from bot.answering.knowledge import KnowledgeBase
+    from bot.answering.text import storable
 
     kb = KnowledgeBase.load(settings.knowledge_dir)
     redactor = settings.org.redactor()
 
     def ask(question: str) -> tuple[Outcome, str]:
-        redaction = redactor.redact(question)
+        redaction = redactor.redact(storable(question))  # as the service does: NULs hide nothing
         return kb.match_redacted(redaction.text), redaction.explain() if redaction.changed else ""
 
     return ask, lambda: None
