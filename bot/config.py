@@ -5,12 +5,13 @@ Everything below `load_settings` receives plain values; nothing else reads the e
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.privacy import IdentifierPattern, Redactor
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
@@ -19,6 +20,8 @@ DEFAULT_CONFIG_FILE = "golive.yaml"
 DEFAULT_DATABASE_URL = "sqlite:///golive.db"
 BUILT_IN = "(built-in defaults)"  # the source of an OrgConfig read from no file
 PHASES = ("preliminary", "go-live", "maintenance")
+# Names for UTC that people write meaning UK time: the clocks a go-live runs by change twice a year.
+_NO_SUMMER_TIME = frozenset({"GMT", "UTC", "UCT", "GMT0", "GMT+0", "GMT-0", "ZULU", "UNIVERSAL", "GREENWICH"})
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 # How a channel may be written anywhere the bot is told where to post (config, schedules, Slack forms):
@@ -193,6 +196,12 @@ class _Reader:
         for key in data:
             if key not in known:
                 self.fail(data, str(key), f"unknown setting (expected one of {sorted(known)})")
+        self.only(data.get("golive"), ("start", "intensive_support_ends"))
+        self.only(data.get("people"), ("maintenance_team", "clinical_safety_group", "comms_leads",
+                                       "on_call_usergroup"))  # fmt: skip
+        self.only(data.get("escalation"), ("p1_ack_minutes",))
+        self.only(data.get("schedules"), ("grace_minutes",))
+        self.only(data.get("privacy"), ("identifier_patterns",))
         tz = self.timezone(data)
         people = self.mapping(data, "people")
         return OrgConfig(
@@ -213,6 +222,17 @@ class _Reader:
             identifier_patterns=self.patterns(self.mapping(data, "privacy")),
             source=self.path,
         )
+
+    def only(self, data: Any, allowed: tuple[str, ...]) -> None:
+        """A key the bot does not read in a section is a mistake: a misspelt `hour:` or
+        `identifier_pattern:` would otherwise be dropped without a word, and its setting lost."""
+        if not isinstance(data, dict):
+            return
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.fail(data, str(key), f"unknown setting; {hint}the bot reads {', '.join(allowed)} here")
 
     def mapping(self, data: dict, key: str) -> dict:
         value = data.get(key)
@@ -242,10 +262,21 @@ class _Reader:
     def timezone(self, data: dict) -> ZoneInfo:
         name = self.text(data, "timezone") or "Europe/London"
         try:
-            return ZoneInfo(name)
+            zone = ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            self.fail(data, "timezone", f"unknown time zone {name!r} (e.g. Europe/London)")
+            meant = {z.lower(): z for z in available_timezones()}.get(name.lower())
+            hint = f"did you mean {meant}?" if meant else "e.g. Europe/London"
+            self.fail(data, "timezone", f"unknown time zone {name!r} ({hint})")
             return ZoneInfo("Europe/London")
+        if name.upper().removeprefix("ETC/") in _NO_SUMMER_TIME:
+            self.fail(
+                data,
+                "timezone",
+                f"{name} never moves to British Summer Time, so from the end of March to the end of "
+                "October every post would be an hour out; write Europe/London",
+            )
+            return ZoneInfo("Europe/London")
+        return zone
 
     def when(self, data: dict, key: str, tz: ZoneInfo) -> datetime | None:
         value = data.get(key)
@@ -302,6 +333,7 @@ class _Reader:
         if not isinstance(data, dict):
             self.fail(people, key, "must list users (U0123ABCD ids) and/or a usergroup")
             return Group()
+        self.only(data, ("users", "usergroup"))
         users = data.get("users", [])
         if not isinstance(users, list) or not all(isinstance(u, str) and _USER_ID.match(u) for u in users):
             self.fail(people, key, "users must be Slack user ids such as U0123ABCD")
@@ -326,6 +358,7 @@ class _Reader:
         if not isinstance(item, dict) or not self.text(item, "name") or not self.text(item, "how"):
             self.fail(item, None, "a contact needs a name and how to reach it")
             return None
+        self.only(item, ("name", "how", "phases", "sites", "hours"))
         phases = item.get("phases", list(PHASES))
         if not isinstance(phases, list) or not all(p in PHASES for p in phases):
             self.fail(item, "phases", f"phases must be from {list(PHASES)}")
@@ -366,6 +399,7 @@ class _Reader:
             if not name or not pattern:
                 self.fail(item, None, "an identifier pattern needs a name and a pattern")
                 continue
+            self.only(item, ("name", "pattern"))
             try:
                 # Staff type identifiers in any case ('a1234567'): a missed one harms, a spare marker not.
                 result.append(IdentifierPattern(name, re.compile(pattern, re.IGNORECASE)))
