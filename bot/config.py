@@ -121,7 +121,47 @@ class Settings:
 
 
 def _safe_url(url: str) -> str:
-    return re.sub(r"//[^@/]*@", "//***@", url)
+    """The address without who connects or their password; a password may hold '/' or '#'."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}://***@{rest.rpartition('@')[2]}" if sep and "@" in rest else url
+
+
+class InvalidEnvironment(ValueError):
+    """An environment variable the bot cannot use, said so the person can set it right."""
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _env(env: dict[str, str], name: str) -> str | None:
+    """The variable's value without the spaces or newline a copy and paste brings (a signing secret
+    with a trailing newline fails every signature); None when unset or blank, so a default applies."""
+    return (env.get(name) or "").strip() or None
+
+
+def _database_url(raw: str | None) -> str:
+    """DATABASE_URL as typed, with an '@' in the user name or password escaped as the URL needs.
+
+    People paste their password as it is; 'p@ss' would otherwise make 'ss@host' the server (and put
+    part of the password in the error). The last '@' before the host is the one that separates them.
+    """
+    if not raw:
+        return DEFAULT_DATABASE_URL
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.startswith("sqlite") or rest.count("@") < 2:
+        return raw
+    credentials, _, host = rest.rpartition("@")
+    return f"{scheme}://{credentials.replace('@', '%40')}@{host}"
+
+
+def _log_level(env: dict[str, str]) -> str:
+    level = (_env(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise InvalidEnvironment(
+            f"LOG_LEVEL is {env.get('LOG_LEVEL')!r}; set it to one of {', '.join(LOG_LEVELS)}, or unset it "
+            "for INFO."
+        )
+    return level
 
 
 def load_settings(
@@ -134,25 +174,27 @@ def load_settings(
     """Build Settings from the environment; command-line paths win over environment paths.
 
     An invalid config file raises InvalidFile, unless `strict` is False: then its problems are kept in
-    `config_problems`, for a caller that reports them alongside other files' problems.
+    `config_problems`, for a caller that reports them alongside other files' problems. A variable set to
+    an empty string counts as unset; one the bot cannot use raises InvalidEnvironment.
     """
-    path = config_file or env.get("GOLIVE_CONFIG")
+    path = config_file or _env(env, "GOLIVE_CONFIG")
     if path is None and Path(DEFAULT_CONFIG_FILE).exists():
         path = DEFAULT_CONFIG_FILE
+    log_level = _log_level(env)
     org, problems = read_org_config(Path(path)) if path else (OrgConfig(), [])
     if problems and strict:
         raise InvalidFile(problems)
     return Settings(
         org=org,
         config_problems=tuple(problems),
-        knowledge_dir=Path(knowledge_dir or env.get("GOLIVE_KNOWLEDGE_DIR") or "knowledge"),
-        schedules_dir=Path(schedules_dir or env.get("GOLIVE_SCHEDULES_DIR") or "schedules"),
-        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-        slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
-        slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
-        slack_app_token=env.get("SLACK_APP_TOKEN") or None,
-        slack_api_url=env.get("SLACK_API_URL") or None,
-        log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+        knowledge_dir=Path(knowledge_dir or _env(env, "GOLIVE_KNOWLEDGE_DIR") or "knowledge"),
+        schedules_dir=Path(schedules_dir or _env(env, "GOLIVE_SCHEDULES_DIR") or "schedules"),
+        database_url=_database_url(_env(env, "DATABASE_URL")),
+        slack_bot_token=_env(env, "SLACK_BOT_TOKEN"),
+        slack_signing_secret=_env(env, "SLACK_SIGNING_SECRET"),
+        slack_app_token=_env(env, "SLACK_APP_TOKEN"),
+        slack_api_url=_env(env, "SLACK_API_URL"),
+        log_level=log_level,
     )
 
 

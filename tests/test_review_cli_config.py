@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
-from bot.config import load_org_config
+from bot.config import load_org_config, load_settings
 from bot.yamlsource import InvalidFile
 
 
@@ -79,3 +80,63 @@ def test_a_time_zone_in_the_wrong_case_is_named_as_it_is_spelt(tmp_path: Path) -
     with pytest.raises(InvalidFile) as caught:
         load_org_config(path)
     assert "unknown time zone 'europe/london' (did you mean Europe/London?)" in str(caught.value)
+
+
+def test_golive_config_set_to_an_empty_string_still_reads_golive_yaml(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "organisation: A Trust\n")
+    settings = load_settings({"GOLIVE_CONFIG": "", "GOLIVE_KNOWLEDGE_DIR": "", "DATABASE_URL": " "})
+    assert settings.org.organisation == "A Trust"
+    assert settings.knowledge_dir == Path("knowledge") and settings.database_url == "sqlite:///golive.db"
+
+
+def test_pasted_secrets_lose_their_surrounding_spaces_and_newline(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": " xoxb-1\n", "SLACK_SIGNING_SECRET": "abc123\n", "SLACK_APP_TOKEN": "\t"}
+    )
+    assert settings.slack_bot_token == "xoxb-1" and settings.slack_signing_secret == "abc123"
+    assert settings.slack_app_token is None
+
+
+@pytest.mark.parametrize("level", ["verbose", "10", "warn ing"])
+def test_a_log_level_the_bot_does_not_know_is_a_usage_error(
+    tmp_path: Path, monkeypatch, capsys, level
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LOG_LEVEL", level)
+    code, _, err = run_cli(capsys, ["validate"])
+    assert code == 2 and "Traceback" not in err
+    assert f"LOG_LEVEL is {level!r}; set it to one of DEBUG, INFO, WARNING, ERROR, CRITICAL" in err
+
+
+def test_a_lower_case_log_level_is_fine(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings({"LOG_LEVEL": " debug\n"}).log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "password", "host"),
+    [
+        ("postgresql://bot:Pa@ss@db.example:5432/golive", "Pa@ss", "db.example"),
+        ("postgresql://bot:p@ss/w#rd?@db.example/golive", "p@ss/w#rd?", "db.example"),
+        ("postgres://bot:p%40ss@db.example/golive", "p@ss", "db.example"),
+        ("postgresql://bot:pa55word@db.example/golive", "pa55word", "db.example"),
+    ],
+)
+def test_a_password_with_special_characters_is_read_as_typed(
+    tmp_path: Path, monkeypatch, pasted, password, host
+):
+    from sqlalchemy.engine import make_url
+
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({"DATABASE_URL": pasted})
+    url = make_url(settings.database_url)
+    assert (url.username, url.password, url.host, url.database) == ("bot", password, host, "golive")
+    assert password not in repr(settings) and "ss" not in repr(settings).split("@")[0]
+
+
+def test_repr_hides_a_password_that_holds_a_slash(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({"DATABASE_URL": "postgresql://bot:se/cret@db.example/golive"})
+    assert "se/cret" not in repr(settings) and "db.example/golive" in repr(settings)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from bot.cli.database_errors import database_problem
 from bot.cli.validate import missing_knowledge
-from bot.config import Settings, load_settings
+from bot.config import InvalidEnvironment, Settings, load_settings
 from bot.yamlsource import InvalidFile
 
 # Each module defines add_parser(subparsers) and sets `func(args, settings) -> int` on its parser.
@@ -116,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load(args)
         _check_knowledge(args, settings)
         return int(args.func(args, settings) or 0)
+    except InvalidEnvironment as exc:
+        print(f"golive-bot: {exc}", file=sys.stderr)
+        return 2
     except InvalidFile as exc:
         print("The bot cannot start because some files are invalid or missing:", file=sys.stderr)
         for problem in exc.problems:
