@@ -9,15 +9,23 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 
+# Dates a go-live can be about; 0001-01-01 or 9999-12-31 would overflow the arithmetic on local days.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
 
 def local_date(text: str) -> date:
     """A day written YYYY-MM-DD: the one form that cannot be misread as US or UK order."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-01-18"
         ) from None
+    if not EARLIEST <= day <= LATEST:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a go-live date; give one from {EARLIEST} to {LATEST}"
+        )
+    return day
 
 
 def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
