@@ -21,6 +21,7 @@ from bot.slack.app import build_app
 from bot.slack.blocks import Block, text_section
 from bot.slack.commands import COMMAND, help_blocks
 from bot.slack.replies import WELCOME, Reply, choose, reply_to_question
+from bot.slack.shape import strip_controls
 from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 
@@ -69,7 +70,7 @@ class Console:
                 if interactive:
                     self._say("")
                 return 0
-            line = line.strip()
+            line = _typed(line)
             if not interactive and line:
                 self._say(f"\nyou> {self._services.redactor.clean(line)}")  # piped text can be logged
             if line.lower() in _QUIT:
@@ -154,6 +155,14 @@ class Console:
     def _say(self, text: str) -> None:
         self._out.write(text + "\n")
         self._out.flush()
+
+
+def _typed(line: str) -> str:
+    """The line as Slack would pass it on: control characters (a NUL, which PostgreSQL refuses to
+    store, or a terminal escape echoed back) become spaces, as the HTTP front door makes them."""
+    cleaned = [line]
+    strip_controls(cleaned)
+    return cleaned[0].strip()
 
 
 def _status(services: Services, _: str) -> str:
