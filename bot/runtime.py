@@ -95,3 +95,7 @@ def configure_logging(level: str, redactor: Redactor) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # APScheduler logs every run of every job at INFO: several lines every 10 s that bury the bot's own
+    # warnings. Its warnings (a job missed, an error) still show; DEBUG shows everything.
+    quiet = root.level > logging.DEBUG
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level) if quiet else logging.NOTSET)

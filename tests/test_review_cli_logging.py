@@ -1,0 +1,33 @@
+"""Review: the production log says what the bot does, not every run of every periodic job."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.privacy import Redactor
+from bot.runtime import configure_logging
+
+
+@pytest.fixture
+def restored() -> Iterator[None]:
+    root, scheduler = logging.getLogger(), logging.getLogger("apscheduler")
+    handlers, level, scheduler_level = root.handlers[:], root.level, scheduler.level
+    yield
+    root.handlers[:], root.level = handlers, level
+    scheduler.setLevel(scheduler_level)
+
+
+def test_at_info_the_scheduler_logs_only_its_warnings(restored) -> None:
+    configure_logging("INFO", Redactor(()))
+    executor = logging.getLogger("apscheduler.executors.default")
+    assert not executor.isEnabledFor(logging.INFO)  # 'Running job ...' every 10 s
+    assert executor.isEnabledFor(logging.WARNING)  # 'Run time of job ... was missed'
+    assert logging.getLogger("bot.cli.serve").isEnabledFor(logging.INFO)
+
+
+def test_at_debug_the_scheduler_logs_everything(restored) -> None:
+    configure_logging("DEBUG", Redactor(()))
+    assert logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.DEBUG)
