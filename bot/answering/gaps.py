@@ -22,7 +22,7 @@ from bot.answering.knowledge import KnowledgeBase
 from bot.answering.loader import phrase_key
 from bot.answering.model import Answer, Entry, Kind
 from bot.answering.text import content, question_form, tokens
-from bot.privacy import Redactor
+from bot.privacy import Redactor, without_markers
 from bot.store.answers import Unanswered
 
 SAME_QUESTION = 80.0
@@ -86,13 +86,18 @@ def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list
         asked.setdefault(_printable(redactor.clean(q.question)), []).append(q.asked_at)
     phrasings = sorted(asked, key=lambda t: (-len(asked[t]), min(asked[t]), t))
     clusters: list[tuple[str, list[str]]] = []
+    bare: dict[str, list[str]] = {}  # questions of wrapper words, symbols or removed identifiers only
     for text in phrasings:
-        key = normalise(text)
+        key = normalise(without_markers(text))  # '[NHS number removed]' says nothing of what was asked
+        if not key:  # no similarity to go by: the same words ('how do I?', 'how do i') are one question
+            bare.setdefault(phrase_key(without_markers(text)), []).append(text)
+            continue
         home = max(clusters, key=lambda c: similarity(key, c[0]), default=None)
         if home is not None and similarity(key, home[0]) >= SAME_QUESTION:
             home[1].append(text)
         else:
             clusters.append((key, [text]))
+    clusters += [("", members) for members in bare.values()]
     groups = [
         QuestionGroup(
             phrasings=tuple(Phrasing(t, len(asked[t])) for t in members),
@@ -124,7 +129,8 @@ def _term(question: str) -> str:
 
 
 def _suggest_id(question: str, taken: set[str]) -> str:
-    base = "-".join(normalise(question).split()[:6])[:60].strip("-") or "unanswered-question"
+    words = " ".join(normalise(question).split()[:6])
+    base = re.sub(r"[^a-z0-9]+", "-", words)[:60].strip("-") or "unanswered-question"  # 'r&d': kebab-case
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -144,16 +150,18 @@ def stubs_for(groups: Sequence[QuestionGroup], existing: Iterable[Entry] = ()) -
     names = {phrase_key(n) for e in known for n in (e.title, *e.aliases)}
     stubs = []
     for group in groups:
-        kind = guess_kind(group.question)
-        title = _term(group.question) if kind == "jargon" else _tidy(group.question)
+        # Identifiers make no title or id: the commonest phrasing that says something besides them.
+        question = next((b for p in group.phrasings if (b := without_markers(p.text))), "")
+        kind = guess_kind(question)
+        title = _term(question) if kind == "jargon" else _tidy(question)
         seen = names | {phrase_key(title)}
         aliases = []
         for p in group.phrasings[1:]:
-            alias = _tidy(p.text)
-            if phrase_key(alias) not in seen and len(aliases) < MAX_ALIASES:
+            alias = _tidy(without_markers(p.text))
+            if phrase_key(alias) not in seen | {""} and len(aliases) < MAX_ALIASES:
                 seen.add(phrase_key(alias))
                 aliases.append(alias)
-        stubs.append(Stub(_suggest_id(group.question, taken), kind, title, tuple(aliases), group))
+        stubs.append(Stub(_suggest_id(question, taken), kind, title, tuple(aliases), group))
     return stubs
 
 
