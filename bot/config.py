@@ -346,6 +346,9 @@ class _Reader:
         values = {}
         for key in ("triage", "safety", "announcements", "command_centre"):
             value = data.get(key)
+            if value is None and key in data and self.commented_out(data, key):
+                self.fail(data, key, "is empty: YAML reads a # after the colon as a comment; put the "
+                          'channel name in quotes, e.g. "#golive-triage"')  # fmt: skip
             if value is not None and not (isinstance(value, str) and CHANNEL_REF.match(value)):
                 self.fail(data, key, "must be a channel id (C0123ABCD) or #channel-name")
                 value = None
@@ -358,6 +361,16 @@ class _Reader:
                     "unknown channel (triage, safety, announcements, command_centre)",
                 )
         return Channels(**values)
+
+    def commented_out(self, data: dict, key: str) -> bool:
+        """Whether the key's line is `key: #something`: a #channel-name written without quotes."""
+        try:
+            lines = Path(self.path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return False
+        number = line_of(data, key)
+        line = lines[number - 1] if 0 < number <= len(lines) else ""
+        return line.partition(":")[2].lstrip().startswith("#")
 
     def usergroup(self, data: dict, key: str) -> str | None:
         value = data.get(key)

@@ -140,3 +140,15 @@ def test_repr_hides_a_password_that_holds_a_slash(tmp_path: Path, monkeypatch) -
     monkeypatch.chdir(tmp_path)
     settings = load_settings({"DATABASE_URL": "postgresql://bot:se/cret@db.example/golive"})
     assert "se/cret" not in repr(settings) and "db.example/golive" in repr(settings)
+
+
+def test_a_channel_name_written_without_quotes_is_not_silently_unset(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'channels:\n  triage: "#golive-triage"\n  safety: #golive-patient-safety\n  announcements:\n',
+    )
+    with pytest.raises(InvalidFile) as caught:
+        load_org_config(path)
+    [problem] = caught.value.problems
+    assert str(problem).startswith(f"{path}:3: safety: is empty: YAML reads a # after the colon as a comment")
+    assert 'put the channel name in quotes, e.g. "#golive-triage"' in str(problem)
