@@ -59,3 +59,19 @@ def test_ask_json_never_echoes_an_nhs_number_split_by_nuls(
     assert main(["ask", "--knowledge", str(tmp_path), "--json"]) == 0
     out = capsys.readouterr().out
     assert json.loads(out)["question"] == f"patient {NHS_NUMBER_MARKER} bed 4"
+
+
+def test_ask_for_a_person_replies_to_greetings_and_thanks_as_slack_does_and_records_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "terms.yaml").write_text(SNOMED)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"hi\nthanks!\n???\n")))
+    assert main(["ask", "--knowledge", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "I don't know" not in out and out.count("e.g. golive-bot ask") == 2 and "You're welcome" in out
+    db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    assert answers.unanswered_between(db, START - timedelta(days=3650), START + timedelta(days=3650)) == []
+    db.dispose()

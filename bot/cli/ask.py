@@ -15,9 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
+from bot.answering.smalltalk import small_talk
 from bot.config import Settings
 
 EXAMPLE = 'golive-bot ask "what is SNOMED"'
+# As Slack and the console reply to a greeting or thanks: no 'I don't know', nothing recorded.
+SMALL_TALK = {
+    "help": f"Ask me what a go-live term means or how to do something, e.g. {EXAMPLE}\n",
+    "thanks": "You're welcome. Ask again whenever you have another question.\n",
+}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -68,6 +74,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             if not question:  # nothing to answer or record; a script still gets its line
                 if args.json:
                     print(as_json(NotKnown("")), flush=True)
+                continue
+            if not args.json and (talk := small_talk(question)):
+                print(SMALL_TALK[talk], flush=True)
                 continue
             outcome, note = ask(question)
             if note:
