@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
 
 
 def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
-    """As `read_yaml_text`, for a file that must be UTF-8; a file that cannot be read raises InvalidFile."""
+    """As `read_yaml_text`, for a UTF-8 file (or UTF-16 with its byte order mark, as Windows Notepad
+    saves 'Unicode'); a file that cannot be read raises InvalidFile."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
@@ -143,6 +145,12 @@ def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
         raise InvalidFile([Problem(str(path), 0, "is a folder, not a YAML file")]) from exc
     except OSError as exc:
         raise InvalidFile([Problem(str(path), 0, f"cannot read file: {exc.strerror or exc}")]) from exc
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return read_yaml_text(raw.decode("utf-16"), str(path))
+        except UnicodeDecodeError as exc:
+            message = "not valid UTF-16 text: save the file with UTF-8 encoding"
+            raise InvalidFile([Problem(str(path), 0, message)]) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

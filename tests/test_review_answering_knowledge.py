@@ -52,3 +52,18 @@ def test_a_synonym_with_no_words_is_refused_since_it_would_erase_words_from_ques
     assert problems(tmp_path)[0].startswith(f"{path}:2: double plus: '--' has no letters")
     path.write_text("synonyms:\n  - term: double plus\n    also: [plus plus]\n", encoding="utf-8")
     assert len(KnowledgeBase.load(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_a_file_saved_as_unicode_by_windows_notepad_loads(tmp_path: Path, encoding: str) -> None:
+    """Notepad's 'Unicode' is UTF-16 with a byte order mark, and CRLF line ends."""
+    text = "entries:\r\n  - {id: gig, kind: jargon, title: Gwasanaeth Iechyd Gwladol, answer: Y GIG.}\r\n"
+    bom = {"utf-16": b"", "utf-16-be": b"\xfe\xff", "utf-16-le": b"\xff\xfe"}[encoding]
+    (tmp_path / "kb.yaml").write_bytes(bom + text.encode(encoding))
+    assert [e.title for e in load_knowledge(tmp_path).entries] == ["Gwasanaeth Iechyd Gwladol"]
+
+
+def test_a_broken_utf16_file_is_named_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "kb.yaml"
+    path.write_bytes(b"\xff\xfee\x00n\x00\x00\xd8")  # a lone surrogate half
+    assert problems(tmp_path) == [f"{path}: not valid UTF-16 text: save the file with UTF-8 encoding"]
