@@ -1,7 +1,6 @@
 """Questions staff (or a hostile payload) really send: each is answered quickly and without a crash."""
 
 import time
-from pathlib import Path
 
 import pytest
 from answering_helpers import SNOMED
