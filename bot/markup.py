@@ -11,7 +11,8 @@ import re
 
 # Slack's markup in a message (`<...>`, every `<` a person types arrives as `&lt;`) or an emoji code
 # (`:thinking_face:`, at least one letter, so a time such as 10:30:00 is left alone).
-_MARKUP = re.compile(r"<([^<>]*)>|:[a-z0-9_+'-]*[a-z][a-z0-9_+'-]*:")
+# An emoji code is at most 100 characters: the bound keeps a long word starting with ':' linear.
+_MARKUP = re.compile(r"<([^<>]*)>|:(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:")
 _HANDLE = re.compile(r"(?<![\w@.])@[\w][\w.\-]*")  # "@jo.bloggs": a person, as an unescaped command sends it
 
 

@@ -28,9 +28,11 @@ _INVISIBLE = re.compile(
 _DIGIT_MARKS = re.compile("(?<=\\d)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 # Between two digits, up to three separators of any kind staff or their phones type: any space
 # (double, thin, non-breaking, a line break), any dash (hyphen, en dash, minus, full-width and small
-# forms), . / _ , and brackets (full-width too), and Slack's bold and strike-through marks.
+# forms), . / _ , and brackets (full-width too), Slack's bold and strike-through marks, and control
+# characters (a NUL or DEL that came through a paste or a script).
 _SEPARATOR = (
-    r"[\s\-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d./_,()\uff0e\uff0f\uff3f\uff0c\uff08\uff09*~]{0,3}"
+    r"[\s\-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d./_,()\uff0e\uff0f\uff3f\uff0c\uff08\uff09*~"
+    r"\x00-\x1f\x7f]{0,3}"
 )
 # Ten digits so separated, not part of a longer run of digits. Bounded repeats: linear on any text.
 _NHS_CANDIDATE = re.compile(rf"(?<![\d])(?:\d{_SEPARATOR}){{9}}\d(?![\d])")

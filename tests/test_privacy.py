@@ -66,3 +66,7 @@ def test_log_lines_never_carry_an_nhs_number(caplog: pytest.LogCaptureFixture) -
     with caplog.at_level(logging.INFO):
         logger.info("failed to save issue for %s", "999 000 0018")
     assert "0018" not in caplog.text and NHS_NUMBER_MARKER in caplog.text
+
+
+def test_an_nhs_number_split_by_control_characters_is_still_found() -> None:
+    assert Redactor().redact("nhs 943\x00476\x005919 and 943\x7f476\x7f5919").removed == {"NHS number": 2}

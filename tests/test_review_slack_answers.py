@@ -43,6 +43,14 @@ def test_slack_markup_becomes_what_the_person_saw() -> None:
     assert words("5 &lt; 6 &amp;&amp; a&amp;lt;b") == "5 < 6 && a&lt;b"
 
 
+def test_only_codes_as_long_as_slacks_emoji_names_are_read_as_emoji() -> None:
+    """Bounded at Slack's 100 characters, so a 40,000-character word after a ':' is read in linear time
+    instead of holding a worker for a second."""
+    longest, too_long = ":" + "a" * 100 + ":", ":" + "a" * 101 + ":"
+    assert (readable(longest), readable(too_long)) == (" ", too_long)
+    assert readable(":thinking_face: is it down") == "  is it down"
+
+
 def test_an_ampersand_in_a_mention_is_answered_echoed_and_stored_as_typed(slack_bot):
     bot = slack_bot()
     bot.mention("when does the canteen &amp; the shop open &lt;today&gt;?")  # as Slack sends "&", "<", ">"
