@@ -2,6 +2,7 @@
 
 import logging
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -134,6 +135,18 @@ def test_an_edited_knowledge_base_is_picked_up(folder: Path, db: Database) -> No
     touch_later(folder / "terms.yaml", KB + EXTRA)
     assert service.reload_if_changed()
     assert service.match("what is a big bang").best.entry.id == "big-bang"  # type: ignore[union-attr]
+
+
+def test_an_edit_that_keeps_the_old_time_and_size_is_picked_up(folder: Path, db: Database) -> None:
+    """A file restored with `cp -p` or an editor that keeps the time: same size, same modification time."""
+    path = folder / "terms.yaml"
+    service = service_for(folder, db)
+    before = path.stat()
+    path.write_text(KB.replace("SNOMED CT", "SNOMEX CT"))  # one letter: the same size
+    time.sleep(0.01)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert service.reload_if_changed()
+    assert service.knowledge.entries["snomed-ct"].title == "SNOMEX CT"
 
 
 def test_an_invalid_edit_keeps_the_last_good_knowledge_base_and_says_why(

@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.answering.loader import knowledge_files
 
 log = logging.getLogger(__name__)
-Signature = tuple[tuple[str, int, int], ...]
+Signature = tuple[tuple[str, int, int, int], ...]
 
 
 def signature(folder: Path) -> Signature:
@@ -25,7 +25,8 @@ def signature(folder: Path) -> Signature:
             stat = path.stat()
         except OSError:
             continue
-        found.append((path.name, stat.st_mtime_ns, stat.st_size))
+        # ctime too: a copy that keeps the old modification time and size (cp -p) is still an edit
+        found.append((path.name, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size))
     return tuple(found)
 
 
