@@ -37,6 +37,9 @@ _SEPARATOR = (
 # Ten digits so separated, not part of a longer run of digits. Bounded repeats: linear on any text.
 _NHS_CANDIDATE = re.compile(rf"(?<![\d])(?:\d{_SEPARATOR}){{9}}\d(?![\d])")
 _WEIGHTS = range(10, 1, -1)
+# A date and hour as programs write them (2026-01-01 10): an NHS number never starts 19 or 20 and is
+# never grouped 4-2-2-2, so a log line's timestamp keeps its digits.
+_TIMESTAMP = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d[ T][0-2]\d")
 
 
 _MARKER = re.compile(r"\[[^\[\]\n]{1,60} removed\]")
@@ -69,7 +72,7 @@ def _without_nhs_numbers(text: str) -> tuple[str, int]:
     parts, pos, start, found = [], 0, 0, 0
     while match := _NHS_CANDIDATE.search(text, pos):
         digits = "".join(str(int(ch)) for ch in match.group(0) if ch.isdigit())
-        if is_valid_nhs_number(digits):
+        if is_valid_nhs_number(digits) and not _TIMESTAMP.fullmatch(match.group(0)):
             parts += [text[start : match.start()], NHS_NUMBER_MARKER]
             pos = start = match.end()
             found += 1

@@ -70,3 +70,11 @@ def test_log_lines_never_carry_an_nhs_number(caplog: pytest.LogCaptureFixture) -
 
 def test_an_nhs_number_split_by_control_characters_is_still_found() -> None:
     assert Redactor().redact("nhs 943\x00476\x005919 and 943\x7f476\x7f5919").removed == {"NHS number": 2}
+
+
+def test_a_timestamp_whose_digits_pass_the_check_is_kept() -> None:
+    """'2026-01-01 10' has ten digits with a valid check digit; it is a log line's time, not a patient."""
+    assert is_valid_nhs_number("2026010110")
+    line = "announcement due at 2026-01-01 10:00:00+00:00 and at 2026-01-01T10:00"
+    assert Redactor().redact(line).text == line
+    assert Redactor().redact("patient 202 601 0110").text == "patient [NHS number removed]"
