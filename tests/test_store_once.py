@@ -60,3 +60,20 @@ def test_migrating_twice_keeps_data(database_url: str) -> None:
     again.migrate()
     assert once.claim(again, "kept", NOW) is False
     again.dispose()
+
+
+def test_a_postgresql_url_gets_a_connect_timeout_and_a_sqlite_path_may_start_at_home(
+    tmp_path, monkeypatch
+) -> None:
+    """An unreachable server fails in seconds with the bot's message, not after the system's two
+    minutes; and '~/bot.db' is a file in the home folder, not in a folder named '~'."""
+    pg = Database("postgresql://bot:secret@db.example.invalid/golive")
+    assert pg.engine.url.query["connect_timeout"] == "10"
+    assert Database("postgresql://h/db?connect_timeout=3").engine.url.query["connect_timeout"] == "3"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    sqlite = Database("sqlite:///~/data/bot.db")
+    assert sqlite.engine.url.database == str(tmp_path / "data" / "bot.db")
+    assert (tmp_path / "data").is_dir() and not (tmp_path / "~").exists()
+    for db in (pg, sqlite):
+        db.dispose()
