@@ -166,3 +166,22 @@ def test_a_key_of_the_trusts_own_in_the_knowledge_base_is_warned_about_without_f
     out = capsys.readouterr().out
     assert out.startswith("OK: 1 entries")
     assert "terms.yaml:6: pas: warning: unknown key 'owner' is ignored" in out
+
+
+def test_a_one_off_post_outside_its_own_phases_is_warned_about(site: Path, capsys) -> None:
+    """Intensive support was made shorter: the day-21 go-live message now falls in maintenance."""
+    (site / "golive.yaml").write_text(
+        "golive:\n  start: 2027-01-18 07:00\n  intensive_support_ends: 2027-02-01 07:00\n"
+    )
+    (site / "schedules").mkdir()
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n"
+        "  - id: day-21\n    channels: [C0123ABCD]\n    relative: {days_after: 21}\n"
+        "    phases: [go-live]\n    text: Three weeks in\n"
+        "  - id: day-3\n    channels: [C0123ABCD]\n    relative: {days_after: 3}\n"
+        "    phases: [go-live]\n    text: Three days in\n"
+    )
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "plan.yaml:2: day-21: warning: due 2027-02-08 09:00 in the maintenance phase" in out
+    assert "it will never be posted" in out and "day-3:" not in out

@@ -87,14 +87,15 @@ def check_knowledge(settings: Settings) -> Checked:
 
 def check_schedules(settings: Settings) -> Checked:
     """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted."""
-    from bot.comms.schedules import read_schedules
+    from bot.comms.schedules import never_posted, read_schedules
 
     if not settings.schedules_dir.is_dir():
         return Checked(f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)")
     announcements, problems = read_schedules(settings.schedules_dir, settings.org)
     if settings.config_problems:
         problems = _without_config_echoes(problems, settings)
-    return Checked(f"{len(announcements)} announcements in {settings.schedules_dir}", problems)
+    summary = f"{len(announcements)} announcements in {settings.schedules_dir}"
+    return Checked(summary, problems, never_posted(announcements, settings.org))
 
 
 def _without_config_echoes(problems: list[Problem], settings: Settings) -> list[Problem]:

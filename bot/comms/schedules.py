@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.comms.model import Announcement
+from bot.comms.phases import phase_at
 from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
 from bot.comms.timing import BadCron, cron_trigger
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
@@ -234,3 +235,17 @@ def _clock_time(value: Any) -> time | None:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return None
     return time(int(match[1]), int(match[2]))
+
+
+def never_posted(announcements: list[Announcement], org: OrgConfig) -> list[str]:
+    """One-off posts whose time falls outside their own phases: valid, and silently never posted
+    (a countdown kept for go-live after intensive support was made shorter). Said as warnings, since
+    refusing them would stop the whole plan loading at start-up."""
+    found = []
+    for a in announcements:
+        if a.at is not None and (phase := phase_at(org.golive, a.at)) not in a.phases:
+            found.append(
+                f"{a.source}: {a.id}: warning: due {a.at:%Y-%m-%d %H:%M} in the {phase} phase, which is not"
+                f" among its phases {list(a.phases)}: it will never be posted"
+            )
+    return found
