@@ -37,29 +37,44 @@ def mrkdwn_to_text(text: str) -> str:
 
 
 def render(blocks: list[Block]) -> Rendered:
+    """Any block the bot builds reads as text; a part the console cannot show is left out, never a crash."""
     lines: list[str] = []
     buttons: list[Button] = []
     for block in blocks:
         kind = block.get("type")
         if kind == "header":
-            title = block["text"]["text"]
+            title = _text_of(block.get("text"))
             lines += [title, "=" * len(title)]
         elif kind == "section":
-            lines.append(mrkdwn_to_text(block["text"]["text"]))
+            parts = [_text_of(block.get("text")), *(_text_of(f) for f in block.get("fields") or [])]
+            lines.append("\n".join(mrkdwn_to_text(p) for p in parts if p))
+            lines += _choices(buttons, [block.get("accessory")])
         elif kind == "context":
-            lines.append("  " + " ".join(mrkdwn_to_text(_element_text(e)) for e in block["elements"]))
+            shown = (mrkdwn_to_text(_text_of(e)) for e in block.get("elements") or [])
+            lines.append("  " + " ".join(t for t in shown if t))
         elif kind == "actions":
-            start = len(buttons) + 1
-            buttons += [_button(e) for e in block["elements"] if e.get("type") == "button"]
-            lines.append("   ".join(f"[{n}] {b.label}" for n, b in enumerate(buttons[start - 1 :], start)))
+            lines += _choices(buttons, block.get("elements") or [])
+        elif kind == "input":
+            lines.append(_text_of(block.get("label")) + ":")
         elif kind == "divider":
             lines.append("-" * 40)
     return Rendered("\n".join(lines), tuple(buttons))
 
 
-def _element_text(element: dict[str, Any]) -> str:
-    return str(element.get("text", ""))
+def _choices(buttons: list[Button], elements: list[Any]) -> list[str]:
+    """Number the buttons among `elements` after those already shown; the line listing them, if any."""
+    start = len(buttons) + 1
+    buttons += [_button(e) for e in elements if isinstance(e, dict) and e.get("type") == "button"]
+    shown = buttons[start - 1 :]
+    return ["   ".join(f"[{n}] {b.label}" for n, b in enumerate(shown, start))] if shown else []
+
+
+def _text_of(obj: Any) -> str:
+    """The text of a text object (plain_text or mrkdwn); '' for anything else (an image, a gap)."""
+    text = obj.get("text") if isinstance(obj, dict) else None
+    return text if isinstance(text, str) else ""
 
 
 def _button(element: dict[str, Any]) -> Button:
-    return Button(element["text"]["text"], element["action_id"], str(element.get("value", "")))
+    label, action_id = _text_of(element.get("text")), str(element.get("action_id", ""))
+    return Button(label, action_id, str(element.get("value", "")))
