@@ -30,6 +30,8 @@ from bot.store.health import reachable
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # Slack's own payloads are far smaller
 MAX_AGE_SECONDS = 5 * 60  # an older signed request is a replay
+# Unix seconds have 10 digits until 2286; Python refuses to read an int of over 4,300 digits (a 500).
+MAX_TIMESTAMP_DIGITS = 12
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 StartResponse = Callable[..., Any]
@@ -97,6 +99,7 @@ class SlackWsgi:
         """Slack's v0 signature over the exact bytes received, within five minutes of Slack's clock."""
         if (
             not (timestamp.isascii() and timestamp.isdigit())
+            or len(timestamp) > MAX_TIMESTAMP_DIGITS
             or abs(self._now() - int(timestamp)) > MAX_AGE_SECONDS
         ):
             return False
