@@ -32,6 +32,11 @@ MAX_BODY = 1024 * 1024  # Slack's own payloads are far smaller
 MAX_AGE_SECONDS = 5 * 60  # an older signed request is a replay
 # Unix seconds have 10 digits until 2286; Python refuses to read an int of over 4,300 digits (a 500).
 MAX_TIMESTAMP_DIGITS = 12
+# Slow or idle clients (slowloris) each hold a connection, not a thread: allow many, close idle ones
+# sooner than waitress's two minutes, and keep each one's buffered headers small. Slack's are a few KiB.
+MAX_CONNECTIONS = 1000
+IDLE_SECONDS = 30
+MAX_HEADER_BYTES = 64 * 1024
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 StartResponse = Callable[..., Any]
@@ -164,6 +169,8 @@ class HttpServer:
         self._server = create_server(
             wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY,
             ident="golive-bot", expose_tracebacks=False, clear_untrusted_proxy_headers=True,
+            connection_limit=_connection_limit(), channel_timeout=IDLE_SECONDS,
+            max_request_header_size=MAX_HEADER_BYTES, asyncore_use_poll=True,  # select() stops at fd 1024
         )  # fmt: skip
         self._thread = threading.Thread(target=self._server.run, name="http-server", daemon=True)
         self._stopped = threading.Event()
@@ -188,6 +195,18 @@ class HttpServer:
     def serve_forever(self) -> None:
         """Run in the calling thread until interrupted (the `serve` command)."""
         self._server.run()
+
+
+def _connection_limit() -> int:
+    """MAX_CONNECTIONS, or fewer when the process may not open that many files (sockets are files)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to read
+        return MAX_CONNECTIONS
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(100, min(MAX_CONNECTIONS, soft - 100))  # room for the database, Slack and the log
 
 
 def start_http(services: Services, host: str, port: int, threads: int = 8) -> HttpServer:
