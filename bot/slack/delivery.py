@@ -86,10 +86,20 @@ class Delivery:
         items = outbox.claim_due(self._db, self._clock.now(), LEASE)
         for item in items:
             if self._closed:  # due again at once, for the next start or another replica
-                outbox.retry_later(self._db, item.id, "the bot stopped before posting it", self._clock.now())
-            else:
+                outbox.retry_later(self._db, item.id, "the bot stopped before posting it", self._clock.now(),
+                                   item.attempts)  # fmt: skip
+            elif self._still_mine(item):
                 self._deliver(item)
         return len(items)
+
+    def _still_mine(self, item: Item) -> bool:
+        """Renew the claim before working on it: rows claimed together wait while earlier ones are
+        posted, and when Slack is slow their lease can run out and another replica take them over."""
+        if outbox.renew(self._db, item.id, item.attempts, self._clock.now(), LEASE):
+            return True
+        log.info("outbox row %s (%s %s) was taken over by another worker; leaving it to them",
+                 item.id, item.kind, item.ref)  # fmt: skip
+        return False
 
     def drain(self) -> None:
         """Deliver until nothing is due; concurrent calls fold into one extra pass."""
@@ -140,7 +150,7 @@ class Delivery:
         try:
             message = renderer(item)
             if message is None:
-                outbox.drop(self._db, item.id, "nothing to post any more", self._clock.now())
+                outbox.drop(self._db, item.id, "nothing to post any more", self._clock.now(), item.attempts)
             else:
                 self._send_or_plain(item, message)
         except (SlackApiError, OSError) as exc:
@@ -170,7 +180,7 @@ class Delivery:
     def _update(self, item: Item, message: Message) -> None:
         original = outbox.get(self._db, item.updates_id or 0)  # read now: it may have been sent meanwhile
         if original is None or original.status == outbox.DROPPED:
-            outbox.drop(self._db, item.id, "the original post was not made", self._clock.now())
+            outbox.drop(self._db, item.id, "the original post was not made", self._clock.now(), item.attempts)
             return
         if not original.channel or not original.ts:
             self._retry(item, "waiting for the original post", _WAIT_FOR_ORIGINAL)
@@ -184,7 +194,7 @@ class Delivery:
                 raise
             self._post_again(item, original, message)
             return
-        outbox.mark_sent(self._db, item.id, original.channel, original.ts, self._clock.now())
+        self._sent(item, original.channel, original.ts)
 
     def _post_again(self, item: Item, original: Item, message: Message) -> None:
         """The post was deleted, so the edit has nothing to change: post the current state as a new
@@ -194,7 +204,7 @@ class Delivery:
         response = self._post_to(item, original.channel or "", message)
         channel, ts = response.get("channel"), response.get("ts")
         outbox.moved(self._db, original.id, channel, ts)
-        outbox.mark_sent(self._db, item.id, channel, ts, self._clock.now())
+        self._sent(item, channel, ts)
 
     def _post(self, item: Item, message: Message) -> None:
         channel = message.channel or item.target
@@ -202,11 +212,13 @@ class Delivery:
             log.error(
                 "outbox row %s (%s %s) has no channel configured; not posted", item.id, item.kind, item.ref
             )
-            outbox.drop(self._db, item.id, "no channel configured", self._clock.now())
+            outbox.drop(self._db, item.id, "no channel configured", self._clock.now(), item.attempts)
             return
         earlier = self._already_posted(item, channel) if item.attempts > 1 else None
         if earlier:
-            outbox.mark_sent(self._db, item.id, earlier[0], earlier[1], self._clock.now())
+            self._sent(item, earlier[0], earlier[1])
+            return
+        if not self._still_mine(item):  # the history search or an earlier call may have been slow
             return
         try:
             response = self._post_to(item, channel, message)
@@ -217,7 +229,13 @@ class Delivery:
             log.error("outbox row %s (%s %s) cannot reach %s (%s); posting it to %s instead",
                       item.id, item.kind, item.ref, channel, why_slack_failed(exc), fallback)  # fmt: skip
             response = self._post_to(item, fallback, redirected(message, channel, _error_code(exc)))
-        outbox.mark_sent(self._db, item.id, response.get("channel"), response.get("ts"), self._clock.now())
+        self._sent(item, response.get("channel"), response.get("ts"))
+
+    def _sent(self, item: Item, channel: str | None, ts: str | None) -> None:
+        if not outbox.mark_sent(self._db, item.id, channel, ts, self._clock.now(), item.attempts):
+            log.warning("outbox row %s (%s %s) was posted after its lease ran out and another worker took "
+                        "it over; that worker looks for this post before posting", item.id, item.kind,
+                        item.ref)  # fmt: skip
 
     def _post_to(self, item: Item, channel: str, message: Message) -> SlackResponse:
         return self._client.chat_postMessage(
@@ -262,7 +280,7 @@ class Delivery:
         wait = delay if delay is not None else backoff(item.attempts)
         log.warning("outbox row %s (%s %s) not delivered: %s; retrying in %s", item.id, item.kind, item.ref,
                     reason, wait)  # fmt: skip
-        outbox.retry_later(self._db, item.id, reason, self._clock.now() + wait)
+        outbox.retry_later(self._db, item.id, reason, self._clock.now() + wait, item.attempts)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -174,9 +174,22 @@ def get(db: Database, row_id: int) -> Item | None:
         )  # fmt: skip
 
 
-def mark_sent(db: Database, row_id: int, channel: str | None, ts: str | None, now: datetime) -> None:
+def renew(db: Database, row_id: int, attempt: int, now: datetime, lease: timedelta) -> bool:
+    """Extend this worker's claim just before it posts; False when the claim is no longer its own
+    (its lease ran out and another replica claimed the row), so it must not post as well."""
+    with db.session() as session:
+        return bool(
+            session.execute(
+                update(OutboxRow).where(*_claimed(row_id, attempt)).values(lease_until=now + lease)
+            ).rowcount
+        )
+
+
+def mark_sent(
+    db: Database, row_id: int, channel: str | None, ts: str | None, now: datetime, attempt: int | None = None
+) -> bool:
     """Record where the post went, so later updates edit it in place."""
-    _finish(db, row_id, status=SENT, channel=channel, ts=ts, sent_at=now, last_error=None)
+    return _finish(db, row_id, attempt, status=SENT, channel=channel, ts=ts, sent_at=now, last_error=None)
 
 
 def moved(db: Database, row_id: int, channel: str | None, ts: str | None) -> None:
@@ -185,20 +198,32 @@ def moved(db: Database, row_id: int, channel: str | None, ts: str | None) -> Non
         session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(channel=channel, ts=ts))
 
 
-def retry_later(db: Database, row_id: int, reason: str, when: datetime) -> None:
+def retry_later(db: Database, row_id: int, reason: str, when: datetime, attempt: int | None = None) -> bool:
     """Put a claimed row back for another attempt; `reason` must hold no secret or identifier."""
-    _finish(db, row_id, status=PENDING, due_at=when, last_error=reason[:255])
+    return _finish(db, row_id, attempt, status=PENDING, due_at=when, last_error=reason[:255])
 
 
-def drop(db: Database, row_id: int, reason: str, now: datetime) -> None:
+def drop(db: Database, row_id: int, reason: str, now: datetime, attempt: int | None = None) -> bool:
     """Nothing left to post (the renderer says so): keep the row, with why, for the record."""
-    _finish(db, row_id, status=DROPPED, sent_at=now, last_error=reason[:255])
+    return _finish(db, row_id, attempt, status=DROPPED, sent_at=now, last_error=reason[:255])
 
 
-def _finish(db: Database, row_id: int, **values: object) -> None:
-    """End an attempt on a claimed row: release its lease and set the outcome."""
+def _finish(db: Database, row_id: int, attempt: int | None, **values: object) -> bool:
+    """End an attempt on a claimed row: release its lease and set the outcome.
+
+    With `attempt` (the claim's attempt number) only while the claim is still this worker's: a worker
+    whose lease ran out while Slack was slow must not put back, or drop, a row another replica has
+    since claimed or posted, or the post would be made twice (or lost). False when it was not.
+    """
+    where = _claimed(row_id, attempt) if attempt is not None else [OutboxRow.id == row_id]
     with db.session() as session:
-        session.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(lease_until=None, **values))
+        finished = session.execute(update(OutboxRow).where(*where).values(lease_until=None, **values))
+        return bool(finished.rowcount)
+
+
+def _claimed(row_id: int, attempt: int) -> list[Any]:
+    """The row, while the claim that gave it this attempt number is the latest one."""
+    return [OutboxRow.id == row_id, OutboxRow.status == SENDING, OutboxRow.attempts == attempt]
 
 
 def items_for(db: Database, kind: str | None = None, ref: str | None = None) -> list[Item]:
