@@ -24,6 +24,8 @@ _ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button
 _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
 SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
 OPTION_LIMIT = 75  # Slack's limit for an option's text
+_ENTITY_SPAN, _MARKUP_SPAN = 8, 1000  # how far back an open `&amp;` or `<link|label>` can start
+ANSWER_SECTIONS = 12  # an answer's sections: with the header and buttons well within 50 blocks
 
 
 def shorten(text: str, limit: int) -> str:
@@ -53,16 +55,51 @@ def fit(mrkdwn: str, limit: int = SECTION_LIMIT) -> str:
     if len(mrkdwn) <= limit:
         return mrkdwn
     cut = mrkdwn[: limit - 1]
-    amp, lt = cut.rfind("&"), cut.rfind("<")
-    if amp > cut.rfind(";"):
-        cut = cut[:amp]
-    if lt > cut.rfind(">"):
-        cut = cut[:lt]
-    return cut + "…"
+    return cut[: _outside_markup(cut)] + "…"
 
 
 def text_section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text)}}
+
+
+def sections(mrkdwn: str, most: int) -> list[Block]:
+    """Long mrkdwn as up to `most` sections, so text past Slack's 3,000 characters is shown, not lost.
+    Each cut falls at a paragraph or line break (else a space) and never inside a link, mention or
+    entity; only what would need more than `most` sections is cut, with an ellipsis."""
+    chunks: list[str] = []
+    rest = mrkdwn
+    while len(rest) > SECTION_LIMIT and len(chunks) < most - 1:
+        cut, skip = _break_at(rest[:SECTION_LIMIT])
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut + skip :].lstrip("\n")
+    chunks.append(rest)
+    return [text_section(chunk) for chunk in chunks if chunk.strip()] or [text_section(mrkdwn)]
+
+
+def _break_at(window: str) -> tuple[int, int]:
+    """Where to cut a too-long text (the window is as much as fits) and how many separator characters
+    to drop there: the last paragraph, line or word break in its second half, outside any `<...>`/`&...;`."""
+    half = len(window) // 2
+    at, skip = len(window), 0
+    for separator in ("\n\n", "\n", " "):
+        found = window.rfind(separator, half)
+        if found > 0:
+            at, skip = found, len(separator)
+            break
+    safe = _outside_markup(window[:at])
+    return (at, skip) if safe in (at, 0) else (safe, 0)
+
+
+def _outside_markup(head: str) -> int:
+    """The length of `head` without a link, mention or entity left open at its end. A bare `&` or `<`
+    further back (the plan's own "A&E", "<5 min") is text, not markup, and moves nothing."""
+    at = len(head)
+    lt, amp = head.rfind("<"), head.rfind("&")
+    if lt > head.rfind(">") and lt >= at - _MARKUP_SPAN:
+        at = lt
+    if amp > head.rfind(";") and amp >= len(head) - _ENTITY_SPAN:
+        at = min(at, amp)
+    return at
 
 
 def context(text: str) -> Block:
@@ -107,7 +144,7 @@ def entry_blocks(entry: Entry) -> list[Block]:
     """The answer itself; knowledge-base text is the trust's own mrkdwn and may hold links."""
     return [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(entry.title, 150)}},
-        text_section(shorten(entry.answer, SECTION_LIMIT)),
+        *sections(entry.answer, ANSWER_SECTIONS),
     ]
 
 
