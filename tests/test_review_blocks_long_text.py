@@ -8,10 +8,17 @@ inside a link, mention or entity.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any, cast
 
 from test_review_blocks_limits import problems, texts
 
 from bot.answering.model import Entry
+from bot.comms.drafts import Draft
+from bot.comms.model import Announcement
+from bot.config import OrgConfig
+from bot.slack import announcements
 from bot.slack import blocks as b
 from bot.slack.terminal import render
 
@@ -54,3 +61,41 @@ def test_sections_cut_at_spaces_when_a_text_has_no_line_breaks() -> None:
     assert len(parts) == 3 and all(len(p) <= 3000 and not p.startswith(" ") for p in parts)
     assert " ".join(parts).split() == words.split()
     assert texts(b.sections("x" * 7000, 5)) == ["x" * 3000, "x" * 3000, "x" * 1000]
+
+
+def plan_post(text: str):
+    """The announcement renderer's message for a post whose filled-in text is `text`."""
+    comms = SimpleNamespace(render_announcement=lambda ref: text, fallback_for=lambda ref: None)
+    return announcements.render(SimpleNamespace(comms=comms), cast(Any, SimpleNamespace(ref="plan-1")))
+
+
+def test_a_long_announcement_is_posted_whole_without_splitting_a_link_or_a_mention() -> None:
+    text = long_answer(12).replace("*Step", "<!subteam^S0WARDS> *Step")
+    post = plan_post(text)
+    assert post is not None and problems(post.blocks) == []
+    shown = joined(post.blocks)
+    assert shown.count(LINK) == 11 and shown.count("<!subteam^S0WARDS>") == 11
+    assert "01234 567890" in shown
+    for offset in range(2900, 3000, 7):  # wherever Slack's limit falls, the link and mention stay whole
+        post = plan_post("Huddle " + "x" * offset + f" {LINK} &amp; <!subteam^S0WARDS> " + "y " * 2000)
+        assert post is not None and problems(post.blocks) == []
+        assert joined(post.blocks).count(LINK) == 1 and "<!subteam^S0WARDS> " in joined(post.blocks)
+
+
+def test_an_announcement_longer_than_fifty_sections_is_still_a_post_slack_takes() -> None:
+    post = plan_post("Huddle at ten in the command centre.\n" * 5000)
+    assert post is not None and problems(post.blocks) == [] and len(post.blocks) <= 50
+
+
+def test_the_preview_shows_the_whole_post_as_it_will_read() -> None:
+    text = "{oldest_open_issues}"  # the ten oldest issues: the figures make it long
+    org = OrgConfig()
+    comms = SimpleNamespace(render=lambda message: long_answer(8))
+    services = SimpleNamespace(comms=comms, settings=SimpleNamespace(org=org))
+    a = Announcement(
+        id="slack-1", channels=("C0ANNOUNCE",), text=text, at=datetime(2027, 1, 5, 9, tzinfo=UTC)
+    )
+    draft = Draft(text, "C0ANNOUNCE", "once", "09:00", "2027-01-05")
+    view = announcements.preview_view(cast(Any, services), a, draft, None)
+    assert problems(view["blocks"], "modal", view) == []
+    assert joined(view["blocks"]).count(LINK) == 7 and "01234 567890" in joined(view["blocks"])

@@ -22,7 +22,7 @@ from bot.comms.model import FROM_SLACK, Announcement
 from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.app import respond
-from bot.slack.blocks import SECTION_LIMIT, Block, notice_view, option, plain, text_section
+from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement_cancel"
 _LISTED = 40  # Slack allows 50 blocks in a message
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
+_POST_SECTIONS = 45  # a post's text in sections of Slack's 3,000 characters, within its 50 blocks
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
 
 
@@ -125,8 +126,7 @@ def render(services: Services, item: Item) -> Message | None:
     text = services.comms.render_announcement(item.ref)
     if text is None:
         return None
-    chunks = [text[i : i + SECTION_LIMIT] for i in range(0, len(text), SECTION_LIMIT)]
-    blocks = [text_section(chunk) for chunk in chunks]
+    blocks = sections(text, _POST_SECTIONS)
     return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(item.ref))
 
 
@@ -169,12 +169,12 @@ def compose_view(channel_id: str) -> dict[str, Any]:
 
 
 def preview_view(services: Services, a: Announcement, draft: Draft, note: str | None) -> dict[str, Any]:
-    rendered = services.comms.render(a.text)[:SECTION_LIMIT]
+    rendered = services.comms.render(a.text)
     when = describe_repeat(a, services.settings.org)
     blocks: list[Block] = [
         text_section(f"*Preview* (figures as they are now) for <#{a.channels[0]}>, {when}:"),
         {"type": "divider"},
-        text_section(rendered),
+        *sections(rendered, _POST_SECTIONS),  # as it will post: a view holds 100 blocks
         {"type": "divider"},
     ]
     if note:
