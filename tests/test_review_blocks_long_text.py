@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
+from slack_harness import org_config
 from test_review_blocks_limits import problems, texts
 
 from bot.answering.model import Entry
+from bot.clock import ManualClock
 from bot.comms.drafts import Draft
 from bot.comms.model import Announcement
-from bot.config import OrgConfig
+from bot.config import Contact, GoLive, OrgConfig
 from bot.slack import announcements
 from bot.slack import blocks as b
 from bot.slack.terminal import render
@@ -99,3 +101,21 @@ def test_the_preview_shows_the_whole_post_as_it_will_read() -> None:
     view = announcements.preview_view(cast(Any, services), a, draft, None)
     assert problems(view["blocks"], "modal", view) == []
     assert joined(view["blocks"]).count(LINK) == 7 and "01234 567890" in joined(view["blocks"])
+
+
+def test_contact_lists_every_contact_of_a_large_trust(slack_bot) -> None:
+    contacts = tuple(
+        Contact(
+            f"Ward {n} go-live lead",
+            f"bleep {1000 + n} or <tel:01234567{n:03d}|01234 567{n:03d}>",
+            ("go-live",),
+        )
+        for n in range(150)
+    )
+    golive = GoLive(datetime(2027, 1, 18, 7, tzinfo=UTC), datetime(2027, 2, 12, 17, tzinfo=UTC))
+    bot = slack_bot(org=org_config(golive=golive, contacts=contacts), clock=ManualClock(golive.start))
+    bot.command("contact", user="U0NURSE")
+    [reply] = bot.fake.wait_for("response_url")
+    assert problems(reply.params["blocks"]) == []
+    shown = joined(reply.params["blocks"])
+    assert all(f"*Ward {n} go-live lead*: bleep {1000 + n} " in shown for n in range(150))

@@ -8,8 +8,10 @@ from bot.comms.contacts import format_contacts
 from bot.comms.service import Status
 from bot.markup import escape
 from bot.runtime import Services
-from bot.slack.blocks import text_section
+from bot.slack.blocks import sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
+
+_CONTACT_SECTIONS = 45  # a private reply holds 50 blocks of 3,000 characters
 
 
 def register(app: App, services: Services) -> None:
@@ -19,7 +21,7 @@ def register(app: App, services: Services) -> None:
 
     def contact(invocation: Invocation) -> None:
         text = contact_text(services, invocation.text)
-        invocation.reply(text, [text_section(text)])
+        invocation.reply(text, sections(text, _CONTACT_SECTIONS))  # every contact, however many
 
     add_subcommand(app, "status", status, "where the go-live stands: phase, days, open issues")
     add_subcommand(app, "contact", contact, "[site] who to call right now")
