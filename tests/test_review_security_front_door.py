@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import socket
 import time
+from urllib.parse import urlencode
 
+from fake_slack import FakeSlack
 from slack_harness import request, sign
+
+from bot.slack.app import is_slack_url, respond
 
 
 def event_body(text: str = "what is snomed") -> bytes:
@@ -42,3 +46,41 @@ def test_hundreds_of_slow_clients_do_not_stop_the_health_check_or_slack(slack_bo
     finally:
         for conn in slow:
             conn.close()
+
+
+def command_form(response_url: str) -> bytes:
+    return urlencode({
+        "token": "x", "team_id": "T0TEST", "channel_id": "C0GENERAL", "user_id": "U0ASKER",
+        "command": "/golive", "text": "what is snomed", "response_url": response_url, "trigger_id": "t1",
+    }).encode()  # fmt: skip
+
+
+FOREIGN = (
+    "https://attacker.example/hooks", "http://hooks.slack.com/commands/T0/1/x",
+    "https://hooks.slack.com.attacker.example/x", "https://user@attacker.example@hooks.slack.com/x",
+)  # fmt: skip
+
+
+def test_a_signed_request_naming_a_response_url_off_slack_is_refused_and_nothing_is_sent_there(
+    slack_bot,
+) -> None:
+    bot, elsewhere = slack_bot(), FakeSlack()
+    try:
+        for url in (*FOREIGN, elsewhere.response_url("stolen")):
+            response = bot.post(command_form(url), content_type="application/x-www-form-urlencoded")
+            assert response.status == 400, url
+            assert bot.action("answer_helpful", "{}", response_url=url).status == 400, url
+        elsewhere.wait_quiet()
+        assert elsewhere.attempts == []
+        assert bot.command("what is snomed").status == 200  # the configured Slack's own still works
+        assert bot.fake.wait_for("response_url")
+    finally:
+        elsewhere.close()
+
+
+def test_replies_are_only_ever_posted_to_slacks_hosts_over_https() -> None:
+    for url in FOREIGN:
+        assert respond(url, text="hello") is False, url
+    assert is_slack_url("https://hooks.slack.com/commands/T0/1/abc")
+    assert is_slack_url("https://hooks.slack-gov.com/actions/T0/1/abc")
+    assert not is_slack_url("https://hooks.slack.com:8443/commands/T0/1/abc")

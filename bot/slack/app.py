@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -48,6 +50,10 @@ SURFACES = (
     "bot.slack.announcements",
     "bot.slack.fallback",  # last: it takes whatever no other surface did
 )
+# Slack's response_urls are on hooks.slack.com (hooks.slack-gov.com for GovSlack), always https.
+SLACK_DOMAINS = ("slack.com", "slack-gov.com")
+_PLAIN_NETLOC = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?")  # no user@, no backslash or other tricks
+_api_urls: set[str] = set()  # SLACK_API_URL of each client made: a local fake Slack in tests
 
 
 def retry_handlers() -> list[RetryHandler]:
@@ -63,14 +69,45 @@ def make_client(settings: Settings) -> WebClient:
     kwargs: dict[str, Any] = {"token": settings.slack_bot_token, "retry_handlers": retry_handlers()}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
+        _api_urls.add(settings.slack_api_url)
     return WebClient(**kwargs)
 
 
-def respond(response_url: object, **message: Any) -> bool:
-    """Post to a response_url (ephemeral replies, replacing a clicked message) with the same retries."""
-    if not isinstance(response_url, str) or not response_url.startswith(("https://", "http://")):
+def _origin(url: object) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of an http(s) URL written plainly; None for anything else."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not _PLAIN_NETLOC.fullmatch(parts.netloc):
+        return None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def is_slack_url(url: object, api_url: str | None = None) -> bool:
+    """Whether the bot may post to `url`: https on Slack's own hosts, or the origin of SLACK_API_URL
+    (`api_url`, or any client's). A signed payload is still only a payload: its response_url must not
+    make the bot send a user's text, or an NHS number's removal notice, to a host someone else chose."""
+    origin = _origin(url)
+    if origin is None:
         return False
-    WebhookClient(response_url, retry_handlers=retry_handlers()).send_dict(message)
+    scheme, host, port = origin
+    if scheme == "https" and port in (None, 443) and any(host.endswith("." + d) for d in SLACK_DOMAINS):
+        return True
+    return any(origin == _origin(trusted) for trusted in (api_url, *_api_urls) if trusted)
+
+
+def respond(response_url: object, **message: Any) -> bool:
+    """Post to a response_url (ephemeral replies, replacing a clicked message) with the same retries;
+    False, sending nothing, when it is not one of Slack's (see `is_slack_url`)."""
+    if not is_slack_url(response_url):
+        if response_url:
+            log.warning("did not post to a response_url that is not on Slack")
+        return False
+    WebhookClient(str(response_url), retry_handlers=retry_handlers()).send_dict(message)
     return True
 
 

@@ -22,7 +22,7 @@ from slack_bolt import App, BoltRequest
 from waitress import create_server, wasyncore
 
 from bot.runtime import Services
-from bot.slack.app import build_app
+from bot.slack.app import build_app, is_slack_url
 from bot.slack.pacing import ACKS
 from bot.slack.shape import BadShape, parse_body
 from bot.store.health import reachable
@@ -98,6 +98,11 @@ class SlackWsgi:
             reason = str(exc) if isinstance(exc, BadShape) else "the body is not UTF-8"
             log.warning("refused a signed request: %s", reason)
             return _json(400, {"error": reason})
+        if payload.get("response_url") and not is_slack_url(
+            payload["response_url"], self._services.settings.slack_api_url
+        ):
+            log.warning("refused a signed request: its response_url is not on Slack")
+            return _json(400, {"error": "the response_url is not a Slack URL"})
         return self._dispatch(payload, headers)
 
     def _signed(self, raw: bytes, timestamp: str, signature: str) -> bool:
