@@ -140,7 +140,11 @@ class RedactingLogFilter(logging.Filter):
         self._redactor = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # arguments that do not fit the format: logging would print both raw to stderr
+            message = f"{record.msg} (arguments that did not fit the message: {record.args!r})"
+            record.msg, record.args = message, None
         cleaned = self._redactor.clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
