@@ -226,7 +226,11 @@ def escalate(db: Database, issue: Issue, count: int, now: datetime, intents: Int
         if not changed:
             return False
         _record(session, Event(issue.id, now, "bot", Action.ESCALATE, None, None, f"escalation {count}"))
-        _enqueue(session, intents(_load(session, issue.id)), now)
+        for intent in intents(_load(session, issue.id)):
+            row_id = outbox.enqueue(session, intent, now)
+            if row_id is not None:  # one call-out, saying how long it has waited, not one per interval
+                reason = f"superseded by escalation {count}"
+                outbox.supersede(session, intent.kind, intent.ref, row_id, reason, now)
         return True
 
 

@@ -107,6 +107,17 @@ def enqueue(session: Session, intent: Intent, now: datetime) -> int | None:
     return session.scalar(statement)
 
 
+def supersede(session: Session, kind: str, ref: str, newer_id: int, reason: str, now: datetime) -> int:
+    """Drop rows of this kind and ref still waiting behind `newer_id`, inside the caller's transaction:
+    a newer post says all they would (a later escalation), so they are not posted in a burst when
+    Slack comes back. A row being posted right now is left alone."""
+    stale = and_(
+        OutboxRow.kind == kind, OutboxRow.ref == ref, OutboxRow.id < newer_id, OutboxRow.status == PENDING
+    )
+    values = dict(status=DROPPED, sent_at=now, lease_until=None, last_error=reason[:255])
+    return session.execute(update(OutboxRow).where(stale).values(**values)).rowcount or 0
+
+
 def _insert_ignoring_duplicates(session: Session):  # type: ignore[no-untyped-def]
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(OutboxRow).on_conflict_do_nothing(index_elements=["dedupe_key"])
