@@ -32,7 +32,7 @@ from bot.issues.model import (
 )
 from bot.slack import blocks as b
 from bot.slack import issue_blocks as ib
-from bot.slack.terminal import render
+from bot.slack.terminal import mrkdwn_to_text, render
 
 LINK = "https://trust.slack.com/archives/C0WARD/p1700000000000100"
 LOGGED = datetime(2027, 1, 18, 9, 0, tzinfo=UTC)
@@ -281,3 +281,11 @@ def test_the_console_shows_fields_and_a_sections_button_instead_of_crashing() ->
     assert [(x.label, x.value) for x in offer.buttons] == [("+1 to GL-0007", "GL-0007")]
     odd = render([{"type": "section"}, {"type": "context", "elements": [{"type": "image"}]}, {"type": "x"}])
     assert odd.buttons == ()
+
+
+def test_the_console_shows_a_labelled_email_or_phone_link_as_words_not_markup() -> None:
+    shown = mrkdwn_to_text(
+        "Email <mailto:sd@nhs.net|the service desk> or ring <tel:01234567890|01234 567890>"
+    )
+    assert shown == "Email the service desk (sd@nhs.net) or ring 01234 567890 (01234567890)"
+    assert mrkdwn_to_text("<mailto:sd@nhs.net|sd@nhs.net>") == "sd@nhs.net"

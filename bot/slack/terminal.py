@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.slack.blocks import Block, unescape
 
-_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+_LINK = re.compile(r"<((?:https?://|mailto:|tel:)[^|>]+)\|([^>]+)>")
 _BARE = re.compile(r"<(https?://[^>]+|mailto:[^>]+|tel:[^>]+)>")
 _MENTION = re.compile(r"<([@#!])([^|>]+)(?:\|([^>]+))?>")
 
@@ -30,10 +30,15 @@ class Rendered:
 
 
 def mrkdwn_to_text(text: str) -> str:
-    text = _LINK.sub(lambda m: f"{m[2]} ({m[1]})", text)
+    text = _LINK.sub(lambda m: _labelled(m[2], m[1].removeprefix("mailto:").removeprefix("tel:")), text)
     text = _BARE.sub(lambda m: m[1].removeprefix("mailto:").removeprefix("tel:"), text)
     text = _MENTION.sub(lambda m: m[3] or ("@" if m[1] != "#" else "#") + m[2], text)
     return unescape(text)
+
+
+def _labelled(label: str, target: str) -> str:
+    """A link as a terminal shows it: its label, and where it goes when the label does not say."""
+    return label if label == target else f"{label} ({target})"
 
 
 def render(blocks: list[Block]) -> Rendered:
