@@ -136,8 +136,9 @@ def actions(*elements: dict[str, Any]) -> Block:
 
 
 def you_asked(question: str) -> Block:
-    # Shortened after escaping, so the text fits Slack's limits however many & < > it holds.
-    return context(f"You asked: _{shorten(escape(question), _ECHO_LIMIT)}_")
+    # Shortened after escaping, so the text fits Slack's limits however many & < > it holds, and
+    # never inside an entity, which would show a stray '&'.
+    return context(f"You asked: _{fit(escape(question), _ECHO_LIMIT)}_")
 
 
 def entry_blocks(entry: Entry) -> list[Block]:
@@ -239,7 +240,7 @@ def triage_question_blocks(question: str, asked_by: str | None, passed_on_by: st
     )
     return [
         text_section(f"*Question the bot could not answer*, {who}:"),
-        text_section(f"> {shorten(escape(question), 2500)}"),
+        text_section(f"> {fit(escape(question), 2500)}"),
         context("Reply in this thread, and consider adding an entry to the knowledge base."),
     ]
 
