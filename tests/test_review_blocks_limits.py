@@ -294,3 +294,11 @@ def test_the_console_shows_a_labelled_email_or_phone_link_as_words_not_markup() 
     )
     assert shown == "Email the service desk (sd@nhs.net) or ring 01234 567890 (01234567890)"
     assert mrkdwn_to_text("<mailto:sd@nhs.net|sd@nhs.net>") == "sd@nhs.net"
+
+
+def test_a_ward_listed_twice_in_the_config_is_offered_once() -> None:
+    org = OrgConfig(locations=("Ward 1", "Ward 2", "Ward 1"), system_areas=("Pharmacy", "Pharmacy"))
+    view = ib.form_view(org, Draft("", "", "Ward 1", "Pharmacy", "", ""))
+    assert check_view(view) == []
+    [location] = [blk for blk in view["blocks"] if blk.get("block_id") == "location"]
+    assert [o["value"] for o in location["element"]["options"]] == ["Ward 1", "Ward 2"]

@@ -201,7 +201,8 @@ def _select(
     block_id: str, label: str, choices: tuple[str, ...], initial: str | None, *, optional: bool = False
 ) -> Block:
     element: dict[str, Any] = {"type": "static_select", "action_id": _V, "placeholder": plain("Choose")}
-    options = [option(c, c[:150]) for c in choices]
+    # Once each: a ward listed twice in the config would give two options of one value.
+    options = list({c[:150]: option(c, c[:150]) for c in choices}.values())
     if len(options) <= _OPTIONS_PER_LIST:
         element["options"] = options
     else:  # Slack lists 100 options at most: a trust's 101st ward must still be there to pick
