@@ -119,3 +119,19 @@ def test_contact_lists_every_contact_of_a_large_trust(slack_bot) -> None:
     assert problems(reply.params["blocks"]) == []
     shown = joined(reply.params["blocks"])
     assert all(f"*Ward {n} go-live lead*: bleep {1000 + n} " in shown for n in range(150))
+
+
+def test_the_announcement_list_and_form_fit_whatever_is_scheduled() -> None:
+    due = datetime(2027, 1, 5, 9, tzinfo=UTC)
+    made = [
+        Announcement(id=f"a-{n:03d}", channels=("announcements", "C0WARDS", "#golive-" + "x" * 70) * 5,
+                     text="t", at=due, origin="slack" if n % 2 else "file", source="schedules/" + "p" * 300,
+                     created_by="U0COMMS")
+        for n in range(120)
+    ]  # fmt: skip
+    comms = SimpleNamespace(active=lambda: made, next_due=lambda a: due)
+    services = SimpleNamespace(comms=comms, settings=SimpleNamespace(org=OrgConfig()))
+    listed = announcements.list_blocks(cast(Any, services))
+    assert problems(listed) == []
+    view = announcements.compose_view("C0ANNOUNCE")
+    assert problems(view["blocks"], "modal", view) == []
