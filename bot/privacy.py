@@ -132,12 +132,27 @@ class Redactor:
         return self.redact(text).text
 
 
+# Secrets a library's exception or debug line may quote: Slack tokens by their shape, and the password
+# of a URL (a database's: user:password@host; a password may hold '/' or '#', never a space or '@').
+_SLACK_TOKEN = re.compile(r"\bx(?:ox[a-z]|app)-[A-Za-z0-9-]{6,}")
+_URL_PASSWORD = re.compile(r"(://[^\s/:@]{1,100}:)[^\s@]{1,200}@")  # bounded: linear on any text
+
+
+def without_secrets(text: str) -> str:
+    """The text with Slack tokens and URL passwords masked: a log line must not hand out access."""
+    return _URL_PASSWORD.sub(r"\1***@", _SLACK_TOKEN.sub("[Slack token removed]", text))
+
+
 class RedactingLogFilter(logging.Filter):
-    """Scrubs identifiers from every log record, so a log line never carries an NHS number."""
+    """Scrubs identifiers (and secrets) from every log record, so a log line never carries an NHS
+    number, a token or a password."""
 
     def __init__(self, redactor: Redactor):
         super().__init__()
         self._redactor = redactor
+
+    def _clean(self, text: str) -> str:
+        return without_secrets(self._redactor.clean(text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -145,7 +160,7 @@ class RedactingLogFilter(logging.Filter):
         except Exception:  # arguments that do not fit the format: logging would print both raw to stderr
             message = f"{record.msg} (arguments that did not fit the message: {record.args!r})"
             record.msg, record.args = message, None
-        cleaned = self._redactor.clean(message)
+        cleaned = self._clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         # A traceback is formatted after the filters run, from the exception itself, whose message
@@ -153,7 +168,7 @@ class RedactingLogFilter(logging.Filter):
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = self._redactor.clean(record.exc_text)
+            record.exc_text = self._clean(record.exc_text)
         if record.stack_info:
-            record.stack_info = self._redactor.clean(record.stack_info)
+            record.stack_info = self._clean(record.stack_info)
         return True
