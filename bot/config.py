@@ -120,10 +120,15 @@ class Settings:
         )
 
 
+# libpq also reads a password from the query: ?password=..., ?sslpassword=... (any case).
+_QUERY_PASSWORD = re.compile(r"((?:^|[?&;])[a-z_]*pass(?:word|wd)?=)[^&;#]*", re.IGNORECASE)
+
+
 def _safe_url(url: str) -> str:
     """The address without who connects or their password; a password may hold '/' or '#'."""
     scheme, sep, rest = url.partition("://")
-    return f"{scheme}://***@{rest.rpartition('@')[2]}" if sep and "@" in rest else url
+    shown = f"{scheme}://***@{rest.rpartition('@')[2]}" if sep and "@" in rest else url
+    return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
 class InvalidEnvironment(ValueError):
