@@ -136,11 +136,13 @@ class Redactor:
 # of a URL (a database's: user:password@host; a password may hold '/' or '#', never a space or '@').
 _SLACK_TOKEN = re.compile(r"\bx(?:ox[a-z]|app)-[A-Za-z0-9-]{6,}")
 _URL_PASSWORD = re.compile(r"(://[^\s/:@]{1,100}:)[^\s@]{1,200}@")  # bounded: linear on any text
+_QUERY_PASSWORD = re.compile(r"([?&;][a-z_]{0,20}pass(?:word|wd)?=)[^&;#\s]+", re.IGNORECASE)  # libpq's
 
 
 def without_secrets(text: str) -> str:
     """The text with Slack tokens and URL passwords masked: a log line must not hand out access."""
-    return _URL_PASSWORD.sub(r"\1***@", _SLACK_TOKEN.sub("[Slack token removed]", text))
+    text = _URL_PASSWORD.sub(r"\1***@", _SLACK_TOKEN.sub("[Slack token removed]", text))
+    return _QUERY_PASSWORD.sub(r"\1***", text)
 
 
 class RedactingLogFilter(logging.Filter):

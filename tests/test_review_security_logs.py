@@ -66,12 +66,13 @@ def test_slack_tokens_and_database_passwords_are_scrubbed_from_any_record(logged
     logger.error("auth failed for %s", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx")
     logger.error("app token xapp-1-A0123456789-1234567890123-abcdef0123456789 refused")
     logger.error("cannot connect to %s", "postgresql://golive:S3cr/et#pw@db.trust.nhs.uk:5432/golive")
+    logger.error("cannot connect to postgresql://golive@db/golive?sslmode=require&password=Qu3ryPw")
     try:
         raise ConnectionError("connect postgresql://golive:An0ther@10.0.0.5/golive failed")
     except ConnectionError:
         logger.exception("database down")
     text = out.getvalue()
-    for secret in ("AbCdEfGh", "abcdef0123456789", "S3cr", "et#pw", "An0ther"):
+    for secret in ("AbCdEfGh", "abcdef0123456789", "S3cr", "et#pw", "An0ther", "Qu3ryPw"):
         assert secret not in text, secret
     assert "db.trust.nhs.uk:5432/golive" in text and "golive:***@10.0.0.5" in text
     logger.info("serving Slack on http://127.0.0.1:3000/slack/events; user@example.com and 10:30")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.cli.main import main
 from bot.config import OrgConfig, Settings
 
 
@@ -15,3 +16,14 @@ def test_a_password_given_in_the_database_urls_query_is_not_in_repr() -> None:
         assert "Zq9secret" not in shown and "db.trust" in shown, shown
     shown = repr(Settings(org=OrgConfig(), database_url="postgresql://db.trust/golive?sslmode=require"))
     assert "sslmode=require" in shown  # what is not a secret still helps the reader
+
+
+def test_a_database_password_in_the_query_is_not_printed_when_the_database_is_unreachable(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://golive@127.0.0.1:1/golive?password=Zq9secret")
+    assert main(["issues", "list"]) == 1
+    printed = capsys.readouterr()
+    assert "cannot reach the database" in printed.err
+    assert "Zq9secret" not in printed.err + printed.out

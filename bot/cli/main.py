@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from bot.cli.database_errors import database_problem
 from bot.cli.validate import missing_knowledge
 from bot.config import InvalidEnvironment, Settings, load_settings
+from bot.privacy import without_secrets
 from bot.yamlsource import InvalidFile
 
 # Each module defines add_parser(subparsers) and sets `func(args, settings) -> int` on its parser.
@@ -138,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = database_problem(exc, settings.database_url) if settings else None
         if problem is None:
             raise
-        print(problem, file=sys.stderr)
+        print(without_secrets(problem), file=sys.stderr)  # it names the URL: never with its password
         return 1
 
 
