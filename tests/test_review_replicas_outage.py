@@ -90,3 +90,25 @@ def test_escalations_queued_while_slack_was_down_are_posted_as_one_call_out_not_
     assert [i.payload["count"] for i in escalations if i.status == outbox.SENT] == [4, 5]
     called = [c for c in slack.calls_to("chat.postMessage") if c.params["text"].startswith("Still not")]
     assert len(called) == 2 and "60 minutes after" in str(called[0].params["blocks"])
+
+
+def test_after_an_hour_without_slack_the_backlog_is_posted_at_once_call_outs_first_each_once(
+    bot: tuple[Services, Delivery], slack: FlakySlack
+) -> None:
+    """Before: rows backed off to 15 minutes kept waiting after Slack returned, and the latest
+    escalation reached the safety channel minutes before the safety post it follows up."""
+    services, delivery = bot
+    slack.down = True
+    minor = Draft("Label printer slow", "Takes a minute", "Ward 2", "Printing", "P3", "x1")
+    services.issues.report(minor, "U2REPORTER")
+    reference = report_p1(services)
+    run_for(services, delivery, timedelta(minutes=62))
+    slack.down = False
+    run_for(services, delivery, TICK)
+    kinds = [i.kind for i in outbox.items_for(services.db) if i.status == outbox.SENT]
+    assert sorted(kinds) == sorted(
+        [notices.TRIAGE, notices.NOTICE] * 2 + [notices.SAFETY, notices.ESCALATION]
+    )
+    texts = [c.params["text"] for c in slack.calls_to("chat.postMessage")]
+    assert len(texts) == 6 and texts[0].startswith("Patient-safety issue") and reference in texts[0]
+    assert texts[1].startswith("Still not acknowledged")

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.clock import Clock
+from bot.issues import notices
 from bot.runtime import Services
 from bot.slack.app import why_slack_failed
 from bot.slack.blocks import Block, fit
@@ -50,6 +51,10 @@ _REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_to
 _UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 _DELETED = frozenset({"message_not_found"})  # someone deleted the post an update would edit
 _PLAIN_LIMIT = 4000  # Slack's advised limit for a message's text
+# Posted before anything else due: a backlog (after an outage) must not hold up a call-out.
+URGENT = (notices.SAFETY, notices.REOPENED, notices.ESCALATION)
+# Why a row waits when Slack itself could not be reached (as `why_slack_failed` words it).
+_OUTAGE = ("could not reach Slack", "Slack HTTP 5")
 
 
 @dataclass(frozen=True)
@@ -78,12 +83,18 @@ class Delivery:
         self._closed = False
         self._kicks: set[threading.Thread] = set()
         self._kicks_lock = threading.Lock()
+        # Slack may have been unreachable (and rows backing off) since this worker last posted; so
+        # also at start, when rows may still wait from an outage before a restart.
+        self._outage = True
+        self._probed_at: datetime | None = None
 
     def tick(self) -> int:
         """Deliver what is due now; returns how many rows were attempted."""
         if self._closed:
             return 0
-        items = outbox.claim_due(self._db, self._clock.now(), LEASE)
+        items = outbox.claim_due(self._db, self._clock.now(), LEASE, first=URGENT)
+        if not items and self._probe():
+            items = outbox.claim_due(self._db, self._clock.now(), LEASE, first=URGENT)
         for item in items:
             if self._closed:  # due again at once, for the next start or another replica
                 outbox.retry_later(self._db, item.id, "the bot stopped before posting it", self._clock.now(),
@@ -91,6 +102,18 @@ class Delivery:
             elif self._still_mine(item):
                 self._deliver(item)
         return len(items)
+
+    def _probe(self) -> bool:
+        """While Slack is unreachable, try one waiting row (the most urgent) each tick rather than
+        wait out its backoff: when it goes through, `_sent` makes the rest due at once."""
+        now = self._clock.now()
+        if not self._outage or (self._probed_at and now - self._probed_at < timedelta(seconds=TICK_SECONDS)):
+            return False
+        self._probed_at = now
+        if outbox.hasten(self._db, now, _OUTAGE, URGENT, limit=1):
+            return True
+        self._outage = False  # nothing waits for Slack to come back
+        return False
 
     def _still_mine(self, item: Item) -> bool:
         """Renew the claim before working on it: rows claimed together wait while earlier ones are
@@ -154,7 +177,10 @@ class Delivery:
             else:
                 self._send_or_plain(item, message)
         except (SlackApiError, OSError) as exc:
-            self._retry(item, why_slack_failed(exc), _retry_after(exc))
+            reason = why_slack_failed(exc)
+            if reason.startswith(_OUTAGE):  # counts as this tick's try: the next one is a tick away
+                self._outage, self._probed_at = True, self._clock.now()
+            self._retry(item, reason, _retry_after(exc))
         except Exception:  # a bad row must not hold up the others; it is kept and retried
             log.exception("outbox row %s (%s %s) failed unexpectedly", item.id, item.kind, item.ref)
             self._retry(item, "unexpected error (see the log)", None)
@@ -232,6 +258,11 @@ class Delivery:
         self._sent(item, response.get("channel"), response.get("ts"))
 
     def _sent(self, item: Item, channel: str | None, ts: str | None) -> None:
+        if self._outage:  # Slack answers again: what waited out the outage is due now, not in 15 min
+            self._outage = False
+            hastened = outbox.hasten(self._db, self._clock.now(), _OUTAGE)
+            if hastened:
+                log.info("Slack is reachable again: %d waiting outbox rows are due now", hastened)
         if not outbox.mark_sent(self._db, item.id, channel, ts, self._clock.now(), item.attempts):
             log.warning("outbox row %s (%s %s) was posted after its lease ran out and another worker took "
                         "it over; that worker looks for this post before posting", item.id, item.kind,

@@ -9,11 +9,25 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, and_, func, or_, select, update
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -128,15 +142,22 @@ def enqueue_all(db: Database, intents: list[Intent], now: datetime) -> list[int 
         return [enqueue(session, intent, now) for intent in intents]
 
 
-def claim_due(db: Database, now: datetime, lease: timedelta, limit: int = 20) -> list[Item]:
-    """Claim up to `limit` due rows for this worker alone; expired leases are claimable again."""
+def claim_due(
+    db: Database, now: datetime, lease: timedelta, limit: int = 20, first: Collection[str] = ()
+) -> list[Item]:
+    """Claim up to `limit` due rows for this worker alone; expired leases are claimable again.
+
+    Rows of the kinds in `first` (patient-safety call-outs) go before the rest, then the oldest first,
+    so after an outage a backlog is posted in the order it arose, the urgent posts ahead of it.
+    """
     claimable = or_(
         and_(OutboxRow.status == PENDING, OutboxRow.due_at <= now),
         and_(OutboxRow.status == SENDING, OutboxRow.lease_until <= now),
     )
+    urgent = case((OutboxRow.kind.in_(list(first)), 0), else_=1) if first else literal(1)
     with db.session() as session:
         ids = session.scalars(
-            select(OutboxRow.id).where(claimable).order_by(OutboxRow.due_at, OutboxRow.id).limit(limit)
+            select(OutboxRow.id).where(claimable).order_by(urgent, OutboxRow.id).limit(limit)
         )
         candidates = list(ids)
     claimed = []
@@ -183,6 +204,31 @@ def get(db: Database, row_id: int) -> Item | None:
             status=row.status, updates_id=row.updates_id,
             channel=row.channel, ts=row.ts, last_error=row.last_error,
         )  # fmt: skip
+
+
+def hasten(
+    db: Database,
+    now: datetime,
+    reasons: Collection[str],
+    first: Collection[str] = (),
+    limit: int | None = None,
+) -> int:
+    """Make due now the rows waiting out a backoff for one of these reasons (Slack could not be
+    reached), urgent kinds first: Slack is back (or being tried), and a post must not wait up to 15
+    more minutes for its next try."""
+    failed = or_(*[OutboxRow.last_error.startswith(r, autoescape=True) for r in reasons])
+    waiting = select(OutboxRow.id).where(OutboxRow.status == PENDING, OutboxRow.due_at > now, failed)
+    with db.session() as session:
+        ids = list(session.scalars(waiting.order_by(_urgent(first), OutboxRow.id).limit(limit)))
+        if not ids:
+            return 0
+        hastened = session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(due_at=now))
+        return hastened.rowcount or 0
+
+
+def _urgent(first: Collection[str]) -> Any:
+    """Sorts rows of the kinds in `first` ahead of the others."""
+    return case((OutboxRow.kind.in_(list(first)), 0), else_=1) if first else literal(1)
 
 
 def renew(db: Database, row_id: int, attempt: int, now: datetime, lease: timedelta) -> bool:
