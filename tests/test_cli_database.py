@@ -25,7 +25,11 @@ def golive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
 @pytest.mark.parametrize(
     ("url", "said"),
     [
-        ("golive.db", "golive-bot cannot use DATABASE_URL: it is not a database address."),
+        ("golive.db", "golive-bot cannot use DATABASE_URL: it is not a database address"),
+        (
+            "postgresql://it:s3cret@db:xx/golive",
+            "it is not a database address (a port, if given, is a number)",
+        ),
         ("mysql://it:s3cret@db/golive", "mysql://it:***@db/golive: the bot supports PostgreSQL and SQLite."),
         (
             "postgresql://it:s3cret@127.0.0.1:1/golive",

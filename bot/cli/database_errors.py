@@ -22,9 +22,16 @@ def database_problem(exc: BaseException, url: str) -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-    if isinstance(exc, ArgumentError):  # not echoed: an unparseable address may still hold a password
-        return f"golive-bot cannot use DATABASE_URL: it is not a database address. {HELP}"
-    shown = make_url(url).render_as_string(hide_password=True)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # a port that is no number ('host:xx') is a ValueError
+        parsed = None
+    if parsed is None or isinstance(exc, ArgumentError):  # not echoed: it may still hold a password
+        return (
+            "golive-bot cannot use DATABASE_URL: it is not a database address (a port, if given, is a "
+            f"number). {HELP}"
+        )
+    shown = parsed.render_as_string(hide_password=True)
     scheme = shown.partition(":")[0].partition("+")[0]
     if isinstance(exc, (NoSuchModuleError, ModuleNotFoundError)) and scheme not in SUPPORTED:
         return f"golive-bot cannot use DATABASE_URL {shown}: the bot supports PostgreSQL and SQLite. {HELP}"
