@@ -113,6 +113,12 @@ class Settings:
     def has_slack(self) -> bool:
         return bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The values no log line may show."""
+        found = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token)
+        return tuple(v for v in found if v)
+
     def __repr__(self) -> str:  # secrets never reach a log line through repr()
         return (
             f"Settings(org={self.org.organisation!r}, database={_safe_url(self.database_url)!r}, "

@@ -87,11 +87,11 @@ def forget_handled_events(services: Services) -> int:
     return once.forget_older_than(services.db, services.clock.now(), EVENT_KEYS_KEPT, prefix="event:")
 
 
-def configure_logging(level: str, redactor: Redactor) -> None:
-    """Plain logs on stderr; every record passes the privacy guard first."""
+def configure_logging(level: str, redactor: Redactor, secrets: tuple[str, ...] = ()) -> None:
+    """Plain logs on stderr; every record passes the privacy guard first, and loses `secrets`."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactingLogFilter(redactor))
+    handler.addFilter(RedactingLogFilter(redactor, secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -31,3 +31,15 @@ def test_at_info_the_scheduler_logs_only_its_warnings(restored) -> None:
 def test_at_debug_the_scheduler_logs_everything(restored) -> None:
     configure_logging("DEBUG", Redactor(()))
     assert logging.getLogger("apscheduler.executors.default").isEnabledFor(logging.DEBUG)
+
+
+def test_the_configured_secrets_are_masked_in_every_log_line(restored, capsys) -> None:
+    """A signing secret has no shape a pattern could find: it is masked by its value."""
+    secret = "8f14e45fceea167a5a36dedd4bea2543"
+    configure_logging("INFO", Redactor(()), (secret, "short"))
+    try:
+        raise ValueError(f"bad request signed with {secret}")
+    except ValueError:
+        logging.getLogger("slack_bolt.App").exception("verification failed for %s", secret)
+    err = capsys.readouterr().err
+    assert secret not in err and err.count("[secret removed]") == 2

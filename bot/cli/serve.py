@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if problem or isinstance(port, str):
         print(problem, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.org.redactor())
+    configure_logging(settings.log_level, settings.org.redactor(), settings.secrets)
     for library in ("slack_sdk", "slack_bolt"):  # at DEBUG they log message bodies
         logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
     for warning in unstaffed(settings):  # allowed, but a go-live should not run like this for long
