@@ -141,6 +141,9 @@ class InvalidEnvironment(ValueError):
     """An environment variable the bot cannot use, said so the person can set it right."""
 
 
+PLACE_MAX = 100  # a location or system area, as the issue form stores it
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -267,8 +270,8 @@ class _Reader:
             clinical_safety_group=self.group(people, "clinical_safety_group"),
             comms_leads=self.group(people, "comms_leads"),
             on_call_usergroup=self.usergroup(people, "on_call_usergroup"),
-            locations=self.text_list(data, "locations"),
-            system_areas=self.text_list(data, "system_areas"),
+            locations=self.places(data, "locations"),
+            system_areas=self.places(data, "system_areas"),
             p1_ack_minutes=self.minutes(self.mapping(data, "escalation"), "p1_ack_minutes", 15),
             schedule_grace_minutes=self.minutes(self.mapping(data, "schedules"), "grace_minutes", 60),
             contacts=self.contacts(data),
@@ -311,6 +314,14 @@ class _Reader:
             self.fail(data, key, "must be a list of names")
             return ()
         return tuple(v.strip() for v in value)
+
+    def places(self, data: dict, key: str) -> tuple[str, ...]:
+        """Locations and system areas: offered in the issue form, which stores at most PLACE_MAX."""
+        names = self.text_list(data, key)
+        if too_long := [n for n in names if len(n) > PLACE_MAX]:
+            self.fail(data, key, f"keep each name to {PLACE_MAX} characters: the issue form cannot save "
+                      f"{too_long[0][:40]!r}...")  # fmt: skip
+        return names
 
     def timezone(self, data: dict) -> ZoneInfo:
         name = self.text(data, "timezone") or "Europe/London"

@@ -76,3 +76,12 @@ def test_a_missing_config_file_says_so_plainly(tmp_path: Path) -> None:
 def test_a_trusts_identifier_pattern_catches_the_identifier_typed_in_any_case() -> None:
     redactor = load_org_config(ROOT / "golive.yaml").redactor()
     assert redactor.redact("patient a1234567 on ward 3").text == "patient [hospital number removed] on ward 3"
+
+
+def test_a_location_longer_than_the_issue_form_stores_is_a_problem(tmp_path: Path) -> None:
+    """It could be picked in the form, then every report from that ward would be refused."""
+    path = write(tmp_path, "locations:\n  - Ward 3\n  - " + "Very long ward name " * 6 + "\n")
+    with pytest.raises(InvalidFile) as caught:
+        load_org_config(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 1 and "keep each name to 100 characters" in problem.message

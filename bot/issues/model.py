@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.config import OrgConfig
+from bot.config import PLACE_MAX, OrgConfig
 
 REFERENCE_PREFIX = "GL-"
 _REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
 SUMMARY_MAX = 150
 DETAILS_MAX = 3000
-LOCATION_MAX = 100
-AREA_MAX = 100
+LOCATION_MAX = PLACE_MAX
+AREA_MAX = PLACE_MAX
 CONTACT_MAX = 60
 NOTE_MAX = 2000
 
