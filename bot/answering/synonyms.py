@@ -76,7 +76,6 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("ward clerk", "ward receptionist"),
     ("night", "nights", "night shift", "nite", "midnight", *_night_hours()),
     ("weekend", "wkend", "w/e"),
-    ("bank holiday", "bank holidays", "public holiday", "public holidays"),  # not anyone's annual leave
     ("annual leave", "a/l", "holiday", "holidays", "hols", "time off"),
     ("phone", "telephone", "tel", "ring", "call", "mobile"),
     ("password", "pw", "pwd", "passcode", "pswd", "passwd", "pword"),
@@ -118,8 +117,6 @@ class Synonyms:
                 key = tuple(_key(w) for w in tokens(phrase))
                 if key and key != tuple(_key(w) for w in canonical):
                     table[key] = canonical
-                elif len(key) > 1:  # kept whole, so no shorter phrase inside it is rewritten: a bank
-                    table[key] = canonical  # holiday is not annual leave; also claims it back
                 elif key:
                     table.pop(key, None)  # a later group may claim back a phrase as its own term
         return cls(table, max((len(k) for k in table), default=0), frozenset(k[0] for k in table))
