@@ -29,12 +29,15 @@ def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
     return intents
 
 
-def on_change(issue: Issue, org: OrgConfig, action: Action, actor: str) -> list[Intent]:
-    """Edit the posts in place and tell everyone who reported it, except whoever made the change."""
+def on_change(
+    issue: Issue, org: OrgConfig, action: Action, actor: str, also: tuple[str | None, ...] = ()
+) -> list[Intent]:
+    """Edit the posts in place and tell everyone who reported it, and `also` (the team member who was
+    on it, for a reopening: an edit of a post up the channel notifies nobody), except the changer."""
     intents = _updates(issue)
     if action is Action.REOPEN and issue.needs_safety_escalation:
         intents.append(_reopened(issue, org, actor))
-    people = [issue.reporter_id, *(r.user_id for r in issue.extra_reporters)]
+    people = [issue.reporter_id, *(r.user_id for r in issue.extra_reporters), *filter(None, also)]
     intents += [_notice(issue, person, action, actor) for person in dict.fromkeys(people) if person != actor]
     return intents
 

@@ -171,8 +171,10 @@ class IssueService:
             "acknowledged_at": None, "acknowledged_by": None, "reopened_at": self._clock.now(),
             "escalations": 0,
         }  # fmt: skip
-        detail = "; ".join(filter(None, [clean.text, _cleared(self.find(reference))]))
-        outcome = self._act(reference, Action.REOPEN, actor, membership, changes, detail)
+        before = self.find(reference)
+        detail = "; ".join(filter(None, [clean.text, _cleared(before)]))
+        on_it = (before.resolved_by, before.assignee_id) if before else ()  # told it is back
+        outcome = self._act(reference, Action.REOPEN, actor, membership, changes, detail, on_it)
         return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
 
     def confirm(self, reference: str, actor: str, membership: Membership) -> Outcome:
@@ -187,6 +189,7 @@ class IssueService:
         membership: Membership,
         changes: dict[str, Any],
         detail: str = "",
+        also_tell: tuple[str | None, ...] = (),
     ) -> Outcome:
         issue = self.find(reference)
         if issue is None:
@@ -201,7 +204,7 @@ class IssueService:
         event = Event(issue.id, now, actor, action, issue.status, to, detail)
         updated = store.transition(
             self.db, issue, {"status": to, **changes}, event, now,
-            lambda stored: notices.on_change(stored, self.org, action, actor),
+            lambda stored: notices.on_change(stored, self.org, action, actor, also_tell),
         )  # fmt: skip
         if updated is None:  # someone else got there first (a double click, a colleague): say what they did
             latest = self.find(reference)
