@@ -23,8 +23,8 @@ from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import unescape
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
-from bot.slack.app import tell, why_slack_failed
-from bot.slack.blocks import context
+from bot.slack.app import respond, tell, why_slack_failed
+from bot.slack.blocks import context, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of, view_id
@@ -302,6 +302,14 @@ def _register_buttons(app: App, services: Services) -> None:
         app.action(action_id)(_button_handler(services, step))
 
 
+# What the reporter's notice becomes once they answer "Does it work for you now?" from it.
+_ANSWERED = {
+    Action.REOPEN: "You said it is not fixed, so *{ref}* ({summary}) is reopened and whoever worked on it "
+    "has been told. I'll message you when it changes.",
+    Action.CONFIRM: "Thanks for confirming that *{ref}* ({summary}) is fixed.",
+}
+
+
 def _button_handler(services: Services, step: Callable[..., Changed | Refused]) -> Callable[..., None]:
     """One click, one domain call: refused clicks are explained privately, the rest posted via the outbox."""
 
@@ -310,10 +318,23 @@ def _button_handler(services: Services, step: Callable[..., Changed | Refused]) 
         outcome = step(str(action.get("value", "")), user_of(body), services.membership)
         if isinstance(outcome, Refused):
             _tell(client, body, outcome.reason)
-        else:
-            services.deliver_soon()
+            return
+        services.deliver_soon()
+        _answer_in_dm(body, outcome.issue, action.get("action_id"))
 
     return handle
+
+
+def _answer_in_dm(body: dict[str, Any], issue: Issue, action_id: object) -> None:
+    """A reporter who answers their notice in the bot's DM sees it answered, not the same buttons again;
+    a click in the triage or safety channel is left alone (delivery edits that post)."""
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    channel = container.get("channel_id")
+    done = {ib.REOPEN: Action.REOPEN, ib.CONFIRM: Action.CONFIRM}.get(str(action_id))
+    if done is None or not isinstance(channel, str) or not channel.startswith("D"):
+        return
+    line = _ANSWERED[done].format(ref=issue.reference, summary=ib.escape(ib.shorten(issue.summary, 150)))
+    respond(body.get("response_url"), replace_original=True, text=line, blocks=[text_section(line)])
 
 
 def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
