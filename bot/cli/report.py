@@ -97,10 +97,11 @@ def gather(settings: Settings, period: Period) -> Report:
     try:
         # Issues opened before the period still count towards "resolved per day" inside it.
         issues = issue_store.listing(db, issue_store.Filters(open_only=False, created_to=period.end))
+        history = issue_store.events(db, [i.id for i in issues if period.contains(i.created_at)])
         questions = group_questions(unanswered_between(db, period.start, period.end), settings.org.redactor())
     finally:
         db.dispose()
-    return build_report(issues, period, questions[:TOP_QUESTIONS])
+    return build_report(issues, period, questions[:TOP_QUESTIONS], history)
 
 
 def duration_text(value: timedelta | None) -> str:

@@ -4,6 +4,9 @@ Counts and times cover the issues opened in the period (their status today); "re
 counts issues resolved now whose resolution fell in the period, whenever they were opened. Days are the
 organisation's local days, so a day across a clock change is still one calendar day.
 Percentiles are nearest-rank: "90% were acknowledged within p90" holds exactly.
+Time to acknowledge runs to the first acknowledgement (or assign, or resolve) in the audit trail:
+reopening clears `acknowledged_at` so the issue is taken on afresh, but the board's figure is how long
+the issue waited when it was raised, not the days until someone acknowledged it again.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.answering.gaps import QuestionGroup
-from bot.issues.model import Issue, Severity, Status
+from bot.issues.model import Action, Event, Issue, Severity, Status
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,29 @@ def resolved_at(issue: Issue) -> datetime | None:
     return issue.resolved_at if issue.status is Status.RESOLVED else None
 
 
+_ACKNOWLEDGING = frozenset({Action.ACKNOWLEDGE, Action.ASSIGN, Action.RESOLVE})
+
+
+def first_acknowledgements(history: Iterable[Event]) -> dict[int, datetime]:
+    """Per issue, when it was first acknowledged: each of these actions acknowledges an unacknowledged one."""
+    first: dict[int, datetime] = {}
+    for event in history:
+        earlier = first.get(event.issue_id)
+        if event.action in _ACKNOWLEDGING and (earlier is None or event.at < earlier):
+            first[event.issue_id] = event.at
+    return first
+
+
+def _acknowledged_at(firsts: dict[int, datetime]) -> Callable[[Issue], datetime | None]:
+    """The first acknowledgement from the trail, else the issue's own (a trail not passed in)."""
+
+    def when(issue: Issue) -> datetime | None:
+        known = [t for t in (firsts.get(issue.id), issue.acknowledged_at) if t is not None]
+        return min(known, default=None)
+
+    return when
+
+
 def _ranked(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -134,11 +160,18 @@ def per_day(issues: Iterable[Issue], period: Period) -> tuple[Day, ...]:
     return tuple(Day(d, opened[d], resolved[d]) for d in period.days())
 
 
-def build_report(issues: Iterable[Issue], period: Period, questions: Sequence[QuestionGroup] = ()) -> Report:
-    """`issues` may reach beyond the period (older issues resolved in it); each figure picks its own."""
+def build_report(
+    issues: Iterable[Issue],
+    period: Period,
+    questions: Sequence[QuestionGroup] = (),
+    history: Iterable[Event] = (),
+) -> Report:
+    """`issues` may reach beyond the period (older issues resolved in it); each figure picks its own.
+    `history` is the audit trail of the issues opened in the period, for their first acknowledgement."""
     everything = list(issues)
     opened = [i for i in everything if period.contains(i.created_at)]
     p1 = [i for i in opened if i.severity is Severity.P1]
+    acknowledged = _acknowledged_at(first_acknowledgements(history))
     return Report(
         period=period,
         opened=len(opened),
@@ -146,9 +179,9 @@ def build_report(issues: Iterable[Issue], period: Period, questions: Sequence[Qu
         by_severity=_in_order(Counter(i.severity.value for i in opened), (s.value for s in Severity)),
         by_area=_ranked(Counter(i.area for i in opened)),
         by_location=_ranked(Counter(i.location for i in opened)),
-        to_acknowledge=durations(opened, lambda i: i.acknowledged_at),
+        to_acknowledge=durations(opened, acknowledged),
         to_resolve=durations(opened, resolved_at),
-        p1_to_acknowledge=durations(p1, lambda i: i.acknowledged_at),
+        p1_to_acknowledge=durations(p1, acknowledged),
         p1_to_resolve=durations(p1, resolved_at),
         per_day=per_day(everything, period),
         questions=tuple(questions),

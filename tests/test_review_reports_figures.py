@@ -1,0 +1,88 @@
+"""Review: the board's figures from issues logged through the real service, read by `golive-bot report`."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+
+from bot.clock import ManualClock
+from bot.config import Group, OrgConfig
+from bot.issues.model import Draft
+from bot.issues.service import IssueService
+from bot.roles import ConfiguredMembership
+from bot.store.database import Database
+
+ORG = OrgConfig(
+    system_areas=("Login and access", "Prescribing and medicines"),
+    maintenance_team=Group(frozenset({"UTEAM"})),
+    clinical_safety_group=Group(frozenset({"UCSO"})),
+)
+TEAM = ConfiguredMembership()
+MONDAY = datetime(2027, 1, 18, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def golive(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture):
+    """Runs `golive-bot ARGS` against the test database; returns (exit code, stdout, stderr)."""
+    config = tmp_path / "golive.yaml"
+    config.write_text("organisation: Test NHS Trust\ntimezone: Europe/London\n")
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return lambda *args: run_cli(capsys, ["--config", str(config), *args])
+
+
+def figures(golive, first: str, last: str) -> dict:
+    code, out, err = golive("report", "--from", first, "--to", last, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def service_at(db: Database, when: datetime) -> tuple[IssueService, ManualClock]:
+    clock = ManualClock(when)
+    return IssueService(db, ORG, ORG.redactor(), clock), clock
+
+
+def log(service: IssueService, summary: str, severity: str = "P1") -> str:
+    draft = Draft(summary, "details", "Ward 3", "Login and access", severity, "bleep 1")
+    return service.report(draft, "UREP").issue.reference
+
+
+def test_a_reopened_issue_keeps_its_first_time_to_acknowledge(golive, db: Database) -> None:
+    """Reopening clears the acknowledgement so the P1 is escalated again; the board's 'time to
+    acknowledge' is still how long the issue waited when it was raised, not days until the re-acknowledge."""
+    service, clock = service_at(db, MONDAY)
+    ref = log(service, "Wrong dose unit offered")
+    clock.advance(minutes=5)
+    service.acknowledge(ref, "UTEAM", TEAM)
+    clock.advance(minutes=55)
+    service.resolve(ref, "UCSO", TEAM, "fixed", "unit corrected")
+    clock.set(MONDAY + timedelta(days=3))
+    service.reopen(ref, "UREP", TEAM, "back again")
+    clock.advance(minutes=10)
+    service.acknowledge(ref, "UTEAM", TEAM)
+    clock.advance(minutes=50)
+    service.resolve(ref, "UCSO", TEAM, "fixed", "unit corrected again")
+
+    week = figures(golive, "2027-01-18", "2027-01-24")
+    for key in ("to_acknowledge", "p1_to_acknowledge"):
+        assert week[key] == {"median_minutes": 5.0, "p90_minutes": 5.0, "measured": 1, "waiting": 0}
+    # Resolved for good three days and an hour after it was raised.
+    assert week["to_resolve"]["median_minutes"] == 3 * 24 * 60 + 60.0
+
+
+def test_a_reopened_issue_awaiting_its_second_acknowledge_was_still_acknowledged_once(
+    golive, db: Database
+) -> None:
+    service, clock = service_at(db, MONDAY)
+    ref = log(service, "Results not filing", "P2")
+    clock.advance(minutes=20)
+    service.resolve(ref, "UTEAM", TEAM, "fixed", "done")  # a resolve acknowledges too
+    clock.advance(hours=2)
+    service.reopen(ref, "UREP", TEAM, "still broken")
+
+    week = figures(golive, "2027-01-18", "2027-01-24")
+    acknowledged = {"median_minutes": 20.0, "p90_minutes": 20.0, "measured": 1, "waiting": 0}
+    assert week["to_acknowledge"] == acknowledged
+    assert week["to_resolve"] == {"median_minutes": None, "p90_minutes": None, "measured": 0, "waiting": 1}
+    assert week["by_status"]["reopened"] == 1
