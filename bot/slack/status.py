@@ -10,6 +10,7 @@ from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.blocks import sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
+from bot.slack.issue_blocks import channel_link
 
 _CONTACT_SECTIONS = 45  # a private reply holds 50 blocks of 3,000 characters
 
@@ -40,5 +41,16 @@ def status_text(status: Status, system: str) -> str:
 def contact_text(services: Services, site: str) -> str:
     """Who to call now, for the site the person typed (cleaned: it is echoed back)."""
     where = services.redactor.clean(site.strip()[:100])
-    found = format_contacts(services.comms.contacts(where or None))
+    contacts = services.comms.contacts(where or None)
+    found = format_contacts(contacts) if contacts else _no_contact(services)
     return f"*Who to call now{' for ' + escape(where) if where else ''}:*\n{found}"
+
+
+def _no_contact(services: Services) -> str:
+    """Whoever asks is looking for help, not able to edit the config: say where help is instead."""
+    triage = channel_link(services.settings.org.channels.triage)
+    return (
+        f"No support contact is listed for now. Ask the support team in {triage}, or log it with "
+        "`/golive issue` so it is tracked. If a patient is at risk, use your usual clinical escalation "
+        "(your nurse in charge or bleep holder) now; do not wait for a reply here."
+    )
