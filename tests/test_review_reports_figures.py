@@ -86,3 +86,15 @@ def test_a_reopened_issue_awaiting_its_second_acknowledge_was_still_acknowledged
     assert week["to_acknowledge"] == acknowledged
     assert week["to_resolve"] == {"median_minutes": None, "p90_minutes": None, "measured": 0, "waiting": 1}
     assert week["by_status"]["reopened"] == 1
+
+
+def test_a_location_typed_in_another_case_is_counted_with_its_ward(golive, db: Database) -> None:
+    """'Other location' is free text: 'ward 3' and 'WARD  3' are Ward 3 on the board's breakdown."""
+    service, clock = service_at(db, MONDAY)
+    for where in ("Ward 3", "ward 3", "WARD  3", "Ward 3", "Pharmacy"):
+        draft = Draft("Printer jams", "details", where, "Login and access", "P3", "bleep 1")
+        assert service.report(draft, "UREP").issue.location == where
+        clock.advance(minutes=1)
+
+    week = figures(golive, "2027-01-18", "2027-01-24")
+    assert week["by_location"] == {"Ward 3": 4, "Pharmacy": 1}

@@ -144,6 +144,19 @@ def _ranked(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _alike(names: Iterable[str]) -> dict[str, int]:
+    """Counts of places typed alike ('Ward 3', 'ward 3', 'WARD  3') as one, under the commonest spelling:
+    a location may be free text, and a board breakdown split by capitals under-counts the ward."""
+    spellings: dict[str, Counter[str]] = {}
+    for name in names:
+        spellings.setdefault(" ".join(name.casefold().split()), Counter())[name] += 1
+    counts: Counter[str] = Counter()
+    for typed in spellings.values():
+        commonest = min(typed.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        counts[commonest] = typed.total()
+    return _ranked(counts)
+
+
 def _in_order(counts: Counter[str], order: Iterable[str]) -> dict[str, int]:
     return {key: counts[key] for key in order}
 
@@ -177,8 +190,8 @@ def build_report(
         opened=len(opened),
         by_status=_in_order(Counter(i.status.value for i in opened), (s.value for s in Status)),
         by_severity=_in_order(Counter(i.severity.value for i in opened), (s.value for s in Severity)),
-        by_area=_ranked(Counter(i.area for i in opened)),
-        by_location=_ranked(Counter(i.location for i in opened)),
+        by_area=_alike(i.area for i in opened),
+        by_location=_alike(i.location for i in opened),
         to_acknowledge=durations(opened, acknowledged),
         to_resolve=durations(opened, resolved_at),
         p1_to_acknowledge=durations(p1, acknowledged),
