@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
+from sqlalchemy import text
 
 from bot.clock import ManualClock
 from bot.config import Group, OrgConfig
@@ -98,3 +99,19 @@ def test_a_location_typed_in_another_case_is_counted_with_its_ward(golive, db: D
 
     week = figures(golive, "2027-01-18", "2027-01-24")
     assert week["by_location"] == {"Ward 3": 4, "Pharmacy": 1}
+
+
+def test_the_report_never_prints_an_nhs_number_even_if_one_was_stored(golive, db: Database) -> None:
+    """Exports clean text again on the way out; the board's report leaves the bot as surely."""
+    service, _ = service_at(db, MONDAY)
+    log(service, "Label printer", "P3")
+    with db.session() as session:  # as an older version or a manual edit might have stored it
+        session.execute(
+            text("UPDATE issues SET location = :loc, area = :area"),
+            {"loc": "Bed 4 pt 943 476 5919", "area": "Login 9434765919"},
+        )
+    for args in ([], ["--json"]):
+        code, out, _ = golive("report", "--from", "2027-01-18", "--to", "2027-01-24", *args)
+        assert code == 0
+        assert "5919" not in out
+        assert "[NHS number removed]" in out
