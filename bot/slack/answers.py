@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -24,7 +25,7 @@ from bot.slack.app import SORRY, answer_once, respond, tell, why_slack_failed
 from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
-from bot.slack.issue_blocks import channel_link
+from bot.slack.issue_blocks import channel_link, permalink
 from bot.slack.replies import SUPPORT_KIND, WELCOME, choose, reply_to_question, support_post
 from bot.store import outbox
 from bot.store.once import claim, release
@@ -75,7 +76,10 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
         log.warning("ignored a click on %s whose value is not one of ours", action.get("action_id"))
         tell(client, body, "That button no longer works. Please ask your question again.")
         return
-    note = _queue_for_support(services, choice.support) if choice.support else None
+    support = choice.support
+    if support is not None:  # where it was asked, so the team can answer there
+        support = replace(support, payload={**support.payload, "asked_in": _asked_in(body)})
+    note = _queue_for_support(services, support) if support else None
     respond(
         body.get("response_url"),
         replace_original=True,
@@ -181,5 +185,20 @@ def _text_or_none(value: object) -> str | None:
 def _render_support(item: Item) -> Message:
     question, by = item.payload.get("question"), item.payload.get("by")
     asked_by = item.payload.get("asked_by", by)  # rows queued before the asker was kept: the clicker
-    post = support_post(str(question or ""), _text_or_none(asked_by), _text_or_none(by))
+    asked_in = permalink(item.payload.get("asked_in"))
+    post = support_post(str(question or ""), _text_or_none(asked_by), _text_or_none(by), asked_in)
     return Message(post.text, post.blocks)
+
+
+def _asked_in(body: dict[str, Any]) -> str | None:
+    """A link to the thread of the bot's reply, built as Slack builds permalinks; None in a direct
+    message (nobody else can open it) or when the payload lacks a part."""
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    team = body.get("team") if isinstance(body.get("team"), dict) else {}
+    channel, ts, domain = container.get("channel_id"), container.get("message_ts"), team.get("domain")
+    if not all(isinstance(v, str) for v in (channel, ts, domain)) or not channel.startswith(("C", "G")):
+        return None
+    thread = message.get("thread_ts") if isinstance(message.get("thread_ts"), str) else ts
+    link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+    return permalink(f"{link}?thread_ts={thread}&cid={channel}" if thread != ts else link)

@@ -232,16 +232,25 @@ def passed_on_blocks(question: str, passed: bool) -> list[Block]:
     return [text_section(note), you_asked(question)]
 
 
-def triage_question_blocks(question: str, asked_by: str | None, passed_on_by: str | None) -> list[Block]:
-    """Who asked, so the team can reply to them; and who passed it on, when someone else did."""
+def triage_question_blocks(
+    question: str, asked_by: str | None, passed_on_by: str | None, asked_in: str | None = None
+) -> list[Block]:
+    """Who asked, so the team can reply to them; and who passed it on, when someone else did. The bot
+    does not relay this thread, so the team is sent to the asker's own thread (`asked_in`, a checked
+    permalink) or their direct messages: a reply here would never reach them."""
     asker, passer = _mention(asked_by), _mention(passed_on_by)
     who = f"asked by {asker or 'someone'}" + (
         f", passed on by {passer}" if passer and passer != asker else ""
     )
+    them = asker or "The person who asked"
+    where = f"in <{asked_in}|their thread>" if asked_in else "by direct message"
     return [
         text_section(f"*Question the bot could not answer*, {who}:"),
         text_section(f"> {fit(escape(question), 2500)}"),
-        context("Reply in this thread, and consider adding an entry to the knowledge base."),
+        context(
+            f"{them} does not see replies here: answer them {where}, and consider adding an entry "
+            "to the knowledge base."
+        ),
     ]
 
 

@@ -93,8 +93,11 @@ def _pass_on(services: Services, unanswered_id: object, question: str, user_id: 
     return Choice(reply, support_post(recorded.question, asked_by, user_id), support)
 
 
-def support_post(question: str, asked_by: str | None, passed_on_by: str | None) -> Reply:
+def support_post(
+    question: str, asked_by: str | None, passed_on_by: str | None, asked_in: str | None = None
+) -> Reply:
     """The triage channel's post for a passed-on question; the outbox renders it when it delivers."""
     return Reply(
-        "A question the bot could not answer", blocks.triage_question_blocks(question, asked_by, passed_on_by)
+        "A question the bot could not answer",
+        blocks.triage_question_blocks(question, asked_by, passed_on_by, asked_in),
     )
