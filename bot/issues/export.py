@@ -187,8 +187,16 @@ def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
+# OWASP's CSV-injection list: Excel also runs a cell opening with a tab or carriage return as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
-    """Spreadsheets run a cell starting with = + - @ as a formula; quote it so a summary stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Spreadsheets run a cell starting with = + - @ as a formula; quote it so a summary stays text.
+    A bare carriage return becomes a newline: the writer quotes only cells holding its "\n" line end,
+    and a reader (Excel among them) ends the row at an unquoted CR, shifting every later column."""
+    if not isinstance(value, str):
+        return value
+    if value[:1] in _FORMULA_STARTS:
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
