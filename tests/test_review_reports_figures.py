@@ -115,3 +115,21 @@ def test_the_report_never_prints_an_nhs_number_even_if_one_was_stored(golive, db
         assert code == 0
         assert "5919" not in out
         assert "[NHS number removed]" in out
+
+
+def test_the_25_hour_day_in_october_keeps_both_of_its_midnight_hours(golive, db: Database) -> None:
+    """Clocks go back at 01:00 UTC on 31 October 2027: that local day runs 23:00 UTC to 00:00 UTC."""
+    service, clock = service_at(db, datetime(2027, 10, 30, 22, 59, tzinfo=UTC))  # 23:59 BST on the 30th
+    for when in (
+        datetime(2027, 10, 30, 22, 59, tzinfo=UTC),
+        datetime(2027, 10, 30, 23, 0, tzinfo=UTC),  # 00:00 BST on the 31st
+        datetime(2027, 10, 31, 1, 30, tzinfo=UTC),  # 01:30 GMT, the second 01:30 of the night
+        datetime(2027, 10, 31, 23, 59, tzinfo=UTC),  # 23:59 GMT on the 31st
+        datetime(2027, 11, 1, 0, 0, tzinfo=UTC),  # midnight GMT: the 1st
+    ):
+        clock.set(when)
+        log(service, "Printer", "P4")
+    days = figures(golive, "2027-10-30", "2027-11-01")["per_day"]
+    opened = [(d["day"], d["opened"]) for d in days]
+    assert opened == [("2027-10-30", 1), ("2027-10-31", 3), ("2027-11-01", 1)]
+    assert figures(golive, "2027-10-31", "2027-10-31")["opened"] == 3
