@@ -74,6 +74,12 @@ def _printable(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+def _bare_key(text: str) -> str:
+    """The same words, in any script: the matcher's tokens are A to Z and 0 to 9, so '登录怎么办' and a
+    question in Arabic both had none and were merged into one group under whichever sorted first."""
+    return phrase_key(text) or " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def similarity(a: str, b: str) -> float:
     """0-100 over normalised questions; see the module docstring for why two scorers."""
     return (fuzz.token_set_ratio(a, b) + fuzz.token_sort_ratio(a, b)) / 2
@@ -90,7 +96,7 @@ def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list
     for text in phrasings:
         key = normalise(without_markers(text))  # '[NHS number removed]' says nothing of what was asked
         if not key:  # no similarity to go by: the same words ('how do I?', 'how do i') are one question
-            bare.setdefault(phrase_key(without_markers(text)), []).append(text)
+            bare.setdefault(_bare_key(without_markers(text)), []).append(text)
             continue
         home = max(clusters, key=lambda c: similarity(key, c[0]), default=None)
         if home is not None and similarity(key, home[0]) >= SAME_QUESTION:
