@@ -117,8 +117,13 @@ def register(app: App, services: Services) -> None:
         actions = body.get("actions") or [{}]
         value = actions[0].get("value") if isinstance(actions[0], dict) else None
         refusal = services.comms.refusal(user_id, services.membership)
-        text = refusal or services.comms.cancel(str(value or "")[:128], user_id)
-        respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text)
+        if refusal:
+            respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=refusal)
+            return
+        text = services.comms.cancel(str(value or "")[:128], user_id)
+        # The list is redrawn as it now stands, so no Cancel is left on something already cancelled.
+        shown = [text_section(escape(text)), *list_blocks(services)]
+        respond(body.get("response_url"), replace_original=True, text=text, blocks=shown)
 
 
 def render(services: Services, item: Item) -> Message | None:
