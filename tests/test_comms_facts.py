@@ -66,3 +66,10 @@ def test_contact_now_follows_the_phase_and_the_time_of_day(db: Database) -> None
         "{contact_now}"
     )
     assert "Service desk" in service(db, ManualClock(local(2027, 3, 1, 3, 0)), config).render("{contact_now}")
+
+
+def test_contact_now_with_nobody_listed_tells_staff_what_to_do_not_what_the_config_lacks(
+    db: Database,
+) -> None:
+    posted = service(db, ManualClock(local(2027, 1, 19, 3, 0)), org(contacts=())).render("{contact_now}")
+    assert "/golive issue" in posted and "clinical escalation" in posted and "config" not in posted

@@ -36,5 +36,9 @@ def _within(now: time, start: time | None, end: time | None) -> bool:
 
 def format_contacts(contacts: list[Contact]) -> str:
     if not contacts:
-        return "No support contact is listed for this time; the config's contacts need one."
+        # Posted to staff ({contact_now}): what they can do, not what the config lacks (validate says that).
+        return (
+            "No support contact is listed for now: ask in the go-live channel or log it with `/golive issue`;"
+            " if a patient is at risk, use your usual clinical escalation."
+        )
     return "\n".join(f"• *{c.name}*: {c.how}" for c in contacts)
