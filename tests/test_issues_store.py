@@ -89,3 +89,20 @@ def test_listing_filters_and_counts(db: Database) -> None:
     assert store.open_counts(db) == {Severity.P1: 1, Severity.P2: 1, Severity.P3: 0, Severity.P4: 1}
     assert store.opened_between(db, NOW, NOW + timedelta(hours=1)) == 3
     assert store.opened_between(db, NOW + timedelta(hours=1), NOW + timedelta(hours=2)) == 0
+
+
+def test_events_and_reporters_of_many_issues_are_read_in_chunks_in_order(db: Database, monkeypatch) -> None:
+    """PostgreSQL refuses a statement of over 65,535 parameters; a long go-live's report asks for more."""
+    made = [
+        store.create(
+            db, new_issue(summary=f"Printer {n}"), f"view:C{n}", NOW + timedelta(minutes=n), triage_post
+        )[0]
+        for n in range(3)
+    ]
+    for n, issue in enumerate(made):
+        store.add_reporter(db, issue, Reporter(f"U0NURSE{n}", "Ward 4", "ext 2222", NOW), lambda _: [])
+    whole, listed = store.events(db, [i.id for i in made]), store.listing(db)
+    monkeypatch.setattr(store, "_chunks", lambda ids, size=1: [ids[i : i + size] for i in range(len(ids))])
+    assert store.events(db, [i.id for i in reversed(made)]) == whole
+    assert [e.at for e in whole] == sorted(e.at for e in whole) and len(whole) == 6
+    assert store.listing(db) == listed and all(len(i.extra_reporters) == 1 for i in listed)

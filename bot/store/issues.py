@@ -278,10 +278,15 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
 def events(db: Database, issue_ids: Iterable[int] | None = None) -> list[Event]:
     """The audit trail, oldest first: every issue's, or only these issues'."""
     query = select(EventRow).order_by(EventRow.at, EventRow.id)
-    if issue_ids is not None:
-        query = query.where(EventRow.issue_id.in_(list(issue_ids)))
     with db.session() as session:
-        return [_event(row) for row in session.scalars(query)]
+        if issue_ids is None:
+            return [_event(row) for row in session.scalars(query)]
+        rows = [
+            r
+            for ids in _chunks(list(issue_ids))
+            for r in session.scalars(query.where(EventRow.issue_id.in_(ids)))
+        ]
+    return [_event(row) for row in sorted(rows, key=lambda r: (r.at, r.id))]
 
 
 def open_counts(db: Database) -> dict[Severity, int]:
@@ -357,15 +362,19 @@ def _load(session: Session, issue_id: int) -> Issue:
     return _issue(row, _reporters(session, [issue_id]).get(issue_id, ()))
 
 
+def _chunks(ids: list[int], size: int = 10_000) -> list[list[int]]:
+    """PostgreSQL takes at most 65,535 parameters in one statement: a long go-live's report asks for more."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
 def _reporters(session: Session, issue_ids: list[int]) -> dict[int, tuple[Reporter, ...]]:
     found: dict[int, list[Reporter]] = {}
     if not issue_ids:
         return {}
-    rows = session.scalars(
-        select(ReporterRow)
-        .where(ReporterRow.issue_id.in_(issue_ids))
-        .order_by(ReporterRow.at, ReporterRow.id)
-    )
+    query = select(ReporterRow).order_by(ReporterRow.at, ReporterRow.id)
+    rows = [
+        r for ids in _chunks(issue_ids) for r in session.scalars(query.where(ReporterRow.issue_id.in_(ids)))
+    ]
     for row in rows:
         found.setdefault(row.issue_id, []).append(Reporter(row.user_id, row.location, row.contact, row.at))
     return {k: tuple(v) for k, v in found.items()}
