@@ -7,6 +7,8 @@ numbered, and typing the number presses one. Piped input is answered line by lin
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -44,11 +46,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(
         "WARNING" if settings.log_level == "INFO" else settings.log_level, settings.org.redactor()
     )
+    _tolerate_any_terminal(sys.stdin, sys.stdout)
     services = build_services(settings, watch=True)
     try:
         return Console(services, sys.stdout).loop(sys.stdin)
     finally:
         services.close()
+
+
+def _tolerate_any_terminal(stdin: TextIO, stdout: TextIO) -> None:
+    """A terminal whose locale is C (ASCII) still sends UTF-8 when someone types an accent, and answers hold
+    dashes and quotes it cannot show: read UTF-8, show '?' for what cannot be shown, never a traceback."""
+    if isinstance(stdin, io.TextIOWrapper):
+        ascii_only = codecs.lookup(stdin.encoding).name == "ascii"
+        stdin.reconfigure(encoding="utf-8" if ascii_only else stdin.encoding, errors="replace")
+    if isinstance(stdout, io.TextIOWrapper):
+        stdout.reconfigure(errors="replace")
 
 
 class Console:

@@ -1,0 +1,45 @@
+"""Review R12: the local console as a new user meets it, piped or typed, on any terminal."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pytest
+from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
+
+from bot.cli.console import Console
+from bot.config import Settings
+from bot.runtime import build_services
+
+
+@pytest.fixture
+def console(tmp_path):
+    settings = Settings(
+        org=org_config(),
+        knowledge_dir=write_knowledge(tmp_path / "kb"),
+        schedules_dir=tmp_path / "schedules",
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    services = build_services(settings)
+    out = io.StringIO()
+    yield Console(services, out), out, services
+    services.close()
+
+
+def talk(console, *lines: str) -> str:
+    bot, out, _ = console
+    assert bot.loop(io.StringIO("".join(f"{line}\n" for line in lines))) == 0
+    return out.getvalue()
+
+
+def test_a_non_utf8_terminal_gets_answers_not_a_traceback(tmp_path):
+    """A server whose locale is C (ASCII): typed accents and answers with them must not crash the console."""
+    lines = "Café résumé — où est la cantine?\nwhat is snomed?\n".encode()
+    done = subprocess.run([*GOLIVE_BOT, "console"], input=lines, capture_output=True, timeout=60,
+                          env=bot_env(tmp_path, PYTHONIOENCODING="ascii"), cwd=tmp_path)  # fmt: skip
+    out = done.stdout.decode("ascii")
+    assert done.returncode == 0, done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
+    assert "I don't know that one yet" in out and "Caf" in out  # the odd question is answered and echoed
+    assert "SNOMED CT\n=========" in out  # and the console carries on to the next line
