@@ -43,3 +43,13 @@ def test_a_non_utf8_terminal_gets_answers_not_a_traceback(tmp_path):
     assert "Traceback" not in done.stderr.decode()
     assert "I don't know that one yet" in out and "Caf" in out  # the odd question is answered and echoed
     assert "SNOMED CT\n=========" in out  # and the console carries on to the next line
+
+
+def test_passing_a_question_on_says_nothing_was_posted_and_where_it_is(console):
+    """The reply says 'Passed to the support team', but no team sees anything from a console: say so."""
+    out = talk(console, "where is the canteen", "1")
+    assert "Passed to the support team" in out
+    note = out.split("Passed to the support team", 1)[1]
+    assert "Nothing was posted" in note and "Slack is not connected" in note
+    assert "golive-bot report" in note  # where the person trying it can see the question now
+    assert "#golive-triage" in note or "C0TRIAGE" in note or "triage" in note

@@ -138,7 +138,11 @@ class Console:
         self._show_reply(choice.reply)
         if choice.triage:
             channel = self._services.settings.org.channels.triage or "the triage channel"
-            self._say(f"\n(With Slack connected, this is also posted to {channel}:)")
+            self._say(
+                "\n(Nothing was posted: Slack is not connected. The question is marked as passed on in the "
+                "database, and `golive-bot report` lists it among the unanswered questions. With Slack "
+                f"connected, this is also posted to {channel} for the support team:)"
+            )
             self._show(choice.triage.blocks, keep_buttons=True)
 
     def _show_reply(self, reply: Reply) -> None:
