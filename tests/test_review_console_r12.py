@@ -53,3 +53,13 @@ def test_passing_a_question_on_says_nothing_was_posted_and_where_it_is(console):
     assert "Nothing was posted" in note and "Slack is not connected" in note
     assert "golive-bot report" in note  # where the person trying it can see the question now
     assert "#golive-triage" in note or "C0TRIAGE" in note or "triage" in note
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 5000, "0" * 30 + "1"])
+def test_any_run_of_digits_is_answered_not_a_traceback(console, typed):
+    """'²' counts as a digit to str.isdigit but not to int(), and Python refuses int() past 4,300 digits."""
+    out = talk(console, "what is snomed?", typed)
+    assert "SNOMED CT" in out
+    last = out.rsplit("you> ", 1)[1].split("\n", 1)[1]  # the reply, after the echoed line
+    assert "no choice" in last or "Did this help" in last or "don't know" in last or "Thanks" in last
+    assert len(last) < 2000  # a huge number is not echoed back in full

@@ -93,8 +93,8 @@ class Console:
 
     def handle(self, line: str) -> None:
         first, _, rest = line.partition(" ")
-        if line.isdigit():
-            self._press(int(line))
+        if line.isascii() and line.isdigit():  # not '²', a digit to isdigit() that int() refuses
+            self._press(line)
         elif first.lower() == COMMAND:
             self._command(rest.strip())
         else:
@@ -120,14 +120,19 @@ class Console:
         else:
             self._show_reply(reply_to_question(self._services, question, source="console", user_id=None))
 
-    def _press(self, number: int) -> None:
-        """A bare number is always a button press: as a question it would only be recorded as unanswered."""
+    def _press(self, typed: str) -> None:
+        """A bare number is always a button press: as a question it would only be recorded as unanswered.
+        A run of digits too long to be a choice is cut short, as int() refuses over 4,300 of them."""
+        digits = typed.lstrip("0") or "0"
+        number = int(digits) if len(digits) <= 9 else 10**9
+        if len(digits) > 9:
+            digits = digits[:9] + "..."
         if not self._buttons:
-            self._say(f"There is nothing to choose with {number} here: ask a question in words.")
+            self._say(f"There is nothing to choose with {digits} here: ask a question in words.")
             return
         if not 1 <= number <= len(self._buttons):
             self._say(
-                f"There is no choice {number}: type 1 to {len(self._buttons)}, or ask another question."
+                f"There is no choice {digits}: type 1 to {len(self._buttons)}, or ask another question."
             )
             return
         button = self._buttons[number - 1]
