@@ -10,6 +10,8 @@ from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
 
 from bot.cli.console import Console
 from bot.config import Settings
+from bot.issues.model import Draft
+from bot.issues.service import Invalid
 from bot.runtime import build_services
 
 
@@ -63,3 +65,15 @@ def test_any_run_of_digits_is_answered_not_a_traceback(console, typed):
     last = out.rsplit("you> ", 1)[1].split("\n", 1)[1]  # the reply, after the echoed line
     assert "no choice" in last or "Did this help" in last or "don't know" in last or "Thanks" in last
     assert len(last) < 2000  # a huge number is not echoed back in full
+
+
+def test_golive_issues_only_reads_so_the_console_lists_them_as_slack_would(console):
+    """`/golive issues` changes nothing, so 'works in Slack only' sent a new user away for no reason."""
+    services = console[2]
+    draft = Draft("Printer on ward 5 prints blank labels", "Blank", "Ward 5", "Printing", "P2", "ext 1")
+    assert not isinstance(services.issues.report(draft, "U0NURSE"), Invalid)
+    out = talk(console, "/golive issues", "/golive issues p1", "/golive issues ward 9434765919")
+    assert "works in Slack only" not in out
+    assert "1 open issue" in out and "Printer on ward 5 prints blank labels" in out
+    assert "No open issues matching _p1_" in out
+    assert "9434765919" not in out  # filter words are echoed, so an NHS number is removed first

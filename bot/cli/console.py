@@ -18,10 +18,12 @@ from slack_sdk import WebClient
 
 from bot.answering.smalltalk import small_talk
 from bot.config import Settings
+from bot.issues.filters import parse
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
-from bot.slack.blocks import Block, text_section
+from bot.slack.blocks import Block, context, text_section
 from bot.slack.commands import COMMAND, help_blocks
+from bot.slack.issue_blocks import list_blocks
 from bot.slack.replies import WELCOME, Reply, choose, reply_to_question
 from bot.slack.shape import strip_controls
 from bot.slack.status import contact_text, status_text
@@ -106,6 +108,8 @@ class Console:
         name = name.lower()
         if name in _OFFLINE_COMMANDS:
             self._show([text_section(_OFFLINE_COMMANDS[name](self._services, rest.strip()))])
+        elif name == "issues":
+            self._show(_issues(self._services, rest.strip()))
         elif name in _SLACK_ONLY:
             self._say(f"`{COMMAND} {name}` works in Slack only: {_SLACK_ONLY[name]}")
         else:
@@ -187,6 +191,17 @@ def _typed(line: str) -> str:
     return cleaned[0].strip()
 
 
+def _issues(services: Services, text: str) -> list[Block]:
+    """`/golive issues [filters]` only reads the log, so it is answered as in Slack; the filter words are
+    echoed back, so an NHS number among them is removed first, with the same note as Slack's."""
+    asked = services.redactor.redact(text)
+    found = services.issues.listing(parse(asked.text, services.settings.org, CONSOLE_USER))
+    shown = list_blocks(found, asked.text)
+    if asked.changed:
+        shown.append(context(f":lock: {asked.explain()}"))
+    return shown
+
+
 def _status(services: Services, _: str) -> str:
     return status_text(services.comms.status(), services.settings.org.system_name)
 
@@ -196,7 +211,6 @@ _OFFLINE_COMMANDS: dict[str, Callable[[Services, str], str]] = {"status": _statu
 # Those that open a Slack form or act as a Slack user, with the command line's way to do the same.
 _SLACK_ONLY = {
     "issue": "it opens Slack's issue form. In a shell, `golive-bot issues list` shows the issue log.",
-    "issues": "in a shell, `golive-bot issues list` lists the open issues.",
     "announce": "it opens Slack's form. Plan posts in schedules/ and check them with `golive-bot schedule`.",
     "announcements": "in a shell, `golive-bot schedule` lists what is scheduled.",
 }
