@@ -77,3 +77,13 @@ def test_golive_issues_only_reads_so_the_console_lists_them_as_slack_would(conso
     assert "1 open issue" in out and "Printer on ward 5 prints blank labels" in out
     assert "No open issues matching _p1_" in out
     assert "9434765919" not in out  # filter words are echoed, so an NHS number is removed first
+
+
+def test_golive_issue_says_nothing_was_logged_and_how_to_try_it(console):
+    """A summary typed after `/golive issue` must not look accepted: say nothing was logged."""
+    out = talk(console, "/golive issue printer on ward 5 is broken")
+    reply = out.rsplit("you> ", 1)[1]
+    assert "`/golive issue` works in Slack only" in reply
+    assert "nothing was logged" in reply.lower() and "terminal" in reply
+    assert "Creating the Slack app" in reply  # the README section that gets the form working
+    assert console[2].issues.listing() == []

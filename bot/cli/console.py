@@ -210,8 +210,11 @@ def _status(services: Services, _: str) -> str:
 _OFFLINE_COMMANDS: dict[str, Callable[[Services, str], str]] = {"status": _status, "contact": contact_text}
 # Those that open a Slack form or act as a Slack user, with the command line's way to do the same.
 _SLACK_ONLY = {
-    "issue": "it opens Slack's issue form. In a shell, `golive-bot issues list` shows the issue log.",
-    "announce": "it opens Slack's form. Plan posts in schedules/ and check them with `golive-bot schedule`.",
+    "issue": "it opens Slack's issue form, which cannot open in a terminal, so nothing was logged. To try "
+    "it, connect a Slack workspace (README, 'Creating the Slack app'); `/golive issues` here and "
+    "`golive-bot issues list` in a shell show the issue log.",
+    "announce": "it opens Slack's form, which cannot open in a terminal, so nothing was scheduled. Plan "
+    "posts in schedules/ and check them with `golive-bot schedule`.",
     "announcements": "in a shell, `golive-bot schedule` lists what is scheduled.",
 }
 
