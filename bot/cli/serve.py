@@ -14,15 +14,15 @@ import signal
 import sys
 import threading
 
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.cli.options import add_port_argument, whole_number
 from bot.cli.validate import unstaffed
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
-from bot.slack.app import build_app, token_problem, without_controls
+from bot.slack.app import token_problem
 from bot.slack.server import start_http
+from bot.slack.socket_mode import socket_mode_handler
 
 log = logging.getLogger(__name__)
 
@@ -125,13 +125,12 @@ def _http(services: Services, host: str, port: int, threads: int, stop: threadin
 
 
 def _socket_mode(services: Services, app_token: str, stop: threading.Event) -> int:
-    app = build_app(services)
-    problem = token_problem(app)
+    handler = socket_mode_handler(services, app_token)
+    problem = token_problem(handler.app)
     if problem:
+        handler.client.close()
         print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
         return 2
-    app.use(without_controls)
-    handler = SocketModeHandler(app, app_token)
     try:
         handler.connect()
     except SlackApiError as exc:

@@ -30,7 +30,6 @@ from bot.runtime import Services
 from bot.slack.ids import user_of
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
-from bot.slack.shape import strip_controls
 from bot.store.once import claim, release
 
 log = logging.getLogger(__name__)
@@ -175,14 +174,6 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
     for name in SURFACES:
         importlib.import_module(name).register(app, services)
     return app
-
-
-def without_controls(body: dict[str, Any], next_: Callable[[], None]) -> None:
-    """Socket Mode's middleware: its payloads skip the HTTP front door (`shape.parse_body`), which
-    cleans the rest, so every surface sees text without NUL or escape characters. Not on the HTTP
-    path: a Bolt middleware costs every request more than the cleaning itself."""
-    strip_controls(body)
-    next_()
 
 
 def token_problem(app: App) -> str | None:

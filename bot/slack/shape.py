@@ -65,6 +65,23 @@ def parse_body(body: str, content_type: str) -> dict[str, Any]:
     return form
 
 
+def check_socket_payload(kind: str, payload: object) -> dict[str, Any]:
+    """A Socket Mode envelope's payload, cleaned and checked as `parse_body` checks an HTTP body; it
+    arrives already parsed, and a slash command's is the form's fields, with no `type`."""
+    if not isinstance(payload, dict):
+        raise BadShape("the payload must be a JSON object")
+    if _depth(payload) > MAX_DEPTH:
+        raise BadShape(f"the payload nests deeper than {MAX_DEPTH} levels")
+    strip_controls(payload)
+    if kind != "slash_commands":
+        return _check_payload(payload)
+    if not isinstance(payload.get("command"), str):
+        raise BadShape("a slash command needs a command")
+    _check_types(payload, _STRINGS, str, "")
+    _check_lengths(payload, _IDS, "")
+    return payload
+
+
 def _parse_json(text: str, what: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
