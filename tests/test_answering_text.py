@@ -91,7 +91,7 @@ def test_a_held_down_letter_gives_the_word_with_it_once_then_twice() -> None:
     assert unstretched("soooo") == ("so", "soo")
     assert unstretched("sooooon") == ("son", "soon")
     assert unstretched("helllp") == ("help", "hellp")
-    assert unstretched("floorwalker") == () and unstretched("1000") == ()
+    assert unstretched("floorwalker") == () and unstretched("1000") == () and unstretched("xxxxxx") == ()
 
 
 def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:

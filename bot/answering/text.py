@@ -160,7 +160,7 @@ def stop_word_slip(word: str) -> str | None:
 def unstretched(word: str) -> tuple[str, ...]:
     """A letter held down for emphasis ('soooo', 'helllp'): the word with it once, then twice ('soon',
     'cool'); nothing when no letter is held. No English word has one letter three times running."""
-    if not _HELD.search(word):
+    if not _HELD.search(word) or len(set(word)) == 1:  # 'xxxxxx' is a key held down, not a word
         return ()
     return _HELD.sub(r"\1", word), _HELD.sub(r"\1\1", word)
 
