@@ -66,6 +66,12 @@ def missing_settings(settings: Settings) -> str | None:
             "SLACK_SIGNING_SECRET (on the app's 'Basic Information' page), "
             "or SLACK_APP_TOKEN (an xapp- token) to use Socket Mode instead of HTTP"
         )
+    if settings.slack_app_token and not settings.slack_app_token.startswith("xapp-"):
+        missing.append(  # Slack would refuse it only after a connection attempt; never echo the value
+            "SLACK_APP_TOKEN to the app-level token, which starts xapp- (the one set does not; a bot token "
+            "starts xoxb- and goes in SLACK_BOT_TOKEN), made under 'Basic Information' > 'App-Level Tokens' "
+            "with the connections:write scope"
+        )
     if not settings.org.channels.triage:
         missing.append(
             "channels.triage in the config file (where logged issues go for the maintenance team; "
