@@ -39,3 +39,12 @@ def test_events_and_scopes_cover_what_the_bot_listens_for(slack_bot):
     bot.fake.wait_for("views.publish")  # the App Home was drawn
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "im:history", "usergroups:read"} <= scopes
+
+
+def test_the_manifest_asks_for_no_scope_the_bot_does_not_use() -> None:
+    """Least privilege: each scope is there for a Web API method or event the code uses."""
+    used = {
+        "app_mentions:read", "chat:write", "commands", "im:history", "im:read", "im:write",
+        "channels:history", "groups:history", "usergroups:read",
+    }  # fmt: skip
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == used
