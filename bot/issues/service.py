@@ -121,11 +121,16 @@ class IssueService:
         )  # fmt: skip
         return new, merge(*parts)
 
+    def _no_issue(self, reference: str) -> str:
+        """The refusal for an unknown reference: a forged button value is echoed back to the clicker,
+        so it passes the privacy guard like any other text the bot shows."""
+        return f"There is no issue {self._redactor.clean(reference)}. Check the reference and try again."
+
     def plus_one(self, reference: str, user_id: str, location: str, contact: str) -> Outcome:
         """Add this person (and where they are) to an existing open issue instead of a duplicate."""
         issue = self.find(reference)
         if issue is None:
-            return Refused(f"There is no issue {reference}. Check the reference and try again.")
+            return Refused(self._no_issue(reference))
         if not issue.is_open:
             return Refused(f"{issue.reference} is already {issue.status.value}; log a new issue instead.")
         where, how = self._redactor.redact(location.strip()), self._redactor.redact(contact.strip())
@@ -193,7 +198,7 @@ class IssueService:
     ) -> Outcome:
         issue = self.find(reference)
         if issue is None:
-            return Refused(f"There is no issue {reference}. Check the reference and try again.")
+            return Refused(self._no_issue(reference))
         reason = lifecycle.refusal(action, issue, actor, membership, self.org)
         if reason:
             return Refused(reason)
@@ -218,7 +223,7 @@ class IssueService:
         """Why `actor` may not do `action` now (checked before a form is opened), or None."""
         issue = self.find(reference)
         if issue is None:
-            return f"There is no issue {reference}. Check the reference and try again."
+            return self._no_issue(reference)
         return lifecycle.refusal(action, issue, actor, membership, self.org)
 
     def logged_with(self, key: str) -> Issue | None:
