@@ -145,6 +145,24 @@ def without_secrets(text: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", text)
 
 
+# A backslash escape as JSON and repr() write one, however many times escaped: a library's debug line
+# quotes a request body as JSON, where a no-break space or a line break between digits is \u00a0 or \n
+# and a full-width digit \uff19, which hides the number from the guard.
+_ESCAPE = re.compile(r"\\+(?:u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|U([0-9a-fA-F]{8})|[nrtfv])")
+
+
+def _unescaped_char(match: re.Match[str]) -> str:
+    code = next((int(g, 16) for g in match.groups() if g), None)
+    if code is None or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or chr(code).isspace():
+        return " "
+    char = chr(code)
+    return " " if not char.isprintable() and not _INVISIBLE.match(char) else char
+
+
+def _removed(redaction: Redaction) -> int:
+    return sum(redaction.removed.values())
+
+
 class RedactingLogFilter(logging.Filter):
     """Scrubs identifiers (and secrets) from every log record, so a log line never carries an NHS
     number, a token or a password."""
@@ -158,7 +176,13 @@ class RedactingLogFilter(logging.Filter):
     def _clean(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, "[secret removed]")
-        return without_secrets(self._redactor.clean(text))
+        redaction = self._redactor.redact(text)
+        unescaped = _ESCAPE.sub(_unescaped_char, text)
+        if unescaped != text:  # a number hidden by escapes: log the unescaped line, number removed
+            decoded = self._redactor.redact(unescaped)
+            if _removed(decoded) > _removed(redaction):
+                redaction = decoded
+        return without_secrets(redaction.text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
