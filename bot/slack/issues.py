@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -76,8 +77,9 @@ def _open_form(
     if not isinstance(trigger_id, str) or not trigger_id:
         return "Slack did not send what I need to open the form. Please try again."
     link = draft.source_link if draft else None
+    shown = _cleaned(services, draft) if draft else None
     try:
-        client.views_open(trigger_id=trigger_id, view=ib.form_view(services.settings.org, draft, link))
+        client.views_open(trigger_id=trigger_id, view=ib.form_view(services.settings.org, shown, link))
     except SlackApiError as exc:
         log.warning("could not open the issue form: %s", exc.response.get("error"))
         return "I could not open the issue form just now. Please try again in a moment."
@@ -206,7 +208,15 @@ def _after_refused_plus_one(services: Services, reference: str, draft: Draft, re
         return ib.result_view("Not added", [ib.escape(reason)])
     notice = f"{reason} Your report is below: check it and log it as a new issue."
     org = services.settings.org
-    return ib.form_view(org, draft, draft.source_link, services.issues.duplicates(draft), notice)
+    likely = services.issues.duplicates(draft)
+    return ib.form_view(org, _cleaned(services, draft), draft.source_link, likely, notice)
+
+
+def _cleaned(services: Services, draft: Draft) -> Draft:
+    """A form handed back to Slack shows what was typed without identifiers: Slack keeps the view."""
+    clean = services.redactor.clean
+    return replace(draft, summary=clean(draft.summary), details=clean(draft.details),
+                   location=clean(draft.location), contact=clean(draft.contact))  # fmt: skip
 
 
 def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:
@@ -239,7 +249,7 @@ def _submission_answer(services: Services, body: dict[str, Any], view: dict[str,
     if not ib.metadata(view).get("checked"):
         likely = services.issues.duplicates(draft)
         if likely:
-            return _update(ib.form_view(org, draft, draft.source_link, likely))
+            return _update(ib.form_view(org, _cleaned(services, draft), draft.source_link, likely))
     result = services.issues.report(draft, user, key)
     if isinstance(result, Invalid):
         return {"response_action": "errors", "errors": result.errors}
@@ -284,7 +294,7 @@ def _register_buttons(app: App, services: Services) -> None:
         reason = services.issues.refusal(reference, Action.RESOLVE, user, services.membership)
         issue = services.issues.find(reference)
         if reason or issue is None:
-            _tell(client, body, reason or f"There is no issue {reference}.")
+            _tell(client, body, reason or f"There is no issue {services.redactor.clean(reference)}.")
             return
         try:
             client.views_open(trigger_id=str(body.get("trigger_id", "")), view=ib.resolve_view(issue))
