@@ -73,10 +73,16 @@ _HOWTO_FORM = re.compile(
 )
 
 
+def without_controls(text: str) -> str:
+    """Control characters (a NUL, a terminal escape) as spaces: typed or forged, they are read, stored
+    and echoed like any other gap between words."""
+    return _CONTROLS.sub(" ", text)
+
+
 def storable(text: str) -> str:
     """Text every database takes, whichever adapter it came through: no NUL or other control
     characters (PostgreSQL refuses NUL) and no lone surrogates (from a JSON '\\ud800', not UTF-8)."""
-    text = _CONTROLS.sub(" ", text)
+    text = without_controls(text)
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 

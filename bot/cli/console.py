@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.answering.smalltalk import small_talk
+from bot.answering.text import without_controls
 from bot.config import Settings
 from bot.issues.filters import parse
 from bot.runtime import Services, build_services, configure_logging
@@ -25,7 +26,6 @@ from bot.slack.blocks import Block, context, text_section
 from bot.slack.commands import COMMAND, help_blocks
 from bot.slack.issue_blocks import list_blocks
 from bot.slack.replies import WELCOME, Reply, choose, reply_to_question
-from bot.slack.shape import strip_controls
 from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 
@@ -186,9 +186,7 @@ class Console:
 def _typed(line: str) -> str:
     """The line as Slack would pass it on: control characters (a NUL, which PostgreSQL refuses to
     store, or a terminal escape echoed back) become spaces, as the HTTP front door makes them."""
-    cleaned = [line]
-    strip_controls(cleaned)
-    return cleaned[0].strip()
+    return without_controls(line).strip()
 
 
 def _issues(services: Services, text: str) -> list[Block]:

@@ -8,9 +8,10 @@ reads an id is refused here with a reason, so it is answered 400 instead of fail
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import parse_qsl
+
+from bot.answering.text import without_controls
 
 MAX_DEPTH = 32
 # Top-level keys Bolt reads while building its context, and the type each must have when present.
@@ -39,7 +40,6 @@ _IDS = (
 _EVENT_IDS = ("type", "user", "channel", "ts", "thread_ts", "subtype", "bot_id", "team", "event_ts")
 MAX_ID = 255
 # C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class BadShape(ValueError):
@@ -183,7 +183,7 @@ def strip_controls(data: dict[str, Any] | list[Any]) -> None:
         for key in list(item.keys() if isinstance(item, dict) else range(len(item))):
             value = item[key]
             if isinstance(value, str):
-                item[key] = _CONTROLS.sub(" ", value)
+                item[key] = without_controls(value)
             elif isinstance(value, dict | list):
                 stack.append(value)
 
