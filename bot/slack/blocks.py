@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.markup import escape, unescape
+from bot.slack import ids
 from bot.slack.shape import json_object
 
 Block = dict[str, Any]
@@ -255,7 +256,7 @@ def triage_question_blocks(
 
 
 def _mention(user_id: str | None) -> str | None:
-    return f"<@{user_id}>" if user_id and user_id.isalnum() else None
+    return f"<@{user_id}>" if ids.user_id(user_id) else None
 
 
 def help_blocks(command: str, subcommand_lines: list[str]) -> list[Block]:
