@@ -3,25 +3,13 @@
 from pathlib import Path
 
 import pytest
-from answering_helpers import SNOMED
+from answering_helpers import SNOMED, problems, write
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.loader import load_knowledge
 from bot.yamlsource import InvalidFile
 
 GOOD = SNOMED + "    tags: [terminology]\n"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(folder: Path) -> list[str]:
-    with pytest.raises(InvalidFile) as caught:
-        load_knowledge(folder)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_a_valid_folder_loads_every_entry_with_where_it_came_from(tmp_path: Path) -> None:

@@ -3,22 +3,10 @@
 from pathlib import Path
 
 import pytest
+from answering_helpers import problems, write
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.loader import load_knowledge
-from bot.yamlsource import InvalidFile
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def problems(folder: Path) -> list[str]:
-    with pytest.raises(InvalidFile) as caught:
-        load_knowledge(folder)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_names_without_latin_words_do_not_clash_with_each_other_but_are_warned_about(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
+from test_console import talk
 
 from bot.cli.console import Console
 from bot.config import Settings
@@ -27,12 +28,6 @@ def console(tmp_path):
     out = io.StringIO()
     yield Console(services, out), out, services
     services.close()
-
-
-def talk(console, *lines: str) -> str:
-    bot, out, _ = console
-    assert bot.loop(io.StringIO("".join(f"{line}\n" for line in lines))) == 0
-    return out.getvalue()
 
 
 def test_a_non_utf8_terminal_gets_answers_not_a_traceback(tmp_path):
