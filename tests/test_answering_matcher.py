@@ -548,6 +548,21 @@ def test_naming_only_what_qualifies_a_term_asks_about_something_else() -> None:
     assert answered(kb.match("what is section 17")) == "s17"  # a number names the thing by itself
 
 
+def test_the_first_word_of_an_entrys_title_names_the_entry_where_an_aliass_does_not() -> None:
+    kb = KnowledgeBase.build(
+        [
+            *ALERTS,
+            entry(
+                "caldicott", "jargon", "Caldicott Guardian", "The senior person who protects patient data."
+            ),
+            entry("cloud", "jargon", "Cloud computing", "Systems run in a supplier's data centre."),
+        ]
+    )
+    assert answered(kb.match("Caldicott")) == "caldicott"  # a trust that wrote no aliases
+    assert answered(kb.match("what is cloud?")) == "cloud"
+    assert answered(kb.match("what is sepsis")) is None  # 'sepsis alerts' is only an alias of CDS
+
+
 def test_a_question_that_speaks_to_the_bot_is_about_the_bot_but_thanks_are_not_a_question() -> None:
     kb = KnowledgeBase.build(SMARTCARDS)
     assert answered(kb.match("what can you do?")) == "ask-the-bot"

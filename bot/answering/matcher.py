@@ -58,13 +58,16 @@ class Matcher:
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws])
         self._names: list[list[tuple[str, ...]]] = []
         self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
-        for ws in names:
+        self._titled: list[frozenset[int]] = []  # which names come from the title, not an alias
+        for entry, ws in zip(self.entries, names, strict=True):
             distinct: dict[tuple[str, ...], str] = {}
             for w in ws:
                 distinct.setdefault(tuple(self.analyzer.name_terms_of(w)), " ".join(w))
             distinct.pop((), None)
             self._names.append(list(distinct))
             self._surfaces.append(list(distinct.values()))
+            aliases = {tuple(self.analyzer.name_terms_of(w)) for w in ws[1 : 1 + len(entry.aliases)]}
+            self._titled.append(frozenset(n for n, name in enumerate(distinct) if name not in aliases))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
@@ -234,7 +237,9 @@ class Matcher:
     ) -> tuple[float, dict[int, float], dict[int, float], float, bool]:
         """The best of the entry's names, each judged with the rest of the entry as context; with what
         the entry as a whole and that name explain, how much of the name the question covers, and
-        whether it leaves out the name's head word."""
+        whether it leaves out the head word of every alias it meets (a title's first word names the
+        entry's own subject: 'Caldicott' asks for the Caldicott Guardian; an alias 'sepsis alerts' names
+        one thing the entry covers, so 'sepsis' alone is likely asked of something else)."""
         t = self.tuning
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
         best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
@@ -249,7 +254,11 @@ class Matcher:
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
                 score, by_name, recall = named_score, by_term, covers
-            headless = headless and _headless(self._names[e][n], found, self.analyzer.acronyms)
+            headless = (
+                headless
+                and n not in self._titled[e]
+                and _headless(self._names[e][n], found, self.analyzer.acronyms)
+            )
             best_explained = max(best_explained, explained)
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
