@@ -60,14 +60,14 @@ class Matcher:
         self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
         self._titled: list[frozenset[int]] = []  # which names come from the title, not an alias
         for entry, ws in zip(self.entries, names, strict=True):
-            distinct: dict[tuple[str, ...], str] = {}
-            for w in ws:
-                distinct.setdefault(tuple(self.analyzer.name_terms_of(w)), " ".join(w))
-            distinct.pop((), None)
+            distinct: dict[tuple[str, ...], tuple[str, bool]] = {}  # terms -> (as written, from the title)
+            for k, w in enumerate(ws):
+                if terms := tuple(self.analyzer.name_terms_of(w)):
+                    surface, titled = distinct.get(terms, (" ".join(w), False))
+                    distinct[terms] = (surface, titled or not 0 < k <= len(entry.aliases))
             self._names.append(list(distinct))
-            self._surfaces.append(list(distinct.values()))
-            aliases = {tuple(self.analyzer.name_terms_of(w)) for w in ws[1 : 1 + len(entry.aliases)]}
-            self._titled.append(frozenset(n for n, name in enumerate(distinct) if name not in aliases))
+            self._surfaces.append([surface for surface, _ in distinct.values()])
+            self._titled.append(frozenset(n for n, (_, titled) in enumerate(distinct.values()) if titled))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
