@@ -23,6 +23,18 @@ def acronyms_in(names: Iterable[str]) -> frozenset[str]:
     return frozenset(t for name in names for m in _ACRONYM.finditer(name) for t in tokens(m.group(1)))
 
 
+class _Stems(dict[str, str]):
+    """Each word's stem, worked out once: answer texts repeat the same few thousand words."""
+
+    def __init__(self, acronyms: frozenset[str]):
+        super().__init__()
+        self._acronyms = acronyms
+
+    def __missing__(self, word: str) -> str:
+        found = self[word] = stem(word, self._acronyms)
+        return found
+
+
 class Analyzer:
     def __init__(self, synonyms: Synonyms, acronyms: frozenset[str], names: Sequence[Words]):
         """`names`: the titles and aliases, as `Synonyms.words` gives them."""
@@ -36,7 +48,7 @@ class Analyzer:
             for a, b in pairwise(words)
             if a + b not in self._joined and len(a + b) >= 4
         }
-        self._stems: dict[str, str] = {}
+        self._stems = _Stems(acronyms)
 
     def terms_of(self, words: Words) -> list[str]:
         """The content terms of some words (see `Synonyms.words`), in order, without repeats."""
@@ -48,17 +60,14 @@ class Analyzer:
 
     def text_terms_of(self, words: set[str]) -> frozenset[str]:
         """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""
-        return frozenset(self.stem(w) for w in words.difference(STOP_WORDS))
+        return frozenset(map(self._stems.__getitem__, words.difference(STOP_WORDS)))
 
     def _stemmed(self, words: Iterable[str]) -> list[str]:
-        return list(dict.fromkeys(self.stem(w) for w in words))
+        return list(dict.fromkeys(map(self._stems.__getitem__, words)))
 
     def stem(self, word: str) -> str:
         """A word's term in this knowledge base (its acronyms are kept whole)."""
-        found = self._stems.get(word)
-        if found is None:
-            found = self._stems[word] = stem(word, self.acronyms)
-        return found
+        return self._stems[word]
 
     def _compounds(self, words: Sequence[str]) -> list[str]:
         out: list[str] = []
