@@ -117,8 +117,7 @@ class Matcher:
         hits = _Hits(terms, matches, self._texts)
         for i, found in enumerate(matches):
             for known, strength in found:
-                for e, n in self._name_postings.get(known, ()):
-                    hits.name(e, n, i, known, strength)
+                hits.names_with(i, known, strength, self._name_postings.get(known, ()))
         scored = [
             (*self._score(e, hits, weights, surface), e) for e in self._candidates(hits, matches, weights)
         ]
@@ -242,12 +241,16 @@ class Matcher:
         one thing the entry covers, so 'sepsis' alone is likely asked of something else)."""
         t = self.tuning
         anywhere = hits.by_entry(e, t.other_name_trust, t.text_trust)
-        best_explained = explained = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
-        score, by_name, recall = explained * (1 - t.name_share), {}, 0.0
+        best_explained = base = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
+        score, by_name, recall = base * (1 - t.name_share), {}, 0.0
         headless = bool(hits.names.get(e))
         for n, (named, found) in hits.names.get(e, {}).items():
             by_term, found = self._repaired(e, n, hits, named, found, anywhere)
-            explained = sum(w * max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) for i, w in enumerate(weights))
+            explained = base + sum(
+                weights[i] * (s - anywhere.get(i, 0.0))
+                for i, s in by_term.items()
+                if s > anywhere.get(i, 0.0)
+            )
             covers = self._recall(e, n, found)
             worded = fuzz.token_sort_ratio(surface, self._surfaces[e][n]) / 100
             named_score = explained * (1 - t.name_share + t.name_share * covers)
@@ -358,11 +361,17 @@ class _Hits:
         self.names: dict[int, dict[int, tuple[dict[int, float], dict[str, float]]]] = {}
         self.best: dict[int, dict[int, float]] = {}  # entry -> query term index -> best name strength
 
-    def name(self, e: int, n: int, i: int, known: str, strength: float) -> None:
-        _keep_best(self.best.setdefault(e, {}), i, strength)
-        by_term, found = self.names.setdefault(e, {}).setdefault(n, ({}, {}))
-        _keep_best(by_term, i, strength)
-        _keep_best(found, known, strength)
+    def names_with(self, i: int, known: str, strength: float, postings: Sequence[tuple[int, int]]) -> None:
+        """Query term i means `known` this strongly, and these names (entry, name) hold `known`."""
+        for e, n in postings:  # the hottest loop of a question: _keep_best written out
+            best = self.best.setdefault(e, {})
+            if best.get(i, 0.0) < strength:
+                best[i] = strength
+            by_term, found = self.names.setdefault(e, {}).setdefault(n, ({}, {}))
+            if by_term.get(i, 0.0) < strength:
+                by_term[i] = strength
+            if found.get(known, 0.0) < strength:
+                found[known] = strength
 
     def in_place(self, i: int, name: tuple[str, ...], k: int) -> bool:
         """Whether query term i has beside it what name term k has beside it, on the same side."""
