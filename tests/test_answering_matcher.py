@@ -466,7 +466,7 @@ def test_an_entry_of_the_kind_the_question_does_not_ask_for_needs_its_name_mostl
 def test_only_words_that_stand_for_one_another_are_related_not_merely_words_of_one_field() -> None:
     kb = KnowledgeBase.build(
         [
-            entry("lims", "jargon", "LIMS", "The laboratory system that sends results back.", "lab system"),
+            entry("lims", "jargon", "LIMS", "The laboratory system that holds results.", "lab system"),
             entry("rejected", "howto", "What do I do if the lab rejects a sample?", "Take a new one."),
         ]
     )
@@ -546,6 +546,18 @@ def test_naming_only_what_qualifies_a_term_asks_about_something_else() -> None:
     assert [c.entry.id for c in kb.match("what is sepsis").candidates] == ["cds"]  # type: ignore[union-attr]
     assert answered(kb.match("what are sepsis alerts")) == "cds"
     assert answered(kb.match("what is section 17")) == "s17"  # a number names the thing by itself
+
+
+def test_a_past_form_of_an_irregular_verb_meets_the_verb_the_entry_uses() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("duplicates", "jargon", "Duplicate patient records",
+                  "One patient with two records. If you find one, log an issue so they are merged."),
+            entry("not-found", "howto", "How do I register a patient I cannot find?",
+                  "Search again, then register them.", "patient not found"),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("duplicate patient record found, what do I do")) == "duplicates"
 
 
 def test_the_first_word_of_an_entrys_title_names_the_entry_where_an_aliass_does_not() -> None:

@@ -37,6 +37,11 @@ def test_dotted_acronyms_close_up_and_ampersands_stay_in_the_word() -> None:
         (["floorwalker", "floorwalkers"], 1),
         (["policy", "policies"], 1),
         (["switch", "switches"], 1),
+        (["find", "finds", "finding", "found"], 1),  # irregular past forms meet their verb
+        (["write", "wrote", "written"], 1),
+        (["ring", "rang", "rung"], 1),
+        (["left", "leave"], 2),  # 'left' is as often a side as a past
+        (["broken", "break"], 2),  # 'broken' is a fault in its own right
     ],
 )
 def test_forms_of_one_word_share_a_stem(forms: list[str], expected: int) -> None:

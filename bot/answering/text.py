@@ -123,13 +123,35 @@ _NOT_PLURALS = frozenset(
 )
 
 
+# Past forms of irregular verbs, which no suffix rule reaches: 'found' is a form of 'find'. Only forms
+# that are rarely another word: 'left' (a side), 'stuck' (a memory stick), 'wound' (a wound) are not here,
+# nor 'broken', 'lost' and 'gone', which staff use as words of their own for a fault.
+_IRREGULAR_TEXT = """
+find found | write wrote written | send sent | make made | take took taken | come came |
+bring brought | buy bought | catch caught | teach taught | think thought | seek sought | speak spoke spoken |
+choose chose chosen | freeze froze frozen | steal stole stolen | forget forgot forgotten |
+hide hid hidden | drive drove driven | ring rang rung | begin began begun | run ran | eat ate eaten |
+fall fell fallen | feel felt | sleep slept | spend spent | build built | hear heard | hold held | pay paid |
+sell sold | understand understood | see saw seen | wear wore worn | tear tore torn |
+draw drew drawn | throw threw thrown | grow grew grown | fly flew flown | blow blew blown | lead led |
+feed fed | bleed bled | meet met | sit sat | hang hung | deal dealt | learn learnt | spell spelt |
+burn burnt | spill spilt | withdraw withdrew withdrawn | override overrode overridden |
+mistake mistook mistaken | arise arose arisen | wake woke woken | rise rose risen |
+forgive forgave forgiven | shake shook shaken
+"""
+_IRREGULAR = {form: forms.split()[0] for forms in _IRREGULAR_TEXT.split("|") for form in forms.split()[1:]}
+
+
 def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
     """Light suffix stripping so plurals and verb forms meet; acronyms in `keep` are never touched.
 
     It only has to give the same stem to the forms of one word (update, updates, updated, updating),
     not a dictionary word.
     """
-    if token in keep or len(token) <= 3 or not token.isalpha() or token in _NOT_PLURALS:
+    if token in keep or token in _NOT_PLURALS:
+        return token
+    token = _IRREGULAR.get(token, token)
+    if len(token) <= 3 or not token.isalpha():
         return token
     if token.endswith("ies") and len(token) > 4:
         return token[:-3] + "y"
