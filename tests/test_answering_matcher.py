@@ -275,6 +275,8 @@ def test_a_question_that_spells_out_a_whole_name_gets_that_entry_whatever_its_fo
     )
     assert answered(kb.match("what is the go live date")) == "golive-date"  # 'what is', of a how-to
     assert answered(kb.match("what is go live")) == "golive-phase"  # both spelled out: the form decides
+    assert answered(kb.match("when's go-live")) == "golive-date"  # "when is", apostrophe and all
+    assert answered(kb.match("wens go live")) == "golive-date"
 
 
 def test_the_last_part_of_a_word_written_joined_finds_the_whole_word() -> None:

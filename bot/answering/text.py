@@ -45,6 +45,7 @@ _STOP_TEXT = (
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
     "with havent hasnt hadnt wouldnt werent youve weve theyve oclock gonna gotta dunno coz cuz smth sth "
+    "whens wheres hows whys "
 )
 # Words that colour a question without saying what it is about: unknown to a knowledge base, they are
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
@@ -69,7 +70,8 @@ _HOWTO_FORM = re.compile(
     r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bcant\b|\bcannot\b|"
     r"\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|\bneed to\b|\bi need\b|"
     r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|\bstuck\b|\blocked out\b|"
-    r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bam i allowed\b|\bis it ok\b"
+    r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bwhens\b|\bwheres\b|\bhows\b|"
+    r"\bam i allowed\b|\bis it ok\b"
 )
 
 
@@ -175,7 +177,11 @@ def stop_word_slip(word: str) -> str | None:
     One edit away, and never by dropping a letter from the typed word ('dog' is not 'do'); a changed
     letter only counts in words of four letters or more ('tv' is not 'to').
     """
-    if not 2 <= len(word) <= 5 or word in STOP_WORDS:
+    if not 2 <= len(word) <= 6 or word in STOP_WORDS:
+        return None
+    if word.endswith("s") and (asked := stop_word_slip(word[:-1])) and asked + "s" in STOP_WORDS:
+        return asked + "s"  # "when's" typed 'wens'
+    if len(word) > 5:
         return None
     for stop, _, _ in process.extract(word, _STOP_LIST, scorer=OSA.distance, score_cutoff=1, limit=None):
         longer = len(stop) > len(word)
