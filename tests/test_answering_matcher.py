@@ -562,6 +562,20 @@ def test_a_past_form_of_an_irregular_verb_meets_the_verb_the_entry_uses() -> Non
     assert answered(kb.match("duplicate patient record found, what do I do")) == "duplicates"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "any idea what a floorwalker is",
+        "tell me about floorwalkers",
+        "floorwalker explained",
+        "eli5 floorwalker",
+    ],
+)
+def test_chat_ways_of_asking_what_something_is_get_it(question: str) -> None:
+    feedback = entry("give-feedback", "howto", "How do I give feedback?", "Use the form.", "I have an idea")
+    assert answered(KnowledgeBase.build([*ENTRIES, feedback]).match(question)) == "floorwalker"
+
+
 def test_the_first_word_of_an_entrys_title_names_the_entry_where_an_aliass_does_not() -> None:
     kb = KnowledgeBase.build(
         [

@@ -94,6 +94,8 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("as soon as possible", "asap", "urgently"),
     ("tomorrow", "tmrw", "tmr", "2moro"),
     ("tonight", "2nite", "tonite"),
+    ("any", "any idea"),  # "any idea what PAS is": asking, not having an idea to suggest
+    ("no", "no idea"),
     # Numbers typed as words ("ICD ten"); not one, two, four: they are chat ("quick one", "2", "4").
     *((str(n), word) for n, word in enumerate(_NUMBERS) if n not in (1, 2, 4)),
 )

@@ -45,7 +45,7 @@ _STOP_TEXT = (
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
     "with havent hasnt hadnt wouldnt werent youve weve theyve oclock gonna gotta dunno coz cuz smth sth "
-    "whens wheres hows whys "
+    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl "
 )
 # Words that colour a question without saying what it is about: unknown to a knowledge base, they are
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
@@ -64,7 +64,7 @@ _STOP_LIST = [
 
 _JARGON_FORM = re.compile(
     r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho (?:is|are)\b|"
-    r"\bwhos\b|\bexplain\b|\bacronym\b|\babbreviation\b"
+    r"\bwhos\b|\bexplain(?:ed)?\b|\beli5\b|\btell me about\b|\bacronym\b|\babbreviation\b"
 )
 _HOWTO_FORM = re.compile(
     r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bcant\b|\bcannot\b|"
