@@ -1,5 +1,7 @@
 """The matcher's behaviour, one lesson at a time, on a small knowledge base written for these tests."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.answering.decision import Evidence
@@ -574,6 +576,18 @@ def test_a_past_form_of_an_irregular_verb_meets_the_verb_the_entry_uses() -> Non
 def test_chat_ways_of_asking_what_something_is_get_it(question: str) -> None:
     feedback = entry("give-feedback", "howto", "How do I give feedback?", "Use the form.", "I have an idea")
     assert answered(KnowledgeBase.build([*ENTRIES, feedback]).match(question)) == "floorwalker"
+
+
+@pytest.mark.parametrize("question", ["how do I book training asap", "how do I book training x"])
+def test_urgency_and_a_kiss_colour_a_question_without_changing_it(question: str) -> None:
+    training = entry("book-training", "howto", "How do I book training?", "Use the learning portal.")
+    assert answered(KnowledgeBase.build([*SMARTCARDS, training]).match(question)) == "book-training"
+
+
+def test_greeting_the_bot_leaves_the_question_to_what_follows() -> None:
+    kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its bot entry is rich
+    assert answered(kb.match("hey bot how do I book training")) == "book-training"
+    assert answered(kb.match("hey bot")) == "ask-the-bot"  # greeting it and nothing else
 
 
 def test_the_first_word_of_an_entrys_title_names_the_entry_where_an_aliass_does_not() -> None:

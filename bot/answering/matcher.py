@@ -34,6 +34,9 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
 _ADDRESSEE, _BOT = frozenset({"you", "u", "yourself", "ya"}), "bot"
+_GREETINGS = frozenset(
+    {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
+)
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -103,7 +106,8 @@ class Matcher:
 
     def _scored(self, question: str) -> list[Scored]:
         words = [
-            self._unslipped(w) for w in self._rejoined(self.analyzer.synonyms.words(question)[:MAX_WORDS])
+            self._unslipped(w)
+            for w in self._rejoined(_unaddressed(self.analyzer.synonyms.words(question)[:MAX_WORDS]))
         ]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
@@ -394,6 +398,15 @@ class _Hits:
             for i, s in by_term.items():
                 _keep_best(best, i, name_trust * s)
         return best
+
+
+def _unaddressed(words: list[str]) -> list[str]:
+    """Without 'bot' where it only greets the bot ('hey bot, how do I book training'): the question is
+    about what follows. Greeting the bot and nothing else still asks about the bot."""
+    kept = [
+        w for before, w in zip(["", *words], words, strict=False) if w != _BOT or before not in _GREETINGS
+    ]
+    return kept if len(kept) < len(words) and set(kept) - STOP_WORDS else words
 
 
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:

@@ -72,7 +72,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("community psychiatric nurse", "cpn"),
     ("nil by mouth", "nbm"),
     ("do not attempt resuscitation", "dnacpr", "dnar", "dnr"),
-    ("x-ray", "xray", "x ray"),
+    ("xray", "x-ray", "x ray"),  # one word, so a lone 'x' (a kiss at the end of a message) means nothing
     ("ward clerk", "ward receptionist"),
     ("night", "nights", "night shift", "nite", "midnight", *_night_hours()),
     ("weekend", "wkend", "w/e"),

@@ -45,13 +45,13 @@ _STOP_TEXT = (
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
     "with havent hasnt hadnt wouldnt werent youve weve theyve oclock gonna gotta dunno coz cuz smth sth "
-    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl "
+    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl x xx xxx "
 )
 # Words that colour a question without saying what it is about: unknown to a knowledge base, they are
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
 _FRAMING_TEXT = (
     "able unable better best good great ready remember tried trying seem seems keep keeps kept maybe "
-    "perhaps probably actually basically literally anyway though because obtain acquire "
+    "perhaps probably actually basically literally anyway though because obtain acquire soon "
 )
 _TYPED_STOP_WORDS = frozenset(_STOP_TEXT.split())
 STOP_WORDS = _TYPED_STOP_WORDS | frozenset(_FRAMING_TEXT.split())
