@@ -584,6 +584,20 @@ def test_urgency_and_a_kiss_colour_a_question_without_changing_it(question: str)
     assert answered(KnowledgeBase.build([*SMARTCARDS, training]).match(question)) == "book-training"
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what's a floorwalker in plain English?", "floorwalker"),
+        ("how do i find a floorwalker by 10am", "find-floorwalker"),
+        ("can sum1 tell me how to log an issue", "log-an-issue"),
+    ],
+)
+def test_chat_shorthand_and_times_of_the_working_day_say_nothing_of_the_topic(
+    question: str, expected: str
+) -> None:
+    assert answered(KnowledgeBase.build(ENTRIES).match(question)) == expected
+
+
 def test_greeting_the_bot_leaves_the_question_to_what_follows() -> None:
     kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its bot entry is rich
     assert answered(kb.match("hey bot how do I book training")) == "book-training"

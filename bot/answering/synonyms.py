@@ -37,6 +37,13 @@ def _night_hours() -> list[str]:
     return [form for hour in hours for form in (hour, f"{hour[:-2]} {hour[-2:]}")]
 
 
+def _day_hours() -> list[str]:
+    """Clock times in the working day ('8am', '2 pm'): when something happened, not what it is about.
+    From 5pm it is out of hours, which entries do speak of."""
+    hours = [f"{h}am" for h in (7, 8, 9, 10, 11)] + [f"{h}pm" for h in (12, 1, 2, 3, 4)]
+    return [form for hour in hours for form in (hour, f"{hour[:-2]} {hour[-2:]}")]
+
+
 BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("out of hours", "ooh", "oohs", "after hours", "out-of-hours", "overnight", "out of hrs", "after hrs"),
     ("hours", "hrs"),  # not "hr": that is human resources
@@ -94,6 +101,10 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("as soon as possible", "asap", "urgently"),
     ("tomorrow", "tmrw", "tmr", "2moro"),
     ("tonight", "2nite", "tonite"),
+    ("today", "2day", *_day_hours()),  # 'today' says nothing of the topic: a stop word
+    ("before", "b4"),
+    ("someone", "sum1", "some1", "any1", "every1", "no1"),
+    ("explain", "in plain english", "in simple terms", "in laymans terms", "in english"),
     ("any", "any idea"),  # "any idea what PAS is": asking, not having an idea to suggest
     ("no", "no idea"),
     # Numbers typed as words ("ICD ten"); not one, two, four: they are chat ("quick one", "2", "4").
