@@ -590,6 +590,8 @@ def test_urgency_and_a_kiss_colour_a_question_without_changing_it(question: str)
         ("what's a floorwalker in plain English?", "floorwalker"),
         ("how do i find a floorwalker by 10am", "find-floorwalker"),
         ("can sum1 tell me how to log an issue", "log-an-issue"),
+        ("who do i contact out of hours on ward 7", "out-of-hours"),  # a ward's number, not a section's
+        ("how do I find a floorwalker on Monday", "find-floorwalker"),  # a weekday: when, not what
     ],
 )
 def test_chat_shorthand_and_times_of_the_working_day_say_nothing_of_the_topic(

@@ -34,6 +34,9 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
 _ADDRESSEE, _BOT = frozenset({"you", "u", "yourself", "ya"}), "bot"
+_PLACES = frozenset(
+    {"ward", "bay", "bed", "room", "band", "floor", "level", "theatre", "cubicle", "pod", "ext", "bleep"}
+)
 _GREETINGS = frozenset(
     {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
 )
@@ -107,7 +110,9 @@ class Matcher:
     def _scored(self, question: str) -> list[Scored]:
         words = [
             self._unslipped(w)
-            for w in self._rejoined(_unaddressed(self.analyzer.synonyms.words(question)[:MAX_WORDS]))
+            for w in self._rejoined(
+                _placeless(_unaddressed(self.analyzer.synonyms.words(question)[:MAX_WORDS]))
+            )
         ]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
@@ -407,6 +412,16 @@ def _unaddressed(words: list[str]) -> list[str]:
         w for before, w in zip(["", *words], words, strict=False) if w != _BOT or before not in _GREETINGS
     ]
     return kept if len(kept) < len(words) and set(kept) - STOP_WORDS else words
+
+
+def _placeless(words: list[str]) -> list[str]:
+    """Without the number of a ward, bay or bed ('on ward 4'): where the person is, not what they ask.
+    Left in, it reads as the number of some other thing ('section 3' is not 'section 2')."""
+    return [
+        w
+        for before, w in zip(["", *words], words, strict=False)
+        if not (before in _PLACES and w[:1].isdigit())
+    ]
 
 
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:
