@@ -370,6 +370,32 @@ def test_a_word_autocorrect_split_into_real_words_is_read_whole() -> None:
     assert joined.score > half.score + 10  # half the word alone is not the word
 
 
+@pytest.mark.parametrize("question", ["what is snow med", "snow med codes"])
+def test_a_split_whose_second_half_is_shorthand_or_ends_like_a_past_tense_is_read_whole(
+    question: str,
+) -> None:
+    kb = KnowledgeBase.build(
+        [
+            *CLINICAL,
+            entry(
+                "snomed-ct",
+                "jargon",
+                "SNOMED CT",
+                "The clinical vocabulary: every finding has a code.",
+                "SNOMED",
+            ),
+            entry(
+                "mfa",
+                "jargon",
+                "Multi-factor authentication",
+                "A code from your phone as well as a password.",
+            ),
+            entry("epma", "jargon", "ePrescribing", "Prescribing medication on the computer.", "meds chart"),
+        ]
+    )  # 'med' is shorthand for medication, and 'snowmed' stems to 'snowm'
+    assert answered(kb.match(question)) == "snomed-ct"
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)

@@ -24,7 +24,15 @@ from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
 from bot.answering.smalltalk import THANKS_WORDS
 from bot.answering.synonyms import Synonyms
-from bot.answering.text import STOP_WORDS, Form, question_form, sound_key, stop_word_slip, unstretched
+from bot.answering.text import (
+    STOP_WORDS,
+    Form,
+    question_form,
+    sound_key,
+    stop_word_slip,
+    tokens,
+    unstretched,
+)
 from bot.answering.tuning import Tuning
 from bot.answering.vocabulary import Vocabulary
 
@@ -108,12 +116,8 @@ class Matcher:
         return [s.candidate for s in self._scored(question)]
 
     def _scored(self, question: str) -> list[Scored]:
-        words = [
-            self._unslipped(w)
-            for w in self._rejoined(
-                _placeless(_unaddressed(self.analyzer.synonyms.words(question)[:MAX_WORDS]))
-            )
-        ]
+        typed = self._rejoined(_placeless(_unaddressed(tokens(question)[:MAX_WORDS])))
+        words = [self._unslipped(w) for w in self.analyzer.synonyms.rewrite(typed)]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
             words = [_BOT if w in _ADDRESSEE else w for w in words]
@@ -164,7 +168,12 @@ class Matcher:
         out: list[str] = []
         for word in words:
             if out and out[-1] not in STOP_WORDS and self._strange(word):
-                found = self.vocabulary.lookup(self.analyzer.stem(out[-1] + word))
+                joined = out[-1] + word  # as typed too: stemming 'snowmed' leaves 'snowm', far from 'snomed'
+                found = max(
+                    self.vocabulary.lookup(self.analyzer.stem(joined))[:1],
+                    self.vocabulary.lookup(joined)[:1],
+                    key=_best,
+                )
                 if found and found[0][0] in self._name_postings and found[0][1] >= self.tuning.rejoin_at:
                     out[-1] += word
                     continue
