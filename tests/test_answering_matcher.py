@@ -396,6 +396,19 @@ def test_a_split_whose_second_half_is_shorthand_or_ends_like_a_past_tense_is_rea
     assert answered(kb.match(question)) == "snomed-ct"
 
 
+def test_a_word_split_after_a_filler_word_is_read_whole_when_it_spells_a_name_closely() -> None:
+    kb = KnowledgeBase.build(
+        [
+            *CLINICAL,
+            entry("offline", "howto", "How do I record a home visit offline?",
+                  "Use the offline app when there is no signal, and it syncs later."),
+            entry("record-dna", "howto", "How do I record a DNA at a home visit?", "Record it as a DNA."),
+            entry("remote", "howto", "How do I work from home?", "Use remote access on a trust laptop."),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("how do I record a home visit off lime")) == "offline"
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)

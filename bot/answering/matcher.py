@@ -162,19 +162,21 @@ class Matcher:
         return set(named).union(self._text_only(matches, weights))
 
     def _rejoined(self, words: list[str]) -> list[str]:
-        """Autocorrect splits a word it does not know into real words ('close pine' for 'clozapine'): a
-        strange word that, joined to the word before, spells a name's word nearly enough is read as that
-        word, before the strange half is taken for a slip of a filler word ('pine' -> 'mine')."""
+        """Autocorrect splits a word it does not know into real words ('close pine' for 'clozapine', 'off
+        lime' for 'offline'): a strange word that, joined to the word before, spells a name's word nearly
+        enough is read as that word, before the strange half is taken for a slip of a filler word ('pine'
+        -> 'mine'). A filler word is joined only on a closer likeness: it is usually just itself."""
         out: list[str] = []
         for word in words:
-            if out and out[-1] not in STOP_WORDS and self._strange(word):
+            if out and self._strange(word):
                 joined = out[-1] + word  # as typed too: stemming 'snowmed' leaves 'snowm', far from 'snomed'
                 found = max(
                     self.vocabulary.lookup(self.analyzer.stem(joined))[:1],
                     self.vocabulary.lookup(joined)[:1],
                     key=_best,
                 )
-                if found and found[0][0] in self._name_postings and found[0][1] >= self.tuning.rejoin_at:
+                needed = self.tuning.rejoin_filler_at if out[-1] in STOP_WORDS else self.tuning.rejoin_at
+                if found and found[0][0] in self._name_postings and found[0][1] >= needed:
                     out[-1] += word
                     continue
             out.append(word)

@@ -23,6 +23,7 @@ class Tuning:
     repair_trust: float = 0.7  # and how far it then explains it
     repair_in_place_at: float = 58.0  # the same, for a word next to the neighbour the name's word has
     rejoin_at: float = 0.7  # likeness at which two words autocorrect split are read as one name's word
+    rejoin_filler_at: float = 0.8  # the same, when the first half is a filler word ('off lime')
     sound_alike: float = 65.0  # likeness of words heard alike ('lock'/'log'): enough only in place
     unfit_recall: float = 0.6  # how much of its name a leader of the kind the form argues against must cover
     bare_term_penalty: float = 0.92  # a bare term ("floorwalker") asks what it is more than how to
