@@ -409,6 +409,23 @@ def test_a_word_split_after_a_filler_word_is_read_whole_when_it_spells_a_name_cl
     assert answered(kb.match("how do I record a home visit off lime")) == "offline"
 
 
+def test_a_word_one_name_repairs_is_no_stray_when_another_name_of_the_entry_fits_better() -> None:
+    kb = KnowledgeBase.build(
+        [
+            *CLINICAL,
+            entry(
+                "tablet-sync",
+                "howto",
+                "Tablet won't sync",
+                "Connect to wifi and wait.",
+                "notes stuck on tablet",
+            ),
+            entry("request-device", "howto", "How do I get a tablet?", "Ask your manager."),
+        ]
+    )
+    assert answered(kb.match("tablet won't sink, my notes are stuck")) == "tablet-sync"  # 'sink': sync, heard
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)

@@ -264,8 +264,11 @@ class Matcher:
         best_explained = base = sum(w * anywhere.get(i, 0.0) for i, w in enumerate(weights))
         score, by_name, recall = base * (1 - t.name_share), {}, 0.0
         headless = bool(hits.names.get(e))
+        accounted = dict(anywhere)  # and the words a name of it repairs, which are then no strays
         for n, (named, found) in hits.names.get(e, {}).items():
             by_term, found = self._repaired(e, n, hits, named, found, anywhere)
+            for i, s in by_term.items():
+                _keep_best(accounted, i, t.other_name_trust * s)
             explained = base + sum(
                 weights[i] * (s - anywhere.get(i, 0.0))
                 for i, s in by_term.items()
@@ -287,7 +290,7 @@ class Matcher:
         if best_explained < self._enough:  # a few common words are thin evidence
             score *= best_explained / self._enough
         headless = headless and all(by_name.get(i, 0.0) >= t.solid for i in range(len(weights)))
-        return score, anywhere, by_name, recall, headless
+        return score, accounted, by_name, recall, headless
 
     def _by_form(self, scored: list[_Raw], form: Form, terms: int) -> list[_Raw]:
         """'What is' asks for jargon, 'how do I' for a how-to, and a bare term more for what it is. The
