@@ -426,6 +426,16 @@ def test_a_word_one_name_repairs_is_no_stray_when_another_name_of_the_entry_fits
     assert answered(kb.match("tablet won't sink, my notes are stuck")) == "tablet-sync"  # 'sink': sync, heard
 
 
+def test_nobody_at_the_door_of_a_home_visit_is_a_did_not_attend() -> None:
+    kb = KnowledgeBase.build(
+        [
+            *CLINICAL,
+            entry("record-dna", "howto", "How do I record a DNA?", "Mark the visit as did not attend."),
+        ]
+    )
+    assert answered(kb.match("how do I record it when nobody answers the door?")) == "record-dna"
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)

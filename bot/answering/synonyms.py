@@ -73,7 +73,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("electrocardiogram", "ecg", "ekg"),
     ("full blood count", "fbc"),
     ("mental health act", "mha"),
-    ("did not attend", "dna", "no show"),
+    ("did not attend", "dna", "no show", "no answer at the door", "nobody answers the door", "nobody home"),
     ("date of birth", "dob", "d.o.b"),
     ("next of kin", "nok"),
     ("community psychiatric nurse", "cpn"),
