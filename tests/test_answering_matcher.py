@@ -666,9 +666,10 @@ def test_chat_shorthand_and_times_of_the_working_day_say_nothing_of_the_topic(
     assert answered(KnowledgeBase.build(ENTRIES).match(question)) == expected
 
 
-def test_greeting_the_bot_leaves_the_question_to_what_follows() -> None:
+def test_greeting_the_bot_or_saying_ones_pay_band_leaves_the_question_to_what_follows() -> None:
     kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its bot entry is rich
     assert answered(kb.match("hey bot how do I book training")) == "book-training"
+    assert answered(kb.match("how do i book trainig for the new epr, im a band 5")) == "book-training"
     assert answered(kb.match("hey bot")) == "ask-the-bot"  # greeting it and nothing else
 
 

@@ -45,6 +45,9 @@ _ADDRESSEE, _BOT = frozenset({"you", "u", "yourself", "ya"}), "bot"
 _PLACES = frozenset(
     {"ward", "bay", "bed", "room", "band", "floor", "level", "theatre", "cubicle", "pod", "ext", "bleep"}
 )
+_PLACE_ONLY = frozenset(
+    {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
+)  # with a number: just where
 _GREETINGS = frozenset(
     {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
 )
@@ -430,12 +433,11 @@ def _unaddressed(words: list[str]) -> list[str]:
 
 def _placeless(words: list[str]) -> list[str]:
     """Without the number of a ward, bay or bed ('on ward 4'): where the person is, not what they ask.
-    Left in, it reads as the number of some other thing ('section 3' is not 'section 2')."""
-    return [
-        w
-        for before, w in zip(["", *words], words, strict=False)
-        if not (before in _PLACES and w[:1].isdigit())
-    ]
+    Left in, it reads as the number of some other thing ('section 3' is not 'section 2'). Without the
+    place word either ('band 5', 'bay 3'), but for a ward: entries speak of wards."""
+    placed = [before in _PLACES and w[:1].isdigit() for before, w in zip(["", *words], words, strict=False)]
+    following = [*placed[1:], False]
+    return [w for k, w in enumerate(words) if not placed[k] and not (following[k] and w in _PLACE_ONLY)]
 
 
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:
