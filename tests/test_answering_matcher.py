@@ -666,6 +666,23 @@ def test_chat_shorthand_and_times_of_the_working_day_say_nothing_of_the_topic(
     assert answered(KnowledgeBase.build(ENTRIES).match(question)) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("when is go-live? please help", "golive-date"),
+        ("help!!! when is go-live", "golive-date"),
+        ("how do i get a smartcard please help", "get-a-smartcard"),
+        ("I need help", "get-help-now"),
+        ("please help me", "get-help-now"),
+    ],
+)
+def test_a_cry_for_help_around_a_question_asks_for_its_answer_not_for_help(
+    question: str, expected: str
+) -> None:
+    kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its help entry is rich
+    assert answered(kb.match(question)) == expected
+
+
 def test_greeting_the_bot_or_saying_ones_pay_band_leaves_the_question_to_what_follows() -> None:
     kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its bot entry is rich
     assert answered(kb.match("hey bot how do I book training")) == "book-training"

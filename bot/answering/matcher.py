@@ -48,6 +48,7 @@ _PLACES = frozenset(
 _PLACE_ONLY = frozenset(
     {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
 )  # with a number: just where
+_PLEAS = frozenset({"help", "please", "pls", "plz", "me", "asap"})
 _GREETINGS = frozenset(
     {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
 )
@@ -119,7 +120,7 @@ class Matcher:
         return [s.candidate for s in self._scored(question)]
 
     def _scored(self, question: str) -> list[Scored]:
-        typed = self._rejoined(_placeless(_unaddressed(tokens(question)[:MAX_WORDS])))
+        typed = self._rejoined(_placeless(_unaddressed(_no_cry_for_help(tokens(question)[:MAX_WORDS]))))
         words = [self._unslipped(w) for w in self.analyzer.synonyms.rewrite(typed)]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
@@ -429,6 +430,22 @@ def _unaddressed(words: list[str]) -> list[str]:
         w for before, w in zip(["", *words], words, strict=False) if w != _BOT or before not in _GREETINGS
     ]
     return kept if len(kept) < len(words) and set(kept) - STOP_WORDS else words
+
+
+def _no_cry_for_help(words: list[str]) -> list[str]:
+    """Without a 'help!' or 'please help' that opens or closes a question about something else ('when
+    is go-live, please help'): it asks for an answer, not for the entry on getting help. Kept when
+    the question has nothing else to say ('I need help')."""
+    if "help" not in words:
+        return words
+    kept = list(words)
+    if kept[0] == "help":
+        kept = kept[1:]
+    while kept and kept[-1] in _PLEAS:
+        kept = kept[:-1]
+    if len(kept) < len(words) and "help" not in kept and set(kept) - STOP_WORDS:
+        return kept
+    return words
 
 
 def _placeless(words: list[str]) -> list[str]:
