@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.decision import Evidence, Scored, decide
+from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
 from bot.answering.smalltalk import THANKS_WORDS
@@ -41,17 +42,7 @@ Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, 
 _PARENS = re.compile(r"\(([^)]*)\)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
-_ADDRESSEE, _BOT = frozenset({"you", "u", "yourself", "ya"}), "bot"
-_PLACES = frozenset(
-    {"ward", "bay", "bed", "room", "band", "floor", "level", "theatre", "cubicle", "pod", "ext", "bleep"}
-)
-_PLACE_ONLY = frozenset(
-    {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
-)  # with a number: just where
-_PLEAS = frozenset({"help", "please", "pls", "plz", "me", "asap"})
-_GREETINGS = frozenset(
-    {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
-)
+_ADDRESSEE = frozenset({"you", "u", "yourself", "ya"})
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -120,11 +111,11 @@ class Matcher:
         return [s.candidate for s in self._scored(question)]
 
     def _scored(self, question: str) -> list[Scored]:
-        typed = self._rejoined(_placeless(_unaddressed(_no_cry_for_help(tokens(question)[:MAX_WORDS]))))
+        typed = self._rejoined(unframed(tokens(question)[:MAX_WORDS]))
         words = [self._unslipped(w) for w in self.analyzer.synonyms.rewrite(typed)]
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
-            words = [_BOT if w in _ADDRESSEE else w for w in words]
+            words = [BOT if w in _ADDRESSEE else w for w in words]
             terms, own = self._understood(self.analyzer.terms_of(words))
         if not own:
             return []
@@ -421,40 +412,6 @@ class _Hits:
             for i, s in by_term.items():
                 _keep_best(best, i, name_trust * s)
         return best
-
-
-def _unaddressed(words: list[str]) -> list[str]:
-    """Without 'bot' where it only greets the bot ('hey bot, how do I book training'): the question is
-    about what follows. Greeting the bot and nothing else still asks about the bot."""
-    kept = [
-        w for before, w in zip(["", *words], words, strict=False) if w != _BOT or before not in _GREETINGS
-    ]
-    return kept if len(kept) < len(words) and set(kept) - STOP_WORDS else words
-
-
-def _no_cry_for_help(words: list[str]) -> list[str]:
-    """Without a 'help!' or 'please help' that opens or closes a question about something else ('when
-    is go-live, please help'): it asks for an answer, not for the entry on getting help. Kept when
-    the question has nothing else to say ('I need help')."""
-    if "help" not in words:
-        return words
-    kept = list(words)
-    if kept[0] == "help":
-        kept = kept[1:]
-    while kept and kept[-1] in _PLEAS:
-        kept = kept[:-1]
-    if len(kept) < len(words) and "help" not in kept and set(kept) - STOP_WORDS:
-        return kept
-    return words
-
-
-def _placeless(words: list[str]) -> list[str]:
-    """Without the number of a ward, bay or bed ('on ward 4'): where the person is, not what they ask.
-    Left in, it reads as the number of some other thing ('section 3' is not 'section 2'). Without the
-    place word either ('band 5', 'bay 3'), but for a ward: entries speak of wards."""
-    placed = [before in _PLACES and w[:1].isdigit() for before, w in zip(["", *words], words, strict=False)]
-    following = [*placed[1:], False]
-    return [w for k, w in enumerate(words) if not placed[k] and not (following[k] and w in _PLACE_ONLY)]
 
 
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:

@@ -1,0 +1,58 @@
+"""What in a question says who is asking, where and when, rather than what about: read past it.
+
+'hey bot', 'please help', 'on ward 4', 'im a band 5': each would otherwise be taken for the topic (the
+bot's own entry, the entry on getting help, another thing's number, a word the knowledge base lacks).
+"""
+
+from __future__ import annotations
+
+from bot.answering.text import STOP_WORDS
+
+BOT = "bot"
+_GREETINGS = frozenset(
+    {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
+)
+_PLEAS = frozenset({"help", "please", "pls", "plz", "me", "asap"})
+_PLACES = frozenset(
+    {"ward", "bay", "bed", "room", "band", "floor", "level", "theatre", "cubicle", "pod", "ext", "bleep"}
+)
+_PLACE_ONLY = frozenset(
+    {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
+)  # with a number: just where
+
+
+def unframed(words: list[str]) -> list[str]:
+    """The question's words (tokens as typed) without the framing around what it asks."""
+    return _placeless(_unaddressed(_no_cry_for_help(words)))
+
+
+def _unaddressed(words: list[str]) -> list[str]:
+    """Without 'bot' where it only greets the bot ('hey bot, how do I book training'): the question is
+    about what follows. Greeting the bot and nothing else still asks about the bot."""
+    kept = [w for before, w in zip(["", *words], words, strict=False) if w != BOT or before not in _GREETINGS]
+    return kept if len(kept) < len(words) and set(kept) - STOP_WORDS else words
+
+
+def _no_cry_for_help(words: list[str]) -> list[str]:
+    """Without a 'help!' or 'please help' that opens or closes a question about something else ('when
+    is go-live, please help'): it asks for an answer, not for the entry on getting help. Kept when
+    the question has nothing else to say ('I need help')."""
+    if "help" not in words:
+        return words
+    kept = list(words)
+    if kept[0] == "help":
+        kept = kept[1:]
+    while kept and kept[-1] in _PLEAS:
+        kept = kept[:-1]
+    if len(kept) < len(words) and "help" not in kept and set(kept) - STOP_WORDS:
+        return kept
+    return words
+
+
+def _placeless(words: list[str]) -> list[str]:
+    """Without the number of a ward, bay or bed ('on ward 4'): where the person is, not what they ask.
+    Left in, it reads as the number of some other thing ('section 3' is not 'section 2'). Without the
+    place word either ('band 5', 'bay 3'), but for a ward: entries speak of wards."""
+    placed = [before in _PLACES and w[:1].isdigit() for before, w in zip(["", *words], words, strict=False)]
+    following = [*placed[1:], False]
+    return [w for k, w in enumerate(words) if not placed[k] and not (following[k] and w in _PLACE_ONLY)]
