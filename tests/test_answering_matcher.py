@@ -436,6 +436,17 @@ def test_nobody_at_the_door_of_a_home_visit_is_a_did_not_attend() -> None:
     assert answered(kb.match("how do I record it when nobody answers the door?")) == "record-dna"
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("how do u record a telephne contact", "phone-contact"), ("how do i report a probelm", "log-an-issue")],
+)
+def test_a_typo_of_a_word_shorthand_rewrites_is_mended_before_it_is_rewritten(
+    question: str, expected: str
+) -> None:
+    phone = entry("phone-contact", "howto", "How do I record a telephone contact?", "Add a contact note.")
+    assert answered(KnowledgeBase.build([*ENTRIES, phone]).match(question)) == expected  # 'phone', 'issue'
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)

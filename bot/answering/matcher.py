@@ -80,7 +80,9 @@ class Matcher:
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
-        self._spelling = Vocabulary(STOP_WORDS.union(*(w for ws in names for w in ws)), ())
+        self._spelling = Vocabulary(
+            STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
+        )
         self._index()
 
     def _index(self) -> None:
@@ -112,7 +114,7 @@ class Matcher:
 
     def _scored(self, question: str) -> list[Scored]:
         typed = self._rejoined(unframed(tokens(question)[:MAX_WORDS]))
-        words = [self._unslipped(w) for w in self.analyzer.synonyms.rewrite(typed)]
+        words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
             words = [BOT if w in _ADDRESSEE else w for w in words]
@@ -186,7 +188,7 @@ class Matcher:
         """A strange word may be a slip of a wrapper word ('hw do i'), a long word mistyped ('wrking') or
         one with a letter held down ('soooo'): read as the word it was, before stemming shortens it past
         repair."""
-        if not self._strange(word):
+        if not self._strange(word) or self.analyzer.synonyms.knows(word):
             return word
         held = unstretched(word)
         if known := next((w for w in held if not self._strange(w)), None):

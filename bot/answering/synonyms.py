@@ -119,10 +119,12 @@ class Synonyms:
     table: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
     starts: frozenset[str]  # first words of known phrases: most words are not, and skip the search
+    spellings: frozenset[str]  # the words of phrases as written ('telephone', 'meds', 'english')
 
     @classmethod
     def build(cls, groups: Iterable[Sequence[str]]) -> Synonyms:
         """Later groups win a phrase that an earlier group also claims."""
+        groups = tuple(groups)
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
         for group in groups:
             canonical = tuple(tokens(group[0]))
@@ -132,7 +134,13 @@ class Synonyms:
                     table[key] = canonical
                 elif key:
                     table.pop(key, None)  # a later group may claim back a phrase as its own term
-        return cls(table, max((len(k) for k in table), default=0), frozenset(k[0] for k in table))
+        spellings = frozenset(w for group in groups for phrase in group for w in tokens(phrase))
+        return cls(table, max((len(k) for k in table), default=0), frozenset(k[0] for k in table), spellings)
+
+    def knows(self, word: str) -> bool:
+        """Whether the word is, or is part of, a phrase that is rewritten ('tel', 'english' of 'in plain
+        English'): a word of its own, not a slip of another."""
+        return word in self.spellings or (_key(word),) in self.table
 
     def words(self, text: str) -> list[str]:
         """The tokens of `text` with shorthand rewritten: the first step for questions and entries alike."""
