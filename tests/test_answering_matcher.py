@@ -667,6 +667,8 @@ def test_urgency_and_a_kiss_colour_a_question_without_changing_it(question: str)
         ("what's a floorwalker in plain English?", "floorwalker"),
         ("how do i find a floorwalker by 10am", "find-floorwalker"),
         ("can sum1 tell me how to log an issue", "log-an-issue"),
+        ("whats the best way to log an issue", "log-an-issue"),  # 'the way to' asks how
+        ("is there a way to find a floorwalker", "find-floorwalker"),
         ("who do i contact out of hours on ward 7", "out-of-hours"),  # a ward's number, not a section's
         ("how do I find a floorwalker on Monday", "find-floorwalker"),  # a weekday: when, not what
     ],
