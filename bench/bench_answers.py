@@ -21,6 +21,8 @@ The tune splits of sets 4, 5 and 6 were later read for what they show about the 
 change is measured on every split); their holdout splits never were.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
 a trust that writes few aliases: one line per question set, all splits together.
+Each knowledge base's own titles, wrapped in the ways staff ask and mistyped (bench/probes.py), show
+how the matcher copes on any knowledge base, with no question set to write.
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
 entries, and the time to load (parse, validate, index) those 10,000 entries from YAML files.
 
@@ -43,6 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from probes import probes
 from rapidfuzz import fuzz, process, utils
 from synthetic_kb import synthetic_entries, write_knowledge
 
@@ -278,6 +281,33 @@ def print_without_aliases(runs: Sequence[tuple[Path, Path, dict[str, list[Questi
                   f" {r['oos wrong']:9.1f}%")  # fmt: skip
 
 
+def print_probes(knowledge_bases: Sequence[Path]) -> None:
+    """Each knowledge base's own titles, wrapped and mistyped (bench/probes.py): no question set needed."""
+    print("\nTitles asked other ways: wrapped in chat and question forms, or with a slip of a key")
+    print(f"{'knowledge base':24} {'probe':8} {'method':9} {'asked':>6} {'right':>7} {'wrong':>7}")
+    for knowledge in knowledge_bases:
+        entries = list(load_knowledge(knowledge).entries)
+        methods = {
+            "matcher": matcher_method(KnowledgeBase.load(knowledge)),
+            "baseline": baseline_method(entries),
+        }
+        for name, method in methods.items():
+            asked = list(probes(entries, lambda e, m=method: m(e.title).answered == e.id))
+            for kind in ("wrapped", "slipped"):
+                group = [p for p in asked if p.kind == kind]
+                got = [method(p.question).answered for p in group]
+                n = max(len(group), 1)
+                right = 100 * sum(a == p.expect for a, p in zip(got, group, strict=True)) / n
+                wrong = 100 * sum(a not in (None, p.expect) for a, p in zip(got, group, strict=True)) / n
+                print(f"{_shown(knowledge):24} {kind:8} {name:9} {len(group):>6} {right:6.1f}% {wrong:6.1f}%")
+
+
+def _shown(path: Path) -> str:
+    """A folder as it reads from the repository's top, where it lies in it."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(HERE.parent)) if resolved.is_relative_to(HERE.parent) else str(path)
+
+
 class Unreadable(Exception):
     """The knowledge base or the question files cannot be read; the message says what to do."""
 
@@ -322,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         asked += other_splits["all"] if own_kb is None else []
         bare.append((own_kb or knowledge, questions, other_splits))
     print_without_aliases(bare)
+    print_probes(list(dict.fromkeys(k for k, _, _ in bare)))
     print_speed(kb, asked)
     return 0
 
