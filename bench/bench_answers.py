@@ -30,6 +30,7 @@ The baseline is rapidfuzz's process.extractOne with WRatio over every title and 
 the score is at least BASELINE_THRESHOLD.
 
     python bench/bench_answers.py [--knowledge DIR] [--questions DIR] [--misses] [--main-only]
+    python bench/bench_answers.py --knowledge DIR --probes-only   (a knowledge base with no question set)
 """
 
 from __future__ import annotations
@@ -329,14 +330,28 @@ def load_run(knowledge: Path, folder: Path) -> tuple[KnowledgeBase, dict[str, li
     return kb, splits
 
 
+def _probes_only(knowledge: Path) -> int:
+    try:
+        print_probes([knowledge])
+    except InvalidFile as exc:
+        print(f"Cannot read the knowledge base: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", default="knowledge", help="knowledge base folder")
     parser.add_argument("--questions", default=str(HERE / "questions"))
     parser.add_argument("--misses", action="store_true", help="list the matcher's misses on the tune split")
     parser.add_argument("--main-only", action="store_true", help="skip the blind and second question sets")
+    parser.add_argument(
+        "--probes-only", action="store_true", help="only ask the titles other ways (no questions)"
+    )
     args = parser.parse_args(argv)
     knowledge = Path(args.knowledge)
+    if args.probes_only:
+        return _probes_only(knowledge)
     try:
         kb, splits = load_run(knowledge, Path(args.questions))
         others = [] if args.main_only else [(t, k, q, load_run(k or knowledge, q)) for t, k, q in OTHERS]
