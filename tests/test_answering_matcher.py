@@ -447,6 +447,25 @@ def test_a_typo_of_a_word_shorthand_rewrites_is_mended_before_it_is_rewritten(
     assert answered(KnowledgeBase.build([*ENTRIES, phone]).match(question)) == expected  # 'phone', 'issue'
 
 
+DICTATED = [
+    entry("depot", "jargon", "Depot injection", "A long-acting injection given every few weeks."),
+    entry("news2", "jargon", "NEWS2", "The early warning score from a patient's observations."),
+    entry("deep-vein", "jargon", "Deep vein thrombosis", "A clot in a deep vein."),
+    entry("news", "howto", "Where do I find go-live news?", "In the updates channel."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what's a deep pot injection", "depot"),
+        ("what is news to", "news2"),
+    ],
+)
+def test_two_words_dictation_made_of_one_name_word_are_heard_as_it(question: str, expected: str) -> None:
+    assert answered(KnowledgeBase.build(DICTATED).match(question)) == expected
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)

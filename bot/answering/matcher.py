@@ -43,6 +43,16 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
 _ADDRESSEE = frozenset({"you", "u", "yourself", "ya"})
+_DIGIT_SOUNDS = {
+    "to": "2",
+    "too": "2",
+    "two": "2",
+    "for": "4",
+    "four": "4",
+    "won": "1",
+    "one": "1",
+    "ate": "8",
+}
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -104,6 +114,7 @@ class Matcher:
         self._rare = max(20, total // 50)  # answer-text postings short enough to shortlist from
         self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
         self.vocabulary = Vocabulary(df, self._name_postings)
+        self._long_names = [t for t in self._name_postings if len(t) >= 5]
 
     def match(self, question: str) -> Outcome:
         return decide(question, self._scored(question), self.tuning)
@@ -165,6 +176,9 @@ class Matcher:
         -> 'mine'). A filler word is joined only on a closer likeness: it is usually just itself."""
         out: list[str] = []
         for word in words:
+            if out and (numbered := out[-1] + _DIGIT_SOUNDS.get(word, " ")) in self._name_postings:
+                out[-1] = numbered  # 'news to' is NEWS2, 'opcs for' is OPCS-4, as dictation hears them
+                continue
             if out and self._strange(word):
                 joined = out[-1] + word  # as typed too: stemming 'snowmed' leaves 'snowm', far from 'snomed'
                 found = max(
@@ -176,8 +190,23 @@ class Matcher:
                 if found and found[0][0] in self._name_postings and found[0][1] >= needed:
                     out[-1] += word
                     continue
+                if heard := self._heard_as_one(out[-1], word, needed):
+                    out[-1] = heard
+                    continue
             out.append(word)
         return out
+
+    def _heard_as_one(self, first: str, second: str, needed: float) -> str | None:
+        """The one long name word two words spell only roughly, as dictation hears it ('deep pot' for
+        depot, 'merry dean' for Meridian): further off than a typo, so it must begin as the first word
+        does, be longer than either word, and be neither of them."""
+        joined = first + second
+        heard = process.extractOne(
+            joined, self._long_names, scorer=fuzz.ratio, score_cutoff=100 * needed + 10
+        )
+        if not heard or heard[0][0] != joined[0] or len(heard[0]) <= max(len(first), len(second)):
+            return None
+        return heard[0] if heard[0] not in (self.analyzer.stem(first), self.analyzer.stem(second)) else None
 
     def _strange(self, word: str) -> bool:
         """Neither known here nor an everyday word ('mum') related to words entries use ('parent')."""
