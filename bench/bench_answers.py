@@ -17,8 +17,11 @@ listed, to keep them out of the tuning loop:
   bench/questions2   a second knowledge base (bench/kb2: a mental health and community trust's
                      go-live), written apart from the matcher and its questions
   bench/questions6   the second knowledge base again, by the third writer, in the same style
-The tune splits of sets 4, 5 and 6 were later read for what they show about the matcher (each
-change is measured on every split); their holdout splits never were.
+  bench/questions7   the shipped knowledge base, by a fourth writer: short messages, imperfect English
+                     (international, agency and student staff) and voice dictation
+  bench/questions8   the second knowledge base, by the fourth writer, in the same style
+The tune splits of sets 4 to 8 were later read for what they show about the matcher (each change is
+measured on every split); their holdout splits never were.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
 a trust that writes few aliases: one line per question set, all splits together.
 Each knowledge base's own titles, wrapped in the ways staff ask and mistyped (bench/probes.py), show
@@ -67,10 +70,12 @@ OTHERS = (  # title, knowledge base (None: the one given), questions
     ("Blind questions, set 4, written from titles and answers only", None, HERE / "questions4"),
     ("Blind questions, set 5, rambling, from titles and answers only", None, HERE / "questions5"),
     ("Second knowledge base, not tuned on", HERE / "kb2", HERE / "questions2"),
+    ("Second knowledge base, blind set 6, rambling", HERE / "kb2", HERE / "questions6"),
+    ("Blind questions, set 7, short, imperfect English, dictated", None, HERE / "questions7"),
     (
-        "Second knowledge base, blind set 6, rambling, from titles and answers only",
+        "Second knowledge base, blind set 8, short, imperfect English, dictated",
         HERE / "kb2",
-        HERE / "questions6",
+        HERE / "questions8",
     ),
 )
 SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
