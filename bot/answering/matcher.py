@@ -23,7 +23,7 @@ from bot.answering.decision import Evidence, Scored, decide
 from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
-from bot.answering.smalltalk import THANKS_WORDS
+from bot.answering.smalltalk import THANKS_WORDS, small_talk
 from bot.answering.synonyms import Synonyms
 from bot.answering.text import (
     STOP_WORDS,
@@ -124,6 +124,8 @@ class Matcher:
         return [s.candidate for s in self._scored(question)]
 
     def _scored(self, question: str) -> list[Scored]:
+        if small_talk(question) == "thanks":
+            return []  # 'thanks, you're a star' asks nothing
         typed = self._rejoined(unframed(tokens(question)[:MAX_WORDS]))
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         terms, own = self._understood(self.analyzer.terms_of(words))

@@ -1,6 +1,7 @@
 """Messages that are not questions for the knowledge base: a greeting, 'help' or nothing at all asks what
-the bot does, and thanks want a reply, not an answer. Adapters check them before matching, so neither
-ends as "I don't know" recorded as unanswered; the matcher keeps thanks out of its reading of 'you'."""
+the bot does, and thanks (a message that opens with them and asks nothing) want a reply, not an
+answer. Adapters check them before matching, so neither ends as "I don't know" recorded as
+unanswered; the matcher keeps thanks out of its reading of 'you', and answers them with nothing."""
 
 from __future__ import annotations
 
@@ -10,14 +11,31 @@ from typing import Literal
 THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
-_THANKS = frozenset(
-    {"thanks", "thank you", "thank u", "thx", "ty", "ta", "cheers", "many thanks", "thanks a lot",
-     "thank you so much", "great thanks", "brilliant thanks", "perfect thanks", "thats great thanks"}
-)  # fmt: skip
+_PRAISE = frozenset(  # what may come before thanks: 'brilliant, cheers', 'that's great, thanks'
+    {
+        "ok",
+        "okay",
+        "great",
+        "brilliant",
+        "perfect",
+        "lovely",
+        "amazing",
+        "fab",
+        "many",
+        "oh",
+        "ah",
+        "thats",
+        "so",
+    }
+)
+_ASKING = frozenset({"how", "what", "where", "when", "who", "why", "which"})
 
 
 def small_talk(text: str) -> Literal["help", "thanks"] | None:
-    said = " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
-    if said in _GREETINGS or not text.strip("?!. "):
+    said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
+    if " ".join(said) in _GREETINGS or not text.strip("?!. "):
         return "help"
-    return "thanks" if said in _THANKS else None
+    opening = next((w for w in said if w not in _PRAISE), "")
+    if opening in THANKS_WORDS and "?" not in text and not _ASKING.intersection(said):
+        return "thanks"  # 'thanks, you're a star', 'brilliant, cheers': no question in it
+    return None
