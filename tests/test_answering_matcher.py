@@ -715,6 +715,11 @@ def test_a_cry_for_help_around_a_question_asks_for_its_answer_not_for_help(
     assert answered(kb.match(question)) == expected
 
 
+def test_a_slip_that_is_a_real_word_is_read_by_the_phrase_it_stands_in() -> None:
+    dose = entry("record-dose", "howto", "How do I record a dose?", "Tick it on the drug chart.")
+    assert answered(KnowledgeBase.build([*ENTRIES, dose]).match("what dose BAU mean")) == "bau"
+
+
 def test_greeting_the_bot_or_saying_ones_pay_band_leaves_the_question_to_what_follows() -> None:
     kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its bot entry is rich
     assert answered(kb.match("hey bot how do I book training")) == "book-training"

@@ -103,6 +103,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("tonight", "2nite", "tonite"),
     ("today", "2day", *_day_hours()),  # 'today' says nothing of the topic: a stop word
     ("before", "b4"),
+    ("what does", "what dose", "wat dose"),  # 'what dose X mean': the slip is a real word
     ("how", "whats the way to", "what is the way to", "best way to", "is there a way to", "any way to"),
     ("someone", "sum1", "some1", "any1", "every1", "no1"),
     ("explain", "in plain english", "in simple terms", "in laymans terms", "in english"),
