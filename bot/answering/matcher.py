@@ -172,36 +172,41 @@ class Matcher:
         return set(named).union(self._text_only(matches, weights))
 
     def _rejoined(self, words: list[str]) -> list[str]:
-        """Autocorrect splits a word it does not know into real words ('close pine' for 'clozapine', 'off
-        lime' for 'offline'): a strange word that, joined to the word before, spells a name's word nearly
-        enough is read as that word, before the strange half is taken for a slip of a filler word ('pine'
-        -> 'mine'). A filler word is joined only on a closer likeness: it is usually just itself."""
+        """Autocorrect and dictation split a word they do not know into real words: each word is read
+        joined to the one before where together they spell a name's word (see `_joined`), before the
+        strange half is taken for a slip of a filler word ('pine' -> 'mine')."""
         out: list[str] = []
         for word in words:
-            if out and (numbered := out[-1] + _DIGIT_SOUNDS.get(word, " ")) in self._name_postings:
-                out[-1] = numbered  # 'news to' is NEWS2, 'opcs for' is OPCS-4, as dictation hears them
-                continue
-            if out and self._strange(word):
-                joined = out[-1] + word  # as typed too: stemming 'snowmed' leaves 'snowm', far from 'snomed'
-                found = max(
-                    self.vocabulary.lookup(self.analyzer.stem(joined))[:1],
-                    self.vocabulary.lookup(joined)[:1],
-                    key=_best,
-                )
-                needed = self.tuning.rejoin_filler_at if out[-1] in STOP_WORDS else self.tuning.rejoin_at
-                if found and found[0][0] in self._name_postings and found[0][1] >= needed:
-                    out[-1] += word
-                    continue
-                if heard := self._heard_as_one(out[-1], word, needed):
-                    out[-1] = heard
-                    continue
-            out.append(word)
+            if out and (joined := self._joined(out[-1], word)):
+                out[-1] = joined
+            else:
+                out.append(word)
         return out
 
+    def _joined(self, first: str, second: str) -> str | None:
+        """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), or
+        a word and a strange word that together spell it nearly ('close pine' for clozapine, 'off lime'
+        for offline) or roughly, as dictation hears it (`_heard_as_one`). A filler word first is joined
+        only on a closer likeness: it is usually just itself."""
+        numbered = first + _DIGIT_SOUNDS.get(second, " ")
+        if numbered in self._name_postings:
+            return numbered
+        if not self._strange(second):
+            return None
+        joined = first + second  # as typed too: stemming 'snowmed' leaves 'snowm', far from 'snomed'
+        found = max(
+            self.vocabulary.lookup(self.analyzer.stem(joined))[:1],
+            self.vocabulary.lookup(joined)[:1],
+            key=_best,
+        )
+        needed = self.tuning.rejoin_filler_at if first in STOP_WORDS else self.tuning.rejoin_at
+        if found and found[0][0] in self._name_postings and found[0][1] >= needed:
+            return joined
+        return self._heard_as_one(first, second, needed)
+
     def _heard_as_one(self, first: str, second: str, needed: float) -> str | None:
-        """The one long name word two words spell only roughly, as dictation hears it ('deep pot' for
-        depot, 'merry dean' for Meridian): further off than a typo, so it must begin as the first word
-        does, be longer than either word, and be neither of them."""
+        """The one long name word two words spell only roughly ('deep pot' for depot): further off than
+        a typo, so it must begin as the first word does, be longer than either word, and be neither."""
         joined = first + second
         heard = process.extractOne(
             joined, self._long_names, scorer=fuzz.ratio, score_cutoff=100 * needed + 10
