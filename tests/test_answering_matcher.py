@@ -720,6 +720,13 @@ def test_a_slip_that_is_a_real_word_is_read_by_the_phrase_it_stands_in() -> None
     assert answered(KnowledgeBase.build([*ENTRIES, dose]).match("what dose BAU mean")) == "bau"
 
 
+def test_a_knowledge_base_with_few_aliases_answers_at_a_lower_score_than_one_with_many() -> None:
+    bare = [entry(e.id, e.kind, e.title, e.answer) for e in ENTRIES]
+    rich = [entry(e.id, e.kind, e.title, e.answer, *(f"{e.title} {n}" for n in range(8))) for e in ENTRIES]
+    sparse_at, rich_at = (KnowledgeBase.build(es).matcher.tuning.answer_at for es in (bare, rich))
+    assert sparse_at < rich_at  # titles alone cover fewer of the ways a question is put
+
+
 def test_greeting_the_bot_or_saying_ones_pay_band_leaves_the_question_to_what_follows() -> None:
     kb = KnowledgeBase.load(Path(__file__).resolve().parent.parent / "knowledge")  # its bot entry is rich
     assert answered(kb.match("hey bot how do I book training")) == "book-training"

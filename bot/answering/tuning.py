@@ -10,6 +10,10 @@ class Tuning:
     """Scoring weights and decision thresholds; see each comment."""
 
     answer_at: float = 45.0  # score needed to answer
+    sparse_answer_at: float = (
+        40.0  # the same, in a knowledge base with few aliases: right answers score lower
+    )
+    sparse_aliases: float = 6.0  # fewer aliases than this per entry, on average, make a knowledge base sparse
     margin: float = 12.0  # and the lead over the runner-up needed to answer
     suggest_at: float = 20.0  # score needed to be offered as "Did you mean"
     text_trust: float = 0.8  # how far an answer-text hit explains a query term, against a name hit
