@@ -28,14 +28,34 @@ _PRAISE = frozenset(  # what may come before thanks: 'brilliant, cheers', 'that'
         "so",
     }
 )
+_HAILS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "bot", "good", "there"})
+_CHAT = frozenset(
+    {"how are you", "how r u", "how are u", "hows your day", "how is your day", "hows it going",
+     "how is it", "how you doing", "how are you doing", "hows you", "you ok", "you alright", "are you ok",
+     "whats up", "sup"}
+)  # fmt: skip
+_IDLE = frozenset({"today", "going", "doing", "mate", "then", "getting", "on", "so", "far"})
+_FAREWELLS = frozenset(
+    {"bye", "bye bye", "goodbye", "see you", "see you later", "see ya", "cya", "laters", "ttyl", "take care",
+     "good night", "night night"}
+)  # fmt: skip
 _ASKING = frozenset({"how", "what", "where", "when", "who", "why", "which"})
 
 
 def small_talk(text: str) -> Literal["help", "thanks"] | None:
     said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
-    if " ".join(said) in _GREETINGS or not text.strip("?!. "):
+    if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
         return "help"
     opening = next((w for w in said if w not in _PRAISE), "")
     if opening in THANKS_WORDS and "?" not in text and not _ASKING.intersection(said):
         return "thanks"  # 'thanks, you're a star', 'brilliant, cheers': no question in it
-    return None
+    return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
+
+
+def _chat(said: list[str]) -> bool:
+    """Passing the time of day with the bot ('morning bot, how's your day going', 'you ok?'): a greeting,
+    which gets what the bot can do, not an answer about the go-live day."""
+    rest = [w for w in said if w not in _HAILS]
+    while rest and rest[-1] in _IDLE:
+        rest.pop()
+    return " ".join(rest) in _CHAT

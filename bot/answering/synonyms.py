@@ -89,6 +89,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("account", "acct", "a/c"),
     ("message", "msg", "msgs"),
     ("manager", "mgr"),
+    ("management", "mgmt", "mgt", "mngmt"),
     ("number", "num", "nbr"),
     ("week", "wk", "wks"),
     ("minutes", "mins"),
