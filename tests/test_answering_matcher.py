@@ -466,6 +466,25 @@ def test_two_words_dictation_made_of_one_name_word_are_heard_as_it(question: str
     assert answered(KnowledgeBase.build(DICTATED).match(question)) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("what's an I see bee", "icb"), ("what is pee are en", "prn"), ("i see you later", None)],
+)
+def test_letters_read_out_spell_an_acronym_but_everyday_words_alone_do_not(
+    question: str, expected: str
+) -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry(
+                "icb", "jargon", "Integrated care board (ICB)", "The NHS body that plans and pays for care."
+            ),
+            entry("prn", "jargon", "PRN", "A medicine given when needed."),
+            entry("icu", "jargon", "Intensive care unit (ICU)", "The unit for the sickest patients."),
+        ]
+    )
+    assert answered(kb.match(question)) == expected
+
+
 def test_a_word_that_lost_its_silent_e_to_a_suffix_meets_the_whole_word() -> None:
     kb = KnowledgeBase.build(CLINICAL)
     assert kb.matcher.vocabulary.lookup(kb.matcher.analyzer.stem("closed"))[0] == ("close", 0.95)
@@ -732,6 +751,7 @@ def test_greeting_the_bot_or_saying_ones_pay_band_leaves_the_question_to_what_fo
     assert answered(kb.match("hey bot how do I book training")) == "book-training"
     assert answered(kb.match("how do i book trainig for the new epr, im a band 5")) == "book-training"
     assert answered(kb.match("hey bot")) == "ask-the-bot"  # greeting it and nothing else
+    assert isinstance(kb.match("morning bot how's your day going"), NotKnown)  # not the go-live day
 
 
 def test_the_first_word_of_an_entrys_title_names_the_entry_where_an_aliass_does_not() -> None:

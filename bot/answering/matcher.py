@@ -54,6 +54,22 @@ _DIGIT_SOUNDS = {
     "one": "1",
     "ate": "8",
 }
+_LETTER_NAMES = {
+    name: letter
+    for letter, names in {
+        "a": "a ay eh", "b": "b bee be", "c": "c see sea cee", "d": "d dee", "e": "e ee", "f": "f ef eff",
+        "g": "g gee", "h": "h aitch haitch", "i": "i eye aye", "j": "j jay", "k": "k kay", "l": "l el elle",
+        "m": "m em", "n": "n en", "o": "o oh owe", "p": "p pee pea", "q": "q queue cue", "r": "r are ar",
+        "s": "s es ess", "t": "t tee tea", "u": "u you", "v": "v vee", "w": "w", "x": "x ex",
+        "y": "y why wye", "z": "z zed zee",
+    }.items()
+    for name in names.split()
+}  # fmt: skip
+# Letter names that are everyday words too ('I see you'); a run of them alone spells nothing.
+_EVERYDAY_LETTERS = frozenset(
+    {"a", "i", "o", "u", "r", "c", "b", "y", "be", "see", "sea", "eye", "aye", "oh", "owe", "pea", "queue",
+     "cue", "are", "you", "why", "tea", "ay", "eh"}
+)  # fmt: skip
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -125,9 +141,9 @@ class Matcher:
         return [s.candidate for s in self._scored(question)]
 
     def _scored(self, question: str) -> list[Scored]:
-        if small_talk(question) == "thanks":
-            return []  # 'thanks, you're a star' asks nothing
-        typed = self._rejoined(unframed(tokens(question)[:MAX_WORDS]))
+        if small_talk(question):
+            return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
+        typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS])))
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
@@ -171,6 +187,30 @@ class Matcher:
 
         named = heapq.nlargest(self.tuning.shortlist, hits.best, key=by_name)
         return set(named).union(self._text_only(matches, weights))
+
+    def _lettered(self, words: list[str]) -> list[str]:
+        """Letters read out, as dictation writes them ('I see bee' for ICB, 'pee are en' for PRN): three
+        or more in a row that spell an acronym of this knowledge base are read as it."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            run = 0
+            while i + run < len(words) and words[i + run] in _LETTER_NAMES:
+                run += 1
+            size = next((n for n in range(run, 2, -1) if self._letters_spell(words[i : i + n])), 0)
+            if size:
+                out.append("".join(_LETTER_NAMES[w] for w in words[i : i + size]))
+                i += size
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def _letters_spell(self, words: list[str]) -> bool:
+        """Whether letter names spell an acronym here, one of them plainly a letter ('bee', 'D'): 'I see
+        you' is a sentence, whatever acronyms its words would spell."""
+        spelt = "".join(_LETTER_NAMES[w] for w in words)
+        return spelt in self.analyzer.acronyms and not _EVERYDAY_LETTERS.issuperset(words)
 
     def _rejoined(self, words: list[str]) -> list[str]:
         """Autocorrect and dictation split a word they do not know into real words: each word is read
