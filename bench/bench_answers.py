@@ -20,7 +20,10 @@ listed, to keep them out of the tuning loop:
   bench/questions7   the shipped knowledge base, by a fourth writer: short messages, imperfect English
                      (international, agency and student staff) and voice dictation
   bench/questions8   the second knowledge base, by the fourth writer, in the same style
-The tune splits of sets 4 to 8 were later read for what they show about the matcher (each change is
+  bench/questions9   a third knowledge base (bench/kb3: an acute trust's ED, theatres and wards, two
+                     aliases an entry, written after the matcher), by the third writer's brief
+  bench/questions10  the shipped knowledge base, by a fifth writer: terse doctors, formal managers
+The tune splits of sets 4 to 10 were later read for what they show about the matcher (each change is
 measured on every split); their holdout splits never were.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
 a trust that writes few aliases: one line per question set, all splits together.
@@ -69,14 +72,12 @@ OTHERS = (  # title, knowledge base (None: the one given), questions
     ("Blind questions on the same knowledge base, never tuned on", None, HERE / "questions3"),
     ("Blind questions, set 4, written from titles and answers only", None, HERE / "questions4"),
     ("Blind questions, set 5, rambling, from titles and answers only", None, HERE / "questions5"),
+    ("Blind questions, set 7, short, imperfect English, dictated", None, HERE / "questions7"),
+    ("Blind questions, set 10, terse doctors and formal managers", None, HERE / "questions10"),
     ("Second knowledge base, not tuned on", HERE / "kb2", HERE / "questions2"),
     ("Second knowledge base, blind set 6, rambling", HERE / "kb2", HERE / "questions6"),
-    ("Blind questions, set 7, short, imperfect English, dictated", None, HERE / "questions7"),
-    (
-        "Second knowledge base, blind set 8, short, imperfect English, dictated",
-        HERE / "kb2",
-        HERE / "questions8",
-    ),
+    ("Second knowledge base, blind set 8, short and dictated", HERE / "kb2", HERE / "questions8"),
+    ("Third knowledge base, blind set 9, written after the matcher", HERE / "kb3", HERE / "questions9"),
 )
 SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
 TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0, "load 10k": 2.0}
