@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -107,6 +108,7 @@ class Matcher:
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
+        self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
         )
@@ -417,7 +419,7 @@ class Matcher:
         by_term, found = dict(by_term), dict(found)
         t = self.tuning
         for i in loose:
-            term, similarity = self._likeliest(terms[i], missing)
+            term, similarity = self._likeliest(terms[i], tuple(missing))
             if similarity >= t.repair_at or (
                 similarity >= t.repair_in_place_at and hits.in_place(i, name, name.index(term))
             ):
@@ -426,7 +428,7 @@ class Matcher:
                 _keep_best(found, term, strength)
         return by_term, found
 
-    def _likeliest(self, word: str, words: list[str]) -> tuple[str, float]:
+    def _alike(self, word: str, words: tuple[str, ...]) -> tuple[str, float]:
         """The word most like `word`, and how alike (0-100). Words heard alike get enough to count where
         they stand in place; a short word only a few letters like another is too easily a different word
         ('taxi', 'train')."""
