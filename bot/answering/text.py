@@ -45,7 +45,7 @@ _STOP_TEXT = (
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
     "with havent hasnt hadnt wouldnt werent youve weve theyve oclock gonna gotta dunno coz cuz smth sth "
-    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl x xx xxx nobody noone "
+    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl x xx xxx nobody noone sorts sorted sorting "
 )
 # Words that colour a question without saying what it is about: unknown to a knowledge base, they are
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
