@@ -22,6 +22,7 @@ JARGON = (
     "meaning of {}", "define {}", "explain {}", "can someone explain {}", "{}?", "{} - what's that?",
     "what do we mean by {}", "tell me about {}", "what is {} pls", "what's {} again?", "{} explained",
     "what are {}", "what does {} stand for", "any idea what {} is", "sorry what is {}", "eli5 {}",
+    "remind me what {} is", "could someone clarify what {} is",
 )  # fmt: skip
 HOWTO = (
     "{} pls", "{}??", "hi, {}", "quick q - {}", "sorry, {}", "does anyone know {}", "can u tell me {}",

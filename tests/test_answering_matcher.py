@@ -686,6 +686,8 @@ def test_a_past_form_of_an_irregular_verb_meets_the_verb_the_entry_uses() -> Non
         "tell me about floorwalkers",
         "floorwalker explained",
         "eli5 floorwalker",
+        "remind me what a floorwalker is",
+        "could someone clarify what a floorwalker is",
     ],
 )
 def test_chat_ways_of_asking_what_something_is_get_it(question: str) -> None:

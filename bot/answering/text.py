@@ -51,7 +51,8 @@ _STOP_TEXT = (
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
 _FRAMING_TEXT = (
     "able unable better best good great ready remember tried trying seem seems keep keeps kept maybe "
-    "perhaps probably actually basically literally anyway though because obtain acquire soon "
+    "perhaps probably actually basically literally anyway though because obtain acquire soon remind "
+    "clarify "
     "monday tuesday wednesday thursday friday "  # when, not what: weekends are out of hours
 )
 _TYPED_STOP_WORDS = frozenset(_STOP_TEXT.split())
