@@ -156,6 +156,12 @@ def test_greetings_and_thanks_are_told_from_questions() -> None:
     said = ("thanks, you're a star", "brilliant, cheers", "that's great, thanks!", "cheers for the help")
     assert [small_talk(t) for t in said] == ["thanks"] * 4  # opens with thanks and asks nothing
     assert [small_talk(t) for t in ("thanks but how do i log in", "thanksgiving", "ok")] == [None] * 3
+    asking = (
+        "thanks, can I also book training",
+        "ta, my smartcard is broken",
+        "thanks, the printer is jammed",
+    )
+    assert [small_talk(t) for t in asking] == [None] * 3  # thanks with a question after them: matched
     chat = ("morning bot, how's your day going?", "you ok?", "how are you getting on")
     assert [small_talk(t) for t in chat] == ["help"] * 3  # passing the time of day: what the bot does
     assert [small_talk(t) for t in ("how are you meant to log in", "whats up with the system")] == [None] * 2

@@ -1,7 +1,7 @@
 """Messages that are not questions for the knowledge base: a greeting, 'help' or nothing at all asks what
-the bot does, and thanks (a message that opens with them and asks nothing) want a reply, not an
-answer. Adapters check them before matching, so neither ends as "I don't know" recorded as
-unanswered; the matcher keeps thanks out of its reading of 'you', and answers them with nothing."""
+the bot does, and thanks (a message of thanks and courtesy alone) want a reply, not an answer.
+Adapters check them before matching, so neither ends as "I don't know" recorded as unanswered; the
+matcher keeps thanks out of its reading of 'you', and answers them with nothing."""
 
 from __future__ import annotations
 
@@ -11,23 +11,14 @@ from typing import Literal
 THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
-_PRAISE = frozenset(  # what may come before thanks: 'brilliant, cheers', 'that's great, thanks'
-    {
-        "ok",
-        "okay",
-        "great",
-        "brilliant",
-        "perfect",
-        "lovely",
-        "amazing",
-        "fab",
-        "many",
-        "oh",
-        "ah",
-        "thats",
-        "so",
-    }
+# Words that may go with thanks and say nothing more ('thanks, you're a star', 'brilliant, cheers for the
+# help'): a message of these and thanks is thanks; any other word may be a question, and is matched.
+_COURTESY_TEXT = (
+    "ok okay great brilliant perfect lovely amazing awesome fab fantastic excellent nice good many oh ah "
+    "thats that this so much very really for the your you youre a an star legend help helpful lot loads all "
+    "again mate guys bot it its was been have has i me appreciate appreciated kind one job sorted u x xx"
 )
+_COURTESY = frozenset(_COURTESY_TEXT.split()) | THANKS_WORDS
 _HAILS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "bot", "good", "there"})
 _CHAT = frozenset(
     {"how are you", "how r u", "how are u", "hows your day", "how is your day", "hows it going",
@@ -39,16 +30,14 @@ _FAREWELLS = frozenset(
     {"bye", "bye bye", "goodbye", "see you", "see you later", "see ya", "cya", "laters", "ttyl", "take care",
      "good night", "night night"}
 )  # fmt: skip
-_ASKING = frozenset({"how", "what", "where", "when", "who", "why", "which"})
 
 
 def small_talk(text: str) -> Literal["help", "thanks"] | None:
     said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
     if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
         return "help"
-    opening = next((w for w in said if w not in _PRAISE), "")
-    if opening in THANKS_WORDS and "?" not in text and not _ASKING.intersection(said):
-        return "thanks"  # 'thanks, you're a star', 'brilliant, cheers': no question in it
+    if THANKS_WORDS.intersection(said) and _COURTESY.issuperset(said) and "?" not in text:
+        return "thanks"
     return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
 
 
