@@ -466,9 +466,27 @@ def test_two_words_dictation_made_of_one_name_word_are_heard_as_it(question: str
     assert answered(KnowledgeBase.build(DICTATED).match(question)) == expected
 
 
+def test_a_words_first_letter_is_no_letter_read_out() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("ice", "jargon", "ICE", "The system for ordering tests."),
+            entry("e-learning", "jargon", "E-learning", "Training modules you do online."),
+        ]
+    )
+    assert kb.matcher.rank("can I see e-learning")[0].entry.id == "e-learning"  # not 'I see e': ICE
+
+
+def test_a_word_and_to_are_a_number_only_where_the_question_ends() -> None:
+    assert answered(KnowledgeBase.build(DICTATED).match("any news to share")) != "news2"
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("what's an I see bee", "icb"), ("what is pee are en", "prn"), ("i see you later", None)],
+    [
+        ("what's an I see bee", "icb"),
+        ("what is pee are en", "prn"),
+        ("i see you later", None),
+    ],
 )
 def test_letters_read_out_spell_an_acronym_but_everyday_words_alone_do_not(
     question: str, expected: str
@@ -480,6 +498,8 @@ def test_letters_read_out_spell_an_acronym_but_everyday_words_alone_do_not(
             ),
             entry("prn", "jargon", "PRN", "A medicine given when needed."),
             entry("icu", "jargon", "Intensive care unit (ICU)", "The unit for the sickest patients."),
+            entry("ice", "jargon", "ICE", "The system for ordering tests."),
+            entry("e-learning", "jargon", "E-learning", "Training modules you do online."),
         ]
     )
     assert answered(kb.match(question)) == expected
@@ -725,6 +745,8 @@ def test_chat_shorthand_and_times_of_the_working_day_say_nothing_of_the_topic(
         ("when is go-live? please help", "golive-date"),
         ("help!!! when is go-live", "golive-date"),
         ("how do i get a smartcard please help", "get-a-smartcard"),
+        ("phone number for help", "24-hour-contact"),  # a bare 'help' may be the topic
+        ("I need urgent help", "get-help-now"),
         ("I need help", "get-help-now"),
         ("please help me", "get-help-now"),
     ],

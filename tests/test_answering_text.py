@@ -42,6 +42,8 @@ def test_dotted_acronyms_close_up_and_ampersands_stay_in_the_word() -> None:
         (["ring", "rang", "rung"], 1),
         (["left", "leave"], 2),  # 'left' is as often a side as a past
         (["broken", "break"], 2),  # 'broken' is a fault in its own right
+        (["met", "meet"], 2),  # a meeting, and 'froze' a change freeze: other things' names
+        (["froze", "freeze"], 2),
     ],
 )
 def test_forms_of_one_word_share_a_stem(forms: list[str], expected: int) -> None:
@@ -162,6 +164,7 @@ def test_greetings_and_thanks_are_told_from_questions() -> None:
         "thanks, the printer is jammed",
     )
     assert [small_talk(t) for t in asking] == [None] * 3  # thanks with a question after them: matched
+    assert [small_talk(t) for t in ("thanks, help me", "thanks, have you sorted it")] == [None] * 2
     chat = ("morning bot, how's your day going?", "you ok?", "how are you getting on")
     assert [small_talk(t) for t in chat] == ["help"] * 3  # passing the time of day: what the bot does
     assert [small_talk(t) for t in ("how are you meant to log in", "whats up with the system")] == [None] * 2

@@ -13,6 +13,7 @@ _GREETINGS = frozenset(
     {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
 )
 _PLEAS = frozenset({"help", "please", "pls", "plz", "me", "asap"})
+_PLEADING = frozenset({"please", "pls", "plz", "asap"})
 _PLACES = frozenset(
     {"ward", "bay", "bed", "room", "band", "floor", "level", "theatre", "cubicle", "pod", "ext", "bleep"}
 )
@@ -21,8 +22,11 @@ _PLACE_ONLY = frozenset(
 )  # with a number: just where
 
 
-def unframed(words: list[str]) -> list[str]:
-    """The question's words (tokens as typed) without the framing around what it asks."""
+def unframed(words: list[str], opens_with_plea: object = False) -> list[str]:
+    """The question's words (tokens as typed) without the framing around what it asks; `opens_with_plea`:
+    the text starts with a cry of 'help!' (punctuation, which the words no longer hold, says so)."""
+    if opens_with_plea and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
+        words = words[1:]
     return _placeless(_unaddressed(_no_cry_for_help(words)))
 
 
@@ -34,17 +38,16 @@ def _unaddressed(words: list[str]) -> list[str]:
 
 
 def _no_cry_for_help(words: list[str]) -> list[str]:
-    """Without a 'help!' or 'please help' that opens or closes a question about something else ('when
-    is go-live, please help'): it asks for an answer, not for the entry on getting help. Kept when
-    the question has nothing else to say ('I need help')."""
+    """Without a plea for help that closes a question about something else ('when is go-live, please
+    help', 'smartcard broken help pls'): it asks for an answer, not for the entry on getting help. Only
+    a plea with its 'please' goes; a bare 'help' may be the topic ('phone number for help')."""
     if "help" not in words:
         return words
     kept = list(words)
-    if kept[0] == "help":
-        kept = kept[1:]
     while kept and kept[-1] in _PLEAS:
-        kept = kept[:-1]
-    if len(kept) < len(words) and "help" not in kept and set(kept) - STOP_WORDS:
+        kept.pop()
+    pleaded = _PLEADING.intersection(words[len(kept) :])
+    if pleaded and "help" in words[len(kept) :] and "help" not in kept and set(kept) - STOP_WORDS:
         return kept
     return words
 

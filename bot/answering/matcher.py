@@ -71,6 +71,7 @@ _EVERYDAY_LETTERS = frozenset(
     {"a", "i", "o", "u", "r", "c", "b", "y", "be", "see", "sea", "eye", "aye", "oh", "owe", "pea", "queue",
      "cue", "are", "you", "why", "tea", "ay", "eh"}
 )  # fmt: skip
+_PLEA = re.compile(r"\s*help\s*[!,:;.-]", re.IGNORECASE)  # 'help!!! system down' opens with a plea
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -133,7 +134,10 @@ class Matcher:
         self._rare = max(20, total // 50)  # answer-text postings short enough to shortlist from
         self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
         self.vocabulary = Vocabulary(df, self._name_postings)
-        self._long_names = [t for t in self._name_postings if len(t) >= 5]
+        self._long_names: dict[tuple[str, int], list[str]] = defaultdict(list)  # by first letter and length
+        for term in (t for t in self._name_postings if len(t) >= 5):
+            for size in {(len(term) - 2) // 3, len(term) // 3, (len(term) + 2) // 3}:
+                self._long_names[term[0], size].append(term)
 
     def match(self, question: str) -> Outcome:
         return decide(question, self._scored(question), self.tuning)
@@ -145,7 +149,7 @@ class Matcher:
     def _scored(self, question: str) -> list[Scored]:
         if small_talk(question):
             return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
-        typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS])))
+        typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS], _PLEA.match(question))))
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
@@ -209,30 +213,32 @@ class Matcher:
         return out
 
     def _letters_spell(self, words: list[str]) -> bool:
-        """Whether letter names spell an acronym here, one of them plainly a letter ('bee', 'D'): 'I see
-        you' is a sentence, whatever acronyms its words would spell."""
+        """Whether letter names spell an acronym here, one of them plainly a letter's name ('bee', 'pee'):
+        'I see you' is a sentence and 'I see e-learning' has a word's first letter, whatever they spell."""
         spelt = "".join(_LETTER_NAMES[w] for w in words)
-        return spelt in self.analyzer.acronyms and not _EVERYDAY_LETTERS.issuperset(words)
+        return spelt in self.analyzer.acronyms and any(
+            len(w) > 1 and w not in _EVERYDAY_LETTERS for w in words
+        )
 
     def _rejoined(self, words: list[str]) -> list[str]:
         """Autocorrect and dictation split a word they do not know into real words: each word is read
         joined to the one before where together they spell a name's word (see `_joined`), before the
         strange half is taken for a slip of a filler word ('pine' -> 'mine')."""
         out: list[str] = []
-        for word in words:
-            if out and (joined := self._joined(out[-1], word)):
+        for k, word in enumerate(words):
+            if out and (joined := self._joined(out[-1], word, last=k == len(words) - 1)):
                 out[-1] = joined
             else:
                 out.append(word)
         return out
 
-    def _joined(self, first: str, second: str) -> str | None:
+    def _joined(self, first: str, second: str, last: bool) -> str | None:
         """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), or
         a word and a strange word that together spell it nearly ('close pine' for clozapine, 'off lime'
         for offline) or roughly, as dictation hears it (`_heard_as_one`). A filler word first is joined
         only on a closer likeness: it is usually just itself."""
         numbered = first + _DIGIT_SOUNDS.get(second, " ")
-        if numbered in self._name_postings:
+        if last and numbered in self._name_postings:  # only last: 'news to share' is no NEWS2
             return numbered
         if not self._strange(second):
             return None
@@ -251,9 +257,8 @@ class Matcher:
         """The one long name word two words spell only roughly ('deep pot' for depot): further off than
         a typo, so it must begin as the first word does, be longer than either word, and be neither."""
         joined = first + second
-        heard = process.extractOne(
-            joined, self._long_names, scorer=fuzz.ratio, score_cutoff=100 * needed + 10
-        )
+        near = self._long_names.get((joined[0], len(joined) // 3), ())  # a few, not every name word
+        heard = process.extractOne(joined, near, scorer=fuzz.ratio, score_cutoff=100 * needed + 10)
         if not heard or heard[0][0] != joined[0] or len(heard[0]) <= max(len(first), len(second)):
             return None
         return heard[0] if heard[0] not in (self.analyzer.stem(first), self.analyzer.stem(second)) else None

@@ -16,9 +16,12 @@ _GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
 _COURTESY_TEXT = (
     "ok okay great brilliant perfect lovely amazing awesome fab fantastic excellent nice good many oh ah "
     "thats that this so much very really for the your you youre a an star legend help helpful lot loads all "
-    "again mate guys bot it its was been have has i me appreciate appreciated kind one job sorted u x xx"
+    "mate guys bot it its was appreciate appreciated kind one job u x xx"
 )
 _COURTESY = frozenset(_COURTESY_TEXT.split()) | THANKS_WORDS
+_FOR_HELP = frozenset(
+    {"the", "your", "all", "for"}
+)  # 'thanks for the help' is thanks; 'thanks, help me' asks
 _HAILS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "bot", "good", "there"})
 _CHAT = frozenset(
     {"how are you", "how r u", "how are u", "hows your day", "how is your day", "hows it going",
@@ -36,7 +39,15 @@ def small_talk(text: str) -> Literal["help", "thanks"] | None:
     said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
     if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
         return "help"
-    if THANKS_WORDS.intersection(said) and _COURTESY.issuperset(said) and "?" not in text:
+    thanked_for_help = all(
+        before in _FOR_HELP for before, w in zip(["", *said], said, strict=False) if w == "help"
+    )
+    if (
+        THANKS_WORDS.intersection(said)
+        and _COURTESY.issuperset(said)
+        and thanked_for_help
+        and "?" not in text
+    ):
         return "thanks"
     return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
 

@@ -102,12 +102,13 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("as soon as possible", "asap", "urgently"),
     ("tomorrow", "tmrw", "tmr", "2moro"),
     ("tonight", "2nite", "tonite"),
-    ("today", "2day", *_day_hours()),  # 'today' says nothing of the topic: a stop word
+    ("today", "2day"),
+    ("oclock", *_day_hours()),  # a time of the working day says nothing of the topic: a stop word
     ("before", "b4"),
     ("what does", "what dose", "wat dose"),  # 'what dose X mean': the slip is a real word
     ("how", "whats the way to", "what is the way to", "best way to", "is there a way to", "any way to"),
     ("someone", "sum1", "some1", "any1", "every1", "no1"),
-    ("explain", "in plain english", "in simple terms", "in laymans terms", "in english"),
+    ("explain", "in plain english", "in simple terms", "in laymans terms"),
     ("any", "any idea"),  # "any idea what PAS is": asking, not having an idea to suggest
     ("no", "no idea"),
     # Numbers typed as words ("ICD ten"); not one, two, four: they are chat ("quick one", "2", "4").

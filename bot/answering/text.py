@@ -45,7 +45,7 @@ _STOP_TEXT = (
     "ah any1 daft dumb er erm folks hmm lol mate oh question silly some1 somebody sorry stupid umm "
     "according regarding concerning today suddenly recently lately anymore always "
     "with havent hasnt hadnt wouldnt werent youve weve theyve oclock gonna gotta dunno coz cuz smth sth "
-    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl x xx xxx nobody noone sorts sorted sorting "
+    "whens wheres hows whys eli5 idk tbh imo fyi btw omg ngl x xx xxx sorts sorted sorting "
 )
 # Words that colour a question without saying what it is about: unknown to a knowledge base, they are
 # no sign that the question is about something else. Real words, so never taken as the word a slip meant.
@@ -127,20 +127,16 @@ _NOT_PLURALS = frozenset(
 )
 
 
-# Past forms of irregular verbs, which no suffix rule reaches: 'found' is a form of 'find'. Only forms
-# that are rarely another word: 'left' (a side), 'stuck' (a memory stick), 'wound' (a wound) are not here,
-# nor 'broken', 'lost' and 'gone', which staff use as words of their own for a fault.
+# Past forms of irregular verbs, which no suffix rule reaches: 'wrote' is a form of 'write'. Only forms
+# that are rarely another word or another thing's name: not 'left' (a side), 'stuck', 'broken', 'lost',
+# 'gone', 'met' (a meeting), 'froze' (a change freeze), 'chose', 'heard' or 'led' (a screen).
 _IRREGULAR_TEXT = """
-find found | write wrote written | send sent | make made | take took taken | come came |
-bring brought | buy bought | catch caught | teach taught | think thought | seek sought | speak spoke spoken |
-choose chose chosen | freeze froze frozen | steal stole stolen | forget forgot forgotten |
-hide hid hidden | drive drove driven | ring rang rung | begin began begun | run ran | eat ate eaten |
-fall fell fallen | feel felt | sleep slept | spend spent | build built | hear heard | hold held | pay paid |
-sell sold | understand understood | see saw seen | wear wore worn | tear tore torn |
-draw drew drawn | throw threw thrown | grow grew grown | fly flew flown | blow blew blown | lead led |
-feed fed | bleed bled | meet met | sit sat | hang hung | deal dealt | learn learnt | spell spelt |
-burn burnt | spill spilt | withdraw withdrew withdrawn | override overrode overridden |
-mistake mistook mistaken | arise arose arisen | wake woke woken | rise rose risen |
+find found | write wrote written | send sent | make made | take took taken | come came | bring brought |
+buy bought | catch caught | teach taught | think thought | speak spoke spoken | steal stole stolen |
+forget forgot forgotten | hide hid hidden | ring rang rung | begin began begun | run ran | spend spent |
+build built | pay paid | understand understood | wear wore worn | tear tore torn | draw drew drawn |
+throw threw thrown | grow grew grown | deal dealt | learn learnt | spell spelt | burn burnt | spill spilt |
+withdraw withdrew withdrawn | override overrode overridden | mistake mistook mistaken |
 forgive forgave forgiven | shake shook shaken
 """
 _IRREGULAR = {form: forms.split()[0] for forms in _IRREGULAR_TEXT.split("|") for form in forms.split()[1:]}
