@@ -107,3 +107,10 @@ def test_a_forty_thousand_character_mention_is_acked_at_once_and_answered_within
     assert all(len(t) <= 3000 for t in texts)
     values = [e["value"] for b in reply.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert all(len(v) <= 2000 for v in values)
+
+
+def test_stopping_the_server_after_its_wake_up_pipe_closed_still_stops_it(slack_bot):
+    bot = slack_bot()
+    bot.server._server.trigger.close()  # its descriptor closed under it, as a flaky teardown once showed
+    bot.server.stop(timeout=5)
+    assert not bot.server._thread.is_alive()

@@ -194,7 +194,10 @@ class HttpServer:
         self._stopped.set()
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
         # Closing the sockets from the loop's own thread lets the loop see an empty map and return.
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))  # type: ignore[union-attr]
+        try:
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._server._map))  # type: ignore[union-attr]
+        except OSError:  # the wake-up pipe is already closed: close from here, as nothing else will
+            wasyncore.close_all(self._server._map)  # type: ignore[union-attr]
         self._thread.join(timeout)
 
     def serve_forever(self) -> None:
