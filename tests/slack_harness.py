@@ -29,6 +29,7 @@ and exposes `.url`, `.fake`, `.services` (the domain, database and clock), `.app
 `sign(body, secret, timestamp)` gives the headers for your own requests.
 
 To run `golive-bot` as a process: `subprocess.run([*GOLIVE_BOT, "serve"], env=bot_env(tmp_path, ...))`.
+The `console` fixture gives the local console, its output buffer and its services, without Slack.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import io
 import itertools
 import json
 import os
@@ -50,8 +52,9 @@ from urllib.parse import urlencode, urlparse
 import pytest
 from fake_slack import FakeSlack
 
+from bot.cli.console import Console
 from bot.clock import Clock
-from bot.config import Channels, OrgConfig, Settings
+from bot.config import Channels, Contact, OrgConfig, Settings
 from bot.runtime import Services, build_services
 from bot.slack.server import HttpServer, start_http
 
@@ -337,3 +340,18 @@ def slack_bot(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[Callable[..., R
         bot.server.stop()
         bot.app.listener_runner.listener_executor.shutdown(wait=True)  # work after the ack, before Slack goes
         bot.services.close()
+
+
+@pytest.fixture
+def console(tmp_path: Path) -> Iterator[tuple[Console, io.StringIO, Services]]:
+    """The local console on a fresh knowledge base and database, writing to a buffer; one contact."""
+    settings = Settings(
+        org=org_config(contacts=(Contact("Maternity desk", "ext 7", sites=("Maternity",)),)),
+        knowledge_dir=write_knowledge(tmp_path / "kb"),
+        schedules_dir=tmp_path / "schedules",
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    services = build_services(settings)
+    out = io.StringIO()
+    yield Console(services, out), out, services
+    services.close()

@@ -5,30 +5,12 @@ from __future__ import annotations
 import io
 import subprocess
 
-import pytest
-from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
+from slack_harness import GOLIVE_BOT, bot_env
 from sqlalchemy import select
 
-from bot.cli.console import Console
-from bot.config import Contact, Settings
-from bot.runtime import build_services
 from bot.slack.commands import help_blocks
 from bot.slack.terminal import render
 from bot.store.answers import FeedbackRow, UnansweredRow
-
-
-@pytest.fixture
-def console(tmp_path):
-    settings = Settings(
-        org=org_config(contacts=(Contact("Maternity desk", "ext 7", sites=("Maternity",)),)),
-        knowledge_dir=write_knowledge(tmp_path / "kb"),
-        schedules_dir=tmp_path / "schedules",
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-    )
-    services = build_services(settings)
-    out = io.StringIO()
-    yield Console(services, out), out, services
-    services.close()
 
 
 def talk(console, *lines: str) -> str:

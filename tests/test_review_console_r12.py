@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 
 import pytest
-from slack_harness import GOLIVE_BOT, bot_env, org_config, write_knowledge
+from slack_harness import GOLIVE_BOT, bot_env
 from test_console import talk
 
-from bot.cli.console import Console
-from bot.config import Settings
 from bot.issues.model import Draft
 from bot.issues.service import Invalid
-from bot.runtime import build_services
-
-
-@pytest.fixture
-def console(tmp_path):
-    settings = Settings(
-        org=org_config(),
-        knowledge_dir=write_knowledge(tmp_path / "kb"),
-        schedules_dir=tmp_path / "schedules",
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-    )
-    services = build_services(settings)
-    out = io.StringIO()
-    yield Console(services, out), out, services
-    services.close()
 
 
 def test_a_non_utf8_terminal_gets_answers_not_a_traceback(tmp_path):
