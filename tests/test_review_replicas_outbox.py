@@ -25,13 +25,6 @@ SLOW = LEASE + timedelta(seconds=10)  # one Slack call that takes longer than th
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    slack = FakeSlack()
-    yield slack
-    slack.close()
-
-
-@pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(START)
 
@@ -60,32 +53,32 @@ def posted(fake: FakeSlack) -> list[str]:
 
 
 def test_a_replica_whose_slow_post_failed_after_its_lease_ran_out_does_not_put_back_a_posted_row(
-    replicas: list[Database], fake: FakeSlack, clock: ManualClock
+    replicas: list[Database], fake_slack: FakeSlack, clock: ManualClock
 ) -> None:
     """Before: the stale replica's retry set the posted row back to pending, and it was posted again."""
     a_db, b_db = replicas
     (row_id,) = outbox.enqueue_all(a_db, [Intent("note", "GL-0001", "C0TRIAGE")], START)
-    b = worker(b_db, fake, clock, plain)
+    b = worker(b_db, fake_slack, clock, plain)
 
     def slow_then_timeout(item: Item) -> Message:
         clock.advance(seconds=SLOW.total_seconds())
         assert b.tick() == 1  # the lease ran out: the other replica posts the row
         raise TimeoutError("the read timed out")  # and the first replica's call gives up
 
-    worker(a_db, fake, clock, slow_then_timeout).tick()
+    worker(a_db, fake_slack, clock, slow_then_timeout).tick()
     assert outbox.get(a_db, row_id).status == outbox.SENT
     clock.advance(minutes=30)
     assert b.tick() == 0
-    assert posted(fake) == ["note GL-0001"]
+    assert posted(fake_slack) == ["note GL-0001"]
 
 
 def test_rows_claimed_together_are_not_posted_by_the_first_replica_once_another_took_them_over(
-    replicas: list[Database], fake: FakeSlack, clock: ManualClock
+    replicas: list[Database], fake_slack: FakeSlack, clock: ManualClock
 ) -> None:
     """Before: a batch's later rows were posted by both replicas when an early row's post was slow."""
     a_db, b_db = replicas
     outbox.enqueue_all(a_db, [Intent("note", f"GL-000{n}", "C0TRIAGE") for n in range(1, 4)], START)
-    b = worker(b_db, fake, clock, plain)
+    b = worker(b_db, fake_slack, clock, plain)
     slowed = []
 
     def first_is_slow(item: Item) -> Message:
@@ -95,6 +88,6 @@ def test_rows_claimed_together_are_not_posted_by_the_first_replica_once_another_
             assert b.tick() == 3  # every lease ran out: the other replica takes the whole batch over
         return plain(item)
 
-    worker(a_db, fake, clock, first_is_slow).tick()
-    assert posted(fake) == ["note GL-0001", "note GL-0002", "note GL-0003"]
+    worker(a_db, fake_slack, clock, first_is_slow).tick()
+    assert posted(fake_slack) == ["note GL-0001", "note GL-0002", "note GL-0003"]
     assert {i.status for i in outbox.items_for(a_db, "note")} == {outbox.SENT}
