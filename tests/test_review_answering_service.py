@@ -48,15 +48,21 @@ def test_a_nul_between_the_digits_of_an_nhs_number_does_not_hide_it(service: Ans
     assert result.outcome.question == f"patient {NHS_NUMBER_MARKER} bed 4"
 
 
+def ask_piped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: bytes, *options: str) -> int:
+    """`golive-bot ask` on the SNOMED knowledge base with `lines` piped in, from a folder of its own."""
+    (tmp_path / "terms.yaml").write_text(SNOMED)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    return main(["ask", "--knowledge", str(tmp_path), *options])
+
+
 def test_ask_json_never_echoes_an_nhs_number_split_by_nuls(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`--json` matches without the service; it must clean the question the same way."""
-    (tmp_path / "terms.yaml").write_text(SNOMED)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"patient 943\x00476\x005919 bed 4\n")))
-    assert main(["ask", "--knowledge", str(tmp_path), "--json"]) == 0
+    assert ask_piped(tmp_path, monkeypatch, b"patient 943\x00476\x005919 bed 4\n", "--json") == 0
     out = capsys.readouterr().out
     assert json.loads(out)["question"] == f"patient {NHS_NUMBER_MARKER} bed 4"
 
@@ -64,12 +70,7 @@ def test_ask_json_never_echoes_an_nhs_number_split_by_nuls(
 def test_ask_for_a_person_replies_to_greetings_and_thanks_as_slack_does_and_records_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "terms.yaml").write_text(SNOMED)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GOLIVE_CONFIG", raising=False)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
-    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"hi\nthanks!\n???\n")))
-    assert main(["ask", "--knowledge", str(tmp_path)]) == 0
+    assert ask_piped(tmp_path, monkeypatch, b"hi\nthanks!\n???\n") == 0
     out = capsys.readouterr().out
     assert "I don't know" not in out and out.count("e.g. golive-bot ask") == 2 and "You're welcome" in out
     db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
