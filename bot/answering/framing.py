@@ -6,9 +6,12 @@ bot's own entry, the entry on getting help, another thing's number, a word the k
 
 from __future__ import annotations
 
+import re
+
 from bot.answering.text import STOP_WORDS
 
 BOT = "bot"
+_PLEA = re.compile(r"\s*help\s*[!,:;.-]", re.IGNORECASE)  # 'help!!! system down' opens with a plea
 _GREETINGS = frozenset(
     {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
 )
@@ -22,10 +25,10 @@ _PLACE_ONLY = frozenset(
 )  # with a number: just where
 
 
-def unframed(words: list[str], opens_with_plea: object = False) -> list[str]:
-    """The question's words (tokens as typed) without the framing around what it asks; `opens_with_plea`:
-    the text starts with a cry of 'help!' (punctuation, which the words no longer hold, says so)."""
-    if opens_with_plea and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
+def unframed(words: list[str], question: str) -> list[str]:
+    """The question's words (its tokens as typed) without the framing around what it asks. The text
+    itself says whether it opens with a cry of 'help!': the words no longer hold the punctuation."""
+    if _PLEA.match(question) and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
         words = words[1:]
     return _placeless(_unaddressed(_no_cry_for_help(words)))
 

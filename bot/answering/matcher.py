@@ -71,7 +71,6 @@ _EVERYDAY_LETTERS = frozenset(
     {"a", "i", "o", "u", "r", "c", "b", "y", "be", "see", "sea", "eye", "aye", "oh", "owe", "pea", "queue",
      "cue", "are", "you", "why", "tea", "ay", "eh"}
 )  # fmt: skip
-_PLEA = re.compile(r"\s*help\s*[!,:;.-]", re.IGNORECASE)  # 'help!!! system down' opens with a plea
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -149,7 +148,7 @@ class Matcher:
     def _scored(self, question: str) -> list[Scored]:
         if small_talk(question):
             return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
-        typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS], _PLEA.match(question))))
+        typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS], question)))
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         terms, own = self._understood(self.analyzer.terms_of(words))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
