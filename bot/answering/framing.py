@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
+from bot.answering.smalltalk import HELLOS
 from bot.answering.text import STOP_WORDS
 
 BOT = "bot"
 _PLEA = re.compile(r"\s*help\s*[!,:;.-]", re.IGNORECASE)  # 'help!!! system down' opens with a plea
-_GREETINGS = frozenset(
-    {"hi", "hey", "hello", "hiya", "morning", "evening", "afternoon", "dear", "ok", "oi", "yo"}
-)
+_GREETINGS = HELLOS | {"dear", "ok", "oi", "yo"}  # what may come before 'bot' when it only greets the bot
 _PLEAS = frozenset({"help", "please", "pls", "plz", "me", "asap"})
 _PLEADING = frozenset({"please", "pls", "plz", "asap"})
 _PLACES = frozenset(

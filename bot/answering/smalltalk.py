@@ -22,7 +22,8 @@ _COURTESY = frozenset(_COURTESY_TEXT.split()) | THANKS_WORDS
 _FOR_HELP = frozenset(
     {"the", "your", "all", "for"}
 )  # 'thanks for the help' is thanks; 'thanks, help me' asks
-_HAILS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "bot", "good", "there"})
+HELLOS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening"})  # how a greeting opens
+_HAILS = HELLOS | {"bot", "good", "there"}
 _CHAT = frozenset(
     {"how are you", "how r u", "how are u", "hows your day", "how is your day", "hows it going",
      "how is it", "how you doing", "how are you doing", "hows you", "you ok", "you alright", "are you ok",
