@@ -16,12 +16,10 @@ _PLEA = re.compile(r"\s*help\s*[!,:;.-]", re.IGNORECASE)  # 'help!!! system down
 _GREETINGS = HELLOS | {"dear", "ok", "oi", "yo"}  # what may come before 'bot' when it only greets the bot
 _PLEAS = frozenset({"help", "please", "pls", "plz", "me", "asap"})
 _PLEADING = frozenset({"please", "pls", "plz", "asap"})
-_PLACES = frozenset(
-    {"ward", "bay", "bed", "room", "band", "floor", "level", "theatre", "cubicle", "pod", "ext", "bleep"}
-)
 _PLACE_ONLY = frozenset(
     {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
 )  # with a number: just where
+_PLACES = _PLACE_ONLY | {"ward", "floor", "level", "theatre"}
 
 
 def unframed(words: list[str], question: str) -> list[str]:
