@@ -5,7 +5,6 @@ Everything below `load_settings` receives plain values; nothing else reads the e
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -13,7 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.privacy import IdentifierPattern, Redactor
+from bot.nearest import meant
+from bot.privacy import IdentifierPattern, Redactor, url_without_secrets
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
 
 DEFAULT_CONFIG_FILE = "golive.yaml"
@@ -121,20 +121,9 @@ class Settings:
 
     def __repr__(self) -> str:  # secrets never reach a log line through repr()
         return (
-            f"Settings(org={self.org.organisation!r}, database={_safe_url(self.database_url)!r}, "
+            f"Settings(org={self.org.organisation!r}, database={url_without_secrets(self.database_url)!r}, "
             f"knowledge={str(self.knowledge_dir)!r}, slack={'yes' if self.has_slack else 'no'})"
         )
-
-
-# libpq also reads a password from the query: ?password=..., ?sslpassword=... (any case).
-_QUERY_PASSWORD = re.compile(r"((?:^|[?&;])[a-z_]*pass(?:word|wd)?=)[^&;#]*", re.IGNORECASE)
-
-
-def _safe_url(url: str) -> str:
-    """The address without who connects or their password; a password may hold '/' or '#'."""
-    scheme, sep, rest = url.partition("://")
-    shown = f"{scheme}://***@{rest.rpartition('@')[2]}" if sep and "@" in rest else url
-    return _QUERY_PASSWORD.sub(r"\1***", shown)
 
 
 class InvalidEnvironment(ValueError):
@@ -286,8 +275,8 @@ class _Reader:
             return
         for key in data:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}? " if close else ""
+                close = meant(str(key), allowed)
+                hint = f"did you mean {close!r}? " if close else ""
                 self.fail(data, str(key), f"unknown setting; {hint}the bot reads {', '.join(allowed)} here")
 
     def mapping(self, data: dict, key: str) -> dict:

@@ -145,6 +145,14 @@ def without_secrets(text: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", text)
 
 
+def url_without_secrets(url: str) -> str:
+    """A database address fit to show: who connects is hidden with their password, which may hold
+    '/', '#' or '@' (so the last '@' ends it), and so is a password given in the query."""
+    scheme, sep, rest = url.partition("://")
+    shown = f"{scheme}://***@{rest.rpartition('@')[2]}" if sep and "@" in rest else url
+    return _QUERY_PASSWORD.sub(r"\1***", shown)
+
+
 # A backslash escape as JSON and repr() write one, however many times escaped: a library's debug line
 # quotes a request body as JSON, where a no-break space or a line break between digits is \u00a0 or \n
 # and a full-width digit \uff19, which hides the number from the guard.

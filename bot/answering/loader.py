@@ -8,10 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 from bot.answering.model import Entry
 from bot.answering.text import tokens
+from bot.nearest import meant
 from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -22,7 +21,6 @@ FILE_KEYS = ("entries", "synonyms")
 SUFFIXES = (".yaml", ".yml")
 # Text that folds to no words (emoji, punctuation, non-Latin scripts) can never be matched, nor clash.
 WORDLESS = "has no letters or digits the bot can match (it reads A to Z and 0 to 9 only)"
-NEAR_KEY = 65  # likeness at which an unknown key is taken for a misspelt known one ('alias', 'entry')
 # What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
 _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
 
@@ -96,9 +94,8 @@ class _Reader:
     ) -> None:
         """A misspelt key would silently lose what it holds ('alias:'), so it is a problem; any other
         key is a trust's own note (an owner, a review date) that the bot leaves alone, with a warning."""
-        near = process.extractOne(str(key), known, scorer=fuzz.ratio, score_cutoff=NEAR_KEY)
-        if near:
-            self.fail(path, line, f"unknown key {key!r}: did you mean {near[0]!r}?", item)
+        if near := meant(str(key), known):
+            self.fail(path, line, f"unknown key {key!r}: did you mean {near!r}?", item)
         else:
             message = f"warning: unknown key {key!r} is ignored (the bot reads {', '.join(known)})"
             self.warnings.append(Problem(str(path), line, message, item))

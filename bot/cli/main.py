@@ -8,7 +8,6 @@ second to each call. `golive-bot --help` still imports them all, to list them.
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import os
 import sys
@@ -17,6 +16,7 @@ from collections.abc import Sequence
 from bot.cli.database_errors import database_problem
 from bot.cli.validate import missing_knowledge
 from bot.config import InvalidEnvironment, Settings, load_settings
+from bot.nearest import meant
 from bot.privacy import without_secrets
 from bot.yamlsource import InvalidFile
 
@@ -62,8 +62,8 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 def unknown_command(typed: str) -> str:
     """A mistyped command gets the likeliest one and the list, rather than argparse's usage dump."""
-    close = difflib.get_close_matches(typed.lower(), SUBCOMMANDS, n=1, cutoff=0.75)
-    hint = f" Did you mean `golive-bot {close[0]}`?" if close else ""
+    close = meant(typed, SUBCOMMANDS, at=75)
+    hint = f" Did you mean `golive-bot {close}`?" if close else ""
     return (
         f"golive-bot: there is no command {typed!r}.{hint} The commands are {', '.join(SUBCOMMANDS)}; "
         "`golive-bot --help` says what each does."
