@@ -157,6 +157,8 @@ def test_greetings_and_thanks_are_told_from_questions() -> None:
     assert [small_talk(t) for t in ("help me log in", "thanks, but how do I log in?")] == [None, None]
     said = ("thanks, you're a star", "brilliant, cheers", "that's great, thanks!", "cheers for the help")
     assert [small_talk(t) for t in said] == ["thanks"] * 4  # opens with thanks and asks nothing
+    praise = ("thanks, you are a star", "cheers, that worked", "thanks again, you've been a lifesaver x")
+    assert [small_talk(t) for t in praise] == ["thanks"] * 3
     assert [small_talk(t) for t in ("thanks but how do i log in", "thanksgiving", "ok")] == [None] * 3
     asking = (
         "thanks, can I also book training",

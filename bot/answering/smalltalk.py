@@ -16,7 +16,8 @@ _GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
 _COURTESY_TEXT = (
     "ok okay great brilliant perfect lovely amazing awesome fab fantastic excellent nice good many oh ah "
     "thats that this so much very really for the your you youre a an star legend help helpful lot loads all "
-    "mate guys bot it its was appreciate appreciated kind one job u x xx"
+    "mate guys bot it its was appreciate appreciated kind one job u x xx are ur youve been such again "
+    "superstar lifesaver life saver hero gem ace cool super best worked works sorted"
 )
 _COURTESY = frozenset(_COURTESY_TEXT.split()) | THANKS_WORDS
 _FOR_HELP = frozenset(
