@@ -822,3 +822,22 @@ def test_a_negated_word_is_not_the_word() -> None:
     assert answered(kb.match("what is the non emergency line")) == "nhs-111"
     assert answered(kb.match("what is an emergency")) is None
     assert answered(kb.match("what is A&E")) is None
+
+
+def test_an_acronym_that_is_also_a_common_word_counts_where_it_is_written_in_capitals() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("it-desk", "howto", "IT service desk", "Ring the IT service desk on 4444."),
+            entry("it", "jargon", "IT", "The information technology department."),
+            entry("who", "jargon", "WHO", "The World Health Organization."),
+            entry("us", "jargon", "US", "An ultrasound scan.", "ultrasound"),
+            entry("on-call", "jargon", "On call", "Staff you can ring out of hours."),
+            entry("checklist", "jargon", "WHO surgical safety checklist", "Checks before, during and after."),
+        ]
+    )
+    assert [answered(kb.match(q)) for q in ("what is IT", "what is WHO", "US")] == ["it", "who", "us"]
+    assert answered(kb.match("who do I call in IT")) != "on-call"  # IT is what is asked about
+    assert answered(kb.match("the IT service desk number")) == "it-desk"
+    assert answered(kb.match("who is on call")) == "on-call"  # a common word in lower case is just that
+    assert answered(kb.match("WHO IS ON CALL")) == "on-call"  # capitals throughout only shout
+    assert answered(kb.match("the who surgical safety checklist")) == "checklist"  # WHO in lower case

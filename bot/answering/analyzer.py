@@ -15,6 +15,7 @@ from bot.answering.synonyms import Synonyms
 from bot.answering.text import STOP_WORDS, stem, tokens
 
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 Words = list[str]
 
 
@@ -49,14 +50,32 @@ class Analyzer:
             if a + b not in self._joined and len(a + b) >= 4
         }
         self._stems = _Stems(acronyms)
+        self.common_acronyms = acronyms.intersection(STOP_WORDS)
 
-    def terms_of(self, words: Words) -> list[str]:
-        """The content terms of some words (see `Synonyms.words`), in order, without repeats."""
-        return self._stemmed(w for w in self._compounds(words) if w not in STOP_WORDS)
+    def terms_of(self, words: Words, kept: frozenset[str] = frozenset()) -> list[str]:
+        """The content terms of some words (see `Synonyms.words`), in order, without repeats; `kept`:
+        common words that are acronyms here (see `acronyms_written`)."""
+        return self._stemmed(w for w in self._compounds(words) if w not in STOP_WORDS or w in kept)
 
-    def name_terms_of(self, words: Words) -> list[str]:
+    def name_terms_of(self, words: Words, kept: frozenset[str] = frozenset()) -> list[str]:
         """Like `terms_of`, but a name made only of common words (e.g. 'Getting help') keeps them."""
-        return self.terms_of(words) or self._stemmed(words)
+        return self.terms_of(words, kept) or self._stemmed(words)
+
+    def name_readings(self, words: Words, name: str) -> list[tuple[str, ...]]:
+        """The terms of a name (`words` of `name` as written). A name with an acronym that is also a
+        common word ('WHO checklist') is read with it, for questions that write it in capitals, and
+        without, for the many that write it in lower case, where it cannot be told from the word."""
+        kept = self.acronyms_written(name)
+        readings = (self.name_terms_of(words, kept), self.name_terms_of(words))
+        return [tuple(terms) for terms in dict.fromkeys(map(tuple, readings)) if terms]
+
+    def acronyms_written(self, text: str) -> frozenset[str]:
+        """This knowledge base's acronyms that are also common words (IT, WHO, ID, US), where the text
+        writes them in capitals: 'who do I call in IT' asks about IT. Text in capitals throughout
+        shouts, and says nothing of which words are acronyms."""
+        if not any(c.islower() for c in text) and len(text.split()) > 1:
+            return frozenset()
+        return frozenset(w.lower() for w in _CAPITALS.findall(text)).intersection(self.common_acronyms)
 
     def text_terms_of(self, words: set[str]) -> frozenset[str]:
         """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""

@@ -96,10 +96,10 @@ class Matcher:
         self._names: list[list[tuple[str, ...]]] = []
         self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
         self._titled: list[frozenset[int]] = []  # which names come from the title, not an alias
-        for entry, ws in zip(self.entries, names, strict=True):
+        for e, (entry, ws) in enumerate(zip(self.entries, names, strict=True)):
             distinct: dict[tuple[str, ...], tuple[str, bool]] = {}  # terms -> (as written, from the title)
-            for k, w in enumerate(ws):
-                if terms := tuple(self.analyzer.name_terms_of(w)):
+            for k, (w, name) in enumerate(zip(ws, written[e], strict=True)):
+                for terms in self.analyzer.name_readings(w, name):
                     surface, titled = distinct.get(terms, (" ".join(w), False))
                     distinct[terms] = (surface, titled or not 0 < k <= len(entry.aliases))
             self._names.append(list(distinct))
@@ -150,10 +150,11 @@ class Matcher:
             return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
         typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS], question)))
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
-        terms, own = self._understood(self.analyzer.terms_of(words))
+        kept = self.analyzer.acronyms_written(question)
+        terms, own = self._understood(self.analyzer.terms_of(words, kept))
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
             words = [BOT if w in _ADDRESSEE else w for w in words]
-            terms, own = self._understood(self.analyzer.terms_of(words))
+            terms, own = self._understood(self.analyzer.terms_of(words, kept))
         if not own:
             return []
         surface = " ".join(words)
