@@ -841,3 +841,14 @@ def test_an_acronym_that_is_also_a_common_word_counts_where_it_is_written_in_cap
     assert answered(kb.match("who is on call")) == "on-call"  # a common word in lower case is just that
     assert answered(kb.match("WHO IS ON CALL")) == "on-call"  # capitals throughout only shout
     assert answered(kb.match("the who surgical safety checklist")) == "checklist"  # WHO in lower case
+
+
+def test_a_title_made_only_of_common_words_is_answered_when_asked_word_for_word() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("whos-who", "jargon", "Who's who", "The programme's roles and who holds them."),
+            entry("downtime", "howto", "What do I do if the system is down?", "Use the paper forms."),
+        ]
+    )
+    assert [answered(kb.match(q)) for q in ("whos who", "Who's who?")] == ["whos-who"] * 2
+    assert [answered(kb.match(q)) for q in ("what do i do", "what is it")] == [None] * 2  # asks nothing

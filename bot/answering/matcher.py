@@ -106,6 +106,7 @@ class Matcher:
             self._surfaces.append([surface for surface, _ in distinct.values()])
             self._titled.append(frozenset(n for n, (_, titled) in enumerate(distinct.values()) if titled))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
+        self._common_names = frozenset(n for ns in self._names for n in ns if STOP_WORDS.issuperset(n))
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
@@ -155,6 +156,8 @@ class Matcher:
         if not own and _ADDRESSEE.intersection(words) and not THANKS_WORDS.intersection(words):
             words = [BOT if w in _ADDRESSEE else w for w in words]
             terms, own = self._understood(self.analyzer.terms_of(words, kept))
+        if not own and (common := tuple(self.analyzer.name_terms_of(words))) in self._common_names:
+            terms, own = self._understood(list(common))  # 'who's who': a name of common words, word for word
         if not own:
             return []
         surface = " ".join(words)
