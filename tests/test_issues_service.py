@@ -165,13 +165,15 @@ def test_likely_duplicates_are_open_issues_in_the_same_area(service) -> None:
 
 def test_a_plus_one_records_the_extra_reporter_and_where_they_are(service) -> None:
     ref = logged(service).issue.reference
-    result = service.plus_one(ref, OTHER, "Emergency Department", "ext 999 000 0018")
+    result = service.plus_one(ref, OTHER, draft(location="Emergency Department", contact="ext 999 000 0018"))
     assert isinstance(result, Changed)
     (extra,) = result.issue.extra_reporters
     assert (extra.user_id, extra.location) == (OTHER, "Emergency Department")
     assert result.redaction.removed == {"NHS number": 1} and "0018" not in extra.contact
-    assert isinstance(service.plus_one(ref, OTHER, "Emergency Department", "ext 1"), Refused)
-    assert isinstance(service.plus_one("GL-9999", OTHER, "x", "1"), Refused)
+    assert isinstance(
+        service.plus_one(ref, OTHER, draft(location="Emergency Department", contact="ext 1")), Refused
+    )
+    assert isinstance(service.plus_one("GL-9999", OTHER, draft()), Refused)
 
 
 def test_a_retried_submission_makes_one_issue(service) -> None:
@@ -260,3 +262,13 @@ def test_without_a_safety_channel_the_safety_call_out_goes_to_triage(
     issue = logged(IssueService(db, org, Redactor(), clock), severity="P1").issue
     [safety] = [i for i in outbox.items_for(db, ref=issue.reference) if i.kind == notices.SAFETY]
     assert safety.target == "C0TRIAGE"
+
+
+def test_a_more_urgent_report_is_never_offered_or_added_as_a_plus_one_to_a_lesser_issue(service) -> None:
+    ref = logged(service, severity="P3").issue.reference
+    assert [d.issue.reference for d in service.duplicates(draft(severity="P3"))] == [ref]
+    for urgent in (draft(severity="P1"), draft(severity="P3", patient_safety=True)):
+        assert service.duplicates(urgent) == []
+        refused = service.plus_one(ref, OTHER, urgent)
+        assert isinstance(refused, Refused) and "more urgent" in refused.reason
+    assert isinstance(service.plus_one(ref, OTHER, draft(severity="P4")), Changed)  # less urgent: welcome

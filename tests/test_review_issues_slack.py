@@ -11,6 +11,7 @@ from slack_harness import RunningBot
 from test_slack_issues import CSO, NURSE, ORG, OTHER, START, TEAM, form, log_issue, submit
 
 from bot.clock import ManualClock
+from bot.issues.model import Draft
 from bot.slack import issue_blocks as ib
 from bot.slack.issues import MESSAGE_SHORTCUT
 from bot.store import issues as store
@@ -53,6 +54,42 @@ def test_a_plus_one_by_someone_already_on_the_issue_says_so(bot) -> None:
     bot.action(ib.PLUS_ONE, ref, user=NURSE, view={**view, "id": "V2", "state": {"values": form()}})
     shown = bot.fake.wait_for("views.update")[0].params["view"]
     assert "already recorded" in json.dumps(shown)
+
+
+def test_a_patient_safety_report_like_a_lesser_issue_is_logged_as_its_own_and_calls_on_call(bot) -> None:
+    ref = log_issue(bot, "V1", severity="P3")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    urgent = dict(summary="wristband printer printing blank labels", severity="P1", safety=True,
+                  details="Patient given another patient's wristband, wrong drug nearly given")  # fmt: skip
+    answer = submit(bot, "V2", user=OTHER, **urgent)
+    assert "Logged as GL-0002" in json.dumps(answer["view"]), "no '+1' to a P3 for a safety report"
+    bot.fake.wait_for("chat.postMessage", count=4)
+    assert _safety_posts(bot), "the on-call group must be called"
+    issue = bot.services.issues.find("GL-0002")
+    assert issue and (issue.severity.value, issue.patient_safety) == ("P1", True)
+    assert bot.services.issues.find(ref).extra_reporters == ()  # type: ignore[union-attr]
+
+
+def test_a_plus_one_click_from_a_more_urgent_report_gives_the_form_back_to_log_it_new(bot) -> None:
+    ref, view = _offer(bot)  # offered while the report was a P2; then ticked as patient safety
+    typed = form(summary="wristband printer printing blank labels", safety=True, details="Wrong patient")
+    bot.action(ib.PLUS_ONE, ref, user=OTHER, view={**view, "id": "V2", "state": {"values": typed}})
+    shown = bot.fake.wait_for("views.update")[0].params["view"]
+    assert shown["callback_id"] == ib.FORM and "more urgent than" in json.dumps(shown)
+    assert "Wrong patient" in json.dumps(shown)
+    assert store.listing(bot.services.db)[0].extra_reporters == ()
+
+
+def test_a_plus_one_keeps_what_the_second_reporter_wrote_in_the_issues_history(bot) -> None:
+    ref, view = _offer(bot)
+    typed = form(summary="wristband printer printing blank labels", location="Emergency Department",
+                 details="Blank labels in ED since 9, patient 943 476 5919", contact="ext 2222")  # fmt: skip
+    bot.action(ib.PLUS_ONE, ref, user=OTHER, view={**view, "id": "V2", "state": {"values": typed}})
+    bot.fake.wait_for("views.update")
+    history = bot.services.issues.history(bot.services.issues.find(ref))  # type: ignore[arg-type]
+    said = [e.detail for e in history if e.action.value == "plus one"]
+    assert len(said) == 1 and "Blank labels in ED since 9" in said[0] and "Emergency Department" in said[0]
+    assert "5919" not in said[0]
 
 
 def _safety_posts(bot: RunningBot) -> list[Any]:
@@ -138,7 +175,7 @@ def test_a_message_with_no_text_is_prefilled_from_its_attachments_or_files(
 def test_only_the_reporter_is_offered_to_confirm_the_fix_others_on_the_issue_may_reopen(bot) -> None:
     ref = log_issue(bot)
     roles = bot.services.membership
-    bot.services.issues.plus_one(ref, OTHER, "Emergency Department", "ext 2222")
+    bot.services.issues.plus_one(ref, OTHER, Draft("", "", "Emergency Department", "", "P3", "ext 2222"))
     bot.services.issues.resolve(ref, TEAM, roles, "fixed", "Driver reinstalled")
     bot.services.deliver_soon()
     bot.fake.wait_quiet()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from slack_harness import org_config
 
 from bot.clock import ManualClock
-from bot.issues.model import Action
+from bot.issues.model import Action, Draft
 from bot.issues.service import IssueService
 from bot.privacy import NHS_NUMBER_MARKER, RedactingLogFilter, Redactor
 from bot.roles import ConfiguredMembership
@@ -52,7 +52,7 @@ def test_a_forged_reference_is_not_echoed_back_with_a_number(db: Database) -> No
     forged = "patient 999 000 0018"
     refusals = [
         service.reopen(forged, "U0NURSE", roles).reason,  # type: ignore[union-attr]
-        service.plus_one(forged, "U0NURSE", "Ward 3", "bleep 1").reason,  # type: ignore[union-attr]
+        service.plus_one(forged, "U0NURSE", Draft("", "", "Ward 3", "", "P3", "bleep 1")).reason,  # type: ignore[union-attr]
         service.refusal(forged, Action.RESOLVE, "U0TEAM", roles) or "",
     ]
     for reason in refusals:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 
-from bot.issues.model import Issue
+from bot.issues.model import Draft, Issue, Severity
 
 THRESHOLD = 70.0
 _SUMMARY_WEIGHT = 0.7
@@ -20,6 +20,15 @@ _SUMMARY_WEIGHT = 0.7
 class Likely:
     issue: Issue
     score: float  # 0-100
+
+
+def may_join(draft: Draft, issue: Issue) -> bool:
+    """Whether a report may be added to an issue as a '+1': only to one at least as urgent. A
+    patient-safety or P1 report added to a P3 would be triaged as a P3, and nobody on call told."""
+    if draft.patient_safety and not issue.patient_safety:
+        return False
+    ranks = list(Severity)
+    return draft.severity not in ranks or ranks.index(Severity(draft.severity)) >= ranks.index(issue.severity)
 
 
 def likely_duplicates(

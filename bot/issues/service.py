@@ -14,7 +14,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import OrgConfig
 from bot.issues import lifecycle, notices
-from bot.issues.duplicates import Likely, likely_duplicates
+from bot.issues.duplicates import Likely, likely_duplicates, may_join
 from bot.issues.model import (
     AREA_MAX,
     CONTACT_MAX,
@@ -88,11 +88,13 @@ class IssueService:
         return validate(draft, self.org)
 
     def duplicates(self, draft: Draft) -> list[Likely]:
-        """Open issues in the same area that look like this draft, to offer a '+1' instead."""
+        """Open issues in the same area that look like this draft, and are at least as urgent, to offer
+        a '+1' instead."""
         if not draft.area.strip():  # no area yet (a half-filled form): no "same area" to compare within
             return []
         summary, details = self._redactor.clean(draft.summary), self._redactor.clean(draft.details)
-        candidates = store.listing(self.db, store.Filters(area=draft.area))
+        listed = store.listing(self.db, store.Filters(area=draft.area))
+        candidates = [issue for issue in listed if may_join(draft, issue)]
         return likely_duplicates(summary, details, candidates)
 
     def report(self, draft: Draft, reporter_id: str, key: str | None = None) -> Invalid | Logged:
@@ -126,19 +128,31 @@ class IssueService:
         so it passes the privacy guard like any other text the bot shows."""
         return f"There is no issue {self._redactor.clean(reference)}. Check the reference and try again."
 
-    def plus_one(self, reference: str, user_id: str, location: str, contact: str) -> Outcome:
-        """Add this person (and where they are) to an existing open issue instead of a duplicate."""
+    def plus_one(self, reference: str, user_id: str, draft: Draft) -> Outcome:
+        """Add this person (where they are, and what they wrote, kept in the issue's history) to an
+        existing open issue instead of a duplicate; never to one less urgent than their report."""
         issue = self.find(reference)
         if issue is None:
             return Refused(self._no_issue(reference))
         if not issue.is_open:
             return Refused(f"{issue.reference} is already {issue.status.value}; log a new issue instead.")
-        where, how = self._redactor.redact(location.strip()), self._redactor.redact(contact.strip())
+        if not may_join(draft, issue):
+            return Refused(
+                f"Your report is more urgent than {issue.reference} ({issue.severity.label}"
+                f"{'' if issue.patient_safety else ', not a patient safety issue'}): log it as a new "
+                "issue, so the right people are called."
+            )
+        where, how = (
+            self._redactor.redact(draft.location.strip()),
+            self._redactor.redact(draft.contact.strip()),
+        )
+        said = self._redactor.redact(" ".join(filter(None, (draft.summary.strip(), draft.details.strip()))))
         place = where.text[:LOCATION_MAX] or issue.location
         reporter = Reporter(user_id, place, how.text[:CONTACT_MAX], self._clock.now())
-        if not store.add_reporter(self.db, issue, reporter, notices.on_plus_one):
+        detail = f"{place}: {said.text}" if said.text else place
+        if not store.add_reporter(self.db, issue, reporter, notices.on_plus_one, detail):
             return Refused(f"You are already recorded as reporting {issue.reference}.")
-        return Changed(self.find(reference) or issue, merge(where, how))
+        return Changed(self.find(reference) or issue, merge(where, how, said))
 
     def acknowledge(self, reference: str, actor: str, membership: Membership) -> Outcome:
         now = self._clock.now()

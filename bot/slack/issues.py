@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.issues import escalation, notices
+from bot.issues.duplicates import may_join
 from bot.issues.filters import parse
 from bot.issues.model import Action, Draft, Issue
 from bot.issues.service import Changed, Invalid, Refused
@@ -182,7 +183,7 @@ def _register_forms(app: App, services: Services) -> None:
         view = body.get("view") if isinstance(body.get("view"), dict) else {}
         draft = ib.draft_from_view(view)
         reference = str(action.get("value", ""))
-        outcome = services.issues.plus_one(reference, user_of(body), draft.location, draft.contact)
+        outcome = services.issues.plus_one(reference, user_of(body), draft)
         if isinstance(outcome, Changed):
             services.deliver_soon()
             added = (
@@ -201,10 +202,11 @@ def _register_forms(app: App, services: Services) -> None:
 
 
 def _after_refused_plus_one(services: Services, reference: str, draft: Draft, reason: str) -> dict[str, Any]:
-    """An issue closed (or gone) since it was offered: the problem is still happening to this person,
-    so the form comes back with what they typed, to log it as a new issue; never a dead end."""
+    """An issue closed (or gone) since it was offered, or less urgent than this report: the problem is
+    still happening to this person, so the form comes back with what they typed, to log it as a new
+    issue; never a dead end."""
     issue = services.issues.find(reference)
-    if issue is not None and issue.is_open:  # they are already on it
+    if issue is not None and issue.is_open and may_join(draft, issue):  # they are already on it
         return ib.result_view("Not added", [ib.escape(reason)])
     notice = f"{reason} Your report is below: check it and log it as a new issue."
     org = services.settings.org

@@ -183,8 +183,9 @@ def transition(
         return updated
 
 
-def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intents) -> bool:
-    """Record a '+1'; False when this person had already reported or +1'd the issue."""
+def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intents, detail: str = "") -> bool:
+    """Record a '+1', with `detail` (what they said) in the history; False when this person had
+    already reported or +1'd the issue."""
     if reporter.user_id == issue.reporter_id:
         return False
     try:
@@ -202,7 +203,13 @@ def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intent
             _record(
                 session,
                 Event(
-                    issue.id, reporter.at, reporter.user_id, Action.PLUS_ONE, None, None, reporter.location
+                    issue.id,
+                    reporter.at,
+                    reporter.user_id,
+                    Action.PLUS_ONE,
+                    None,
+                    None,
+                    detail or reporter.location,
                 ),
             )
             _enqueue(session, intents(_load(session, issue.id)), reporter.at)
