@@ -186,3 +186,28 @@ def test_only_the_reporter_is_offered_to_confirm_the_fix_others_on_the_issue_may
     }
     assert ib.CONFIRM in dms[NURSE].text and ib.REOPEN in dms[NURSE].text
     assert ib.CONFIRM not in dms[OTHER].text and ib.REOPEN in dms[OTHER].text
+
+
+def test_a_form_slower_than_slack_waits_stays_open_and_submitting_again_shows_the_one_issue(
+    bot, monkeypatch
+) -> None:
+    import threading
+
+    from bot.slack import deadline
+
+    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
+    saved, report = threading.Event(), bot.services.issues.report
+
+    def slow_report(*args: Any, **kwargs: Any) -> Any:
+        result = report(*args, **kwargs)
+        saved.wait(5)  # the database answers only after Slack's wait (scaled down here) is over
+        return result
+
+    monkeypatch.setattr(bot.services.issues, "report", slow_report)
+    first = submit(bot, "V1")
+    assert first["response_action"] == "errors" and "Still saving" in first["errors"]["summary"]
+    saved.set()
+    bot.fake.wait_for("chat.postMessage")  # the work went on: the issue reached triage
+    again = submit(bot, "V1")
+    assert "logged as GL-0001" in json.dumps(again["view"])
+    assert len(store.listing(bot.services.db)) == 1

@@ -24,11 +24,12 @@ from bot.runtime import Services
 from bot.slack.app import respond
 from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
+from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
 from bot.slack.shape import json_object
 from bot.store.comms import ANNOUNCEMENT_KIND
-from bot.store.once import claim
+from bot.store.once import claim, release
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,12 @@ _LISTED = 40  # Slack allows 50 blocks in a message
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 _POST_SECTIONS = 45  # a post's text in sections of Slack's 3,000 characters, within its 50 blocks
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
+STILL_PREVIEWING = "The bot is slow right now: press Preview again in a few seconds."
+NOT_SCHEDULED = "Not scheduled: the bot could not reach its database. Start again with /golive announce."
+STILL_SCHEDULING = (
+    "Still saving: the bot's database is slow right now. `/golive announcements` lists it once it is"
+    " saved; if it is not there in a minute, start again with /golive announce."
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -65,50 +72,13 @@ def register(app: App, services: Services) -> None:
 
     @app.view(COMPOSE)
     def on_compose(ack: Ack, body: dict[str, Any]) -> None:
-        user_id, draft = user_of(body), draft_from(body.get("view"))
-        if refusal := services.comms.refusal(user_id, services.membership):
-            ack(response_action="errors", errors={"message": refusal})
-            return
-        checked = services.comms.check(draft, user_id)
-        if checked.announcement is None:
-            ack(response_action="errors", errors=checked.errors)
-            return
-        note = checked.redaction.explain() if checked.redaction.changed else None
-        cleaned = replace(draft, message=checked.redaction.text)  # no identifier rides along in the view
-        preview = preview_view(services, checked.announcement, cleaned, note)
-        over = len(preview["private_metadata"]) - _METADATA_LIMIT
-        if over > 0:  # Slack would refuse the preview and the lead would see only a generic error
-            ack(response_action="errors", errors={"message": _too_long(over)})
-            return
-        ack(response_action="push", view=preview)
+        late = {"response_action": "errors", "errors": {"message": STILL_PREVIEWING}}
+        ack_in_time(ack, lambda: _preview_answer(services, body), late)
 
     @app.view(CONFIRM)
     def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        user_id, view = user_of(body), body.get("view") or {}
-        draft = _draft_from_metadata(view.get("private_metadata"))
-        refusal = services.comms.refusal(user_id, services.membership)
-        checked = services.comms.check(draft, user_id) if draft and not refusal else None
-        if checked is None or checked.announcement is None:
-            errors = checked.errors if checked else {"form": "The form was incomplete."}
-            problem = refusal or " ".join(errors.values())
-            why = text_section(escape(f"{problem} Start again with /golive announce."))
-            ack(response_action="update", view=notice_view("Not scheduled", [why]))
-            return
-        first = claim(
-            services.db, f"announce:{view.get('id')}", services.clock.now()
-        )  # not twice on a double click
-        if first:
-            services.comms.add(checked.announcement)  # saved before the form closes, so it is never lost
-        ack(response_action="clear")
-        if not first:
-            return
-        services.post_due_announcements()  # a post due in the next seconds goes on time
-        a = checked.announcement
-        client.chat_postMessage(
-            channel=user_id,
-            text=f"Scheduled `{a.id}` for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}. "
-            "`/golive announcements` lists it, with a button to cancel.",
-        )
+        late = _notice(STILL_SCHEDULING, "Scheduling")
+        ack_in_time(ack, lambda: _schedule_answer(services, body, client), late)
 
     @app.action(CANCEL)
     def on_cancel(ack: Ack, body: dict[str, Any]) -> None:
@@ -124,6 +94,56 @@ def register(app: App, services: Services) -> None:
         # The list is redrawn as it now stands, so no Cancel is left on something already cancelled.
         shown = [text_section(escape(text)), *list_blocks(services)]
         respond(body.get("response_url"), replace_original=True, text=text, blocks=shown)
+
+
+def _preview_answer(services: Services, body: dict[str, Any]) -> dict[str, Any]:
+    """The preview of a composed announcement, pushed over the form; or what to correct, beside it."""
+    user_id, draft = user_of(body), draft_from(body.get("view"))
+    if refusal := services.comms.refusal(user_id, services.membership):
+        return {"response_action": "errors", "errors": {"message": refusal}}
+    checked = services.comms.check(draft, user_id)
+    if checked.announcement is None:
+        return {"response_action": "errors", "errors": checked.errors}
+    note = checked.redaction.explain() if checked.redaction.changed else None
+    cleaned = replace(draft, message=checked.redaction.text)  # no identifier rides along in the view
+    preview = preview_view(services, checked.announcement, cleaned, note)
+    over = len(preview["private_metadata"]) - _METADATA_LIMIT
+    if over > 0:  # Slack would refuse the preview and the lead would see only a generic error
+        return {"response_action": "errors", "errors": {"message": _too_long(over)}}
+    return {"response_action": "push", "view": preview}
+
+
+def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient) -> dict[str, Any]:
+    """Store the previewed announcement (once, however often Schedule is pressed) and close the forms;
+    what stopped it otherwise, with the message as typed so nothing written is lost."""
+    user_id, view = user_of(body), body.get("view") or {}
+    draft = _draft_from_metadata(view.get("private_metadata"))
+    refusal = services.comms.refusal(user_id, services.membership)
+    checked = services.comms.check(draft, user_id) if draft and not refusal else None
+    if checked is None or checked.announcement is None:
+        errors = checked.errors if checked else {"form": "The form was incomplete."}
+        return _notice(f"{refusal or ' '.join(errors.values())} Start again with /golive announce.")
+    key = f"announce:{view.get('id')}"
+    if not claim(services.db, key, services.clock.now()):
+        return {"response_action": "clear"}  # a double click: the first press stored it
+    try:
+        services.comms.add(checked.announcement)  # saved before the form closes, so it is never lost
+    except Exception:
+        log.exception("could not store an announcement")
+        release(services.db, key)
+        return _notice(f"{NOT_SCHEDULED} Your message was:\n{draft.message if draft else ''}")
+    services.post_due_announcements()  # a post due in the next seconds goes on time
+    a = checked.announcement
+    client.chat_postMessage(
+        channel=user_id,
+        text=f"Scheduled `{a.id}` for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}. "
+        "`/golive announcements` lists it, with a button to cancel.",
+    )
+    return {"response_action": "clear"}
+
+
+def _notice(text: str, title: str = "Not scheduled") -> dict[str, Any]:
+    return {"response_action": "update", "view": notice_view(title, sections(escape(text), 3))}
 
 
 def render(services: Services, item: Item) -> Message | None:

@@ -28,6 +28,7 @@ from bot.slack import issue_blocks as ib
 from bot.slack.app import respond, tell, why_slack_failed
 from bot.slack.blocks import context, text_section
 from bot.slack.commands import Invocation, add_subcommand
+from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of, view_id
 from bot.store.outbox import Item
@@ -44,6 +45,11 @@ PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{6}")
 NOT_RESOLVED = "Not resolved: the bot could not reach its database. Press Resolve again in a minute."
+STILL_SAVING = (
+    "Still saving: the bot's database is slow right now. Press Submit again in a few seconds to see the"
+    " reference; it will not be logged twice."
+)
+STILL_RESOLVING = "Still saving: the bot's database is slow right now. Press Resolve again in a few seconds."
 
 
 def register(app: App, services: Services) -> None:
@@ -175,7 +181,9 @@ def _register_forms(app: App, services: Services) -> None:
 
     @app.view(ib.FORM)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack(**_kept_open_on_failure(lambda: _submission_answer(services, body, view), "summary", NOT_SAVED))
+        _answer_form(
+            ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING
+        )
 
     @app.action(ib.PLUS_ONE)
     def on_plus_one(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
@@ -198,7 +206,9 @@ def _register_forms(app: App, services: Services) -> None:
 
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack(**_kept_open_on_failure(lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED))
+        _answer_form(
+            ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING
+        )
 
 
 def _after_refused_plus_one(services: Services, reference: str, draft: Draft, reason: str) -> dict[str, Any]:
@@ -221,14 +231,23 @@ def _cleaned(services: Services, draft: Draft) -> Draft:
                    location=clean(draft.location), contact=clean(draft.contact))  # fmt: skip
 
 
+def _answer_form(ack: Ack, answer: Callable[[], dict[str, Any]], field: str, failed: str, late: str) -> None:
+    """When the bot itself fails (its database, say), or is slower than Slack waits, the form stays
+    open with what was typed and says so beside a field, rather than Slack's bare 'trouble connecting':
+    nothing typed is lost, and pressing the button again is safe (the form's id makes it one issue)."""
+    ack_in_time(ack, lambda: _kept_open_on_failure(answer, field, failed), _beside(field, late))
+
+
 def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:
-    """When the bot itself fails (its database, say), the form stays open with what was typed and says
-    so beside a field, rather than Slack's bare 'trouble connecting': nothing typed is lost."""
     try:
         return answer()
     except Exception:
         log.exception("could not act on a submitted form")
-        return {"response_action": "errors", "errors": {field: why}}
+        return _beside(field, why)
+
+
+def _beside(field: str, message: str) -> dict[str, Any]:
+    return {"response_action": "errors", "errors": {field: message}}
 
 
 def _submission_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,40 @@
+"""Answering a form within the three seconds Slack waits, when the work behind the answer may take
+longer (a busy database).
+
+Past three seconds Slack shows the person its own error and Bolt hands the form to the next listener,
+while the work goes on and may well succeed. So the work runs beside the listener: its own answer is
+given when it is ready in time, otherwise an answer saying it is still in hand, and the work finishes
+whatever it stores or posts all the same.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
+from typing import Any
+
+from slack_bolt import Ack
+
+log = logging.getLogger(__name__)
+ACK_WITHIN = 2.5  # seconds: Slack gives up at 3, and the request spent some getting here
+_WORKERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="form-work")
+
+
+def ack_in_time(ack: Ack, work: Callable[[], dict[str, Any]], late: dict[str, Any]) -> None:
+    """Ack with what `work` answers (response_action and its fields), or with `late` if it is slower
+    than Slack waits."""
+    future = _WORKERS.submit(work)
+    try:
+        answer = future.result(timeout=ACK_WITHIN)
+    except Late:
+        log.warning("a form took over %.1f s to answer; told the person it is still in hand", ACK_WITHIN)
+        future.add_done_callback(_log_failure)
+        answer = late
+    ack(**answer)
+
+
+def _log_failure(future: Future[dict[str, Any]]) -> None:
+    if (error := future.exception()) is not None:
+        log.error("a form's late work failed", exc_info=error)
