@@ -42,6 +42,7 @@ import itertools
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -267,8 +268,15 @@ class RunningBot:
         })  # fmt: skip
 
 
+_ts_lock = threading.Lock()
+_last_ts = [0.0]
+
+
 def _ts() -> str:
-    return f"{time.time():.6f}"
+    """A message timestamp, unique as Slack's are in a channel (two sends can share a microsecond)."""
+    with _ts_lock:
+        _last_ts[0] = max(time.time(), _last_ts[0] + 0.000001)
+        return f"{_last_ts[0]:.6f}"
 
 
 def write_knowledge(folder: Path, text: str = KNOWLEDGE) -> Path:

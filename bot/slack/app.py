@@ -146,7 +146,7 @@ def answer_once(
     never wait for it. Listeners call this after the ack; it lets pending acks go ahead of the work.
     """
     ACKS.wait_for_quiet()
-    key = f"event:{body.get('event_id')}"
+    key = _event_key(body)
     if not claim(services.db, key, services.clock.now()):
         return
     try:
@@ -158,6 +158,17 @@ def answer_once(
     except Exception:
         log.exception("could not answer event %s", body.get("event_id"))
         apologise(SORRY)
+
+
+def _event_key(body: dict[str, Any]) -> str:
+    """What makes a delivery the same as another: a message's channel and timestamp, whichever event
+    brings it (a direct message that mentions the bot comes as a message and as an app_mention, with
+    two event ids, and is answered once); otherwise the event id, which Slack keeps on its retries."""
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    channel, ts = event.get("channel"), event.get("ts")
+    if isinstance(channel, str) and isinstance(ts, str):
+        return f"event:{channel[:40]}:{ts[:40]}"
+    return f"event:{body.get('event_id')}"
 
 
 def build_app(services: Services, *, client: WebClient | None = None) -> App:
