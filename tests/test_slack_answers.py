@@ -111,6 +111,11 @@ def test_golive_subcommands_added_by_other_surfaces_are_routed_and_listed(slack_
     assert seen == ["today please"]
     bot.command("help")
     assert "`/golive status` the phase" in shown_text(bot.fake.wait_for("response_url", 2)[1])
+    for typed in ("status: ward 3", "Status, ward 3", "status:ward 3"):  # a colon or comma after the name
+        bot.command(typed)
+    bot.command("status?")
+    bot.fake.wait_for("response_url", 6)
+    assert seen == ["today please", "ward 3", "ward 3", "ward 3", ""]
 
 
 def test_did_you_mean_button_posts_the_chosen_answer(slack_bot):

@@ -7,6 +7,7 @@ privately. Every reply goes to the command's response_url, so it works in any ch
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from bot.slack.replies import WELCOME, reply_to_question
 
 log = logging.getLogger(__name__)
 COMMAND = "/golive"
+_NAMED = re.compile(r"([\w-]+)(?:[:,;.!?]+\s*|\s+|$)")  # a first word, and a colon or comma typed after it
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ def register(app: App, services: Services) -> None:
         ack()
         raw = str(command.get("text", ""))
         text = " ".join(unescape(raw).split())  # as typed: Slack sends &lt; for <
-        name, _, rest = text.partition(" ")
+        named = _NAMED.match(text)  # 'issue printer jammed', 'issue: printer jammed', 'status?'
+        name, rest = (named.group(1), text[named.end() :]) if named else ("", text)
         invocation = Invocation(
             text=rest,
             user_id=user_id(command.get("user_id")),
