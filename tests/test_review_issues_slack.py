@@ -160,6 +160,27 @@ def test_a_slow_permalink_does_not_hold_up_the_form_past_its_trigger(bot, status
             {"text": "", "files": [{"name": "IMG_0042.png", "title": "Login error on ward 3"}]},
             ["Login error on ward 3"],
         ),
+        (  # formatted text only (a workflow's message): its words, links by their label
+            {
+                "text": "",
+                "blocks": [
+                    {
+                        "type": "rich_text",
+                        "elements": [
+                            {
+                                "type": "rich_text_section",
+                                "elements": [
+                                    {"type": "text", "text": "Scanner down on ward 5, see "},
+                                    {"type": "link", "url": "https://intranet/x", "text": "the outage page"},
+                                    {"type": "user", "user_id": "U0STAFF"},
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            },
+            ["Scanner down on ward 5, see the outage page"],
+        ),
     ],
 )
 def test_a_message_with_no_text_is_prefilled_from_its_attachments_or_files(
@@ -170,6 +191,16 @@ def test_a_message_with_no_text_is_prefilled_from_its_attachments_or_files(
     summary, details = view["blocks"][0]["element"], view["blocks"][1]["element"]
     assert summary.get("initial_value") and all(words in details["initial_value"] for words in expected)
     assert "0018" not in json.dumps(view)
+
+
+def test_a_message_logged_as_an_issue_is_prefilled_with_its_words_as_people_saw_them(bot) -> None:
+    text = (
+        "<@U0STAFF> cc <!channel> printer &amp; scanner down, see <https://evil.example|trust portal> :fire:"
+    )
+    bot.message_action(MESSAGE_SHORTCUT, {"ts": "1700000000.000100", "text": text})
+    details = bot.fake.wait_for("views.open")[0].params["view"]["blocks"][1]["element"]["initial_value"]
+    assert "printer & scanner down, see trust portal" in details
+    assert "<@U0STAFF>" not in details and "evil.example" not in details and ":fire:" not in details
 
 
 def test_only_the_reporter_is_offered_to_confirm_the_fix_others_on_the_issue_may_reopen(bot) -> None:

@@ -22,7 +22,7 @@ from bot.issues.duplicates import may_join
 from bot.issues.filters import parse
 from bot.issues.model import Action, Draft, Issue
 from bot.issues.service import Changed, Invalid, Refused
-from bot.markup import unescape
+from bot.markup import readable
 from bot.runtime import Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond, tell, why_slack_failed
@@ -103,9 +103,10 @@ def _open_from_command(services: Services, invocation: Invocation) -> None:
 
 def _prefill_from_message(services: Services, client: WebClient, body: dict[str, Any]) -> Draft:
     """The message's own words become the details (cleaned), and a link to it is kept with the issue.
-    Slack sends text with & < > as entities; the form holds plain text, escaped again when posted."""
+    Slack sends markup (mentions, links, & < > as entities); the form holds the words as they were
+    seen, escaped again when posted."""
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    text = services.redactor.clean(unescape(_words_of(message)))
+    text = services.redactor.clean(readable(_words_of(message)))
     channel = (body.get("channel") or {}).get("id") if isinstance(body.get("channel"), dict) else None
     link = None
     if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
@@ -116,11 +117,11 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
 
 def _words_of(message: dict[str, Any]) -> str:
     """The message's text; when it has none (another bot's alert, a screenshot), the words of its
-    attachments and the titles of its files, so the form is not left blank."""
+    formatted blocks and attachments and the titles of its files, so the form is not left blank."""
     text = message.get("text")
     if isinstance(text, str) and text.strip():
         return text
-    lines: list[str] = []
+    lines = ["".join(_rich_words(block)) for block in _dicts(message.get("blocks"))]
     for attachment in _dicts(message.get("attachments")):
         parts = [attachment.get(k) for k in ("pretext", "title", "text")]
         words = [p for p in parts if isinstance(p, str) and p.strip()]
@@ -129,6 +130,16 @@ def _words_of(message: dict[str, Any]) -> str:
         title = file.get("title") or file.get("name")
         lines += [f"Attached: {title}"] if isinstance(title, str) and title.strip() else []
     return "\n".join(line for line in lines if line.strip())
+
+
+def _rich_words(element: dict[str, Any], depth: int = 0) -> list[str]:
+    """The words of a rich-text block, as its reader saw them: text, and links by their label."""
+    if depth > 6:  # Slack nests lists and quotes a few levels; a forged payload is cut short
+        return []
+    words = [w for w in (element.get("text"), element.get("url")) if isinstance(w, str)][:1]
+    for child in _dicts(element.get("elements")):
+        words += _rich_words(child, depth + 1)
+    return words
 
 
 def _dicts(value: object) -> list[dict[str, Any]]:
