@@ -40,6 +40,15 @@ _WEIGHTS = range(10, 1, -1)
 # A date and hour as programs write them (2026-01-01 10): an NHS number never starts 19 or 20 and is
 # never grouped 4-2-2-2, so a log line's timestamp keeps its digits.
 _TIMESTAMP = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d[ T][0-2]\d")
+# Ten digits grouped 3-3-4, as an NHS number is written: removed even when the check digit is wrong, since
+# a number mistyped by one digit still all but names the patient (no UK phone number is grouped so).
+_NHS_SHAPED = re.compile(r"\d{3}([ \-\u2010-\u2015\u2212])\d{3}\1\d{4}")
+# A date of birth, said to be one: 'DOB 01/02/1945', 'd.o.b: 1.2.45', 'born 3rd March 1950'.
+_DATE = r"(?:\d{1,2}[./\- ]\d{1,2}[./\- ]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9}\.?,? \d{2,4})"
+_BIRTH_DATE = re.compile(
+    rf"\b(?:d\.? ?o\.? ?b\.?|date of birth|birth ?date|born(?: on)?)\W{{0,3}}{_DATE}\b", re.IGNORECASE
+)
+DATE_OF_BIRTH = "date of birth"
 
 
 _MARKER = re.compile(r"\[[^\[\]\n]{1,60} removed\]")
@@ -63,7 +72,7 @@ def is_valid_nhs_number(digits: str) -> bool:
 
 
 def _without_nhs_numbers(text: str) -> tuple[str, int]:
-    """The text with every valid NHS number replaced, and how many there were.
+    """The text with every NHS number (valid, or written 3-3-4) replaced, and how many there were.
 
     Candidates may overlap: in "bed 12 999 000 0018" the first ten digits "1299900000" fail the
     check, and the number starts inside them. So after a failed candidate the search resumes at its
@@ -72,7 +81,8 @@ def _without_nhs_numbers(text: str) -> tuple[str, int]:
     parts, pos, start, found = [], 0, 0, 0
     while match := _NHS_CANDIDATE.search(text, pos):
         digits = "".join(str(int(ch)) for ch in match.group(0) if ch.isdigit())
-        if is_valid_nhs_number(digits) and not _TIMESTAMP.fullmatch(match.group(0)):
+        shaped = is_valid_nhs_number(digits) or _NHS_SHAPED.fullmatch(match.group(0))
+        if shaped and not _TIMESTAMP.fullmatch(match.group(0)):
             parts += [text[start : match.start()], NHS_NUMBER_MARKER]
             pos = start = match.end()
             found += 1
@@ -122,6 +132,9 @@ class Redactor:
         clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", _INVISIBLE.sub("", text)))
         if found:
             counts["NHS number"] = found
+        clean, n = _BIRTH_DATE.subn(f"[{DATE_OF_BIRTH} removed]", clean)
+        if n:
+            counts[DATE_OF_BIRTH] = n
         for pattern in self._extra:
             clean, n = pattern.regex.subn(pattern.marker, clean)
             if n:

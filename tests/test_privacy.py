@@ -78,3 +78,24 @@ def test_a_timestamp_whose_digits_pass_the_check_is_kept() -> None:
     line = "announcement due at 2026-01-01 10:00:00+00:00 and at 2026-01-01T10:00"
     assert Redactor().redact(line).text == line
     assert Redactor().redact("patient 202 601 0110").text == "patient [NHS number removed]"
+
+
+def test_a_mistyped_nhs_number_written_as_one_is_still_removed() -> None:
+    redacted = Redactor().redact("wrong band on 943 476 5918, was 943-476-5918 before")
+    assert "5918" not in redacted.text and redacted.removed == {"NHS number": 2}
+    assert Redactor().clean("call 0800 123 4567 or 020 7946 0958") == "call 0800 123 4567 or 020 7946 0958"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["Mrs Smith DOB 01/02/1945 fell", "d.o.b: 1.2.45", "born 3rd March 1950", "date of birth 12-11-1960"],
+)
+def test_a_date_of_birth_said_to_be_one_is_removed(said: str) -> None:
+    redacted = Redactor().redact(said)
+    assert redacted.removed == {"date of birth": 1} and not any(c.isdigit() for c in redacted.text)
+    assert "1 date of birth" in redacted.explain()
+
+
+def test_a_date_that_is_not_a_birth_date_and_talk_of_birth_dates_are_kept() -> None:
+    for text in ("go-live is 18/01/2027", "the DOB is wrong on the record", "she was born in 1950"):
+        assert Redactor().clean(text) == text

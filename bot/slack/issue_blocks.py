@@ -142,7 +142,7 @@ def _fields(org: OrgConfig, draft: Draft | None) -> list[Block]:
             "What happened?",
             d.details,
             DETAILS_MAX,
-            "What you did, expected and saw",
+            "What you did, expected and saw. Say the bed or ward, never a patient's name or NHS number",
             multiline=True,
         ),
     ]
