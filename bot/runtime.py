@@ -43,6 +43,9 @@ class Services:
     # time; delivery looks them up when it posts. `deliver_soon` is set by the Slack delivery worker.
     renderers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     deliver_soon: Callable[[], None] = lambda: None
+    # Who takes a reply in the thread of one of the bot's own posts (channel, post ts, user, text):
+    # the first to return what to answer has it; a reply nobody takes is read as a question.
+    post_replies: list[Callable[[str, str, str, str], str | None]] = field(default_factory=list)
     # Stops for work that outlives a request (delivery threads): run first on close, before the
     # database goes, so nothing started by the bot is still talking to Slack afterwards.
     on_close: list[Callable[[], None]] = field(default_factory=list)

@@ -15,6 +15,7 @@ from bot.issues.model import Draft
 from bot.slack import issue_blocks as ib
 from bot.slack.issues import MESSAGE_SHORTCUT
 from bot.store import issues as store
+from bot.store import outbox
 
 
 @pytest.fixture
@@ -242,3 +243,25 @@ def test_a_form_slower_than_slack_waits_stays_open_and_submitting_again_shows_th
     again = submit(bot, "V1")
     assert "logged as GL-0001" in json.dumps(again["view"])
     assert len(store.listing(bot.services.db)) == 1
+
+
+def test_a_reporters_reply_to_an_update_is_added_to_the_issue_in_the_teams_thread(bot) -> None:
+    ref = log_issue(bot)
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_quiet()
+    triage_ts = outbox.items_for(bot.services.db, "issue.triage", ref)[0].ts
+    notice = outbox.items_for(bot.services.db, "issue.notice", ref)[0]  # the update the reporter got
+    said = "still happening, now ward 4 too, patient 943 476 5919"
+    bot.dm(said, user=NURSE, channel=notice.channel, thread_ts=notice.ts)
+    reply = bot.fake.wait_for("chat.postMessage", count=4)
+    thanks = [c for c in reply if c.params.get("thread_ts") == notice.ts]
+    assert len(thanks) == 1 and f"Added to {ref}" in thanks[0].text and "removed" in thanks[0].text
+    [note] = [c for c in reply if c.params.get("thread_ts") == triage_ts]
+    assert note.params["channel"] == "C0TRIAGE" and "now ward 4 too" in note.text and "5919" not in note.text
+    history = bot.services.issues.history(bot.services.issues.find(ref))  # type: ignore[arg-type]
+    assert [e.action.value for e in history][-1] == "note"
+    assert "5919" not in bot.fake.everything()
+    with bot.services.db.session() as session:
+        from bot.store.answers import UnansweredRow
+
+        assert session.query(UnansweredRow).count() == 0  # not taken for a question the bot cannot answer

@@ -72,6 +72,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CONFIRM = "confirm"
     ESCALATE = "escalate"
+    NOTE = "note"  # something someone on the issue added, from a reply to the bot's message about it
 
 
 def reference_for(issue_id: int) -> str:

@@ -1,8 +1,8 @@
 """The posts an issue change causes, as neutral outbox intents; the Slack layer renders them on delivery.
 
 Kinds: the triage post (updated in place), the safety-channel post for P1 and patient-safety issues
-(updated in place too), a private notice to the reporter, each repeated escalation, and a fresh
-call-out when a P1 or patient-safety issue is reopened.
+(updated in place too), a private notice to the reporter, each repeated escalation, a fresh call-out
+when a P1 or patient-safety issue is reopened, and what a reporter adds, in the triage post's thread.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ SAFETY_UPDATE = "issue.safety.update"
 NOTICE = "issue.notice"
 ESCALATION = "issue.escalation"
 REOPENED = "issue.safety.reopened"
+NOTE = "issue.note"
 
 
 def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
@@ -44,6 +45,11 @@ def on_change(
 
 def on_plus_one(issue: Issue) -> list[Intent]:
     return _updates(issue)
+
+
+def on_note(issue: Issue, org: OrgConfig, actor: str, text: str) -> list[Intent]:
+    """What someone added goes where the team works on the issue: its triage post's thread."""
+    return [Intent(NOTE, issue.reference, org.channels.triage, {"by": actor, "text": text})]
 
 
 def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:

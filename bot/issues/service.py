@@ -154,6 +154,19 @@ class IssueService:
             return Refused(f"You are already recorded as reporting {issue.reference}.")
         return Changed(self.find(reference) or issue, merge(where, how, said))
 
+    def add_note(self, reference: str, user_id: str, text: str) -> Outcome:
+        """Add what someone wrote about an issue (more detail, 'it is happening again') to its history
+        and the team's thread, cleaned of identifiers; a closed issue is reopened by button, not here."""
+        issue = self.find(reference)
+        if issue is None:
+            return Refused(self._no_issue(reference))
+        said = self._redactor.redact(text.strip()[:NOTE_MAX])
+        if not said.text:
+            return Refused("There was nothing to add.")
+        event = Event(issue.id, self._clock.now(), user_id, Action.NOTE, None, None, said.text)
+        store.note(self.db, issue, event, notices.on_note(issue, self.org, user_id, said.text))
+        return Changed(issue, said)
+
     def acknowledge(self, reference: str, actor: str, membership: Membership) -> Outcome:
         now = self._clock.now()
         return self._act(reference, Action.ACKNOWLEDGE, actor, membership, _acknowledging(actor, now))

@@ -145,6 +145,9 @@ def _reply(
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = readable(str(event.get("text") or "")).strip()  # as typed, without mentions
+    if taken := _reply_to_a_post(services, event, question):
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=taken)
+        return
     talk = small_talk(question)
     if talk == "help":
         client.chat_postMessage(
@@ -160,6 +163,17 @@ def _reply(
     if reply.private_note:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=reply.private_note)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+
+
+def _reply_to_a_post(services: Services, event: dict[str, Any], text: str) -> str | None:
+    """A direct message in the thread of one of the bot's posts (an update on an issue) is about that
+    post: the surface that made it may take it, rather than it being asked of the knowledge base."""
+    channel, thread, user = event.get("channel"), event.get("thread_ts"), event.get("user")
+    if event.get("channel_type") != "im" or not text or thread in (None, event.get("ts")):
+        return None
+    if not (isinstance(channel, str) and isinstance(thread, str) and isinstance(user, str)):
+        return None
+    return next((said for take in services.post_replies if (said := take(channel, thread, user, text))), None)
 
 
 def _post(client: WebClient, event: dict[str, Any], thread_ts: str | None, text: str) -> None:

@@ -67,6 +67,7 @@ class Message:
     # Where a post that must reach someone goes when its own channel cannot be reached (the bot is
     # not in it, or it was archived or deleted): retrying would never succeed and nobody would know.
     fallback_channel: str | None = None
+    thread_ts: str | None = None  # a reply in the thread of this earlier post
 
 
 Renderer = Callable[[Item], Message | None]  # None: nothing to post any more
@@ -270,7 +271,7 @@ class Delivery:
 
     def _post_to(self, item: Item, channel: str, message: Message) -> SlackResponse:
         return self._client.chat_postMessage(
-            channel=channel, text=message.text, blocks=message.blocks,
+            channel=channel, text=message.text, blocks=message.blocks, thread_ts=message.thread_ts,
             metadata={"event_type": METADATA_TYPE, "event_payload": {"outbox_id": item.id}},
         )  # fmt: skip
 

@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -30,7 +31,8 @@ from bot.slack.blocks import context, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
-from bot.slack.ids import user_of, view_id
+from bot.slack.ids import user_id, user_of, view_id
+from bot.store import outbox
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,23 @@ def register(app: App, services: Services) -> None:
         app, "issues", lambda inv: _list(services, inv), "[p1..p4] [ward] [area] [mine] lists open issues"
     )
     services.renderers.update(renderers(services))
+    services.post_replies.append(partial(_note_from_reply, services))
     services.background.every(ESCALATION_SECONDS, "issue-escalation", lambda: escalation_tick(services))
+
+
+def _note_from_reply(services: Services, channel: str, ts: str, user: str, text: str) -> str | None:
+    """A reply to the bot's update on an issue ('still happening, now on ward 4 too') is added to the
+    issue for the team, not asked of the knowledge base; what to tell the person, or None if the post
+    was about something else."""
+    post = outbox.posted_at(services.db, channel, ts)
+    if post is None or post.kind != notices.NOTICE:
+        return None
+    outcome = services.issues.add_note(post.ref, user, text)
+    if isinstance(outcome, Refused):
+        return outcome.reason
+    services.deliver_soon()
+    removed = f" {outcome.redaction.explain()}" if outcome.redaction.changed else ""
+    return f"Added to {post.ref}: the support team will see it in the issue's thread.{removed}"
 
 
 def escalation_tick(services: Services) -> None:
@@ -432,6 +450,15 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
             fallback_channel=org.channels.triage,
         )
 
+    def note(issue: Issue, item: Item) -> Message:
+        by, text = str(item.payload.get("by", "")), str(item.payload.get("text", ""))
+        who = f"<@{by}>" if user_id(by) else "Someone"
+        said = f"{who} added to {issue.reference}: {ib.escape(text)}"
+        post = next((p for p in outbox.items_for(services.db, notices.TRIAGE, issue.reference) if p.ts), None)
+        if post is None:  # the triage post is not out yet (Slack down): the note says which issue
+            return Message(said)
+        return Message(said, channel=post.channel, thread_ts=post.ts)
+
     def reopened(issue: Issue, item: Item) -> Message | None:
         if issue.acknowledged_at or not issue.is_open:
             return None  # taken on (or closed) since it was reopened: nobody needs calling
@@ -450,4 +477,5 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         notices.SAFETY_UPDATE: about(safety),
         notices.NOTICE: about(notice),
         notices.ESCALATION: about(escalate),
+        notices.NOTE: about(note),
     }

@@ -218,6 +218,14 @@ def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intent
         return False
 
 
+def note(db: Database, issue: Issue, event: Event, intents: list[outbox.Intent]) -> None:
+    """Record what someone added and queue its post, in one transaction: neither without the other."""
+    with db.session() as session:
+        session.execute(update(IssueRow).where(IssueRow.id == issue.id).values(updated_at=event.at))
+        _record(session, event)
+        _enqueue(session, intents, event.at)
+
+
 def escalate(db: Database, issue: Issue, count: int, now: datetime, intents: Intents) -> bool:
     """Move the escalation count to `count`, once across replicas: only the one that moves it wins."""
     with db.session() as session:

@@ -295,6 +295,15 @@ def items_for(db: Database, kind: str | None = None, ref: str | None = None) -> 
     return [item for item in (get(db, i) for i in ids) if item]
 
 
+def posted_at(db: Database, channel: str, ts: str) -> Item | None:
+    """The row whose post is this message, if the bot posted it: a reply in its thread is about it."""
+    with db.session() as session:
+        row_id = session.scalar(
+            select(OutboxRow.id).where(OutboxRow.channel == channel[:64], OutboxRow.ts == ts[:32]).limit(1)
+        )
+    return get(db, row_id) if row_id is not None else None
+
+
 def known_channel(db: Database, target: str) -> str | None:
     """The channel id an earlier post to `target` (e.g. "#golive-triage") went to, if any did."""
     with db.session() as session:
