@@ -102,7 +102,7 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(tmp_path, fake_slack: F
         reply = fake_slack.wait_for("chat.postMessage", timeout=10)[0]
         assert reply.params["thread_ts"] == "2.000001" and "SNOMED CT" in reply.params["text"]
         assert fake_slack.calls_to("apps.connections.open")
-        escaped = {**payload["event"], "text": "<@U0BOT> where is the canteen\x1b[31m\x00"}
+        escaped = {**payload["event"], "text": "<@U0BOT> where is the canteen\x1b[31m\x00", "ts": "2.000002"}
         hostile = {**payload, "event_id": "Ev0ESCAPE", "event": escaped}
         link.wait_for_ack(link.send_event(hostile))
         echoed = json.dumps(fake_slack.wait_for("chat.postMessage", count=2, timeout=10)[1].params)

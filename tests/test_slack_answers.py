@@ -70,6 +70,13 @@ def test_a_bare_mention_or_hello_gets_the_help(slack_bot):
     assert all("/golive help" in shown_text(c) for c in replies)
 
 
+def test_a_screenshot_sent_without_words_is_told_what_to_do_with_it(slack_bot):
+    bot = slack_bot()
+    bot.dm("", subtype="file_share", files=[{"id": "F0SHOT", "name": "error.png", "title": "error.png"}])
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert "only read words" in reply.text and "Log as go-live issue" in reply.text
+
+
 def test_a_very_long_answer_still_fits_in_a_slack_message(slack_bot, tmp_path):
     from slack_harness import write_knowledge
 

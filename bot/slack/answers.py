@@ -32,6 +32,11 @@ from bot.store.once import claim, release
 from bot.store.outbox import Intent, Item
 
 log = logging.getLogger(__name__)
+FILES_ONLY = (
+    "I can only read words, not pictures or files. Tell me in words what you need, or log the problem"
+    " for the support team: use *Log as go-live issue* from your message's ⋮ menu, and it keeps a link"
+    " to your screenshot."
+)
 
 
 def register(app: App, services: Services) -> None:
@@ -145,7 +150,7 @@ def _reply(
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = readable(str(event.get("text") or "")).strip()  # as typed, without mentions
-    if taken := _reply_to_a_post(services, event, question):
+    if taken := _reply_to_a_post(services, event, question) or (not question and _files_only(event)):
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=taken)
         return
     talk = small_talk(question)
@@ -163,6 +168,11 @@ def _reply(
     if reply.private_note:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=reply.private_note)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+
+
+def _files_only(event: dict[str, Any]) -> str | None:
+    """A screenshot or file with no words: what the bot can do with it, not the general help."""
+    return FILES_ONLY if event.get("files") else None
 
 
 def _reply_to_a_post(services: Services, event: dict[str, Any], text: str) -> str | None:
