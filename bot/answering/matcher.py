@@ -349,8 +349,9 @@ class Matcher:
         score, by_name, recall = base * (1 - t.name_share), {}, 0.0
         headless = bool(hits.names.get(e))
         accounted = dict(anywhere)  # and the words a name of it repairs, which are then no strays
+        unexplained = [i for i in range(len(weights)) if anywhere.get(i, 0.0) < 0.5]  # what repairs may fix
         for n, (named, found) in hits.names.get(e, {}).items():
-            by_term, found = self._repaired(e, n, hits, named, found, anywhere)
+            by_term, found = self._repaired(e, n, hits, named, found, unexplained)
             for i, s in by_term.items():
                 _keep_best(accounted, i, t.other_name_trust * s)
             explained = base + sum(
@@ -409,20 +410,23 @@ class Matcher:
         hits: _Hits,
         by_term: dict[int, float],
         found: dict[str, float],
-        anywhere: dict[int, float],
+        unexplained: list[int],
     ) -> tuple[dict[int, float], dict[str, float]]:
         """Within a name that already matches, a query word nothing explains may be a mangled form of
         the name's word that nothing matched ('hazard lock', 'integrated care bored'): autocorrect
         swaps in real words that are too far off to be found alone, but are plain once the rest fits.
         Where the word also stands where the name's word does (next to the same neighbour: 'clown
-        computing', 'downtown forms'), the phrase itself vouches for it and less likeness is needed."""
+        computing', 'downtown forms'), the phrase itself vouches for it and less likeness is needed.
+        `unexplained`: the query terms the entry as a whole explains weakly, worked out once per entry."""
+        if not unexplained:
+            return by_term, found
         name = self._names[e][n]
         missing = [t for t in name if t not in found]
         if not missing or len(missing) * 2 > len(name):  # the rest of the name must fit first
             return by_term, found
         terms = hits.terms
-        loose = [i for i in range(len(terms)) if max(by_term.get(i, 0.0), anywhere.get(i, 0.0)) < 0.5]
-        if not missing or not loose:
+        loose = [i for i in unexplained if by_term.get(i, 0.0) < 0.5]
+        if not loose:
             return by_term, found
         by_term, found = dict(by_term), dict(found)
         t = self.tuning
@@ -497,9 +501,8 @@ class _Hits:
             strength = next((s for known, s in found if known in text), 0.0)
             if strength:
                 best[i] = text_trust * strength
-        for by_term, _ in self.names.get(e, {}).values():
-            for i, s in by_term.items():
-                _keep_best(best, i, name_trust * s)
+        for i, s in self.best.get(e, {}).items():  # the best of its names, kept as the names were hit
+            _keep_best(best, i, name_trust * s)
         return best
 
 
