@@ -94,16 +94,16 @@ class Matcher:
         acronyms = acronyms_in(n for ns in written for n in ns)
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws])
         self._names: list[list[tuple[str, ...]]] = []
-        self._surfaces: list[list[str]] = []  # each name as written (stop words too), for tie-breaking
+        self._wordings: list[list[str]] = []  # each name's words (stop words too), sorted, to break ties
         self._titled: list[frozenset[int]] = []  # which names come from the title, not an alias
         for e, (entry, ws) in enumerate(zip(self.entries, names, strict=True)):
-            distinct: dict[tuple[str, ...], tuple[str, bool]] = {}  # terms -> (as written, from the title)
+            distinct: dict[tuple[str, ...], tuple[str, bool]] = {}  # terms -> (wording, from the title)
             for k, (w, name) in enumerate(zip(ws, written[e], strict=True)):
                 for terms in self.analyzer.name_readings(w, name):
-                    surface, titled = distinct.get(terms, (" ".join(w), False))
-                    distinct[terms] = (surface, titled or not 0 < k <= len(entry.aliases))
+                    wording, titled = distinct.get(terms, (_sorted_words(w), False))
+                    distinct[terms] = (wording, titled or not 0 < k <= len(entry.aliases))
             self._names.append(list(distinct))
-            self._surfaces.append([surface for surface, _ in distinct.values()])
+            self._wordings.append([wording for wording, _ in distinct.values()])
             self._titled.append(frozenset(n for n, (_, titled) in enumerate(distinct.values()) if titled))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         self._common_names = frozenset(n for ns in self._names for n in ns if STOP_WORDS.issuperset(n))
@@ -167,8 +167,9 @@ class Matcher:
         for i, found in enumerate(matches):
             for known, strength in found:
                 hits.names_with(i, known, strength, self._name_postings.get(known, ()))
+        wording = _sorted_words(words)
         scored = [
-            (*self._score(e, hits, weights, surface), e) for e in self._candidates(hits, matches, weights)
+            (*self._score(e, hits, weights, wording), e) for e in self._candidates(hits, matches, weights)
         ]
         form = question_form(surface)
         scored = self._by_form(scored, form, len(weights))
@@ -336,7 +337,7 @@ class Matcher:
         return heapq.nlargest(self.tuning.shortlist, found, key=found.__getitem__)
 
     def _score(
-        self, e: int, hits: _Hits, weights: list[float], surface: str
+        self, e: int, hits: _Hits, weights: list[float], wording: str
     ) -> tuple[float, dict[int, float], dict[int, float], float, bool]:
         """The best of the entry's names, each judged with the rest of the entry as context; with what
         the entry as a whole and that name explain, how much of the name the question covers, and
@@ -360,7 +361,7 @@ class Matcher:
                 if s > anywhere.get(i, 0.0)
             )
             covers = self._recall(e, n, found)
-            worded = fuzz.token_sort_ratio(surface, self._surfaces[e][n]) / 100
+            worded = fuzz.ratio(wording, self._wordings[e][n]) / 100  # token_sort_ratio, sorted once
             named_score = explained * (1 - t.name_share + t.name_share * covers)
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
@@ -538,6 +539,12 @@ def _headless(name: tuple[str, ...], found: dict[str, float], acronyms: frozense
         and head not in acronyms
         and not any(c.isdigit() for term in found for c in term)
     )
+
+
+def _sorted_words(words: Sequence[str]) -> str:
+    """Words in sorted order, as fuzz.token_sort_ratio compares them: names are sorted once, when the
+    knowledge base loads, and the question once, not again for each name it is compared with."""
+    return " ".join(sorted(words))
 
 
 def _best(found: Found) -> float:
