@@ -58,13 +58,21 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             if key in own_lines:  # PyYAML would silently keep only the last
                 loader.repeats.append((result, str(key), line, own_lines[key]))
             own_lines[key] = line
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _constructed(loader, value_node)
         result.key_lines[str(key)] = line
     return result
 
 
+def _constructed(loader: _LineLoader, node: yaml.Node) -> Any:
+    """A node's value: plain text, most of a knowledge file, taken as it is (as PyYAML's own str
+    constructor would take it, without its per-node bookkeeping); anything else built by PyYAML."""
+    if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
-    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result = LineList(_constructed(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
