@@ -833,8 +833,10 @@ def test_an_acronym_that_is_also_a_common_word_counts_where_it_is_written_in_cap
             entry("us", "jargon", "US", "An ultrasound scan.", "ultrasound"),
             entry("on-call", "jargon", "On call", "Staff you can ring out of hours."),
             entry("checklist", "jargon", "WHO surgical safety checklist", "Checks before, during and after."),
+            entry("nhs-it", "jargon", "NHS IT", "The national bodies for health technology."),
         ]
     )
+    assert answered(kb.match("what is NHS IT")) == "nhs-it"  # a name in capitals is a name, not shouting
     assert [answered(kb.match(q)) for q in ("what is IT", "what is WHO", "US")] == ["it", "who", "us"]
     assert answered(kb.match("who do I call in IT")) != "on-call"  # IT is what is asked about
     assert answered(kb.match("the IT service desk number")) == "it-desk"

@@ -65,17 +65,21 @@ class Analyzer:
         """The terms of a name (`words` of `name` as written). A name with an acronym that is also a
         common word ('WHO checklist') is read with it, for questions that write it in capitals, and
         without, for the many that write it in lower case, where it cannot be told from the word."""
-        kept = self.acronyms_written(name)
-        readings = (self.name_terms_of(words, kept), self.name_terms_of(words))
-        return [tuple(terms) for terms in dict.fromkeys(map(tuple, readings)) if terms]
+        plain = tuple(self.name_terms_of(words))
+        kept = self._in_capitals(name)  # a name in capitals ('NHS IT') is a name, not shouting
+        readings = (tuple(self.name_terms_of(words, kept)), plain) if kept else (plain,)
+        return [terms for terms in dict.fromkeys(readings) if terms]
 
-    def acronyms_written(self, text: str) -> frozenset[str]:
-        """This knowledge base's acronyms that are also common words (IT, WHO, ID, US), where the text
-        writes them in capitals: 'who do I call in IT' asks about IT. Text in capitals throughout
-        shouts, and says nothing of which words are acronyms."""
-        if not any(c.islower() for c in text) and len(text.split()) > 1:
+    def acronyms_written(self, question: str) -> frozenset[str]:
+        """This knowledge base's acronyms that are also common words (IT, WHO, ID, US), where the
+        question writes them in capitals: 'who do I call in IT' asks about IT. A question in capitals
+        throughout shouts, and says nothing of which words are acronyms."""
+        if question.upper() == question and len(question.split()) > 1:
             return frozenset()
-        return frozenset(w.lower() for w in _CAPITALS.findall(text)).intersection(self.common_acronyms)
+        return self._in_capitals(question)
+
+    def _in_capitals(self, text: str) -> frozenset[str]:
+        return frozenset(self.common_acronyms.intersection(w.lower() for w in _CAPITALS.findall(text)))
 
     def text_terms_of(self, words: set[str]) -> frozenset[str]:
         """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""
