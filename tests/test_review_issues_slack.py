@@ -261,6 +261,11 @@ def test_a_reporters_reply_to_an_update_is_added_to_the_issue_in_the_teams_threa
     history = bot.services.issues.history(bot.services.issues.find(ref))  # type: ignore[arg-type]
     assert [e.action.value for e in history][-1] == "note"
     assert "5919" not in bot.fake.everything()
+    bot.dm("thanks!", user=NURSE, channel=notice.channel, thread_ts=notice.ts)
+    assert "welcome" in bot.fake.wait_for("chat.postMessage", count=5)[-1].text.lower()
+    assert [e.action.value for e in bot.services.issues.history(bot.services.issues.find(ref))].count(
+        "note"
+    ) == 1  # type: ignore[arg-type]
     with bot.services.db.session() as session:
         from bot.store.answers import UnansweredRow
 

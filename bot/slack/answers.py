@@ -150,17 +150,8 @@ def _reply(
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = readable(str(event.get("text") or "")).strip()  # as typed, without mentions
-    if taken := _reply_to_a_post(services, event, question) or (not question and _files_only(event)):
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=taken)
-        return
-    talk = small_talk(question)
-    if talk == "help":
-        client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text="What I can do", blocks=help_blocks(app)
-        )
-        return
-    if talk == "thanks":
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WELCOME)
+    if said := _not_a_question(app, services, event, question):
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=said[0], blocks=said[1] or None)
         return
     source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
     key = f"event:{event_id}" if isinstance(event_id, str) else None  # Slack redelivers a failed reply
@@ -170,9 +161,21 @@ def _reply(
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
 
 
-def _files_only(event: dict[str, Any]) -> str | None:
-    """A screenshot or file with no words: what the bot can do with it, not the general help."""
-    return FILES_ONLY if event.get("files") else None
+def _not_a_question(
+    app: App, services: Services, event: dict[str, Any], question: str
+) -> tuple[str, list[blocks.Block]] | None:
+    """What to say to a message that asks the knowledge base nothing: a screenshot with no words (what
+    the bot can do with it), a greeting or thanks, or a reply to one of the bot's posts that the surface
+    which made the post takes ('thanks' there is still thanks, not a note on an issue)."""
+    if not question and event.get("files"):
+        return FILES_ONLY, []
+    talk = small_talk(question)
+    if talk == "help":
+        return "What I can do", help_blocks(app)
+    if talk == "thanks":
+        return WELCOME, []
+    taken = _reply_to_a_post(services, event, question)
+    return (taken, []) if taken else None
 
 
 def _reply_to_a_post(services: Services, event: dict[str, Any], text: str) -> str | None:
