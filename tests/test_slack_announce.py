@@ -205,14 +205,17 @@ def test_an_announcement_due_within_seconds_of_being_scheduled_wakes_the_schedul
     assert bot.services.background.next_wake("comms-schedule") == local(2027, 1, 5, 9, 0)
 
 
+def previewed(bot, message: str) -> dict:
+    """The preview a comms lead is shown for `message`, as Slack sends it back when Schedule is pressed."""
+    preview = bot.view_submission({"callback_id": "announce_compose"}, user=LEAD, values=form(message)).json()
+    return {**preview["view"], "id": "V0PREVIEW"}
+
+
 def test_a_database_failure_on_schedule_says_so_keeps_the_message_and_a_new_press_can_store_it(
     slack_bot, monkeypatch
 ) -> None:
     bot = start(slack_bot)
-    preview = bot.view_submission(
-        {"callback_id": "announce_compose"}, user=LEAD, values=form("Huddle at ten")
-    ).json()
-    confirm = {**preview["view"], "id": "V0PREVIEW"}
+    confirm = previewed(bot, "Huddle at ten")
     add = bot.services.comms.add
     monkeypatch.setattr(bot.services.comms, "add", lambda a: (_ for _ in ()).throw(OSError("database gone")))
     failed = bot.view_submission(confirm, user=LEAD)
@@ -232,13 +235,11 @@ def test_a_schedule_slower_than_slack_waits_says_it_is_still_saving_and_is_store
     from bot.slack import deadline
 
     bot = start(slack_bot)
-    preview = bot.view_submission(
-        {"callback_id": "announce_compose"}, user=LEAD, values=form("Huddle at ten")
-    ).json()
+    confirm = previewed(bot, "Huddle at ten")
     monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
     go, add = threading.Event(), bot.services.comms.add
     monkeypatch.setattr(bot.services.comms, "add", lambda a: (go.wait(5), add(a)))
-    answer = bot.view_submission({**preview["view"], "id": "V0PREVIEW"}, user=LEAD).json()
+    answer = bot.view_submission(confirm, user=LEAD).json()
     assert answer["response_action"] == "update" and "Still saving" in json.dumps(answer["view"])
     go.set()
     [confirmation] = bot.fake.wait_for("chat.postMessage")  # the work went on and told the lead
