@@ -78,6 +78,11 @@ OTHERS = (  # title, knowledge base (None: the one given), questions
     ("Second knowledge base, blind set 6, rambling", HERE / "kb2", HERE / "questions6"),
     ("Second knowledge base, blind set 8, short and dictated", HERE / "kb2", HERE / "questions8"),
     ("Third knowledge base, blind set 9, written after the matcher", HERE / "kb3", HERE / "questions9"),
+    (
+        "Fourth knowledge base (GP practices, 1 alias an entry), blind set 11, never tuned on",
+        HERE / "kb4",
+        HERE / "questions11",
+    ),
 )
 SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
 TARGETS = {"right": 95.0, "oos wrong": 5.0, "p99 shipped": 2.0, "p99 10k": 20.0, "load 10k": 2.0}
