@@ -109,7 +109,8 @@ def test_synonyms_rewrite_shorthand_phrases_and_their_plurals() -> None:
     synonyms = Synonyms.build(BUILT_IN)
     assert synonyms.words("who do I ring OOH") == synonyms.words("who do I ring out of hours")
     assert synonyms.words("d/c letter") == synonyms.words("discharge letter")
-    assert synonyms.words("A&E") == synonyms.words("emergency department")
+    assert synonyms.words("A&E") == synonyms.words("A + E") == synonyms.words("emergency department")
+    assert synonyms.words("a e-learning module") == ["a", "e", "learning", "module"]  # not A&E learning
     assert synonyms.words("logging in") == synonyms.words("log in") == ["login"]
     assert synonyms.words("ICD ten") == ["icd", "10"]
     assert synonyms.words("holidays") == synonyms.words("A/L") == ["annual", "leave"]

@@ -51,7 +51,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("patient", "pt", "pts", "pt's", "service user"),
     ("observations", "obs", "vital signs", "vitals"),
     ("medication", "meds", "medicines", "medicine", "drugs"),
-    ("emergency department", "ed", "a&e", "a and e", "a+e", "accident and emergency", "casualty"),
+    ("emergency department", "ed", "a&e", "a and e", "accident and emergency", "casualty"),
     ("outpatient", "opd", "op clinic", "outpatients clinic", "out patient", "out-patient"),
     ("inpatient", "ip", "in patient", "in-patient"),
     ("general practitioner", "gp", "family doctor"),

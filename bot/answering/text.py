@@ -27,6 +27,7 @@ _HELD = re.compile(r"([a-z])\1{2,}")
 # C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
+_A_PLUS_E = re.compile(r"\ba ?\+ ?e\b")  # 'A+E' is A&E; read apart, 'a e' would also be 'a e-learning'
 
 # Question wrappers, chat filler and function words: they say how someone asks, not what about.
 _STOP_TEXT = (
@@ -100,6 +101,7 @@ def fold(text: str) -> str:
     text = text.lower()
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     text = _NEGATED.sub("non", text) if "non" in text else text
+    text = _A_PLUS_E.sub("a&e", text) if "+" in text else text
     return _APOSTROPHE.sub("", text) if "'" in text or "’" in text or "`" in text else text
 
 
