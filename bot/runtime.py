@@ -26,6 +26,17 @@ FORGET_EVENTS_SECONDS = 3600
 EVENT_KEYS_KEPT = timedelta(days=1)  # Slack gives up retrying an event within the hour
 
 
+@dataclass(frozen=True)
+class PostReply:
+    """A person's reply in the thread of one of the bot's posts."""
+
+    channel: str
+    post_ts: str  # the bot's post
+    ts: str  # the reply itself: a redelivery of it has the same
+    user: str
+    text: str
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -43,9 +54,9 @@ class Services:
     # time; delivery looks them up when it posts. `deliver_soon` is set by the Slack delivery worker.
     renderers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     deliver_soon: Callable[[], None] = lambda: None
-    # Who takes a reply in the thread of one of the bot's own posts (channel, post ts, user, text):
-    # the first to return what to answer has it; a reply nobody takes is read as a question.
-    post_replies: list[Callable[[str, str, str, str], str | None]] = field(default_factory=list)
+    # Who takes a reply in the thread of one of the bot's own posts: the first to return what to
+    # answer has it; a reply nobody takes is read as a question.
+    post_replies: list[Callable[[PostReply], str | None]] = field(default_factory=list)
     # Stops for work that outlives a request (delivery threads): run first on close, before the
     # database goes, so nothing started by the bot is still talking to Slack afterwards.
     on_close: list[Callable[[], None]] = field(default_factory=list)

@@ -270,3 +270,38 @@ def test_a_reporters_reply_to_an_update_is_added_to_the_issue_in_the_teams_threa
         from bot.store.answers import UnansweredRow
 
         assert session.query(UnansweredRow).count() == 0  # not taken for a question the bot cannot answer
+
+
+def test_a_reply_to_the_update_on_a_resolved_issue_says_it_calls_nobody_and_how_to_reopen(bot) -> None:
+    ref = log_issue(bot, severity="P1", safety=True)
+    bot.fake.wait_quiet()
+    bot.services.issues.resolve(ref, CSO, bot.services.membership, "fixed", "Wristbands reprinted")
+    bot.services.deliver_soon()
+    bot.fake.wait_quiet()
+    resolved = [
+        i for i in outbox.items_for(bot.services.db, "issue.notice", ref) if i.payload["action"] == "resolve"
+    ]
+    seen = len(bot.fake.calls_to("chat.postMessage"))
+    reply = {"type": "app_mention", "user": NURSE, "channel": resolved[0].channel, "ts": "1800000000.000100",
+             "thread_ts": resolved[0].ts, "text": "<@U0BOT> no, still happening on ward 4"}  # fmt: skip
+    for event in (reply, {**reply, "type": "message", "channel_type": "im"}):  # one DM, two events
+        bot.send_event(event)
+    bot.fake.wait_for("chat.postMessage", count=seen + 2)
+    bot.fake.wait_quiet()
+    told = [
+        c.text for c in bot.fake.calls_to("chat.postMessage")[seen:] if c.params.get("channel") != "C0TRIAGE"
+    ]
+    assert len(told) == 1 and "nobody is called" in told[0] and "reopen it" in told[0]
+    history = bot.services.issues.history(bot.services.issues.find(ref))  # type: ignore[arg-type]
+    assert [e.action.value for e in history].count("note") == 1
+
+
+def test_a_long_reply_is_cleaned_before_it_is_cut_so_no_part_of_a_number_is_kept(bot) -> None:
+    ref = log_issue(bot)
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_quiet()
+    notice = outbox.items_for(bot.services.db, "issue.notice", ref)[0]
+    bot.dm("x" * 1994 + " 943 476 5919 end", user=NURSE, channel=notice.channel, thread_ts=notice.ts)
+    bot.fake.wait_for("chat.postMessage", count=4)
+    bot.fake.wait_quiet()
+    assert "943 476 59" not in bot.fake.everything()

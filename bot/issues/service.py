@@ -160,11 +160,12 @@ class IssueService:
         issue = self.find(reference)
         if issue is None:
             return Refused(self._no_issue(reference))
-        said = self._redactor.redact(text.strip()[:NOTE_MAX])
+        said = self._redactor.redact(text.strip())  # cleaned before it is cut: a cut hides no number
         if not said.text:
             return Refused("There was nothing to add.")
-        event = Event(issue.id, self._clock.now(), user_id, Action.NOTE, None, None, said.text)
-        store.note(self.db, issue, event, notices.on_note(issue, self.org, user_id, said.text))
+        kept = said.text[:NOTE_MAX]
+        event = Event(issue.id, self._clock.now(), user_id, Action.NOTE, None, None, kept)
+        store.note(self.db, issue, event, notices.on_note(issue, self.org, user_id, kept))
         return Changed(issue, said)
 
     def acknowledge(self, reference: str, actor: str, membership: Membership) -> Outcome:

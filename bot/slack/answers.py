@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
 from bot.markup import readable
-from bot.runtime import Services
+from bot.runtime import PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, respond, tell, why_slack_failed
 from bot.slack.commands import help_blocks
@@ -181,12 +181,13 @@ def _not_a_question(
 def _reply_to_a_post(services: Services, event: dict[str, Any], text: str) -> str | None:
     """A direct message in the thread of one of the bot's posts (an update on an issue) is about that
     post: the surface that made it may take it, rather than it being asked of the knowledge base."""
-    channel, thread, user = event.get("channel"), event.get("thread_ts"), event.get("user")
-    if event.get("channel_type") != "im" or not text or thread in (None, event.get("ts")):
+    channel, thread, ts, user = (event.get(k) for k in ("channel", "thread_ts", "ts", "user"))
+    if not all(isinstance(v, str) for v in (channel, thread, ts, user)) or not text or thread == ts:
         return None
-    if not (isinstance(channel, str) and isinstance(thread, str) and isinstance(user, str)):
+    if event.get("channel_type") != "im" and not str(channel).startswith("D"):  # or its app_mention
         return None
-    return next((said for take in services.post_replies if (said := take(channel, thread, user, text))), None)
+    reply = PostReply(str(channel), str(thread), str(ts), str(user), text)
+    return next((said for take in services.post_replies if (said := take(reply))), None)
 
 
 def _post(client: WebClient, event: dict[str, Any], thread_ts: str | None, text: str) -> None:

@@ -24,7 +24,7 @@ from bot.issues.filters import parse
 from bot.issues.model import Action, Draft, Issue
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import readable
-from bot.runtime import Services
+from bot.runtime import PostReply, Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond, tell, why_slack_failed
 from bot.slack.blocks import context, text_section
@@ -33,6 +33,7 @@ from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of, view_id
 from bot.store import outbox
+from bot.store.once import claim, release
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
@@ -71,19 +72,39 @@ def register(app: App, services: Services) -> None:
     services.background.every(ESCALATION_SECONDS, "issue-escalation", lambda: escalation_tick(services))
 
 
-def _note_from_reply(services: Services, channel: str, ts: str, user: str, text: str) -> str | None:
+def _note_from_reply(services: Services, reply: PostReply) -> str | None:
     """A reply to the bot's update on an issue ('still happening, now on ward 4 too') is added to the
-    issue for the team, not asked of the knowledge base; what to tell the person, or None if the post
-    was about something else."""
-    post = outbox.posted_at(services.db, channel, ts)
+    issue for the team, once however often Slack delivers it, not asked of the knowledge base; what
+    to tell the person, or None if the post was about something else."""
+    post = outbox.posted_at(services.db, reply.channel, reply.post_ts)
     if post is None or post.kind != notices.NOTICE:
         return None
-    outcome = services.issues.add_note(post.ref, user, text)
+    key = f"note:{reply.channel}:{reply.ts}"
+    if not claim(services.db, key, services.clock.now()):
+        return f"That is already added to {post.ref}."
+    try:
+        outcome = services.issues.add_note(post.ref, reply.user, reply.text)
+    except Exception:
+        release(services.db, key)  # not added: Slack's retry of the reply adds it
+        raise
     if isinstance(outcome, Refused):
         return outcome.reason
     services.deliver_soon()
+    return _note_added(outcome)
+
+
+def _note_added(outcome: Changed) -> str:
+    """What the person is told: for an issue no longer open, that adding to it calls nobody, and how
+    to bring the team back if the problem is."""
+    ref = outcome.issue.reference
     removed = f" {outcome.redaction.explain()}" if outcome.redaction.changed else ""
-    return f"Added to {post.ref}: the support team will see it in the issue's thread.{removed}"
+    if outcome.issue.is_open:
+        return f"Added to {ref}: the support team will see it in the issue's thread.{removed}"
+    return (
+        f"Added to {ref}'s history, but {ref} is {outcome.issue.status.value}, so nobody is called. If the"
+        " problem is back, press *No, reopen it* on the update above, or log it again with"
+        f" `/golive issue`.{removed}"
+    )
 
 
 def escalation_tick(services: Services) -> None:
