@@ -305,3 +305,26 @@ def test_a_long_reply_is_cleaned_before_it_is_cut_so_no_part_of_a_number_is_kept
     bot.fake.wait_for("chat.postMessage", count=4)
     bot.fake.wait_quiet()
     assert "943 476 59" not in bot.fake.everything()
+
+
+def test_a_report_that_fails_after_the_form_said_still_saving_is_sent_back_to_the_reporter(
+    bot, monkeypatch
+) -> None:
+    import threading
+
+    from bot.slack import deadline
+
+    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
+    go = threading.Event()
+
+    def slow_failure(*_: object, **__: object) -> None:
+        go.wait(5)
+        raise OSError("database gone")
+
+    monkeypatch.setattr(bot.services.issues, "report", slow_failure)
+    first = submit(bot, "V1", details="Every label blank, patient 943 476 5919")
+    assert "Still saving" in first["errors"]["summary"]
+    go.set()
+    [told] = bot.fake.wait_for("chat.postMessage")
+    assert told.params["channel"] == NURSE and "Not saved" in told.text
+    assert "Every label blank" in told.text and "5919" not in told.text

@@ -245,3 +245,35 @@ def test_a_schedule_slower_than_slack_waits_says_it_is_still_saving_and_is_store
     [confirmation] = bot.fake.wait_for("chat.postMessage")  # the work went on and told the lead
     assert confirmation.params["channel"] == LEAD
     assert len(store.active_announcements(bot.services.db, "slack")) == 1
+
+
+def test_a_confirmation_that_cannot_reach_the_lead_still_closes_the_form_with_it_scheduled(slack_bot) -> None:
+    bot = start(slack_bot)
+    confirm = previewed(bot, "Huddle at ten")
+    bot.fake.fail("chat.postMessage", error="channel_not_found")
+    answer = bot.view_submission(confirm, user=LEAD)
+    assert answer.status == 200 and answer.json() == {"response_action": "clear"}
+    assert len(store.active_announcements(bot.services.db, "slack")) == 1
+
+
+def test_a_schedule_that_fails_after_the_form_said_still_saving_is_told_to_the_lead(
+    slack_bot, monkeypatch
+) -> None:
+    import threading
+
+    from bot.slack import deadline
+
+    bot = start(slack_bot)
+    confirm = previewed(bot, "Huddle at ten")
+    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
+    go = threading.Event()
+
+    def slow_failure(_: object) -> None:
+        go.wait(5)
+        raise OSError("database gone")
+
+    monkeypatch.setattr(bot.services.comms, "add", slow_failure)
+    assert "Still saving" in json.dumps(bot.view_submission(confirm, user=LEAD).json())
+    go.set()
+    [told] = bot.fake.wait_for("chat.postMessage")
+    assert told.params["channel"] == LEAD and "Huddle at ten" in json.dumps(told.params["blocks"])

@@ -11,6 +11,7 @@ import json
 import logging
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -21,7 +22,7 @@ from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.markup import escape
 from bot.runtime import Services
-from bot.slack.app import respond
+from bot.slack.app import respond, why_slack_failed
 from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
@@ -78,7 +79,9 @@ def register(app: App, services: Services) -> None:
     @app.view(CONFIRM)
     def on_confirm(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         late = _notice(STILL_SCHEDULING, "Scheduling")
-        ack_in_time(ack, lambda: _schedule_answer(services, body, client), late)
+        ack_in_time(
+            ack, lambda: _schedule_answer(services, body, client), late, partial(_tell_late, client, body)
+        )
 
     @app.action(CANCEL)
     def on_cancel(ack: Ack, body: dict[str, Any]) -> None:
@@ -132,14 +135,28 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
         log.exception("could not store an announcement")
         release(services.db, key)
         return _notice(f"{NOT_SCHEDULED} Your message was:\n{draft.message if draft else ''}")
-    services.post_due_announcements()  # a post due in the next seconds goes on time
     a = checked.announcement
-    client.chat_postMessage(
-        channel=user_id,
-        text=f"Scheduled `{a.id}` for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}. "
-        "`/golive announcements` lists it, with a button to cancel.",
-    )
+    try:  # stored: the early post and the lead's confirmation may fail, and the form still closes
+        services.post_due_announcements()  # a post due in the next seconds goes on time
+        client.chat_postMessage(
+            channel=user_id,
+            text=f"Scheduled `{a.id}` for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}. "
+            "`/golive announcements` lists it, with a button to cancel.",
+        )
+    except Exception:
+        log.exception("scheduled %s but could not post it early or confirm it to the lead", a.id)
     return {"response_action": "clear"}
+
+
+def _tell_late(client: WebClient, body: dict[str, Any], answer: dict[str, Any]) -> None:
+    """Scheduling that failed after the form said it was still saving: the lead gets what the form
+    would have shown (why, and their message), by direct message."""
+    view = answer.get("view") if answer.get("response_action") == "update" else None
+    if isinstance(view, dict) and (user := user_of(body)):
+        try:
+            client.chat_postMessage(channel=user, text="Not scheduled", blocks=view.get("blocks"))
+        except (SlackApiError, OSError) as exc:
+            log.error("could not tell a comms lead it was not scheduled (%s)", why_slack_failed(exc))
 
 
 def _notice(text: str, title: str = "Not scheduled") -> dict[str, Any]:

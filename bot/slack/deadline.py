@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Late
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack
@@ -22,19 +23,27 @@ ACK_WITHIN = 2.5  # seconds: Slack gives up at 3, and the request spent some get
 _WORKERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="form-work")
 
 
-def ack_in_time(ack: Ack, work: Callable[[], dict[str, Any]], late: dict[str, Any]) -> None:
+def ack_in_time(
+    ack: Ack,
+    work: Callable[[], dict[str, Any]],
+    late: dict[str, Any],
+    after_late: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
     """Ack with what `work` answers (response_action and its fields), or with `late` if it is slower
-    than Slack waits."""
+    than Slack waits; then `after_late` gets the answer the form could no longer show, so a failure
+    that came late (a database outage is often slow to fail) still reaches the person."""
     future = _WORKERS.submit(work)
     try:
         answer = future.result(timeout=ACK_WITHIN)
     except Late:
         log.warning("a form took over %.1f s to answer; told the person it is still in hand", ACK_WITHIN)
-        future.add_done_callback(_log_failure)
+        future.add_done_callback(partial(_finish_late, after_late))
         answer = late
     ack(**answer)
 
 
-def _log_failure(future: Future[dict[str, Any]]) -> None:
+def _finish_late(after_late: Callable[[dict[str, Any]], None] | None, future: Future[dict[str, Any]]) -> None:
     if (error := future.exception()) is not None:
         log.error("a form's late work failed", exc_info=error)
+    elif after_late is not None:
+        after_late(future.result())

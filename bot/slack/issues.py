@@ -52,6 +52,8 @@ STILL_SAVING = (
     "Still saving: the bot's database is slow right now. Press Submit again in a few seconds to see the"
     " reference; it will not be logged twice."
 )
+LOG_AGAIN = "Log it again with `/golive issue`. If a patient is at risk, phone the command centre now."
+RESOLVE_AGAIN = "Press *Resolve* on the triage post again."
 STILL_RESOLVING = "Still saving: the bot's database is slow right now. Press Resolve again in a few seconds."
 
 
@@ -230,9 +232,12 @@ def _register_forms(app: App, services: Services) -> None:
             _tell(client, body, problem)
 
     @app.view(ib.FORM)
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        draft = ib.draft_from_view(view)
+        typed = services.redactor.clean(f"{draft.summary}\n{draft.details}".strip())
+        told = _told_if_failed(client, user_of(body), typed, NOT_SAVED, LOG_AGAIN)
         _answer_form(
-            ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING
+            ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING, told
         )
 
     @app.action(ib.PLUS_ONE)
@@ -255,9 +260,11 @@ def _register_forms(app: App, services: Services) -> None:
             client.views_update(view_id=view["id"], view=result)
 
     @app.view(ib.RESOLVE_FORM)
-    def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        typed = services.redactor.clean(ib.state_value(ib.state_values(view), "note"))
+        told = _told_if_failed(client, user_of(body), typed, NOT_RESOLVED, RESOLVE_AGAIN)
         _answer_form(
-            ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING
+            ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING, told
         )
 
 
@@ -281,11 +288,42 @@ def _cleaned(services: Services, draft: Draft) -> Draft:
                    location=clean(draft.location), contact=clean(draft.contact))  # fmt: skip
 
 
-def _answer_form(ack: Ack, answer: Callable[[], dict[str, Any]], field: str, failed: str, late: str) -> None:
+def _answer_form(
+    ack: Ack,
+    answer: Callable[[], dict[str, Any]],
+    field: str,
+    failed: str,
+    late: str,
+    told: Callable[[dict[str, Any]], None],
+) -> None:
     """When the bot itself fails (its database, say), or is slower than Slack waits, the form stays
     open with what was typed and says so beside a field, rather than Slack's bare 'trouble connecting':
-    nothing typed is lost, and pressing the button again is safe (the form's id makes it one issue)."""
-    ack_in_time(ack, lambda: _kept_open_on_failure(answer, field, failed), _beside(field, late))
+    nothing typed is lost, and pressing the button again is safe (the form's id makes it one issue).
+    A failure that comes after the form was answered is `told` by direct message."""
+    ack_in_time(ack, lambda: _kept_open_on_failure(answer, field, failed), _beside(field, late), told)
+
+
+def _told_if_failed(
+    client: WebClient, user: str, typed: str, failed: str, again: str
+) -> Callable[[dict[str, Any]], None]:
+    """What to do with a form's answer that came too late to show: a failure is sent to the person,
+    with what they typed (cleaned) and what to do, since the form no longer says it."""
+
+    def tell(answer: dict[str, Any]) -> None:
+        errors = answer.get("errors") if answer.get("response_action") == "errors" else None
+        if not isinstance(errors, dict) or not user:
+            return
+        why = (
+            "the bot could not reach its database" if failed in errors.values() else " ".join(errors.values())
+        )
+        quoted = "\n".join(f">{line}" for line in ib.escape(typed).splitlines())
+        wrote = f"\nWhat you wrote:\n{quoted}" if typed else ""
+        try:
+            client.chat_postMessage(channel=user, text=f"*Not saved* ({ib.escape(why)}). {again}{wrote}")
+        except (SlackApiError, OSError) as exc:
+            log.error("could not tell a person their form was not saved (%s)", why_slack_failed(exc))
+
+    return tell
 
 
 def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:
