@@ -41,10 +41,19 @@ _WEIGHTS = range(10, 1, -1)
 # never grouped 4-2-2-2, so a log line's timestamp keeps its digits.
 _TIMESTAMP = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d[ T][0-2]\d")
 # Ten digits grouped 3-3-4, as an NHS number is written: removed even when the check digit is wrong, since
-# a number mistyped by one digit still all but names the patient (no UK phone number is grouped so).
+# a number mistyped by one digit still all but names the patient. A phone number written so follows a
+# country code or a bracketed trunk zero ('+44 161 496 0000', '+44 (0)113 496 0000'). Safety wins where
+# it cannot be told: a bare '1 800 555 0199' is removed, since 'bed 1 943 476 5918' must be.
 _NHS_SHAPED = re.compile(r"\d{3}([ \-\u2010-\u2015\u2212])\d{3}\1\d{4}")
-# A date of birth, said to be one: 'DOB 01/02/1945', 'd.o.b: 1.2.45', 'born 3rd March 1950'.
-_DATE = r"(?:\d{1,2}[./\- ]\d{1,2}[./\- ]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? [A-Za-z]{3,9}\.?,? \d{2,4})"
+_DIALLED = re.compile(r"(?:\+\d{1,3}|\(0\))[ \-]?$")
+# A date of birth, said to be one: 'DOB 01/02/1945', 'd.o.b: 1.2.45', 'DOB 01-Feb-1945', 'DOB 1945-02-01',
+# 'born 3rd March 1950', 'date of birth 1st of March 1950', 'born March 3, 1950'.
+_MONTH = r"[A-Za-z]{3,9}\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:\d{{1,2}}[./\- ]\d{{1,2}}[./\- ]\d{{2,4}}|\d{{4}}[./\-]\d{{1,2}}[./\-]\d{{1,2}}"
+    rf"|{_DAY}[ \-](?:of )?{_MONTH}[ \-,]{{1,2}}\d{{2,4}}|{_MONTH} {_DAY},? \d{{2,4}})"
+)
 _BIRTH_DATE = re.compile(
     rf"\b(?:d\.? ?o\.? ?b\.?|date of birth|birth ?date|born(?: on)?)\W{{0,3}}{_DATE}\b", re.IGNORECASE
 )
@@ -81,7 +90,10 @@ def _without_nhs_numbers(text: str) -> tuple[str, int]:
     parts, pos, start, found = [], 0, 0, 0
     while match := _NHS_CANDIDATE.search(text, pos):
         digits = "".join(str(int(ch)) for ch in match.group(0) if ch.isdigit())
-        shaped = is_valid_nhs_number(digits) or _NHS_SHAPED.fullmatch(match.group(0))
+        shaped = is_valid_nhs_number(digits) or (
+            _NHS_SHAPED.fullmatch(match.group(0))
+            and not _DIALLED.search(text[max(0, match.start() - 8) : match.start()])
+        )
         if shaped and not _TIMESTAMP.fullmatch(match.group(0)):
             parts += [text[start : match.start()], NHS_NUMBER_MARKER]
             pos = start = match.end()

@@ -88,7 +88,15 @@ def test_a_mistyped_nhs_number_written_as_one_is_still_removed() -> None:
 
 @pytest.mark.parametrize(
     "said",
-    ["Mrs Smith DOB 01/02/1945 fell", "d.o.b: 1.2.45", "born 3rd March 1950", "date of birth 12-11-1960"],
+    [
+        *(
+            "Mrs Smith DOB 01/02/1945 fell",
+            "d.o.b: 1.2.45",
+            "born 3rd March 1950",
+            "date of birth 12-11-1960",
+        ),
+        *("DOB: 01-Feb-1945", "DOB 1945-02-01", "date of birth 1st of March 1950", "born March 3, 1950"),
+    ],
 )
 def test_a_date_of_birth_said_to_be_one_is_removed(said: str) -> None:
     redacted = Redactor().redact(said)
