@@ -842,6 +842,7 @@ def test_an_acronym_that_is_also_a_common_word_counts_where_it_is_written_in_cap
     assert answered(kb.match("the IT service desk number")) == "it-desk"
     assert answered(kb.match("who is on call")) == "on-call"  # a common word in lower case is just that
     assert answered(kb.match("WHO IS ON CALL")) == "on-call"  # capitals throughout only shout
+    assert answered(kb.match("WHO is on call?")) == "on-call"  # a question word opening it asks
     assert answered(kb.match("the who surgical safety checklist")) == "checklist"  # WHO in lower case
 
 

@@ -16,6 +16,8 @@ from bot.answering.text import STOP_WORDS, stem, tokens
 
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+# 'WHO do I ring', 'superusers, WHO are they?': a question word opening a clause asks, in capitals or not.
+_ASKED_IN_CAPITALS = re.compile(r"(?:^|[,;:.!?]\s*)(WHO|WHAT|WHEN|WHERE|WHY|HOW)\b")
 Words = list[str]
 
 
@@ -73,10 +75,11 @@ class Analyzer:
     def acronyms_written(self, question: str) -> frozenset[str]:
         """This knowledge base's acronyms that are also common words (IT, WHO, ID, US), where the
         question writes them in capitals: 'who do I call in IT' asks about IT. A question in capitals
-        throughout shouts, and says nothing of which words are acronyms."""
+        throughout shouts, and a question word opening a clause asks ('WHO do I ring'): neither says
+        which words are acronyms."""
         if question.upper() == question and len(question.split()) > 1:
             return frozenset()
-        return self._in_capitals(question)
+        return self._in_capitals(_ASKED_IN_CAPITALS.sub(" ", question))
 
     def _in_capitals(self, text: str) -> frozenset[str]:
         return frozenset(self.common_acronyms.intersection(w.lower() for w in _CAPITALS.findall(text)))
