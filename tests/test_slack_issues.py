@@ -183,6 +183,8 @@ def test_resolving_asks_for_a_category_and_note_and_the_reporter_can_confirm(bot
     values = {"category": {"v": {"type": "static_select", "selected_option": {"value": "fixed"}}},
               "note": {"v": {"type": "plain_text_input", "value": "Driver reinstalled"}}}  # fmt: skip
     assert bot.view_submission({"id": "V9", **modal}, user=TEAM, values=values).status == 200
+    again = bot.view_submission({"id": "V9", **modal}, user=TEAM, values=values)  # pressed twice
+    assert again.status == 200 and "errors" not in (again.json() if again.body else {})
     ask = bot.fake.wait_for("chat.postMessage", count=3)[2]
     assert ask.params["channel"] == NURSE and "Driver reinstalled" in ask.text and ib.CONFIRM in ask.text
     bot.action(ib.CONFIRM, ref, user=NURSE, channel="D0NURSE")

@@ -379,6 +379,9 @@ def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str,
     if isinstance(outcome, Invalid):
         return {"response_action": "errors", "errors": outcome.errors}
     if isinstance(outcome, Refused):
+        issue = services.issues.find(reference)
+        if issue and issue.resolved_by == user_of(body) and not issue.is_open:
+            return {}  # pressed again after 'still saving': the first press resolved it
         return {"response_action": "errors", "errors": {"note": outcome.reason}}
     services.deliver_soon()
     if outcome.redaction.changed:
