@@ -12,7 +12,10 @@ import re
 # Slack's markup in a message (`<...>`, every `<` a person types arrives as `&lt;`) or an emoji code
 # (`:thinking_face:`, at least one letter, so a time such as 10:30:00 is left alone).
 # An emoji code is at most 100 characters: the bound keeps a long word starting with ':' linear.
-_MARKUP = re.compile(r"<([^<>]*)>|:(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:")
+# Not inside a word either: 'ERR:timeout:db' is an error code.
+_MARKUP = re.compile(
+    r"<([^<>]*)>|(?<![A-Za-z0-9]):(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:(?![a-z0-9])"
+)
 _HANDLE = re.compile(r"(?<![\w@.])@[\w][\w.\-]*")  # "@jo.bloggs": a person, as an unescaped command sends it
 
 

@@ -162,7 +162,7 @@ def _words_of(message: dict[str, Any]) -> str:
     text = message.get("text")
     if isinstance(text, str) and text.strip():
         return text
-    lines = ["".join(_rich_words(block)) for block in _dicts(message.get("blocks"))]
+    lines = ["".join(_rich_words(block)).strip() for block in _dicts(message.get("blocks"))]
     for attachment in _dicts(message.get("attachments")):
         parts = [attachment.get(k) for k in ("pretext", "title", "text")]
         words = [p for p in parts if isinstance(p, str) and p.strip()]
@@ -173,6 +173,9 @@ def _words_of(message: dict[str, Any]) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
+_RICH_LINES = frozenset({"rich_text_section", "rich_text_preformatted", "rich_text_quote"})  # each a line
+
+
 def _rich_words(element: dict[str, Any], depth: int = 0) -> list[str]:
     """The words of a rich-text block, as its reader saw them: text, and links by their label."""
     if depth > 6:  # Slack nests lists and quotes a few levels; a forged payload is cut short
@@ -180,7 +183,7 @@ def _rich_words(element: dict[str, Any], depth: int = 0) -> list[str]:
     words = [w for w in (element.get("text"), element.get("url")) if isinstance(w, str)][:1]
     for child in _dicts(element.get("elements")):
         words += _rich_words(child, depth + 1)
-    return words
+    return [*words, "\n"] if element.get("type") in _RICH_LINES else words
 
 
 def _dicts(value: object) -> list[dict[str, Any]]:
