@@ -10,6 +10,7 @@ from typing import Literal
 
 THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
+_REACTION = re.compile(r":[\w+'-]{1,100}:")  # an emoji code, ':+1:' and ':thumbsup:' alike
 _GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
 # Words that may go with thanks and say nothing more ('thanks, you're a star', 'brilliant, cheers for the
 # help'): a message of these and thanks is thanks; any other word may be a question, and is matched.
@@ -41,6 +42,8 @@ def small_talk(text: str) -> Literal["help", "thanks"] | None:
     said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
     if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
         return "help"
+    if not any(c.isalnum() for c in _REACTION.sub("", text)):
+        return "thanks"  # '👍', ':+1:': an acknowledgement, which asks nothing
     thanked_for_help = all(
         before in _FOR_HELP for before, w in zip(["", *said], said, strict=False) if w == "help"
     )
