@@ -23,8 +23,10 @@ listed, to keep them out of the tuning loop:
   bench/questions9   a third knowledge base (bench/kb3: an acute trust's ED, theatres and wards, two
                      aliases an entry, written after the matcher), by the third writer's brief
   bench/questions10  the shipped knowledge base, by a fifth writer: terse doctors, formal managers
+  bench/questions11  a fourth knowledge base (bench/kb4: GP practices and community services, about one
+                     alias an entry), knowledge base and questions by a writer who never saw the bot
 The tune splits of sets 4 to 10 were later read for what they show about the matcher (each change is
-measured on every split); their holdout splits never were.
+measured on every split); their holdout splits never were. Set 11 has been read in neither split.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
 a trust that writes few aliases: one line per question set, all splits together.
 Each knowledge base's own titles, wrapped in the ways staff ask and mistyped (bench/probes.py), show
