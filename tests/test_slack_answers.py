@@ -226,7 +226,7 @@ def test_user_text_is_escaped_wherever_it_is_echoed(slack_bot):
 
 def test_long_hostile_questions_fit_slack_limits(slack_bot):
     bot = slack_bot()
-    bot.mention("\U0001f3e5" * 400 + "<&>" * 700)
+    bot.mention("where is the " + "\U0001f3e5" * 400 + "<&>" * 700)
     offer = bot.fake.wait_for("chat.postMessage")[0]
     [pass_on] = buttons(offer)
     assert len(pass_on["value"]) <= 2000

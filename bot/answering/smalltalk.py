@@ -6,6 +6,7 @@ matcher keeps thanks out of its reading of 'you', and answers them with nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
 
 THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
@@ -42,7 +43,7 @@ def small_talk(text: str) -> Literal["help", "thanks"] | None:
     said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
     if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
         return "help"
-    if not any(c.isalnum() for c in _REACTION.sub("", text)):
+    if _reaction_only(text):
         return "thanks"  # '👍', ':+1:': an acknowledgement, which asks nothing
     thanked_for_help = all(
         before in _FOR_HELP for before, w in zip(["", *said], said, strict=False) if w == "help"
@@ -55,6 +56,13 @@ def small_talk(text: str) -> Literal["help", "thanks"] | None:
     ):
         return "thanks"
     return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
+
+
+def _reaction_only(text: str) -> bool:
+    """Emoji alone, as pictures or codes, with nothing else to read."""
+    rest = _REACTION.sub("", text)
+    pictures = rest != text or any(unicodedata.category(c) == "So" for c in rest)
+    return pictures and not any(c.isalnum() for c in rest)
 
 
 def _chat(said: list[str]) -> bool:
