@@ -55,6 +55,14 @@ class _Failure:
     error: str | None
 
 
+def _conversation(channel: object) -> object:
+    """Where a post went, as Slack answers it: a message to a person goes to their direct message
+    conversation, whose id starts with D (the events of replies there carry that id)."""
+    if isinstance(channel, str) and channel[:1] in ("U", "W"):
+        return "D" + channel[1:]
+    return channel
+
+
 @dataclass
 class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
@@ -174,7 +182,8 @@ class FakeSlack:
         ts = f"1700000000.{next(self._ts):06d}"
         body: dict[str, Any] = {"ok": True}
         if call.method in ("chat.postMessage", "chat.update", "chat.meMessage"):
-            body |= {"channel": p.get("channel"), "ts": p.get("ts") or ts, "message": {"text": p.get("text")}}
+            body |= {"channel": _conversation(p.get("channel")), "ts": p.get("ts") or ts,
+                     "message": {"text": p.get("text")}}  # fmt: skip
         elif call.method == "chat.postEphemeral":
             body["message_ts"] = ts
         elif call.method.startswith("views."):

@@ -4,6 +4,7 @@ a reopened safety issue, a message shortcut while Slack is slow."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -272,21 +273,34 @@ def test_a_reporters_reply_to_an_update_is_added_to_the_issue_in_the_teams_threa
         assert session.query(UnansweredRow).count() == 0  # not taken for a question the bot cannot answer
 
 
+def _sent_notices(bot: RunningBot, ref: str, action: str) -> list[outbox.Item]:
+    """The reporter's updates about `action` once Slack has them (delivery runs on its own thread)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        sent = [
+            i
+            for i in outbox.items_for(bot.services.db, "issue.notice", ref)
+            if i.payload["action"] == action and i.ts
+        ]
+        if sent:
+            return sent
+        time.sleep(0.02)
+    raise AssertionError(f"no {action} notice was sent")
+
+
 def test_a_reply_to_the_update_on_a_resolved_issue_says_it_calls_nobody_and_how_to_reopen(bot) -> None:
     ref = log_issue(bot, severity="P1", safety=True)
     bot.fake.wait_quiet()
     bot.services.issues.resolve(ref, CSO, bot.services.membership, "fixed", "Wristbands reprinted")
     bot.services.deliver_soon()
+    resolved = _sent_notices(bot, ref, "resolve")
     bot.fake.wait_quiet()
-    resolved = [
-        i for i in outbox.items_for(bot.services.db, "issue.notice", ref) if i.payload["action"] == "resolve"
-    ]
     seen = len(bot.fake.calls_to("chat.postMessage"))
     reply = {"type": "app_mention", "user": NURSE, "channel": resolved[0].channel, "ts": "1800000000.000100",
              "thread_ts": resolved[0].ts, "text": "<@U0BOT> no, still happening on ward 4"}  # fmt: skip
     for event in (reply, {**reply, "type": "message", "channel_type": "im"}):  # one DM, two events
         bot.send_event(event)
-    bot.fake.wait_for("chat.postMessage", count=seen + 2)
+    bot.fake.wait_for("chat.postMessage", count=seen + 2, timeout=15)  # the reply and the team's note
     bot.fake.wait_quiet()
     told = [
         c.text for c in bot.fake.calls_to("chat.postMessage")[seen:] if c.params.get("channel") != "C0TRIAGE"
