@@ -22,7 +22,7 @@ from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.markup import escape
 from bot.runtime import Services
-from bot.slack.app import respond, why_slack_failed
+from bot.slack.app import respond, tell
 from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
@@ -152,11 +152,8 @@ def _tell_late(client: WebClient, body: dict[str, Any], answer: dict[str, Any]) 
     """Scheduling that failed after the form said it was still saving: the lead gets what the form
     would have shown (why, and their message), by direct message."""
     view = answer.get("view") if answer.get("response_action") == "update" else None
-    if isinstance(view, dict) and (user := user_of(body)):
-        try:
-            client.chat_postMessage(channel=user, text="Not scheduled", blocks=view.get("blocks"))
-        except (SlackApiError, OSError) as exc:
-            log.error("could not tell a comms lead it was not scheduled (%s)", why_slack_failed(exc))
+    if isinstance(view, dict):
+        tell(client, body, "Not scheduled", view.get("blocks"))
 
 
 def _notice(text: str, title: str = "Not scheduled") -> dict[str, Any]:

@@ -110,17 +110,19 @@ def respond(response_url: object, **message: Any) -> bool:
     return True
 
 
-def tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """A private note to whoever clicked or used a shortcut: below the message when Slack gave a
-    response_url, else as a direct message (a global shortcut, a button in a modal or the App Home)."""
-    if respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=text):
+def tell(client: WebClient, body: dict[str, Any], text: str, blocks: list[Any] | None = None) -> None:
+    """A private note to whoever clicked, used a shortcut or submitted a form: below the message when
+    Slack gave a response_url, else as a direct message (a global shortcut, a button in a modal or the
+    App Home, a form's late answer)."""
+    note = {"text": text, "blocks": blocks} if blocks else {"text": text}
+    if respond(body.get("response_url"), response_type="ephemeral", replace_original=False, **note):
         return
     user = user_of(body)
     if not user:
         log.warning("could not tell a user something: the request had neither a response_url nor a user")
         return
     try:
-        client.chat_postMessage(channel=user, text=text)
+        client.chat_postMessage(channel=user, **note)
     except (SlackApiError, OSError) as exc:
         log.warning("could not send a user a direct message (%s)", why_slack_failed(exc))
 

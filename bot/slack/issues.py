@@ -238,7 +238,7 @@ def _register_forms(app: App, services: Services) -> None:
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         draft = ib.draft_from_view(view)
         typed = services.redactor.clean(f"{draft.summary}\n{draft.details}".strip())
-        told = _told_if_failed(client, user_of(body), typed, NOT_SAVED, LOG_AGAIN)
+        told = _told_if_failed(client, body, typed, NOT_SAVED, LOG_AGAIN)
         _answer_form(
             ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING, told
         )
@@ -265,7 +265,7 @@ def _register_forms(app: App, services: Services) -> None:
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         typed = services.redactor.clean(ib.state_value(ib.state_values(view), "note"))
-        told = _told_if_failed(client, user_of(body), typed, NOT_RESOLVED, RESOLVE_AGAIN)
+        told = _told_if_failed(client, body, typed, NOT_RESOLVED, RESOLVE_AGAIN)
         _answer_form(
             ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING, told
         )
@@ -307,26 +307,23 @@ def _answer_form(
 
 
 def _told_if_failed(
-    client: WebClient, user: str, typed: str, failed: str, again: str
+    client: WebClient, body: dict[str, Any], typed: str, failed: str, again: str
 ) -> Callable[[dict[str, Any]], None]:
     """What to do with a form's answer that came too late to show: a failure is sent to the person,
     with what they typed (cleaned) and what to do, since the form no longer says it."""
 
-    def tell(answer: dict[str, Any]) -> None:
+    def told(answer: dict[str, Any]) -> None:
         errors = answer.get("errors") if answer.get("response_action") == "errors" else None
-        if not isinstance(errors, dict) or not user:
+        if not isinstance(errors, dict):
             return
         why = (
             "the bot could not reach its database" if failed in errors.values() else " ".join(errors.values())
         )
         quoted = "\n".join(f">{line}" for line in ib.escape(typed).splitlines())
         wrote = f"\nWhat you wrote:\n{quoted}" if typed else ""
-        try:
-            client.chat_postMessage(channel=user, text=f"*Not saved* ({ib.escape(why)}). {again}{wrote}")
-        except (SlackApiError, OSError) as exc:
-            log.error("could not tell a person their form was not saved (%s)", why_slack_failed(exc))
+        tell(client, body, f"*Not saved* ({ib.escape(why)}). {again}{wrote}")
 
-    return tell
+    return told
 
 
 def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:
