@@ -21,7 +21,7 @@ from bot.answering.smalltalk import small_talk
 from bot.markup import readable
 from bot.runtime import PostReply, Services
 from bot.slack import blocks
-from bot.slack.app import SORRY, answer_once, respond, tell, why_slack_failed
+from bot.slack.app import SORRY, answer_once, event_key, respond, tell, why_slack_failed
 from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
@@ -135,7 +135,7 @@ def _answer_event(
     answer_once(
         services,
         body,
-        lambda: _reply(app, services, client, event, thread_ts, body.get("event_id")),
+        lambda: _reply(app, services, client, event, thread_ts, event_key(body)),
         lambda text: _post(client, event, thread_ts, text),
     )
 
@@ -146,7 +146,7 @@ def _reply(
     client: WebClient,
     event: dict[str, Any],
     thread_ts: str | None,
-    event_id: object,
+    key: str,  # the message's claim (see answer_once): Slack's redelivery records the question once
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
     question = readable(str(event.get("text") or "")).strip()  # as typed, without mentions
@@ -154,7 +154,6 @@ def _reply(
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=said[0], blocks=said[1] or None)
         return
     source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
-    key = f"event:{event_id}" if isinstance(event_id, str) else None  # Slack redelivers a failed reply
     reply = reply_to_question(services, question, source=source, user_id=user, message_key=key)
     if reply.private_note:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=reply.private_note)

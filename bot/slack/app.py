@@ -148,7 +148,7 @@ def answer_once(
     never wait for it. Listeners call this after the ack; it lets pending acks go ahead of the work.
     """
     ACKS.wait_for_quiet()
-    key = _event_key(body)
+    key = event_key(body)
     if not claim(services.db, key, services.clock.now()):
         return
     try:
@@ -162,7 +162,7 @@ def answer_once(
         apologise(SORRY)
 
 
-def _event_key(body: dict[str, Any]) -> str:
+def event_key(body: dict[str, Any]) -> str:
     """What makes a delivery the same as another: a message's channel and timestamp, whichever event
     brings it (a direct message that mentions the bot comes as a message and as an app_mention, with
     two event ids, and is answered once); otherwise the event id, which Slack keeps on its retries."""
