@@ -308,6 +308,16 @@ def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture
+def slow_forms(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Slack's wait for a form's answer, scaled down to 0.2 s. Work a test makes slow waits for the
+    event returned, so the form is answered 'still saving' before the work goes on."""
+    from bot.slack import deadline
+
+    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
+    return threading.Event()
+
+
+@pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack()
     yield fake

@@ -228,16 +228,11 @@ def test_a_database_failure_on_schedule_says_so_keeps_the_message_and_a_new_pres
 
 
 def test_a_schedule_slower_than_slack_waits_says_it_is_still_saving_and_is_stored(
-    slack_bot, monkeypatch
+    slack_bot, monkeypatch, slow_forms
 ) -> None:
-    import threading
-
-    from bot.slack import deadline
-
     bot = start(slack_bot)
     confirm = previewed(bot, "Huddle at ten")
-    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
-    go, add = threading.Event(), bot.services.comms.add
+    go, add = slow_forms, bot.services.comms.add
     monkeypatch.setattr(bot.services.comms, "add", lambda a: (go.wait(5), add(a)))
     answer = bot.view_submission(confirm, user=LEAD).json()
     assert answer["response_action"] == "update" and "Still saving" in json.dumps(answer["view"])
@@ -257,16 +252,11 @@ def test_a_confirmation_that_cannot_reach_the_lead_still_closes_the_form_with_it
 
 
 def test_a_schedule_that_fails_after_the_form_said_still_saving_is_told_to_the_lead(
-    slack_bot, monkeypatch
+    slack_bot, monkeypatch, slow_forms
 ) -> None:
-    import threading
-
-    from bot.slack import deadline
-
     bot = start(slack_bot)
     confirm = previewed(bot, "Huddle at ten")
-    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
-    go = threading.Event()
+    go = slow_forms
 
     def slow_failure(_: object) -> None:
         go.wait(5)
