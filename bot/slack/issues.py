@@ -237,8 +237,9 @@ def _register_forms(app: App, services: Services) -> None:
     @app.view(ib.FORM)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         draft = ib.draft_from_view(view)
-        typed = services.redactor.clean(f"{draft.summary}\n{draft.details}".strip())
-        told = _told_if_failed(client, body, typed, NOT_SAVED, LOG_AGAIN)
+        told = _told_if_failed(
+            services, client, body, f"{draft.summary}\n{draft.details}", NOT_SAVED, LOG_AGAIN
+        )
         _answer_form(
             ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING, told
         )
@@ -264,8 +265,8 @@ def _register_forms(app: App, services: Services) -> None:
 
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        typed = services.redactor.clean(ib.state_value(ib.state_values(view), "note"))
-        told = _told_if_failed(client, body, typed, NOT_RESOLVED, RESOLVE_AGAIN)
+        note = ib.state_value(ib.state_values(view), "note")
+        told = _told_if_failed(services, client, body, note, NOT_RESOLVED, RESOLVE_AGAIN)
         _answer_form(
             ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING, told
         )
@@ -307,10 +308,11 @@ def _answer_form(
 
 
 def _told_if_failed(
-    client: WebClient, body: dict[str, Any], typed: str, failed: str, again: str
+    services: Services, client: WebClient, body: dict[str, Any], typed: str, failed: str, again: str
 ) -> Callable[[dict[str, Any]], None]:
     """What to do with a form's answer that came too late to show: a failure is sent to the person,
-    with what they typed (cleaned) and what to do, since the form no longer says it."""
+    with what they typed (cleaned, only then: most forms are answered in time) and what to do, since
+    the form no longer says it."""
 
     def told(answer: dict[str, Any]) -> None:
         errors = answer.get("errors") if answer.get("response_action") == "errors" else None
@@ -319,8 +321,9 @@ def _told_if_failed(
         why = (
             "the bot could not reach its database" if failed in errors.values() else " ".join(errors.values())
         )
-        quoted = "\n".join(f">{line}" for line in ib.escape(typed).splitlines())
-        wrote = f"\nWhat you wrote:\n{quoted}" if typed else ""
+        cleaned = services.redactor.clean(typed.strip())
+        quoted = "\n".join(f">{line}" for line in ib.escape(cleaned).splitlines())
+        wrote = f"\nWhat you wrote:\n{quoted}" if cleaned else ""
         tell(client, body, f"*Not saved* ({ib.escape(why)}). {again}{wrote}")
 
     return told
