@@ -1,12 +1,14 @@
 """Deciding between answering, suggesting and not knowing, from the scores and what lies behind them.
 
 A wrong confident answer is worse than "I don't know". A close call is settled only when the leader
-explains the whole question, and explains it better than each close rival; otherwise it becomes
+explains the whole question, and explains it better than each close rival; a leader those rules turn
+down is answered only when a model of all its signals makes it very likely right. Otherwise it becomes
 "Did you mean".
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
@@ -14,26 +16,83 @@ from bot.answering.tuning import Tuning
 
 
 def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
+    """Answer a sure leader, or one the evidence as a whole makes likely right; otherwise offer the best
+    few as "Did you mean", or say nothing is good enough."""
+    ranked = [s.candidate for s in scored]
+    if not ranked or ranked[0].score < t.suggest_at:
+        return NotKnown(question, tuple(ranked[:3]))
+    if sure(scored, t) or (clear_lead(scored, t) and likely_right(scored, t) >= t.likely_at):
+        return Answer(question, ranked[0])
+    return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
+
+
+def sure(scored: list[Scored], t: Tuning) -> bool:
     """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one,
     unless it explains the whole question, and better than each close rival (it is then the better
     fit, not a coin toss). Never answer a leader that leaves unexplained a word the knowledge base never
     uses: that word is likely what the question is really about ('how many days until christmas'); nor
     one that only its answer text recommends: an answer mentions many things it is not about."""
-    ranked = [s.candidate for s in scored]
-    if not ranked or ranked[0].score < t.suggest_at:
-        return NotKnown(question, tuple(ranked[:3]))
     leader = scored[0]
     close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
-    if (
+    return (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
         and not leader.modifier_only
-        and leader.evidence.named
+        and bool(leader.evidence.named)
         and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
         and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
-    ):
-        return Answer(question, leader.candidate)
-    return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
+    )
+
+
+def likely_right(scored: list[Scored], t: Tuning) -> float:
+    """The chance that the leader is right, by a logistic model of its signals fit on the tune
+    questions (bench/fit_confidence.py). The rules of `sure` turn down many right leaders of long
+    questions: detail the entry need not explain ('on ward 6 since 7am') lowers the score, and an odd
+    word the knowledge base lacks counts as a stray. 0 for a leader the model does not speak for."""
+    if not modelled(scored[0], t):
+        return 0.0
+    z = t.likely_bias + sum(w * x for w, x in zip(t.likely_weights, signals(scored, t), strict=True))
+    return 1 / (1 + math.exp(-z))
+
+
+def modelled(leader: Scored, t: Tuning) -> bool:
+    """The model never speaks for a leader only its answer text recommends (an answer mentions many
+    things it is not about), one that names only what qualifies a term ('sepsis' of 'sepsis alerts'),
+    one of the kind the question's form argues against, unless the question covers most of its name, or
+    one whose name the question fills with another thing ('how many days until christmas')."""
+    return (
+        bool(leader.evidence.named)
+        and not leader.modifier_only
+        and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
+        and not leader.displaced
+    )
+
+
+def clear_lead(scored: list[Scored], t: Tuning) -> bool:
+    """No rival within the margin. When the top two are close the top one is often wrong, so a close
+    call is settled by the rules of `sure` alone, however likely the model finds the leader."""
+    return scored[0].candidate.score - _runner_up(scored) >= t.margin
+
+
+def signals(scored: list[Scored], t: Tuning) -> tuple[float, ...]:
+    """What the model weighs, in the order of `Tuning.likely_weights`: the leader's score against the
+    bar, its lead over the runner-up (capped: in a small knowledge base nothing else may match at all),
+    the part of the question left as strays, the number of terms,
+    how much of its name the question covers, and whether the question's form fits its kind."""
+    leader = scored[0]
+    ev = leader.evidence
+    return (
+        leader.candidate.score - t.answer_at,
+        min(leader.candidate.score - _runner_up(scored), t.likely_lead_cap),
+        sum(ev.shares[i] for i in ev.strays),
+        float(len(ev.shares)),
+        ev.recall,
+        float(leader.form_fits),
+    )
+
+
+def _runner_up(scored: list[Scored]) -> float:
+    return scored[1].candidate.score if len(scored) > 1 else 0.0
 
 
 @dataclass(frozen=True)
@@ -86,3 +145,4 @@ class Scored:
     evidence: Evidence
     form_fits: bool = True  # the question's form ('what is', 'how do I') does not ask for the other kind
     modifier_only: bool = False  # it names what qualifies the leader's term, not the term ('sepsis')
+    displaced: bool = False  # a word the knowledge base never uses stands in place of a word of its name

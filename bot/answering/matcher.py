@@ -140,13 +140,14 @@ class Matcher:
                 self._long_names[term[0], size].append(term)
 
     def match(self, question: str) -> Outcome:
-        return decide(question, self._scored(question), self.tuning)
+        return decide(question, self.weigh(question), self.tuning)
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
-        return [s.candidate for s in self._scored(question)]
+        return [s.candidate for s in self.weigh(question)]
 
-    def _scored(self, question: str) -> list[Scored]:
+    def weigh(self, question: str) -> list[Scored]:
+        """Every entry the question touches, best first, with the evidence the decision weighs."""
         if small_talk(question):
             return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
         typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS], question)))
@@ -178,16 +179,35 @@ class Matcher:
         numbers = _identifying_numbers(words)
         strangers = frozenset(i for i, found in enumerate(own) if not found or terms[i] in numbers)
         heads = {i: i - 1 for i in strangers if i and terms[i].isdigit()}  # 'section' of 'section 3'
-        return [
-            Scored(
-                Candidate(self.entries[e], round(score, 1)),
-                Evidence.of(anywhere, by_name, recall, shares, strangers, heads, self.tuning.solid),
-                form_fits=form in (None, self._kind(e)),
-                modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
+        judged = []
+        for score, anywhere, by_name, recall, headless, e in scored[: self.tuning.keep]:
+            if score <= 0:
+                continue
+            evidence = Evidence.of(anywhere, by_name, recall, shares, strangers, heads, self.tuning.solid)
+            judged.append(
+                Scored(
+                    Candidate(self.entries[e], round(score, 1)),
+                    evidence,
+                    form_fits=form in (None, self._kind(e)),
+                    modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
+                    displaced=self._displaced(e, hits, evidence.strays),
+                )
             )
-            for score, anywhere, by_name, recall, headless, e in scored[: self.tuning.keep]
-            if score > 0
-        ]
+        return judged
+
+    def _displaced(self, e: int, hits: _Hits, strays: frozenset[int]) -> bool:
+        """Whether a word the knowledge base never uses stands where a word of one of the entry's names
+        stands that the question leaves out, or is a number: the question names something else in the
+        entry's place ('how many days until christmas' of 'how many days until go-live', 'opcs 5' of
+        'OPCS-4')."""
+        if any(hits.terms[i].isdigit() for i in strays):
+            return True
+        for n, (_, found) in hits.names.get(e, {}).items() if strays else ():
+            name = self._names[e][n]
+            missing = [k for k, term in enumerate(name) if term not in found]
+            if any(hits.in_place(i, name, k) for i in strays for k in missing):
+                return True
+        return False
 
     def _candidates(self, hits: _Hits, matches: list[Found], weights: list[float]) -> set[int]:
         """The entries whose names explain most of the question, plus a few found by their answer text."""

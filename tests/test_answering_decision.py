@@ -1,0 +1,97 @@
+"""The decision between answering, suggesting and not knowing, on evidence built by hand: what makes a
+leader the strict rules turn down likely enough right to answer, and what never does."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.decision import Evidence, Scored, decide, likely_right, sure
+from bot.answering.knowledge import KnowledgeBase
+from bot.answering.model import Answer, Candidate, Entry, Suggestions
+from bot.answering.tuning import Tuning
+
+TUNING = Tuning()
+
+
+def scored(
+    score: float,
+    terms: int,
+    *,
+    strays: int = 0,
+    named: bool = True,
+    modifier_only: bool = False,
+    displaced: bool = False,
+) -> list[Scored]:
+    """A leader that explains every term but its strays (the last ones), all by its name unless `named`
+    is false, against a distant runner-up."""
+    shares = tuple(1 / terms for _ in range(terms))
+    explains = {i: 1.0 for i in range(terms - strays)}
+    evidence = Evidence.of(
+        explains, explains if named else {}, 0.6, shares, frozenset(range(terms - strays, terms)), {}, 0.5
+    )
+    runner = Evidence.of({0: 1.0}, {0: 1.0}, 0.3, shares, frozenset(), {}, 0.5)
+    leader = Candidate(Entry("leader", "howto", "Leader", "..."), score)
+    runner_up = Candidate(Entry("runner", "howto", "Runner", "..."), score - 20)
+    return [
+        Scored(leader, evidence, modifier_only=modifier_only, displaced=displaced),
+        Scored(runner_up, runner),
+    ]
+
+
+def test_a_long_question_with_a_clear_leader_is_answered_below_the_bar() -> None:
+    """Detail the entry need not explain ('on ward 6 since 7am') lowers the score of the right entry."""
+    long = scored(TUNING.answer_at - 10, terms=9)
+    assert not sure(long, TUNING)
+    assert isinstance(decide("q", long, TUNING), Answer)
+
+
+def test_the_same_score_on_a_short_question_is_only_a_suggestion() -> None:
+    short = scored(TUNING.answer_at - 10, terms=2)
+    assert likely_right(short, TUNING) < likely_right(scored(TUNING.answer_at - 10, terms=9), TUNING)
+    assert isinstance(decide("q", short, TUNING), Suggestions)
+
+
+def test_words_the_knowledge_base_never_uses_make_a_leader_less_likely_right() -> None:
+    clean, strayed = scored(40, terms=6), scored(40, terms=6, strays=3)
+    assert likely_right(strayed, TUNING) < likely_right(clean, TUNING)
+    assert isinstance(decide("q", strayed, TUNING), Suggestions)
+
+
+@pytest.mark.parametrize("leader", [{"named": False}, {"modifier_only": True}, {"displaced": True}])
+def test_the_model_never_speaks_for_a_leader_it_cannot_vouch_for(leader: dict) -> None:
+    """An answer mentions many things it is not about; 'sepsis' alone names what qualifies a term;
+    'how many days until christmas' fills the name 'how many days until go-live' with another thing."""
+    assert likely_right(scored(TUNING.answer_at - 5, terms=9, **leader), TUNING) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("question", "displaced"),
+    [
+        ("how many days until christmas", True),  # another thing where the name has 'go-live'
+        ("how many days until go-live on ward 6", False),  # detail beside the whole name
+        ("what is opcs 5", True),  # a number names another version of the thing
+    ],
+)
+def test_a_word_the_knowledge_base_lacks_in_place_of_a_name_word_displaces_the_entry(
+    question: str, displaced: bool
+) -> None:
+    kb = KnowledgeBase.build(
+        [
+            Entry(
+                "golive-date", "howto", "When is go-live?", "On 1 March.", ("how many days until go-live",)
+            ),
+            Entry("opcs-4", "jargon", "OPCS-4", "The NHS classification of procedures.", ("OPCS",)),
+        ]
+    )
+    assert kb.matcher.weigh(question)[0].displaced is displaced
+
+
+def test_a_rambling_question_on_the_shipped_knowledge_base_gets_its_answer() -> None:
+    kb = KnowledgeBase.load(Path("knowledge"))
+    question = (
+        "a colleague walked off and left herself logged in at the nurses station, am I allowed to just"
+        " keep working on her session, we're really busy"
+    )
+    assert not sure(kb.matcher.weigh(question), kb.matcher.tuning)
+    outcome = kb.match(question)
+    assert isinstance(outcome, Answer) and outcome.best.entry.id == "shared-computer-logout"
