@@ -37,9 +37,7 @@ def sure(scored: list[Scored], t: Tuning) -> bool:
     return (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
-        and not leader.modifier_only
-        and bool(leader.evidence.named)
-        and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
+        and _named_for_itself(leader, t)
         and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
     )
 
@@ -56,34 +54,38 @@ def likely_right(scored: list[Scored], t: Tuning) -> float:
 
 
 def modelled(leader: Scored, t: Tuning) -> bool:
-    """The model never speaks for a leader only its answer text recommends (an answer mentions many
-    things it is not about), one that names only what qualifies a term ('sepsis' of 'sepsis alerts'),
-    one of the kind the question's form argues against, unless the question covers most of its name, or
-    one whose name the question fills with another thing ('how many days until christmas')."""
+    """The model speaks only for a leader `sure` could also answer on its own terms, and never for one
+    whose name the question fills with another thing ('how many days until christmas')."""
+    return _named_for_itself(leader, t) and not leader.displaced
+
+
+def _named_for_itself(leader: Scored, t: Tuning) -> bool:
+    """Never a leader only its answer text recommends (an answer mentions many things it is not about),
+    one that names only what qualifies a term ('sepsis' of 'sepsis alerts'), or one of the kind the
+    question's form argues against, unless the question covers most of its name."""
     return (
         bool(leader.evidence.named)
         and not leader.modifier_only
         and (leader.form_fits or leader.evidence.recall >= t.unfit_recall)
-        and not leader.displaced
     )
 
 
 def clear_lead(scored: list[Scored], t: Tuning) -> bool:
     """No rival within the margin. When the top two are close the top one is often wrong, so a close
     call is settled by the rules of `sure` alone, however likely the model finds the leader."""
-    return scored[0].candidate.score - _runner_up(scored) >= t.margin
+    return _lead(scored) >= t.margin
 
 
 def signals(scored: list[Scored], t: Tuning) -> tuple[float, ...]:
     """What the model weighs, in the order of `Tuning.likely_weights`: the leader's score against the
     bar, its lead over the runner-up (capped: in a small knowledge base nothing else may match at all),
-    the part of the question left as strays, the number of terms,
-    how much of its name the question covers, and whether the question's form fits its kind."""
+    the part of the question left as strays, the number of terms, how much of its name the question
+    covers, and whether the question's form fits its kind."""
     leader = scored[0]
     ev = leader.evidence
     return (
         leader.candidate.score - t.answer_at,
-        min(leader.candidate.score - _runner_up(scored), t.likely_lead_cap),
+        min(_lead(scored), t.likely_lead_cap),
         sum(ev.shares[i] for i in ev.strays),
         float(len(ev.shares)),
         ev.recall,
@@ -91,8 +93,9 @@ def signals(scored: list[Scored], t: Tuning) -> tuple[float, ...]:
     )
 
 
-def _runner_up(scored: list[Scored]) -> float:
-    return scored[1].candidate.score if len(scored) > 1 else 0.0
+def _lead(scored: list[Scored]) -> float:
+    """The leader's lead over the runner-up: its whole score when nothing else is in the running."""
+    return scored[0].candidate.score - (scored[1].candidate.score if len(scored) > 1 else 0.0)
 
 
 @dataclass(frozen=True)

@@ -200,9 +200,11 @@ class Matcher:
         stands that the question leaves out, or is a number: the question names something else in the
         entry's place ('how many days until christmas' of 'how many days until go-live', 'opcs 5' of
         'OPCS-4')."""
+        if not strays:
+            return False
         if any(hits.terms[i].isdigit() for i in strays):
             return True
-        for n, (_, found) in hits.names.get(e, {}).items() if strays else ():
+        for n, (_, found) in hits.names.get(e, {}).items():
             name = self._names[e][n]
             missing = [k for k, term in enumerate(name) if term not in found]
             if any(hits.in_place(i, name, k) for i in strays for k in missing):
