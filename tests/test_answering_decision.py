@@ -1,13 +1,14 @@
 """The decision between answering, suggesting and not knowing, on evidence built by hand: what makes a
-leader the strict rules turn down likely enough right to answer, and what never does."""
+leader the strict rules turn down likely enough right to answer, and what never does; and when a
+leader only its answer text recommends is answered all the same."""
 
 from pathlib import Path
 
 import pytest
 
-from bot.answering.decision import Evidence, Scored, decide, likely_right, sure
+from bot.answering.decision import Evidence, Scored, decide, likely_right, sure, told_in_answer
 from bot.answering.knowledge import KnowledgeBase
-from bot.answering.model import Answer, Candidate, Entry, Suggestions
+from bot.answering.model import Answer, Candidate, Entry, NotKnown, Suggestions
 from bot.answering.tuning import Tuning
 
 TUNING = Tuning()
@@ -21,9 +22,10 @@ def scored(
     named: bool = True,
     modifier_only: bool = False,
     displaced: bool = False,
+    lead: float = 20.0,
 ) -> list[Scored]:
     """A leader that explains every term but its strays (the last ones), all by its name unless `named`
-    is false, against a distant runner-up."""
+    is false, against a runner-up `lead` behind."""
     shares = tuple(1 / terms for _ in range(terms))
     explains = {i: 1.0 for i in range(terms - strays)}
     evidence = Evidence.of(
@@ -31,7 +33,7 @@ def scored(
     )
     runner = Evidence.of({0: 1.0}, {0: 1.0}, 0.3, shares, frozenset(), {}, 0.5)
     leader = Candidate(Entry("leader", "howto", "Leader", "..."), score)
-    runner_up = Candidate(Entry("runner", "howto", "Runner", "..."), score - 20)
+    runner_up = Candidate(Entry("runner", "howto", "Runner", "..."), score - lead)
     return [
         Scored(leader, evidence, modifier_only=modifier_only, displaced=displaced),
         Scored(runner_up, runner),
@@ -95,3 +97,41 @@ def test_a_rambling_question_on_the_shipped_knowledge_base_gets_its_answer() -> 
     assert not sure(kb.matcher.weigh(question), kb.matcher.tuning)
     outcome = kb.match(question)
     assert isinstance(outcome, Answer) and outcome.best.entry.id == "shared-computer-logout"
+
+
+# A trust that writes no aliases: what staff call things is only in the answers.
+NO_ALIASES = KnowledgeBase.build(
+    [
+        Entry("cutover", "jargon", "Cutover", "The weekend the old system is switched off and records move."),
+        Entry("downtime", "howto", "Downtime procedure", "Use the paper forms until the system is back."),
+        Entry("training", "howto", "Book training", "Book a classroom session on the learning portal."),
+        Entry("legacy", "jargon", "Legacy system", "The system we used before, read only for a year."),
+    ]
+)
+
+
+def test_a_question_only_one_answer_explains_is_answered_without_an_alias() -> None:
+    question = "the weekend they switch off the old one"
+    assert not sure(NO_ALIASES.matcher.weigh(question), NO_ALIASES.matcher.tuning)
+    outcome = NO_ALIASES.match(question)
+    assert isinstance(outcome, Answer) and outcome.best.entry.id == "cutover"
+
+
+@pytest.mark.parametrize(
+    ("question", "outcome"),
+    [
+        ("the weekend the paper forms move", Suggestions),  # two answers explain it about as well
+        ("weekend", Suggestions),  # what an answer mentions in passing, a word or a phrase
+        ("weekend switched off", Suggestions),
+        ("the weekend we go to the seaside", NotKnown),  # words no entry uses
+    ],
+)
+def test_answer_text_alone_answers_no_question_it_does_not_single_out(question: str, outcome: type) -> None:
+    assert isinstance(NO_ALIASES.match(question), outcome)
+
+
+def test_a_leader_only_its_answer_recommends_needs_a_wider_lead_than_a_named_one() -> None:
+    wide, narrow = (scored(TUNING.answer_at + 2, terms=3, named=False, lead=lead) for lead in (20, 13))
+    assert told_in_answer(wide, TUNING) and isinstance(decide("q", wide, TUNING), Answer)
+    assert not told_in_answer(narrow, TUNING) and isinstance(decide("q", narrow, TUNING), Suggestions)
+    assert not told_in_answer(scored(TUNING.answer_at + 2, terms=3, named=False, strays=1), TUNING)

@@ -633,15 +633,25 @@ def test_a_number_that_counts_or_that_the_entry_names_leaves_the_answer(question
     assert answered(KnowledgeBase.build(CODES).match(question)) == expected
 
 
-def test_an_entry_only_its_answer_text_recommends_is_offered_not_answered() -> None:
-    kb = KnowledgeBase.build(
-        [
-            entry("camhs", "jargon", "CAMHS", "Mental health services for children and young people."),
-            entry("floorwalker", "jargon", "Floorwalker", "A helper on the wards during go-live."),
-        ]
-    )
-    outcome = kb.match("mental health services for young people")  # words only its answer holds
-    assert isinstance(outcome, Suggestions) and outcome.candidates[0].entry.id == "camhs"
+@pytest.mark.parametrize("rival", [False, True])
+def test_an_entry_only_its_answer_text_recommends_is_answered_only_when_no_other_comes_near(
+    rival: bool,
+) -> None:
+    """An answer mentions many things it is not about: its words alone single out an entry only where
+    no other entry's words explain the question about as well."""
+    entries = [
+        entry("camhs", "jargon", "CAMHS", "Mental health services for children and young people."),
+        entry("floorwalker", "jargon", "Floorwalker", "A helper on the wards during go-live."),
+    ]
+    if rival:
+        entries.append(
+            entry("eating", "jargon", "ED", "Mental health services for young people who stop eating.")
+        )
+    outcome = KnowledgeBase.build(entries).match("mental health services for young people")  # answer words
+    if rival:
+        assert isinstance(outcome, Suggestions) and outcome.candidates[0].entry.id == "camhs"
+    else:
+        assert answered(outcome) == "camhs"
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 A wrong confident answer is worse than "I don't know". A close call is settled only when the leader
 explains the whole question, and explains it better than each close rival; a leader those rules turn
-down is answered only when a model of all its signals makes it very likely right. Otherwise it becomes
-"Did you mean".
+down is answered only when a model of all its signals makes it very likely right, or when its answer
+text alone explains the question and nothing else comes near. Otherwise it becomes "Did you mean".
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
     ranked = [s.candidate for s in scored]
     if not ranked or ranked[0].score < t.suggest_at:
         return NotKnown(question, tuple(ranked[:3]))
-    if sure(scored, t) or (clear_lead(scored, t) and likely_right(scored, t) >= t.likely_at):
+    if sure(scored, t) or likely(scored, t) or told_in_answer(scored, t):
         return Answer(question, ranked[0])
     return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
 
@@ -39,6 +39,31 @@ def sure(scored: list[Scored], t: Tuning) -> bool:
         and not leader.evidence.strays
         and _named_for_itself(leader, t)
         and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
+    )
+
+
+def likely(scored: list[Scored], t: Tuning) -> bool:
+    """A clear leader the model finds very likely right."""
+    return clear_lead(scored, t) and likely_right(scored, t) >= t.likely_at
+
+
+def told_in_answer(scored: list[Scored], t: Tuning) -> bool:
+    """A leader no name of which the question uses, whose answer text explains the question all but
+    fully (its score is capped below a named leader's) and far better than any other entry does. A
+    trust that writes few aliases puts the words staff use in its answers ('the weekend the old system
+    is switched off'); a wide lead, no word left unexplained and three words at least keep what an
+    answer mentions in passing (a word, a phrase: 'may send people to an emergency department') from
+    being taken for what it is about."""
+    leader = scored[0]
+    return (
+        not leader.evidence.named
+        and len(leader.evidence.explains) >= 3
+        and not leader.evidence.strays
+        and leader.candidate.score >= t.answer_at
+        and _lead(scored) >= t.text_lead
+        and leader.form_fits
+        and not leader.modifier_only
+        and not leader.displaced
     )
 
 

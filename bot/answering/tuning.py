@@ -34,6 +34,7 @@ class Tuning:
     solid: float = 0.5  # strength at which an entry counts as explaining a query term, when deciding
     recall_lead: float = 0.15  # how much more of its name a leader must cover to beat an equal runner-up
     named_lead: float = 0.05  # or how much more of the question it must explain
+    text_lead: float = 15.0  # lead over the runner-up needed to answer a leader found by its answer text only
     likely_at: float = 0.9  # chance of being right at which to answer a clear leader `sure` turns down
     # the model of that chance (decision.likely_right): one weight per decision.signals, fit by
     # bench/fit_confidence.py on the tune questions
