@@ -128,6 +128,33 @@ def test_jargon_or_howto_follows_the_form_of_the_question(kb: KnowledgeBase) -> 
     assert answered(kb.match("where are the floorwalkers")) == "find-floorwalker"
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("where is the floor walker", "find-floorwalker"),
+        ("wheres the flooorwalker", "find-floorwalker"),
+        ("how do I find a superuser", "find-floorwalker"),
+        ("what is a floorwalker", "floorwalker"),
+        ("floorwalker", "floorwalker"),
+    ],
+)
+def test_the_form_settles_which_of_two_entries_named_alike_is_meant_without_aliases(
+    question: str, expected: str
+) -> None:
+    """With no alias 'where are the floorwalkers', the how-to covers less of its name than the term's
+    entry does; only the form says a 'where' question asks how to find one, not what one is."""
+    kb = KnowledgeBase.build(
+        [
+            entry("floorwalker", "jargon", "Floorwalker", "A helper in a bright vest on the wards."),
+            entry(
+                "find-floorwalker", "howto", "How do I find a floorwalker or superuser?", "Ask at the hub."
+            ),
+            entry("superuser", "jargon", "Superuser", "A colleague trained further on the system."),
+        ]
+    )
+    assert answered(kb.match(question)) == expected
+
+
 def test_a_title_hit_is_trusted_over_a_mention_in_another_answer(kb: KnowledgeBase) -> None:
     assert answered(kb.match("what is a big bang")) == "big-bang"
 

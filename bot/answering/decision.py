@@ -33,13 +33,23 @@ def sure(scored: list[Scored], t: Tuning) -> bool:
     uses: that word is likely what the question is really about ('how many days until christmas'); nor
     one that only its answer text recommends: an answer mentions many things it is not about."""
     leader = scored[0]
-    close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
     return (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
         and _named_for_itself(leader, t)
-        and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in close)
+        and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in _rivals(scored, t))
     )
+
+
+def _rivals(scored: list[Scored], t: Tuning) -> list[Scored]:
+    """The candidates close behind the leader. One of the kind the question's form argues against is no
+    rival to a leader of the asked kind that explains the whole question and names all it names: the
+    form settles it ('where is the floorwalker': how to find one, not what one is)."""
+    leader = scored[0]
+    close = [s for s in scored[1:] if leader.candidate.score - s.candidate.score < t.margin]
+    if not (leader.form_fits and leader.evidence.complete):
+        return close
+    return [s for s in close if s.form_fits or not leader.evidence.named >= s.evidence.named]
 
 
 def likely(scored: list[Scored], t: Tuning) -> bool:

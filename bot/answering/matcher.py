@@ -401,9 +401,10 @@ class Matcher:
         return score, accounted, by_name, recall, headless
 
     def _by_form(self, scored: list[_Raw], form: Form, terms: int) -> list[_Raw]:
-        """'What is' asks for jargon, 'how do I' for a how-to, and a bare term more for what it is. The
-        form yields to the words when they spell out whole names of the other kind only ('what is the
-        go-live date'): the person named the entry they want."""
+        """'What is' asks for jargon, 'how do I' for a how-to, and a bare term more for what it is; all the
+        more when an entry of the asked kind names the whole question. The form yields to the words
+        when they spell out whole names of the other kind only ('what is the go-live date'): the person
+        named the entry they want."""
         t = self.tuning
         if not form:
             return [
@@ -412,10 +413,19 @@ class Matcher:
             ]
         spelled = {e for _, _, by_name, recall, _, e in scored if self._spelled_out(by_name, recall, terms)}
         waived = spelled if all(self._kind(e) != form for e in spelled) else set()
+        penalty = t.form_penalty ** (2 if self._named_of_kind(scored, form, terms) else 1)
         return [
-            (s if self._kind(e) == form or e in waived else s * t.form_penalty, *rest, e)
-            for s, *rest, e in scored
+            (s if self._kind(e) == form or e in waived else s * penalty, *rest, e) for s, *rest, e in scored
         ]
+
+    def _named_of_kind(self, scored: list[_Raw], form: Form, terms: int) -> bool:
+        """Whether an entry of the kind the form asks for names every word of the question: the other
+        kind then has nothing but the form to go on, and the form argues against it ('where is the
+        floorwalker' of 'How do I find a floorwalker?' and 'Floorwalker')."""
+        return any(
+            self._kind(e) == form and all(by_name.get(i, 0.0) >= self.tuning.solid for i in range(terms))
+            for _, _, by_name, _, _, e in scored
+        )
 
     def _kind(self, e: int) -> str:
         return self.entries[e].kind
