@@ -258,6 +258,34 @@ def test_an_everyday_word_reaches_the_system_word_an_entry_uses_but_the_entrys_o
     assert kb.matcher.rank("I have some feedback about the system")[0].score > related
 
 
+@pytest.mark.parametrize(
+    ("question", "expected", "outcome"),
+    [
+        ("what do I check before giving platelets", "transfusion", Suggestions),
+        ("it keeps nagging me about the clot risk thing", "vte", Suggestions),
+        ("how do I book someone in for an operation", "theatre", Answer),
+    ],
+)
+def test_the_words_staff_use_for_clinical_things_reach_the_terms_entries_use(
+    question: str, expected: str, outcome: type
+) -> None:
+    """Without the relation the first two are 'I don't know' and the last a mere suggestion."""
+    kb = KnowledgeBase.build(
+        [
+            entry(
+                "transfusion", "howto", "Blood transfusion checks", "Two staff check the unit at the bedside."
+            ),
+            entry(
+                "vte", "howto", "VTE assessment", "Assess every admission for venous thromboembolism risk."
+            ),
+            entry("theatre", "howto", "How do I book a theatre slot?", "Add the patient to the list."),
+            entry("find-patient", "howto", "How do I find a patient?", "Search by NHS number."),
+        ]
+    )
+    assert isinstance(kb.match(question), outcome)
+    assert kb.matcher.rank(question)[0].entry.id == expected
+
+
 def test_a_real_word_that_stands_where_a_names_word_does_is_read_as_that_word() -> None:
     kb = KnowledgeBase.build(
         [
