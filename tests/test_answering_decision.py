@@ -72,6 +72,7 @@ def test_the_model_never_speaks_for_a_leader_it_cannot_vouch_for(leader: dict) -
         ("how many days until christmas", True),  # another thing where the name has 'go-live'
         ("how many days until go-live on ward 6", False),  # detail beside the whole name
         ("what is opcs 5", True),  # a number names another version of the thing
+        ("pt has penicilin alergy where do i add it", False),  # a slip where 'record' stands, not the head
     ],
 )
 def test_a_word_the_knowledge_base_lacks_in_place_of_a_name_word_displaces_the_entry(
@@ -83,6 +84,7 @@ def test_a_word_the_knowledge_base_lacks_in_place_of_a_name_word_displaces_the_e
                 "golive-date", "howto", "When is go-live?", "On 1 March.", ("how many days until go-live",)
             ),
             Entry("opcs-4", "jargon", "OPCS-4", "The NHS classification of procedures.", ("OPCS",)),
+            Entry("record-allergy", "howto", "How do I record an allergy?", "Open the allergies tab."),
         ]
     )
     assert kb.matcher.weigh(question)[0].displaced is displaced
