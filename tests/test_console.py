@@ -41,6 +41,14 @@ def test_choices_press_the_same_buttons_as_slack(console):
     assert (feedback.entry_id, feedback.helpful) == ("business-as-usual", True)
 
 
+def test_none_of_these_is_a_choice_too_and_records_the_question(console):
+    out = talk(console, "bau snomed", "3")
+    assert "[1] SNOMED CT   [2] BAU   [3] None of these" in out
+    assert "I don't know that one yet" in out and "[1] Pass it to the support team" in out
+    with console[2].db.session() as session:
+        assert session.scalars(select(UnansweredRow.question)).all() == ["bau snomed"]
+
+
 def test_passing_a_question_on_is_recorded_and_shows_the_triage_post(console):
     out = talk(console, "where is the canteen", "1")
     assert "Passed to the support team" in out

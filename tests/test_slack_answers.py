@@ -131,12 +131,33 @@ def test_did_you_mean_button_posts_the_chosen_answer(slack_bot):
     offer = bot.fake.wait_for("chat.postMessage")[0]
     assert "Did you mean" in shown_text(offer)
     choices = {b["text"]["text"]: b for b in buttons(offer)}
-    assert set(choices) == {"SNOMED CT", "BAU"}
+    assert set(choices) == {"SNOMED CT", "BAU", "None of these"}
     chosen = choices["BAU"]
     bot.action(chosen["action_id"], chosen["value"], response_url=bot.fake.response_url("offer"))
     posted = bot.fake.wait_for("response_url")[0]
     assert posted.params["replace_original"] is True
     assert "Business as usual" in shown_text(posted)
+
+
+def test_none_of_these_records_the_question_once_and_offers_to_pass_it_on(slack_bot):
+    """A 'Did you mean' that misses is a question the bot could not answer: it must reach the
+    knowledge base's gaps and the support team like any other, not be dropped."""
+    bot = slack_bot()
+    bot.mention("bau snomed", user="U0NURSE")
+    offer = bot.fake.wait_for("chat.postMessage")[0]
+    none = {b["text"]["text"]: b for b in buttons(offer)}["None of these"]
+    message = {"type": "message", "ts": "1700000000.000100", "text": "", "blocks": []}  # the offer
+    for _ in range(2):  # a double click
+        bot.action(none["action_id"], none["value"], user="U0NURSE", message=message)
+    replies = bot.fake.wait_for("response_url", count=2)
+    assert all(r.params["replace_original"] is True for r in replies)
+    assert "I don't know that one yet" in shown_text(replies[0])
+    [row] = rows(bot.services.db, UnansweredRow)
+    assert (row.question, row.user_id, row.source) == ("bau snomed", "U0NURSE", "did-you-mean")
+    [pass_on] = buttons(replies[0])
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0NURSE")
+    triage = bot.fake.wait_for("chat.postMessage", count=2)[1]
+    assert triage.params["channel"] == "C0TRIAGE" and "bau snomed" in shown_text(triage)
 
 
 def test_feedback_button_is_recorded(slack_bot):

@@ -17,6 +17,7 @@ from bot.store.database import Database
 from bot.yamlsource import InvalidFile
 
 log = logging.getLogger(__name__)
+UNMATCHED = "did-you-mean"  # the source of a question recorded when no suggestion fitted
 RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, its start says what it was
 
 
@@ -76,6 +77,13 @@ class AnsweringService:
             )
             outcome = NotKnown(outcome.question, outcome.near, row)
         return AskResult(outcome, redaction)
+
+    def record_unmatched(self, question: str, *, user_id: str | None, message_key: str | None = None) -> int:
+        """Record a question none of whose suggestions was what the person meant (they said so), once
+        per `message_key`; the text is the question as the reply showed it, already cleaned."""
+        key = f"{UNMATCHED}:{message_key}" if message_key else None  # never a question's own key
+        when = self._clock.now()
+        return answers.record_unanswered(self._db, _recordable(question), when, UNMATCHED, user_id, key)
 
     def match(self, question: str) -> Outcome:
         return self._kb.match_redacted(question)

@@ -52,7 +52,10 @@ def register(app: App, services: Services) -> None:
             _answer_event(app, services, client, body, event, event.get("thread_ts"))
 
     @app.action(
-        re.compile(f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT})$")
+        re.compile(
+            f"^({blocks.HELPFUL}|{blocks.NOT_HELPFUL}|{blocks.PICK}_[0-9]|{blocks.PASS_TO_SUPPORT}"
+            f"|{blocks.NONE_OF_THESE})$"
+        )
     )
     def on_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -72,7 +75,7 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
         log.info("ignored a second click on the same feedback button by the same person")
         return
     try:
-        choice = choose(services, action_id, action.get("value"), clicker)
+        choice = choose(services, action_id, action.get("value"), clicker, _clicked_message_key(body))
     except Exception:
         if vote:
             release(services.db, vote)  # not recorded, so the person may try again
@@ -95,16 +98,21 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
 
 def _vote_key(body: dict[str, Any], action_id: str, clicker: str | None) -> str | None:
     """One vote per person per answer: a double click reaches us twice before Slack replaces the message."""
-    container = body.get("container")
-    ts = container.get("message_ts") if isinstance(container, dict) else None
-    if (
-        action_id not in (blocks.HELPFUL, blocks.NOT_HELPFUL)
-        or not clicker
-        or not isinstance(ts, str)
-        or not ts
-    ):
+    message = _clicked_message_key(body)
+    if action_id not in (blocks.HELPFUL, blocks.NOT_HELPFUL) or not clicker or not message:
         return None
-    return f"feedback:{container.get('channel_id')}:{ts}:{clicker}"
+    return f"feedback:{message}:{clicker}"
+
+
+def _clicked_message_key(body: dict[str, Any]) -> str | None:
+    """The message whose button was clicked, as 'channel:ts'; None when the payload does not say."""
+    container = body.get("container")
+    if not isinstance(container, dict):
+        return None
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not isinstance(ts, str) or not ts:
+        return None
+    return f"{str(channel)[:40]}:{ts[:40]}"  # bounded: the payload is anyone's
 
 
 # A person's new message may carry a subtype: a file with a question, a thread reply sent to the channel too.

@@ -21,6 +21,7 @@ HELPFUL = "answer_helpful"
 NOT_HELPFUL = "answer_not_helpful"
 PICK = "answer_pick"  # action ids answer_pick_0.. so each button in a block is unique
 PASS_TO_SUPPORT = "answer_pass_to_support"
+NONE_OF_THESE = "answer_none_of_these"
 _ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button value
 _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
 SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
@@ -177,6 +178,7 @@ def suggestion_blocks(candidates: tuple[Candidate, ...], question: str) -> list[
         button(c.entry.title, f"{PICK}_{i}", encode_value(e=c.entry.id, q=question))
         for i, c in enumerate(candidates[:3])
     ]
+    buttons.append(button("None of these", NONE_OF_THESE, encode_value(q=question)))
     return [
         text_section("I'm not sure which you mean. *Did you mean ...*"),
         actions(*buttons),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.answering.model import NotKnown
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.blocks import Block
@@ -42,8 +43,11 @@ def reply_to_question(
     return Reply(blocks.outcome_text(result.outcome), blocks.outcome_blocks(result.outcome, asked), note)
 
 
-def choose(services: Services, action_id: str, value: object, user_id: str | None) -> Choice | None:
-    """Act on a button of an answer message; None when the button or its value is not ours."""
+def choose(
+    services: Services, action_id: str, value: object, user_id: str | None, message_key: str | None = None
+) -> Choice | None:
+    """Act on a button of an answer message; None when the button or its value is not ours.
+    `message_key`: the message clicked, so that a double click on 'None of these' records it once."""
     fields = blocks.decode_value(value)
     question = fields.get("q")
     if not isinstance(question, str):
@@ -55,6 +59,8 @@ def choose(services: Services, action_id: str, value: object, user_id: str | Non
         return _pick(services, fields.get("e"), question)
     if action_id == blocks.PASS_TO_SUPPORT:
         return _pass_on(services, fields.get("u"), question, user_id)
+    if action_id == blocks.NONE_OF_THESE:
+        return _none_fits(services, question, user_id, message_key)
     return None
 
 
@@ -73,6 +79,14 @@ def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
     if entry is None:
         return None
     return Choice(Reply(entry.title, blocks.answer_blocks(entry, question)))
+
+
+def _none_fits(services: Services, question: str, user_id: str | None, message_key: str | None) -> Choice:
+    """None of the suggestions was what the person meant: the bot could not answer after all, so the
+    question is recorded for the knowledge base and may be passed on, as when nothing came near."""
+    row = services.answering.record_unmatched(question, user_id=user_id, message_key=message_key)
+    outcome = NotKnown(question, (), row)
+    return Choice(Reply(blocks.outcome_text(outcome), blocks.outcome_blocks(outcome, question)))
 
 
 def _pass_on(services: Services, unanswered_id: object, question: str, user_id: str | None) -> Choice | None:
