@@ -3,10 +3,26 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from bot.answering.gaps import group_questions, guess_kind, normalise, render_stubs, stubs_for
+from bot.answering.gaps import (
+    alias_hints,
+    group_questions,
+    guess_kind,
+    normalise,
+    render_alias_hints,
+    render_stubs,
+    stubs_for,
+)
+from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Entry
 from bot.privacy import Redactor
-from bot.store.answers import Unanswered, record_unanswered, unanswered_between
+from bot.store.answers import (
+    Helped,
+    Unanswered,
+    helped_between,
+    record_feedback,
+    record_unanswered,
+    unanswered_between,
+)
 from bot.store.database import Database
 
 LONDON = ZoneInfo("Europe/London")
@@ -126,3 +142,65 @@ def test_stored_unanswered_questions_are_grouped_from_the_database(db: Database)
     groups = group_questions(rows, Redactor())
     assert [(g.question, g.count) for g in groups] == [("what is PAS", 2), ("how do I order bloods", 1)]
     assert groups[0].first_asked == T0
+
+
+HINTED = KnowledgeBase.build(
+    [
+        Entry("bau", "jargon", "Business as usual (BAU)", "Normal running.", source="k.yaml", line=3),
+        Entry(
+            "snomed-ct",
+            "jargon",
+            "SNOMED CT",
+            "The clinical vocabulary.",
+            ("snomed",),
+            source="k.yaml",
+            line=9,
+        ),
+    ]
+)
+
+
+def helped(*pairs: tuple[str, str]) -> list[Helped]:
+    return [Helped(entry, question, T0) for entry, question in pairs]
+
+
+def test_a_question_someone_chose_an_entry_for_becomes_an_alias_hint_for_it() -> None:
+    hints = alias_hints(
+        helped(
+            ("bau", "bau snomed"), ("bau", "bau snomed"), ("snomed-ct", "bau snomed"), ("bau", "what is BAU")
+        ),
+        HINTED,
+        Redactor(),
+    )
+    assert [(h.entry.id, [(p.text, p.count) for p in h.phrasings]) for h in hints] == [
+        ("bau", [("bau snomed", 2)]),  # 'what is BAU' is answered with it already: no hint
+        ("snomed-ct", [("bau snomed", 1)]),
+    ]
+
+
+def test_no_hint_for_a_gone_entry_an_existing_name_or_a_question_that_held_identifiers() -> None:
+    hints = alias_hints(
+        helped(
+            ("retired", "bau snomed"),  # the entry is no longer in the knowledge base
+            ("bau", "snomed"),  # another entry's name: it would not validate
+            ("bau", "bau for [NHS number removed]"),
+            ("bau", "bau for 943 476 5919"),  # stored before the guard knew the form
+        ),
+        HINTED,
+        Redactor(),
+    )
+    assert hints == []
+
+
+def test_hints_are_comments_so_the_stubs_file_still_parses() -> None:
+    hints = alias_hints(helped(("bau", "bau: snomed # really")), HINTED, Redactor())
+    text = render_stubs([], LONDON) + render_alias_hints(hints)
+    assert "#   bau (k.yaml, line 3):" in text and "'bau: snomed # really'  (1x)" in text
+    assert yaml.safe_load(text) == {"entries": None}
+
+
+def test_only_helpful_feedback_in_the_period_is_read_back(db: Database) -> None:
+    record_feedback(db, "bau", "bau snomed", True, "U1", T0)
+    record_feedback(db, "bau", "not this", False, "U1", T0)
+    record_feedback(db, "bau", "too late", True, "U1", T0 + timedelta(days=2))
+    assert helped_between(db, T0, T0 + timedelta(days=1)) == [Helped("bau", "bau snomed", T0)]

@@ -18,7 +18,7 @@ from bot.config import Group, OrgConfig, Settings
 from bot.issues.model import Draft
 from bot.issues.service import IssueService
 from bot.roles import ConfiguredMembership
-from bot.store.answers import record_unanswered
+from bot.store.answers import record_feedback, record_unanswered
 from bot.store.database import Database
 
 ORG = OrgConfig(
@@ -208,6 +208,19 @@ def test_gaps_still_print_stubs_when_the_knowledge_base_is_broken(golive, seeded
     assert code == 0
     assert len(yaml.safe_load(out)["entries"]) == 2
     assert "Could not read the knowledge base" in err and "YAML syntax error" in err
+
+
+def test_gaps_ends_with_phrasings_people_chose_an_entry_for_as_aliases_to_add(
+    golive, seeded, db, tmp_path
+) -> None:
+    record_feedback(db, "pas", "the admin system for the ward clerks", True, "U1", at(28, 10))
+    record_feedback(db, "pas", "what is PAS", True, "U1", at(28, 11))  # answered with it already
+    code, out, _ = golive("gaps", *MARCH_27)
+    assert code == 0
+    knowledge = tmp_path / "knowledge" / "base.yaml"
+    assert f"#   pas ({knowledge}, line 2):\n#     - the admin system for the ward clerks  (1x)" in out
+    assert "what is PAS" not in out
+    assert len(yaml.safe_load(out)["entries"]) == 2  # the stubs above still parse
 
 
 def test_gaps_min_count_leaves_out_rarer_questions_and_says_when_nothing_is_left(golive, seeded) -> None:

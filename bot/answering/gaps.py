@@ -1,4 +1,5 @@
-"""Knowledge gaps: unanswered questions grouped when they ask the same thing, and turned into stubs.
+"""Knowledge gaps: unanswered questions grouped when they ask the same thing, and turned into stubs;
+and phrasings an existing entry should answer directly, from questions people said it answered.
 
 The support team closes a gap by answering a group once, so phrasings are clustered first: the
 question's wrapper ("what is", "how do I", "pls", "??") is stripped by the matcher's own text rules
@@ -11,6 +12,7 @@ the words one side lacks.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -23,7 +25,7 @@ from bot.answering.loader import phrase_key
 from bot.answering.model import Answer, Entry, Kind
 from bot.answering.text import content, question_form, tokens
 from bot.privacy import Redactor, without_markers
-from bot.store.answers import Unanswered
+from bot.store.answers import Helped, Unanswered
 
 SAME_QUESTION = 80.0
 MAX_ALIASES = 8
@@ -62,6 +64,14 @@ class Stub:
     title: str
     aliases: tuple[str, ...]
     group: QuestionGroup
+
+
+@dataclass(frozen=True)
+class AliasHint:
+    """Phrasings to add to an entry's aliases, most often confirmed first."""
+
+    entry: Entry
+    phrasings: tuple[Phrasing, ...]
 
 
 def normalise(question: str) -> str:
@@ -190,4 +200,50 @@ def render_stubs(stubs: Sequence[Stub], tz: tzinfo) -> str:
         body = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=1000)
         lines.extend("  " + line for line in body.splitlines())
         lines.append("    answer: TODO")
+    return "\n".join(lines) + "\n"
+
+
+def alias_hints(helped: Iterable[Helped], kb: KnowledgeBase, redactor: Redactor) -> list[AliasHint]:
+    """Questions a person said an entry answered that the bot does not answer with it by itself: they
+    chose it from 'Did you mean', or the knowledge base changed since. Each is a way staff ask for the
+    entry, most often confirmed first."""
+    names = {phrase_key(n) for e in kb.entries.values() for n in (e.title, *e.aliases)}
+    confirmed: dict[str, Counter[str]] = {}
+    for h in helped:
+        text = _printable(h.question)
+        if _wants_alias(kb, h.entry_id, text, names, redactor):
+            confirmed.setdefault(h.entry_id, Counter())[text] += 1
+    hints = [
+        AliasHint(
+            kb.entries[e], tuple(Phrasing(t, n) for t, n in sorted(c.items(), key=lambda i: (-i[1], i[0])))
+        )
+        for e, c in confirmed.items()
+    ]
+    return sorted(hints, key=lambda h: (-sum(p.count for p in h.phrasings), h.entry.id))
+
+
+def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, names: set[str], redactor: Redactor) -> bool:
+    """Not for an entry since removed, nor a phrasing that is already a name (it would not validate) or
+    that held identifiers the privacy guard removed; nor one the entry answers by itself already."""
+    if entry_id not in kb.entries or phrase_key(text) in names | {""}:
+        return False
+    if redactor.clean(text) != text or without_markers(text) != text:
+        return False
+    outcome = kb.match(text)
+    return not (isinstance(outcome, Answer) and outcome.best.entry.id == entry_id)
+
+
+def render_alias_hints(hints: Sequence[AliasHint]) -> str:
+    """Comments, so the stubs above them still parse as one knowledge file."""
+    lines = [
+        "# Questions people said an existing entry answered, though the bot did not answer them with it",
+        "# by itself (they chose it from 'Did you mean'). Add them to the entry's aliases so it does:",
+    ]
+    for hint in hints:
+        place = f"{hint.entry.source}, line {hint.entry.line}" if hint.entry.source else "its file"
+        lines.append(f"#   {hint.entry.id} ({place}):")
+        lines.extend(
+            f"#     - {yaml.safe_dump(p.text, width=1000).splitlines()[0]}  ({p.count}x)"
+            for p in hint.phrasings
+        )
     return "\n".join(lines) + "\n"

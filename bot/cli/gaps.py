@@ -1,17 +1,25 @@
-"""`golive-bot gaps`: the questions the bot could not answer, as knowledge-base stubs ready to fill in."""
+"""`golive-bot gaps`: the questions the bot could not answer, as knowledge-base stubs ready to fill in, and
+the phrasings existing entries should answer by themselves."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bot.answering.gaps import group_questions, render_stubs, still_unanswered, stubs_for
+from bot.answering.gaps import (
+    alias_hints,
+    group_questions,
+    render_alias_hints,
+    render_stubs,
+    still_unanswered,
+    stubs_for,
+)
 from bot.answering.knowledge import KnowledgeBase
 from bot.cli.options import whole_number
 from bot.cli.report import UsageError, add_period_arguments, open_database, period_from
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.store.answers import unanswered_between
+from bot.store.answers import helped_between, unanswered_between
 from bot.yamlsource import InvalidFile
 
 
@@ -34,7 +42,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="unanswered questions as knowledge-base YAML stubs",
         description="Groups the questions the bot could not answer when they ask the same thing, most "
         "asked first, and prints each group as a knowledge-base entry to complete: write the answer in "
-        "place of TODO, check kind and title, add it to a knowledge file, then run `golive-bot validate`.",
+        "place of TODO, check kind and title, add it to a knowledge file, then run `golive-bot validate`. "
+        "After the stubs, as comments: questions people said an existing entry answered though the bot "
+        "did not answer them with it by itself, to add to that entry's aliases.",
     )
     add_period_arguments(p, "default: the last 7 days")
     p.add_argument(
@@ -56,9 +66,11 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
     db = open_database(settings)
     try:
         asked = unanswered_between(db, period.start, period.end)
+        helped = helped_between(db, period.start, period.end)
     finally:
         db.dispose()
-    groups = [g for g in group_questions(asked, settings.org.redactor()) if g.count >= args.min_count]
+    redactor = settings.org.redactor()
+    groups = [g for g in group_questions(asked, redactor) if g.count >= args.min_count]
     kb = _knowledge(settings)
     open_groups = still_unanswered(groups, kb) if kb is not None else groups
     if len(open_groups) < len(groups):
@@ -70,8 +82,10 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
             f"{period.last}; widen the dates with --from/--to or lower --min-count.",
             file=sys.stderr,
         )
-    if not open_groups:
-        return 0
-    existing = kb.entries.values() if kb is not None else ()
-    print(render_stubs(stubs_for(open_groups, existing), settings.org.timezone), end="")
+    if open_groups:
+        existing = kb.entries.values() if kb is not None else ()
+        print(render_stubs(stubs_for(open_groups, existing), settings.org.timezone), end="")
+    hints = alias_hints(helped, kb, redactor) if kb is not None else []
+    if hints:
+        print(render_alias_hints(hints), end="")
     return 0

@@ -47,6 +47,15 @@ class Unanswered:
     passed_to_support: bool
 
 
+@dataclass(frozen=True)
+class Helped:
+    """A person said this entry's answer helped with this question."""
+
+    entry_id: str
+    question: str
+    given_at: datetime
+
+
 def record_unanswered(
     db: Database,
     question: str,
@@ -111,6 +120,16 @@ def record_feedback(
                 entry_id=entry_id, question=question, helpful=helpful, user_id=user_id, given_at=when
             )
         )
+
+
+def helped_between(db: Database, start: datetime, end: datetime) -> list[Helped]:
+    with db.session() as session:
+        rows = session.scalars(
+            select(FeedbackRow)
+            .where(FeedbackRow.helpful, FeedbackRow.given_at >= start, FeedbackRow.given_at < end)
+            .order_by(FeedbackRow.given_at)
+        )
+        return [Helped(r.entry_id, r.question, r.given_at) for r in rows]
 
 
 def feedback_counts(db: Database) -> dict[str, tuple[int, int]]:
