@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.slack import blocks
 from bot.store.answers import FeedbackRow, UnansweredRow
 from bot.store.database import Database
 
@@ -279,6 +280,18 @@ def test_an_nhs_number_never_reaches_slack_or_the_database_and_the_asker_is_told
     assert "[NHS number removed]" in everything
     stored = " ".join(r.question for r in rows(bot.services.db, UnansweredRow))
     assert "9990000018" not in stored.replace(" ", "") and "[NHS number removed]" in stored
+
+
+def test_a_forged_none_of_these_never_stores_or_echoes_an_nhs_number(slack_bot):
+    """The button's value is anyone's to forge: what it carries is cleaned as a typed question is."""
+    bot = slack_bot()
+    value = json.dumps({"q": f"bau for {NHS_TEST_NUMBER}"})
+    bot.action(blocks.NONE_OF_THESE, value, channel="C" + "9" * 500, message={"ts": "1." + "2" * 500})
+    reply = bot.fake.wait_for("response_url")[0]
+    assert "I don't know that one yet" in shown_text(reply)
+    assert "9990000018" not in bot.fake.everything().replace(" ", "")
+    [row] = rows(bot.services.db, UnansweredRow)
+    assert row.question == "bau for [NHS number removed]" and len(row.message_key) <= 255
 
 
 def test_thanks_get_a_reply_and_are_not_recorded_as_an_unanswered_question(slack_bot):
