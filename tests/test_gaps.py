@@ -176,6 +176,10 @@ def test_a_question_someone_chose_an_entry_for_becomes_an_alias_hint_for_it() ->
         ("bau", [("bau snomed", 2)]),  # 'what is BAU' is answered with it already: no hint
         ("snomed-ct", [("bau snomed", 1)]),
     ]
+    twice = alias_hints(
+        helped(("bau", "bau snomed"), ("bau", "bau snomed"), ("snomed-ct", "x")), HINTED, Redactor(), 2
+    )
+    assert [(h.entry.id, [p.text for p in h.phrasings]) for h in twice] == [("bau", ["bau snomed"])]
 
 
 def test_no_hint_for_a_gone_entry_an_existing_name_or_a_question_that_held_identifiers() -> None:

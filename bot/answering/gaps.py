@@ -203,23 +203,26 @@ def render_stubs(stubs: Sequence[Stub], tz: tzinfo) -> str:
     return "\n".join(lines) + "\n"
 
 
-def alias_hints(helped: Iterable[Helped], kb: KnowledgeBase, redactor: Redactor) -> list[AliasHint]:
+def alias_hints(
+    helped: Iterable[Helped], kb: KnowledgeBase, redactor: Redactor, min_count: int = 1
+) -> list[AliasHint]:
     """Questions a person said an entry answered that the bot does not answer with it by itself: they
     chose it from 'Did you mean', or the knowledge base changed since. Each is a way staff ask for the
-    entry, most often confirmed first."""
+    entry, most often confirmed first; those confirmed fewer than `min_count` times are left out."""
     names = {phrase_key(n) for e in kb.entries.values() for n in (e.title, *e.aliases)}
     confirmed: dict[str, Counter[str]] = {}
     for h in helped:
         text = _printable(h.question)
         if _wants_alias(kb, h.entry_id, text, names, redactor):
             confirmed.setdefault(h.entry_id, Counter())[text] += 1
-    hints = [
-        AliasHint(
-            kb.entries[e], tuple(Phrasing(t, n) for t, n in sorted(c.items(), key=lambda i: (-i[1], i[0])))
-        )
-        for e, c in confirmed.items()
-    ]
+    hints = [AliasHint(kb.entries[e], _most_confirmed(counts, min_count)) for e, counts in confirmed.items()]
+    hints = [h for h in hints if h.phrasings]
     return sorted(hints, key=lambda h: (-sum(p.count for p in h.phrasings), h.entry.id))
+
+
+def _most_confirmed(counts: Counter[str], min_count: int) -> tuple[Phrasing, ...]:
+    kept = sorted((t for t, n in counts.items() if n >= min_count), key=lambda t: (-counts[t], t))
+    return tuple(Phrasing(t, counts[t]) for t in kept)
 
 
 def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, names: set[str], redactor: Redactor) -> bool:

@@ -52,7 +52,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=whole_number(1),
         default=1,
         metavar="N",
-        help="only questions asked N times or more",
+        help="only questions asked (or phrasings confirmed) N times or more",
     )
     p.set_defaults(func=run)
 
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
     if open_groups:
         existing = kb.entries.values() if kb is not None else ()
         print(render_stubs(stubs_for(open_groups, existing), settings.org.timezone), end="")
-    hints = alias_hints(helped, kb, redactor) if kb is not None else []
+    hints = alias_hints(helped, kb, redactor, args.min_count) if kb is not None else []
     if hints:
         print(render_alias_hints(hints), end="")
     return 0
