@@ -208,21 +208,36 @@ def alias_hints(
 ) -> list[AliasHint]:
     """Questions a person said an entry answered that the bot does not answer with it by itself: they
     chose it from 'Did you mean', or the knowledge base changed since. Each is a way staff ask for the
-    entry, most often confirmed first; those confirmed fewer than `min_count` times are left out."""
+    entry, most often confirmed first; those confirmed fewer than `min_count` times are left out. One
+    phrasing (in any case or spacing) is offered to one entry only, the one most often chosen for it, as
+    the knowledge base allows an alias to one entry; when people chose two entries equally, to neither."""
     names = {phrase_key(n) for e in kb.entries.values() for n in (e.title, *e.aliases)}
-    confirmed: dict[str, Counter[str]] = {}
+    chosen: dict[str, Counter[str]] = {}  # phrasing's key -> entry id -> times confirmed
+    spellings: dict[str, Counter[str]] = {}  # phrasing's key -> the ways it was written
     for h in helped:
         text = _printable(h.question)
         if _wants_alias(kb, h.entry_id, text, names, redactor):
-            confirmed.setdefault(h.entry_id, Counter())[text] += 1
-    hints = [AliasHint(kb.entries[e], _most_confirmed(counts, min_count)) for e, counts in confirmed.items()]
-    hints = [h for h in hints if h.phrasings]
+            chosen.setdefault(phrase_key(text), Counter())[h.entry_id] += 1
+            spellings.setdefault(phrase_key(text), Counter())[text] += 1
+    confirmed = _one_entry_each(chosen, spellings, min_count)
+    hints = [
+        AliasHint(kb.entries[e], tuple(sorted(p, key=lambda p: (-p.count, p.text))))
+        for e, p in confirmed.items()
+    ]
     return sorted(hints, key=lambda h: (-sum(p.count for p in h.phrasings), h.entry.id))
 
 
-def _most_confirmed(counts: Counter[str], min_count: int) -> tuple[Phrasing, ...]:
-    kept = sorted((t for t, n in counts.items() if n >= min_count), key=lambda t: (-counts[t], t))
-    return tuple(Phrasing(t, counts[t]) for t in kept)
+def _one_entry_each(
+    chosen: dict[str, Counter[str]], spellings: dict[str, Counter[str]], min_count: int
+) -> dict[str, list[Phrasing]]:
+    """Each phrasing under the entry most often chosen for it, written as it was most often."""
+    confirmed: dict[str, list[Phrasing]] = {}
+    for key, entries in chosen.items():
+        (entry_id, count), *rest = entries.most_common()
+        if count >= min_count and not (rest and rest[0][1] == count):
+            text = min(spellings[key], key=lambda t: (-spellings[key][t], t))
+            confirmed.setdefault(entry_id, []).append(Phrasing(text, count))
+    return confirmed
 
 
 def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, names: set[str], redactor: Redactor) -> bool:
