@@ -72,7 +72,9 @@ def test_the_model_never_speaks_for_a_leader_it_cannot_vouch_for(leader: dict) -
         ("how many days until christmas", True),  # another thing where the name has 'go-live'
         ("how many days until go-live on ward 6", False),  # detail beside the whole name
         ("what is opcs 5", True),  # a number names another version of the thing
-        ("pt has penicilin alergy where do i add it", False),  # a slip where 'record' stands, not the head
+        ("pt has penicilin alergy where do i add it", False),  # detail where the how-to's verb stands
+        ("how do I reset my citrix password", True),  # another system where the name has Aurora
+        ("how do I book a dental slot", True),  # another kind of slot where the name has theatre
     ],
 )
 def test_a_word_the_knowledge_base_lacks_in_place_of_a_name_word_displaces_the_entry(
@@ -85,6 +87,10 @@ def test_a_word_the_knowledge_base_lacks_in_place_of_a_name_word_displaces_the_e
             ),
             Entry("opcs-4", "jargon", "OPCS-4", "The NHS classification of procedures.", ("OPCS",)),
             Entry("record-allergy", "howto", "How do I record an allergy?", "Open the allergies tab."),
+            Entry(
+                "reset-password", "howto", "How do I reset my Aurora password?", "Use the self-service page."
+            ),
+            Entry("theatre-slot", "howto", "How do I book a theatre slot?", "Add the patient to the list."),
         ]
     )
     assert kb.matcher.weigh(question)[0].displaced is displaced

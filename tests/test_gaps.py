@@ -202,10 +202,20 @@ def test_no_hint_for_a_gone_entry_an_existing_name_or_a_question_that_held_ident
 
 
 def test_hints_are_comments_so_the_stubs_file_still_parses() -> None:
-    hints = alias_hints(helped(("bau", "bau: snomed # really")), HINTED, Redactor())
+    hints = alias_hints(
+        helped(("bau", "bau: snomed # really"), ("bau", "snomed\u2019s bau")), HINTED, Redactor()
+    )
     text = render_stubs([], LONDON) + render_alias_hints(hints)
     assert "#   bau (k.yaml, line 3):" in text and "'bau: snomed # really'  (1x)" in text
+    assert "snomed\u2019s bau  (1x)" in text  # a phone's apostrophe, as typed
     assert yaml.safe_load(text) == {"entries": None}
+
+
+def test_a_phrasing_a_stub_already_uses_is_not_also_offered_as_an_alias() -> None:
+    """Someone turned down the suggestions for it and someone else chose BAU: written both ways, the
+    knowledge base would fail to validate."""
+    [stub] = stubs_for(group_questions(asked("bau snomed"), Redactor()), HINTED.entries.values())
+    assert alias_hints(helped(("bau", "bau snomed")), HINTED, Redactor(), stubs=[stub]) == []
 
 
 def test_only_helpful_feedback_in_the_period_is_read_back(db: Database) -> None:

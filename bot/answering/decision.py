@@ -58,17 +58,17 @@ def likely(scored: list[Scored], t: Tuning) -> bool:
 
 
 def told_in_answer(scored: list[Scored], t: Tuning) -> bool:
-    """A leader no name of which the question uses, whose answer text explains the question all but
-    fully (its score is capped below a named leader's) and far better than any other entry does. A
-    trust that writes few aliases puts the words staff use in its answers ('the weekend the old system
-    is switched off'); a wide lead, no word left unexplained and three words at least keep what an
-    answer mentions in passing (a word, a phrase: 'may send people to an emergency department') from
-    being taken for what it is about."""
+    """A leader no name of which the question uses, whose answer text explains every word of the
+    question (its score stays below a named leader's) far better than any other entry does. A trust
+    that writes few aliases puts the words staff use in its answers ('the weekend the old system is
+    switched off'); a wide lead, no word left unexplained and three words at least keep what an answer
+    mentions in passing (a word, a phrase: 'may send people to an emergency department') from being
+    taken for what it is about."""
     leader = scored[0]
     return (
         not leader.evidence.named
+        and leader.evidence.complete
         and len(leader.evidence.explains) >= 3
-        and not leader.evidence.strays
         and leader.candidate.score >= t.answer_at
         and _lead(scored) >= t.text_lead
         and leader.form_fits

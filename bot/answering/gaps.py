@@ -204,14 +204,20 @@ def render_stubs(stubs: Sequence[Stub], tz: tzinfo) -> str:
 
 
 def alias_hints(
-    helped: Iterable[Helped], kb: KnowledgeBase, redactor: Redactor, min_count: int = 1
+    helped: Iterable[Helped],
+    kb: KnowledgeBase,
+    redactor: Redactor,
+    min_count: int = 1,
+    stubs: Sequence[Stub] = (),
 ) -> list[AliasHint]:
     """Questions a person said an entry answered that the bot does not answer with it by itself: they
     chose it from 'Did you mean', or the knowledge base changed since. Each is a way staff ask for the
     entry, most often confirmed first; those confirmed fewer than `min_count` times are left out. One
     phrasing (in any case or spacing) is offered to one entry only, the one most often chosen for it, as
-    the knowledge base allows an alias to one entry; when people chose two entries equally, to neither."""
+    the knowledge base allows an alias to one entry; when people chose two entries equally, to neither;
+    and never a phrasing the `stubs` printed with them already use."""
     names = {phrase_key(n) for e in kb.entries.values() for n in (e.title, *e.aliases)}
+    names |= {phrase_key(n) for s in stubs for n in (s.title, *s.aliases)}
     chosen: dict[str, Counter[str]] = {}  # phrasing's key -> entry id -> times confirmed
     spellings: dict[str, Counter[str]] = {}  # phrasing's key -> the ways it was written
     for h in helped:
@@ -261,7 +267,7 @@ def render_alias_hints(hints: Sequence[AliasHint]) -> str:
         place = f"{hint.entry.source}, line {hint.entry.line}" if hint.entry.source else "its file"
         lines.append(f"#   {hint.entry.id} ({place}):")
         lines.extend(
-            f"#     - {yaml.safe_dump(p.text, width=1000).splitlines()[0]}  ({p.count}x)"
+            f"#     - {yaml.safe_dump(p.text, width=1000, allow_unicode=True).splitlines()[0]}  ({p.count}x)"
             for p in hint.phrasings
         )
     return "\n".join(lines) + "\n"

@@ -368,7 +368,6 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("dementia", "delirium", "confusion"),
     ("swallow", "swallowing", "dysphagia"),
     ("diabetes", "diabetic", "insulin", "glucose"),
-    ("wound", "dressing"),
     ("clot", "thrombosis", "vte", "dvt", "anticoagulant", "anticoagulation"),
     ("morphine", "opioid", "oxycodone", "fentanyl"),
     # Time and urgency where the word names a topic.

@@ -196,20 +196,26 @@ class Matcher:
         return judged
 
     def _displaced(self, e: int, hits: _Hits, strays: frozenset[int]) -> bool:
-        """Whether a word the knowledge base never uses stands where the head of one of the entry's names
-        stands that the question leaves out (its last words: what the name names), or is a number: the
-        question names something else in the entry's place ('how many days until christmas' of 'how
-        many days until go-live', 'opcs 5' of 'OPCS-4'). A stray in place of another word of the name
-        is a slip of it or detail ('penicilin alergy' of 'record an allergy')."""
+        """Whether a word the knowledge base never uses stands where a word of one of the entry's names
+        stands that the question leaves out, or is a number: the question names something else in the
+        entry's place ('how many days until christmas' of 'how many days until go-live', 'citrix
+        password' of 'reset my Aurora password', 'opcs 5' of 'OPCS-4'). Not where a how-to's name has
+        its verb: 'penicilin alergy' asks to record an allergy, with detail."""
         if not strays:
             return False
         if any(hits.terms[i].isdigit() for i in strays):
             return True
         for n, (_, found) in hits.names.get(e, {}).items():
             name = self._names[e][n]
-            if any(hits.in_place(i, name, k) for i in strays for k in _missing_head(name, found)):
+            if any(hits.in_place(i, name, k) for i in strays for k in self._swappable(e, name, found)):
                 return True
         return False
+
+    def _swappable(self, e: int, name: tuple[str, ...], found: dict[str, float]) -> list[int]:
+        """The positions of a name's words the question leaves out, but for the first word of a how-to's
+        name: that is what to do, and a stray in its place is detail of what it is done to."""
+        howto = self._kind(e) == "howto"
+        return [k for k, term in enumerate(name) if term not in found and not (k == 0 and howto)]
 
     def _candidates(self, hits: _Hits, matches: list[Found], weights: list[float]) -> set[int]:
         """The entries whose names explain most of the question, plus a few found by their answer text."""
@@ -558,15 +564,6 @@ def _identifying_numbers(words: list[str]) -> frozenset[str]:
     named = {w for w in words if not w.isalpha() and not w.isdigit() and any(c.isdigit() for c in w)}
     after_a_name = {w for before, w in pairwise(words) if w.isdigit() and before not in STOP_WORDS}
     return frozenset(named | after_a_name | {b + w for b, w in pairwise(words) if w in after_a_name})
-
-
-def _missing_head(name: tuple[str, ...], found: dict[str, float]) -> range:
-    """The positions of the words at the end of a name that the question leaves out: its head, with the
-    words before it that name it with it ('go live' of 'days until go-live')."""
-    end = len(name)
-    while end and name[end - 1] not in found:
-        end -= 1
-    return range(end, len(name))
 
 
 def _headless(name: tuple[str, ...], found: dict[str, float], acronyms: frozenset[str]) -> bool:

@@ -82,10 +82,10 @@ def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None
             f"{period.last}; widen the dates with --from/--to or lower --min-count.",
             file=sys.stderr,
         )
-    if open_groups:
-        existing = kb.entries.values() if kb is not None else ()
-        print(render_stubs(stubs_for(open_groups, existing), settings.org.timezone), end="")
-    hints = alias_hints(helped, kb, redactor, args.min_count) if kb is not None else []
+    stubs = stubs_for(open_groups, kb.entries.values() if kb is not None else ())
+    if stubs:
+        print(render_stubs(stubs, settings.org.timezone), end="")
+    hints = alias_hints(helped, kb, redactor, args.min_count, stubs) if kb is not None else []
     if hints:
         print(render_alias_hints(hints), end="")
     return 0
