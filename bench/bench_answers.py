@@ -341,6 +341,15 @@ class Unreadable(Exception):
 
 
 def load_run(knowledge: Path, folder: Path) -> tuple[KnowledgeBase, dict[str, list[Question]]]:
+    splits = load_splits(folder)
+    try:
+        return KnowledgeBase.load(knowledge), splits
+    except InvalidFile as exc:
+        raise Unreadable(f"Cannot read the knowledge base: {exc}") from exc
+
+
+def load_splits(folder: Path) -> dict[str, list[Question]]:
+    """The tune and holdout questions of a set, and both together under 'all'."""
     files = {name: folder / f"{name}.yaml" for name in ("tune", "holdout")}
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
@@ -349,12 +358,10 @@ def load_run(knowledge: Path, folder: Path) -> tuple[KnowledgeBase, dict[str, li
             " {q: ..., expect: id or null}; pass --questions DIR if they are elsewhere."
         )
     try:
-        kb = KnowledgeBase.load(knowledge)
         splits = {name: load_questions(path) for name, path in files.items()}
     except (InvalidFile, KeyError, AttributeError, TypeError) as exc:
-        raise Unreadable(f"Cannot read the knowledge base or the questions: {exc}") from exc
-    splits["all"] = splits["tune"] + splits["holdout"]
-    return kb, splits
+        raise Unreadable(f"Cannot read the questions: {exc}") from exc
+    return {**splits, "all": splits["tune"] + splits["holdout"]}
 
 
 def _probes_only(knowledge: Path) -> int:
@@ -382,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         kb, splits = load_run(knowledge, Path(args.questions))
         sets = [] if args.main_only else OTHERS
-        asked = splits["all"] + [q for _, k, folder in sets if k is None for q in _all_questions(folder)]
+        asked = splits["all"] + [q for _, k, folder in sets if k is None for q in load_splits(folder)["all"]]
         print_speed(knowledge, kb, asked)  # first, with one knowledge base loaded, as a serving bot has
         others = [(t, k, q, load_run(k or knowledge, q)) for t, k, q in sets]
     except Unreadable as exc:
@@ -398,13 +405,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_without_aliases(bare)
     print_probes(list(dict.fromkeys(k for k, _, _ in bare)))
     return 0
-
-
-def _all_questions(folder: Path) -> list[Question]:
-    try:
-        return [q for split in ("tune", "holdout") for q in load_questions(folder / f"{split}.yaml")]
-    except (InvalidFile, OSError, KeyError, AttributeError, TypeError) as exc:
-        raise Unreadable(f"Cannot read the questions in {folder}: {exc}") from exc
 
 
 if __name__ == "__main__":
