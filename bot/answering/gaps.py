@@ -222,9 +222,10 @@ def alias_hints(
     spellings: dict[str, Counter[str]] = {}  # phrasing's key -> the ways it was written
     for h in helped:
         text = _printable(h.question)
-        if _wants_alias(kb, h.entry_id, text, names, redactor):
-            chosen.setdefault(phrase_key(text), Counter())[h.entry_id] += 1
-            spellings.setdefault(phrase_key(text), Counter())[text] += 1
+        key = phrase_key(text)
+        if key and key not in names and _wants_alias(kb, h.entry_id, text, redactor):
+            chosen.setdefault(key, Counter())[h.entry_id] += 1
+            spellings.setdefault(key, Counter())[text] += 1
     confirmed = _one_entry_each(chosen, spellings, min_count)
     hints = [
         AliasHint(kb.entries[e], tuple(sorted(p, key=lambda p: (-p.count, p.text))))
@@ -246,10 +247,11 @@ def _one_entry_each(
     return confirmed
 
 
-def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, names: set[str], redactor: Redactor) -> bool:
-    """Not for an entry since removed, nor a phrasing that is already a name (it would not validate) or
-    that held identifiers the privacy guard removed; nor one the entry answers by itself already."""
-    if entry_id not in kb.entries or phrase_key(text) in names | {""}:
+def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, redactor: Redactor) -> bool:
+    """Not for an entry since removed, nor a phrasing that held identifiers the privacy guard removed;
+    nor one the entry answers by itself already. (One that is already a name, which would not
+    validate, is left out before.)"""
+    if entry_id not in kb.entries:
         return False
     if redactor.clean(text) != text or without_markers(text) != text:
         return False
