@@ -379,15 +379,16 @@ class Matcher:
         headless = bool(hits.names.get(e))
         accounted = dict(anywhere)  # and the words a name of it repairs, which are then no strays
         unexplained = [i for i in range(len(weights)) if anywhere.get(i, 0.0) < 0.5]  # what repairs may fix
-        for n, (named, found) in hits.names.get(e, {}).items():
-            by_term, found = self._repaired(e, n, hits, named, found, unexplained)
+        for n, (by_term, found) in hits.names.get(e, {}).items():
+            if unexplained and (repaired := self._repaired(e, n, hits, by_term, found, unexplained)):
+                by_term, found = repaired
+                for i, s in by_term.items():  # unrepaired, a name accounts for no more than `anywhere`
+                    _keep_best(accounted, i, t.other_name_trust * s)
+            gain = 0.0  # what the name explains beyond the entry as a whole: a loop, the hottest of all
             for i, s in by_term.items():
-                _keep_best(accounted, i, t.other_name_trust * s)
-            explained = base + sum(
-                weights[i] * (s - anywhere.get(i, 0.0))
-                for i, s in by_term.items()
-                if s > anywhere.get(i, 0.0)
-            )
+                if s > (elsewhere := anywhere.get(i, 0.0)):
+                    gain += weights[i] * (s - elsewhere)
+            explained = base + gain
             covers = self._recall(e, n, found)
             worded = fuzz.ratio(wording, self._wordings[e][n]) / 100  # token_sort_ratio, sorted once
             named_score = explained * (1 - t.name_share + t.name_share * covers)
@@ -399,7 +400,8 @@ class Matcher:
                 and n not in self._titled[e]
                 and _headless(self._names[e][n], found, self.analyzer.acronyms)
             )
-            best_explained = max(best_explained, explained)
+            if explained > best_explained:
+                best_explained = explained
         score *= 100 / sum(weights)
         if best_explained < self._enough:  # a few common words are thin evidence
             score *= best_explained / self._enough
@@ -450,33 +452,32 @@ class Matcher:
         by_term: dict[int, float],
         found: dict[str, float],
         unexplained: list[int],
-    ) -> tuple[dict[int, float], dict[str, float]]:
+    ) -> tuple[dict[int, float], dict[str, float]] | None:
         """Within a name that already matches, a query word nothing explains may be a mangled form of
         the name's word that nothing matched ('hazard lock', 'integrated care bored'): autocorrect
         swaps in real words that are too far off to be found alone, but are plain once the rest fits.
         Where the word also stands where the name's word does (next to the same neighbour: 'clown
         computing', 'downtown forms'), the phrase itself vouches for it and less likeness is needed.
-        `unexplained`: the query terms the entry as a whole explains weakly, worked out once per entry."""
-        if not unexplained:
-            return by_term, found
+        `unexplained`: the query terms the entry as a whole explains weakly, worked out once per entry.
+        None when nothing is repaired, as for most names."""
         name = self._names[e][n]
-        missing = [t for t in name if t not in found]
-        if not missing or len(missing) * 2 > len(name):  # the rest of the name must fit first
-            return by_term, found
-        terms = hits.terms
-        loose = [i for i in unexplained if by_term.get(i, 0.0) < 0.5]
-        if not loose:
-            return by_term, found
-        by_term, found = dict(by_term), dict(found)
-        t = self.tuning
-        for i in loose:
-            term, similarity = self._likeliest(terms[i], tuple(missing))
-            if similarity >= t.repair_at or (
-                similarity >= t.repair_in_place_at and hits.in_place(i, name, name.index(term))
+        lacking = len(name) - len(found)  # a name's terms are distinct, and `found` holds only them
+        if not lacking or lacking * 2 > len(name):  # the rest of the name must fit first
+            return None
+        missing = tuple(term for term in name if term not in found)
+        repairs: list[tuple[int, str, float]] = []
+        for i in (i for i in unexplained if by_term.get(i, 0.0) < 0.5):
+            term, similarity = self._likeliest(hits.terms[i], missing)
+            if similarity >= self.tuning.repair_at or (
+                similarity >= self.tuning.repair_in_place_at and hits.in_place(i, name, name.index(term))
             ):
-                strength = t.repair_trust * similarity / 100
-                _keep_best(by_term, i, strength)
-                _keep_best(found, term, strength)
+                repairs.append((i, term, self.tuning.repair_trust * similarity / 100))
+        if not repairs:
+            return None
+        by_term, found = dict(by_term), dict(found)
+        for i, term, strength in repairs:
+            _keep_best(by_term, i, strength)
+            _keep_best(found, term, strength)
         return by_term, found
 
     def _alike(self, word: str, words: tuple[str, ...]) -> tuple[str, float]:
@@ -497,7 +498,12 @@ class Matcher:
     def _recall(self, e: int, n: int, found: dict[str, float]) -> float:
         """How much of one name the question covers (weighted by how specific each of its terms is)."""
         total = self._name_weight[e][n]
-        return min(1.0, sum(self.idf[term] * s for term, s in found.items()) / total) if total else 0.0
+        if not total:
+            return 0.0
+        idf, covered = self.idf, 0.0
+        for term, s in found.items():
+            covered += idf[term] * s
+        return min(1.0, covered / total)
 
 
 class _Hits:
@@ -513,11 +519,18 @@ class _Hits:
 
     def names_with(self, i: int, known: str, strength: float, postings: Sequence[tuple[int, int]]) -> None:
         """Query term i means `known` this strongly, and these names (entry, name) hold `known`."""
-        for e, n in postings:  # the hottest loop of a question: _keep_best written out
-            best = self.best.setdefault(e, {})
+        entries, names = self.best, self.names
+        for e, n in postings:  # the hottest loop of a question: _keep_best and setdefault written out
+            best = entries.get(e)
+            if best is None:
+                best = entries[e] = {}
+                names[e] = {}
             if best.get(i, 0.0) < strength:
                 best[i] = strength
-            by_term, found = self.names.setdefault(e, {}).setdefault(n, ({}, {}))
+            pair = names[e].get(n)
+            if pair is None:
+                pair = names[e][n] = ({}, {})
+            by_term, found = pair
             if by_term.get(i, 0.0) < strength:
                 by_term[i] = strength
             if found.get(known, 0.0) < strength:
