@@ -151,13 +151,13 @@ class _Reader:
             fail("kind", f"unknown kind {item['kind']!r} ({hint or 'expected jargon or howto'})")
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
         title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
-        names = (*title, *lists["aliases"])
+        keys = {name: phrase_key(name) for name in (*title, *lists["aliases"])}
         for key, texts in (("title", title), ("aliases", lists["aliases"])):
-            for text in (t for t in texts if not phrase_key(t)):
+            for text in (t for t in texts if not keys[t]):
                 message = f"warning: {key[:5]} {text!r} {WORDLESS}: no question can find the entry by it"
                 self.warnings.append(Problem(str(path), line_of(item, key), message, name))
         if isinstance(item.get("id"), str):
-            self._named.append(_Named(item["id"], str(path), line_of(item), names))
+            self._named.append(_Named(item["id"], str(path), line_of(item), tuple(keys.items())))
         if len(self.problems) == before:
             self.entries.append(
                 Entry(
@@ -218,8 +218,10 @@ class _Reader:
             if first is not entry:
                 where = f"{first.source}:{first.line}"
                 self.fail(Path(entry.source), entry.line, f"duplicate id (first used at {where})", entry.id)
-            for name in filter(phrase_key, entry.names):  # a wordless name is warned about, never a clash
-                owner = owners.setdefault(phrase_key(name), entry)
+            for name, key in entry.names:
+                if not key:
+                    continue  # a wordless name is warned about, never a clash
+                owner = owners.setdefault(key, entry)
                 if owner.id != entry.id:
                     where = f"{owner.id!r} ({owner.source}:{owner.line})"
                     message = f"{name!r} is already the title or an alias of {where}"
@@ -245,4 +247,4 @@ class _Named:
     id: str
     source: str
     line: int
-    names: tuple[str, ...]
+    names: tuple[tuple[str, str], ...]  # each name, with its phrase_key

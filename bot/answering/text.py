@@ -99,7 +99,7 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     text = text.lower()
-    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
     text = _NEGATED.sub("non", text) if "non" in text else text
     text = _A_PLUS_E.sub("a&e", text) if "+" in text else text
     return _APOSTROPHE.sub("", text) if "'" in text or "’" in text or "`" in text else text
