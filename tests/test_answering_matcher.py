@@ -688,6 +688,28 @@ def test_a_number_that_counts_or_that_the_entry_names_leaves_the_answer(question
     assert answered(KnowledgeBase.build(CODES).match(question)) == expected
 
 
+NUMBERED = [
+    entry("nhs-111", "jargon", "NHS 111", "The urgent advice line, open all day and night."),
+    entry("updates", "howto", "Where do I find go-live updates?", "In the channel.", "top 10 at 10"),
+    entry("nhs-number", "jargon", "NHS number", "The 10 digit number that identifies each patient."),
+    entry("arrest", "howto", "How do I call the arrest team?", "Ring 2222 and say where you are.", "2222"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("10", None), ("what is 10", None), ("10?", None), ("111", "nhs-111"), ("what is 111", "nhs-111"),
+     ("2222", "arrest"), ("10 digit number", "nhs-number")],
+)  # fmt: skip
+def test_a_number_alone_names_only_what_it_is_the_number_of(question: str, expected: str | None) -> None:
+    """In a title or as a whole name a number names its entry; elsewhere it counts ('top 10 at 10', 'a
+    10 digit number'), and a question of that number alone is about something else."""
+    outcome = KnowledgeBase.build(NUMBERED).match(question)
+    assert answered(outcome) == expected
+    if expected is None:
+        assert isinstance(outcome, NotKnown)
+
+
 @pytest.mark.parametrize("rival", [False, True])
 def test_an_entry_only_its_answer_text_recommends_is_answered_only_when_no_other_comes_near(
     rival: bool,

@@ -172,6 +172,8 @@ class Matcher:
         scored = [
             (*self._score(e, hits, weights, wording), e) for e in self._candidates(hits, matches, weights)
         ]
+        if all(term.isdigit() for term in terms):
+            scored = [s for s in scored if self._numbered(s, terms)]
         form = question_form(surface)
         scored = self._by_form(scored, form, len(weights))
         scored.sort(key=lambda s: (-s[0], s[-1]))
@@ -426,6 +428,14 @@ class Matcher:
             (s if self._kind(e) == form or e in waived else s * penalty, *rest, e) for s, *rest, e in scored
         ]
 
+    def _numbered(self, scored: _Raw, numbers: list[str]) -> bool:
+        """Whether a question of numbers alone asks for this entry: a number names only what it is the
+        number of, in a title ('NHS 111', 'ICD-10') or as a whole name ('111'); elsewhere it counts
+        ('top 10 at 10', 'a 10-digit number'), and '10' asks about nothing."""
+        _, _, by_name, recall, _, e = scored
+        titles = (self._names[e][n] for n in self._titled[e])
+        return _whole_name(by_name, recall, len(numbers)) or any(set(numbers) <= set(t) for t in titles)
+
     def _named_of_kind(self, scored: list[_Raw], form: Form, terms: int) -> bool:
         """Whether an entry of the kind the form asks for names every word of the question: the other
         kind then has nothing but the form to go on, and the form argues against it ('where is the
@@ -442,7 +452,7 @@ class Matcher:
     def _spelled_out(by_name: dict[int, float], recall: float, terms: int) -> bool:
         """Whether the question is a whole name of several words, word for word (one word names a topic,
         not an entry)."""
-        return terms >= 2 and recall >= 0.99 and all(by_name.get(i, 0.0) >= 0.99 for i in range(terms))
+        return terms >= 2 and _whole_name(by_name, recall, terms)
 
     def _repaired(
         self,
@@ -577,6 +587,11 @@ def _identifying_numbers(words: list[str]) -> frozenset[str]:
     named = {w for w in words if not w.isalpha() and not w.isdigit() and any(c.isdigit() for c in w)}
     after_a_name = {w for before, w in pairwise(words) if w.isdigit() and before not in STOP_WORDS}
     return frozenset(named | after_a_name | {b + w for b, w in pairwise(words) if w in after_a_name})
+
+
+def _whole_name(by_name: dict[int, float], recall: float, terms: int) -> bool:
+    """Whether the question's terms are one of the entry's names, word for word."""
+    return recall >= 0.99 and all(by_name.get(i, 0.0) >= 0.99 for i in range(terms))
 
 
 def _headless(name: tuple[str, ...], found: dict[str, float], acronyms: frozenset[str]) -> bool:
