@@ -110,6 +110,7 @@ class Matcher:
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
+        self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
         )
@@ -297,7 +298,7 @@ class Matcher:
             return None
         return heard[0] if heard[0] not in (self.analyzer.stem(first), self.analyzer.stem(second)) else None
 
-    def _strange(self, word: str) -> bool:
+    def _unknown_word(self, word: str) -> bool:
         """Neither known here nor an everyday word ('mum') related to words entries use ('parent')."""
         terms = self.analyzer.terms_of([word])
         return bool(terms) and terms[0] not in self.vocabulary and not self._with_related(terms[0], ())
