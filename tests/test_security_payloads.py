@@ -80,6 +80,24 @@ def test_a_payload_missing_what_bolt_reads_is_refused_with_400_not_500(bot, payl
     still_answers(bot)
 
 
+@pytest.mark.parametrize("field", ["user", "channel"])
+@pytest.mark.parametrize("value", [-1, 10**40, 1.5e308, True])
+def test_an_event_whose_user_or_channel_is_a_number_is_refused_with_400_not_500(
+    bot, field: str, value: object
+) -> None:
+    event = {"type": "app_mention", "user": "U0ASKER", "channel": "C0GENERAL", "text": "<@U0BOT> what is bau",
+             "ts": "1.000001", field: value}  # fmt: skip
+    assert bot.send_event(event).status == 400
+    assert bot.fake.calls_to("chat.postMessage") == []
+    still_answers(bot)
+
+
+def test_a_payload_with_a_null_view_is_refused_with_a_4xx_not_500(bot) -> None:
+    """Slack writes absent objects as null ('enterprise': null); Bolt reads a present 'view' as one."""
+    assert bot.interactive({"type": "unknown_kind", "trigger_id": "t1", "view": None}).status == 404
+    still_answers(bot)
+
+
 NUL_QUESTION = "when does\x00 the canteen\x1b[31m open"
 
 

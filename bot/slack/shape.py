@@ -113,6 +113,8 @@ def _check_payload(data: dict[str, Any]) -> dict[str, Any]:
         raise BadShape("the payload has no type")
     _check_types(data, _STRINGS, str, "")
     _check_lengths(data, _IDS, "")
+    for key in [k for k in _OBJECTS if k in data and data[k] is None]:
+        del data[key]  # null is absent ('enterprise': null is common); Bolt reads a 'view' as an object
     _check_types(data, _OBJECTS, dict, "")
     for key in _LISTS_OF_OBJECTS:
         value = data.get(key)
@@ -174,6 +176,14 @@ def json_object(text: object) -> dict[str, Any] | None:
     return data
 
 
+def state_values(view: object) -> dict[str, Any]:
+    """A submitted view's state.values: {} when it or anything on the way is absent or not an object
+    (forged, or from an older version of the form)."""
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
 def strip_controls(data: dict[str, Any] | list[Any]) -> None:
     """Turn control characters into spaces in every string of a payload, in place, so text typed or
     forged with a NUL or an escape is answered, stored and echoed like any other (iteratively: any depth)."""
@@ -189,8 +199,9 @@ def strip_controls(data: dict[str, Any] | list[Any]) -> None:
 
 
 def _check_lengths(data: dict[str, Any], keys: tuple[str, ...], prefix: str) -> None:
+    """Text too long to be an id; a value of another type is for the type checks to refuse."""
     for key in keys:
-        if len(data.get(key) or "") > MAX_ID:
+        if isinstance(value := data.get(key), str) and len(value) > MAX_ID:
             raise BadShape(f"{prefix}{key} is longer than {MAX_ID} characters")
 
 
