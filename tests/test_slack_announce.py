@@ -98,6 +98,16 @@ def test_a_hostile_submission_is_answered_with_errors_not_a_crash(slack_bot) -> 
     assert store.active_announcements(bot.services.db, "slack") == []
 
 
+def test_a_submission_whose_state_is_not_an_object_is_answered_with_errors_not_a_crash(slack_bot) -> None:
+    bot = start(slack_bot)
+    view = {"id": "V0", "type": "modal", "callback_id": "announce_compose", "state": "forged"}
+    answer = bot.interactive(
+        {"type": "view_submission", "user": {"id": LEAD}, "trigger_id": "t1", "view": view}
+    )
+    assert answer.status == 200 and answer.json()["response_action"] == "errors"
+    assert store.active_announcements(bot.services.db, "slack") == []
+
+
 def test_an_nhs_number_in_a_message_is_removed_and_the_lead_is_told(slack_bot) -> None:
     bot = start(slack_bot)
     values = form("Patient 999 000 0018 moved to Ward 3")

@@ -28,7 +28,7 @@ from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
-from bot.slack.shape import json_object
+from bot.slack.shape import json_object, state_values
 from bot.store.comms import ANNOUNCEMENT_KIND
 from bot.store.once import claim, release
 from bot.store.outbox import Item
@@ -256,8 +256,7 @@ def list_blocks(services: Services) -> list[Block]:
 
 def draft_from(view: Any) -> Draft:
     """The form's values, read defensively: a missing or odd field becomes empty and fails the check."""
-    values = ((view or {}).get("state") or {}).get("values") if isinstance(view, dict) else None
-    values = values if isinstance(values, dict) else {}
+    values = state_values(view)
 
     def field(name: str, key: str) -> str:
         block = values.get(name)

@@ -42,7 +42,7 @@ from bot.slack.blocks import (
     shorten,
     text_section,
 )
-from bot.slack.shape import json_object
+from bot.slack.shape import json_object, state_values
 
 FORM = "golive_issue_form"
 RESOLVE_FORM = "golive_issue_resolve"
@@ -276,11 +276,6 @@ def permalink(value: object) -> str | None:
     """The link to the message an issue came from, only when it is a Slack message permalink:
     private_metadata comes back in the payload, so anything else could be a disguised link."""
     return value if isinstance(value, str) and _PERMALINK.fullmatch(value) else None
-
-
-def state_values(view: dict[str, Any]) -> Any:
-    state = view.get("state")
-    return state.get("values") if isinstance(state, dict) else {}
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
