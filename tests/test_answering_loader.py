@@ -132,6 +132,18 @@ def test_trust_synonym_groups_are_read_and_checked(tmp_path: Path) -> None:
     assert kb.match("what are clinical codes").best.entry.id == "snomed-ct"  # type: ignore[union-attr]
 
 
+def test_a_synonym_that_yaml_reads_as_a_number_is_reported_with_its_line(tmp_path: Path) -> None:
+    write(tmp_path, "terms.yaml", GOOD)
+    path = write(
+        tmp_path,
+        "synonyms.yaml",
+        "synonyms:\n  - term: NHS 111\n    also:\n      - one one one\n      - 111\n",
+    )
+    assert problems(tmp_path) == [
+        f"{path}:5: NHS 111: item 2 of 'also' is read by YAML as a number, not text: put it in quotes"
+    ]
+
+
 def test_clashes_across_entries_are_reported_with_an_entrys_own_mistakes(tmp_path) -> None:
     (tmp_path / "kb.yaml").write_text(
         "entries:\n"

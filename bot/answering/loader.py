@@ -189,15 +189,17 @@ class _Reader:
             return
         term = item["term"].strip()
 
-        def fail(key: str | None, message: str) -> None:
-            self.fail(path, line_of(item, key), message, term)
+        def fail(key: str | None, message: str, line: int = 0) -> None:
+            self.fail(path, line or line_of(item, key), message, term)
 
         for key in item:
             if key not in GROUP_KEYS:
                 self.unknown_key(key, GROUP_KEYS, path, line_of(item, str(key)), term)
+        before = len(self.problems)
         also = self.text_list(item, "also", fail)
-        if not also:
-            fail("also", "'also' must list at least one other way of saying the term")
+        if not also:  # empty, or with items that are not text, each already reported
+            if len(self.problems) == before:
+                fail("also", "'also' must list at least one other way of saying the term")
             return
         here = (str(path), line_of(item))
         for phrase in (term, *also):
