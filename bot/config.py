@@ -316,7 +316,7 @@ class _Reader:
         name = self.text(data, "timezone") or "Europe/London"
         try:
             zone = ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file name
             meant = {z.lower(): z for z in available_timezones()}.get(name.lower())
             hint = f"did you mean {meant}?" if meant else "e.g. Europe/London"
             self.fail(data, "timezone", f"unknown time zone {name!r} ({hint})")

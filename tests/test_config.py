@@ -21,6 +21,13 @@ def test_the_shipped_config_is_valid_and_in_uk_time() -> None:
     assert org.locations and org.system_areas and org.contacts
 
 
+def test_a_time_zone_name_too_long_for_any_zone_is_reported_not_crashed(tmp_path: Path) -> None:
+    path = write(tmp_path, f"timezone: Europe/{'x' * 300}\n")
+    with pytest.raises(InvalidFile) as caught:
+        load_org_config(path)
+    assert f"{path}:1: timezone: unknown time zone" in str(caught.value)
+
+
 def test_every_problem_is_reported_with_its_line(tmp_path: Path) -> None:
     path = write(
         tmp_path,
