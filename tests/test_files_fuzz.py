@@ -7,15 +7,14 @@ synonym read as a number and a time zone name too long for a file name were foun
 
 from __future__ import annotations
 
-import copy
 import os
 import random
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
+from fuzzing import mangle
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.comms.schedules import read_schedules
@@ -23,25 +22,6 @@ from bot.config import load_org_config, read_org_config
 from bot.yamlsource import InvalidFile
 
 ROOT = Path(__file__).resolve().parent.parent
-ODD = (
-    None, 0, -1, 10**40, 1.5e308, True, "", "x" * 300, [], {}, "2027-13-45", "25:99", "{{ nope }}",
-    "{unclosed", {"a": [1, {"b": None}]}, [[[[1]]]], "2027-01-18 07:00", "07:00", "Europe/Nowhere",
-    "#golive-triage", "U0123ABCD", "\x00", "é",
-)  # fmt: skip
-
-
-def mangle(value: Any, rng: random.Random) -> None:
-    """Replace or delete one thing somewhere inside `value`, in place."""
-    if not isinstance(value, dict | list) or not value:
-        return
-    key = rng.choice(list(value)) if isinstance(value, dict) else rng.randrange(len(value))
-    inner = value[key]
-    if isinstance(inner, dict | list) and inner and rng.random() < 0.5:
-        mangle(inner, rng)
-    elif isinstance(value, dict) and rng.random() < 0.2:
-        del value[key]
-    else:
-        value[key] = copy.deepcopy(rng.choice(ODD))
 
 
 def mangled_copy(source: Path, target: Path, rng: random.Random) -> Path:

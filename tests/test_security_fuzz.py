@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from fuzzing import mangle
 from slack_harness import RunningBot
 
 from bot.slack import blocks
@@ -22,10 +23,6 @@ from bot.slack.announcements import CANCEL, COMPOSE, CONFIRM
 from bot.slack.issues import MESSAGE_SHORTCUT, SHORTCUT
 
 REQUESTS = 200
-ODD = (
-    None, 0, -1, 10**40, 1.5e308, True, "", "x" * 3000, [], {}, "<!channel>", "\ud800", "\x00",
-    {"a": [1, {"b": None}]}, json.loads("[" * 30 + "]" * 30), "U0ASKER", "1.000001",
-)  # fmt: skip
 USER = {"id": "U0ASKER", "username": "u0asker", "team_id": "T0TEST"}
 BUTTONS = (
     (blocks.HELPFUL, json.dumps({"e": "snomed-ct", "q": "what is snomed"})),
@@ -84,20 +81,6 @@ def valid_payloads() -> list[tuple[str, dict[str, Any]]]:
         + [("event", e) for e in EVENTS]
         + [("command", c) for c in commands]
     )
-
-
-def mangle(value: Any, rng: random.Random) -> None:
-    """Replace or delete one thing somewhere inside `value`, in place."""
-    if not isinstance(value, dict | list) or not value:
-        return
-    key = rng.choice(list(value)) if isinstance(value, dict) else rng.randrange(len(value))
-    inner = value[key]
-    if isinstance(inner, dict | list) and inner and rng.random() < 0.4:
-        mangle(inner, rng)
-    elif isinstance(value, dict) and rng.random() < 0.2:
-        del value[key]
-    else:
-        value[key] = copy.deepcopy(rng.choice(ODD))
 
 
 def send(bot: RunningBot, kind: str, payload: dict[str, Any], n: int) -> int:
