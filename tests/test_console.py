@@ -71,9 +71,21 @@ def test_greetings_and_thanks_get_what_slack_gives_and_nothing_is_recorded(conso
         assert session.scalars(select(UnansweredRow)).all() == []
 
 
+def test_a_number_past_the_only_button_says_to_type_1(console):
+    out = talk(console, "where is the canteen", "5")  # "I don't know" offers one button
+    assert "There is no choice 5: type 1, or ask another question." in out
+
+
+def test_a_longer_number_is_asked_as_slack_would_ask_it(console):
+    """'111' may name an entry (NHS 111); only a digit or two stands for a button."""
+    out = talk(console, "what is BAU", "111")
+    assert "no choice" not in out and "You asked: _111_" in out
+
+
 def test_a_number_without_buttons_or_out_of_range_is_explained(console):
-    out = talk(console, "what is BAU", "7", "help", "1")
+    out = talk(console, "what is BAU", "7", "help", "1", "what is snomed", "0")
     assert "There is no choice 7: type 1 to 2" in out
+    assert "There is no choice 0: type 1 to 2" in out
     assert "There is nothing to choose with 1 here: ask a question in words." in out
     with console[2].db.session() as session:
         assert session.scalars(select(UnansweredRow)).all() == []  # '1' is not a question

@@ -31,6 +31,7 @@ from bot.slack.terminal import Button, render
 
 CONSOLE_USER = "console"
 _QUIT = frozenset({"quit", "exit", "q", ":q"})
+_CHOICE_DIGITS = 2  # a reply offers at most a few buttons; a longer number is a question ('111')
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -95,7 +96,7 @@ class Console:
 
     def handle(self, line: str) -> None:
         first, _, rest = line.partition(" ")
-        if line.isascii() and line.isdigit():  # not '²', a digit to isdigit() that int() refuses
+        if line.isascii() and line.isdigit() and len(line) <= _CHOICE_DIGITS:  # not '²', nor '111'
             self._press(line)
         elif first.lower() == COMMAND:
             self._command(rest.strip())
@@ -125,19 +126,16 @@ class Console:
             self._show_reply(reply_to_question(self._services, question, source="console", user_id=None))
 
     def _press(self, typed: str) -> None:
-        """A bare number is always a button press: as a question it would only be recorded as unanswered.
-        A run of digits too long to be a choice is cut short, as int() refuses over 4,300 of them."""
+        """A number of a digit or two is a button press: as a question it would only be recorded as
+        unanswered. Longer ones ('111', '2222') are asked, as an entry may be named by one."""
         digits = typed.lstrip("0") or "0"
-        number = int(digits) if len(digits) <= 9 else 10**9
-        if len(digits) > 9:
-            digits = digits[:9] + "..."
         if not self._buttons:
             self._say(f"There is nothing to choose with {digits} here: ask a question in words.")
             return
+        number = int(digits)
         if not 1 <= number <= len(self._buttons):
-            self._say(
-                f"There is no choice {digits}: type 1 to {len(self._buttons)}, or ask another question."
-            )
+            choices = "1" if len(self._buttons) == 1 else f"1 to {len(self._buttons)}"
+            self._say(f"There is no choice {digits}: type {choices}, or ask another question.")
             return
         button = self._buttons[number - 1]
         choice = choose(self._services, button.action_id, button.value, None)
