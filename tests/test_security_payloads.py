@@ -92,6 +92,16 @@ def test_an_event_whose_user_or_channel_is_a_number_is_refused_with_400_not_500(
     still_answers(bot)
 
 
+@pytest.mark.parametrize("field", ["ts", "text"])
+def test_a_lone_surrogate_in_an_event_is_made_storable_and_the_question_answered(bot, field: str) -> None:
+    """JSON can spell half a character ('\\ud800'); UTF-8, and so every database, cannot store it."""
+    event = {"type": "message", "channel_type": "im", "user": "U0ASKER", "channel": "D0ASKER",
+             "text": "what is bau", "ts": "1.000001"}  # fmt: skip
+    event[field] += "\ud800"
+    assert bot.send_event(event).status == 200
+    assert "BAU" in bot.fake.wait_for("chat.postMessage")[0].text
+
+
 def test_a_payload_with_a_null_view_is_refused_with_a_4xx_not_500(bot) -> None:
     """Slack writes absent objects as null ('enterprise': null); Bolt reads a present 'view' as one."""
     assert bot.interactive({"type": "unknown_kind", "trigger_id": "t1", "view": None}).status == 404

@@ -11,7 +11,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.answering.text import without_controls
+from bot.answering.text import storable
 
 MAX_DEPTH = 32
 # Top-level keys Bolt reads while building its context, and the type each must have when present.
@@ -61,7 +61,7 @@ def parse_body(body: str, content_type: str) -> dict[str, Any]:
     if "command" not in form and "ssl_check" not in form:
         raise BadShape("neither a JSON event, an interactive payload nor a slash command")
     _check_lengths(form, _IDS, "")
-    strip_controls(form)
+    make_storable(form)
     return form
 
 
@@ -72,7 +72,7 @@ def check_socket_payload(kind: str, payload: object) -> dict[str, Any]:
         raise BadShape("the payload must be a JSON object")
     if _depth(payload) > MAX_DEPTH:
         raise BadShape(f"the payload nests deeper than {MAX_DEPTH} levels")
-    strip_controls(payload)
+    make_storable(payload)
     if kind != "slash_commands":
         return _check_payload(payload)
     if not isinstance(payload.get("command"), str):
@@ -91,7 +91,7 @@ def _parse_json(text: str, what: str) -> dict[str, Any]:
         raise BadShape(f"{what} must be a JSON object")
     if _depth(data) > MAX_DEPTH:
         raise BadShape(f"{what} nests deeper than {MAX_DEPTH} levels")
-    strip_controls(data)
+    make_storable(data)
     return data
 
 
@@ -172,7 +172,7 @@ def json_object(text: object) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict):
         return None
-    strip_controls(data)
+    make_storable(data)
     return data
 
 
@@ -184,16 +184,17 @@ def state_values(view: object) -> dict[str, Any]:
     return values if isinstance(values, dict) else {}
 
 
-def strip_controls(data: dict[str, Any] | list[Any]) -> None:
-    """Turn control characters into spaces in every string of a payload, in place, so text typed or
-    forged with a NUL or an escape is answered, stored and echoed like any other (iteratively: any depth)."""
+def make_storable(data: dict[str, Any] | list[Any]) -> None:
+    """Make every string of a payload text any database takes, in place (iteratively: any depth): a
+    control character typed or forged (a NUL, an escape) becomes a space, and a lone surrogate (JSON can
+    spell one, UTF-8 cannot) a '?', so it is answered, stored and echoed like any other."""
     stack = [data]
     while stack:
         item = stack.pop()
         for key in list(item.keys() if isinstance(item, dict) else range(len(item))):
             value = item[key]
             if isinstance(value, str):
-                item[key] = without_controls(value)
+                item[key] = storable(value)
             elif isinstance(value, dict | list):
                 stack.append(value)
 
