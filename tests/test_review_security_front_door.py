@@ -8,9 +8,11 @@ import time
 from urllib.parse import urlencode
 
 from fake_slack import FakeSlack
-from slack_harness import request, sign
+from slack_harness import org_config, request, sign
+from slack_sdk import WebClient
 
-from bot.slack.app import is_slack_url, respond
+from bot.config import Settings
+from bot.slack.app import is_slack_url, make_client, respond
 
 
 def event_body(text: str = "what is snomed") -> bytes:
@@ -80,7 +82,17 @@ def test_a_signed_request_naming_a_response_url_off_slack_is_refused_and_nothing
 
 def test_replies_are_only_ever_posted_to_slacks_hosts_over_https() -> None:
     for url in FOREIGN:
-        assert respond(url, text="hello") is False, url
+        assert respond(WebClient(), url, text="hello") is False, url
     assert is_slack_url("https://hooks.slack.com/commands/T0/1/abc")
     assert is_slack_url("https://hooks.slack-gov.com/actions/T0/1/abc")
     assert not is_slack_url("https://hooks.slack.com:8443/commands/T0/1/abc")
+
+
+def test_a_local_slack_is_trusted_only_by_the_client_that_talks_to_it() -> None:
+    """A process that once made a client for one fake Slack must not trust it from another: ports are
+    reused, and the CI run that failed had a stale fake's port handed to a hostile one."""
+    earlier = make_client(Settings(org=org_config(), slack_api_url="http://127.0.0.1:40001/api/"))
+    later = WebClient(base_url="http://127.0.0.1:40002/api/")
+    assert is_slack_url("http://127.0.0.1:40001/response/x", earlier.base_url)
+    assert not is_slack_url("http://127.0.0.1:40001/response/x", later.base_url)
+    assert respond(later, "http://127.0.0.1:40001/response/x", text="hello") is False

@@ -84,19 +84,20 @@ def register(app: App, services: Services) -> None:
         )
 
     @app.action(CANCEL)
-    def on_cancel(ack: Ack, body: dict[str, Any]) -> None:
+    def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         user_id = user_of(body)
         actions = body.get("actions") or [{}]
         value = actions[0].get("value") if isinstance(actions[0], dict) else None
         refusal = services.comms.refusal(user_id, services.membership)
         if refusal:
-            respond(body.get("response_url"), response_type="ephemeral", replace_original=False, text=refusal)
+            url = body.get("response_url")
+            respond(client, url, response_type="ephemeral", replace_original=False, text=refusal)
             return
         text = services.comms.cancel(str(value or "")[:128], user_id)
         # The list is redrawn as it now stands, so no Cancel is left on something already cancelled.
         shown = [text_section(escape(text)), *list_blocks(services)]
-        respond(body.get("response_url"), replace_original=True, text=text, blocks=shown)
+        respond(client, body.get("response_url"), replace_original=True, text=text, blocks=shown)
 
 
 def _preview_answer(services: Services, body: dict[str, Any]) -> dict[str, Any]:

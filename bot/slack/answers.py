@@ -89,6 +89,7 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
         support = replace(support, payload={**support.payload, "asked_in": _asked_in(body)})
     note = _queue_for_support(services, support) if support else None
     respond(
+        client,
         body.get("response_url"),
         replace_original=True,
         text=choice.reply.text,

@@ -52,7 +52,6 @@ SURFACES = (
 # Slack's response_urls are on hooks.slack.com (hooks.slack-gov.com for GovSlack), always https.
 SLACK_DOMAINS = ("slack.com", "slack-gov.com")
 _PLAIN_NETLOC = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?")  # no user@, no backslash or other tricks
-_api_urls: set[str] = set()  # SLACK_API_URL of each client made: a local fake Slack in tests
 
 
 def retry_handlers() -> list[RetryHandler]:
@@ -68,7 +67,6 @@ def make_client(settings: Settings) -> WebClient:
     kwargs: dict[str, Any] = {"token": settings.slack_bot_token, "retry_handlers": retry_handlers()}
     if settings.slack_api_url:
         kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
-        _api_urls.add(settings.slack_api_url)
     return WebClient(**kwargs)
 
 
@@ -88,21 +86,23 @@ def _origin(url: object) -> tuple[str, str, int | None] | None:
 
 def is_slack_url(url: object, api_url: str | None = None) -> bool:
     """Whether the bot may post to `url`: https on Slack's own hosts, or the origin of SLACK_API_URL
-    (`api_url`, or any client's). A signed payload is still only a payload: its response_url must not
-    make the bot send a user's text, or an NHS number's removal notice, to a host someone else chose."""
+    (`api_url`: a local fake Slack in tests). A signed payload is still only a payload: its
+    response_url must not make the bot send a user's text, or an NHS number's removal notice, to a
+    host someone else chose."""
     origin = _origin(url)
     if origin is None:
         return False
     scheme, host, port = origin
     if scheme == "https" and port in (None, 443) and any(host.endswith("." + d) for d in SLACK_DOMAINS):
         return True
-    return any(origin == _origin(trusted) for trusted in (api_url, *_api_urls) if trusted)
+    return api_url is not None and origin == _origin(api_url)
 
 
-def respond(response_url: object, **message: Any) -> bool:
+def respond(client: WebClient, response_url: object, **message: Any) -> bool:
     """Post to a response_url (ephemeral replies, replacing a clicked message) with the same retries;
-    False, sending nothing, when it is not one of Slack's (see `is_slack_url`)."""
-    if not is_slack_url(response_url):
+    False, sending nothing, when it is not one of Slack's (see `is_slack_url`) nor on the Slack that
+    `client` talks to."""
+    if not is_slack_url(response_url, client.base_url):
         if response_url:
             log.warning("did not post to a response_url that is not on Slack")
         return False
@@ -115,7 +115,7 @@ def tell(client: WebClient, body: dict[str, Any], text: str, blocks: list[Any] |
     Slack gave a response_url, else as a direct message (a global shortcut, a button in a modal or the
     App Home, a form's late answer)."""
     note = {"text": text, "blocks": blocks} if blocks else {"text": text}
-    if respond(body.get("response_url"), response_type="ephemeral", replace_original=False, **note):
+    if respond(client, body.get("response_url"), response_type="ephemeral", replace_original=False, **note):
         return
     user = user_of(body)
     if not user:

@@ -46,7 +46,7 @@ class Invocation:
         message: dict[str, Any] = {"response_type": "ephemeral", "text": text}
         if blocks:
             message["blocks"] = blocks
-        if not respond(self.response_url, **message):
+        if not respond(self.client, self.response_url, **message):
             log.warning("a %s reply was not sent: the request had no usable response_url", COMMAND)
 
 

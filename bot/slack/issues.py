@@ -445,12 +445,12 @@ def _button_handler(services: Services, step: Callable[..., Changed | Refused]) 
             _tell(client, body, outcome.reason)
             return
         services.deliver_soon()
-        _answer_in_dm(body, outcome.issue, action.get("action_id"))
+        _answer_in_dm(client, body, outcome.issue, action.get("action_id"))
 
     return handle
 
 
-def _answer_in_dm(body: dict[str, Any], issue: Issue, action_id: object) -> None:
+def _answer_in_dm(client: WebClient, body: dict[str, Any], issue: Issue, action_id: object) -> None:
     """A reporter who answers their notice in the bot's DM sees it answered, not the same buttons again;
     a click in the triage or safety channel is left alone (delivery edits that post)."""
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
@@ -459,7 +459,7 @@ def _answer_in_dm(body: dict[str, Any], issue: Issue, action_id: object) -> None
     if done is None or not isinstance(channel, str) or not channel.startswith("D"):
         return
     line = _ANSWERED[done].format(ref=issue.reference, summary=ib.escape(ib.shorten(issue.summary, 150)))
-    respond(body.get("response_url"), replace_original=True, text=line, blocks=[text_section(line)])
+    respond(client, body.get("response_url"), replace_original=True, text=line, blocks=[text_section(line)])
 
 
 def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
