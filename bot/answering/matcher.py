@@ -304,16 +304,26 @@ class Matcher:
         return bool(terms) and terms[0] not in self.vocabulary and not self._with_related(terms[0], ())
 
     def _unslipped(self, word: str) -> str:
-        """A strange word may be a slip of a wrapper word ('hw do i'), a long word mistyped ('wrking') or
-        one with a letter held down ('soooo'): read as the word it was, before stemming shortens it past
-        repair."""
+        """A strange word may be a slip of a wrapper word ('hw do i'), a long word mistyped ('wrking'),
+        one with a letter held down ('soooo') or a short one with a double letter typed once ('cal'):
+        read as the word it was, before stemming shortens it past repair."""
         if not self._strange(word) or self.analyzer.synonyms.knows(word):
             return word
         held = unstretched(word)
         if known := next((w for w in held if not self._strange(w)), None):
             return known
         word = held[-1] if held else word
-        return stop_word_slip(word) or self._spelling.closest(word) or word
+        return stop_word_slip(word) or self._spelling.closest(word) or self._doubled(word) or word
+
+    def _doubled(self, word: str) -> str | None:
+        """A short word whose double letter was typed once ('cal', 'wil', 'ful'): the one word it makes
+        with a letter doubled, if only one is known. Short words get no other slip repair (too many
+        are a letter from another word), but a double typed once is the commonest slip and seldom
+        makes two known words."""
+        if not 3 <= len(word) <= 4 or not word.isalpha():
+            return None
+        known = {d for i in range(len(word)) if not self._strange(d := word[: i + 1] + word[i:])}
+        return known.pop() if len(known) == 1 else None
 
     def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:
         """What each query term may mean; two adjacent words may be one misspelt word ('flour walkers')."""
