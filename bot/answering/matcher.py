@@ -21,6 +21,7 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 
 from bot.answering.analyzer import Analyzer, acronyms_in
+from bot.answering.boilerplate import without_boilerplate
 from bot.answering.decision import Evidence, Scored, decide
 from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
@@ -90,7 +91,10 @@ class Matcher:
         self.tuning = _for_aliases(tuning or Tuning(), self.entries)
         written = [names_of(e) for e in self.entries]
         names = [[synonyms.words(n) for n in ns] for ns in written]
-        texts = [synonyms.word_set(" ".join((e.answer, *e.tags))) for e in self.entries]
+        answers = without_boilerplate([e.answer for e in self.entries])
+        texts = [
+            synonyms.word_set(" ".join((a, *e.tags))) for a, e in zip(answers, self.entries, strict=True)
+        ]
         acronyms = acronyms_in(n for ns in written for n in ns)
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws])
         self._names: list[list[tuple[str, ...]]] = []
