@@ -28,7 +28,9 @@ listed, to keep them out of the tuning loop:
 The tune splits of sets 4 to 10 were later read for what they show about the matcher (each change is
 measured on every split); their holdout splits never were. Set 11 has been read in neither split.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
-a trust that writes few aliases: one line per question set, all splits together.
+a trust that writes few aliases, and with the same footer under every answer ('Still stuck? Ring the
+service desk...') how it does for one that ends each answer alike: one line per question set, all
+splits together.
 Each knowledge base's own titles, wrapped in the ways staff ask and mistyped (bench/probes.py), show
 how the matcher copes on any knowledge base, with no question set to write.
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
@@ -295,12 +297,23 @@ def print_speed(knowledge: Path, kb: KnowledgeBase, questions: list[Question]) -
     _target("load 10k", load, TARGETS["load 10k"], "<", unit=" s")
 
 
-def print_without_aliases(runs: Sequence[tuple[Path, Path, dict[str, list[Question]]]]) -> None:
-    print("\nWithout aliases: titles and answers only (all splits)")
+# Knowledge bases written other ways than ours: how the bot does on a trust's own style.
+RESHAPED: tuple[tuple[str, Callable[[Entry], Entry]], ...] = (
+    ("Without aliases: titles and answers only", lambda e: replace(e, aliases=())),
+    ("With the same footer under every answer", lambda e: replace(e, answer=(
+        f"{e.answer} Still stuck? Ring the service desk on 4444, any time, or ask a floorwalker or your "
+        "superuser. Guides and training videos are on the intranet."))),
+)  # fmt: skip
+
+
+def print_reshaped(
+    title: str, reshape: Callable[[Entry], Entry], runs: Sequence[tuple[Path, Path, dict]]
+) -> None:
+    print(f"\n{title} (all splits)")
     print(f"{'questions':24} {'method':9} {'in':>4} {'right':>7} {'wrong':>7} {'out':>4} {'oos wrong':>10}")
     for knowledge, questions, splits in runs:
         loaded = load_knowledge(knowledge)
-        bare = [replace(e, aliases=()) for e in loaded.entries]
+        bare = [reshape(e) for e in loaded.entries]
         kb = KnowledgeBase.build(bare, loaded.synonyms)
         for method, answer in (("matcher", matcher_method(kb)), ("baseline", baseline_method(bare))):
             r = quality(answer, splits["all"])
@@ -397,13 +410,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print()
     print_kb_quality(kb, splits, args.misses)
-    bare = [(knowledge, Path(args.questions), splits)]
+    runs = [(knowledge, Path(args.questions), splits)]
     for title, own_kb, questions, (other_kb, other_splits) in others:
         print(f"\n{title} ({len(other_kb)} entries; {questions.relative_to(HERE.parent)})")
         print_kb_quality(other_kb, other_splits, show=False)
-        bare.append((own_kb or knowledge, questions, other_splits))
-    print_without_aliases(bare)
-    print_probes(list(dict.fromkeys(k for k, _, _ in bare)))
+        runs.append((own_kb or knowledge, questions, other_splits))
+    for reshaped_title, reshape in RESHAPED:
+        print_reshaped(reshaped_title, reshape, runs)
+    print_probes(list(dict.fromkeys(k for k, _, _ in runs)))
     return 0
 
 
