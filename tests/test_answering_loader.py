@@ -269,3 +269,23 @@ def test_an_optional_list_left_empty_means_none(tmp_path: Path) -> None:
     write(tmp_path, "terms.yaml", SNOMED.replace("aliases: [SNOMED]", "aliases:\n    tags:"))
     (entry,) = load_knowledge(tmp_path).entries
     assert (entry.aliases, entry.tags) == ((), ())
+
+
+def test_a_jargon_entry_whose_title_asks_how_is_read_with_a_warning_naming_the_fix(tmp_path: Path) -> None:
+    path = write(tmp_path, "howto.yaml", """\
+entries:
+  - id: log-an-issue
+    kind: jargon
+    title: How do I log an issue?
+    answer: Type /golive issue.
+  - id: support-contact
+    kind: howto
+    title: What is the 24-hour support contact?
+    answer: Ring 4444.
+""")  # fmt: skip
+    knowledge = load_knowledge(path.parent)
+    assert [e.id for e in knowledge.entries] == ["log-an-issue", "support-contact"]
+    assert [str(w) for w in knowledge.warnings] == [
+        f"{path}:3: log-an-issue: warning: kind is jargon but the title asks how to do something:"
+        " it is answered as a howto; write kind: howto"
+    ]  # a how-to asked 'what is' is a how-to all the same: no warning

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering.model import Entry
-from bot.answering.text import tokens
+from bot.answering.text import asks_how, tokens
 from bot.nearest import meant
 from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
 
@@ -21,6 +21,10 @@ FILE_KEYS = ("entries", "synonyms")
 SUFFIXES = (".yaml", ".yml")
 # Text that folds to no words (emoji, punctuation, non-Latin scripts) can never be matched, nor clash.
 WORDLESS = "has no letters or digits the bot can match (it reads A to Z and 0 to 9 only)"
+ASKS_HOW = (
+    "warning: kind is jargon but the title asks how to do something: it is answered as a howto; "
+    "write kind: howto"
+)
 # What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
 _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
 
@@ -156,6 +160,8 @@ class _Reader:
             for text in (t for t in texts if not keys[t]):
                 message = f"warning: {key[:5]} {text!r} {WORDLESS}: no question can find the entry by it"
                 self.warnings.append(Problem(str(path), line_of(item, key), message, name))
+        if item.get("kind") == "jargon" and title and asks_how(title[0]):
+            self.warnings.append(Problem(str(path), line_of(item, "kind"), ASKS_HOW, name))
         if isinstance(item.get("id"), str):
             self._named.append(_Named(item["id"], str(path), line_of(item), tuple(keys.items())))
         if len(self.problems) == before:

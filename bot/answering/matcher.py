@@ -31,6 +31,7 @@ from bot.answering.synonyms import Synonyms
 from bot.answering.text import (
     STOP_WORDS,
     Form,
+    asks_how,
     question_form,
     sound_key,
     stop_word_slip,
@@ -75,6 +76,12 @@ _EVERYDAY_LETTERS = frozenset(
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
+def kind_of(entry: Entry) -> str:
+    """The entry's kind, or how-to when its title asks how (see `asks_how`): a trust that marks every
+    entry jargon still has its how-tos found by how-to questions."""
+    return "howto" if asks_how(entry.title) else entry.kind
+
+
 def names_of(entry: Entry) -> list[str]:
     """Title, aliases, and the parts of a title like 'Business as usual (BAU)'."""
     names = [entry.title, *entry.aliases]
@@ -88,6 +95,7 @@ class Matcher:
 
     def __init__(self, entries: Sequence[Entry], synonyms: Synonyms, tuning: Tuning | None = None):
         self.entries = tuple(entries)
+        self._kinds = [kind_of(e) for e in self.entries]
         self.tuning = _for_aliases(tuning or Tuning(), self.entries)
         written = [names_of(e) for e in self.entries]
         names = [[synonyms.words(n) for n in ns] for ns in written]
@@ -461,7 +469,7 @@ class Matcher:
         )
 
     def _kind(self, e: int) -> str:
-        return self.entries[e].kind
+        return self._kinds[e]
 
     @staticmethod
     def _spelled_out(by_name: dict[int, float], recall: float, terms: int) -> bool:

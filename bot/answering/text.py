@@ -120,6 +120,13 @@ def question_form(text: str) -> Form:
     return "jargon" if jargon else None
 
 
+def asks_how(title: str) -> bool:
+    """Whether an entry's title is a how-to question ('How do I log an issue?', 'Who do I call at
+    night?'): such an entry is a how-to, whatever kind it was given. A title asking what ('What is the
+    24-hour contact?') says nothing sure: a how-to may well be asked that way."""
+    return question_form(title) == "howto"
+
+
 # Words that end like plurals but are not ('news' is not many 'new's).
 _NOT_PLURALS = frozenset(
     {
