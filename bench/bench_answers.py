@@ -29,8 +29,8 @@ The tune splits of sets 4 to 10 were later read for what they show about the mat
 measured on every split); their holdout splits never were. Set 11 has been read in neither split.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
 a trust that writes few aliases, and with the same footer under every answer ('Still stuck? Ring the
-service desk...') how it does for one that ends each answer alike: one line per question set, all
-splits together.
+service desk...') how it does for one that ends each answer alike, and with every entry marked jargon
+how it does for one that never marks its how-tos: one line per question set, all splits together.
 Each knowledge base's own titles, wrapped in the ways staff ask and mistyped (bench/probes.py), show
 how the matcher copes on any knowledge base, with no question set to write.
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
@@ -303,6 +303,7 @@ RESHAPED: tuple[tuple[str, Callable[[Entry], Entry]], ...] = (
     ("With the same footer under every answer", lambda e: replace(e, answer=(
         f"{e.answer} Still stuck? Ring the service desk on 4444, any time, or ask a floorwalker or your "
         "superuser. Guides and training videos are on the intranet."))),
+    ("With every entry marked jargon, how-tos too", lambda e: replace(e, kind="jargon")),
 )  # fmt: skip
 
 
