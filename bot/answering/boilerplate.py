@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 SHARED_BY = 0.1  # the part of all answers a sentence must appear in to be boilerplate
-SHARED_AT_LEAST = 3  # and never fewer answers than this: two entries may well share a line
+SHARED_AT_LEAST = 5  # and never fewer: a few how-tos may well share a line ("Ring the service desk.")
 
 
 def without_boilerplate(answers: Sequence[str]) -> list[str]:
