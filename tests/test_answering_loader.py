@@ -282,10 +282,14 @@ entries:
     kind: howto
     title: What is the 24-hour support contact?
     answer: Ring 4444.
+  - id: stuck-flag
+    kind: jargon
+    title: Stuck patient flag (CANT)
+    answer: A patient on the board past their expected time.
 """)  # fmt: skip
     knowledge = load_knowledge(path.parent)
-    assert [e.id for e in knowledge.entries] == ["log-an-issue", "support-contact"]
+    assert [e.id for e in knowledge.entries] == ["log-an-issue", "support-contact", "stuck-flag"]
     assert [str(w) for w in knowledge.warnings] == [
         f"{path}:3: log-an-issue: warning: kind is jargon but the title asks how to do something:"
         " it is answered as a howto; write kind: howto"
-    ]  # a how-to asked 'what is' is a how-to all the same: no warning
+    ]  # a how-to asked 'what is', or a term with a problem word in it, draws no warning

@@ -69,13 +69,19 @@ _JARGON_FORM = re.compile(
     r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho (?:is|are)\b|"
     r"\bwhos\b|\bexplain(?:ed)?\b|\beli5\b|\btell me about\b|\bacronym\b|\babbreviation\b"
 )
-_HOWTO_FORM = re.compile(
-    r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bcant\b|\bcannot\b|"
-    r"\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|\bneed to\b|\bi need\b|"
-    r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|\bstuck\b|\blocked out\b|"
+# How-to questions asked ('how do I', 'who do I call'), then problems told ('my card won't work').
+_HOWTO_ASKED = (
+    r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bneed to\b|\bi need\b|"
+    r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|"
     r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bwhens\b|\bwheres\b|\bhows\b|"
     r"\bam i allowed\b|\bis it ok\b"
 )
+_HOWTO_TOLD = (
+    r"\bcant\b|\bcannot\b|\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|"
+    r"\bstuck\b|\blocked out\b"
+)
+_HOWTO_FORM = re.compile(f"{_HOWTO_ASKED}|{_HOWTO_TOLD}")
+_ASKS_HOW = re.compile(_HOWTO_ASKED)
 
 
 def without_controls(text: str) -> str:
@@ -121,10 +127,11 @@ def question_form(text: str) -> Form:
 
 
 def asks_how(title: str) -> bool:
-    """Whether an entry's title is a how-to question ('How do I log an issue?', 'Who do I call at
-    night?'): such an entry is a how-to, whatever kind it was given. A title asking what ('What is the
-    24-hour contact?') says nothing sure: a how-to may well be asked that way."""
-    return question_form(title) == "howto"
+    """Whether an entry's title opens as a how-to question ('How do I log an issue?', 'Who do I call
+    at night?'): such an entry is a how-to, whatever kind it was given. A title asking what ('What is
+    the 24-hour contact?') says nothing sure, a how-to may well be asked that way; nor does a problem
+    word inside a term's title ('Stuck patient flag', an acronym 'CANT')."""
+    return bool(_ASKS_HOW.match(" ".join(tokens(title))))
 
 
 # Words that end like plurals but are not ('news' is not many 'new's).
