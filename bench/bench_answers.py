@@ -64,7 +64,7 @@ from rapidfuzz import fuzz, process, utils
 from synthetic_kb import synthetic_entries, write_knowledge
 
 from bot.answering.knowledge import KnowledgeBase
-from bot.answering.loader import load_knowledge
+from bot.answering.loader import Knowledge, load_knowledge
 from bot.answering.model import Answer, Entry, Suggestions
 from bot.yamlsource import InvalidFile, load_yaml_file
 
@@ -308,15 +308,16 @@ RESHAPED: tuple[tuple[str, Callable[[Entry], Entry]], ...] = (
 
 
 def print_reshaped(
-    title: str, reshape: Callable[[Entry], Entry], runs: Sequence[tuple[Path, Path, dict]]
+    title: str,
+    reshape: Callable[[Entry], Entry],
+    runs: Sequence[tuple[Knowledge, Path, dict[str, list[Question]]]],
 ) -> None:
     print(f"\n{title} (all splits)")
     print(f"{'questions':24} {'method':9} {'in':>4} {'right':>7} {'wrong':>7} {'out':>4} {'oos wrong':>10}")
-    for knowledge, questions, splits in runs:
-        loaded = load_knowledge(knowledge)
-        bare = [reshape(e) for e in loaded.entries]
-        kb = KnowledgeBase.build(bare, loaded.synonyms)
-        for method, answer in (("matcher", matcher_method(kb)), ("baseline", baseline_method(bare))):
+    for loaded, questions, splits in runs:
+        reshaped = [reshape(e) for e in loaded.entries]
+        kb = KnowledgeBase.build(reshaped, loaded.synonyms)
+        for method, answer in (("matcher", matcher_method(kb)), ("baseline", baseline_method(reshaped))):
             r = quality(answer, splits["all"])
             name = f"{questions.parent.name}/{questions.name}"
             print(f"{name:24} {method:9} {r['n in']:>4} {r['right']:6.1f}% {r['wrong']:6.1f}% {r['n out']:>4}"
@@ -416,9 +417,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n{title} ({len(other_kb)} entries; {questions.relative_to(HERE.parent)})")
         print_kb_quality(other_kb, other_splits, show=False)
         runs.append((own_kb or knowledge, questions, other_splits))
+    folders = list(dict.fromkeys(k for k, _, _ in runs))
+    loaded = {folder: load_knowledge(folder) for folder in folders}  # read once for every reshaping
     for reshaped_title, reshape in RESHAPED:
-        print_reshaped(reshaped_title, reshape, runs)
-    print_probes(list(dict.fromkeys(k for k, _, _ in runs)))
+        print_reshaped(reshaped_title, reshape, [(loaded[k], q, s) for k, q, s in runs])
+    print_probes(folders)
     return 0
 
 
