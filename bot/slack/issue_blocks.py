@@ -404,9 +404,8 @@ def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
     if issue.acknowledged_at:
         head = f":rotating_light: *Patient-safety issue {issue.reference}*: {status_line(issue)}."
     else:
-        call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
         head = (
-            f"{call}:rotating_light: *Patient-safety issue {issue.reference}* needs acknowledging. "
+            f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference}* needs acknowledging. "
             f"It is also in {channel_link(org.channels.triage)}."
         )
     return [text_section(head), *triage_blocks(issue)]
@@ -414,22 +413,26 @@ def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
 
 def reopened_blocks(issue: Issue, org: OrgConfig, by: str) -> list[Block]:
     """A P1 or patient-safety issue is back: the on-call group is called as for a new one."""
-    call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
     head = (
-        f"{call}:rotating_light: *Patient-safety issue {issue.reference} was reopened* by {who(by)} and "
-        f"needs acknowledging. It is also in {channel_link(org.channels.triage)}."
+        f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference} was reopened* by {who(by)} "
+        f"and needs acknowledging. It is also in {channel_link(org.channels.triage)}."
     )
     return [text_section(head), *triage_blocks(issue)]
 
 
 def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int) -> list[Block]:
-    call = f"{group_mention(org.on_call_usergroup)} " if org.on_call_usergroup else ""
     head = (
-        f"{call}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} minutes after "
-        f"it was {'reopened' if issue.reopened_at else 'logged'} (escalation {issue.escalations}). "
+        f"{_calling(org)}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} minutes "
+        f"after it was {'reopened' if issue.reopened_at else 'logged'} (escalation {issue.escalations}). "
         "Please acknowledge it now."
     )
     return [text_section(head), *triage_blocks(issue)]
+
+
+def _calling(org: OrgConfig) -> str:
+    """The on-call group's mention that opens an urgent post, or nothing when none is set."""
+    mention = group_mention(org.on_call_usergroup)
+    return f"{mention} " if mention else ""
 
 
 def group_mention(group: str | None) -> str:
