@@ -16,6 +16,7 @@ import re
 _MARKUP = re.compile(
     r"<([^<>]*)>|(?<![A-Za-z0-9]):(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:(?![a-z0-9])"
 )
+_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>")  # as Slack writes @channel
 _HANDLE = re.compile(r"(?<![\w@.])@[\w][\w.\-]*")  # "@jo.bloggs": a person, as an unescaped command sends it
 
 
@@ -34,6 +35,12 @@ def readable(message: str) -> str:
     mentions of people and emoji codes go, links and channels become their labels, entities are
     unescaped. `<!channel>` and the like stay as written, so an escaped echo shows them inert."""
     return _HANDLE.sub(" ", unescape(_MARKUP.sub(_plain, message)))
+
+
+def question_words(message: str) -> str:
+    """A message's words as a question: as `readable`, without @channel, @here or @everyone, which
+    say who should look, not what is asked ('@channel what is SNOMED')."""
+    return readable(_BROADCAST.sub(" ", message))
 
 
 def _plain(found: re.Match[str]) -> str:

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
-from bot.markup import readable
+from bot.markup import question_words
 from bot.runtime import PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, event_key, respond, tell, why_slack_failed
@@ -26,7 +26,16 @@ from bot.slack.commands import help_blocks
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
 from bot.slack.issue_blocks import channel_link, permalink
-from bot.slack.replies import SUPPORT_KIND, WELCOME, choose, reply_to_question, support_post
+from bot.slack.replies import (
+    ANSWER_KIND,
+    SUPPORT_KIND,
+    WELCOME,
+    Reply,
+    choose,
+    later_reply,
+    reply_to_question,
+    support_post,
+)
 from bot.store import outbox
 from bot.store.once import claim, release
 from bot.store.outbox import Intent, Item
@@ -66,6 +75,7 @@ def register(app: App, services: Services) -> None:
             tell(client, body, SORRY)
 
     services.renderers[SUPPORT_KIND] = _render_support
+    services.renderers[ANSWER_KIND] = lambda item: _render_answer(services, item)
 
 
 def _click(services: Services, client: WebClient, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -88,13 +98,17 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
     if support is not None:  # where it was asked, so the team can answer there
         support = replace(support, payload={**support.payload, "asked_in": _asked_in(body)})
     note = _queue_for_support(services, support) if support else None
-    respond(
-        client,
-        body.get("response_url"),
-        replace_original=True,
-        text=choice.reply.text,
-        blocks=[*choice.reply.blocks, *([blocks.context(note)] if note else [])],
-    )
+    shown = [*choice.reply.blocks, *([blocks.context(note)] if note else [])]
+    if vote and not _in_direct_message(body):  # others in the channel may want to say too
+        respond(client, body.get("response_url"), response_type="ephemeral", replace_original=False,
+                text=choice.reply.text, blocks=shown)  # fmt: skip
+    else:
+        respond(client, body.get("response_url"), replace_original=True, text=choice.reply.text, blocks=shown)
+
+
+def _in_direct_message(body: dict[str, Any]) -> bool:
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    return str(container.get("channel_id", "")).startswith("D")
 
 
 def _vote_key(body: dict[str, Any], action_id: str, clicker: str | None) -> str | None:
@@ -116,8 +130,9 @@ def _clicked_message_key(body: dict[str, Any]) -> str | None:
     return f"{str(channel)[:40]}:{ts[:40]}"  # bounded: the payload is anyone's
 
 
-# A person's new message may carry a subtype: a file with a question, a thread reply sent to the channel too.
-_PERSON_SUBTYPES = (None, "", "file_share", "thread_broadcast")
+# A person's new message may carry a subtype: a file with a question, a thread reply sent to the channel
+# too, a /me message.
+_PERSON_SUBTYPES = (None, "", "file_share", "thread_broadcast", "me_message")
 
 
 def _is_from_a_person(event: dict[str, Any]) -> bool:
@@ -158,15 +173,44 @@ def _reply(
     key: str,  # the message's claim (see answer_once): Slack's redelivery records the question once
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
-    question = readable(str(event.get("text") or "")).strip()  # as typed, without mentions
+    question = question_words(str(event.get("text") or "")).strip()  # as typed, without mentions
     if said := _not_a_question(app, services, event, question):
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=said[0], blocks=said[1] or None)
         return
     source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
     reply = reply_to_question(services, question, source=source, user_id=user, message_key=key)
+    try:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+    except (SlackApiError, OSError) as exc:
+        _answer_later(services, key, event, thread_ts, reply, why_slack_failed(exc))
     if reply.private_note:
-        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts, text=reply.private_note)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+        _note(client, event, thread_ts, reply.private_note)
+
+
+def _answer_later(
+    services: Services, key: str, event: dict[str, Any], thread_ts: str | None, reply: Reply, why: str
+) -> None:
+    """Slack would not take the reply, even after the client's own retries, and Slack does not send an
+    event again once it was acked: the reply goes to the outbox, which posts it when Slack takes it
+    (or to the asker directly, if the bot cannot post where they asked)."""
+    channel, user = str(event.get("channel")), _text_or_none(event.get("user"))
+    payload = {**reply.resend, "thread_ts": thread_ts, "user": user}
+    intent = Intent(ANSWER_KIND, key, channel, payload, dedupe_key=f"reply:{key}")
+    outbox.enqueue_all(services.db, [intent], services.clock.now())
+    services.deliver_soon()
+    log.warning("could not reply to a question (%s); the reply is queued and posted once Slack takes it", why)
+
+
+def _note(client: WebClient, event: dict[str, Any], thread_ts: str | None, note: str) -> None:
+    """The asker's private note (what the privacy guard removed) is a courtesy: if Slack will not take
+    it, the answer still stands."""
+    try:
+        client.chat_postEphemeral(channel=event.get("channel"), user=event.get("user"), thread_ts=thread_ts,
+                                  text=note)  # fmt: skip
+    except (SlackApiError, OSError) as exc:
+        log.warning(
+            "could not show an asker what was removed from their question (%s)", why_slack_failed(exc)
+        )
 
 
 def _not_a_question(
@@ -226,10 +270,21 @@ def _render_support(item: Item) -> Message:
     return Message(post.text, post.blocks)
 
 
+def _render_answer(services: Services, item: Item) -> Message | None:
+    reply = later_reply(services, item.payload)
+    if reply is None:
+        return None
+    thread_ts, user = _text_or_none(item.payload.get("thread_ts")), _text_or_none(item.payload.get("user"))
+    return Message(reply.text, reply.blocks, thread_ts=thread_ts, fallback_channel=user)
+
+
 def _asked_in(body: dict[str, Any]) -> str | None:
     """A link to the thread of the bot's reply, built as Slack builds permalinks; None in a direct
-    message (nobody else can open it) or when the payload lacks a part."""
+    message or a private reply to `/golive` (nobody else can open either) or when the payload lacks a
+    part."""
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    if container.get("is_ephemeral") is True:
+        return None
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
     team = body.get("team") if isinstance(body.get("team"), dict) else {}
     channel, ts, domain = container.get("channel_id"), container.get("message_ts"), team.get("domain")

@@ -24,13 +24,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.webhook import WebhookClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.runtime import Services
 from bot.slack.ids import user_of
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
-from bot.store.once import claim, release
+from bot.store.once import claim
 
 log = logging.getLogger(__name__)
 
@@ -140,26 +141,31 @@ def answer_once(
 ) -> None:
     """Run `reply` for the first delivery of an event only, across processes sharing the database.
 
-    A retry that arrives while the first delivery is being answered is ignored. When the reply
-    cannot be delivered (Slack still failing after the client's own retries), the claim is given
-    back, so Slack's next retry of the event is answered rather than ignored. When the bot itself
-    fails (its database, say), the person is told so through `apologise` rather than left waiting.
-    The reply itself stays on the listener thread: only failures pay for the extra write, and acks
-    never wait for it. Listeners call this after the ack; it lets pending acks go ahead of the work.
+    A retry that arrives while the first delivery is being answered is ignored. Slack sends an event
+    again only when it was not acked in time, so the reply must not count on it: `reply` queues what
+    Slack would not take. When the bot itself fails (its database, say), the person is told so through
+    `apologise` rather than left waiting. The reply stays on the listener thread, and acks never wait
+    for it. Listeners call this after the ack; it lets pending acks go ahead of the work.
     """
     ACKS.wait_for_quiet()
-    key = event_key(body)
-    if not claim(services.db, key, services.clock.now()):
-        return
     try:
-        reply()
+        if _first_delivery(services, event_key(body)):
+            reply()
     except (SlackApiError, OSError) as exc:
-        release(services.db, key)
-        log.error("could not reply to event %s (%s); Slack's retry of it will be answered",
-                  body.get("event_id"), why_slack_failed(exc))  # fmt: skip
+        log.error("could not reply to event %s (%s)", body.get("event_id"), why_slack_failed(exc))
     except Exception:
         log.exception("could not answer event %s", body.get("event_id"))
         apologise(SORRY)
+
+
+def _first_delivery(services: Services, key: str) -> bool:
+    """Whether this delivery is the first; when the database cannot say (it is down or locked), the
+    event is answered anyway: a rare second reply is better than a question met with silence."""
+    try:
+        return claim(services.db, key, services.clock.now())
+    except SQLAlchemyError:
+        log.exception("could not record event %s as answered; answering it anyway", key)
+        return True
 
 
 def event_key(body: dict[str, Any]) -> str:

@@ -57,14 +57,17 @@ Handler = Callable[[Invocation], None]
 class Subcommand:
     handler: Handler
     help_line: str
+    takes_text: bool = True  # False: words after the name make a question ('status of my access request')
 
 
 _tables: WeakKeyDictionary[App, dict[str, Subcommand]] = WeakKeyDictionary()
 
 
-def add_subcommand(app: App, name: str, handler: Handler, help_line: str) -> None:
-    """Route `/golive NAME ...` to `handler`; `help_line` is what `/golive help` says about it."""
-    _tables.setdefault(app, {})[name.lower()] = Subcommand(handler, help_line)
+def add_subcommand(app: App, name: str, handler: Handler, help_line: str, takes_text: bool = True) -> None:
+    """Route `/golive NAME ...` to `handler`; `help_line` is what `/golive help` says about it. A
+    sub-command that `takes_text` no further words leaves a question that opens with its name to be
+    answered as one."""
+    _tables.setdefault(app, {})[name.lower()] = Subcommand(handler, help_line, takes_text)
 
 
 def help_blocks(app: App) -> list[Block]:
@@ -102,7 +105,7 @@ def _dispatch(app: App, services: Services, invocation: Invocation, name: str, q
     table = _tables.get(app, {})
     if not invocation.user_id:  # every answer may depend on who asks: `mine`, role checks, the log
         invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
-    elif name in table:
+    elif name in table and (table[name].takes_text or not invocation.text.strip(" ?!.")):
         table[name].handler(invocation)
     elif (talk := small_talk(question)) == "help":
         invocation.reply("What I can do", help_blocks(app))

@@ -5,7 +5,8 @@ Slack handlers and the local console both call these, so the console shows exact
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from bot.answering.model import NotKnown
 from bot.runtime import Services
@@ -14,6 +15,7 @@ from bot.slack.blocks import Block
 from bot.store.outbox import Intent
 
 SUPPORT_KIND = "answering.support"  # outbox rows for questions passed to the triage channel
+ANSWER_KIND = "answering.reply"  # outbox rows for replies Slack did not take when they were first sent
 WELCOME = "You're welcome. Mention me or send me a message whenever you have another question."
 
 
@@ -22,6 +24,8 @@ class Reply:
     text: str  # the notification fallback
     blocks: list[Block]
     private_note: str | None = None  # for the asker alone, e.g. what the privacy guard removed
+    # What posting this reply again later needs (see `later_reply`): the cleaned question, its record.
+    resend: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,21 @@ def reply_to_question(
     result = services.answering.ask(question, source=source, user_id=user_id, message_key=message_key)
     asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
-    return Reply(blocks.outcome_text(result.outcome), blocks.outcome_blocks(result.outcome, asked), note)
+    unanswered = result.outcome.unanswered_id if isinstance(result.outcome, NotKnown) else None
+    shown = blocks.outcome_blocks(result.outcome, asked)
+    return Reply(blocks.outcome_text(result.outcome), shown, note, {"q": asked, "u": unanswered})
+
+
+def later_reply(services: Services, resend: dict[str, Any]) -> Reply | None:
+    """A reply made again from what `reply_to_question` kept, without recording the question twice;
+    None when what was kept is not a question (the row is not one of ours)."""
+    question, unanswered = resend.get("q"), resend.get("u")
+    if not isinstance(question, str):
+        return None
+    outcome = services.answering.match(question)
+    if isinstance(outcome, NotKnown):
+        outcome = replace(outcome, unanswered_id=unanswered if isinstance(unanswered, int) else None)
+    return Reply(blocks.outcome_text(outcome), blocks.outcome_blocks(outcome, question))
 
 
 def choose(

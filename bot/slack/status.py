@@ -24,7 +24,9 @@ def register(app: App, services: Services) -> None:
         text = contact_text(services, invocation.text)
         invocation.reply(text, sections(text, _CONTACT_SECTIONS))  # every contact, however many
 
-    add_subcommand(app, "status", status, "where the go-live stands: phase, days, open issues")
+    add_subcommand(
+        app, "status", status, "where the go-live stands: phase, days, open issues", takes_text=False
+    )
     add_subcommand(app, "contact", contact, "[site] who to call right now")
 
 
