@@ -41,22 +41,43 @@ _WEIGHTS = range(10, 1, -1)
 # never grouped 4-2-2-2, so a log line's timestamp keeps its digits.
 _TIMESTAMP = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d[ T][0-2]\d")
 # Ten digits grouped 3-3-4, as an NHS number is written: removed even when the check digit is wrong, since
-# a number mistyped by one digit still all but names the patient. A phone number written so follows a
+# a number mistyped by one digit still all but names the patient. The groups may be split by any space
+# (a run, a no-break space, a line break), dash, '.', '/' or Slack mark, mixed as typed ('943 476-5918');
+# ten digits not so grouped are kept unless the check digit passes. A phone number written so follows a
 # country code or a bracketed trunk zero ('+44 161 496 0000', '+44 (0)113 496 0000'). Safety wins where
 # it cannot be told: a bare '1 800 555 0199' is removed, since 'bed 1 943 476 5918' must be.
-_NHS_SHAPED = re.compile(r"\d{3}([ \-\u2010-\u2015\u2212])\d{3}\1\d{4}")
+_GROUP_SEPARATOR = r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d./\uff0e\uff0f_*~]{1,3}"
+_NHS_SHAPED = re.compile(rf"\d{{3}}{_GROUP_SEPARATOR}\d{{3}}{_GROUP_SEPARATOR}\d{{4}}")
 _DIALLED = re.compile(r"(?:\+\d{1,3}|\(0\))[ \-]?$")
-# A date of birth, said to be one: 'DOB 01/02/1945', 'd.o.b: 1.2.45', 'DOB 01-Feb-1945', 'DOB 1945-02-01',
-# 'born 3rd March 1950', 'date of birth 1st of March 1950', 'born March 3, 1950'.
-_MONTH = r"[A-Za-z]{3,9}\.?"
+# A date of birth, said to be one: a birth cue ('DOB', 'd.o.b', 'date of birth', 'birthday', 'born'),
+# a few filler words ('is', 'of', 'was', 'on the', ':'), then a date in any form staff type: 'DOB is
+# 01 / 02 / 1950', 'd.o.b 1.2.45', 'DOB 01021945', 'DOB 01/Feb/1945', "DOB 1 Feb '45", 'born on the 3rd
+# of March 1950', 'born March 3, 1950'. A date with no cue ('the outage on 01/02/2027') is kept: go-live
+# chat is full of dates, and an issue report without its date is worse. Every part is bounded: linear.
+_BIRTH_CUE = (
+    r"\b(?:d[./]?\s?o[./]?\s?b\.?|date[\s\-]{1,2}of[\s\-]{1,2}birth|birth[\s\-]?(?:date|day)|born)(?![a-z])"
+)
+_FILLER = (
+    r"(?:\W{0,4}(?:is|was|of|on|the|as|be|should|given|reads|says|shows|listed|recorded|entered|written"
+    r"|now|changed|corrected|to)(?![a-z])){0,4}\W{0,4}"
+)
+# A month by name or abbreviation, misspelt too ('Febuary'), as long as it starts as one does.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_YEAR = r"['\u2018\u2019]?\d{2}(?:\d{2})?"
+_NUMBER_SEP = r"(?:\s{0,2}[./\-\u2010-\u2015\u2212]\s{0,2}|\s{1,2})"
+_WORD_SEP = r"(?:\s{0,2}[./\-,]\s{0,2}|\s{1,2})"
 _DATE = (
-    rf"(?:\d{{1,2}}[./\- ]\d{{1,2}}[./\- ]\d{{2,4}}|\d{{4}}[./\-]\d{{1,2}}[./\-]\d{{1,2}}"
-    rf"|{_DAY}[ \-](?:of )?{_MONTH}[ \-,]{{1,2}}\d{{2,4}}|{_MONTH} {_DAY},? \d{{2,4}})"
+    rf"(?:\d{{1,2}}{_NUMBER_SEP}\d{{1,2}}{_NUMBER_SEP}{_YEAR}|\d{{4}}{_NUMBER_SEP}\d{{1,2}}{_NUMBER_SEP}\d{{1,2}}"
+    rf"|\d{{6}}(?:\d{{2}})?|{_DAY}{_WORD_SEP}(?:of\s{{1,2}})?{_MONTH}{_WORD_SEP}{_YEAR}"
+    rf"|{_MONTH}\s{{1,2}}{_DAY},?\s{{1,2}}{_YEAR})"
 )
-_BIRTH_DATE = re.compile(
-    rf"\b(?:d\.? ?o\.? ?b\.?|date of birth|birth ?date|born(?: on)?)\W{{0,3}}{_DATE}\b", re.IGNORECASE
-)
+# A second date set against the first ('DOB 01/02/1945 not 02/01/1945' on a wrong wristband) is one too.
+_OTHER_DATE = rf"(?:\W{{1,4}}(?:not|or|and|but|vs|instead of|rather than)?\W{{0,4}}{_DATE}(?![0-9])){{0,2}}"
+_BIRTH_DATE = re.compile(rf"{_BIRTH_CUE}{_FILLER}{_DATE}(?![0-9]){_OTHER_DATE}", re.IGNORECASE)
+# Slack's emphasis marks: '_A1234567_' is italic, but '_' is a word character, so a pattern bounded by
+# \b would miss it. Patterns are also matched with these marks read as spaces.
+_EMPHASIS = re.compile(r"[_*~`]")
 DATE_OF_BIRTH = "date of birth"
 
 
@@ -103,6 +124,31 @@ def _without_nhs_numbers(text: str) -> tuple[str, int]:
     return "".join([*parts, text[start:]]), found
 
 
+def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Where `regex` matches, in the text as written or with Slack's emphasis marks read as spaces (same
+    length, so the places agree): a trust's own pattern then finds '_A1234567_' with no change to it.
+    Overlapping matches merge; an empty match removes nothing."""
+    plain = _EMPHASIS.sub(" ", text)
+    found = sorted({m.span() for t in {text, plain} for m in regex.finditer(t) if m.end() > m.start()})
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _replaced(regex: re.Pattern[str], marker: str, text: str) -> tuple[str, int]:
+    """The text with every match of `regex` (see `_spans`) replaced by `marker`, and how many there were."""
+    spans = _spans(regex, text)
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], marker]
+        last = end
+    return "".join([*parts, text[last:]]), len(spans)
+
+
 @dataclass(frozen=True)
 class IdentifierPattern:
     """A trust-specific identifier format, such as a hospital number."""
@@ -144,11 +190,11 @@ class Redactor:
         clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", _INVISIBLE.sub("", text)))
         if found:
             counts["NHS number"] = found
-        clean, n = _BIRTH_DATE.subn(f"[{DATE_OF_BIRTH} removed]", clean)
+        clean, n = _replaced(_BIRTH_DATE, f"[{DATE_OF_BIRTH} removed]", clean)
         if n:
             counts[DATE_OF_BIRTH] = n
         for pattern in self._extra:
-            clean, n = pattern.regex.subn(pattern.marker, clean)
+            clean, n = _replaced(pattern.regex, pattern.marker, clean)
             if n:
                 counts[pattern.name] += n
         return Redaction(clean if counts else text, dict(counts))
