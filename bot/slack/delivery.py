@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from slack_bolt import App
@@ -48,7 +48,14 @@ CLOSE_WAIT = 5.0  # seconds close() waits for deliveries in flight
 _HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a little
 # Slack's answers that the blocks themselves are at fault: sending them again cannot succeed.
 _REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks"})
-_UNREACHABLE = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+# Slack's answers that the bot can never post this message there (gone, not a member, posting or
+# replying restricted by the workspace or channel): retrying cannot succeed, so a post that must reach
+# someone goes to its fallback channel.
+_UNREACHABLE = frozenset({
+    "not_in_channel", "channel_not_found", "is_archived", "restricted_action",
+    "restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+    "restricted_action_non_threadable_channel", "cannot_reply_to_message", "team_access_not_granted",
+})  # fmt: skip
 _DELETED = frozenset({"message_not_found"})  # someone deleted the post an update would edit
 _PLAIN_LIMIT = 4000  # Slack's advised limit for a message's text
 # Posted before anything else due: a backlog (after an outage) must not hold up a call-out.
@@ -65,7 +72,8 @@ class Message:
     blocks: list[Block] = field(default_factory=list)
     channel: str | None = None
     # Where a post that must reach someone goes when its own channel cannot be reached (the bot is
-    # not in it, or it was archived or deleted): retrying would never succeed and nobody would know.
+    # not in it, may not post or reply there, or it was archived or deleted): retrying would never
+    # succeed and nobody would know.
     fallback_channel: str | None = None
     thread_ts: str | None = None  # a reply in the thread of this earlier post
 
@@ -322,20 +330,21 @@ def backoff(attempts: int) -> timedelta:
 
 def as_plain_text(message: Message) -> Message:
     """The message's words without Block Kit: every text of its blocks (already escaped), in order,
-    so a mention of the on-call group still calls them."""
+    so a mention of the on-call group still calls them. Everything else is kept: a call-out whose
+    channel then turns out unreachable must still go to its fallback, and a reply stay in its thread."""
     texts = [message.text]
     for block in message.blocks:
         parts = [block.get("text"), *block.get("fields", ()), *block.get("elements", ())]
         texts += [p["text"] for p in parts if isinstance(p, dict) and p.get("type") == "mrkdwn"]
-    return Message(fit("\n".join(texts), _PLAIN_LIMIT), [], message.channel)
+    return replace(message, text=fit("\n".join(texts), _PLAIN_LIMIT), blocks=[])
 
 
 def redirected(message: Message, channel: str, reason: str) -> Message:
     """The message with a first line saying why it is here, so someone fixes the channel."""
     where = f"<#{channel}>" if channel[:1] in "CG" else channel
     note = (
-        f":warning: This should have gone to {where}, but Slack said `{reason}`: invite the bot there "
-        "or fix the channel in the config."
+        f":warning: This should have gone to {where}, but Slack said `{reason}`: invite the bot there and "
+        "let it post, or fix the channel in the config."
     )
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": note}}, *message.blocks]
     return Message(f"{note}\n{message.text}", blocks)

@@ -87,7 +87,7 @@ def _note_from_reply(services: Services, reply: PostReply) -> str | None:
     try:
         outcome = services.issues.add_note(post.ref, reply.user, reply.text)
     except Exception:
-        release(services.db, key)  # not added: Slack's retry of the reply adds it
+        release(services.db, key)  # not added: the person is told (see answer_once) and may send it again
         raise
     if isinstance(outcome, Refused):
         return outcome.reason
@@ -240,8 +240,9 @@ def _register_forms(app: App, services: Services) -> None:
         told = _told_if_failed(
             services, client, body, f"{draft.summary}\n{draft.details}", NOT_SAVED, LOG_AGAIN
         )
+        late = partial(_after_late_submission, services, client, body, view, told)
         _answer_form(
-            ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING, told
+            ack, lambda: _submission_answer(services, body, view), "summary", NOT_SAVED, STILL_SAVING, late
         )
 
     @app.action(ib.PLUS_ONE)
@@ -329,6 +330,63 @@ def _told_if_failed(
     return told
 
 
+def _after_late_submission(
+    services: Services,
+    client: WebClient,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    told: Callable[[dict[str, Any]], None],
+    answer: dict[str, Any],
+) -> None:
+    """A submission answered after the form said 'still saving': the reporter may have closed the form
+    trusting that, so a duplicate offer they can no longer see must not be the end of their report. It
+    is logged as a new issue, as if they had declined the offer: a duplicate the team closes costs
+    minutes, a lost patient-safety report can cost a patient. Adding them to the likely issue instead
+    could hide a different problem (the match is fuzzy) and calls nobody. Failures are sent back."""
+    offered = _offered(answer)
+    if not offered:
+        told(answer)
+        return
+    key = _form_key(body, view)
+    try:
+        result = services.issues.report(ib.draft_from_view(view), user_of(body), key)
+    except Exception:
+        log.exception("could not log a report whose duplicate offer came too late to show")
+        told(_beside("summary", NOT_SAVED))
+        return
+    if isinstance(result, Invalid):
+        told({"response_action": "errors", "errors": result.errors})
+        return
+    services.deliver_soon()
+    if result.created:
+        tell(client, body, _logged_though_alike(result.issue, offered))
+
+
+def _offered(answer: dict[str, Any]) -> list[str]:
+    """The references a form answer offers a '+1' to; none when it is not the duplicate offer."""
+    view = answer.get("view") if answer.get("response_action") == "update" else None
+    if not isinstance(view, dict) or view.get("callback_id") != ib.FORM:
+        return []
+    buttons = [b.get("accessory") for b in view.get("blocks", []) if isinstance(b, dict)]
+    return [str(b["value"]) for b in buttons if isinstance(b, dict) and b.get("action_id") == ib.PLUS_ONE]
+
+
+def _logged_though_alike(issue: Issue, offered: list[str]) -> str:
+    """The reporter's note: logged, what it resembles, and that nothing more is needed."""
+    alike = ib.escape(", ".join(offered))
+    return (
+        f"*Logged as {issue.reference}.* It looks like {alike}, already open, but the form could not"
+        " ask you in time, so your report was logged as a new issue rather than left unsaved. The"
+        " support team sees both and will join them if they are the same problem; nothing more to do."
+    )
+
+
+def _form_key(body: dict[str, Any], view: dict[str, Any]) -> str | None:
+    """One issue per form and person, however often it is submitted; None if Slack left either out."""
+    user, form_id = user_of(body), view_id(view.get("id"))
+    return f"issue-form:{form_id}:{user}" if user and form_id else None
+
+
 def _kept_open_on_failure(answer: Callable[[], dict[str, Any]], field: str, why: str) -> dict[str, Any]:
     try:
         return answer()
@@ -343,13 +401,12 @@ def _beside(field: str, message: str) -> dict[str, Any]:
 
 def _submission_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     """What to ack a submitted form with: field errors, the duplicate offer, or the reference."""
-    user, form_id = user_of(body), view_id(view.get("id"))
-    if not user or not form_id:
+    user, key = user_of(body), _form_key(body, view)
+    if not key:
         return {
             "response_action": "errors",
             "errors": {"summary": "Slack did not send who you are or which form this is; try again."},
         }
-    key = f"issue-form:{form_id}:{user}"
     org = services.settings.org
     done = services.issues.logged_with(key)
     if done is not None:  # a double click or a retry: the same reference, nothing new
