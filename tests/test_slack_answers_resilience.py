@@ -49,7 +49,7 @@ def test_a_reply_to_a_channel_the_bot_cannot_post_in_goes_to_the_asker(slack_bot
     bot.mention("what is snomed", user="U0ASKER", channel="C0NOTIN")
     [posted] = bot.fake.wait_for("chat.postMessage", timeout=15)
     assert posted.params["channel"] == "U0ASKER"  # a user id posts to their direct messages
-    assert "SNOMED CT" in posted.params["text"] and "not_in_channel" in posted.params["text"]
+    assert "SNOMED CT" in posted.params["text"] and "where you asked" in posted.params["text"]
 
 
 def test_a_mention_is_answered_while_the_database_cannot_record_it(slack_bot, monkeypatch):

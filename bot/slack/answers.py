@@ -275,7 +275,8 @@ def _render_answer(services: Services, item: Item) -> Message | None:
     if reply is None:
         return None
     thread_ts, user = _text_or_none(item.payload.get("thread_ts")), _text_or_none(item.payload.get("user"))
-    return Message(reply.text, reply.blocks, thread_ts=thread_ts, fallback_channel=user)
+    note = f"I could not reply in {channel_link(item.target)} where you asked, so here is my answer."
+    return Message(reply.text, reply.blocks, thread_ts=thread_ts, fallback_channel=user, fallback_note=note)
 
 
 def _asked_in(body: dict[str, Any]) -> str | None:

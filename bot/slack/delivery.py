@@ -75,6 +75,8 @@ class Message:
     # not in it, may not post or reply there, or it was archived or deleted): retrying would never
     # succeed and nobody would know.
     fallback_channel: str | None = None
+    # The first line of the post there; by default it asks whoever reads the fallback to fix the channel.
+    fallback_note: str | None = None
     thread_ts: str | None = None  # a reply in the thread of this earlier post
 
 
@@ -342,7 +344,7 @@ def as_plain_text(message: Message) -> Message:
 def redirected(message: Message, channel: str, reason: str) -> Message:
     """The message with a first line saying why it is here, so someone fixes the channel."""
     where = f"<#{channel}>" if channel[:1] in "CG" else channel
-    note = (
+    note = message.fallback_note or (
         f":warning: This should have gone to {where}, but Slack said `{reason}`: invite the bot there and "
         "let it post, or fix the channel in the config."
     )
