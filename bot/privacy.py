@@ -17,7 +17,7 @@ NHS_NUMBER_MARKER = "[NHS number removed]"
 # zero-width and joiner characters, bidirectional controls including the Arabic letter mark, invisible
 # operators, the byte-order mark, tags), the combining grapheme joiner, variation selectors, and the
 # Hangul and Khmer fillers that render as nothing.
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
     "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff"
     "\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
@@ -187,7 +187,7 @@ class Redactor:
 
     def redact(self, text: str) -> Redaction:
         counts: Counter[str] = Counter()
-        clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", _INVISIBLE.sub("", text)))
+        clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", INVISIBLE.sub("", text)))
         if found:
             counts["NHS number"] = found
         clean, n = _replaced(_BIRTH_DATE, f"[{DATE_OF_BIRTH} removed]", clean)
@@ -235,7 +235,7 @@ def _unescaped_char(match: re.Match[str]) -> str:
     if code is None or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or chr(code).isspace():
         return " "
     char = chr(code)
-    return " " if not char.isprintable() and not _INVISIBLE.match(char) else char
+    return " " if not char.isprintable() and not INVISIBLE.match(char) else char
 
 
 def _removed(redaction: Redaction) -> int:

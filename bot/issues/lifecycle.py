@@ -33,7 +33,9 @@ def target(action: Action) -> Status:
 def refusal(action: Action, issue: Issue, actor: str, membership: Membership, org: OrgConfig) -> str | None:
     """Why `actor` may not do `action` to `issue` now, or None when they may."""
     if issue.status not in _FROM[action]:
-        return _wrong_status(action, issue, actor)
+        return _wrong_status(action, issue)
+    if repeat := _repeated(action, issue, actor):
+        return repeat
     if action is Action.CONFIRM:
         return None if actor == issue.reporter_id else "Only the reporter of an issue can confirm the fix."
     if action is Action.REOPEN and _is_reporter(issue, actor):
@@ -54,9 +56,17 @@ def _is_reporter(issue: Issue, actor: str) -> bool:
     return actor == issue.reporter_id or any(r.user_id == actor for r in issue.extra_reporters)
 
 
-def _wrong_status(action: Action, issue: Issue, actor: str) -> str:
-    if action is Action.ASSIGN and issue.assignee_id == actor and issue.status is Status.ASSIGNED:
+def _repeated(action: Action, issue: Issue, actor: str) -> str | None:
+    """A repeat that would change nothing yet tell every reporter again: 'Assign to me' by the assignee,
+    or a second confirmation of the fix. Another team member may still take an assigned issue over."""
+    if action is Action.ASSIGN and issue.status is Status.ASSIGNED and issue.assignee_id == actor:
         return f"{issue.reference} is already assigned to you."
+    if action is Action.CONFIRM and issue.confirmed_at is not None:
+        return f"The fix for {issue.reference} is already confirmed; nothing changed."
+    return None
+
+
+def _wrong_status(action: Action, issue: Issue) -> str:
     if action in (Action.REOPEN, Action.CONFIRM):
         return f"{issue.reference} is {issue.status.value}, not resolved: there is nothing to {action.value}."
     if issue.status is Status.RESOLVED:

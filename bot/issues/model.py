@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.config import PLACE_MAX, OrgConfig
+from bot.privacy import INVISIBLE
 
 REFERENCE_PREFIX = "GL-"
 _REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
@@ -172,30 +173,36 @@ class Issue:
 def validate(draft: Draft, org: OrgConfig) -> dict[str, str]:
     """Problems keyed by form field, each saying what to do; empty when the draft can be saved."""
     errors: dict[str, str] = {}
-    summary = draft.summary.strip()
+    summary = shown(draft.summary)
     if not summary:
         errors["summary"] = "Give a one-line summary, e.g. 'Wristband printer on Ward 3 prints blank labels'."
     elif len(summary) > SUMMARY_MAX or "\n" in summary:
         errors["summary"] = f"Keep the summary to one line of at most {SUMMARY_MAX} characters."
-    if not draft.details.strip():
+    if not shown(draft.details):
         errors["details"] = "Say what happened: what you did, what you expected and what you saw."
     elif len(draft.details) > DETAILS_MAX:
         errors["details"] = f"Shorten the description to {DETAILS_MAX} characters or fewer."
-    if not draft.location.strip():
+    if not shown(draft.location):
         errors["location"] = "Pick your ward or department, or type it under 'Other location'."
     elif len(draft.location.strip()) > LOCATION_MAX:
         errors["location"] = f"Keep the location to {LOCATION_MAX} characters or fewer."
     if org.system_areas and draft.area not in org.system_areas:
         errors["area"] = "Pick the part of the system this is about (choose 'Other' if unsure)."
-    elif not org.system_areas and not draft.area.strip():
+    elif not org.system_areas and not shown(draft.area):
         errors["area"] = "Say which part of the system this is about."
     elif not org.system_areas and len(draft.area.strip()) > AREA_MAX:
         errors["area"] = f"Keep the part of the system to {AREA_MAX} characters or fewer."
     if draft.severity not in Severity.__members__:
         errors["severity"] = "Pick a severity: P1 patient safety risk down to P4 question or enhancement."
-    contact = draft.contact.strip()
+    contact = shown(draft.contact)
     if not contact or not any(ch.isdigit() for ch in contact):
         errors["contact"] = "Give a bleep or extension number so the support team can reach you."
     elif len(contact) > CONTACT_MAX:
         errors["contact"] = f"Keep the contact details to {CONTACT_MAX} characters or fewer."
     return errors
+
+
+def shown(text: str) -> str:
+    """What a reader would see of `text`: zero-width and other invisible characters count as nothing,
+    so a required field of only them is empty rather than an issue nobody can read."""
+    return INVISIBLE.sub("", text).strip()

@@ -28,6 +28,7 @@ from bot.issues.model import (
     Resolution,
     Severity,
     id_from_reference,
+    shown,
     validate,
 )
 from bot.privacy import Redaction, Redactor
@@ -294,7 +295,7 @@ def _resolution_errors(category: str, note: str) -> dict[str, str]:
     if category not in {r.value for r in Resolution}:
         choices = ", ".join(r.value for r in Resolution)
         errors["category"] = f"Pick how it was resolved: {choices}."
-    if not note.strip():
+    if not shown(note):
         errors["note"] = "Write a note saying what was done, so the reporter and the go-live review know."
     elif len(note) > NOTE_MAX:
         errors["note"] = f"Shorten the note to {NOTE_MAX} characters or fewer."

@@ -31,6 +31,7 @@ from bot.privacy import Redaction
 from bot.slack import ids
 from bot.slack.blocks import (
     OPTION_LIMIT,
+    SECTION_LIMIT,
     Block,
     actions,
     button,
@@ -39,6 +40,7 @@ from bot.slack.blocks import (
     notice_view,
     option,
     plain,
+    sections,
     shorten,
     text_section,
 )
@@ -66,6 +68,10 @@ _SEVERITY_ICON = {
     Severity.P4: ":white_circle:",
 }
 _OPTIONS_PER_LIST = 100  # Slack's limit on a select's options, and on each group's
+# Sections enough for the longest text a form takes once escaped ('&' becomes '&amp;'): each section but
+# the last is cut in its second half, so holds about 1,500 characters or more. With the details and the
+# resolution note at their longest, the triage post stays well within Slack's 50 blocks.
+_SECTIONS_FOR_LONGEST = 2 * 5 * DETAILS_MAX // SECTION_LIMIT + 2
 
 
 def who(user_id: str | None) -> str:
@@ -353,11 +359,10 @@ def triage_blocks(issue: Issue) -> list[Block]:
                 },
             ],
         },
-        text_section(f">{escape(shorten(issue.details, 1500))}".replace("\n", "\n>")),
+        *_whole(f">{escape(issue.details)}".replace("\n", "\n>")),
     ]
     if issue.resolution:
-        note = escape(shorten(issue.resolution_note or "", 1500))
-        blocks.append(text_section(f"*Resolution* ({issue.resolution.value}): {note}"))
+        blocks += _whole(f"*Resolution* ({issue.resolution.value}): {escape(issue.resolution_note or '')}")
     notes = _context_notes(issue)
     if notes:
         blocks.append(context(" · ".join(notes)))
@@ -365,6 +370,12 @@ def triage_blocks(issue: Issue) -> list[Block]:
     if buttons:
         blocks.append(actions(*buttons))
     return blocks
+
+
+def _whole(mrkdwn: str) -> list[Block]:
+    """Escaped text in full over as many sections as it needs: a post cut short would hide what the
+    reporter or resolver wrote (a second patient affected, say) with no sign that anything is missing."""
+    return sections(mrkdwn, _SECTIONS_FOR_LONGEST)
 
 
 def status_line(issue: Issue) -> str:
@@ -454,9 +465,7 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
     blocks = [text_section(lines.get(action, f"*{ref}* was updated."))]
     if action == Action.RESOLVE.value and issue.status is Status.RESOLVED and not issue.confirmed_at:
         resolution = issue.resolution.value if issue.resolution else "resolved"
-        blocks.append(
-            text_section(f"*{resolution.capitalize()}*: {escape(shorten(issue.resolution_note or '', 1500))}")
-        )
+        blocks += _whole(f"*{resolution.capitalize()}*: {escape(issue.resolution_note or '')}")
         blocks.append(context("Does it work for you now?"))
         reopen = button("No, reopen it", REOPEN, ref)
         if person is None or person == issue.reporter_id:

@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.comms.contacts import format_contacts
 from bot.issues import escalation, notices
 from bot.issues.duplicates import may_join
 from bot.issues.filters import parse
@@ -37,17 +38,23 @@ from bot.store.once import claim, release
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 SHORTCUT = "log_issue"
 MESSAGE_SHORTCUT = "log_issue_from_message"
 ESCALATION_SECONDS = 30
+_NO_DATABASE = "the bot could not reach its database"
 NOT_SAVED = (
-    "Not saved: the bot could not reach its database. Your form is still here; press Submit again in a"
+    f"Not saved: {_NO_DATABASE}. Your form is still here; press Submit again in a"
+    " minute. If a patient is at risk, phone the command centre now."
+)
+NOT_CHANGED = (
+    f"Not saved: {_NO_DATABASE}, so nothing changed. Press the button again in a"
     " minute. If a patient is at risk, phone the command centre now."
 )
 PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{6}")
-NOT_RESOLVED = "Not resolved: the bot could not reach its database. Press Resolve again in a minute."
+NOT_RESOLVED = f"Not resolved: {_NO_DATABASE}. Press Resolve again in a minute."
 STILL_SAVING = (
     "Still saving: the bot's database is slow right now. Press Submit again in a few seconds to see the"
     " reference; it will not be logged twice."
@@ -319,9 +326,7 @@ def _told_if_failed(
         errors = answer.get("errors") if answer.get("response_action") == "errors" else None
         if not isinstance(errors, dict):
             return
-        why = (
-            "the bot could not reach its database" if failed in errors.values() else " ".join(errors.values())
-        )
+        why = _NO_DATABASE if failed in errors.values() else " ".join(errors.values())
         cleaned = services.redactor.clean(typed.strip())
         quoted = "\n".join(f">{line}" for line in ib.escape(cleaned).splitlines())
         wrote = f"\nWhat you wrote:\n{quoted}" if cleaned else ""
@@ -462,11 +467,10 @@ def _register_buttons(app: App, services: Services) -> None:
     @app.action(ib.RESOLVE)
     def on_resolve_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        reference, user = str(action.get("value", "")), user_of(body)
-        reason = services.issues.refusal(reference, Action.RESOLVE, user, services.membership)
-        issue = services.issues.find(reference)
-        if reason or issue is None:
-            _tell(client, body, reason or f"There is no issue {services.redactor.clean(reference)}.")
+        issue = _or_told(client, body, lambda: _resolvable(services, str(action.get("value", "")), body))
+        if isinstance(issue, str):
+            _tell(client, body, issue)
+        if not isinstance(issue, Issue):
             return
         try:
             client.views_open(trigger_id=str(body.get("trigger_id", "")), view=ib.resolve_view(issue))
@@ -484,6 +488,13 @@ def _register_buttons(app: App, services: Services) -> None:
         app.action(action_id)(_button_handler(services, step))
 
 
+def _resolvable(services: Services, reference: str, body: dict[str, Any]) -> Issue | str:
+    """The issue the clicker may resolve, or why they may not."""
+    reason = services.issues.refusal(reference, Action.RESOLVE, user_of(body), services.membership)
+    issue = services.issues.find(reference)
+    return reason or issue or f"There is no issue {services.redactor.clean(reference)}."
+
+
 # What the reporter's notice becomes once they answer "Does it work for you now?" from it.
 _ANSWERED = {
     Action.REOPEN: "You said it is not fixed, so *{ref}* ({summary}) is reopened and whoever worked on it "
@@ -497,7 +508,11 @@ def _button_handler(services: Services, step: Callable[..., Changed | Refused]) 
 
     def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
-        outcome = step(str(action.get("value", "")), user_of(body), services.membership)
+        outcome = _or_told(
+            client, body, lambda: step(str(action.get("value", "")), user_of(body), services.membership)
+        )
+        if outcome is None:
+            return
         if isinstance(outcome, Refused):
             _tell(client, body, outcome.reason)
             return
@@ -505,6 +520,19 @@ def _button_handler(services: Services, step: Callable[..., Changed | Refused]) 
         _answer_in_dm(client, body, outcome.issue, action.get("action_id"))
 
     return handle
+
+
+def _or_told(client: WebClient, body: dict[str, Any], work: Callable[[], _T]) -> _T | None:
+    """What the bot's own work for a click gave, or None when it failed (its database, say), after
+    telling the clicker privately that nothing was saved. Left uncaught, Bolt would pass the click on
+    to the fallback listener, which calls the button out of date, and whoever acknowledged a P1 would
+    walk away believing it was acknowledged while the escalation went on."""
+    try:
+        return work()
+    except Exception:
+        log.exception("could not act on a triage button")
+        _tell(client, body, NOT_CHANGED)
+        return None
 
 
 def _answer_in_dm(client: WebClient, body: dict[str, Any], issue: Issue, action_id: object) -> None:
@@ -541,6 +569,33 @@ def _list(services: Services, invocation: Invocation) -> None:
 # -- rendering outbox rows ----------------------------------------------------------------------
 
 
+def _triage_fallback(services: Services, issue: Issue) -> dict[str, str]:
+    """Where the triage post goes when the bot can never post in the triage channel: to the command
+    centre, which runs the go-live and can route it and fix the channel, else the safety channel, which
+    someone always watches; failing both, back to the reporter, who was told it reached the team and
+    must know it did not, and whom to phone instead. Retrying would reach nobody, for ever."""
+    channels = services.settings.org.channels
+    channel = next(
+        (c for c in (channels.command_centre, channels.safety) if c and c != channels.triage), None
+    )
+    if channel:
+        return {"fallback_channel": channel}
+    return {"fallback_channel": issue.reporter_id, "fallback_note": _unreachable_note(services, issue)}
+
+
+def _unreachable_note(services: Services, issue: Issue) -> str:
+    """The reporter's warning that their issue is logged but the support team has not seen it."""
+    ref, contacts = issue.reference, services.comms.contacts()
+    call = f"Phone the command centre or the IT service desk now and quote {ref}."
+    if contacts:
+        call = f"Phone one of these now and quote {ref}:\n{format_contacts(contacts)}"
+    return (
+        f":warning: *The support team could not be reached through Slack.* {ref} is logged, but the bot"
+        f" cannot post in {ib.channel_link(services.settings.org.channels.triage)}, so nobody there has"
+        f" seen it. {call}\nIf a patient is at risk, use your usual clinical escalation as well."
+    )
+
+
 def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]:
     org = services.settings.org
 
@@ -552,7 +607,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         return run
 
     def triage(issue: Issue, item: Item) -> Message:
-        return Message(ib.issue_text(issue), ib.triage_blocks(issue))
+        return Message(ib.issue_text(issue), ib.triage_blocks(issue), **_triage_fallback(services, issue))
 
     def safety(issue: Issue, item: Item) -> Message:
         text, blocks = f"Patient-safety issue {ib.issue_text(issue)}", ib.safety_blocks(issue, org)
