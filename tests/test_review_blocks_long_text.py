@@ -67,8 +67,9 @@ def test_sections_cut_at_spaces_when_a_text_has_no_line_breaks() -> None:
 
 def plan_post(text: str):
     """The announcement renderer's message for a post whose filled-in text is `text`."""
-    comms = SimpleNamespace(render_announcement=lambda ref: text, fallback_for=lambda ref: None)
-    return announcements.render(SimpleNamespace(comms=comms), cast(Any, SimpleNamespace(ref="plan-1")))
+    comms = SimpleNamespace(render_announcement=lambda ref, due: text, fallback_for=lambda ref: None)
+    item = SimpleNamespace(ref="plan-1", payload={"due": "2027-01-18T07:30:00+00:00"})
+    return announcements.render(SimpleNamespace(comms=comms), cast(Any, item))
 
 
 def test_a_long_announcement_is_posted_whole_without_splitting_a_link_or_a_mention() -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.schedules import channel_problem
 from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
+from bot.comms.timing import due_times, trigger_for
 from bot.config import OrgConfig
 from bot.markup import escape
 from bot.privacy import Redaction, Redactor
@@ -64,15 +65,19 @@ def check_draft(draft: Draft, org: OrgConfig, redactor: Redactor, user_id: str, 
         errors["end"] = "Pick a valid last day, or leave it empty."
     if at is None or start is None:
         return Checked(None, errors, redaction)
-    announcement = _announcement(draft, org, escape(redaction.text), at, start, end, user_id)
-    errors = {**_timing_problems(announcement, now, start, end), **errors}
+    announcement = _announcement(draft, org, escape(redaction.text), at, start, end, user_id, now)
+    errors = {**_timing_problems(announcement, org, now, start, end), **errors}
     return Checked(None if errors else announcement, errors, redaction)
 
 
 def _announcement(
-    draft: Draft, org: OrgConfig, text: str, at: time, start: date, end: date | None, user_id: str
-) -> Announcement:
+    draft: Draft, org: OrgConfig, text: str, at: time, start: date, end: date | None, user_id: str,
+    now: datetime,
+) -> Announcement:  # fmt: skip
+    """A repeating post starts no earlier than now: one made after today's time first posts at the next
+    one, as a 'once' at a time that has passed is refused rather than posted late."""
     tz = org.timezone
+    begin = max(datetime.combine(start, time(0), tzinfo=tz), now)
     first = datetime.combine(start, at, tzinfo=tz).astimezone(UTC).astimezone(tz)  # 01:30 skipped: 02:30
     last = datetime.combine(end, time(23, 59, 59), tzinfo=tz) if end else None
     cron = None
@@ -82,18 +87,24 @@ def _announcement(
         cron = f"{at.minute} {at.hour} * * {(start.isoweekday()) % 7}"
     return Announcement(
         id=f"slack-{uuid.uuid4().hex[:10]}", channels=(draft.channel,), text=text, cron=cron,
-        at=None if cron else first, start=datetime.combine(start, time(0), tzinfo=tz) if cron else None,
+        at=None if cron else first, start=begin if cron else None,
         until=last if cron else None, origin=FROM_SLACK, source=f"Slack, by {user_id}", created_by=user_id,
     )  # fmt: skip
 
 
-def _timing_problems(a: Announcement, now: datetime, start: date, end: date | None) -> dict[str, str]:
+def _timing_problems(
+    a: Announcement, org: OrgConfig, now: datetime, start: date, end: date | None
+) -> dict[str, str]:
     if end and end < start:
         return {"end": "The last day must be on or after the first day."}
     if a.at and a.at <= now:
         return {"at": f"That time has passed ({a.at:%d %b %H:%M}); pick a later time."}
     if a.until and a.until <= now:
         return {"end": "The last day has passed; pick a later one."}
+    if a.until and next(due_times(trigger_for(a, org.timezone), now, a.until), None) is None:
+        return {
+            "at": f"Every time up to the last day ({a.until:%d %b}) has passed; pick a later time or day."
+        }
     return {}
 
 

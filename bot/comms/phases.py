@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.config import GoLive, OrgConfig
 
@@ -25,6 +26,27 @@ def phase_at(golive: GoLive, when: datetime) -> str:
     if golive.intensive_support_ends is None or when < golive.intensive_support_ends:
         return GO_LIVE
     return MAINTENANCE
+
+
+def within_phases(
+    golive: GoLive, phases: Collection[str], after: datetime, until: datetime
+) -> list[tuple[datetime, datetime]]:
+    """(after, until] cut to the times in these phases, as (after, until] pieces in time order, so
+    due times are sought only where they can post, never through a year of a phase that is over."""
+    never = datetime.max.replace(tzinfo=UTC)
+    start = golive.start or never
+    ends = max(start, golive.intensive_support_ends or never)
+    spans = {PRELIMINARY: (None, start), GO_LIVE: (start, ends), MAINTENANCE: (ends, None)}
+    pieces: list[tuple[datetime, datetime]] = []
+    for phase, (begins, stops) in spans.items():  # in time order
+        low = max(after, begins - _INSTANT) if begins else after  # the phase begins at `begins`
+        high = min(until, stops - _INSTANT) if stops else until  # and has ended at `stops`
+        if phase in phases and low < high:
+            pieces.append((low, high))
+    return pieces
+
+
+_INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from bot.clock import Clock
@@ -20,7 +20,7 @@ from bot.comms.contacts import contacts_now
 from bot.comms.drafts import Checked, Draft, check_draft
 from bot.comms.facts import FactSource
 from bot.comms.model import FROM_SLACK, Announcement
-from bot.comms.phases import Position, phase_at, position_at
+from bot.comms.phases import Position, phase_at, position_at, within_phases
 from bot.comms.schedules import read_schedules, resolve_channel
 from bot.comms.templates import fill, placeholders_in
 from bot.comms.timing import due_times, trigger_for
@@ -142,12 +142,13 @@ class CommsService:
 
     def _due(self, announcement: Announcement, after: datetime, until: datetime) -> Iterator[datetime]:
         """Due times in (after, until] that fall in the announcement's phases, computed as needed."""
-        times = due_times(trigger_for(announcement, self.org.timezone), after, until)
-        return (t for t in times if phase_at(self.org.golive, t) in announcement.phases)
+        trigger = trigger_for(announcement, self.org.timezone)
+        pieces = within_phases(self.org.golive, announcement.phases, after, until)
+        return chain.from_iterable(due_times(trigger, low, high) for low, high in pieces)
 
     def intents(self, announcement: Announcement, due: datetime) -> list[Intent]:
         """One post per channel, however often it is named ('announcements' and its id are one channel);
-        the text is rendered at delivery, so its figures are current."""
+        the text is rendered at delivery, for the due time the payload carries."""
         targets = dict.fromkeys(resolve_channel(channel, self.org) for channel in announcement.channels)
         return [
             Intent(
@@ -165,11 +166,13 @@ class CommsService:
         filled = fill(text, self.facts.values(now or self.clock.now(), placeholders_in(text)))
         return self.facts.redactor.clean(filled)
 
-    def render_announcement(self, announcement_id: str) -> str | None:
-        """The text to post now for a queued announcement; None once it is cancelled or removed, so a
-        post still waiting for Slack is not sent after a comms lead was told it will not be."""
+    def render_announcement(self, announcement_id: str, due: datetime | None = None) -> str | None:
+        """The text to post for a queued announcement, with the figures of its due time: one held up
+        by a Slack outage says what it would have said on time (yesterday's briefing names yesterday),
+        not the next day's. None once it is cancelled or removed, so a post still waiting for Slack
+        is not sent after a comms lead was told it will not be."""
         announcement = store.get_announcement(self.db, announcement_id, active=True)
-        return self.render(announcement.text) if announcement else None
+        return self.render(announcement.text, due) if announcement else None
 
     def fallback_for(self, announcement_id: str) -> str | None:
         """Where a post goes when Slack will not take it in its channel (bot not invited, channel

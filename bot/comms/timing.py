@@ -6,6 +6,8 @@ clock changes in March and October.
 
 from __future__ import annotations
 
+import copy
+import heapq
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, tzinfo
@@ -78,38 +80,63 @@ def trigger_for(announcement: Announcement, tz: ZoneInfo) -> BaseTrigger:
 
 
 def due_times(trigger: BaseTrigger, after: datetime, until: datetime) -> Iterator[datetime]:
-    """Real instants in (after, until], earliest first, in the trigger's time zone.
+    """Real instants in (after, until], earliest first and each once, in the trigger's time zone.
 
     A wall-clock time the clocks skip in March is posted when it would have been on the old offset
-    (01:30 becomes 02:30 BST); one that happens twice in October is posted the first time only.
-    All arithmetic is in UTC: a local time with fold=1 loses its fold when added to, which made
-    APScheduler find the second 01:30 again and again.
+    (01:20 becomes 02:20 BST); one that happens twice in October is posted the first time only.
     """
     after, until = after.astimezone(UTC), until.astimezone(UTC)
     if isinstance(trigger, DateTrigger):
-        run = _instant(trigger.run_date, trigger.run_date.tzinfo or UTC)
+        run = trigger.run_date.astimezone(UTC)
         if after < run <= until:
-            yield run
+            yield run.astimezone(trigger.run_date.tzinfo or UTC)
         return
-    tz = trigger.timezone
-    when = trigger.get_next_fire_time(None, after - _skipped_just_before(after, tz) + _TICK)
-    while when is not None:
-        instant = _instant(when, tz)
+    tz, previous = trigger.timezone, after
+    for instant in _instants(trigger, after - _skipped_just_before(after, tz)):
         if instant > until:
             return
-        if instant > after and not _repeated(instant):
+        if instant > previous:  # a skipped time and the real one an hour on are one post
+            yield instant.astimezone(tz)
+            previous = instant
+
+
+def _instants(trigger: CronTrigger, since: datetime) -> Iterator[datetime]:
+    """The UTC instants of the trigger's wall-clock times from `since` on, in order.
+
+    The cron is walked on a clock that never changes (UTC standing in for the wall clock), so each
+    wall-clock time comes exactly once, in order, and is then placed on the real clock. A time skipped
+    in March lands an hour on, after wall-clock times that follow it, so it is held back until they
+    have passed. Everything compares in UTC: aware times in one zone compare by wall clock.
+    """
+    tz, wall = trigger.timezone, _on_wall_clock(trigger)
+    held: list[datetime] = []
+    when = wall.get_next_fire_time(None, _wall(since, tz))
+    while when is not None:
+        instant = when.replace(tzinfo=tz).astimezone(UTC)  # fold 0: the first of a repeated time
+        if _wall(instant, tz) != when:  # skipped: it posts an hour on
+            heapq.heappush(held, instant)
+        else:
+            while held and held[0] <= instant:
+                yield heapq.heappop(held)
             yield instant
-        when = trigger.get_next_fire_time(when, when.astimezone(UTC) + _TICK)
+        when = wall.get_next_fire_time(when, when + _TICK)
+    yield from sorted(held)
 
 
-def _instant(when: datetime, tz: tzinfo) -> datetime:
-    """The moment a (possibly skipped) wall-clock time names, as a real local time."""
-    return when.astimezone(UTC).astimezone(tz)
+def _on_wall_clock(trigger: CronTrigger) -> CronTrigger:
+    """The same cron and bounds on a clock that never changes: no wall-clock time is skipped or repeated."""
+    wall = copy.copy(trigger)
+    wall.timezone = UTC
+    wall.start_date, wall.end_date = (
+        _wall(d, trigger.timezone) if d else None for d in (trigger.start_date, trigger.end_date)
+    )
+    return wall
 
 
-def _repeated(when: datetime) -> bool:
-    """The second occurrence of a wall-clock time in the hour that repeats when the clocks go back."""
-    return when.fold == 1 and when.utcoffset() != when.replace(fold=0).utcoffset()
+def _wall(when: datetime, tz: tzinfo) -> datetime:
+    """The wall-clock time in `tz` at `when`, written as UTC; fold is dropped, or it would carry into
+    the cron's results and pick the second of a repeated time."""
+    return when.astimezone(tz).replace(tzinfo=UTC, fold=0)
 
 
 def _skipped_just_before(when: datetime, tz: tzinfo) -> timedelta:

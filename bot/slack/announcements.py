@@ -162,8 +162,11 @@ def _notice(text: str, title: str = "Not scheduled") -> dict[str, Any]:
 
 
 def render(services: Services, item: Item) -> Message | None:
-    """The announcement as it reads now; None (not posted) once it is cancelled or removed."""
-    text = services.comms.render_announcement(item.ref)
+    """The announcement as it reads at its due time; None (not posted) once it is cancelled or removed."""
+    due = item.payload.get("due")
+    text = services.comms.render_announcement(
+        item.ref, datetime.fromisoformat(due) if isinstance(due, str) else None
+    )
     if text is None:
         return None
     blocks = sections(text, _POST_SECTIONS)
