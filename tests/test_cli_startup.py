@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import SUBCOMMANDS, build_parser, main
+from bot.cli.main import ISSUE_ACTIONS, SUBCOMMANDS, build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "alembic", "slack_sdk", "slack_bolt", "apscheduler", "matplotlib")
@@ -71,6 +71,8 @@ def test_the_file_options_work_after_any_command_too(argv: list[str]) -> None:
         (["reports", "--json"], "'reports'. Did you mean `golive-bot report`? "),
         (["--config", "trust.yaml", "issue", "list"], "'issue'. Did you mean `golive-bot issues`? "),
         (["hello"], "'hello'. The commands"),
+        (["export", "--format", "json"], "'export'. Did you mean `golive-bot issues export`? "),
+        (["show", "GL-0001"], "'show'. Did you mean `golive-bot issues show`? "),
     ],
 )
 def test_a_mistyped_command_is_named_with_the_likeliest_one(argv: list[str], said: str, capsys) -> None:
@@ -78,6 +80,13 @@ def test_a_mistyped_command_is_named_with_the_likeliest_one(argv: list[str], sai
     err = capsys.readouterr().err
     assert err.startswith(f"golive-bot: there is no command {said}")
     assert "The commands are start, ask, console" in err
+
+
+@pytest.mark.parametrize("action", ISSUE_ACTIONS)
+def test_each_issue_action_a_mistyped_command_points_to_exists(action: str, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["issues", action, "--help"])
+    assert f"usage: golive-bot issues {action}" in capsys.readouterr().out
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:

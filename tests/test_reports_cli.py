@@ -18,7 +18,7 @@ from bot.config import Group, OrgConfig, Settings
 from bot.issues.model import Draft
 from bot.issues.service import IssueService
 from bot.roles import ConfiguredMembership
-from bot.store.answers import record_feedback, record_unanswered
+from bot.store.answers import mark_passed_to_support, record_feedback, record_unanswered
 from bot.store.database import Database
 
 ORG = OrgConfig(
@@ -123,8 +123,20 @@ def test_report_json_gives_the_figures_for_the_period(golive, seeded) -> None:
     assert figures["unanswered_questions"][0] == {
         "question": "what is snomed",
         "count": 3,
+        "passed_to_support": 0,
         "phrasings": ["what is snomed", "Wot's SNOMED??"],
     }
+
+
+def test_report_says_which_unanswered_questions_were_passed_to_the_support_team(golive, seeded, db) -> None:
+    waiting = record_unanswered(db, "how do I reset my password", at(28, 13), "slack", "U2")
+    mark_passed_to_support(db, waiting)
+    code, out, _ = golive("report", *MARCH_27)
+    assert code == 0
+    assert "2  how do I reset my password [1 passed to the support team]" in out
+    code, out, _ = golive("report", *MARCH_27, "--json")
+    passed = {g["question"]: g["passed_to_support"] for g in json.loads(out)["unanswered_questions"]}
+    assert passed == {"what is snomed": 0, "how do I reset my password": 1}
 
 
 def test_report_without_dates_covers_the_last_seven_local_days(database_url, seeded, capsys) -> None:

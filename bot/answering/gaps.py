@@ -45,6 +45,7 @@ class QuestionGroup:
     phrasings: tuple[Phrasing, ...]
     first_asked: datetime
     last_asked: datetime
+    passed_on: int = 0  # how many of them someone passed to the support team: waiting for an answer
 
     @property
     def count(self) -> int:
@@ -98,8 +99,11 @@ def similarity(a: str, b: str) -> float:
 def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list[QuestionGroup]:
     """Cluster questions greedily, most frequent phrasing first, so the same input gives the same groups."""
     asked: dict[str, list[datetime]] = {}
+    passed: dict[str, int] = {}
     for q in questions:
-        asked.setdefault(_printable(redactor.clean(q.question)), []).append(q.asked_at)
+        text = _printable(redactor.clean(q.question))
+        asked.setdefault(text, []).append(q.asked_at)
+        passed[text] = passed.get(text, 0) + q.passed_to_support
     phrasings = sorted(asked, key=lambda t: (-len(asked[t]), min(asked[t]), t))
     clusters: list[tuple[str, list[str]]] = []
     bare: dict[str, list[str]] = {}  # questions of wrapper words, symbols or removed identifiers only
@@ -119,6 +123,7 @@ def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list
             phrasings=tuple(Phrasing(t, len(asked[t])) for t in members),
             first_asked=min(min(asked[t]) for t in members),
             last_asked=max(max(asked[t]) for t in members),
+            passed_on=sum(passed[t] for t in members),
         )
         for _, members in clusters
     ]

@@ -22,6 +22,7 @@ from bot.yamlsource import InvalidFile
 
 # Each module defines add_parser(subparsers) and sets `func(args, settings) -> int` on its parser.
 SUBCOMMANDS = ("start", "ask", "console", "serve", "validate", "issues", "report", "gaps", "schedule")
+ISSUE_ACTIONS = ("export", "list", "show")  # typed alone, they mean `golive-bot issues ACTION`
 
 
 def _global_options(parser: argparse.ArgumentParser, default: str | None = None) -> None:
@@ -62,7 +63,7 @@ def _chosen(argv: Sequence[str]) -> str | None:
 
 def unknown_command(typed: str) -> str:
     """A mistyped command gets the likeliest one and the list, rather than argparse's usage dump."""
-    close = meant(typed, SUBCOMMANDS, at=75)
+    close = f"issues {typed}" if typed in ISSUE_ACTIONS else meant(typed, SUBCOMMANDS, at=75)
     hint = f" Did you mean `golive-bot {close}`?" if close else ""
     return (
         f"golive-bot: there is no command {typed!r}.{hint} The commands are {', '.join(SUBCOMMANDS)}; "

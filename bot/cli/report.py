@@ -141,7 +141,8 @@ def _times(label: str, d: Durations) -> str:
 def _question(group: QuestionGroup) -> str:
     others = [f'"{p.text}"' for p in group.phrasings[1:4]]
     more = f" (also {', '.join(others)})" if others else ""
-    return f"  {group.count:>4}  {group.question}{more}"
+    passed = f" [{group.passed_on} passed to the support team]" if group.passed_on else ""
+    return f"  {group.count:>4}  {group.question}{more}{passed}"
 
 
 def render_text(report: Report, settings: Settings) -> str:
@@ -200,7 +201,12 @@ def report_json(report: Report) -> dict[str, Any]:
             {"day": d.day.isoformat(), "opened": d.opened, "resolved": d.resolved} for d in report.per_day
         ],
         "unanswered_questions": [
-            {"question": g.question, "count": g.count, "phrasings": [p.text for p in g.phrasings]}
+            {
+                "question": g.question,
+                "count": g.count,
+                "passed_to_support": g.passed_on,
+                "phrasings": [p.text for p in g.phrasings],
+            }
             for g in report.questions
         ],
     }
