@@ -116,6 +116,8 @@ def read_yaml_text(text: str, path: str) -> tuple[Any, list[Problem]]:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         raise InvalidFile([_syntax_problem(exc, text, path)]) from exc
+    except yaml.reader.ReaderError as exc:
+        raise InvalidFile([_character_problem(exc, text, path)]) from exc
     except yaml.YAMLError as exc:
         raise InvalidFile([Problem(path, 0, f"YAML error: {exc}")]) from exc
     finally:
@@ -131,15 +133,72 @@ def read_yaml_text(text: str, path: str) -> tuple[Any, list[Problem]]:
     ]
 
 
+_INDENT = (
+    "check the indentation of this line against the lines above: "
+    "an entry's keys line up under each other, and each '-' under the one before"
+)
+_RESERVED = "@`%!*&"  # a value that starts with one of these is read as YAML syntax, not text
+_OPENERS = {'"': ("text", '"'), "'": ("text", "'"), "[": ("list", "]"), "{": ("mapping", "}")}
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return Problem(path, 0, f"YAML syntax error: {exc.problem}")
     lines = text.splitlines()
+    if opened := _left_open(exc, lines):
+        line = exc.context_mark.line + 1
+        return Problem(path, line, f"YAML syntax error: {exc.problem} on line {mark.line + 1}; {opened}")
+    start = exc.context_mark if exc.context_mark and exc.context_mark.line == mark.line else mark
     here = lines[mark.line] if mark.line < len(lines) else ""
-    tab = "\t" in here[: mark.column + 1]
-    hint = "; YAML does not allow tabs for indentation: use spaces" if tab else ""
-    return Problem(path, mark.line + 1, f"YAML syntax error: {exc.problem}{hint}")
+    hint = _hint(exc.problem or "", here, mark.column, _char_at(lines, start))
+    return Problem(path, mark.line + 1, f"YAML syntax error: {exc.problem}" + (f"; {hint}" if hint else ""))
+
+
+def _left_open(exc: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
+    """What was opened on an earlier line and never closed, which PyYAML only notices lines later
+    (at the end of the file, for a quote): the line to fix is where it opened; None when nothing was."""
+    start, end, context = exc.context_mark, exc.problem_mark, exc.context or ""
+    if start is None or end is None or start.line >= end.line:
+        return None
+    if "simple key" in context:
+        return "the key on this line needs a colon and a space after it (answer: text)"
+    opener = _char_at(lines, start)
+    if opener in _OPENERS and ("quoted" in context or "flow" in context):
+        what, closer = _OPENERS[opener]
+        return f"the {opener!r} opened on this line is never closed: end the {what} with {closer!r}"
+    return None
+
+
+def _hint(problem: str, line: str, column: int, start: str) -> str:
+    """Plain-English advice for the syntax errors people make most; '' when there is none."""
+    before = line[:column]
+    if "\t" in line[: column + 1]:
+        return "YAML does not allow tabs for indentation: use spaces"
+    if start and start in _RESERVED:
+        return f"a value that starts with {start} must be in quotes"
+    if "mapping values" in problem:
+        return "a colon inside a value: put the value in quotes" if ": " in before else _INDENT
+    if any(words in problem for words in ("expected key", "<block end>", "'-' indicator")):
+        if before.rstrip().endswith(("'", '"')):
+            return "text after a closing quote: quote the whole value (write '' for a ' inside '...')"
+        return _INDENT
+    if "comment or" in problem:
+        return "after | or >, start the text on the next line"
+    return ""
+
+
+def _char_at(lines: list[str], mark: yaml.Mark) -> str:
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
+def _character_problem(exc: yaml.reader.ReaderError, text: str, path: str) -> Problem:
+    """A control character YAML refuses (a vertical tab pasted from Word, say), with the line it is on:
+    PyYAML gives only its offset, counted in bytes by libyaml and in characters by PyYAML."""
+    line = text.count("\n", 0, max(text.find(chr(exc.character)), 0)) + 1
+    message = f"the control character #x{exc.character:02x} is not allowed: delete it"
+    return Problem(path, line, message)
 
 
 def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
@@ -157,15 +216,20 @@ def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
         try:
             return read_yaml_text(raw.decode("utf-16"), str(path))
         except UnicodeDecodeError as exc:
-            message = "not valid UTF-16 text: save the file with UTF-8 encoding"
-            raise InvalidFile([Problem(str(path), 0, message)]) from exc
+            raise _not_utf8(path, 0, "not valid UTF-16 text") from exc
+    if (nul := raw.find(b"\0")) >= 0:  # UTF-16 saved without its byte order mark
+        raise _not_utf8(path, raw.count(b"\n", 0, nul) + 1, "not UTF-8 text (NUL bytes, as in UTF-16)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file with UTF-8 encoding"
-        raise InvalidFile([Problem(str(path), line, message)]) from exc
+        raise _not_utf8(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})") from exc
     return read_yaml_text(text, str(path))
+
+
+def _not_utf8(path: Path, line: int, why: str) -> InvalidFile:
+    """Every encoding mistake has the same fix, worded once."""
+    return InvalidFile([Problem(str(path), line, f"{why}: save the file with UTF-8 encoding")])
 
 
 def load_yaml_file(path: Path) -> Any:

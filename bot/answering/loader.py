@@ -25,6 +25,8 @@ ASKS_HOW = (
     "warning: kind is jargon but the title asks how to do something: it is answered as a howto; "
     "write kind: howto"
 )
+# A stub's answer (as `golive-bot gaps` prints it) or title not yet written: staff would be shown it.
+_PLACEHOLDER = re.compile(r"[\W_]*(?:todo|tbc|tbd|fixme|xxx|\.\.\.|…)[\W_]*", re.IGNORECASE)
 # What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
 _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
 
@@ -146,7 +148,7 @@ class _Reader:
         for key in ("id", "kind", "title", "answer"):
             if key not in item:
                 fail(None, f"missing required field '{key}'")
-            elif why := not_text(f"'{key}'", item[key]):
+            elif why := not_text(f"'{key}'", item[key]) or placeholder(key, item[key]):
                 fail(key, why)
         if isinstance(item.get("id"), str) and not _ID.match(item["id"]):
             fail("id", "id must be kebab-case: lower-case letters and digits joined by '-'")
@@ -155,15 +157,18 @@ class _Reader:
             fail("kind", f"unknown kind {item['kind']!r} ({hint or 'expected jargon or howto'})")
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
         title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
-        keys = {name: phrase_key(name) for name in (*title, *lists["aliases"])}
-        for key, texts in (("title", title), ("aliases", lists["aliases"])):
-            for text in (t for t in texts if not keys[t]):
-                message = f"warning: {key[:5]} {text!r} {WORDLESS}: no question can find the entry by it"
-                self.warnings.append(Problem(str(path), line_of(item, key), message, name))
+        names = [_Name(t, phrase_key(t), line_of(item, "title"), True) for t in title] + [
+            _Name(a, phrase_key(a), line_of(item["aliases"], n), False)
+            for n, a in enumerate(lists["aliases"])
+        ]
+        for wordless in (n for n in names if not n.key):
+            what = "title" if wordless.title else "alias"
+            message = f"warning: {what} {wordless.text!r} {WORDLESS}: no question can find the entry by it"
+            self.warnings.append(Problem(str(path), wordless.line, message, name))
         if item.get("kind") == "jargon" and title and asks_how(title[0]):
             self.warnings.append(Problem(str(path), line_of(item, "kind"), ASKS_HOW, name))
         if isinstance(item.get("id"), str):
-            self._named.append(_Named(item["id"], str(path), line_of(item), tuple(keys.items())))
+            self._named.append(_Named(item["id"], str(path), line_of(item), tuple(names)))
         if len(self.problems) == before:
             self.entries.append(
                 Entry(
@@ -220,20 +225,35 @@ class _Reader:
     def check_across_entries(self) -> None:
         """Ids unique across files; no alias may be another entry's title or alias."""
         seen: dict[str, _Named] = {}
-        owners: dict[str, _Named] = {}
+        owners: dict[str, tuple[_Named, _Name]] = {}
         for entry in self._named:
             first = seen.setdefault(entry.id, entry)
             if first is not entry:
                 where = f"{first.source}:{first.line}"
                 self.fail(Path(entry.source), entry.line, f"duplicate id (first used at {where})", entry.id)
-            for name, key in entry.names:
-                if not key:
+            for name in entry.names:
+                if not name.key:
                     continue  # a wordless name is warned about, never a clash
-                owner = owners.setdefault(key, entry)
-                if owner.id != entry.id:
-                    where = f"{owner.id!r} ({owner.source}:{owner.line})"
-                    message = f"{name!r} is already the title or an alias of {where}"
-                    self.fail(Path(entry.source), entry.line, message, entry.id)
+                owner = owners.setdefault(name.key, (entry, name))
+                if owner[0].id != entry.id:
+                    self.clash((entry, name), owner)
+
+    def clash(self, later: tuple[_Named, _Name], earlier: tuple[_Named, _Name]) -> None:
+        """Reported at the name itself, and at the alias when an alias meets a title: the alias is
+        what to change, whichever of the two entries comes first."""
+        alias_first = not earlier[1].title and later[1].title
+        (entry, name), (other, its) = (earlier, later) if alias_first else (later, earlier)
+        where = f"{other.id!r} ({other.source}:{its.line})"
+        message = f"{name.text!r} is already {'the title' if its.title else 'an alias'} of {where}"
+        self.fail(Path(entry.source), name.line, message, entry.id)
+
+
+def placeholder(key: str, value: Any) -> str | None:
+    """Why a title or answer is a stub's placeholder (TODO, TBC, ...), which staff would be shown as it
+    is; None when it is written, or is not a title or answer."""
+    if key in ("title", "answer") and isinstance(value, str) and _PLACEHOLDER.fullmatch(value.strip()):
+        return f"the {key} is only a placeholder ({value.strip()!r}): write the {key} in place of it"
+    return None
 
 
 def not_text(what: str, value: Any) -> str | None:
@@ -255,4 +275,14 @@ class _Named:
     id: str
     source: str
     line: int
-    names: tuple[tuple[str, str], ...]  # each name, with its phrase_key
+    names: tuple[_Name, ...]
+
+
+@dataclass(frozen=True)
+class _Name:
+    """A title or alias, with its line, so a clash points at the name to change."""
+
+    text: str
+    key: str  # its phrase_key
+    line: int
+    title: bool
