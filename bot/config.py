@@ -91,6 +91,13 @@ class OrgConfig:
     def redactor(self) -> Redactor:
         return Redactor(self.identifier_patterns)
 
+    @property
+    def named(self) -> str:
+        """The config file as messages name it, in brackets: BUILT_IN has its own, which doubled."""
+        if self.source == BUILT_IN:
+            return f"none found: no {DEFAULT_CONFIG_FILE} here, no --config FILE or GOLIVE_CONFIG"
+        return self.source
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -215,9 +222,16 @@ def read_org_config(path: Path) -> tuple[OrgConfig, list[Problem]]:
         data = load_yaml_file(path)
     except InvalidFile as exc:
         return OrgConfig(source=str(path)), exc.problems
+    if data is None:  # read as all defaults, it hid behind one 'not set' per post of the plan
+        return OrgConfig(source=str(path)), [Problem(str(path), 1, _EMPTY_CONFIG)]
     reader = _Reader(str(path))
-    org = reader.org(data if data is not None else LineDict())
-    return org, reader.problems
+    return reader.org(data), reader.problems
+
+
+_EMPTY_CONFIG = (
+    "the config file is empty: it must hold the go-live's settings, at least golive.start, channels "
+    "(triage, announcements) and people; copy the shipped, commented golive.yaml and fill in your own"
+)
 
 
 class _Reader:

@@ -52,7 +52,7 @@ def test_a_config_with_a_yaml_syntax_error_does_not_stop_the_other_checks(site: 
     (site / "knowledge" / "more.yaml").write_text("entries: [\n")
     assert main(["validate", "--config", str(config)]) == 1
     out = capsys.readouterr().out
-    assert f"{config}:2: YAML syntax error" in out
+    assert f"{config}:1: YAML syntax error" in out  # where the list opens
     assert "more.yaml:2: YAML syntax error" in out
 
 
@@ -110,7 +110,7 @@ def test_a_config_that_cannot_be_read_does_not_bury_itself_under_the_plan(site: 
     )  # fmt: skip
     assert main(["validate"]) == 1
     first, *rest = capsys.readouterr().out.splitlines()
-    assert first.startswith("golive.yaml:2: YAML syntax error")
+    assert first.startswith("golive.yaml:1: YAML syntax error")
     assert rest[0].startswith("schedules/plan.yaml:24: cron: '61 9 * * *'")  # the plan's own mistake stays
     assert rest[1] == (
         "schedules: 10 more problem(s) where the plan needs what the config could not give (its channels "

@@ -8,9 +8,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from bot.config import BUILT_IN, Settings
-from bot.yamlsource import InvalidFile, Problem
+from bot.clock import Clock, SystemClock
+from bot.config import BUILT_IN, OrgConfig, Settings
+from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
 
 
 @dataclass(frozen=True)
@@ -22,14 +26,31 @@ class Checked:
     warnings: list[str] = field(default_factory=list)  # allowed, but probably not what a go-live wants
 
 
-Validator = Callable[[Settings], Checked]
+Validator = Callable[[Settings, datetime], Checked]  # and the time validate runs: some posts have passed
 
 
-def check_config(settings: Settings) -> Checked:
+def check_config(settings: Settings, now: datetime) -> Checked:
     """Read leniently by main (see `lenient_config`), so a broken config does not hide the other files."""
-    if settings.org.source == BUILT_IN:
-        return Checked("no organisation config file (using built-in defaults)")
-    return Checked(f"config {settings.org.source}", list(settings.config_problems), unstaffed(settings))
+    org = settings.org
+    if org.source == BUILT_IN:  # said in the summary, which would otherwise read as ready to serve
+        return Checked(
+            "no organisation config file (built-in defaults: enough for golive-bot console, but serve "
+            "needs one that sets channels.triage)"
+        )
+    warnings = _no_triage(org) + unstaffed(settings)
+    return Checked(f"config {org.source}", list(settings.config_problems), warnings)
+
+
+def _no_triage(org: OrgConfig) -> list[str]:
+    """`serve` refuses to start without a triage channel, though the console works: say so before go-live."""
+    if org.channels.triage:
+        return []
+    message = (
+        "warning: channels.triage is not set, so golive-bot serve will refuse to start: logged issues "
+        "would have nowhere to go for the maintenance team; set it to the triage channel's id (C0123ABCD) "
+        'or "#name" (golive-bot console works without it)'
+    )
+    return [str(Problem(org.source, _line(_config_data(org), "channels", "triage"), message))]
 
 
 # Who each group is for, and what goes wrong in Slack while it is empty.
@@ -43,18 +64,37 @@ _GROUPS = (
 def unstaffed(settings: Settings) -> list[str]:
     """The shipped example leaves the people empty; a trust that forgets to fill them in finds out here."""
     org = settings.org
-    found = [
-        f"{org.source}: warning: people.{name} is empty, so {effect}; add Slack user ids (U0123ABCD) "
-        "under users, or a user group id (S0123ABCD) as usergroup"
+    found = {
+        name: f"warning: people.{name} is empty, so {effect}; add Slack user ids (U0123ABCD) under users, "
+        "or a user group id (S0123ABCD) as usergroup"
         for name, effect in _GROUPS
         if getattr(org, name).empty
-    ]
+    }
     if not org.on_call_usergroup:
-        found.append(
-            f"{org.source}: warning: people.on_call_usergroup is not set, so P1 and patient-safety posts "
-            "mention nobody; set it to the on-call user group's id (S0123ABCD)"
+        found["on_call_usergroup"] = (
+            "warning: people.on_call_usergroup is not set, so P1 and patient-safety posts mention nobody; "
+            "set it to the on-call user group's id (S0123ABCD)"
         )
-    return found
+    data = _config_data(org) if found else None
+    return [str(Problem(org.source, _line(data, "people", name), message)) for name, message in found.items()]
+
+
+def _config_data(org: OrgConfig) -> Any:
+    """The config file as parsed, for the lines of settings the warnings are about; None without one."""
+    if org.source == BUILT_IN:
+        return None
+    try:
+        return read_yaml_file(Path(org.source))[0]
+    except InvalidFile:
+        return None
+
+
+def _line(data: Any, section: str, key: str) -> int:
+    """The line of `section: key:`, else of `section:`, so a warning points at where to fill it in."""
+    part = data.get(section) if isinstance(data, dict) else None
+    if isinstance(part, dict) and key in part:
+        return line_of(part, key)
+    return line_of(data, section) if isinstance(data, dict) and section in data else 0
 
 
 def missing_knowledge(settings: Settings) -> Problem | None:
@@ -69,7 +109,7 @@ def missing_knowledge(settings: Settings) -> Problem | None:
     )  # fmt: skip
 
 
-def check_knowledge(settings: Settings) -> Checked:
+def check_knowledge(settings: Settings, now: datetime) -> Checked:
     from bot.answering.loader import load_knowledge
 
     if problem := missing_knowledge(settings):
@@ -85,7 +125,7 @@ def check_knowledge(settings: Settings) -> Checked:
     )
 
 
-def check_schedules(settings: Settings) -> Checked:
+def check_schedules(settings: Settings, now: datetime) -> Checked:
     """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted."""
     from bot.comms.schedules import never_posted, read_schedules
 
@@ -95,7 +135,7 @@ def check_schedules(settings: Settings) -> Checked:
     if settings.config_problems:
         problems = _without_config_echoes(problems, settings)
     summary = f"{len(announcements)} announcements in {settings.schedules_dir}"
-    return Checked(summary, problems, never_posted(announcements, settings.org))
+    return Checked(summary, problems, never_posted(announcements, settings.org, now))
 
 
 def _without_config_echoes(problems: list[Problem], settings: Settings) -> list[Problem]:
@@ -128,8 +168,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run, lenient_config=True)
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    results = [check(settings) for check in VALIDATORS]
+def run(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
+    now = (clock or SystemClock()).now()
+    results = [check(settings, now) for check in VALIDATORS]
     problems = [p for r in results for p in r.problems]
     for problem in problems:
         print(problem)

@@ -17,6 +17,10 @@ from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_fi
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _KEYS = {"id", "channels", "cron", "at", "relative", "phases", "start", "until", "text"}
 _CONFIG_CHANNELS = ("announcements", "command_centre", "triage", "safety")
+_EMPTY_FILE = (
+    "the file is empty: list its announcements under 'announcements:', or delete the file if the plan "
+    "needs none from it"
+)
 
 
 def load_schedules(directory: Path, org: OrgConfig) -> list[Announcement]:
@@ -64,7 +68,8 @@ class _FileReader:
         self.problems.append(Problem(self.path, line_of(node, key), message, key))
 
     def read(self, data: Any) -> list[tuple[LineDict, Announcement]]:
-        if data is None:
+        if data is None:  # read as no posts, it silently cancelled all the file had
+            self.problems.append(Problem(self.path, 1, _EMPTY_FILE))
             return []
         if not isinstance(data, dict) or not isinstance(data.get("announcements"), list):
             self.fail(data, None, "a schedules file holds `announcements:`, a list of announcements")
@@ -200,7 +205,7 @@ def channel_problem(name: Any, org: OrgConfig) -> str | None:
     """Why a channel reference cannot be posted to, or None when it can."""
     if name in _CONFIG_CHANNELS:
         if getattr(org.channels, name) is None:
-            return f"channel {name!r} is not set under channels: in the config ({org.source})"
+            return f"channel {name!r} is not set under channels: in the config ({org.named})"
         return None
     if not isinstance(name, str) or not CHANNEL_REF.match(name):
         return f"unknown channel {name!r}: use {', '.join(_CONFIG_CHANNELS)} or a channel id (C0123ABCD)"
@@ -237,15 +242,24 @@ def _clock_time(value: Any) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
-def never_posted(announcements: list[Announcement], org: OrgConfig) -> list[str]:
-    """One-off posts whose time falls outside their own phases: valid, and silently never posted
-    (a countdown kept for go-live after intensive support was made shorter). Said as warnings, since
-    refusing them would stop the whole plan loading at start-up."""
-    found = []
-    for a in announcements:
-        if a.at is not None and (phase := phase_at(org.golive, a.at)) not in a.phases:
-            found.append(
-                f"{a.source}: {a.id}: warning: due {a.at:%Y-%m-%d %H:%M} in the {phase} phase, which is not"
-                f" among its phases {list(a.phases)}: it will never be posted"
-            )
-    return found
+def never_posted(announcements: list[Announcement], org: OrgConfig, now: datetime) -> list[str]:
+    """Posts that are valid but will never be made, said as warnings: refusing them would stop the whole
+    plan loading at start-up, and a plan that has run its course is normal after go-live."""
+    return [warning for a in announcements if (warning := _never_posted(a, org, now))]
+
+
+def _never_posted(a: Announcement, org: OrgConfig, now: datetime) -> str | None:
+    """Why one post will never be made: its last time has passed beyond the grace a late post gets, or
+    its one time falls outside its own phases (a countdown kept for go-live after intensive support was
+    made shorter)."""
+    last = a.at or a.until
+    if last is not None and last < now - timedelta(minutes=org.schedule_grace_minutes):
+        key = "at" if a.at else "until"
+        local = last.astimezone(org.timezone)
+        return f"{a.source}: {a.id}: warning: {key} {local:%Y-%m-%d %H:%M} has passed: it will not be posted"
+    if a.at is not None and (phase := phase_at(org.golive, a.at)) not in a.phases:
+        return (
+            f"{a.source}: {a.id}: warning: due {a.at:%Y-%m-%d %H:%M} in the {phase} phase, which is not"
+            f" among its phases {list(a.phases)}: it will never be posted"
+        )
+    return None
