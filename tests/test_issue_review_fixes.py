@@ -4,6 +4,7 @@ long details. End to end through the real app where a person would see the diffe
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.roles import ConfiguredMembership
 from bot.slack import issue_blocks as ib
 from bot.slack.blocks import SECTION_LIMIT
 from bot.slack.fallback import OUT_OF_DATE
-from bot.slack.issues import NOT_CHANGED
+from bot.slack.issues import NOT_CHANGED, escalation_tick
 from bot.store import issues as store
 from bot.store import outbox
 
@@ -211,3 +212,21 @@ def test_the_longest_details_and_note_fit_slack_whole(unit: str) -> None:
         shown = "".join(texts)
         whole_units = DETAILS_MAX // len(unit) + NOTE_MAX // len(unit)
         assert "…" not in shown and shown.count(ib.escape(unit.strip())) == whole_units
+
+
+# -- 6: call-outs that asked for an acknowledgement are edited once someone gives it --------------------
+
+
+def test_every_escalation_post_is_edited_once_the_issue_is_acknowledged(bot) -> None:
+    ref = log_issue(bot, severity="P1", safety=True)
+    for _ in range(2):
+        bot.services.clock.advance(minutes=ORG.p1_ack_minutes)
+        escalation_tick(bot.services)
+        bot.fake.wait_quiet()
+    posts = [p.ts for p in outbox.items_for(bot.services.db, notices.ESCALATION, ref)]
+    assert len(posts) == 2 and all(posts)
+    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0SAFETY")
+    bot.fake.wait_quiet()
+    edited = {c.params["ts"]: json.dumps(c.params) for c in bot.fake.calls_to("chat.update")}
+    for ts in posts:
+        assert ts in edited and "still not acknowledged" not in edited[ts] and "Acknowledged" in edited[ts]

@@ -2,7 +2,8 @@
 
 Kinds: the triage post (updated in place), the safety-channel post for P1 and patient-safety issues
 (updated in place too), a private notice to the reporter, each repeated escalation, a fresh call-out
-when a P1 or patient-safety issue is reopened, and what a reporter adds, in the triage post's thread.
+when a P1 or patient-safety issue is reopened (both edited in place once someone takes the issue on),
+and what a reporter adds, in the triage post's thread.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ SAFETY_UPDATE = "issue.safety.update"
 NOTICE = "issue.notice"
 ESCALATION = "issue.escalation"
 REOPENED = "issue.safety.reopened"
+CALLOUT_UPDATE = "issue.callout.update"  # an escalation or reopened call-out, edited once taken on
 NOTE = "issue.note"
 
 
@@ -69,9 +71,17 @@ def _reopened(issue: Issue, org: OrgConfig, actor: str) -> Intent:
 
 
 def _updates(issue: Issue) -> list[Intent]:
+    """Edits of the issue's posts. Once someone has taken a safety issue on (or it is closed), every
+    call-out that asked for that (escalations, reopenings) is edited to say so, or the newest post in
+    the safety channel would still ask the on-call group to act."""
     intents = [Intent(TRIAGE_UPDATE, issue.reference, updates_kind=TRIAGE)]
     if issue.needs_safety_escalation:
         intents.append(Intent(SAFETY_UPDATE, issue.reference, updates_kind=SAFETY))
+    if issue.needs_safety_escalation and (issue.acknowledged_at or not issue.is_open):
+        intents += [
+            Intent(CALLOUT_UPDATE, issue.reference, updates_kind=kind, updates_every=True)
+            for kind in (ESCALATION, REOPENED)
+        ]
     return intents
 
 

@@ -652,6 +652,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         notices.TRIAGE_UPDATE: about(triage),
         notices.SAFETY: about(safety),
         notices.SAFETY_UPDATE: about(safety),
+        notices.CALLOUT_UPDATE: about(safety),  # the call-out becomes the safety post's current state
         notices.NOTICE: about(notice),
         notices.ESCALATION: about(escalate),
         notices.NOTE: about(note),

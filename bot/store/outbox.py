@@ -66,7 +66,8 @@ class OutboxRow(Base):
 
 @dataclass(frozen=True)
 class Intent:
-    """Something to post. `updates_kind` edits the earlier post of that kind for the same ref instead."""
+    """Something to post. `updates_kind` edits the earlier post of that kind for the same ref instead:
+    the first one, or with `updates_every` each of them (call-outs repeated until acknowledged)."""
 
     kind: str
     ref: str
@@ -75,6 +76,7 @@ class Intent:
     dedupe_key: str | None = None
     updates_kind: str | None = None
     due_at: datetime | None = None
+    updates_every: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,17 +103,24 @@ class Item:
 
 
 def enqueue(session: Session, intent: Intent, now: datetime) -> int | None:
-    """Add a row inside the caller's transaction; None when its dedupe key was already used."""
-    updates_id = None
-    if intent.updates_kind:
-        updates_id = session.scalar(
-            select(OutboxRow.id)
-            .where(OutboxRow.kind == intent.updates_kind, OutboxRow.ref == intent.ref)
-            .order_by(OutboxRow.id)
-            .limit(1)
-        )
-        if updates_id is None:
-            return None  # nothing was posted to update; the original post will show the current state
+    """Add a row inside the caller's transaction (an edit: one per post it edits); the first row's id,
+    or None when its dedupe key was already used or there is no post to edit."""
+    if not intent.updates_kind:
+        return _insert(session, intent, None, now)
+    originals = (
+        select(OutboxRow.id)
+        .where(OutboxRow.kind == intent.updates_kind, OutboxRow.ref == intent.ref)
+        .order_by(OutboxRow.id)
+    )
+    # Nothing posted to edit: the original post, when made, will show the current state.
+    ids = [
+        _insert(session, intent, i, now)
+        for i in session.scalars(originals.limit(None if intent.updates_every else 1))
+    ]
+    return ids[0] if ids else None
+
+
+def _insert(session: Session, intent: Intent, updates_id: int | None, now: datetime) -> int | None:
     values = dict(
         kind=intent.kind, ref=intent.ref, target=intent.target, payload=json.dumps(intent.payload),
         updates_id=updates_id, dedupe_key=intent.dedupe_key, status=PENDING, attempts=0,
