@@ -22,17 +22,19 @@ TOKEN = "xoxb-secret-token"
 
 
 class SlackWithHistory(FakeSlack):
-    """The fake, plus conversations.history answered from the posts it has accepted."""
+    """The fake, plus conversations.history and .replies answered from the posts it has accepted: as in
+    Slack, a channel's history holds its top-level posts only, and a thread's replies the rest."""
 
     def _answer(self, call: Call) -> bytes:
-        if call.method != "conversations.history":
+        if call.method not in ("conversations.history", "conversations.replies"):
             return super()._answer(call)
+        thread = call.params.get("ts") if call.method == "conversations.replies" else None
         posted = [
-            c for c in self.calls_to("chat.postMessage") if c.params.get("channel") == call.params["channel"]
+            (n, c)
+            for n, c in enumerate(self.calls_to("chat.postMessage"))
+            if c.params.get("channel") == call.params["channel"] and c.params.get("thread_ts") == thread
         ]
-        messages = [
-            {"ts": f"1700000000.{n:06d}", "metadata": c.params.get("metadata")} for n, c in enumerate(posted)
-        ]
+        messages = [{"ts": f"1700000000.{n:06d}", "metadata": c.params.get("metadata")} for n, c in posted]
         return json.dumps({"ok": True, "messages": messages}).encode()
 
 
@@ -115,6 +117,32 @@ def test_a_post_that_reached_slack_before_a_crash_is_not_posted_again(db, fake, 
     assert worker.tick() == 1
     assert len(fake.calls_to("chat.postMessage")) == 1
     assert outbox.get(db, row_id).ts == "1700000000.000000"
+
+
+def _posted_then_crashed(db: Database, fake: FakeSlack, clock: ManualClock, **where: Any) -> None:
+    """A replica claims the due row and posts it, then dies before recording that; its lease runs out."""
+    (claimed,) = outbox.claim_due(db, clock.now(), LEASE)
+    metadata = {"event_type": METADATA_TYPE, "event_payload": {"outbox_id": claimed.id}}
+    WebClient(token=TOKEN, base_url=fake.url).chat_postMessage(text="x", metadata=metadata, **where)
+    clock.advance(seconds=LEASE.total_seconds())
+
+
+def test_a_reply_that_reached_its_thread_before_a_crash_is_not_posted_again(db, fake, clock) -> None:
+    queue(db, Intent("note", "GL-0001", "C0TRIAGE"))
+    _posted_then_crashed(db, fake, clock, channel="C0TRIAGE", thread_ts="1699999999.000100")
+    in_thread = lambda item: Message("a note", thread_ts="1699999999.000100")  # noqa: E731
+    assert delivery(db, fake, clock, note=in_thread).tick() == 1
+    assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_post_that_reached_its_fallback_before_a_crash_is_not_posted_again(db, fake, clock) -> None:
+    (row_id,) = queue(db, Intent("safety", "GL-0007", "C0SAFETY"))
+    _posted_then_crashed(db, fake, clock, channel="C0TRIAGE")  # the safety channel had refused it
+    urgent = lambda item: Message("P1 GL-0007", fallback_channel="C0TRIAGE")  # noqa: E731
+    fake.fail("chat.postMessage", error="not_in_channel")
+    assert delivery(db, fake, clock, safety=urgent).tick() == 1
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert outbox.get(db, row_id).channel == "C0TRIAGE"
 
 
 def test_an_update_waits_for_the_original_post_then_edits_it_in_place(db, fake, clock) -> None:

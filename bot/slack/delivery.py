@@ -5,7 +5,8 @@ post always shows the current state and the outbox holds no Block Kit. Failures 
 with Retry-After, any error) put the row back with a backoff; rows survive restarts in the database.
 
 Never posted twice: each new post carries its outbox id in the message metadata. Before a row that
-was already attempted is posted again, the channel's recent history is searched for that id; when
+was already attempted is posted again, the channel's recent history (a reply's thread; the fallback
+channel a redirected post went to) is searched for that id; when
 the earlier attempt did reach Slack (the process died between posting and recording the ts), its ts
 is recorded instead of posting again. Limits: the search needs the channel's id (configured as an id,
 or learnt from an earlier post to the same #name; a user id is opened as a DM), the channels:history,
@@ -40,6 +41,7 @@ from bot.store.outbox import Item
 log = logging.getLogger(__name__)
 METADATA_TYPE = "golive_outbox"
 LEASE = timedelta(seconds=60)
+CALL_TIMEOUT = 15  # seconds a Slack call may take: with one retry, well within the lease
 TICK_SECONDS = 10
 _BASE_DELAY = timedelta(seconds=5)
 _MAX_DELAY = timedelta(minutes=15)
@@ -251,7 +253,7 @@ class Delivery:
             )
             outbox.drop(self._db, item.id, "no channel configured", self._clock.now(), item.attempts)
             return
-        earlier = self._already_posted(item, channel) if item.attempts > 1 else None
+        earlier = self._found_earlier(item, channel, message) if item.attempts > 1 else None
         if earlier:
             self._sent(item, earlier[0], earlier[1])
             return
@@ -265,6 +267,8 @@ class Delivery:
                 raise
             log.error("outbox row %s (%s %s) cannot reach %s (%s); posting it to %s instead",
                       item.id, item.kind, item.ref, channel, why_slack_failed(exc), fallback)  # fmt: skip
+            if not self._still_mine(item):
+                return
             response = self._post_to(item, fallback, redirected(message, channel, _error_code(exc)))
         self._sent(item, response.get("channel"), response.get("ts"))
 
@@ -285,8 +289,19 @@ class Delivery:
             metadata={"event_type": METADATA_TYPE, "event_payload": {"outbox_id": item.id}},
         )  # fmt: skip
 
-    def _already_posted(self, item: Item, channel: str) -> tuple[str, str] | None:
-        """(channel, ts) of an earlier attempt that reached Slack, found by its outbox id."""
+    def _found_earlier(self, item: Item, channel: str, message: Message) -> tuple[str, str] | None:
+        """(channel, ts) of an earlier attempt that reached Slack: where it was to go (in its thread, if
+        it is a reply), or where it went instead when that channel could not be reached."""
+        places = [(channel, message.thread_ts)]
+        if message.fallback_channel and message.fallback_channel != channel:
+            places.append((message.fallback_channel, None))  # a redirected post is not threaded
+        return next(
+            (found for where, thread in places if (found := self._already_posted(item, where, thread))), None
+        )
+
+    def _already_posted(self, item: Item, channel: str, thread_ts: str | None) -> tuple[str, str] | None:
+        """(channel, ts) of an earlier attempt that reached Slack, found by its outbox id; a reply is
+        looked for in its thread, since a channel's history holds only the posts at its top level."""
         try:
             conversation = self._conversation_id(channel)
             if conversation is None:
@@ -294,9 +309,12 @@ class Delivery:
                     "cannot check whether outbox row %s was posted to %s; posting it", item.id, channel
                 )
                 return None
-            since = (item.first_attempt_at or item.created_at) - _HISTORY_SLACK
-            history = self._client.conversations_history(
-                channel=conversation, oldest=f"{since.timestamp():.6f}", limit=200, include_all_metadata=True
+            since = f"{((item.first_attempt_at or item.created_at) - _HISTORY_SLACK).timestamp():.6f}"
+            read = {"channel": conversation, "oldest": since, "limit": 200, "include_all_metadata": True}
+            history = (
+                self._client.conversations_replies(ts=thread_ts, **read)
+                if thread_ts
+                else self._client.conversations_history(**read)
             )
         except SlackApiError as exc:
             if exc.response.status_code == 429 or exc.response.status_code >= 500:
@@ -371,7 +389,9 @@ def _retry_after(exc: SlackApiError | OSError) -> timedelta | None:
 
 def register(app: App, services: Services) -> None:
     """Deliver on a background tick; surfaces call `services.deliver_soon()` after a change."""
-    client = WebClient(token=app.client.token, base_url=app.client.base_url)
+    # A call must end well within the lease (one retry of a lost connection included), or another
+    # worker could take the row over while the post is still on its way, and post it again.
+    client = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=CALL_TIMEOUT)
     delivery = Delivery(services.db, client, services.clock, services.renderers)
     services.deliver_soon = delivery.kick
     services.on_close.append(delivery.close)
