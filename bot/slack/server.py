@@ -24,8 +24,8 @@ from waitress import create_server, wasyncore
 from bot.runtime import Services
 from bot.slack.app import build_app, is_slack_url
 from bot.slack.pacing import ACKS
-from bot.slack.shape import BadShape, parse_body
-from bot.store.health import reachable
+from bot.slack.shape import BOLT_READ_ERRORS, UNEXPECTED_FIELDS, BadShape, parse_body
+from bot.store.health import HealthProbe
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # Slack's own payloads are far smaller
@@ -56,6 +56,7 @@ class SlackWsgi:
         self._secret = signing_secret.encode()
         self._max_body = max_body
         self._now = now
+        self._probe = HealthProbe(services.db)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -75,7 +76,7 @@ class SlackWsgi:
         return [] if method == "HEAD" else [result.body]
 
     def _health(self) -> Result:
-        if not reachable(self._services.db):
+        if not self._probe.reachable():
             return _json(503, {"status": "unhealthy", "database": "unreachable"})
         return _json(200, {"status": "ok", "database": "ok"})
 
@@ -121,7 +122,12 @@ class SlackWsgi:
             log.warning("Slack is dropping this app's events for a minute: it sent more than Slack allows")
             return _json(200, {})
         # The signature is verified above, so Bolt gets the parsed payload the way Socket Mode gives it.
-        response = self.app.dispatch(BoltRequest(body=payload, headers=headers, mode="socket_mode"))
+        try:
+            request = BoltRequest(body=payload, headers=headers, mode="socket_mode")
+        except BOLT_READ_ERRORS:
+            log.warning("refused a signed request: %s", UNEXPECTED_FIELDS)
+            return _json(400, {"error": UNEXPECTED_FIELDS})
+        response = self.app.dispatch(request)
         if response.status >= 500:
             log.error("Bolt answered %d to a %s request", response.status, payload.get("type", "command"))
         content_type = response.headers.get("content-type", ["text/plain; charset=utf-8"])[0]

@@ -46,6 +46,13 @@ class BadShape(ValueError):
     """The body cannot be a Slack request; the message says why, for the log and the 400 body."""
 
 
+# What Bolt raises while it reads a signed payload whose nested fields have the wrong types (a number
+# for `authorizations[0].team`, `event.message.user` or `response_urls`): the checks here cover the
+# fields the bot reads, Bolt reads more, and such a payload is malformed, not a failure of ours.
+BOLT_READ_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError)
+UNEXPECTED_FIELDS = "a field of the payload has an unexpected type"
+
+
 def parse_body(body: str, content_type: str) -> dict[str, Any]:
     """The payload of a Slack request body, or BadShape when it is not one with the expected types."""
     if not body:

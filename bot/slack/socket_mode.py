@@ -21,7 +21,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot.runtime import Services
 from bot.slack.app import build_app, is_slack_url
 from bot.slack.pacing import ACKS
-from bot.slack.shape import BadShape, check_socket_payload
+from bot.slack.shape import BOLT_READ_ERRORS, UNEXPECTED_FIELDS, BadShape, check_socket_payload
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,11 @@ class CheckedSocketModeHandler(SocketModeHandler):
             log.warning("refused a Socket Mode request (%s): %s", req.type, problem)
             return
         with ACKS.request():
-            response: BoltResponse = run_bolt_app(self.app, req)
+            try:
+                response: BoltResponse = run_bolt_app(self.app, req)
+            except BOLT_READ_ERRORS:
+                log.warning("refused a Socket Mode request (%s): %s", req.type, UNEXPECTED_FIELDS)
+                return
             if response.status == 404:  # no listener: acked all the same, never retried by Slack
                 log.info("acknowledged a Socket Mode %s request that nothing handles", req.type)
                 client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,3 +21,34 @@ def reachable(db: Database) -> bool:
         log.error("health check: database unreachable (%s)", type(exc).__name__)
         return False
     return True
+
+
+class HealthProbe:
+    """`reachable`, for a health check polled over HTTP: one database check runs at a time, in a thread
+    of its own, and the caller waits at most `wait` seconds for it. A stalled database (a pooled
+    connection whose server stopped answering waits on TCP for minutes) then costs the server no
+    worker threads, which Slack's requests need to be acked within 3 seconds."""
+
+    def __init__(self, db: Database, wait: float = 2.0):
+        self._db, self._wait = db, wait
+        self._lock = threading.Lock()
+        self._running: threading.Thread | None = None
+        self._answer = threading.Event()
+        self._ok = False
+
+    def reachable(self) -> bool:
+        with self._lock:
+            if self._running is None or not self._running.is_alive():
+                self._answer = threading.Event()
+                self._running = threading.Thread(target=self._check, args=(self._answer,), daemon=True,
+                                                 name="health-check")  # fmt: skip
+                self._running.start()
+            answer = self._answer
+        if not answer.wait(self._wait):
+            log.error("health check: the database did not answer within %.0f s", self._wait)
+            return False
+        return self._ok
+
+    def _check(self, answer: threading.Event) -> None:
+        self._ok = reachable(self._db)
+        answer.set()
