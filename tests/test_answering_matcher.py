@@ -962,3 +962,30 @@ def test_a_title_made_only_of_common_words_is_answered_when_asked_word_for_word(
     )
     assert [answered(kb.match(q)) for q in ("whos who", "Who's who?")] == ["whos-who"] * 2
     assert [answered(kb.match(q)) for q in ("what do i do", "what is it")] == [None] * 2  # asks nothing
+
+
+NUMBERED_PLACES = [
+    entry(
+        f"{place}-{n}",
+        "howto",
+        f"{place.capitalize()} {n} {topic}",
+        f"The {topic} of {place} {n} is kept here.",
+    )
+    for place, topic in (("ward", "phone number"), ("bleep", "holder"), ("phase", "go-live date"))
+    for n in (1, 2, 3, 4, 7, 12)
+]
+
+
+@pytest.mark.parametrize("numbered", NUMBERED_PLACES, ids=lambda e: e.id)
+def test_a_title_that_names_a_place_or_phase_by_number_is_told_from_its_siblings(numbered: Entry) -> None:
+    """'on ward 4' is where someone is, and '2' or '4' is usually chat ('how 2', 'password 4 epr'); but
+    when entries are named by their number, the number is what the question asks about."""
+    numbered_kb = KnowledgeBase.build(NUMBERED_PLACES)
+    assert answered(numbered_kb.match(numbered.title)) == numbered.id
+    assert answered(numbered_kb.match(f"what is the {numbered.title.lower()}")) == numbered.id
+
+
+def test_a_ward_number_no_entry_is_named_by_is_still_only_where_someone_is() -> None:
+    printer = entry("printer", "howto", "My printer is not working", "Switch it off and on, then ring 4444.")
+    wards = KnowledgeBase.build([printer, *NUMBERED_PLACES])
+    assert answered(wards.match("my printer on ward 9 is not working")) == "printer"

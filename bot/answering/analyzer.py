@@ -17,6 +17,7 @@ from bot.answering.text import STOP_WORDS, stem, tokens
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 # 'WHO do I ring', 'superusers, WHO are they?': a question word opening a clause asks, in capitals or not.
+_CHAT_DIGITS = frozenset(w for w in STOP_WORDS if w.isdigit())  # '2' for to, '4' for for
 _ASKED_IN_CAPITALS = re.compile(r"(?:^|[,;:.!?]\s*)(WHO|WHAT|WHEN|WHERE|WHY|HOW)\b")
 Words = list[str]
 
@@ -44,6 +45,10 @@ class Analyzer:
         self.synonyms = synonyms
         self.acronyms = acronyms
         known = {w for words in names for w in words}
+        # A digit that is chat elsewhere ('how 2 log in') numbers a thing in a name ('Phase 2').
+        self._numbered = frozenset(
+            (a, b) for words in names for a, b in pairwise(words) if b in _CHAT_DIGITS and a not in STOP_WORDS
+        )
         self._joined = frozenset(w for w in known if len(w) >= 5 and w not in STOP_WORDS)
         self._split = {
             a + b: (a, b)
@@ -63,13 +68,20 @@ class Analyzer:
         """Like `terms_of`, but a name made only of common words (e.g. 'Getting help') keeps them."""
         return self.terms_of(words, kept) or self._stemmed(words)
 
+    def numbers_named(self, words: Words) -> frozenset[str]:
+        """The digits in `words` that number what precedes them as a name does ('phase 2', 'ward 4'),
+        to be kept as terms though a lone '2' or '4' is chat ('how 2', 'password 4 epr')."""
+        return frozenset(b for a, b in pairwise(words) if (a, b) in self._numbered)
+
     def name_readings(self, words: Words, name: str) -> list[tuple[str, ...]]:
         """The terms of a name (`words` of `name` as written). A name with an acronym that is also a
         common word ('WHO checklist') is read with it, for questions that write it in capitals, and
-        without, for the many that write it in lower case, where it cannot be told from the word."""
-        plain = tuple(self.name_terms_of(words))
+        without, for the many that write it in lower case, where it cannot be told from the word. Its
+        numbers ('Phase 2') are always read."""
+        numbers = self.numbers_named(words)
+        plain = tuple(self.name_terms_of(words, numbers))
         kept = self._in_capitals(name)  # a name in capitals ('NHS IT') is a name, not shouting
-        readings = (tuple(self.name_terms_of(words, kept)), plain) if kept else (plain,)
+        readings = (tuple(self.name_terms_of(words, kept | numbers)), plain) if kept else (plain,)
         return [terms for terms in dict.fromkeys(readings) if terms]
 
     def acronyms_written(self, question: str) -> frozenset[str]:

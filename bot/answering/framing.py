@@ -7,6 +7,8 @@ bot's own entry, the entry on getting help, another thing's number, a word the k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import pairwise
 
 from bot.answering.smalltalk import HELLOS
 from bot.answering.text import STOP_WORDS
@@ -22,12 +24,24 @@ _PLACE_ONLY = frozenset(
 _PLACES = _PLACE_ONLY | {"ward", "floor", "level", "theatre"}
 
 
-def unframed(words: list[str], question: str) -> list[str]:
+def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """The question's words (its tokens as typed) without the framing around what it asks. The text
-    itself says whether it opens with a cry of 'help!': the words no longer hold the punctuation."""
+    itself says whether it opens with a cry of 'help!': the words no longer hold the punctuation.
+    `named`: places with their number that entries are named by ('ward 7', 'bleep 2222'), see
+    `numbered_places`: in a question they say what it is about, and stay."""
     if _PLEA.match(question) and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
         words = words[1:]
-    return _placeless(_unaddressed(_no_cry_for_help(words)))
+    return _placeless(_unaddressed(_no_cry_for_help(words)), named)
+
+
+def numbered_places(names: Iterable[list[str]]) -> frozenset[tuple[str, str]]:
+    """The places with a number ('ward', '7') that names hold, as tokens."""
+    return frozenset(
+        (place, number)
+        for words in names
+        for place, number in pairwise(words)
+        if place in _PLACES and number[:1].isdigit()
+    )
 
 
 def _unaddressed(words: list[str]) -> list[str]:
@@ -52,10 +66,14 @@ def _no_cry_for_help(words: list[str]) -> list[str]:
     return words
 
 
-def _placeless(words: list[str]) -> list[str]:
+def _placeless(words: list[str], named: frozenset[tuple[str, str]]) -> list[str]:
     """Without the number of a ward, bay or bed ('on ward 4'): where the person is, not what they ask.
     Left in, it reads as the number of some other thing ('section 3' is not 'section 2'). Without the
-    place word either ('band 5', 'bay 3'), but for a ward: entries speak of wards."""
-    placed = [before in _PLACES and w[:1].isdigit() for before, w in zip(["", *words], words, strict=False)]
+    place word either ('band 5', 'bay 3'), but for a ward: entries speak of wards. A place an entry is
+    named by ('Ward 7 phone number') stays: it is the topic."""
+    placed = [
+        before in _PLACES and w[:1].isdigit() and (before, w) not in named
+        for before, w in zip(["", *words], words, strict=False)
+    ]
     following = [*placed[1:], False]
     return [w for k, w in enumerate(words) if not placed[k] and not (following[k] and w in _PLACE_ONLY)]
