@@ -989,3 +989,21 @@ def test_a_ward_number_no_entry_is_named_by_is_still_only_where_someone_is() -> 
     printer = entry("printer", "howto", "My printer is not working", "Switch it off and on, then ring 4444.")
     wards = KnowledgeBase.build([printer, *NUMBERED_PLACES])
     assert answered(wards.match("my printer on ward 9 is not working")) == "printer"
+
+
+def test_emoji_codes_and_link_targets_in_an_answer_are_not_searched() -> None:
+    """':white_check_mark:' and a link's address are how an answer is shown, not what it is about."""
+    done = entry(
+        "done",
+        "howto",
+        "Close a ticket",
+        ":white_check_mark: Press <https://itsm.example.nhs.uk/close|Close>.",
+    )
+    other = entry("other", "jargon", "Superuser", "A colleague with extra training.")
+    found = KnowledgeBase.build([done, other])
+    for question in ("white check mark", "what is itsm example"):
+        outcome = found.match(question)
+        assert (
+            "done" not in [c.entry.id for c in getattr(outcome, "candidates", ())]
+            and answered(outcome) is None
+        )

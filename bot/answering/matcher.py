@@ -40,6 +40,7 @@ from bot.answering.text import (
 )
 from bot.answering.tuning import Tuning
 from bot.answering.vocabulary import Vocabulary
+from bot.markup import readable
 
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
@@ -100,7 +101,7 @@ class Matcher:
         written = [names_of(e) for e in self.entries]
         self._places = numbered_places(tokens(n) for ns in written for n in ns)
         names = [[synonyms.words(n) for n in ns] for ns in written]
-        answers = without_boilerplate([e.answer for e in self.entries])
+        answers = without_boilerplate([readable(e.answer) for e in self.entries])  # no ':emoji:' codes
         texts = [
             synonyms.word_set(" ".join((a, *e.tags))) for a, e in zip(answers, self.entries, strict=True)
         ]
