@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering.model import Entry
-from bot.answering.text import asks_how, tokens
+from bot.answering.text import STOP_WORDS, asks_how, tokens
 from bot.nearest import meant
 from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
 
@@ -220,6 +220,9 @@ class _Reader:
             owner = self._phrases.setdefault(phrase_key(phrase), here)
             if owner != here:
                 fail(None, f"{phrase!r} is already in another synonym group ({owner[0]}:{owner[1]})")
+            elif phrase != term and STOP_WORDS.issuperset(tokens(phrase)):
+                message = f"warning: {phrase!r} is common words only: any question would be read as {term!r}"
+                self.warnings.append(Problem(str(path), line_of(item, "also"), message, term))
         self.groups.append((term, *also))
 
     def check_across_entries(self) -> None:

@@ -111,6 +111,7 @@ def missing_knowledge(settings: Settings) -> Problem | None:
 
 def check_knowledge(settings: Settings, now: datetime) -> Checked:
     from bot.answering.loader import load_knowledge
+    from bot.answering.reach import reach_warnings
 
     if problem := missing_knowledge(settings):
         return Checked("", [problem])
@@ -121,7 +122,9 @@ def check_knowledge(settings: Settings, now: datetime) -> Checked:
     return Checked(
         f"{len(knowledge.entries)} entries, {len(knowledge.synonyms)} synonym groups "
         f"in {len(knowledge.files)} knowledge files ({settings.knowledge_dir})",
-        warnings=[str(w) for w in knowledge.warnings],
+        warnings=[
+            str(w) for w in (*knowledge.warnings, *reach_warnings(knowledge.entries, knowledge.synonyms))
+        ],
     )
 
 
