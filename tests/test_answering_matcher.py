@@ -379,7 +379,7 @@ COMMUNITY = [
 
 def test_the_doer_of_a_task_is_found_from_the_task_work_for_worker() -> None:
     kb = KnowledgeBase.build(COMMUNITY)
-    working, worker = kb.matcher.rank("lone working check in")[0], kb.matcher.rank("lone worker check in")[0]
+    working, worker = kb.matcher.rank("lone working check in")[0], kb.matcher.rank("lone workers check in")[0]
     assert working.entry.id == worker.entry.id == "lone-check-in"
     assert working.score > worker.score - 12  # 'working' explains 'worker' nearly as well as itself
 
@@ -1007,3 +1007,19 @@ def test_emoji_codes_and_link_targets_in_an_answer_are_not_searched() -> None:
             "done" not in [c.entry.id for c in getattr(outcome, "candidates", ())]
             and answered(outcome) is None
         )
+
+
+def test_an_alias_asked_word_for_word_wins_whatever_the_questions_form() -> None:
+    """'how to prescribe' asks how, but it is, word for word, an alias of the ePrescribing term: the
+    person named the entry they want, over a how-to whose alias merely holds 'prescribe'."""
+    epma = entry("epma", "jargon", "ePrescribing (EPMA)", "Prescribing on the system.", "how to prescribe")
+    access = entry("change-access", "howto", "How do I change my access?", "Ask your manager.",
+                   "my profile won't let me prescribe", "cannot prescribe")  # fmt: skip
+    both = KnowledgeBase.build([epma, access])
+    assert answered(both.match("how to prescribe")) == "epma"
+
+
+@pytest.mark.parametrize("question", ["how many days till go live", "how many days til go-live"])
+def test_till_is_until(question: str) -> None:
+    shipped = KnowledgeBase.load(Path(__file__).parent.parent / "knowledge")
+    assert answered(shipped.match(question)) == answered(shipped.match("how many days until go live"))

@@ -120,6 +120,11 @@ class Matcher:
             self._wordings.append([wording for wording, _ in distinct.values()])
             self._titled.append(frozenset(n for n, (_, titled) in enumerate(distinct.values()) if titled))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
+        verbatim: dict[str, set[int]] = defaultdict(set)  # a name's every word, stop words too -> entries
+        for e, wordings in enumerate(self._wordings):
+            for wording in wordings:
+                verbatim[wording].add(e)
+        self._verbatim = {wording: frozenset(es) for wording, es in verbatim.items()}
         self._common_names = frozenset(n for ns in self._names for n in ns if STOP_WORDS.issuperset(n))
         self._related = related_table(self.analyzer.stem)
         self._near: dict[str, tuple[str, ...]] = {}
@@ -189,8 +194,8 @@ class Matcher:
         ]
         if all(term.isdigit() for term in terms):
             scored = [s for s in scored if self._numbered(s, terms)]
-        form = question_form(surface)
-        scored = self._by_form(scored, form, len(weights))
+        form, verbatim = question_form(surface), self._verbatim.get(wording, frozenset())
+        scored = self._by_form(scored, form, len(weights), verbatim)
         scored.sort(key=lambda s: (-s[0], s[-1]))
         shares = tuple(w / sum(weights) for w in weights)
         numbers = _identifying_numbers(words)
@@ -205,7 +210,7 @@ class Matcher:
                 Scored(
                     Candidate(self.entries[e], round(score, 1)),
                     evidence,
-                    form_fits=form in (None, self._kind(e)),
+                    form_fits=form in (None, self._kind(e)) or e in verbatim,
                     modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
                     displaced=self._displaced(e, hits, evidence.strays),
                 )
@@ -435,19 +440,20 @@ class Matcher:
         headless = headless and all(by_name.get(i, 0.0) >= t.solid for i in range(len(weights)))
         return score, accounted, by_name, recall, headless
 
-    def _by_form(self, scored: list[_Raw], form: Form, terms: int) -> list[_Raw]:
+    def _by_form(self, scored: list[_Raw], form: Form, terms: int, verbatim: frozenset[int]) -> list[_Raw]:
         """'What is' asks for jargon, 'how do I' for a how-to, and a bare term more for what it is; all the
         more when an entry of the asked kind names the whole question. The form yields to the words
-        when they spell out whole names of the other kind only ('what is the go-live date'): the person
-        named the entry they want."""
+        when they spell out whole names of the other kind only ('what is the go-live date'), and to a
+        name asked word for word, its question words too ('how to prescribe', an alias of ePrescribing):
+        the person named the entry they want."""
         t = self.tuning
         if not form:
             return [
-                (s * t.bare_term_penalty if self._kind(e) == "howto" else s, *rest, e)
+                (s * t.bare_term_penalty if self._kind(e) == "howto" and e not in verbatim else s, *rest, e)
                 for s, *rest, e in scored
             ]
         spelled = {e for _, _, by_name, recall, _, e in scored if self._spelled_out(by_name, recall, terms)}
-        waived = spelled if all(self._kind(e) != form for e in spelled) else set()
+        waived = (spelled if all(self._kind(e) != form for e in spelled) else set()) | verbatim
         penalty = t.form_penalty ** (2 if self._named_of_kind(scored, form, terms) else 1)
         return [
             (s if self._kind(e) == form or e in waived else s * penalty, *rest, e) for s, *rest, e in scored

@@ -105,6 +105,7 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("today", "2day"),
     ("oclock", *_day_hours()),  # a time of the working day says nothing of the topic: a stop word
     ("before", "b4"),
+    ("until", "till", "til", "untill", "'til"),
     ("what does", "what dose", "wat dose"),  # 'what dose X mean': the slip is a real word
     ("how", "whats the way to", "what is the way to", "best way to", "is there a way to", "any way to"),
     ("someone", "sum1", "some1", "any1", "every1", "no1"),
