@@ -59,7 +59,7 @@ _BIRTH_CUE = (
 )
 _FILLER = (
     r"(?:\W{0,4}(?:is|was|of|on|the|as|be|should|given|reads|says|shows|listed|recorded|entered|written"
-    r"|now|changed|corrected|to)(?![a-z])){0,4}\W{0,4}"
+    r"|now|changed|corrected|amended|updated|from|to)(?![a-z])){0,4}\W{0,4}"
 )
 # A month by name or abbreviation, misspelt too ('Febuary'), as long as it starts as one does.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
@@ -72,8 +72,12 @@ _DATE = (
     rf"|\d{{6}}(?:\d{{2}})?|{_DAY}{_WORD_SEP}(?:of\s{{1,2}})?{_MONTH}{_WORD_SEP}{_YEAR}"
     rf"|{_MONTH}\s{{1,2}}{_DAY},?\s{{1,2}}{_YEAR})"
 )
-# A second date set against the first ('DOB 01/02/1945 not 02/01/1945' on a wrong wristband) is one too.
-_OTHER_DATE = rf"(?:\W{{1,4}}(?:not|or|and|but|vs|instead of|rather than)?\W{{0,4}}{_DATE}(?![0-9])){{0,2}}"
+# A second date set against the first ('DOB 01/02/1945 not 02/01/1945' on a wrong wristband, 'DOB changed
+# from 01/02/1945 to 02/01/1945', '... should be 02/01/1945') is one too: a correction's date is the true one.
+_OTHER_DATE = (
+    rf"(?:\W{{1,4}}(?:not|or|and|but|vs|to|instead of|rather than|should be|should read|is really"
+    rf"|is actually)?\W{{0,4}}{_DATE}(?![0-9])){{0,2}}"
+)
 _BIRTH_DATE = re.compile(rf"{_BIRTH_CUE}{_FILLER}{_DATE}(?![0-9]){_OTHER_DATE}", re.IGNORECASE)
 # Slack's emphasis marks: '_A1234567_' is italic, but '_' is a word character, so a pattern bounded by
 # \b would miss it. Patterns are also matched with these marks read as spaces.

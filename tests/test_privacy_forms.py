@@ -53,9 +53,18 @@ def test_a_date_of_birth_in_any_common_form_is_removed(said: str) -> None:
     assert redacted.text.startswith("Mrs Jones ") and redacted.text.endswith(" got the wrong wristband")
 
 
-def test_a_second_date_set_against_a_date_of_birth_goes_too() -> None:
-    redacted = Redactor().clean("DOB should be 01/02/1945 not 02/01/1945 on bed 4")
-    assert redacted == f"{DOB_MARKER} on bed 4"
+@pytest.mark.parametrize(
+    "said",
+    [
+        "DOB should be 01/02/1945 not 02/01/1945",
+        "DOB changed from 01/02/1945 to 02/01/1945",
+        "DOB corrected 01/02/1945 to 02/01/1945",
+        "DOB 01/02/1945 should be 02/01/1945",
+    ],
+)
+def test_a_second_date_set_against_a_date_of_birth_goes_too(said: str) -> None:
+    """A wrong date of birth is a common go-live report, and its correction is the patient's true one."""
+    assert Redactor().clean(f"{said} on bed 4") == f"{DOB_MARKER} on bed 4"
 
 
 @pytest.mark.parametrize("text", ORDINARY)
