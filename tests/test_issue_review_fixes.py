@@ -230,3 +230,32 @@ def test_every_escalation_post_is_edited_once_the_issue_is_acknowledged(bot) -> 
     edited = {c.params["ts"]: json.dumps(c.params) for c in bot.fake.calls_to("chat.update")}
     for ts in posts:
         assert ts in edited and "still not acknowledged" not in edited[ts] and "Acknowledged" in edited[ts]
+
+
+def _escalated_twice(bot) -> str:
+    ref = log_issue(bot, severity="P1", safety=True)
+    for _ in range(2):
+        bot.services.clock.advance(minutes=ORG.p1_ack_minutes)
+        escalation_tick(bot.services)
+        bot.fake.wait_quiet()
+    return ref
+
+
+def test_a_call_out_someone_deleted_is_not_posted_again_when_the_issue_is_acknowledged(bot) -> None:
+    ref = _escalated_twice(bot)
+    before = len(bot.fake.calls_to("chat.postMessage"))
+    bot.fake.fail("chat.update", error="message_not_found", times=10)  # every post was tidied away
+    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0SAFETY")
+    bot.fake.wait_quiet()
+    again = [c.params["channel"] for c in bot.fake.calls_to("chat.postMessage")[before:]]
+    assert again.count("C0SAFETY") == 1  # the safety post itself, which must stay; not the two call-outs
+
+
+def test_a_plus_one_does_not_edit_the_call_outs_again(bot) -> None:
+    """Only taking an issue on answers a call-out: a +1 would edit every one of them for nothing."""
+    ref = _escalated_twice(bot)
+    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0SAFETY")
+    bot.fake.wait_quiet()
+    acknowledged = bot.services.issues.find(ref)
+    assert acknowledged.acknowledged_at
+    assert all(i.kind != notices.CALLOUT_UPDATE for i in notices.on_plus_one(acknowledged))

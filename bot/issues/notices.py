@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.config import OrgConfig
 from bot.issues.model import Action, Issue
-from bot.store.outbox import Intent
+from bot.store.outbox import ONLY_EDIT, Intent
 
 TRIAGE = "issue.triage"
 TRIAGE_UPDATE = "issue.triage.update"
@@ -40,6 +40,8 @@ def on_change(
     intents = _updates(issue)
     if action is Action.REOPEN and issue.needs_safety_escalation:
         intents.append(_reopened(issue, org, actor))
+    if action in _TAKING_ON and issue.needs_safety_escalation:
+        intents += _callouts_answered(issue)
     people = [issue.reporter_id, *(r.user_id for r in issue.extra_reporters), *filter(None, also)]
     intents += [_notice(issue, person, action, actor) for person in dict.fromkeys(people) if person != actor]
     return intents
@@ -71,18 +73,25 @@ def _reopened(issue: Issue, org: OrgConfig, actor: str) -> Intent:
 
 
 def _updates(issue: Issue) -> list[Intent]:
-    """Edits of the issue's posts. Once someone has taken a safety issue on (or it is closed), every
-    call-out that asked for that (escalations, reopenings) is edited to say so, or the newest post in
-    the safety channel would still ask the on-call group to act."""
     intents = [Intent(TRIAGE_UPDATE, issue.reference, updates_kind=TRIAGE)]
     if issue.needs_safety_escalation:
         intents.append(Intent(SAFETY_UPDATE, issue.reference, updates_kind=SAFETY))
-    if issue.needs_safety_escalation and (issue.acknowledged_at or not issue.is_open):
-        intents += [
-            Intent(CALLOUT_UPDATE, issue.reference, updates_kind=kind, updates_every=True)
-            for kind in (ESCALATION, REOPENED)
-        ]
     return intents
+
+
+_TAKING_ON = (Action.ACKNOWLEDGE, Action.ASSIGN, Action.RESOLVE)  # what answers a call-out
+
+
+def _callouts_answered(issue: Issue) -> list[Intent]:
+    """Edits of every call-out that asked for the issue to be taken on (escalations, reopenings), once
+    someone has: the newest post in the safety channel would otherwise still ask the on-call group to
+    act. Only edits: a call-out someone deleted stays deleted."""
+    return [
+        Intent(
+            CALLOUT_UPDATE, issue.reference, payload={ONLY_EDIT: True}, updates_kind=kind, updates_every=True
+        )
+        for kind in (ESCALATION, REOPENED)
+    ]
 
 
 def _notice(issue: Issue, person: str, action: Action, actor: str) -> Intent:

@@ -231,6 +231,9 @@ class Delivery:
         except SlackApiError as exc:
             if _error_code(exc) not in _DELETED:
                 raise
+            if item.payload.get(outbox.ONLY_EDIT):
+                outbox.drop(self._db, item.id, "the post was deleted", self._clock.now(), item.attempts)
+                return
             self._post_again(item, original, message)
             return
         self._sent(item, original.channel, original.ts)

@@ -36,6 +36,7 @@ from bot.store.database import Base, Database, UTCDateTime
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, DROPPED = "pending", "sending", "sent", "dropped"
+ONLY_EDIT = "only_edit"  # set in an edit's payload: if its post was deleted, nothing is posted again
 
 
 class OutboxRow(Base):
