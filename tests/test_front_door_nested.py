@@ -60,23 +60,34 @@ def test_socket_mode_refuses_nested_fields_of_the_wrong_type_without_a_traceback
     assert "refused a Socket Mode request" in caplog.text and not any(r.exc_info for r in caplog.records)
 
 
-def test_a_stalled_database_costs_the_health_check_one_thread_and_two_seconds(monkeypatch) -> None:
-    stalled, started = threading.Event(), []
+def test_a_stalled_database_holds_no_health_check_caller_once_its_check_is_overdue(monkeypatch) -> None:
+    stalled, checks, clock = threading.Event(), [], [100.0]
 
     def hangs(db: object) -> bool:
-        started.append(db)
-        stalled.wait(10)
+        checks.append(db)
+        stalled.wait(60)
         return True
 
     monkeypatch.setattr(health, "reachable", hangs)
-    probe = HealthProbe(object(), wait=0.2)  # type: ignore[arg-type]
+    probe = HealthProbe(object(), wait=30, now=lambda: clock[0])  # type: ignore[arg-type]
+    first: list[bool] = []
+    waiting = threading.Thread(target=lambda: first.append(probe.reachable()))
+    waiting.start()  # starts the check, and waits for it
+    while not checks:
+        time.sleep(0.01)
+    clock[0] += 31  # the check in flight is now overdue: nobody else waits for it
     answers: list[bool] = []
     callers = [threading.Thread(target=lambda: answers.append(probe.reachable())) for _ in range(8)]
     for caller in callers:
         caller.start()
     for caller in callers:
-        caller.join(timeout=2)
-    assert answers == [False] * 8 and len(started) == 1  # one check in flight, every caller answered
+        caller.join(timeout=10)  # a guard only: answered at once, where waiting would take 30 s each
+    assert answers == [False] * 8 and len(checks) == 1  # one check in flight, every caller answered
     stalled.set()
-    time.sleep(0.05)
-    assert probe.reachable() is True
+    waiting.join(timeout=10)
+    assert first == [True]  # the database answered in the end, within the first caller's wait
+
+
+def test_a_health_check_that_answers_is_believed(monkeypatch) -> None:
+    monkeypatch.setattr(health, "reachable", lambda db: True)
+    assert HealthProbe(object()).reachable() is True  # type: ignore[arg-type]

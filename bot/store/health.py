@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -25,27 +27,30 @@ def reachable(db: Database) -> bool:
 
 class HealthProbe:
     """`reachable`, for a health check polled over HTTP: one database check runs at a time, in a thread
-    of its own, and the caller waits at most `wait` seconds for it. A stalled database (a pooled
-    connection whose server stopped answering waits on TCP for minutes) then costs the server no
-    worker threads, which Slack's requests need to be acked within 3 seconds."""
+    of its own; a caller waits at most `wait` seconds for it, and once the check in flight has taken
+    longer than that, callers are answered at once. A stalled database (a pooled connection whose
+    server stopped answering waits on TCP for minutes) then costs the server no worker threads, which
+    Slack's requests need to be acked within 3 seconds."""
 
-    def __init__(self, db: Database, wait: float = 2.0):
-        self._db, self._wait = db, wait
+    def __init__(self, db: Database, wait: float = 2.0, now: Callable[[], float] = time.monotonic):
+        self._db, self._wait, self._now = db, wait, now
         self._lock = threading.Lock()
         self._running: threading.Thread | None = None
+        self._started = 0.0
         self._answer = threading.Event()
         self._ok = False
 
     def reachable(self) -> bool:
         with self._lock:
             if self._running is None or not self._running.is_alive():
-                self._answer = threading.Event()
+                self._answer, self._started = threading.Event(), self._now()
                 self._running = threading.Thread(target=self._check, args=(self._answer,), daemon=True,
                                                  name="health-check")  # fmt: skip
                 self._running.start()
+            left = self._started + self._wait - self._now()
             answer = self._answer
-        if not answer.wait(self._wait):
-            log.error("health check: the database did not answer within %.0f s", self._wait)
+        if left <= 0 or not answer.wait(left):
+            log.error("health check: the database has not answered for %.0f s", self._now() - self._started)
             return False
         return self._ok
 
