@@ -68,6 +68,18 @@ def test_contact_now_follows_the_phase_and_the_time_of_day(db: Database) -> None
     assert "Service desk" in service(db, ManualClock(local(2027, 3, 1, 3, 0)), config).render("{contact_now}")
 
 
+def test_a_post_sent_late_names_who_is_on_call_when_it_is_read_not_when_it_was_due(db: Database) -> None:
+    """A 07:30 briefing held up by a Slack outage until 22:00 keeps its day's figures, but tells staff to
+    call the night floorwalker, not the command centre that closed at 21:00."""
+    contacts = (
+        Contact("Command centre", "ext 4444", ("go-live",), (), time(7), time(21)),
+        Contact("Night floorwalker", "bleep 1235", ("go-live",), (), time(21), time(7)),
+    )
+    late = service(db, ManualClock(local(2027, 1, 19, 22, 0)), org(contacts=contacts))
+    text = late.render("{today}: call {contact_now}", local(2027, 1, 19, 7, 30))
+    assert "Night floorwalker" in text and "Command centre" not in text and "19 January" in text
+
+
 def test_contact_now_with_nobody_listed_tells_staff_what_to_do_not_what_the_config_lacks(
     db: Database,
 ) -> None:

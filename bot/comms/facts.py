@@ -29,8 +29,12 @@ class FactSource:
         self.redactor = redactor
         self.db = db
 
-    def values(self, now: datetime, wanted: Iterable[str] | None = None) -> dict[str, str]:
-        """The values of the `wanted` placeholders (all by default); only those are read from the database."""
+    def values(
+        self, now: datetime, wanted: Iterable[str] | None = None, read_at: datetime | None = None
+    ) -> dict[str, str]:
+        """The values of the `wanted` placeholders (all by default) at `now`; only those are read from the
+        database. Who to call is who is on call when staff read the post (`read_at`): a post delayed by a
+        Slack outage keeps its day's figures, but must not name the shift that has gone home."""
         org = self.org
         position = position_at(org, now)
         start, end = self.yesterday(now)
@@ -46,7 +50,7 @@ class FactSource:
             "golive_date": lambda: _local(org.golive.start, org),
             "support_ends_date": lambda: _local(org.golive.intensive_support_ends, org),
             "top_unanswered": lambda: self.top_unanswered(start, end),
-            "contact_now": lambda: format_contacts(contacts_now(org, now)),
+            "contact_now": lambda: format_contacts(contacts_now(org, read_at or now)),
             "open_issues": lambda: str(sum(counts().values())),
             "opened_yesterday": lambda: str(issue_store.opened_between(self.db, start, end)),
             "resolved_yesterday": lambda: str(issue_store.resolved_between(self.db, start, end)),

@@ -163,7 +163,8 @@ class CommsService:
 
     def render(self, text: str, now: datetime | None = None) -> str:
         """The text with its figures; the privacy guard has the last word on whatever is posted."""
-        filled = fill(text, self.facts.values(now or self.clock.now(), placeholders_in(text)))
+        read_at = self.clock.now()
+        filled = fill(text, self.facts.values(now or read_at, placeholders_in(text), read_at))
         return self.facts.redactor.clean(filled)
 
     def render_announcement(self, announcement_id: str, due: datetime | None = None) -> str | None:
