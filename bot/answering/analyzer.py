@@ -16,8 +16,8 @@ from bot.answering.text import STOP_WORDS, stem, tokens
 
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
-# 'WHO do I ring', 'superusers, WHO are they?': a question word opening a clause asks, in capitals or not.
 _CHAT_DIGITS = frozenset(w for w in STOP_WORDS if w.isdigit())  # '2' for to, '4' for for
+# 'WHO do I ring', 'superusers, WHO are they?': a question word opening a clause asks, in capitals or not.
 _ASKED_IN_CAPITALS = re.compile(r"(?:^|[,;:.!?]\s*)(WHO|WHAT|WHEN|WHERE|WHY|HOW)\b")
 Words = list[str]
 

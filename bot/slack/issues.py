@@ -94,7 +94,7 @@ def _note_from_reply(services: Services, reply: PostReply) -> str | None:
     try:
         outcome = services.issues.add_note(post.ref, reply.user, reply.text)
     except Exception:
-        release(services.db, key)  # not added: the person is told (see answer_once) and may send it again
+        release(services.db, key)  # not added, so not marked as added; the person is told (see answer_once)
         raise
     if isinstance(outcome, Refused):
         return outcome.reason
