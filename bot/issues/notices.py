@@ -96,3 +96,11 @@ def _callouts_answered(issue: Issue) -> list[Intent]:
 
 def _notice(issue: Issue, person: str, action: Action, actor: str) -> Intent:
     return Intent(NOTICE, issue.reference, person, {"action": action.value, "by": actor})
+
+
+def triage_fallback(org: OrgConfig) -> str | None:
+    """Where the triage post goes when the bot can never post in the triage channel: the command
+    centre, which runs the go-live and can route it and fix the channel, else the safety channel, which
+    someone always watches; None when neither is set apart from triage (the reporter is then told)."""
+    channels = org.channels
+    return next((c for c in (channels.command_centre, channels.safety) if c and c != channels.triage), None)

@@ -570,14 +570,9 @@ def _list(services: Services, invocation: Invocation) -> None:
 
 
 def _triage_fallback(services: Services, issue: Issue) -> dict[str, str]:
-    """Where the triage post goes when the bot can never post in the triage channel: to the command
-    centre, which runs the go-live and can route it and fix the channel, else the safety channel, which
-    someone always watches; failing both, back to the reporter, who was told it reached the team and
-    must know it did not, and whom to phone instead. Retrying would reach nobody, for ever."""
-    channels = services.settings.org.channels
-    channel = next(
-        (c for c in (channels.command_centre, channels.safety) if c and c != channels.triage), None
-    )
+    """The triage post's fallback (`notices.triage_fallback`); failing one, the reporter, who was told it
+    reached the team and must know it did not, and whom to phone instead: retrying would reach nobody."""
+    channel = notices.triage_fallback(services.settings.org)
     if channel:
         return {"fallback_channel": channel}
     return {"fallback_channel": issue.reporter_id, "fallback_note": _unreachable_note(services, issue)}
