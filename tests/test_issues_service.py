@@ -153,6 +153,14 @@ def test_the_reporter_is_told_of_every_change_and_asked_to_confirm(service, db) 
     assert service.find(ref).confirmed_at == START
 
 
+def test_a_reopened_issue_carries_no_confirmation_of_the_fix_that_failed(service) -> None:
+    ref = logged(service).issue.reference
+    service.resolve(ref, TEAM, ROLES, "fixed", "Driver reinstalled")
+    service.confirm(ref, NURSE, ROLES)
+    service.reopen(ref, NURSE, ROLES, "blank again")
+    assert service.find(ref).confirmed_at is None
+
+
 def test_likely_duplicates_are_open_issues_in_the_same_area(service) -> None:
     first = logged(service).issue
     logged(service, summary="Cannot log in on ward PCs", details="Bad password", area="Login and access")

@@ -214,6 +214,18 @@ def test_gaps_leave_out_questions_the_knowledge_base_now_answers(golive, seeded,
     assert "Left out 1 group(s) that the knowledge base answers now." in err
 
 
+def test_gaps_keep_a_question_that_held_an_nhs_number_as_the_bot_did(golive, db, tmp_path: Path) -> None:
+    """'[NHS number removed]' is not a question about NHS numbers: gaps match as the bot does."""
+    (tmp_path / "knowledge" / "nhs.yaml").write_text(
+        "entries:\n  - {id: nhs-number, kind: jargon, title: NHS number, answer: The patient's number.}\n"
+    )
+    for _ in range(3):
+        record_unanswered(db, "whose is [NHS number removed]", at(28, 12), "slack", "U1")
+    code, out, err = golive("gaps", *MARCH_27)
+    assert code == 0 and "Left out" not in err
+    assert len(yaml.safe_load(out)["entries"]) == 1
+
+
 def test_gaps_still_print_stubs_when_the_knowledge_base_is_broken(golive, seeded, tmp_path: Path) -> None:
     (tmp_path / "knowledge" / "base.yaml").write_text("entries: [")
     code, out, err = golive("gaps", *MARCH_27)

@@ -160,8 +160,10 @@ def _suggest_id(question: str, taken: set[str]) -> str:
 
 
 def still_unanswered(groups: Sequence[QuestionGroup], kb: KnowledgeBase) -> list[QuestionGroup]:
-    """Leave out groups the knowledge base answers now: an entry may have been added since they were asked."""
-    return [g for g in groups if not isinstance(kb.match(g.question), Answer)]
+    """Leave out groups the knowledge base answers now: an entry may have been added since they were asked.
+    Matched as the bot matches a question, without the privacy guard's markers ('[NHS number removed]'
+    is not a question about NHS numbers)."""
+    return [g for g in groups if not isinstance(kb.match_redacted(g.question), Answer)]
 
 
 def stubs_for(groups: Sequence[QuestionGroup], existing: Iterable[Entry] = ()) -> list[Stub]:
@@ -260,7 +262,7 @@ def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, redactor: Redactor
         return False
     if redactor.clean(text) != text or without_markers(text) != text:
         return False
-    outcome = kb.match(text)
+    outcome = kb.match_redacted(text)
     return not (isinstance(outcome, Answer) and outcome.best.entry.id == entry_id)
 
 

@@ -114,7 +114,7 @@ def _cleaned(issues: list[Issue], settings: Settings) -> list[Issue]:
 def duration_text(value: timedelta | None) -> str:
     if value is None:
         return "-"
-    minutes = round(value.total_seconds() / 60)
+    minutes = max(0, round(value.total_seconds() / 60))  # another replica's clock may run a little ahead
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n]

@@ -203,7 +203,7 @@ class IssueService:
         changes = {
             "resolved_at": None, "resolved_by": None, "resolution": None, "resolution_note": None,
             "acknowledged_at": None, "acknowledged_by": None, "reopened_at": self._clock.now(),
-            "escalations": 0,
+            "escalations": 0, "confirmed_at": None,  # a confirmation of the fix that no longer holds
         }  # fmt: skip
         before = self.find(reference)
         detail = "; ".join(filter(None, [clean.text, _cleared(before)]))
