@@ -272,3 +272,7 @@ def test_export_hazard_log_and_json_on_standard_output(golive, seeded) -> None:
     ]
     code, out, _ = golive("issues", "export", "--format", "json", "--to", "2027-03-27")
     assert [i["reference"] for i in json.loads(out)["issues"]] == ["GL-0001", "GL-0002"]
+
+
+def test_an_age_measured_against_a_clock_a_little_ahead_reads_zero_not_minus_a_day() -> None:
+    assert report_command.duration_text(timedelta(seconds=-40)) == "0m"
