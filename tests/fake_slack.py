@@ -202,10 +202,9 @@ class FakeSlack:
             body["users"] = self.usergroups.get(str(p.get("usergroup")), [])
         elif call.method == "apps.connections.open" and self._socket:
             body["url"] = self._socket.url
-        elif call.method == "chat.getPermalink":
-            body["permalink"] = (
-                f"https://test-trust.slack.com/archives/{p.get('channel')}/p{ts[:10]}{ts[11:]}"
-            )
+        elif call.method == "chat.getPermalink":  # the link of the message asked about, as Slack gives it
+            asked = str(p.get("message_ts") or ts).replace(".", "")
+            body["permalink"] = f"https://test-trust.slack.com/archives/{p.get('channel')}/p{asked}"
         return json.dumps(body).encode()
 
 

@@ -90,7 +90,8 @@ def test_a_floorwalker_logs_a_message_a_colleague_adds_a_plus_one_and_everyone_f
 
     mark = len(bot.fake.calls)
     resolve(bot, TEAM, "Replaced the printer")
-    bot.action(ib.CONFIRM, "GL-0001", user=FLOOR, channel="D0FLOOR", response_url=bot.fake.response_url("ok"))
+    latest = ib.confirm_value(bot.services.issues.find("GL-0001"))  # type: ignore[arg-type]
+    bot.action(ib.CONFIRM, latest, user=FLOOR, channel="D0FLOOR", response_url=bot.fake.response_url("ok"))
     seen = seen_after(bot, mark)
     (answer,) = [c for c in seen if c.method == "response_url"]
     assert answer.params["replace_original"] is True and "Thanks" in answer.text

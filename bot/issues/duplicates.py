@@ -1,10 +1,12 @@
-"""Likely duplicates: open issues in the same area whose summary and details read like the new one.
+"""Likely duplicates: open issues in the same area whose summary and details read like the new one,
+and any logged from the same Slack message, however it was worded.
 
 The summary carries most of the meaning, so it weighs more than the free-text details.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,7 +15,9 @@ from rapidfuzz import fuzz, utils
 from bot.issues.model import Draft, Issue, Severity
 
 THRESHOLD = 70.0
+SAME_MESSAGE = 100.0  # the score of an issue logged from the same message: certainly a duplicate
 _SUMMARY_WEIGHT = 0.7
+_MESSAGE = re.compile(r"/archives/([A-Z0-9]+)/p([0-9]+)")
 
 
 @dataclass(frozen=True)
@@ -31,15 +35,41 @@ def may_join(draft: Draft, issue: Issue) -> bool:
     return draft.severity not in ranks or ranks.index(Severity(draft.severity)) >= ranks.index(issue.severity)
 
 
+def comparable(draft: Draft, issue: Issue) -> bool:
+    """Whether an issue could be what the draft reports again: one in the same area (a half-filled form
+    with no area yet has none), or one logged from the same Slack message, whatever area was picked."""
+    area = draft.area.strip().lower()
+    return (bool(area) and issue.area.lower() == area) or same_message(draft.source_link, issue.source_link)
+
+
+def same_message(link: str | None, other: str | None) -> bool:
+    """Whether two links lead to one Slack message: Slack's permalink and the one built when Slack would
+    not give it agree on the channel and the message's id, whatever follows."""
+    if not link or not other:
+        return False
+    return _message_of(link) == _message_of(other)
+
+
+def _message_of(link: str) -> tuple[str, ...]:
+    found = _MESSAGE.search(link)
+    return found.groups() if found else (link,)
+
+
 def likely_duplicates(
-    summary: str, details: str, candidates: Iterable[Issue], limit: int = 3, threshold: float = THRESHOLD
+    summary: str,
+    details: str,
+    candidates: Iterable[Issue],
+    limit: int = 3,
+    threshold: float = THRESHOLD,
+    link: str | None = None,
 ) -> list[Likely]:
-    """The best `limit` open candidates scoring at least `threshold`, best first."""
+    """The best `limit` open candidates scoring at least `threshold`, best first; one logged from the
+    message at `link` scores highest, as two floorwalkers logging one message word it differently."""
     found = []
     for issue in candidates:
         if not issue.is_open:
             continue
-        score = _score(summary, details, issue)
+        score = SAME_MESSAGE if same_message(link, issue.source_link) else _score(summary, details, issue)
         if score >= threshold:
             found.append(Likely(issue, score))
     found.sort(key=lambda likely: (-likely.score, likely.issue.id))

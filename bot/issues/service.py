@@ -14,7 +14,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import OrgConfig
 from bot.issues import lifecycle, notices
-from bot.issues.duplicates import Likely, likely_duplicates, may_join
+from bot.issues.duplicates import Likely, comparable, likely_duplicates, may_join
 from bot.issues.model import (
     AREA_MAX,
     CONTACT_MAX,
@@ -27,6 +27,7 @@ from bot.issues.model import (
     Reporter,
     Resolution,
     Severity,
+    Status,
     id_from_reference,
     shown,
     validate,
@@ -89,14 +90,15 @@ class IssueService:
         return validate(draft, self.org)
 
     def duplicates(self, draft: Draft) -> list[Likely]:
-        """Open issues in the same area that look like this draft, and are at least as urgent, to offer
-        a '+1' instead."""
-        if not draft.area.strip():  # no area yet (a half-filled form): no "same area" to compare within
-            return []
+        """Open issues at least as urgent as this draft that it likely repeats, to offer a '+1' instead:
+        those in the same area worded like it, and any logged from the same Slack message."""
         summary, details = self._redactor.clean(draft.summary), self._redactor.clean(draft.details)
-        listed = store.listing(self.db, store.Filters(area=draft.area))
-        candidates = [issue for issue in listed if may_join(draft, issue)]
-        return likely_duplicates(summary, details, candidates)
+        # Only a report from a message can repeat an issue in another area: the rest read their area alone.
+        listed = store.listing(
+            self.db, store.Filters() if draft.source_link else store.Filters(area=draft.area)
+        )
+        candidates = [issue for issue in listed if comparable(draft, issue) and may_join(draft, issue)]
+        return likely_duplicates(summary, details, candidates, link=draft.source_link)
 
     def report(self, draft: Draft, reporter_id: str, key: str | None = None) -> Invalid | Logged:
         """Store a new issue and its posts in one transaction; the same `key` never makes two issues."""
@@ -211,8 +213,19 @@ class IssueService:
         outcome = self._act(reference, Action.REOPEN, actor, membership, changes, detail, on_it)
         return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
 
-    def confirm(self, reference: str, actor: str, membership: Membership) -> Outcome:
-        """The reporter agrees the fix works; the issue stays resolved with the confirmation recorded."""
+    def confirm(
+        self, reference: str, actor: str, membership: Membership, resolved_at: datetime | None = None
+    ) -> Outcome:
+        """The reporter agrees the fix works; the issue stays resolved with the confirmation recorded.
+        `resolved_at` names the fix they were asked about: one undone by a reopening says nothing of
+        the fix since, so it is refused (see `_asked_about`)."""
+        issue = self.find(reference)
+        if issue is not None and issue.status is Status.RESOLVED and not _asked_about(issue, resolved_at):
+            return Refused(
+                f"That button is about an earlier fix for {issue.reference}, which was reopened and resolved"
+                f" again since. Answer on my latest update about {issue.reference}, so the team knows"
+                " whether the newest fix works for you."
+            )
         return self._act(reference, Action.CONFIRM, actor, membership, {"confirmed_at": self._clock.now()})
 
     def _act(
@@ -276,6 +289,16 @@ class IssueService:
 
     def history(self, issue: Issue) -> list[Event]:
         return store.events(self.db, [issue.id])
+
+
+def _asked_about(issue: Issue, resolved_at: datetime | None) -> bool:
+    """Whether a confirmation is of the issue's current fix. Without a time (a button sent before
+    buttons named their fix) it is only when the issue was never reopened, so has had one fix; after a
+    reopening it could be an earlier one, and a wrong confirmation is worse than none: unconfirmed, the
+    issue stays resolved all the same."""
+    if resolved_at is None:
+        return issue.reopened_at is None
+    return resolved_at == issue.resolved_at
 
 
 def _cleared(issue: Issue | None) -> str:

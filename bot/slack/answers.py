@@ -216,18 +216,34 @@ def _note(client: WebClient, event: dict[str, Any], thread_ts: str | None, note:
 def _not_a_question(
     app: App, services: Services, event: dict[str, Any], question: str
 ) -> tuple[str, list[blocks.Block]] | None:
-    """What to say to a message that asks the knowledge base nothing: a screenshot with no words (what
-    the bot can do with it), a greeting or thanks, or a reply to one of the bot's posts that the surface
-    which made the post takes ('thanks' there is still thanks, not a note on an issue)."""
+    """What to say to a message that asks the knowledge base nothing: a greeting or thanks, a reply to
+    one of the bot's posts that the surface which made the post takes ('thanks' there is still thanks,
+    not a note on an issue; a screenshot there is added, named), or a screenshot with no words anywhere
+    else (what the bot can do with it)."""
+    noted = " ".join(filter(None, (question, _attached(event))))  # what a reply to a post adds
     if not question and event.get("files"):
-        return FILES_ONLY, []
+        return _reply_to_a_post(services, event, noted) or FILES_ONLY, []
     talk = small_talk(question)
     if talk == "help":
         return "What I can do", help_blocks(app)
     if talk == "thanks":
         return WELCOME, []
-    taken = _reply_to_a_post(services, event, question)
+    taken = _reply_to_a_post(services, event, noted)
     return (taken, []) if taken else None
+
+
+def _attached(event: dict[str, Any]) -> str:
+    """The message's files, by name and with their links when Slack sends them, for a note: the bot
+    cannot read a screenshot, but the team can open it."""
+    files = event.get("files") if isinstance(event.get("files"), list) else []
+    named = [_file_line(f) for f in files[:10] if isinstance(f, dict)]
+    return f"attached {', '.join(named)}" if named else ""
+
+
+def _file_line(file: dict[str, Any]) -> str:
+    name, link = file.get("name") or file.get("title"), file.get("permalink")
+    shown = name if isinstance(name, str) and name.strip() else "a file"
+    return f"{shown} ({link})" if isinstance(link, str) and link.startswith("https://") else shown
 
 
 def _reply_to_a_post(services: Services, event: dict[str, Any], text: str) -> str | None:

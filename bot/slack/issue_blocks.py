@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from bot.config import OrgConfig
@@ -469,10 +470,28 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
         blocks.append(context("Does it work for you now?"))
         reopen = button("No, reopen it", REOPEN, ref)
         if person is None or person == issue.reporter_id:
-            blocks.append(actions(button("Yes, it's fixed", CONFIRM, ref, "primary"), reopen))
+            blocks.append(
+                actions(button("Yes, it's fixed", CONFIRM, confirm_value(issue), "primary"), reopen)
+            )
         else:
             blocks.append(actions(reopen))
     return blocks
+
+
+def confirm_value(issue: Issue) -> str:
+    """The confirm button names the fix it asks about (when it was resolved), so a button left in an
+    old update cannot confirm a fix made after a reopening, which the reporter never saw."""
+    return f"{issue.reference}@{issue.resolved_at.isoformat() if issue.resolved_at else ''}"
+
+
+def confirmed_fix(value: str) -> tuple[str, datetime | None]:
+    """A confirm button's reference and when the fix it asks about was made; None for a button from
+    before buttons named it (a bare reference), or a time that cannot be read."""
+    reference, _, resolved_at = value.partition("@")
+    try:
+        return reference, datetime.fromisoformat(resolved_at)
+    except ValueError:
+        return reference, None
 
 
 # -- lists and home --------------------------------------------------------------------------------

@@ -22,9 +22,10 @@ from bot.comms.contacts import format_contacts
 from bot.issues import escalation, notices
 from bot.issues.duplicates import may_join
 from bot.issues.filters import parse
-from bot.issues.model import Action, Draft, Issue
+from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import readable
+from bot.roles import Membership
 from bot.runtime import PostReply, Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond, tell, why_slack_failed
@@ -104,15 +105,17 @@ def _note_from_reply(services: Services, reply: PostReply) -> str | None:
 
 def _note_added(outcome: Changed) -> str:
     """What the person is told: for an issue no longer open, that adding to it calls nobody, and how
-    to bring the team back if the problem is."""
+    to bring the team back if the problem is (once the fix is confirmed, the reopen button is gone)."""
     ref = outcome.issue.reference
     removed = f" {outcome.redaction.explain()}" if outcome.redaction.changed else ""
     if outcome.issue.is_open:
         return f"Added to {ref}: the support team will see it in the issue's thread.{removed}"
+    back = "press *No, reopen it* on the update above, or log it again with `/golive issue`"
+    if outcome.issue.confirmed_at:  # the update's buttons went when the fix was confirmed
+        back = f"ask the support team to reopen {ref}, or log it again with `/golive issue` and mention {ref}"
     return (
         f"Added to {ref}'s history, but {ref} is {outcome.issue.status.value}, so nobody is called. If the"
-        " problem is back, press *No, reopen it* on the update above, or log it again with"
-        f" `/golive issue`.{removed}"
+        f" problem is back, {back}.{removed}"
     )
 
 
@@ -142,8 +145,11 @@ def _open_form(
 
 
 def _open_from_command(services: Services, invocation: Invocation) -> None:
-    summary = services.redactor.clean(invocation.text)[:150]
-    prefill = Draft(summary, "", "", "", "", "") if summary else None
+    """What was typed after `/golive issue` prefills the summary; too long for it, the whole of it goes
+    in the details too, so nothing typed is lost."""
+    text = services.redactor.clean(invocation.text).strip()
+    summary = _summary_of(text)
+    prefill = Draft(summary, text[:DETAILS_MAX] if text != summary else "", "", "", "", "") if text else None
     problem = _open_form(services, invocation.client, invocation.trigger_id, prefill)
     if problem:
         invocation.reply(problem)
@@ -159,8 +165,16 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
     link = None
     if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
         link = _permalink(client, body, channel, message)
-    first_line = text.strip().splitlines()[0] if text.strip() else ""
-    return Draft(first_line[:150], text[:3000], "", "", "", "", source_link=link)
+    return Draft(_summary_of(text), text[:DETAILS_MAX], "", "", "", "", source_link=link)
+
+
+def _summary_of(text: str) -> str:
+    """The text's first line, cut at a word with an ellipsis when it is longer than a summary may be."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    if len(line) <= SUMMARY_MAX:
+        return line
+    words = line[:SUMMARY_MAX].rsplit(maxsplit=1)  # the last word may be cut through: drop it
+    return (words[0] if len(words) > 1 else line[: SUMMARY_MAX - 1]).rstrip(" ,.;:-") + "…"
 
 
 def _words_of(message: dict[str, Any]) -> str:
@@ -482,10 +496,16 @@ def _register_buttons(app: App, services: Services) -> None:
         ib.ACKNOWLEDGE: services.issues.acknowledge,
         ib.ASSIGN: services.issues.assign_to,
         ib.REOPEN: services.issues.reopen,
-        ib.CONFIRM: services.issues.confirm,
+        ib.CONFIRM: partial(_confirm, services),
     }
     for action_id, step in steps.items():
         app.action(action_id)(_button_handler(services, step))
+
+
+def _confirm(services: Services, value: str, actor: str, membership: Membership) -> Changed | Refused:
+    """'Yes, it's fixed' confirms only the fix its update was about (see `ib.confirm_value`)."""
+    reference, resolved_at = ib.confirmed_fix(value)
+    return services.issues.confirm(reference, actor, membership, resolved_at)
 
 
 def _resolvable(services: Services, reference: str, body: dict[str, Any]) -> Issue | str:
