@@ -217,21 +217,6 @@ def test_the_longest_details_and_note_fit_slack_whole(unit: str) -> None:
 # -- 6: call-outs that asked for an acknowledgement are edited once someone gives it --------------------
 
 
-def test_every_escalation_post_is_edited_once_the_issue_is_acknowledged(bot) -> None:
-    ref = log_issue(bot, severity="P1", safety=True)
-    for _ in range(2):
-        bot.services.clock.advance(minutes=ORG.p1_ack_minutes)
-        escalation_tick(bot.services)
-        bot.fake.wait_quiet()
-    posts = [p.ts for p in outbox.items_for(bot.services.db, notices.ESCALATION, ref)]
-    assert len(posts) == 2 and all(posts)
-    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0SAFETY")
-    bot.fake.wait_quiet()
-    edited = {c.params["ts"]: json.dumps(c.params) for c in bot.fake.calls_to("chat.update")}
-    for ts in posts:
-        assert ts in edited and "still not acknowledged" not in edited[ts] and "Acknowledged" in edited[ts]
-
-
 def _escalated_twice(bot) -> str:
     ref = log_issue(bot, severity="P1", safety=True)
     for _ in range(2):
@@ -239,6 +224,17 @@ def _escalated_twice(bot) -> str:
         escalation_tick(bot.services)
         bot.fake.wait_quiet()
     return ref
+
+
+def test_every_escalation_post_is_edited_once_the_issue_is_acknowledged(bot) -> None:
+    ref = _escalated_twice(bot)
+    posts = [p.ts for p in outbox.items_for(bot.services.db, notices.ESCALATION, ref)]
+    assert len(posts) == 2 and all(posts)
+    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0SAFETY")
+    bot.fake.wait_quiet()
+    edited = {c.params["ts"]: json.dumps(c.params) for c in bot.fake.calls_to("chat.update")}
+    for ts in posts:
+        assert ts in edited and "still not acknowledged" not in edited[ts] and "Acknowledged" in edited[ts]
 
 
 def test_a_call_out_someone_deleted_is_not_posted_again_when_the_issue_is_acknowledged(bot) -> None:
