@@ -47,7 +47,9 @@ class HealthProbe:
                 self._running = threading.Thread(target=self._check, args=(self._answer,), daemon=True,
                                                  name="health-check")  # fmt: skip
                 self._running.start()
-            left = self._started + self._wait - self._now()
+                left = self._wait  # the caller that starts a check gives it its whole time
+            else:
+                left = self._started + self._wait - self._now()
             answer = self._answer
         if left <= 0 or not answer.wait(left):
             log.error("health check: the database has not answered for %.0f s", self._now() - self._started)
