@@ -57,7 +57,7 @@ def exported(db: Database, issues: list[Issue]) -> tuple[str, str, str]:
     return (
         as_csv(issues, history, exporter),
         as_json(issues, history, exporter),
-        as_hazard_log(issues, exporter),
+        as_hazard_log(issues, exporter, history),
     )
 
 
@@ -100,6 +100,20 @@ def test_hazard_log_holds_only_patient_safety_issues(db: Database, logged: list[
     assert open_flagged["Status"] == "Open (new)"
     assert open_flagged["Effect"] == "P2 work blocked, no workaround; reporter flagged a patient-safety risk"
     assert open_flagged["Cause"] == "What happened: Allergy banner missing on some patients"
+
+
+def test_a_reopened_hazard_keeps_the_control_that_was_tried_and_undone(
+    db: Database, logged: list[Issue]
+) -> None:
+    """Reopening clears the issue's resolution; a hazard log must still show what was tried, and when."""
+    clock = ManualClock(datetime(2027, 1, 18, 10, 0, tzinfo=UTC))
+    IssueService(db, ORG, ORG.redactor(), clock).reopen("GL-0002", "UREP", TEAM, "wrong unit again")
+    reopened = sorted(store.listing(db, store.Filters(open_only=False)), key=lambda i: i.id)
+    row = next(csv.DictReader(io.StringIO(exported(db, reopened)[2])))
+    assert row["Status"] == "Open (reopened)"
+    assert (
+        row["Resolution"] == "reopened after fixed: Unit corrected in the formulary (2027-01-18T09:10+00:00)"
+    )
 
 
 def test_exports_never_carry_an_nhs_number_even_if_one_was_stored(db: Database, logged: list[Issue]) -> None:

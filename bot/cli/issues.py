@@ -93,7 +93,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
     elif args.format == "csv":
         text = as_csv(issues, history, exporter)
     else:
-        text = as_hazard_log(issues, exporter)
+        text = as_hazard_log(issues, exporter, history)
     if args.output is None:
         sys.stdout.write(text)
         return 0

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.issues.model import Event, Issue, Status
+from bot.issues.model import Action, Event, Issue, Status
 from bot.privacy import Redactor
 
 FORMATS = ("csv", "json", "hazard-log")
@@ -108,11 +108,16 @@ class Exporter:
             ],
         }
 
-    def hazard(self, issue: Issue) -> dict[str, str]:
+    def undone_fixes(self, history: Sequence[Event]) -> list[str]:
+        """Controls tried and undone by a reopening: the hazard log keeps them; the issue no longer does."""
+        return [f"reopened after {self.text(e.detail)} ({self.when(e.at)})" for e in _undone(history)]
+
+    def hazard(self, issue: Issue, history: Sequence[Event] = ()) -> dict[str, str]:
         """One patient-safety issue as a hazard-log row; the README maps the columns to DCB0129/DCB0160."""
         flagged = "; reporter flagged a patient-safety risk" if issue.patient_safety else ""
         resolution = issue.resolution.value if issue.resolution else ""
         note = self.text(issue.resolution_note)
+        now = f"{resolution}: {note}" if resolution and note else resolution or note
         return {
             "Reference": issue.reference,
             "Hazard description": self.text(issue.summary),
@@ -120,7 +125,7 @@ class Exporter:
             "Effect": f"{issue.severity.label}{flagged}",
             "Severity": issue.severity.value,
             "Status": _hazard_status(issue),
-            "Resolution": f"{resolution}: {note}" if resolution and note else resolution or note,
+            "Resolution": "; ".join(filter(None, [now, *self.undone_fixes(history)])),
             "Date raised": self.when(issue.created_at),
             "Date acknowledged": self.when(issue.acknowledged_at),
             "Date resolved": self.when(issue.resolved_at),
@@ -128,6 +133,13 @@ class Exporter:
             "System area": self.text(issue.area),
             "Owner": issue.assignee_id or issue.acknowledged_by or "",
         }
+
+
+def _undone(history: Sequence[Event]) -> list[Event]:
+    """The resolutions a later reopening undid, in order."""
+    resolves = [e for e in history if e.action is Action.RESOLVE]
+    reopens = [e for e in history if e.action is Action.REOPEN]
+    return [r for r in resolves if any(o.at >= r.at for o in reopens)]
 
 
 def _hazard_status(issue: Issue) -> str:
@@ -173,9 +185,11 @@ def history_line(h: dict[str, str]) -> str:
     )
 
 
-def as_hazard_log(issues: Sequence[Issue], exporter: Exporter) -> str:
+def as_hazard_log(issues: Sequence[Issue], exporter: Exporter, events: Iterable[Event] = ()) -> str:
     """Only P1 and patient-safety issues: the hazards the clinical safety officer must log."""
-    return _csv(HAZARD_COLUMNS, [exporter.hazard(i) for i in issues if i.needs_safety_escalation])
+    history = _by_issue(events)
+    rows = [exporter.hazard(i, history.get(i.id, [])) for i in issues if i.needs_safety_escalation]
+    return _csv(HAZARD_COLUMNS, rows)
 
 
 def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
