@@ -45,9 +45,10 @@ class Analyzer:
         self.synonyms = synonyms
         self.acronyms = acronyms
         known = {w for words in names for w in words}
-        # A digit that is chat elsewhere ('how 2 log in') numbers a thing in a name ('Phase 2').
-        self._numbered = frozenset(
-            (a, b) for words in names for a, b in pairwise(words) if b in _CHAT_DIGITS and a not in STOP_WORDS
+        # The things names number ('ward', '7'; 'phase', '2'): in a question the number is then the topic,
+        # though a ward's number is where someone is and a '2' is chat elsewhere ('how 2 log in').
+        self.numbered = frozenset(
+            (a, b) for words in names for a, b in pairwise(words) if b[:1].isdigit() and a not in STOP_WORDS
         )
         self._joined = frozenset(w for w in known if len(w) >= 5 and w not in STOP_WORDS)
         self._split = {
@@ -71,7 +72,7 @@ class Analyzer:
     def numbers_named(self, words: Words) -> frozenset[str]:
         """The digits in `words` that number what precedes them as a name does ('phase 2', 'ward 4'),
         to be kept as terms though a lone '2' or '4' is chat ('how 2', 'password 4 epr')."""
-        return frozenset(b for a, b in pairwise(words) if (a, b) in self._numbered)
+        return frozenset(b for a, b in pairwise(words) if b in _CHAT_DIGITS and (a, b) in self.numbered)
 
     def name_readings(self, words: Words, name: str) -> list[tuple[str, ...]]:
         """The terms of a name (`words` of `name` as written). A name with an acronym that is also a

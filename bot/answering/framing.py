@@ -7,8 +7,6 @@ bot's own entry, the entry on getting help, another thing's number, a word the k
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from itertools import pairwise
 
 from bot.answering.smalltalk import HELLOS
 from bot.answering.text import STOP_WORDS
@@ -27,21 +25,11 @@ _PLACES = _PLACE_ONLY | {"ward", "floor", "level", "theatre"}
 def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """The question's words (its tokens as typed) without the framing around what it asks. The text
     itself says whether it opens with a cry of 'help!': the words no longer hold the punctuation.
-    `named`: places with their number that entries are named by ('ward 7', 'bleep 2222'), see
-    `numbered_places`: in a question they say what it is about, and stay."""
+    `named`: the things with a number that entries are named by ('ward 7', 'bleep 2222'; see
+    `Analyzer.numbered`): in a question they say what it is about, and stay."""
     if _PLEA.match(question) and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
         words = words[1:]
     return _placeless(_unaddressed(_no_cry_for_help(words)), named)
-
-
-def numbered_places(names: Iterable[list[str]]) -> frozenset[tuple[str, str]]:
-    """The places with a number ('ward', '7') that names hold, as tokens."""
-    return frozenset(
-        (place, number)
-        for words in names
-        for place, number in pairwise(words)
-        if place in _PLACES and number[:1].isdigit()
-    )
 
 
 def _unaddressed(words: list[str]) -> list[str]:

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.boilerplate import without_boilerplate
 from bot.answering.decision import Evidence, Scored, decide
-from bot.answering.framing import BOT, numbered_places, unframed
+from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
 from bot.answering.smalltalk import THANKS_WORDS, small_talk
@@ -99,7 +99,6 @@ class Matcher:
         self._kinds = [kind_of(e) for e in self.entries]
         self.tuning = _for_aliases(tuning or Tuning(), self.entries)
         written = [names_of(e) for e in self.entries]
-        self._places = numbered_places(tokens(n) for ns in written for n in ns)
         names = [[synonyms.words(n) for n in ns] for ns in written]
         answers = without_boilerplate([readable(e.answer) for e in self.entries])  # no ':emoji:' codes
         texts = [
@@ -170,7 +169,9 @@ class Matcher:
         """Every entry the question touches, best first, with the evidence the decision weighs."""
         if small_talk(question):
             return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
-        typed = self._rejoined(self._lettered(unframed(tokens(question)[:MAX_WORDS], question, self._places)))
+        typed = self._rejoined(
+            self._lettered(unframed(tokens(question)[:MAX_WORDS], question, self.analyzer.numbered))
+        )
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         kept = self.analyzer.acronyms_written(question) | self.analyzer.numbers_named(words)
         terms, own = self._understood(self.analyzer.terms_of(words, kept))
