@@ -21,11 +21,10 @@ def phase_at(golive: GoLive, when: datetime) -> str:
 
     Without a go-live date the organisation is still preparing, so the phase is preliminary.
     """
-    if golive.start is None or when < golive.start:
+    start, ends = _boundaries(golive)
+    if when < start:
         return PRELIMINARY
-    if golive.intensive_support_ends is None or when < golive.intensive_support_ends:
-        return GO_LIVE
-    return MAINTENANCE
+    return GO_LIVE if when < ends else MAINTENANCE
 
 
 def within_phases(
@@ -33,9 +32,7 @@ def within_phases(
 ) -> list[tuple[datetime, datetime]]:
     """(after, until] cut to the times in these phases, as (after, until] pieces in time order, so
     due times are sought only where they can post, never through a year of a phase that is over."""
-    never = datetime.max.replace(tzinfo=UTC)
-    start = golive.start or never
-    ends = max(start, golive.intensive_support_ends or never)
+    start, ends = _boundaries(golive)
     spans = {PRELIMINARY: (None, start), GO_LIVE: (start, ends), MAINTENANCE: (ends, None)}
     pieces: list[tuple[datetime, datetime]] = []
     for phase, (begins, stops) in spans.items():  # in time order
@@ -44,6 +41,14 @@ def within_phases(
         if phase in phases and low < high:
             pieces.append((low, high))
     return pieces
+
+
+def _boundaries(golive: GoLive) -> tuple[datetime, datetime]:
+    """When go-live starts and when intensive support ends, the phases' two boundaries; a date not set
+    yet is never reached, and support cannot end before go-live starts."""
+    never = datetime.max.replace(tzinfo=UTC)
+    start = golive.start or never
+    return start, max(start, golive.intensive_support_ends or never)
 
 
 _INSTANT = timedelta(microseconds=1)
