@@ -307,14 +307,27 @@ def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def slow_forms(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Slack's wait for a form's answer, scaled down to 0.2 s. Work a test makes slow waits for the
-    event returned, so the form is answered 'still saving' before the work goes on."""
-    from bot.slack import deadline
+class HeldForms(threading.Event):
+    """Slack's wait for a form's answer, scaled down to 0.2 s until the event is set; work a test makes
+    slow waits for it, so the form is answered 'still saving' before the work goes on."""
 
-    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
-    return threading.Event()
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from bot.slack import deadline
+
+        super().__init__()
+        self._deadline, self._full = deadline, deadline.ACK_WITHIN
+        monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
+
+    def set(self) -> None:
+        """Release the held work; forms get Slack's full wait again (a loaded machine needs it)."""
+        self._deadline.ACK_WITHIN = self._full
+        super().set()
+
+
+@pytest.fixture
+def slow_forms(monkeypatch: pytest.MonkeyPatch) -> Callable[[], HeldForms]:
+    """Call it once the test's setup is done: setup on a loaded machine can take over 0.2 s."""
+    return lambda: HeldForms(monkeypatch)
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ def test_a_duplicate_offer_that_comes_after_still_saving_is_logged_not_lost(
     first = log_issue(bot, "V1", severity="P1", safety=True, summary="Wristband printer prints wrong labels")
     bot.fake.wait_for("chat.postMessage", count=3)
     bot.fake.wait_quiet()
-    go, duplicates = slow_forms, bot.services.issues.duplicates
+    go, duplicates = slow_forms(), bot.services.issues.duplicates
 
     def slow_duplicates(*args: Any, **kwargs: Any) -> Any:
         found = duplicates(*args, **kwargs)
@@ -131,7 +131,7 @@ def test_a_late_duplicate_offer_that_cannot_be_logged_is_sent_back(bot, monkeypa
     log_issue(bot, "V1", summary="Wristband printer prints wrong labels")
     bot.fake.wait_for("chat.postMessage", count=2)
     bot.fake.wait_quiet()
-    go, duplicates = slow_forms, bot.services.issues.duplicates
+    go, duplicates = slow_forms(), bot.services.issues.duplicates
 
     def slow_duplicates(*args: Any, **kwargs: Any) -> Any:
         found = duplicates(*args, **kwargs)

@@ -224,7 +224,7 @@ def test_only_the_reporter_is_offered_to_confirm_the_fix_others_on_the_issue_may
 def test_a_form_slower_than_slack_waits_stays_open_and_submitting_again_shows_the_one_issue(
     bot, monkeypatch, slow_forms
 ) -> None:
-    saved, report = slow_forms, bot.services.issues.report
+    saved, report = slow_forms(), bot.services.issues.report
 
     def slow_report(*args: Any, **kwargs: Any) -> Any:
         result = report(*args, **kwargs)
@@ -319,7 +319,7 @@ def test_a_long_reply_is_cleaned_before_it_is_cut_so_no_part_of_a_number_is_kept
 def test_a_report_that_fails_after_the_form_said_still_saving_is_sent_back_to_the_reporter(
     bot, monkeypatch, slow_forms
 ) -> None:
-    go = slow_forms
+    go = slow_forms()
 
     def slow_failure(*_: object, **__: object) -> None:
         go.wait(5)

@@ -242,7 +242,7 @@ def test_a_schedule_slower_than_slack_waits_says_it_is_still_saving_and_is_store
 ) -> None:
     bot = start(slack_bot)
     confirm = previewed(bot, "Huddle at ten")
-    go, add = slow_forms, bot.services.comms.add
+    go, add = slow_forms(), bot.services.comms.add
     monkeypatch.setattr(bot.services.comms, "add", lambda a: (go.wait(5), add(a)))
     answer = bot.view_submission(confirm, user=LEAD).json()
     assert answer["response_action"] == "update" and "Still saving" in json.dumps(answer["view"])
@@ -266,7 +266,7 @@ def test_a_schedule_that_fails_after_the_form_said_still_saving_is_told_to_the_l
 ) -> None:
     bot = start(slack_bot)
     confirm = previewed(bot, "Huddle at ten")
-    go = slow_forms
+    go = slow_forms()
 
     def slow_failure(_: object) -> None:
         go.wait(5)
