@@ -154,6 +154,10 @@ class Matcher:
         self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
         self.vocabulary = Vocabulary(df, self._name_postings)
         self._long_names: dict[tuple[str, int], list[str]] = defaultdict(list)  # by first letter and length
+        self._name_words = [frozenset(t for name in names for t in name) for names in self._names]
+        self._heard: dict[str, set[str]] = defaultdict(set)  # name words by how they sound
+        for term in self._name_postings:
+            self._heard[sound_key(term)].add(term)
         for term in (t for t in self._name_postings if len(t) >= 5):
             for size in {(len(term) - 2) // 3, len(term) // 3, (len(term) + 2) // 3}:
                 self._long_names[term[0], size].append(term)
@@ -190,9 +194,9 @@ class Matcher:
             for known, strength in found:
                 hits.names_with(i, known, strength, self._name_postings.get(known, ()))
         wording = _sorted_words(words)
-        scored = [
-            (*self._score(e, hits, weights, wording), e) for e in self._candidates(hits, matches, weights)
-        ]
+        candidates = self._candidates(hits, matches, weights)
+        hits.candidates = candidates
+        scored = [(*self._score(e, hits, weights, wording), e) for e in candidates]
         if all(term.isdigit() for term in terms):
             scored = [s for s in scored if self._numbered(s, terms)]
         form, verbatim = question_form(surface), self._verbatim.get(wording, frozenset())
@@ -411,7 +415,11 @@ class Matcher:
         score, by_name, recall = base * (1 - t.name_share), {}, 0.0
         headless = bool(hits.names.get(e))
         accounted = dict(anywhere)  # and the words a name of it repairs, which are then no strays
-        unexplained = [i for i in range(len(weights)) if anywhere.get(i, 0.0) < 0.5]  # what repairs may fix
+        unexplained = [  # what repairs may fix: weakly explained, and like some word of the entry's names
+            i
+            for i in range(len(weights))
+            if anywhere.get(i, 0.0) < 0.5 and not self._within_reach(hits, i).isdisjoint(self._name_words[e])
+        ]
         for n, (by_term, found) in hits.names.get(e, {}).items():
             if unexplained and (repaired := self._repaired(e, n, hits, by_term, found, unexplained)):
                 by_term, found = repaired
@@ -509,6 +517,8 @@ class Matcher:
         missing = tuple(term for term in name if term not in found)
         repairs: list[tuple[int, str, float]] = []
         for i in (i for i in unexplained if by_term.get(i, 0.0) < 0.5):
+            if self._within_reach(hits, i).isdisjoint(missing):
+                continue  # spares finding the likeliest of the missing words one by one
             term, similarity = self._likeliest(hits.terms[i], missing)
             if similarity >= self.tuning.repair_at or (
                 similarity >= self.tuning.repair_in_place_at and hits.in_place(i, name, name.index(term))
@@ -521,6 +531,20 @@ class Matcher:
             _keep_best(by_term, i, strength)
             _keep_best(found, term, strength)
         return by_term, found
+
+    def _within_reach(self, hits: _Hits, i: int) -> frozenset[str]:
+        """The words of the question's candidate names that query term i could be repaired into (see
+        `_alike`): alike enough to count in place, or heard alike. Worked out once per question term; a
+        question meets a hundred names, and one name in two hundred is repaired."""
+        if (near := hits.reach.get(i)) is None:
+            word, t = hits.terms[i], self.tuning
+            cutoff = t.repair_in_place_at if len(word) >= 5 else t.repair_at
+            if not hits.pool:
+                hits.pool = frozenset().union(*(self._name_words[e] for e in hits.candidates))
+            alike = process.extract(word, hits.pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+            heard = self._heard.get(sound_key(word), set()) if len(word) > 2 else set()
+            near = hits.reach[i] = frozenset(heard.union(w for w, _, _ in alike))
+        return near
 
     def _alike(self, word: str, words: tuple[str, ...]) -> tuple[str, float]:
         """The word most like `word`, and how alike (0-100). Words heard alike get enough to count where
@@ -558,6 +582,9 @@ class _Hits:
         # entry -> name -> ({query term index: strength}, {name term: strength})
         self.names: dict[int, dict[int, tuple[dict[int, float], dict[str, float]]]] = {}
         self.best: dict[int, dict[int, float]] = {}  # entry -> query term index -> best name strength
+        self.candidates: set[int] = set()  # the entries scored in full, once they are known
+        self.pool: frozenset[str] = frozenset()  # the words of their names, once needed
+        self.reach: dict[int, frozenset[str]] = {}  # query term index -> pool words it may repair into
 
     def names_with(self, i: int, known: str, strength: float, postings: Sequence[tuple[int, int]]) -> None:
         """Query term i means `known` this strongly, and these names (entry, name) hold `known`."""
