@@ -20,8 +20,10 @@ Form = Literal["jargon", "howto"] | None
 # A link never holds '<' (Slack escapes it), so no attempt runs past the next one: a message of many
 # unclosed '<mailto:' would otherwise cost time growing with the square of its length.
 _LINK = re.compile(r"<(?:https?://|mailto:)[^|<>]*\|([^<>]*)>|<(?:https?://|mailto:)[^<>]*>|https?://\S+")
-_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?(?![a-z])")
-_APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+# These two begin with the character they look for and check what stands before it after, so the scan
+# skips to each '.' or apostrophe instead of trying every word (twice as fast on answers).
+_DOTTED = re.compile(r"\.(?<=\b[a-z]\.)(?:[a-z]\.)+[a-z]?\.?(?![a-z])")  # from the first dot: 's' + '.n.o.'
+_APOSTROPHE = re.compile(r"['’`](?<=[a-z]['’`])(?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
 # C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
