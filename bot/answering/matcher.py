@@ -135,17 +135,21 @@ class Matcher:
         self._index()
 
     def _index(self) -> None:
-        self._name_postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # term -> (entry, the entry's names holding it): an entry's title and aliases often share a term
+        self._name_postings: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         self._text_postings: dict[str, list[int]] = defaultdict(list)
         for e, (names, text) in enumerate(zip(self._names, self._texts, strict=True)):
+            holding: dict[str, list[int]] = defaultdict(list)
             for n, name in enumerate(names):
                 for term in name:
-                    self._name_postings[term].append((e, n))
+                    holding[term].append(n)
+            for term, ns in holding.items():
+                self._name_postings.setdefault(term, []).append((e, tuple(ns)))
             for term in text:
                 self._text_postings[term].append(e)
         df = {t: len(postings) for t, postings in self._text_postings.items()}
         for term, postings in self._name_postings.items():
-            df[term] = df.get(term, 0) + len({e for e, _ in postings if term not in self._texts[e]})
+            df[term] = df.get(term, 0) + sum(term not in self._texts[e] for e, _ in postings)
         total = max(len(self.entries), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in df.items()}
         self._unknown = self.tuning.unknown_weight * math.log(1 + total)
@@ -415,10 +419,9 @@ class Matcher:
         score, by_name, recall = base * (1 - t.name_share), {}, 0.0
         headless = bool(hits.names.get(e))
         accounted = dict(anywhere)  # and the words a name of it repairs, which are then no strays
+        reach, words = self._within_reach(hits), self._name_words[e]
         unexplained = [  # what repairs may fix: weakly explained, and like some word of the entry's names
-            i
-            for i in range(len(weights))
-            if anywhere.get(i, 0.0) < 0.5 and not self._within_reach(hits, i).isdisjoint(self._name_words[e])
+            i for i, near in enumerate(reach) if anywhere.get(i, 0.0) < 0.5 and not near.isdisjoint(words)
         ]
         for n, (by_term, found) in hits.names.get(e, {}).items():
             if unexplained and (repaired := self._repaired(e, n, hits, by_term, found, unexplained)):
@@ -517,7 +520,7 @@ class Matcher:
         missing = tuple(term for term in name if term not in found)
         repairs: list[tuple[int, str, float]] = []
         for i in (i for i in unexplained if by_term.get(i, 0.0) < 0.5):
-            if self._within_reach(hits, i).isdisjoint(missing):
+            if hits.reach[i].isdisjoint(missing):
                 continue  # spares finding the likeliest of the missing words one by one
             term, similarity = self._likeliest(hits.terms[i], missing)
             if similarity >= self.tuning.repair_at or (
@@ -532,19 +535,21 @@ class Matcher:
             _keep_best(found, term, strength)
         return by_term, found
 
-    def _within_reach(self, hits: _Hits, i: int) -> frozenset[str]:
-        """The words of the question's candidate names that query term i could be repaired into (see
-        `_alike`): alike enough to count in place, or heard alike. Worked out once per question term; a
-        question meets a hundred names, and one name in two hundred is repaired."""
-        if (near := hits.reach.get(i)) is None:
-            word, t = hits.terms[i], self.tuning
-            cutoff = t.repair_in_place_at if len(word) >= 5 else t.repair_at
-            if not hits.pool:
-                hits.pool = frozenset().union(*(self._name_words[e] for e in hits.candidates))
-            alike = process.extract(word, hits.pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-            heard = self._heard.get(sound_key(word), set()) if len(word) > 2 else set()
-            near = hits.reach[i] = frozenset(heard.union(w for w, _, _ in alike))
-        return near
+    def _within_reach(self, hits: _Hits) -> list[frozenset[str]]:
+        """For each query term, the words of the candidates' names it could be repaired into (see
+        `_alike`): alike enough to count in place, or heard alike. Worked out once per question; it
+        meets a hundred names, and one name in two hundred is repaired."""
+        if hits.reach is None:
+            pool = frozenset().union(*(self._name_words[e] for e in hits.candidates))
+            hits.reach = [self._near_words(word, pool) for word in hits.terms]
+        return hits.reach
+
+    def _near_words(self, word: str, pool: frozenset[str]) -> frozenset[str]:
+        t = self.tuning
+        cutoff = t.repair_in_place_at if len(word) >= 5 else t.repair_at
+        alike = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
+        heard = self._heard.get(sound_key(word), set()) if len(word) > 2 else set()
+        return frozenset(heard.union(w for w, _, _ in alike))
 
     def _alike(self, word: str, words: tuple[str, ...]) -> tuple[str, float]:
         """The word most like `word`, and how alike (0-100). Words heard alike get enough to count where
@@ -583,27 +588,30 @@ class _Hits:
         self.names: dict[int, dict[int, tuple[dict[int, float], dict[str, float]]]] = {}
         self.best: dict[int, dict[int, float]] = {}  # entry -> query term index -> best name strength
         self.candidates: set[int] = set()  # the entries scored in full, once they are known
-        self.pool: frozenset[str] = frozenset()  # the words of their names, once needed
-        self.reach: dict[int, frozenset[str]] = {}  # query term index -> pool words it may repair into
+        self.reach: list[frozenset[str]] | None = None  # per query term: their name words it may repair into
 
-    def names_with(self, i: int, known: str, strength: float, postings: Sequence[tuple[int, int]]) -> None:
-        """Query term i means `known` this strongly, and these names (entry, name) hold `known`."""
+    def names_with(
+        self, i: int, known: str, strength: float, postings: Sequence[tuple[int, tuple[int, ...]]]
+    ) -> None:
+        """Query term i means `known` this strongly, and these entries' names hold `known`."""
         entries, names = self.best, self.names
-        for e, n in postings:  # the hottest loop of a question: _keep_best and setdefault written out
+        for e, ns in postings:  # the hottest loop of a question: _keep_best and setdefault written out
             best = entries.get(e)
             if best is None:
                 best = entries[e] = {}
                 names[e] = {}
             if best.get(i, 0.0) < strength:
                 best[i] = strength
-            pair = names[e].get(n)
-            if pair is None:
-                pair = names[e][n] = ({}, {})
-            by_term, found = pair
-            if by_term.get(i, 0.0) < strength:
-                by_term[i] = strength
-            if found.get(known, 0.0) < strength:
-                found[known] = strength
+            own = names[e]
+            for n in ns:
+                pair = own.get(n)
+                if pair is None:
+                    pair = own[n] = ({}, {})
+                by_term, found = pair
+                if by_term.get(i, 0.0) < strength:
+                    by_term[i] = strength
+                if found.get(known, 0.0) < strength:
+                    found[known] = strength
 
     def in_place(self, i: int, name: tuple[str, ...], k: int) -> bool:
         """Whether query term i has beside it what name term k has beside it, on the same side."""
