@@ -22,7 +22,7 @@ FORMATS = ("csv", "json", "hazard-log")
 # The keys of Exporter.record, in order; the CSV writer refuses a record that differs.
 CSV_COLUMNS = (
     "reference", "summary", "details", "severity", "patient_safety", "status", "location", "area",
-    "reporter", "contact", "source_link", "created_at", "updated_at", "acknowledged_at",
+    "reporter", "contact", "source_link", "message_author", "created_at", "updated_at", "acknowledged_at",
     "acknowledged_by", "assignee", "resolved_at", "resolved_by", "resolution", "resolution_note",
     "confirmed_at", "escalations", "also_reported_by", "history",
 )  # fmt: skip
@@ -80,6 +80,7 @@ class Exporter:
             "reporter": issue.reporter_id,
             "contact": self.text(issue.contact),
             "source_link": self.text(issue.source_link),
+            "message_author": issue.raised_by or "",
             "created_at": self.when(issue.created_at),
             "updated_at": self.when(issue.updated_at),
             "acknowledged_at": self.when(issue.acknowledged_at),

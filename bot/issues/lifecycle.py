@@ -37,7 +37,7 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
     if repeat := _repeated(action, issue, actor):
         return repeat
     if action is Action.CONFIRM:
-        return None if actor == issue.reporter_id else "Only the reporter of an issue can confirm the fix."
+        return None if issue.has_the_problem(actor) else "Only the reporter of an issue can confirm the fix."
     if action is Action.REOPEN and _is_reporter(issue, actor):
         return None
     if action is Action.RESOLVE and issue.needs_safety_escalation:
@@ -53,7 +53,7 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
 
 
 def _is_reporter(issue: Issue, actor: str) -> bool:
-    return actor == issue.reporter_id or any(r.user_id == actor for r in issue.extra_reporters)
+    return issue.has_the_problem(actor) or any(r.user_id == actor for r in issue.extra_reporters)
 
 
 def _repeated(action: Action, issue: Issue, actor: str) -> str | None:

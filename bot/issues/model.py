@@ -98,6 +98,7 @@ class Draft:
     contact: str
     patient_safety: bool = False
     source_link: str | None = None
+    raised_by: str | None = None  # who wrote the message a floorwalker logged, when logged from one
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Issue:
     created_at: datetime
     updated_at: datetime
     source_link: str | None = None
+    raised_by: str | None = None  # the author of the message it was logged from, told of changes too
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
     assignee_id: str | None = None
@@ -158,6 +160,11 @@ class Issue:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def has_the_problem(self, person: str) -> bool:
+        """Whether this person reported it or wrote the message it was logged from: either may confirm
+        the fix, since the problem was theirs."""
+        return person in (self.reporter_id, self.raised_by)
 
     @property
     def awaiting_since(self) -> datetime:

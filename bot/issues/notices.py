@@ -29,6 +29,8 @@ def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
         # Without a safety channel the triage channel gets the call-out: it must reach someone.
         intents.append(Intent(SAFETY, issue.reference, org.channels.safety or org.channels.triage))
     intents.append(_notice(issue, issue.reporter_id, Action.REPORTED, issue.reporter_id))
+    if issue.raised_by:  # logged from their message: they hear it was, and how it goes
+        intents.append(_notice(issue, issue.raised_by, Action.REPORTED, issue.reporter_id))
     return intents
 
 
@@ -42,7 +44,8 @@ def on_change(
         intents.append(_reopened(issue, org, actor))
     if action in _TAKING_ON and issue.needs_safety_escalation:
         intents += _callouts_answered(issue)
-    people = [issue.reporter_id, *(r.user_id for r in issue.extra_reporters), *filter(None, also)]
+    people = [issue.reporter_id, *filter(None, (issue.raised_by,))]
+    people += [*(r.user_id for r in issue.extra_reporters), *filter(None, also)]
     intents += [_notice(issue, person, action, actor) for person in dict.fromkeys(people) if person != actor]
     return intents
 

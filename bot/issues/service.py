@@ -123,6 +123,7 @@ class IssueService:
             patient_safety=draft.patient_safety,
             contact=parts[3].text[:CONTACT_MAX],
             reporter_id=reporter_id, source_link=link,
+            raised_by=draft.raised_by if draft.raised_by != reporter_id else None,
         )  # fmt: skip
         return new, merge(*parts)
 

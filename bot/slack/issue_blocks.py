@@ -108,7 +108,9 @@ def form_view(
         "title": plain("Log a go-live issue"),
         "submit": plain("No, log a new issue" if likely else "Log issue"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"link": link or "", "checked": bool(likely or notice)}),
+        "private_metadata": json.dumps(
+            {"link": link or "", "by": draft.raised_by if draft else "", "checked": bool(likely or notice)}
+        ),
         "blocks": blocks,
     }
 
@@ -276,6 +278,7 @@ def draft_from_view(view: dict[str, Any]) -> Draft:
         contact=state_value(values, "contact"),
         patient_safety=bool(chosen) and isinstance(chosen, list),
         source_link=permalink(metadata(view).get("link")),
+        raised_by=ids.user_id(metadata(view).get("by")) or None,
     )
 
 
@@ -396,7 +399,8 @@ def _context_notes(issue: Issue) -> list[str]:
         people = ", ".join(f"{who(r.user_id)} ({escape(r.location)})" for r in issue.extra_reporters[:10])
         notes.append(f"+{len(issue.extra_reporters)}: {people}")
     if issue.source_link:
-        notes.append(f"<{escape(issue.source_link)}|original message>")
+        by = f" by {who(issue.raised_by)}" if issue.raised_by else ""
+        notes.append(f"<{escape(issue.source_link)}|original message>{by}")
     return notes
 
 
@@ -452,8 +456,9 @@ def group_mention(group: str | None) -> str:
 
 
 def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None) -> list[Block]:
-    """The reporter's private notice of a change; on resolve, ask them to confirm or reopen. Only the
-    reporter may confirm, so someone who '+1'd it (`person`) is offered Reopen alone."""
+    """A private notice of a change to the reporter, the author of the message it was logged from, or
+    someone who '+1'd it (`person`); on resolve, ask them to confirm or reopen. Only the first two may
+    confirm (the problem was theirs), so someone who '+1'd it is offered Reopen alone."""
     ref, summary = issue.reference, escape(shorten(issue.summary, 150))
     lines = {
         Action.REPORTED.value: f"Thanks, your issue *{ref}* is logged: {summary}. I'll tell you of changes.",
@@ -463,13 +468,16 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
         Action.REOPEN.value: f"*{ref}* ({summary}) was reopened by {who(by)}.",
         Action.CONFIRM.value: f"*{ref}* ({summary}): the fix was confirmed.",
     }
+    if action == Action.REPORTED.value and person and person != issue.reporter_id:
+        logged = f"{who(by)} logged your message as issue *{ref}*"
+        lines[action] = f"{logged}: {summary}. I'll tell you of changes."
     blocks = [text_section(lines.get(action, f"*{ref}* was updated."))]
     if action == Action.RESOLVE.value and issue.status is Status.RESOLVED and not issue.confirmed_at:
         resolution = issue.resolution.value if issue.resolution else "resolved"
         blocks += _whole(f"*{resolution.capitalize()}*: {escape(issue.resolution_note or '')}")
         blocks.append(context("Does it work for you now?"))
         reopen = button("No, reopen it", REOPEN, ref)
-        if person is None or person == issue.reporter_id:
+        if person is None or issue.has_the_problem(person):
             blocks.append(
                 actions(button("Yes, it's fixed", CONFIRM, confirm_value(issue), "primary"), reopen)
             )

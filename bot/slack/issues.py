@@ -165,7 +165,15 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
     link = None
     if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
         link = _permalink(client, body, channel, message)
-    return Draft(_summary_of(text), text[:DETAILS_MAX], "", "", "", "", source_link=link)
+    return Draft(
+        _summary_of(text), text[:DETAILS_MAX], "", "", "", "", source_link=link, raised_by=_author(message)
+    )
+
+
+def _author(message: dict[str, Any]) -> str | None:
+    """The person who wrote the message, to be told how the issue goes; not an app or a workflow
+    (their messages carry a bot_id), who would never read it."""
+    return None if message.get("bot_id") else user_id(message.get("user")) or None
 
 
 def _summary_of(text: str) -> str:

@@ -62,6 +62,7 @@ class IssueRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     source_link: Mapped[str | None] = mapped_column(Text, nullable=True)
+    raised_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     assignee_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -113,6 +114,7 @@ class NewIssue:
     contact: str
     reporter_id: str
     source_link: str | None = None
+    raised_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class Filters:
     severities: frozenset[Severity] | None = None
     location_words: tuple[str, ...] = ()
     area: str | None = None
-    involving: str | None = None  # reporter, +1 reporter or assignee
+    involving: str | None = None  # reporter, author of the message logged, +1 reporter or assignee
     created_from: datetime | None = None
     created_to: datetime | None = None
 
@@ -160,7 +162,7 @@ def _new_values(new: NewIssue) -> dict[str, Any]:
     return dict(
         summary=new.summary, details=new.details, location=new.location, area=new.area,
         severity=new.severity.value, patient_safety=new.patient_safety, contact=new.contact,
-        reporter_id=new.reporter_id, source_link=new.source_link,
+        reporter_id=new.reporter_id, source_link=new.source_link, raised_by=new.raised_by,
     )  # fmt: skip
 
 
@@ -186,7 +188,7 @@ def transition(
 def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intents, detail: str = "") -> bool:
     """Record a '+1', with `detail` (what they said) in the history; False when this person had
     already reported or +1'd the issue."""
-    if reporter.user_id == issue.reporter_id:
+    if issue.has_the_problem(reporter.user_id):
         return False
     try:
         with db.session() as session:
@@ -276,6 +278,7 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
         query = query.where(
             or_(
                 IssueRow.reporter_id == filters.involving,
+                IssueRow.raised_by == filters.involving,
                 IssueRow.assignee_id == filters.involving,
                 IssueRow.id.in_(plus_ones),
             )
@@ -400,9 +403,10 @@ def _issue(row: IssueRow, reporters: tuple[Reporter, ...]) -> Issue:
         id=row.id, summary=row.summary, details=row.details, location=row.location, area=row.area,
         severity=Severity(row.severity), patient_safety=row.patient_safety, contact=row.contact,
         reporter_id=row.reporter_id, status=Status(row.status), created_at=row.created_at,
-        updated_at=row.updated_at, source_link=row.source_link, acknowledged_at=row.acknowledged_at,
-        acknowledged_by=row.acknowledged_by, assignee_id=row.assignee_id, resolved_at=row.resolved_at,
-        resolved_by=row.resolved_by, resolution=Resolution(row.resolution) if row.resolution else None,
+        updated_at=row.updated_at, source_link=row.source_link, raised_by=row.raised_by,
+        acknowledged_at=row.acknowledged_at, acknowledged_by=row.acknowledged_by,
+        assignee_id=row.assignee_id, resolved_at=row.resolved_at, resolved_by=row.resolved_by,
+        resolution=Resolution(row.resolution) if row.resolution else None,
         resolution_note=row.resolution_note, confirmed_at=row.confirmed_at, escalations=row.escalations,
         version=row.version, reopened_at=row.reopened_at, extra_reporters=reporters,
     )  # fmt: skip
