@@ -117,3 +117,13 @@ def test_list_shows_how_long_each_issue_has_been_open(database_url: str, logged,
     issues_command.run_list(args, settings, ManualClock(LOGGED + timedelta(hours=2, minutes=15)))
     lines = capsys.readouterr().out.splitlines()
     assert " new               2h  Ward 3" in lines[0] and " new           2h 10m  Ward 3" in lines[1]
+
+
+def test_show_names_the_author_of_the_message_an_issue_was_logged_from(golive, db: Database) -> None:
+    link = "https://trust.slack.com/archives/C0WARD3/p1700000000000200"
+    draft = Draft("Printer jams", "Every label", "Ward 3", "Printing", "P3", "bleep 1", source_link=link,
+                  raised_by="USTAFF")  # fmt: skip
+    ref = IssueService(db, ORG, ORG.redactor(), ManualClock(LOGGED)).report(draft, "UFLOOR").issue.reference
+    code, out, _ = golive("issues", "show", ref)
+    assert code == 0 and f"Message:       {link} by USTAFF" in out
+    assert json.loads(golive("issues", "show", ref, "--json")[1])["message_author"] == "USTAFF"

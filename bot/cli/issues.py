@@ -161,7 +161,7 @@ def _card(issue: Issue, r: dict[str, Any]) -> str:
         ("Reported", _by(r["created_at"], r["reporter"])), ("Contact", r["contact"]),
         ("Acknowledged", _by(r["acknowledged_at"], r["acknowledged_by"])), ("Assigned to", r["assignee"]),
         ("Resolved", _by(r["resolved_at"], r["resolved_by"])), ("Confirmed", r["confirmed_at"]),
-        ("Message", r["source_link"]),
+        ("Message", " by ".join(filter(None, (r["source_link"], r["message_author"])))),
         *(("Also reported", _by(x["at"], f"{x['user']} ({x['location']})")) for x in r["also_reported_by"]),
     ]  # fmt: skip
     lines = [f"{r['reference']}  {issue.severity.label}{safety}", r["summary"], ""]
