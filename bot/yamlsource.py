@@ -82,6 +82,28 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _located(construct: Any, what: str) -> Any:
+    """PyYAML reads '2027-02-30' as a date and a 5,000-digit number as a number, and fails on either
+    with a bare ValueError that names no line (a traceback, to whoever ran the bot): raised again as
+    a YAML error at the value, so the person is told where it is and what to do."""
+
+    def construct_value(loader: _LineLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except ValueError as exc:
+            why = f" ({exc})" if what == "date" else ""  # 'day is out of range for month'
+            problem = f"{node.value[:40]!r} is not a {what} that can be read{why}"
+            advice = f"{problem}: correct it, or put it in quotes"
+            raise yaml.constructor.ConstructorError(None, None, advice, node.start_mark) from exc
+
+    return construct_value
+
+
+for _tag, _what in (("int", "number"), ("float", "number"), ("timestamp", "date")):
+    _name = f"tag:yaml.org,2002:{_tag}"
+    _LineLoader.add_constructor(_name, _located(_LineLoader.yaml_constructors[_name], _what))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a file, located precisely enough for a person to fix it."""
@@ -207,6 +229,9 @@ def read_yaml_file(path: Path) -> tuple[Any, list[Problem]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError as exc:
+        if path.is_symlink():  # the file it points to was moved or deleted
+            missing = f"a link to {path.readlink()}, which is not there: restore that file or remove the link"
+            raise InvalidFile([Problem(str(path), 0, missing)]) from exc
         raise InvalidFile([Problem(str(path), 0, "file not found: check the path")]) from exc
     except IsADirectoryError as exc:
         raise InvalidFile([Problem(str(path), 0, "is a folder, not a YAML file")]) from exc

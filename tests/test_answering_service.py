@@ -128,12 +128,18 @@ def touch_later(path: Path, text: str) -> None:
     os.utime(path, ns=(before + 2_000_000_000, before + 2_000_000_000))
 
 
+def settled(service: AnsweringService) -> bool:
+    """Check twice, as the watcher does two polls apart: a change is applied only once it has stopped."""
+    assert not service.reload_if_changed(), "applied before the folder was seen to stop changing"
+    return service.reload_if_changed()
+
+
 def test_an_edited_knowledge_base_is_picked_up(folder: Path, db: Database) -> None:
     service = service_for(folder, db)
     assert isinstance(service.match("what is a big bang"), NotKnown)
     assert not service.reload_if_changed()
     touch_later(folder / "terms.yaml", KB + EXTRA)
-    assert service.reload_if_changed()
+    assert settled(service)
     assert service.match("what is a big bang").best.entry.id == "big-bang"  # type: ignore[union-attr]
 
 
@@ -145,7 +151,7 @@ def test_an_edit_that_keeps_the_old_time_and_size_is_picked_up(folder: Path, db:
     path.write_text(KB.replace("SNOMED CT", "SNOMEX CT"))  # one letter: the same size
     time.sleep(0.01)
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert service.reload_if_changed()
+    assert settled(service)
     assert service.knowledge.entries["snomed-ct"].title == "SNOMEX CT"
 
 
@@ -155,23 +161,37 @@ def test_an_invalid_edit_keeps_the_last_good_knowledge_base_and_says_why(
     service = service_for(folder, db)
     touch_later(folder / "terms.yaml", KB + EXTRA.replace("kind: jargon", "kind: glossary"))
     with caplog.at_level(logging.ERROR, logger="bot.answering.service"):
-        assert not service.reload_if_changed()
+        assert not settled(service)
     assert isinstance(service.match("what is snomed"), Answer)
     assert "still using the last good version" in caplog.text
     assert "terms.yaml:8: big-bang: unknown kind 'glossary'" in caplog.text
     touch_later(folder / "terms.yaml", KB + EXTRA)
-    assert service.reload_if_changed()  # fixing the file applies it
+    assert settled(service)  # fixing the file applies it
     assert isinstance(service.match("what is a big bang"), Answer)
+
+
+def test_a_file_caught_half_written_is_not_served_until_it_stops_changing(folder: Path, db: Database) -> None:
+    """A slow copy cut off inside an answer is valid YAML: it must not be served cut short."""
+    path = folder / "terms.yaml"
+    service = service_for(folder, db)
+    whole = KB + EXTRA
+    touch_later(path, whole[: whole.index("switches") + 3])  # 'Every ward swi': mid-answer
+    assert not service.reload_if_changed()
+    touch_later(path, whole)  # the rest arrives before the next check
+    assert not service.reload_if_changed()
+    assert "big-bang" not in service.knowledge.entries
+    assert service.reload_if_changed()
+    assert service.knowledge.entries["big-bang"].answer == "Every ward switches on the same day."
 
 
 def test_a_new_file_and_a_removed_file_are_changes_too(folder: Path, db: Database) -> None:
     service = service_for(folder, db)
     extra = folder / "more.yaml"
     extra.write_text("entries:\n" + EXTRA)
-    assert service.reload_if_changed()
+    assert settled(service)
     assert isinstance(service.match("what is a big bang"), Answer)
     extra.unlink()
-    assert service.reload_if_changed()
+    assert settled(service)
     assert isinstance(service.match("what is a big bang"), NotKnown)
 
 

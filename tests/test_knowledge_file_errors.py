@@ -133,3 +133,31 @@ def test_an_alias_given_to_two_entries_is_reported_at_the_second_with_the_first(
         "      - snomed\n    answer: Codes.\n",
     )
     assert problems(tmp_path) == [f"{path}:12: codes: 'snomed' is already an alias of 'snomed-ct' ({path}:5)"]
+
+
+@pytest.mark.parametrize(
+    ("value", "told"),
+    [
+        ("2027-02-30", "'2027-02-30' is not a date that can be read (day is out of range for month)"),
+        ("2027-13-01", "'2027-13-01' is not a date that can be read (month must be in 1..12)"),
+        ("1" * 5000, f"{'1' * 40!r} is not a number that can be read"),
+    ],
+)
+def test_a_date_that_does_not_exist_or_an_endless_number_is_reported_at_its_line(
+    tmp_path: Path, value: str, told: str
+) -> None:
+    """PyYAML fails on these with a bare ValueError: a traceback, with no line, to whoever ran the bot."""
+    path = write(tmp_path, "golive.yaml", f"golive:\n  start: {value}\n")
+    with pytest.raises(InvalidFile) as caught:
+        load_yaml_file(path)
+    assert str(caught.value) == f"{path}:2: YAML syntax error: {told}: correct it, or put it in quotes"
+
+
+def test_a_knowledge_file_that_links_to_a_missing_file_is_an_error_not_skipped(tmp_path: Path) -> None:
+    """Its entries would silently go, and validate would say OK."""
+    write(tmp_path, "a.yaml", SNOMED)
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    assert problems(tmp_path) == [
+        f"{tmp_path / 'b.yaml'}: a link to {tmp_path / 'moved-away.yaml'}, which is not there: "
+        "restore that file or remove the link"
+    ]

@@ -43,11 +43,12 @@ class Knowledge:
 
 def knowledge_files(folder: Path) -> list[Path]:
     """.yaml and .yml files, in any case; not hidden files (editor locks such as .#terms.yaml, macOS's
-    ._terms.yaml) nor backups (terms.yaml~), which would otherwise load a stale copy of every entry."""
+    ._terms.yaml) nor backups (terms.yaml~), which would otherwise load a stale copy of every entry.
+    A link whose file is gone is listed, so reading it says so instead of its entries silently going."""
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
+        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and (p.is_file() or p.is_symlink())
     )
 
 

@@ -44,7 +44,8 @@ class AnsweringService:
         self._db = db
         self._redactor = redactor
         self._clock = clock
-        self._signature = seen
+        self._signature = seen  # what the knowledge base in use was read from
+        self._changing = seen  # what the folder looked like at the last check
         self._watcher: PollingWatcher | None = None
 
     @classmethod
@@ -100,10 +101,14 @@ class AnsweringService:
         return answers.mark_passed_to_support(self._db, unanswered_id)
 
     def reload_if_changed(self) -> bool:
-        """Swap in an edited knowledge base; after an invalid edit keep answering from the last good one."""
-        current = signature(self.folder)
-        if current == self._signature:
-            return False
+        """Swap in an edited knowledge base once the folder has stopped changing: a file copied slowly
+        (over a network share, a folder by `cp` or `git pull`) reads as valid YAML when cut off inside
+        an answer, and would be served cut short and with entries missing. After an invalid edit keep
+        answering from the last good one."""
+        current, last = signature(self.folder), self._changing
+        self._changing = current
+        if current == self._signature or current != last:
+            return False  # unchanged, or changed since the last check: look again at the next
         self._signature = current
         try:
             kb = KnowledgeBase.load(self.folder)
