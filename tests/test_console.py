@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import time
 
 from slack_harness import GOLIVE_BOT, bot_env
 from sqlalchemy import select
@@ -30,6 +32,23 @@ def test_piped_questions_are_answered_and_the_console_exits(tmp_path):
     assert "[1] Yes, it helped   [2] No" in out
     assert "Thanks, glad it helped." in out
     assert "I don't know that one yet" in out and "[1] Pass it to the support team" in out
+
+
+def test_someone_editing_the_knowledge_base_beside_the_console_sees_it_applied(tmp_path):
+    """The console keeps the log to warnings, but an editor must see a fix land, not only errors."""
+    env = bot_env(tmp_path)
+    console = subprocess.Popen([*GOLIVE_BOT, "console"], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, env=env, cwd=tmp_path, text=True)  # fmt: skip
+    try:
+        time.sleep(1)  # started, and the watcher has read the folder
+        entries = tmp_path / "knowledge" / "entries.yaml"
+        added = "  - {id: big-bang, kind: jargon, title: Big bang, answer: All at once.}\n"
+        entries.write_text(entries.read_text() + added)
+        os.utime(entries, ns=(time.time_ns() + 2_000_000_000,) * 2)
+        time.sleep(6)  # two checks, 2 s apart, see it stop changing
+    finally:
+        _, err = console.communicate("quit\n", timeout=30)
+    assert "knowledge base reloaded" in err, err
 
 
 def test_choices_press_the_same_buttons_as_slack(console):

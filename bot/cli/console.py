@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import io
+import logging
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -46,9 +47,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    configure_logging(
-        "WARNING" if settings.log_level == "INFO" else settings.log_level, settings.org.redactor()
-    )
+    quiet = settings.log_level == "INFO"  # the console is for reading answers, not the bot's log
+    configure_logging("WARNING" if quiet else settings.log_level, settings.org.redactor())
+    if quiet:  # but someone editing the knowledge base beside it sees their fix applied, not only errors
+        logging.getLogger("bot.answering.service").setLevel(logging.INFO)
     _tolerate_any_terminal(sys.stdin, sys.stdout)
     services = build_services(settings, watch=True)
     try:
