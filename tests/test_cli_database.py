@@ -35,6 +35,10 @@ def golive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
             "postgresql://it:s3cret@127.0.0.1:1/golive",
             "cannot reach the database at postgresql://it:***@127.0.0.1:1",
         ),
+        (  # a driver named as other tools' documentation names it: read with the bot's own
+            "postgresql+psycopg2://it:s3cret@127.0.0.1:1/golive",
+            "cannot reach the database at postgresql+psycopg2://it:***@127.0.0.1:1",
+        ),
     ],
 )
 def test_a_database_the_bot_cannot_use_is_explained(golive, url: str, said: str) -> None:
@@ -42,3 +46,18 @@ def test_a_database_the_bot_cannot_use_is_explained(golive, url: str, said: str)
     assert code == 1
     assert said in err and "unset it to use the SQLite file golive.db" in err
     assert "s3cret" not in err and "Traceback" not in err
+
+
+def test_a_file_that_is_no_database_is_explained_as_a_sqlite_problem(golive, tmp_path: Path) -> None:
+    (tmp_path / "notes.db").write_text("these are my notes, not a database")
+    code, err = golive(f"sqlite:///{tmp_path / 'notes.db'}", "issues", "list")
+    assert code == 1 and "Traceback" not in err
+    assert f"cannot use the SQLite database {tmp_path / 'notes.db'} (file is not a database)" in err
+    assert "server is running" not in err  # that is PostgreSQL's advice
+
+
+@pytest.mark.parametrize("scheme", ["sqlite+aiosqlite", "sqlite+pysqlite", "SQLite"])
+def test_a_sqlite_address_naming_another_driver_is_used_as_it_is(golive, tmp_path: Path, scheme: str) -> None:
+    code, err = golive(f"{scheme}:///{tmp_path / 'bot.db'}", "issues", "list")
+    assert code == 0, err
+    assert (tmp_path / "bot.db").is_file()

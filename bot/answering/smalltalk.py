@@ -9,6 +9,8 @@ import re
 import unicodedata
 from typing import Literal
 
+from bot.privacy import INVISIBLE
+
 THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _REACTION = re.compile(r":[\w+'-]{1,100}:")  # an emoji code, ':+1:' and ':thumbsup:' alike
@@ -40,6 +42,7 @@ _FAREWELLS = frozenset(
 
 
 def small_talk(text: str) -> Literal["help", "thanks"] | None:
+    text = INVISIBLE.sub("", text)  # zero-width characters alone are as empty as a bare mention
     said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
     if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
         return "help"

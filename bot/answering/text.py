@@ -26,8 +26,10 @@ _DOTTED = re.compile(r"\.(?<=\b[a-z]\.)(?:[a-z]\.)+[a-z]?\.?(?![a-z])")  # from 
 _APOSTROPHE = re.compile(r"['’`](?<=[a-z]['’`])(?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
-# C0 controls but tab, newline and carriage return: nobody types them, and PostgreSQL refuses NUL in text.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters but tab and newline: nobody types them, PostgreSQL refuses NUL in text, and a
+# carriage return or a C1 control (U+009B opens a terminal command) echoed to a terminal rewrites it.
+# A carriage return before a newline goes with it: Windows line ends are line ends.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
 _A_PLUS_E = re.compile(r"\ba ?\+ ?e\b")  # 'A+E' is A&E; read apart, 'a e' would also be 'a e-learning'
 
@@ -89,7 +91,7 @@ _ASKS_HOW = re.compile(_HOWTO_ASKED)
 def without_controls(text: str) -> str:
     """Control characters (a NUL, a terminal escape) as spaces: typed or forged, they are read, stored
     and echoed like any other gap between words."""
-    return _CONTROLS.sub(" ", text)
+    return _CONTROLS.sub(" ", text.replace("\r\n", "\n") if "\r" in text else text)
 
 
 def storable(text: str) -> str:

@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
 from bot.answering.smalltalk import small_talk
 from bot.config import Settings
+from bot.privacy import INVISIBLE
 
 EXAMPLE = 'golive-bot ask "what is SNOMED"'
 # As Slack and the console reply to a greeting or thanks: no 'I don't know', nothing recorded.
@@ -46,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.question and not " ".join(args.question).strip():
+    if args.question and not INVISIBLE.sub("", " ".join(args.question)).strip():
         print(f"golive-bot ask: the question is empty; type it after ask, e.g. {EXAMPLE}", file=sys.stderr)
         return 2
     if not args.question and sys.stdin is None:

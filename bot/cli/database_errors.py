@@ -20,7 +20,7 @@ def database_problem(exc: BaseException, url: str) -> str | None:
     if "sqlalchemy" not in sys.modules:  # nothing touched a database: not ours to explain
         return None
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
     try:
         parsed = make_url(url)
@@ -35,8 +35,14 @@ def database_problem(exc: BaseException, url: str) -> str | None:
     scheme = shown.partition(":")[0].partition("+")[0]
     if isinstance(exc, (NoSuchModuleError, ModuleNotFoundError)) and scheme not in SUPPORTED:
         return f"golive-bot cannot use DATABASE_URL {shown}: the bot supports PostgreSQL and SQLite. {HELP}"
-    if isinstance(exc, OperationalError):
+    # SQLite raises the bare DatabaseError for a file that is no database (a typo names another file)
+    if isinstance(exc, OperationalError) or type(exc) is DatabaseError:
         reason = str(exc.orig or exc).strip().splitlines()[0]
+        if parsed.get_backend_name() == "sqlite":
+            return (
+                f"golive-bot cannot use the SQLite database {parsed.database} ({reason}). Check that the "
+                f"path names the bot's database file, or a new one, in a folder you may write to. {HELP}"
+            )
         return (
             f"golive-bot cannot reach the database at {shown} ({reason}). Check that the server is running "
             f"and the address is right. {HELP}"

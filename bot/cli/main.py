@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from bot.cli.database_errors import database_problem
 from bot.cli.validate import missing_knowledge
@@ -43,9 +44,17 @@ def _accepted_after_commands(parser: argparse.ArgumentParser) -> None:
                 _accepted_after_commands(command)
 
 
+class _ReadingAhead(argparse.ArgumentParser):
+    """Reads the command line for its command without a word: the full parser then says what is wrong,
+    once, under the right usage line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SystemExit(2)
+
+
 def _typed(argv: Sequence[str]) -> str | None:
     """The word in the command's place, read past the global options; None if there is none."""
-    pre = argparse.ArgumentParser(add_help=False)
+    pre = _ReadingAhead(add_help=False)
     _global_options(pre)
     pre.add_argument("command", nargs="?")
     try:
@@ -103,7 +112,14 @@ def _check_knowledge(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _run(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:  # Ctrl-C, even as the command loads: stop quietly, the prompt on its own line
+        print(file=sys.stderr)
+        return 130
+
+
+def _run(argv: Sequence[str]) -> int:
     typed = _typed(argv)
     if typed is not None and typed not in SUBCOMMANDS:
         print(unknown_command(typed), file=sys.stderr)
@@ -127,9 +143,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         print("Fix them and try again; `golive-bot validate` lists every problem at once.", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:  # Ctrl-C: stop quietly, leaving the shell's prompt on a line of its own
-        print(file=sys.stderr)
-        return 130
     except OSError as exc:  # a full disk, a file it may not read: what and where, not a traceback
         if not isinstance(exc, BrokenPipeError):  # the reader stopping early (`| head`) is its own choice
             where = f" ({exc.filename})" if exc.filename else ""

@@ -46,7 +46,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     org = settings.org
-    if not settings.schedules_dir.is_dir():  # run from the wrong folder, most likely: say so, not "nothing"
+    if not settings.schedules_dir.exists():  # run from the wrong folder, most likely: say so, not "nothing"
         print(
             f"No plan folder {settings.schedules_dir}/ here, so only announcements made in Slack are listed. "
             "Run from the folder that holds schedules/, or give --schedules DIR.",

@@ -132,7 +132,7 @@ def check_schedules(settings: Settings, now: datetime) -> Checked:
     """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted."""
     from bot.comms.schedules import never_posted, read_schedules
 
-    if not settings.schedules_dir.is_dir():
+    if not settings.schedules_dir.exists():
         return Checked(f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)")
     announcements, problems = read_schedules(settings.schedules_dir, settings.org)
     if settings.config_problems:

@@ -32,9 +32,13 @@ def load_schedules(directory: Path, org: OrgConfig) -> list[Announcement]:
 
 
 def read_schedules(directory: Path, org: OrgConfig) -> tuple[list[Announcement], list[Problem]]:
-    """The plan and its problems; no folder is an empty plan, as a trust may not have written one yet."""
-    if not directory.is_dir():
+    """The plan and its problems; no folder is an empty plan, as a trust may not have written one yet,
+    but a file given for the folder is a mistake (one plan file named instead of its folder)."""
+    if not directory.exists():
         return [], []
+    if not directory.is_dir():
+        message = f"is a file, not a folder: give the folder that holds it ({directory.parent})"
+        return [], [Problem(str(directory), 0, message)]
     announcements: list[Announcement] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}

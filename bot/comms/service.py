@@ -78,7 +78,7 @@ class CommsService:
 
     def sync_files(self, directory: Path) -> bool:
         """Store the plan from the files; an invalid plan is reported and the stored one kept unchanged."""
-        if not directory.is_dir():
+        if not directory.exists():
             log.warning("no schedules folder at %s: only announcements from Slack are posted", directory)
             return False
         announcements, problems = read_schedules(directory, self.org)

@@ -46,12 +46,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def normalise_url(url: str) -> str:
-    """Accept postgres:// and postgresql:// as platforms print them, and use the psycopg 3 driver."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return url
+    """Accept postgres:// and postgresql:// as platforms print them, and a driver named as other tools'
+    documentation names it (postgresql+psycopg2://, sqlite+aiosqlite://): the bot reaches PostgreSQL
+    through psycopg 3 and SQLite through Python's own module, whatever driver the address names."""
+    scheme, separator, rest = url.partition("://")
+    database = scheme.partition("+")[0].lower()
+    if not separator or database not in ("postgres", "postgresql", "sqlite"):
+        return url  # not ours to read: the caller explains what it supports
+    return f"{'sqlite' if database == 'sqlite' else 'postgresql+psycopg'}://{rest}"
 
 
 class Database:
