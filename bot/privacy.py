@@ -178,10 +178,8 @@ class Redaction:
         """A private note to the person who wrote the text; it never repeats what was removed."""
         parts = [f"{n} {name}{'s' if n > 1 else ''}" for name, n in self.removed.items()]
         return (
-            f"I removed {', '.join(parts)} from what you sent before saving or posting it. "
-            "Patient-identifiable data must not be kept in Slack or in the bot's records: "
-            "refer to the patient by bed or ward instead, and record identifiers only in the "
-            "clinical system."
+            f"I removed {', '.join(parts)} from what you sent before saving or posting it. Please "
+            "describe the patient by bed or ward instead: identifiers belong only in the clinical system."
         )
 
 

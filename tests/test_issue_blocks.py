@@ -1,7 +1,10 @@
+import json
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.config import OrgConfig
-from bot.issues.model import Issue, Severity, Status
+from bot.issues.model import Action, Issue, Resolution, Severity, Status
 from bot.slack import issue_blocks
 
 LOGGED = datetime(2027, 1, 18, 9, 0, tzinfo=UTC)
@@ -28,3 +31,15 @@ def test_an_escalation_says_how_long_since_the_issue_was_logged() -> None:
 def test_a_reopened_issue_is_escalated_from_its_reopening() -> None:
     reopened = p1(status=Status.REOPENED, reopened_at=LOGGED.replace(hour=11))
     assert "30 minutes after it was reopened" in escalation_text(reopened)
+
+
+@pytest.mark.parametrize("resolution", list(Resolution))
+def test_every_outcome_reads_to_the_reporter_without_blame_and_asks_if_it_is_sorted(resolution) -> None:
+    """The team's categories ('training need', 'no fault found') read as 'you did it wrong' to a nurse."""
+    resolved = p1(
+        status=Status.RESOLVED, resolution=resolution, resolution_note="See the guide", resolved_at=LOGGED
+    )
+    shown = json.dumps(issue_blocks.notice_blocks(resolved, Action.RESOLVE.value, "UTEAM", "U1"))
+    assert resolution.value not in shown.lower() or resolution is Resolution.FIXED
+    assert "See the guide" in shown and "Is the problem sorted for you?" in shown
+    assert "Yes, sorted" in shown and issue_blocks.STILL_A_PROBLEM in shown

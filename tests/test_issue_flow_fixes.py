@@ -1,4 +1,4 @@
-"""Issue-flow fixes end to end: one message logged twice, an old 'Yes, it's fixed', replies after the
+"""Issue-flow fixes end to end: one message logged twice, an old 'Yes, sorted', replies after the
 fix is confirmed, a screenshot replied to an update, and a long `/golive issue`."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def posts(bot: RunningBot) -> list[Any]:
 
 
 def confirm_buttons(bot: RunningBot) -> list[str]:
-    """The values of the 'Yes, it's fixed' buttons sent to the reporter, oldest first."""
+    """The values of the 'Yes, sorted' buttons sent to the reporter, oldest first."""
     sent = [c.params.get("blocks") or [] for c in posts(bot) if c.params["channel"] == NURSE]
     rows = [b["elements"] for blocks in sent for b in blocks if b.get("type") == "actions"]
     return [e["value"] for row in rows for e in row if e["action_id"] == ib.CONFIRM]
@@ -69,7 +69,7 @@ def test_one_message_logged_by_two_floorwalkers_is_offered_as_a_plus_one(bot) ->
     assert "Logged as GL-0001" in json.dumps(logged)
     worded_otherwise = form(summary="Smartcard login failing", area="Other", severity="P3")
     offer = bot.view_submission({**second, "id": "V2"}, user=FW2, values=worded_otherwise).json()
-    assert offer["response_action"] == "update" and "+1 to GL-0001" in json.dumps(offer["view"])
+    assert offer["response_action"] == "update" and "Same problem: add me" in json.dumps(offer["view"])
     assert len(store.listing(bot.services.db)) == 1
 
 
@@ -100,7 +100,7 @@ def test_an_old_yes_its_fixed_cannot_confirm_a_later_fix(bot) -> None:
         bot.action(ib.CONFIRM, stale, user=NURSE, channel="D0NURSE")
         bot.fake.wait_quiet()
         [refused] = told(bot, n)
-        assert "earlier fix" in refused and f"latest update about {ref}" in refused
+        assert "out of date" in refused and f"newest message about {ref}" in refused
     assert issues.find(ref).confirmed_at is None  # type: ignore[union-attr]
     n = len(bot.fake.calls_to("response_url"))
     bot.action(ib.CONFIRM, latest, user=NURSE, channel="D0NURSE")
@@ -129,7 +129,7 @@ def test_a_reply_after_the_fix_is_confirmed_says_what_still_works(bot) -> None:
     bot.dm("it has stopped working again", user=NURSE, channel=resolved.channel, thread_ts=resolved.ts)
     bot.fake.wait_quiet()
     [reply] = [c.params["text"] for c in posts(bot)[n:] if c.params["channel"] == resolved.channel]
-    assert "No, reopen it" not in reply
+    assert ib.STILL_A_PROBLEM not in reply
     assert f"ask the support team to reopen {ref}" in reply and "/golive issue" in reply
 
 

@@ -116,7 +116,7 @@ def test_with_no_other_channel_the_reporter_is_told_the_team_was_not_reached_and
     org = org_config(**{**ORG.__dict__, "channels": Channels(triage="C0TRIAGE"), "contacts": contacts})
     bot = slack_bot(org=org, clock=ManualClock(START))
     ref, posts = _unreachable_triage(bot)
-    (warning,) = [c for c in posts if "could not be reached through Slack" in c.text]
+    (warning,) = [c for c in posts if "has not reached the support team" in c.text]
     assert warning.params["channel"] == NURSE and warning.params["text"].startswith(":warning:")
     assert (
         f"quote {ref}" in warning.text and "ext 5555" in warning.text and "nobody there has" in warning.text

@@ -116,7 +116,7 @@ def test_a_non_member_is_refused_and_nothing_changes(service) -> None:
         service.assign_to(ref, OTHER, ROLES),
         service.resolve(ref, OTHER, ROLES, "fixed", "done"),
     ):
-        assert isinstance(attempt, Refused) and "maintenance team" in attempt.reason
+        assert isinstance(attempt, Refused) and "Only the support team can" in attempt.reason
     assert service.find(ref).status is Status.NEW
     assert len(service.history(service.find(ref))) == 1
 

@@ -283,7 +283,7 @@ def test_the_console_shows_fields_and_a_sections_button_instead_of_crashing() ->
     assert [x.label for x in triage.buttons] == ["Acknowledge", "Assign to me", "Resolve"]
     likely = [Likely(issue("x", status=Status.NEW), 90.0)]
     offer = render(ib.form_view(OrgConfig(), None, likely=likely)["blocks"])
-    assert [(x.label, x.value) for x in offer.buttons] == [("+1 to GL-0007", "GL-0007")]
+    assert [(x.label, x.value) for x in offer.buttons] == [("Same problem: add me", "GL-0007")]
     odd = render([{"type": "section"}, {"type": "context", "elements": [{"type": "image"}]}, {"type": "x"}])
     assert odd.buttons == ()
 

@@ -300,7 +300,7 @@ def test_a_reply_to_the_update_on_a_resolved_issue_says_it_calls_nobody_and_how_
     told = [
         c.text for c in bot.fake.calls_to("chat.postMessage")[seen:] if c.params.get("channel") != "C0TRIAGE"
     ]
-    assert len(told) == 1 and "nobody is called" in told[0] and "reopen it" in told[0]
+    assert len(told) == 1 and "the support team is not alerted" in told[0] and ib.STILL_A_PROBLEM in told[0]
     history = bot.services.issues.history(bot.services.issues.find(ref))  # type: ignore[arg-type]
     assert [e.action.value for e in history].count("note") == 1
 

@@ -167,7 +167,7 @@ def test_feedback_button_is_recorded(slack_bot):
     no = buttons(bot.fake.wait_for("chat.postMessage")[0])[1]
     bot.action(no["action_id"], no["value"], user="U0NURSE")
     thanks = bot.fake.wait_for("response_url")[0]
-    assert "Thanks for saying so" in shown_text(thanks)
+    assert "Thanks for telling us" in shown_text(thanks)
     [feedback] = rows(bot.services.db, FeedbackRow)
     assert (feedback.entry_id, feedback.helpful, feedback.user_id) == ("snomed-ct", False, "U0NURSE")
     assert feedback.question == "what is snomed?"
@@ -202,7 +202,7 @@ def test_passing_on_without_a_triage_channel_says_what_happened(slack_bot):
     bot.action(pass_on["action_id"], pass_on["value"])
     notes = [shown_text(c) if "blocks" in c.params else c.params["text"]
              for c in bot.fake.wait_for("response_url", count=2)[1:]]  # fmt: skip
-    assert any("No triage channel is set up" in n for n in notes)
+    assert any("No support channel is set up yet" in n and "/golive contact" in n for n in notes)
     assert bot.fake.calls_to("chat.postMessage") == []
 
 
@@ -215,7 +215,7 @@ def test_a_passed_on_question_is_posted_once_slack_is_back_and_the_asker_told_it
     bot.action(pass_on["action_id"], pass_on["value"])
     bot.action(pass_on["action_id"], pass_on["value"])  # a double click while Slack is down
     told = [shown_text(c) for c in bot.fake.wait_for("response_url", count=3)[1:]]
-    assert all("Queued for <#C0TRIAGE>" in t and "Passed to the support team" in t for t in told)
+    assert all("It goes to <#C0TRIAGE>" in t and "Passed to the support team" in t for t in told)
     bot.fake.wait_quiet()
     assert bot.fake.calls_to("chat.postMessage") == []
     assert [a.method for a in bot.fake.attempts].count("chat.postMessage") == 1

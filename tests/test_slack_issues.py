@@ -199,7 +199,7 @@ def test_a_non_member_click_changes_nothing_and_is_told_why_privately(bot) -> No
     for action_id in (ib.ACKNOWLEDGE, ib.ASSIGN, ib.RESOLVE):
         bot.action(action_id, ref, user=OTHER, channel="C0TRIAGE")
     replies = bot.fake.wait_for("response_url", count=3)
-    assert all(r.params["response_type"] == "ephemeral" and "maintenance team" in r.text for r in replies)
+    assert all(r.params["response_type"] == "ephemeral" and "Only the support team can" in r.text for r in replies)
     bot.fake.wait_quiet()
     assert bot.fake.calls_to("chat.update") == [] and bot.fake.calls_to("views.open") == []
     assert bot.services.issues.find(ref).status is Status.NEW
@@ -353,7 +353,7 @@ def test_when_the_database_fails_the_form_stays_open_and_says_so_then_submits_la
 
     monkeypatch.setattr(bot.services.issues, "report", unreachable)
     answer = submit(bot)
-    assert answer["response_action"] == "errors" and "Submit again" in answer["errors"]["summary"]
+    assert answer["response_action"] == "errors" and "send it again" in answer["errors"]["summary"]
     assert store.listing(bot.services.db) == []
     monkeypatch.setattr(bot.services.issues, "report", report)
     assert log_issue(bot).startswith("GL-")  # the same form, submitted again, is logged

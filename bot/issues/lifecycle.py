@@ -21,8 +21,8 @@ _TO: dict[Action, Status] = {
     Action.CONFIRM: Status.RESOLVED,
 }
 _TEAM_ONLY = (
-    "Only the go-live maintenance team can {verb} issues. If you think you should be able to, "
-    "ask the go-live lead to add you to the team in the bot's config."
+    "Only the support team can {verb} issues, so nothing changed. If you are on it, ask the go-live lead"
+    " to add you to the bot's list of the team."
 )
 
 

@@ -223,9 +223,8 @@ class IssueService:
         issue = self.find(reference)
         if issue is not None and issue.status is Status.RESOLVED and not _asked_about(issue, resolved_at):
             return Refused(
-                f"That button is about an earlier fix for {issue.reference}, which was reopened and resolved"
-                f" again since. Answer on my latest update about {issue.reference}, so the team knows"
-                " whether the newest fix works for you."
+                f"That button is out of date: {issue.reference} was fixed again since. Use the buttons on"
+                f" my newest message about {issue.reference}."
             )
         return self._act(reference, Action.CONFIRM, actor, membership, {"confirmed_at": self._clock.now()})
 
@@ -258,7 +257,9 @@ class IssueService:
             latest = self.find(reference)
             reason = lifecycle.refusal(action, latest, actor, membership, self.org) if latest else None
             return Refused(
-                reason or f"Someone else changed {issue.reference} at the same moment; nothing changed."
+                reason
+                or f"Someone else updated {issue.reference} just now, so nothing changed. Check its status"
+                " before trying again."
             )
         return Changed(updated)
 

@@ -40,7 +40,7 @@ _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 _POST_SECTIONS = 45  # a post's text in sections of Slack's 3,000 characters, within its 50 blocks
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
 STILL_PREVIEWING = "The bot is slow right now: press Preview again in a few seconds."
-NOT_SCHEDULED = "Not scheduled: the bot could not reach its database. Start again with /golive announce."
+NOT_SCHEDULED = "Not scheduled: the bot could not store it just now. Start again with /golive announce."
 STILL_SCHEDULING = (
     "Still saving: the bot's database is slow right now. `/golive announcements` lists it once it is"
     " saved; if it is not there in a minute, start again with /golive announce."

@@ -184,7 +184,7 @@ def _reply(
     except (SlackApiError, OSError) as exc:
         _answer_later(services, key, event, thread_ts, reply, why_slack_failed(exc))
     if reply.private_note:
-        _note(client, event, thread_ts, reply.private_note)
+        _note(client, event, thread_ts, f"{reply.private_note} {blocks.STILL_IN_SLACK}")
 
 
 def _answer_later(
@@ -268,10 +268,13 @@ def _post(client: WebClient, event: dict[str, Any], thread_ts: str | None, text:
 def _queue_for_support(services: Services, support: Intent) -> str:
     """Queue the triage post (once, however often the button is clicked); say where it will appear."""
     if support.target is None:
-        return "No triage channel is set up, so the support team will see it in the bot's report."
+        return (
+            "No support channel is set up yet, so the team will see it later, in the bot's report, not"
+            " straight away. If you need help now, use `/golive contact`."
+        )
     outbox.enqueue_all(services.db, [support], services.clock.now())
     services.deliver_soon()
-    return f"Queued for {channel_link(support.target)}: it is posted there as soon as Slack accepts it."
+    return f"It goes to {channel_link(support.target)}, with who asked and where."
 
 
 def _text_or_none(value: object) -> str | None:

@@ -27,6 +27,8 @@ _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
 SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
 OPTION_LIMIT = 75  # Slack's limit for an option's text
 _ENTITY_SPAN, _MARKUP_SPAN = 8, 1000  # how far back an open `&amp;` or `<link|label>` can start
+# After the privacy guard's note on a message: the bot cleans its own copy, but cannot edit the person's.
+STILL_IN_SLACK = "Your own message still shows it in Slack: please edit or delete it."
 ANSWER_SECTIONS = 12  # an answer's sections: with the header and buttons well within 50 blocks
 
 
@@ -167,8 +169,8 @@ def feedback_thanks_blocks(entry: Entry, helpful: bool) -> list[Block]:
     thanks = (
         "Thanks, glad it helped."
         if helpful
-        else "Thanks for saying so. The support team reviews answers that did not help; "
-        "for anything urgent, ask `/golive contact`."
+        else "Thanks for telling us: the people who keep my answers up to date will look at it. If you "
+        "still need help, use `/golive contact`."
     )
     return [*entry_blocks(entry), context(thanks)]
 
@@ -187,9 +189,16 @@ def suggestion_blocks(candidates: tuple[Candidate, ...], question: str) -> list[
 
 
 def not_known_blocks(unanswered_id: int | None, question: str) -> list[Block]:
+    next_step = (
+        "If you need an answer, press *Pass it to the support team* for someone to follow it up, or use"
+        " `/golive contact` if it is urgent."
+        if unanswered_id is not None
+        else "If it is urgent, use `/golive contact`."
+    )
     blocks = [
         text_section(
-            "I don't know that one yet. I've noted the question so the knowledge base can be improved."
+            "I don't know that one yet, so I've noted it for the people who keep my answers up to date."
+            f" {next_step}"
         ),
         you_asked(question),
     ]

@@ -106,7 +106,7 @@ def form_view(
         "type": "modal",
         "callback_id": FORM,
         "title": plain("Log a go-live issue"),
-        "submit": plain("No, log a new issue" if likely else "Log issue"),
+        "submit": plain("Log as a new issue" if likely else "Log issue"),
         "close": plain("Cancel"),
         "private_metadata": json.dumps(
             {"link": link or "", "by": draft.raised_by if draft else "", "checked": bool(likely or notice)}
@@ -120,8 +120,8 @@ def _duplicate_offer(likely: list[Likely]) -> list[Block]:
         return []
     blocks = [
         text_section(
-            "*This looks like an issue that is already logged.* Add yourself to it with "
-            "+1, so the team sees how widespread it is, or log a new issue below."
+            "*This may already be logged.* If it is the same problem, press *Same problem: add me*, so the"
+            " team sees how widespread it is; if not, log it as a new issue below."
         )
     ]
     for found in likely:
@@ -130,7 +130,7 @@ def _duplicate_offer(likely: list[Likely]) -> list[Block]:
             f"*{issue.reference}* {issue.severity.value} · {escape(issue.location)}\n{escape(issue.summary)}"
         )
         block = text_section(line)
-        block["accessory"] = button(f"+1 to {issue.reference}", PLUS_ONE, issue.reference, "primary")
+        block["accessory"] = button("Same problem: add me", PLUS_ONE, issue.reference, "primary")
         blocks.append(block)
     blocks.append({"type": "divider"})
     return blocks
@@ -307,7 +307,10 @@ def logged_view(issue: Issue, created: bool, redaction: Redaction | None, org: O
         "when its status changes.",
     ]
     if issue.needs_safety_escalation:
-        lines.append("As a patient-safety issue it has also gone to the safety channel and the on-call team.")
+        lines.append(
+            "As a patient-safety issue it has also gone to the safety channel and the on-call team. This does"
+            " not replace your usual clinical escalation: if a patient is at risk, escalate now as you would."
+        )
     if not created:
         lines = [f"*Already logged as {issue.reference}.* Nothing was logged twice."]
     return result_view("Issue logged", lines, redaction)
@@ -473,17 +476,27 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
         lines[action] = f"{logged}: {summary}. I'll tell you of changes."
     blocks = [text_section(lines.get(action, f"*{ref}* was updated."))]
     if action == Action.RESOLVE.value and issue.status is Status.RESOLVED and not issue.confirmed_at:
-        resolution = issue.resolution.value if issue.resolution else "resolved"
-        blocks += _whole(f"*{resolution.capitalize()}*: {escape(issue.resolution_note or '')}")
-        blocks.append(context("Does it work for you now?"))
-        reopen = button("No, reopen it", REOPEN, ref)
+        outcome = _AS_TOLD[issue.resolution] if issue.resolution else "Resolved"
+        blocks += _whole(f"*{outcome}*: {escape(issue.resolution_note or '')}")
+        blocks.append(context("Is the problem sorted for you?"))
+        reopen = button(STILL_A_PROBLEM, REOPEN, ref)
         if person is None or issue.has_the_problem(person):
-            blocks.append(
-                actions(button("Yes, it's fixed", CONFIRM, confirm_value(issue), "primary"), reopen)
-            )
+            blocks.append(actions(button("Yes, sorted", CONFIRM, confirm_value(issue), "primary"), reopen))
         else:
             blocks.append(actions(reopen))
     return blocks
+
+
+# How each outcome reads to the person who had the problem: 'training need' reads as 'you did it wrong'.
+_AS_TOLD = {
+    Resolution.FIXED: "Fixed",
+    Resolution.WORKAROUND: "There is a way round it for now",
+    Resolution.TRAINING: "Here is how to do it",
+    Resolution.ENHANCEMENT: "Logged as an improvement for later",
+    Resolution.DUPLICATE: "The same as another issue, which the team is working on",
+    Resolution.NO_FAULT: "The team could not find a fault",
+}
+STILL_A_PROBLEM = "No, still a problem"  # reopens the issue
 
 
 def confirm_value(issue: Issue) -> str:

@@ -29,7 +29,7 @@ from bot.roles import Membership
 from bot.runtime import PostReply, Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import respond, tell, why_slack_failed
-from bot.slack.blocks import context, text_section
+from bot.slack.blocks import STILL_IN_SLACK, context, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
@@ -43,26 +43,25 @@ _T = TypeVar("_T")
 SHORTCUT = "log_issue"
 MESSAGE_SHORTCUT = "log_issue_from_message"
 ESCALATION_SECONDS = 30
-_NO_DATABASE = "the bot could not reach its database"
-NOT_SAVED = (
-    f"Not saved: {_NO_DATABASE}. Your form is still here; press Submit again in a"
-    " minute. If a patient is at risk, phone the command centre now."
+# The bot is not the way to escalate harm: staff use their usual clinical escalation, whatever the bot does.
+AT_RISK = (
+    "If a patient is at risk, use your usual clinical escalation now; `/golive contact` shows who to"
+    " call about the system."
 )
-NOT_CHANGED = (
-    f"Not saved: {_NO_DATABASE}, so nothing changed. Press the button again in a"
-    " minute. If a patient is at risk, phone the command centre now."
-)
+_NOT_STORED = "the bot could not store it just now"
+NOT_SAVED = f"Not saved yet: {_NOT_STORED}. Your form is still here: send it again in a minute. {AT_RISK}"
+NOT_CHANGED = f"Not saved: {_NOT_STORED}, so nothing changed. Press the button again in a minute. {AT_RISK}"
 PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{6}")
-NOT_RESOLVED = f"Not resolved: {_NO_DATABASE}. Press Resolve again in a minute."
+NOT_RESOLVED = f"Not resolved: {_NOT_STORED}. Press Resolve again in a minute."
 STILL_SAVING = (
-    "Still saving: the bot's database is slow right now. Press Submit again in a few seconds to see the"
-    " reference; it will not be logged twice."
+    "Still saving: the bot is slow right now. Send the form again in a few seconds to see the reference;"
+    " it will not be logged twice."
 )
-LOG_AGAIN = "Log it again with `/golive issue`. If a patient is at risk, phone the command centre now."
+LOG_AGAIN = f"Log it again with `/golive issue`. {AT_RISK}"
 RESOLVE_AGAIN = "Press *Resolve* on the triage post again."
-STILL_RESOLVING = "Still saving: the bot's database is slow right now. Press Resolve again in a few seconds."
+STILL_RESOLVING = "Still saving: the bot is slow right now. Press Resolve again in a few seconds."
 
 
 def register(app: App, services: Services) -> None:
@@ -107,15 +106,15 @@ def _note_added(outcome: Changed) -> str:
     """What the person is told: for an issue no longer open, that adding to it calls nobody, and how
     to bring the team back if the problem is (once the fix is confirmed, the reopen button is gone)."""
     ref = outcome.issue.reference
-    removed = f" {outcome.redaction.explain()}" if outcome.redaction.changed else ""
+    removed = f" {outcome.redaction.explain()} {STILL_IN_SLACK}" if outcome.redaction.changed else ""
     if outcome.issue.is_open:
         return f"Added to {ref}: the support team will see it in the issue's thread.{removed}"
-    back = "press *No, reopen it* on the update above, or log it again with `/golive issue`"
+    back = f"press *{ib.STILL_A_PROBLEM}* on the update above, or log it again with `/golive issue`"
     if outcome.issue.confirmed_at:  # the update's buttons went when the fix was confirmed
         back = f"ask the support team to reopen {ref}, or log it again with `/golive issue` and mention {ref}"
     return (
-        f"Added to {ref}'s history, but {ref} is {outcome.issue.status.value}, so nobody is called. If the"
-        f" problem is back, {back}.{removed}"
+        f"Added to {ref}, but it is {outcome.issue.status.value}, so the support team is not alerted. If"
+        f" the problem is back, {back}.{removed}"
     )
 
 
@@ -348,7 +347,7 @@ def _told_if_failed(
         errors = answer.get("errors") if answer.get("response_action") == "errors" else None
         if not isinstance(errors, dict):
             return
-        why = _NO_DATABASE if failed in errors.values() else " ".join(errors.values())
+        why = _NOT_STORED if failed in errors.values() else " ".join(errors.values())
         cleaned = services.redactor.clean(typed.strip())
         quoted = "\n".join(f">{line}" for line in ib.escape(cleaned).splitlines())
         wrote = f"\nWhat you wrote:\n{quoted}" if cleaned else ""
@@ -511,7 +510,7 @@ def _register_buttons(app: App, services: Services) -> None:
 
 
 def _confirm(services: Services, value: str, actor: str, membership: Membership) -> Changed | Refused:
-    """'Yes, it's fixed' confirms only the fix its update was about (see `ib.confirm_value`)."""
+    """'Yes, sorted' confirms only the fix its update was about (see `ib.confirm_value`)."""
     reference, resolved_at = ib.confirmed_fix(value)
     return services.issues.confirm(reference, actor, membership, resolved_at)
 
@@ -523,7 +522,7 @@ def _resolvable(services: Services, reference: str, body: dict[str, Any]) -> Iss
     return reason or issue or f"There is no issue {services.redactor.clean(reference)}."
 
 
-# What the reporter's notice becomes once they answer "Does it work for you now?" from it.
+# What the reporter's notice becomes once they answer "Is the problem sorted for you?" from it.
 _ANSWERED = {
     Action.REOPEN: "You said it is not fixed, so *{ref}* ({summary}) is reopened and whoever worked on it "
     "has been told. I'll message you when it changes.",
@@ -613,9 +612,9 @@ def _unreachable_note(services: Services, issue: Issue) -> str:
     if contacts:
         call = f"Phone one of these now and quote {ref}:\n{format_contacts(contacts)}"
     return (
-        f":warning: *The support team could not be reached through Slack.* {ref} is logged, but the bot"
+        f":warning: *Phone now: {ref} has not reached the support team.* {call}\nIt is logged, but the bot"
         f" cannot post in {ib.channel_link(services.settings.org.channels.triage)}, so nobody there has"
-        f" seen it. {call}\nIf a patient is at risk, use your usual clinical escalation as well."
+        " seen it. If a patient is at risk, use your usual clinical escalation as well."
     )
 
 
