@@ -5,6 +5,7 @@ where the person expects."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -143,3 +144,22 @@ def test_the_outbox_row_of_a_queued_reply_holds_the_cleaned_question_only(slack_
     with bot.services.db.session() as session:
         payloads = session.scalars(select(outbox.OutboxRow.payload)).all()
     assert payloads and all("943" not in p for p in payloads)
+
+
+def test_commands_and_buttons_are_acked_in_time_while_slack_rate_limits_the_replies(slack_bot):
+    """Replies held up by Slack's rate limits (the client waits out each Retry-After) must not take the
+    threads that commands, buttons and forms need to ack within 3 s: Slack shows those people an error."""
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", status=429, retry_after=3, times=8)
+    for n in range(8):  # more than Bolt's own five listener threads
+        assert bot.mention(f"what is snomed {n}").status == 200
+    slowest = 0.0
+    for _ in range(3):
+        started = time.monotonic()
+        assert bot.command("help").status == 200
+        slowest = max(slowest, time.monotonic() - started)
+    assert slowest < 1.5, f"a command waited {slowest:.1f} s for its ack"
+    replies = bot.fake.wait_for("chat.postMessage", count=8, timeout=30)  # delayed, never dropped
+    assert len({r.params["thread_ts"] for r in replies}) == 8  # each question answered in its own thread
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 8

@@ -11,6 +11,7 @@ import importlib
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -136,6 +137,13 @@ def why_slack_failed(exc: SlackApiError | OSError) -> str:
     return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
 
 
+# Replies to events run on threads of their own, not Bolt's listener threads: the client waits out each
+# of Slack's Retry-Afters, and a reply held up so would hold one of Bolt's five threads, while commands,
+# buttons and forms, which must ack within 3 s, queue behind it (Slack then shows those people an
+# error). Here the replies queue instead, delayed while Slack limits them, never dropped.
+_REPLIES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="event-reply")
+
+
 def answer_once(
     services: Services, body: dict[str, Any], reply: Callable[[], None], apologise: Callable[[str], None]
 ) -> None:
@@ -144,9 +152,15 @@ def answer_once(
     A retry that arrives while the first delivery is being answered is ignored. Slack sends an event
     again only when it was not acked in time, so the reply must not count on it: `reply` queues what
     Slack would not take. When the bot itself fails (its database, say), the person is told so through
-    `apologise` rather than left waiting. The reply stays on the listener thread, and acks never wait
-    for it. Listeners call this after the ack; it lets pending acks go ahead of the work.
+    `apologise` rather than left waiting. Listeners call this after the ack; the reply runs on the
+    bot's own reply threads (see _REPLIES) and lets pending acks go ahead of its work.
     """
+    _REPLIES.submit(_answer_first_delivery, services, body, reply, apologise)
+
+
+def _answer_first_delivery(
+    services: Services, body: dict[str, Any], reply: Callable[[], None], apologise: Callable[[str], None]
+) -> None:
     ACKS.wait_for_quiet()
     try:
         if _first_delivery(services, event_key(body)):
