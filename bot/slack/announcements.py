@@ -20,10 +20,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
-from bot.markup import escape
+from bot.markup import escape, unescape
 from bot.runtime import Services
 from bot.slack.app import respond, tell
-from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
+from bot.slack.blocks import Block, notice_view, option, plain, sections, shorten, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
@@ -141,8 +141,8 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
         services.post_due_announcements()  # a post due in the next seconds goes on time
         client.chat_postMessage(
             channel=user_id,
-            text=f"Scheduled `{a.id}` for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}. "
-            "`/golive announcements` lists it, with a button to cancel.",
+            text=f"Scheduled for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}: "
+            f"“{_opening(a)}”. `/golive announcements` lists it, with a button to cancel.",
         )
     except Exception:
         log.exception("scheduled %s but could not post it early or confirm it to the lead", a.id)
@@ -243,7 +243,7 @@ def list_blocks(services: Services) -> list[Block]:
     blocks: list[Block] = []
     for due, a in rows[:_LISTED]:
         where = ", ".join(_channel_mention(services, c) for c in a.channels)
-        line = f"*{a.id}* → {where}\nNext: {due.astimezone(org.timezone):%a %d %b %H:%M}"
+        line = f"*{_opening(a)}* → {where}\nNext: {due.astimezone(org.timezone):%a %d %b %H:%M}"
         if a.origin == FROM_SLACK:
             line += f" · {describe_repeat(a, org)} · by <@{a.created_by}>"
             accessory = {"type": "button", "action_id": CANCEL, "value": a.id, "style": "danger",
@@ -253,9 +253,19 @@ def list_blocks(services: Services) -> list[Block]:
             blocks.append(text_section(line + f" · from {escape(a.source)}"))
     if len(rows) > _LISTED:
         blocks.append(
-            text_section(f"…and {len(rows) - _LISTED} later ones: `golive-bot schedule` lists them all.")
+            text_section(
+                f"…and {len(rows) - _LISTED} later ones; whoever runs the bot can list them all with"
+                " `golive-bot schedule`."
+            )
         )
     return blocks
+
+
+def _opening(a: Announcement) -> str:
+    """How a comms lead knows a post: its first words, not its id ('slack-3fa9b1c2d0'), shown as
+    written and inert (a plan file's `<!channel>` must not call the channel from a list)."""
+    first = next((line for line in a.text.splitlines() if line.strip()), a.id)
+    return escape(shorten(unescape(first.strip()), 80))
 
 
 def draft_from(view: Any) -> Draft:
