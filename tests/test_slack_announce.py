@@ -133,9 +133,8 @@ def test_announcements_are_listed_and_a_lead_can_cancel_one_made_in_slack(slack_
 
     bot.command("announcements", user=LEAD)
     [listing] = bot.fake.wait_for("response_url")
-    assert (
-        ident in listing.text and "daily at 09:00" in listing.text and "announcement_cancel" in listing.text
-    )
+    assert "*Daily huddle* → <#C0ANNOUNCE>" in listing.text  # known by its words, not its id
+    assert "daily at 09:00" in listing.text and "announcement_cancel" in listing.text
 
     bot.action("announcement_cancel", ident, user="U0NURSE")
     bot.fake.wait_for("response_url", count=2)
