@@ -141,7 +141,7 @@ def why_slack_failed(exc: SlackApiError | OSError) -> str:
 # of Slack's Retry-Afters, and a reply held up so would hold one of Bolt's five threads, while commands,
 # buttons and forms, which must ack within 3 s, queue behind it (Slack then shows those people an
 # error). Here the replies queue instead, delayed while Slack limits them, never dropped.
-_REPLIES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="event-reply")
+_REPLIES = ThreadPoolExecutor(max_workers=5, thread_name_prefix="event-reply")
 
 
 def answer_once(
@@ -152,16 +152,17 @@ def answer_once(
     A retry that arrives while the first delivery is being answered is ignored. Slack sends an event
     again only when it was not acked in time, so the reply must not count on it: `reply` queues what
     Slack would not take. When the bot itself fails (its database, say), the person is told so through
-    `apologise` rather than left waiting. Listeners call this after the ack; the reply runs on the
-    bot's own reply threads (see _REPLIES) and lets pending acks go ahead of its work.
+    `apologise` rather than left waiting. Listeners call this after the ack. It lets pending acks go
+    ahead first, on the listener's thread, so that in a burst Bolt's own work for later events waits
+    too; the reply then runs on the bot's own reply threads (see _REPLIES).
     """
+    ACKS.wait_for_quiet()
     _REPLIES.submit(_answer_first_delivery, services, body, reply, apologise)
 
 
 def _answer_first_delivery(
     services: Services, body: dict[str, Any], reply: Callable[[], None], apologise: Callable[[str], None]
 ) -> None:
-    ACKS.wait_for_quiet()
     try:
         if _first_delivery(services, event_key(body)):
             reply()
