@@ -43,3 +43,12 @@ def test_every_outcome_reads_to_the_reporter_without_blame_and_asks_if_it_is_sor
     assert resolution.value not in shown.lower() or resolution is Resolution.FIXED
     assert "See the guide" in shown and "Is the problem sorted for you?" in shown
     assert "Yes, sorted" in shown and issue_blocks.STILL_A_PROBLEM in shown
+
+
+def test_the_form_asks_severity_in_staff_words_and_keeps_the_teams_values() -> None:
+    view = issue_blocks.form_view(OrgConfig())
+    [severity] = [b for b in view["blocks"] if b.get("block_id") == "severity"]
+    options = {o["value"]: o["text"]["text"] for o in severity["element"]["options"]}
+    assert list(options) == ["P1", "P2", "P3", "P4"]
+    assert options["P2"] == "P2 – I can't do my work and there is no way round it"
+    assert not any("workaround" in text or "enhancement" in text for text in options.values())

@@ -233,16 +233,25 @@ def _groups(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return groups
 
 
+# The severities as the form asks them of staff, in their words rather than the team's ('workaround').
+_ASKED = {
+    Severity.P1: "P1 – a patient could be harmed",
+    Severity.P2: "P2 – I can't do my work and there is no way round it",
+    Severity.P3: "P3 – there is a way round it for now",
+    Severity.P4: "P4 – a question or an idea",
+}
+
+
 def _severity(initial: str) -> Block:
-    options = [option(s.label, s.value) for s in Severity]
+    options = [option(_ASKED[s], s.value) for s in Severity]
     element: dict[str, Any] = {"type": "radio_buttons", "action_id": _V, "options": options}
     if initial in Severity.__members__:
-        element["initial_option"] = option(Severity(initial).label, initial)
-    return _input("severity", "Severity", element)
+        element["initial_option"] = option(_ASKED[Severity(initial)], initial)
+    return _input("severity", "How bad is it?", element)
 
 
 def _safety(initial: bool) -> Block:
-    harm = option("This could harm a patient", "yes")
+    harm = option("This could harm a patient (tick it whatever severity you chose)", "yes")
     element: dict[str, Any] = {"type": "checkboxes", "action_id": _V, "options": [harm]}
     if initial:
         element["initial_options"] = [harm]

@@ -45,6 +45,9 @@ def contact_text(services: Services, site: str) -> str:
     where = services.redactor.clean(site.strip()[:100])
     contacts = services.comms.contacts(where or None)
     found = format_contacts(contacts) if contacts else _no_contact(services)
+    sites = {s.casefold() for c in services.settings.org.contacts for s in c.sites}
+    if where and sites and where.casefold() not in sites:  # a typo, or a site with no contacts of its own
+        return f"*Who to call now* (none is listed for {escape(where)} in particular):\n{found}"
     return f"*Who to call now{' for ' + escape(where) if where else ''}:*\n{found}"
 
 
