@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from answering_helpers import SNOMED
 from sqlalchemy import select
 
+from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Answer, NotKnown
 from bot.answering.service import RECORDED_CHARS, AnsweringService
 from bot.clock import ManualClock
@@ -181,6 +182,29 @@ def test_a_file_caught_half_written_is_not_served_until_it_stops_changing(folder
     assert not service.reload_if_changed()
     assert "big-bang" not in service.knowledge.entries
     assert service.reload_if_changed()
+    assert service.knowledge.entries["big-bang"].answer == "Every ward switches on the same day."
+
+
+def test_a_copy_that_begins_while_the_files_are_read_is_not_served(
+    folder: Path, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder looked settled, then a copy began during the read: what was read may be cut short."""
+    path = folder / "terms.yaml"
+    service = service_for(folder, db)
+    touch_later(path, KB + EXTRA.replace("same day", "same"))
+    load = KnowledgeBase.load
+
+    def load_while_copying(where: Path) -> KnowledgeBase:
+        read = load(where)
+        touch_later(path, KB + EXTRA)  # the rest of the copy lands after the read
+        return read
+
+    monkeypatch.setattr(KnowledgeBase, "load", load_while_copying)
+    assert not service.reload_if_changed()
+    assert not service.reload_if_changed()  # read, but the folder changed meanwhile: not swapped in
+    monkeypatch.setattr(KnowledgeBase, "load", load)
+    assert "big-bang" not in service.knowledge.entries
+    assert service.reload_if_changed()  # the folder as it was after the read, unchanged since
     assert service.knowledge.entries["big-bang"].answer == "Every ward switches on the same day."
 
 

@@ -52,3 +52,10 @@ def test_the_form_asks_severity_in_staff_words_and_keeps_the_teams_values() -> N
     assert list(options) == ["P1", "P2", "P3", "P4"]
     assert options["P2"] == "P2 – I can't do my work and there is no way round it"
     assert not any("workaround" in text or "enhancement" in text for text in options.values())
+
+
+def test_the_author_of_the_message_is_named_in_triage_even_without_a_link_to_it() -> None:
+    shown = json.dumps(issue_blocks.triage_blocks(p1(raised_by="U0STAFF")))
+    assert "From a message by <@U0STAFF>" in shown
+    linked = p1(raised_by="U0STAFF", source_link="https://t.slack.com/archives/C1/p1700000000000200")
+    assert "|original message> by <@U0STAFF>" in json.dumps(issue_blocks.triage_blocks(linked))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_harness import RunningBot
 from test_issue_flow_fixes import shortcut_form
-from test_slack_issues import ORG, START, TEAM, form
+from test_slack_issues import NURSE, ORG, START, TEAM, form, log_issue
 
 from bot.clock import ManualClock
 from bot.issues.model import Reporter, Status
@@ -106,3 +106,20 @@ def test_a_forged_author_in_the_form_is_ignored(bot) -> None:
     bot.fake.wait_quiet()
     [issue] = store.listing(bot.services.db)
     assert issue.raised_by is None and "<!channel>" not in bot.fake.everything()
+
+
+def test_the_author_is_added_too_when_their_message_joins_an_issue_already_logged(bot) -> None:
+    ref = log_issue(bot, "V1")  # a nurse's report of the same printer, from the form
+    bot.fake.wait_for("chat.postMessage", count=2)
+    view = shortcut_form(bot, MESSAGE, FLOORWALKER)
+    offer = bot.view_submission({**view, "id": "V2"}, user=FLOORWALKER, values=form()).json()
+    assert offer["response_action"] == "update"  # offered as the same problem
+    state = {"values": form(location="Emergency Department")}
+    bot.action(ib.PLUS_ONE, ref, user=FLOORWALKER, view={**offer["view"], "id": "V2", "state": state})
+    bot.fake.wait_for("views.update")
+    bot.fake.wait_quiet()
+    issue = bot.services.issues.find(ref)
+    assert {r.user_id for r in issue.extra_reporters} == {FLOORWALKER, STAFF}
+    [told] = direct(bot, STAFF)
+    assert f"<@{FLOORWALKER}> logged your message as issue *{ref}*" in told
+    assert issue.reporter_id == NURSE and len(store.listing(bot.services.db)) == 1

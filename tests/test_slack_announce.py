@@ -142,7 +142,7 @@ def test_announcements_are_listed_and_a_lead_can_cancel_one_made_in_slack(slack_
 
     bot.action("announcement_cancel", ident, user=LEAD)
     replies = bot.fake.wait_for("response_url", count=3)
-    assert "Cancelled" in replies[-1].params["text"]
+    assert "Cancelled “Daily huddle”" in replies[-1].params["text"]  # named as the lead knows it
     assert store.active_announcements(bot.services.db, "slack") == []
 
 

@@ -109,12 +109,17 @@ class AnsweringService:
         self._changing = current
         if current == self._signature or current != last:
             return False  # unchanged, or changed since the last check: look again at the next
-        self._signature = current
         try:
-            kb = KnowledgeBase.load(self.folder)
+            kb: KnowledgeBase | InvalidFile = KnowledgeBase.load(self.folder)
         except InvalidFile as exc:
+            kb = exc
+        if (after := signature(self.folder)) != current:
+            self._changing = after  # a copy began while it was read: wait until it has stopped
+            return False
+        self._signature = current
+        if isinstance(kb, InvalidFile):
             log.error("knowledge base change not applied, still using the last good version:")
-            for problem in exc.problems:
+            for problem in kb.problems:
                 log.error("  %s", problem)
             return False
         self._kb = kb

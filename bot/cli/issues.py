@@ -161,7 +161,7 @@ def _card(issue: Issue, r: dict[str, Any]) -> str:
         ("Reported", _by(r["created_at"], r["reporter"])), ("Contact", r["contact"]),
         ("Acknowledged", _by(r["acknowledged_at"], r["acknowledged_by"])), ("Assigned to", r["assignee"]),
         ("Resolved", _by(r["resolved_at"], r["resolved_by"])), ("Confirmed", r["confirmed_at"]),
-        ("Message", " by ".join(filter(None, (r["source_link"], r["message_author"])))),
+        ("Message", _message(r["source_link"], r["message_author"])),
         *(("Also reported", _by(x["at"], f"{x['user']} ({x['location']})")) for x in r["also_reported_by"]),
     ]  # fmt: skip
     lines = [f"{r['reference']}  {issue.severity.label}{safety}", r["summary"], ""]
@@ -169,6 +169,10 @@ def _card(issue: Issue, r: dict[str, Any]) -> str:
     lines += ["", "What happened:", r["details"], "", "Audit trail:"]
     lines += [f"  {history_line(h)}" for h in r["history"]]
     return "\n".join(lines)
+
+
+def _message(link: str, author: str) -> str:
+    return f"{link or 'a message'} by {author}" if author else link
 
 
 def _by(at: str, who: str) -> str:

@@ -224,11 +224,12 @@ class CommsService:
     def cancel(self, announcement_id: str, by: str) -> str:
         """What happened, in words for the comms lead; only announcements made in Slack are cancelled here."""
         announcement = store.get_announcement(self.db, announcement_id)
+        named = f"“{announcement.opening()}”" if announcement else f"`{announcement_id}`"
         if announcement is not None and announcement.origin != FROM_SLACK:
-            return f"`{announcement_id}` comes from {announcement.source}: remove it from that file instead."
+            return f"{named} comes from {announcement.source}: remove it from that file instead."
         if not store.retire(self.db, announcement_id, by, self.clock.now()):
-            return f"`{announcement_id}` is not scheduled (it may have been cancelled already)."
-        return f"Cancelled `{announcement_id}`: it will not be posted again."
+            return f"{named} is not scheduled (it may have been cancelled already)."
+        return f"Cancelled {named}: it will not be posted again."
 
     def next_due(self, announcement: Announcement) -> datetime | None:
         now = self.clock.now()

@@ -37,7 +37,9 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
     if repeat := _repeated(action, issue, actor):
         return repeat
     if action is Action.CONFIRM:
-        return None if issue.has_the_problem(actor) else "Only the reporter of an issue can confirm the fix."
+        if issue.has_the_problem(actor):
+            return None
+        return "Only the person who reported it, or whose message was logged, can confirm the fix."
     if action is Action.REOPEN and _is_reporter(issue, actor):
         return None
     if action is Action.RESOLVE and issue.needs_safety_escalation:

@@ -54,6 +54,12 @@ def on_plus_one(issue: Issue) -> list[Intent]:
     return _updates(issue)
 
 
+def on_message_added(issue: Issue, author: str, by: str) -> list[Intent]:
+    """A staff member's message was added to an issue already logged: they hear that it was, and how
+    the issue goes, as they would had it been logged as a new one."""
+    return [*_updates(issue), _notice(issue, author, Action.REPORTED, by)]
+
+
 def on_note(issue: Issue, org: OrgConfig, actor: str, text: str) -> list[Intent]:
     """What someone added goes where the team works on the issue: its triage post's thread."""
     return [Intent(NOTE, issue.reference, org.channels.triage, {"by": actor, "text": text})]

@@ -7,8 +7,9 @@ nothing and returns the reason to show. The clock is injected, so escalation is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from bot.clock import Clock
@@ -156,6 +157,10 @@ class IssueService:
         detail = f"{place}: {said.text}" if said.text else place
         if not store.add_reporter(self.db, issue, reporter, notices.on_plus_one, detail):
             return Refused(f"You are already recorded as reporting {issue.reference}.")
+        if draft.raised_by and draft.raised_by != user_id:  # logged from their message: they hear too
+            author = replace(reporter, user_id=draft.raised_by, contact="")
+            told = partial(notices.on_message_added, author=draft.raised_by, by=user_id)
+            store.add_reporter(self.db, issue, author, told, f"{place}: their message, added by {user_id}")
         return Changed(self.find(reference) or issue, merge(where, how, said))
 
     def add_note(self, reference: str, user_id: str, text: str) -> Outcome:

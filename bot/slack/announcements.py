@@ -20,10 +20,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
-from bot.markup import escape, unescape
+from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.app import respond, tell
-from bot.slack.blocks import Block, notice_view, option, plain, sections, shorten, text_section
+from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
@@ -262,10 +262,8 @@ def list_blocks(services: Services) -> list[Block]:
 
 
 def _opening(a: Announcement) -> str:
-    """How a comms lead knows a post: its first words, not its id ('slack-3fa9b1c2d0'), shown as
-    written and inert (a plan file's `<!channel>` must not call the channel from a list)."""
-    first = next((line for line in a.text.splitlines() if line.strip()), a.id)
-    return escape(shorten(unescape(first.strip()), 80))
+    """Its first words, inert: a plan file's `<!channel>` must not call the channel from a list."""
+    return escape(a.opening())
 
 
 def draft_from(view: Any) -> Draft:

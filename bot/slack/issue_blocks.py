@@ -400,7 +400,7 @@ def status_line(issue: Issue) -> str:
     if issue.status is Status.ACKNOWLEDGED:
         return f"Acknowledged by {who(issue.acknowledged_by)}"
     if issue.status is Status.RESOLVED:
-        confirmed = ", confirmed by the reporter" if issue.confirmed_at else ""
+        confirmed = ", fix confirmed" if issue.confirmed_at else ""  # by the reporter or the message's author
         return f"Resolved by {who(issue.resolved_by)}{confirmed}"
     return issue.status.value.capitalize()
 
@@ -410,9 +410,11 @@ def _context_notes(issue: Issue) -> list[str]:
     if issue.extra_reporters:
         people = ", ".join(f"{who(r.user_id)} ({escape(r.location)})" for r in issue.extra_reporters[:10])
         notes.append(f"+{len(issue.extra_reporters)}: {people}")
-    if issue.source_link:
-        by = f" by {who(issue.raised_by)}" if issue.raised_by else ""
-        notes.append(f"<{escape(issue.source_link)}|original message>{by}")
+    link = f"<{escape(issue.source_link)}|original message>" if issue.source_link else ""
+    if issue.raised_by:  # named even when Slack gave no link to the message
+        notes.append(f"{link or 'From a message'} by {who(issue.raised_by)}")
+    elif link:
+        notes.append(link)
     return notes
 
 
