@@ -54,6 +54,9 @@ class Services:
     # time; delivery looks them up when it posts. `deliver_soon` is set by the Slack delivery worker.
     renderers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     deliver_soon: Callable[[], None] = lambda: None
+    # How a reply to an event runs once its wait for a burst is over: here and now, unless the Slack app
+    # gives it threads of its own (see bot/slack/app.py).
+    run_reply: Callable[[Callable[[], None]], object] = lambda reply: reply()
     # Who takes a reply in the thread of one of the bot's own posts: the first to return what to
     # answer has it; a reply nobody takes is read as a question.
     post_replies: list[Callable[[PostReply], str | None]] = field(default_factory=list)

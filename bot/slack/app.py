@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -137,13 +138,6 @@ def why_slack_failed(exc: SlackApiError | OSError) -> str:
     return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
 
 
-# Replies to events run on threads of their own, not Bolt's listener threads: the client waits out each
-# of Slack's Retry-Afters, and a reply held up so would hold one of Bolt's five threads, while commands,
-# buttons and forms, which must ack within 3 s, queue behind it (Slack then shows those people an
-# error). Here the replies queue instead, delayed while Slack limits them, never dropped.
-_REPLIES = ThreadPoolExecutor(max_workers=5, thread_name_prefix="event-reply")
-
-
 def answer_once(
     services: Services, body: dict[str, Any], reply: Callable[[], None], apologise: Callable[[str], None]
 ) -> None:
@@ -154,10 +148,10 @@ def answer_once(
     Slack would not take. When the bot itself fails (its database, say), the person is told so through
     `apologise` rather than left waiting. Listeners call this after the ack. It lets pending acks go
     ahead first, on the listener's thread, so that in a burst Bolt's own work for later events waits
-    too; the reply then runs on the bot's own reply threads (see _REPLIES).
+    too; the reply then runs on the app's reply threads (see `_reply_threads`).
     """
     ACKS.wait_for_quiet()
-    _REPLIES.submit(_answer_first_delivery, services, body, reply, apologise)
+    services.run_reply(partial(_answer_first_delivery, services, body, reply, apologise))
 
 
 def _answer_first_delivery(
@@ -205,9 +199,21 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
         token_verification_enabled=False,  # `serve` checks the token itself, with a clear message
     )
     services.membership = SlackMembership(client, services.clock)
+    _reply_threads(services)
     for name in SURFACES:
         importlib.import_module(name).register(app, services)
     return app
+
+
+def _reply_threads(services: Services) -> None:
+    """Replies to events run on threads of their own, not Bolt's listener threads: the client waits out
+    each of Slack's Retry-Afters, and a reply held up so would hold one of Bolt's five threads while
+    commands, buttons and forms, which must ack within 3 s, queue behind it (Slack then shows those
+    people an error). Here the replies queue instead, delayed while Slack limits them, never dropped;
+    closing the services lets those queued finish."""
+    threads = ThreadPoolExecutor(max_workers=5, thread_name_prefix="event-reply")  # as many as Bolt's
+    services.run_reply = threads.submit
+    services.on_close.append(partial(threads.shutdown, wait=True))
 
 
 def token_problem(app: App) -> str | None:
