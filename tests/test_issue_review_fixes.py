@@ -146,6 +146,7 @@ def test_confirming_a_fix_twice_changes_nothing_the_second_time(bot) -> None:
     bot.services.issues.resolve(ref, TEAM, bot.services.membership, "fixed", "Driver reinstalled")
     bot.services.deliver_soon()
     bot.action(ib.CONFIRM, ref, user=NURSE, channel="C0TRIAGE")
+    bot.fake.wait_for("chat.update", count=2)  # the triage post, resolved then confirmed: a slow CI waits
     bot.fake.wait_quiet()
     edits = len(bot.fake.calls_to("chat.update"))
     bot.action(ib.CONFIRM, ref, user=NURSE, channel="C0TRIAGE")
