@@ -27,6 +27,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def shorten(text: str, limit: int) -> str:
+    """The text cut to `limit` characters, the last an ellipsis when anything was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def unescape(text: str) -> str:
     """The text as typed, from its escaped form (e.g. to show it in a terminal)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -118,6 +118,11 @@ class Problem:
         return f"{where}: {self.item}: {self.message}" if self.item else f"{where}: {self.message}"
 
 
+def not_a_folder(path: Path) -> Problem:
+    """A file given where the folder of such files was wanted: the usual slip is naming one of them."""
+    return Problem(str(path), 0, f"is a file, not a folder: give the folder that holds it ({path.parent})")
+
+
 class InvalidFile(Exception):
     """Raised when files cannot be used; carries every problem found, not just the first."""
 

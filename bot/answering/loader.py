@@ -11,7 +11,7 @@ from typing import Any
 from bot.answering.model import Entry
 from bot.answering.text import STOP_WORDS, asks_how, tokens
 from bot.nearest import meant
-from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
+from bot.yamlsource import InvalidFile, Problem, line_of, not_a_folder, read_yaml_file
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("jargon", "howto")
@@ -55,8 +55,7 @@ def knowledge_files(folder: Path) -> list[Path]:
 def load_knowledge(folder: Path) -> Knowledge:
     """Read every file; raise InvalidFile listing all problems, in every file, at once."""
     if folder.is_file():
-        message = f"is a file, not a folder: give the folder that holds it ({folder.parent})"
-        raise InvalidFile([Problem(str(folder), 0, message)])
+        raise InvalidFile([not_a_folder(folder)])
     if not folder.is_dir():
         raise InvalidFile([Problem(str(folder), 0, "knowledge base folder not found")])
     files = knowledge_files(folder)

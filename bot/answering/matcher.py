@@ -199,7 +199,7 @@ class Matcher:
                 hits.names_with(i, known, strength, self._name_postings.get(known, ()))
         wording = _sorted_words(words)
         candidates = self._candidates(hits, matches, weights)
-        hits.candidates = candidates
+        hits.reach = self._within_reach(hits.terms, candidates)
         scored = [(*self._score(e, hits, weights, wording), e) for e in candidates]
         if all(term.isdigit() for term in terms):
             scored = [s for s in scored if self._numbered(s, terms)]
@@ -419,9 +419,11 @@ class Matcher:
         score, by_name, recall = base * (1 - t.name_share), {}, 0.0
         headless = bool(hits.names.get(e))
         accounted = dict(anywhere)  # and the words a name of it repairs, which are then no strays
-        reach, words = self._within_reach(hits), self._name_words[e]
+        words = self._name_words[e]
         unexplained = [  # what repairs may fix: weakly explained, and like some word of the entry's names
-            i for i, near in enumerate(reach) if anywhere.get(i, 0.0) < 0.5 and not near.isdisjoint(words)
+            i
+            for i, near in enumerate(hits.reach)
+            if anywhere.get(i, 0.0) < 0.5 and not near.isdisjoint(words)
         ]
         for n, (by_term, found) in hits.names.get(e, {}).items():
             if unexplained and (repaired := self._repaired(e, n, hits, by_term, found, unexplained)):
@@ -535,14 +537,12 @@ class Matcher:
             _keep_best(found, term, strength)
         return by_term, found
 
-    def _within_reach(self, hits: _Hits) -> list[frozenset[str]]:
+    def _within_reach(self, terms: list[str], candidates: set[int]) -> list[frozenset[str]]:
         """For each query term, the words of the candidates' names it could be repaired into (see
         `_alike`): alike enough to count in place, or heard alike. Worked out once per question; it
         meets a hundred names, and one name in two hundred is repaired."""
-        if hits.reach is None:
-            pool = frozenset().union(*(self._name_words[e] for e in hits.candidates))
-            hits.reach = [self._near_words(word, pool) for word in hits.terms]
-        return hits.reach
+        pool = frozenset().union(*(self._name_words[e] for e in candidates))
+        return [self._near_words(word, pool) for word in terms]
 
     def _near_words(self, word: str, pool: frozenset[str]) -> frozenset[str]:
         t = self.tuning
@@ -587,8 +587,8 @@ class _Hits:
         # entry -> name -> ({query term index: strength}, {name term: strength})
         self.names: dict[int, dict[int, tuple[dict[int, float], dict[str, float]]]] = {}
         self.best: dict[int, dict[int, float]] = {}  # entry -> query term index -> best name strength
-        self.candidates: set[int] = set()  # the entries scored in full, once they are known
-        self.reach: list[frozenset[str]] | None = None  # per query term: their name words it may repair into
+        # per query term: the words of the scored entries' names it may be repaired into
+        self.reach: list[frozenset[str]] = []
 
     def names_with(
         self, i: int, known: str, strength: float, postings: Sequence[tuple[int, tuple[int, ...]]]

@@ -11,6 +11,7 @@ from bot.answering.model import Entry, NotKnown, Outcome
 from bot.answering.text import storable
 from bot.answering.watcher import PollingWatcher, Signature, signature
 from bot.clock import Clock
+from bot.markup import shorten
 from bot.privacy import Redaction, Redactor
 from bot.store import answers
 from bot.store.database import Database
@@ -74,7 +75,7 @@ class AnsweringService:
         if isinstance(outcome, NotKnown):
             when = self._clock.now()
             row = answers.record_unanswered(
-                self._db, _recordable(redaction.text), when, source, user_id, message_key
+                self._db, shorten(redaction.text, RECORDED_CHARS), when, source, user_id, message_key
             )
             outcome = NotKnown(outcome.question, outcome.near, row)
         return AskResult(outcome, redaction)
@@ -84,7 +85,9 @@ class AnsweringService:
         per `message_key`; the text is the question as the reply showed it, already cleaned."""
         key = f"{UNMATCHED}:{message_key}" if message_key else None  # never a question's own key
         when = self._clock.now()
-        return answers.record_unanswered(self._db, _recordable(question), when, UNMATCHED, user_id, key)
+        return answers.record_unanswered(
+            self._db, shorten(question, RECORDED_CHARS), when, UNMATCHED, user_id, key
+        )
 
     def match(self, question: str) -> Outcome:
         return self._kb.match_redacted(question)
@@ -130,7 +133,3 @@ class AnsweringService:
         if self._watcher:
             self._watcher.stop()
             self._watcher = None
-
-
-def _recordable(question: str) -> str:
-    return question if len(question) <= RECORDED_CHARS else question[: RECORDED_CHARS - 1] + "…"

@@ -28,7 +28,6 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
 # Control characters but tab and newline: nobody types them, PostgreSQL refuses NUL in text, and a
 # carriage return or a C1 control (U+009B opens a terminal command) echoed to a terminal rewrites it.
-# A carriage return before a newline goes with it: Windows line ends are line ends.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
 _A_PLUS_E = re.compile(r"\ba ?\+ ?e\b")  # 'A+E' is A&E; read apart, 'a e' would also be 'a e-learning'
@@ -90,7 +89,7 @@ _ASKS_HOW = re.compile(_HOWTO_ASKED)
 
 def without_controls(text: str) -> str:
     """Control characters (a NUL, a terminal escape) as spaces: typed or forged, they are read, stored
-    and echoed like any other gap between words."""
+    and echoed like any other gap between words. Windows line ends are line ends."""
     return _CONTROLS.sub(" ", text.replace("\r\n", "\n") if "\r" in text else text)
 
 

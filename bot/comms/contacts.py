@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
 
 from bot.comms.phases import phase_at
@@ -19,10 +20,19 @@ def contacts_now(org: OrgConfig, when: datetime, site: str | None = None) -> lis
     ]
 
 
+def unlisted_site(org: OrgConfig, site: str) -> bool:
+    """Whether contacts are listed by site and none names this one: a typo, or a site with no contacts
+    of its own, so only those covering every site are given."""
+    sites = [s for c in org.contacts for s in c.sites]
+    return bool(site.strip()) and bool(sites) and not _names(sites, site)
+
+
 def _covers_site(contact: Contact, site: str | None) -> bool:
-    if not contact.sites or site is None:
-        return True
-    return site.strip().casefold() in {s.casefold() for s in contact.sites}
+    return not contact.sites or site is None or _names(contact.sites, site)
+
+
+def _names(sites: Iterable[str], site: str) -> bool:
+    return site.strip().casefold() in {s.casefold() for s in sites}
 
 
 def _within(now: time, start: time | None, end: time | None) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import PHASES
-from bot.markup import unescape
+from bot.markup import shorten, unescape
 
 FROM_FILE, FROM_SLACK = "file", "slack"
 
@@ -37,5 +37,5 @@ class Announcement:
     def opening(self, limit: int = 80) -> str:
         """How a comms lead knows a post: its first words as written ('Go-live is in {days} days'),
         not its id ('slack-3fa9b1c2d0'). Plain text: whoever shows it escapes it."""
-        first = unescape(next((line.strip() for line in self.text.splitlines() if line.strip()), self.id))
-        return first if len(first) <= limit else first[: limit - 1] + "…"
+        first = next((line.strip() for line in self.text.splitlines() if line.strip()), self.id)
+        return shorten(unescape(first), limit)

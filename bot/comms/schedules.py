@@ -12,7 +12,7 @@ from bot.comms.phases import phase_at
 from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
 from bot.comms.timing import BadCron, cron_trigger
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
-from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
+from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _KEYS = {"id", "channels", "cron", "at", "relative", "phases", "start", "until", "text"}
@@ -37,8 +37,7 @@ def read_schedules(directory: Path, org: OrgConfig) -> tuple[list[Announcement],
     if not directory.exists():
         return [], []
     if not directory.is_dir():
-        message = f"is a file, not a folder: give the folder that holds it ({directory.parent})"
-        return [], [Problem(str(directory), 0, message)]
+        return [], [not_a_folder(directory)]
     announcements: list[Announcement] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}

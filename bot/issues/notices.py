@@ -44,9 +44,8 @@ def on_change(
         intents.append(_reopened(issue, org, actor))
     if action in _TAKING_ON and issue.needs_safety_escalation:
         intents += _callouts_answered(issue)
-    people = [issue.reporter_id, *filter(None, (issue.raised_by,))]
-    people += [*(r.user_id for r in issue.extra_reporters), *filter(None, also)]
-    intents += [_notice(issue, person, action, actor) for person in dict.fromkeys(people) if person != actor]
+    people = [issue.reporter_id, issue.raised_by, *(r.user_id for r in issue.extra_reporters), *also]
+    intents += [_notice(issue, p, action, actor) for p in dict.fromkeys(filter(None, people)) if p != actor]
     return intents
 
 

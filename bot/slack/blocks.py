@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
-from bot.markup import escape, unescape
+from bot.markup import escape, shorten, unescape
 from bot.slack import ids
 from bot.slack.shape import json_object
 
@@ -30,10 +30,6 @@ _ENTITY_SPAN, _MARKUP_SPAN = 8, 1000  # how far back an open `&amp;` or `<link|l
 # After the privacy guard's note on a message: the bot cleans its own copy, but cannot edit the person's.
 STILL_IN_SLACK = "Your own message still shows it in Slack: please edit or delete it."
 ANSWER_SECTIONS = 12  # an answer's sections: with the header and buttons well within 50 blocks
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def encode_value(**fields: str | int) -> str:

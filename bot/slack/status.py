@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.comms.contacts import format_contacts
+from bot.comms.contacts import format_contacts, unlisted_site
 from bot.comms.service import Status
 from bot.markup import escape
 from bot.runtime import Services
@@ -45,8 +45,7 @@ def contact_text(services: Services, site: str) -> str:
     where = services.redactor.clean(site.strip()[:100])
     contacts = services.comms.contacts(where or None)
     found = format_contacts(contacts) if contacts else _no_contact(services)
-    sites = {s.casefold() for c in services.settings.org.contacts for s in c.sites}
-    if where and sites and where.casefold() not in sites:  # a typo, or a site with no contacts of its own
+    if unlisted_site(services.settings.org, where):
         return f"*Who to call now* (none is listed for {escape(where)} in particular):\n{found}"
     return f"*Who to call now{' for ' + escape(where) if where else ''}:*\n{found}"
 
