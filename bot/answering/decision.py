@@ -16,12 +16,14 @@ from bot.answering.tuning import Tuning
 
 
 def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
-    """Answer a sure leader, or one the evidence as a whole makes likely right; otherwise offer the best
-    few as "Did you mean", or say nothing is good enough."""
+    """Answer a name asked word for word, a sure leader, or one the evidence as a whole makes likely
+    right; otherwise offer the best few as "Did you mean", or say nothing is good enough. A question
+    that is one of an entry's names, and no other's, is what the trust wrote down for that entry: a rival
+    sharing its words ('can't log in' beside 'how do I get a login') does not make it a close call."""
     ranked = [s.candidate for s in scored]
     if not ranked or ranked[0].score < t.suggest_at:
         return NotKnown(question, tuple(ranked[:3]))
-    if sure(scored, t) or likely(scored, t) or told_in_answer(scored, t):
+    if scored[0].verbatim or sure(scored, t) or likely(scored, t) or told_in_answer(scored, t):
         return Answer(question, ranked[0])
     return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
 
@@ -183,4 +185,5 @@ class Scored:
     evidence: Evidence
     form_fits: bool = True  # the question's form ('what is', 'how do I') does not ask for the other kind
     modifier_only: bool = False  # it names what qualifies the leader's term, not the term ('sepsis')
+    verbatim: bool = False  # the question is word for word a name of this entry, and of no other
     displaced: bool = False  # a word the knowledge base never uses stands in place of a word of its name

@@ -107,21 +107,24 @@ class Matcher:
         acronyms = acronyms_in(n for ns in written for n in ns)
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws])
         self._names: list[list[tuple[str, ...]]] = []
-        self._wordings: list[list[str]] = []  # each name's words (stop words too), sorted, to break ties
+        # each name's wordings: the words (stop words too), sorted, of every title or alias read as it
+        self._wordings: list[list[tuple[str, ...]]] = []
         self._titled: list[frozenset[int]] = []  # which names come from the title, not an alias
         for e, (entry, ws) in enumerate(zip(self.entries, names, strict=True)):
-            distinct: dict[tuple[str, ...], tuple[str, bool]] = {}  # terms -> (wording, from the title)
+            distinct: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}  # terms -> (wordings, titled)
             for k, (w, name) in enumerate(zip(ws, written[e], strict=True)):
                 for terms in self.analyzer.name_readings(w, name):
-                    wording, titled = distinct.get(terms, (_sorted_words(w), False))
-                    distinct[terms] = (wording, titled or not 0 < k <= len(entry.aliases))
+                    wordings, titled = distinct.get(terms, ((), False))
+                    wording = _sorted_words(w)
+                    wordings = wordings if wording in wordings else (*wordings, wording)
+                    distinct[terms] = (wordings, titled or not 0 < k <= len(entry.aliases))
             self._names.append(list(distinct))
-            self._wordings.append([wording for wording, _ in distinct.values()])
+            self._wordings.append([wordings for wordings, _ in distinct.values()])
             self._titled.append(frozenset(n for n, (_, titled) in enumerate(distinct.values()) if titled))
         self._texts = [self.analyzer.text_terms_of(words) for words in texts]
         verbatim: dict[str, set[int]] = defaultdict(set)  # a name's every word, stop words too -> entries
         for e, wordings in enumerate(self._wordings):
-            for wording in wordings:
+            for wording in (w for ws in wordings for w in ws):
                 verbatim[wording].add(e)
         self._verbatim = {wording: frozenset(es) for wording, es in verbatim.items()}
         self._common_names = frozenset(n for ns in self._names for n in ns if STOP_WORDS.issuperset(n))
@@ -222,8 +225,10 @@ class Matcher:
                     form_fits=form in (None, self._kind(e)) or e in verbatim,
                     modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
                     displaced=self._displaced(e, hits, evidence.strays),
+                    verbatim=verbatim == {e},
                 )
             )
+        judged.sort(key=lambda s: not s.verbatim)  # a name asked word for word leads
         return judged
 
     def _displaced(self, e: int, hits: _Hits, strays: frozenset[int]) -> bool:
@@ -299,7 +304,8 @@ class Matcher:
         """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), or
         a word and a strange word that together spell it nearly ('close pine' for clozapine, 'off lime'
         for offline) or roughly, as dictation hears it (`_heard_as_one`). A filler word first is joined
-        only on a closer likeness: it is usually just itself."""
+        only on a closer likeness: it is usually just itself. Never a join that only spells the first word
+        again ('access gp' is 'access'): the second was a word of its own, there to be read."""
         numbered = first + _DIGIT_SOUNDS.get(second, " ")
         if last and numbered in self._name_postings:  # only last: 'news to share' is no NEWS2
             return numbered
@@ -312,7 +318,8 @@ class Matcher:
             key=_best,
         )
         needed = self.tuning.rejoin_filler_at if first in STOP_WORDS else self.tuning.rejoin_at
-        if found and found[0][0] in self._name_postings and found[0][1] >= needed:
+        word, likeness = found[0] if found else ("", 0.0)
+        if word in self._name_postings and likeness >= needed and word != self.analyzer.stem(first):
             return joined
         return self._heard_as_one(first, second, needed)
 
@@ -436,7 +443,7 @@ class Matcher:
                     gain += weights[i] * (s - elsewhere)
             explained = base + gain
             covers = self._recall(e, n, found)
-            worded = fuzz.ratio(wording, self._wordings[e][n]) / 100  # token_sort_ratio, sorted once
+            worded = max(fuzz.ratio(wording, w) for w in self._wordings[e][n]) / 100  # as token_sort_ratio
             named_score = explained * (1 - t.name_share + t.name_share * covers)
             named_score *= 1 - t.wording_share + t.wording_share * worded
             if named_score > score:
