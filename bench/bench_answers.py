@@ -31,8 +31,9 @@ The same knowledge bases with every alias removed (titles and answers only) show
 a trust that writes few aliases, and with the same footer under every answer ('Still stuck? Ring the
 service desk...') how it does for one that ends each answer alike, and with every entry marked jargon
 how it does for one that never marks its how-tos: one line per question set, all splits together.
-Each knowledge base's own titles, wrapped in the ways staff ask and mistyped (bench/probes.py), show
-how the matcher copes on any knowledge base, with no question set to write.
+Each knowledge base's own names asked as written, and its titles wrapped in the ways staff ask and
+mistyped (bench/probes.py), show how the matcher copes on any knowledge base, with no question set to
+write.
 Speed: per-question latency p50/p99 on the shipped knowledge base and on a generated one of 10,000
 entries, and the time to load (parse, validate, index) those 10,000 entries from YAML files. It is
 measured first, with only the shipped knowledge base loaded, as a serving bot has it, not after the
@@ -325,8 +326,10 @@ def print_reshaped(
 
 
 def print_probes(knowledge_bases: Sequence[Path]) -> None:
-    """Each knowledge base's own titles, wrapped and mistyped (bench/probes.py): no question set needed."""
-    print("\nTitles asked other ways: wrapped in chat and question forms, or with a slip of a key")
+    """Each knowledge base's own names as written, and its titles wrapped and mistyped (bench/probes.py):
+    no question set needed."""
+    print("\nNames asked as written, and titles asked other ways: wrapped in chat and question forms, or with"
+          " a slip of a key")  # fmt: skip
     print(f"{'knowledge base':24} {'probe':8} {'method':9} {'asked':>6} {'right':>7} {'wrong':>7}")
     for knowledge in knowledge_bases:
         entries = list(load_knowledge(knowledge).entries)
@@ -336,7 +339,7 @@ def print_probes(knowledge_bases: Sequence[Path]) -> None:
         }
         for name, method in methods.items():
             asked = list(probes(entries, lambda e, m=method: m(e.title).answered == e.id))
-            for kind in ("wrapped", "slipped"):
+            for kind in ("named", "wrapped", "slipped"):
                 group = [p for p in asked if p.kind == kind]
                 got = [method(p.question).answered for p in group]
                 n = max(len(group), 1)

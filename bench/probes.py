@@ -1,7 +1,9 @@
 """Every entry's own title asked the ways staff wrap and mistype it: a measure that needs no question set,
 so it runs on any knowledge base a trust writes.
 
-A probe starts from a title the matcher answers with its own entry, then wraps it ("any idea what X
+Every title and alias is first asked as written: a question that is word for word a name the trust
+wrote for an entry must get that entry. Then a probe starts from a title the matcher answers with its
+own entry, and wraps it ("any idea what X
 is", "X please help", "what's the best way to ...") or slips a key on its longest word (a letter lost,
 doubled, swapped or hit beside). The right outcome is the same entry; a wrong one is another entry.
 The wrappers were written while the matcher was developed, and what they showed was fixed: on the two
@@ -40,15 +42,18 @@ _NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", _KEYS_BESIDE.split(), stric
 
 @dataclass(frozen=True)
 class Probe:
-    kind: str  # "wrapped" or "slipped"
+    kind: str  # "named", "wrapped" or "slipped"
     question: str
     expect: str
 
 
 def probes(entries: list[Entry], answers_itself: Callable[[Entry], bool], seed: int = 7) -> Iterator[Probe]:
-    """The probes of every entry whose bare title `answers_itself` (the others say nothing of wrapping)."""
+    """Every entry's names as written; then the wrapped and slipped probes of every entry whose bare title
+    `answers_itself` (the others say nothing of wrapping)."""
     rng = random.Random(seed)
     for e in entries:
+        for name in (e.title, *e.aliases):
+            yield Probe("named", name, e.id)
         if not answers_itself(e):
             continue
         title = e.title.rstrip("?")
