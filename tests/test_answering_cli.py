@@ -152,6 +152,30 @@ def test_ask_for_a_person_prints_the_answer_or_the_choices(
     assert out.startswith("Did you mean:") and "(id: ccio)" in out and "(id: cnio)" in out
 
 
+def test_ask_greets_a_greeting_back_with_an_example_this_knowledge_base_answers(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--knowledge", str(kb), "good morning!"]) == 0
+    said = "Hi! Ask me what a go-live term means or how to do something, e.g. golive-bot ask"
+    assert capsys.readouterr().out == f"{said} 'what is SNOMED CT?'\n\n"
+    db = Database(f"sqlite:///{Path('bot.db').resolve()}")
+    assert answers.unanswered_between(db, datetime.now(UTC) - timedelta(hours=1), datetime.now(UTC)) == []
+    db.dispose()
+
+
+def test_ask_json_keeps_its_contract_for_greetings_and_answers_a_question_after_one(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hi\ngood morning all\nhey bot\nhi, what is snomed?\n"))
+    assert main(["--knowledge", str(kb), "ask", "--json"]) == 0
+    *greetings, question = json_lines(capsys.readouterr().out)
+    nothing = [
+        {"question": q, "match": None, "suggestions": []} for q in ("hi", "good morning all", "hey bot")
+    ]
+    assert greetings == nothing
+    assert question["question"] == "hi, what is snomed?" and question["match"]["id"] == "snomed-ct"
+
+
 def test_ask_records_what_it_cannot_answer(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = datetime.now(UTC) - timedelta(minutes=1)
     assert main(["ask", "--knowledge", str(kb), "how do I bake bread for 9999999999"]) == 0

@@ -78,16 +78,30 @@ def test_passing_a_question_on_is_recorded_and_shows_the_triage_post(console):
 
 def test_help_is_the_same_as_golive_help(console):
     out = talk(console, "help")
-    assert render(help_blocks(console[0]._app)).text in out
+    assert render(help_blocks(console[0]._app, console[2])).text in out
     assert "/golive help" in out
 
 
 def test_greetings_and_thanks_get_what_slack_gives_and_nothing_is_recorded(console):
-    out = talk(console, "hello!", "thanks", "/golive cheers")
-    assert out.count(render(help_blocks(console[0]._app)).text) == 1
+    out = talk(console, "hello!", "thanks", "/golive cheers", "/golive morning all")
+    assert "/golive help" not in out  # a greeting is greeted back, not given the whole help
+    greeting = "Hi! Ask me what a term means or how to do something on the new system, e.g. `what is BAU?`"
+    assert out.count(greeting) == 2 and out.count("Say *help* to see everything I can do.") == 2
     assert out.count("You're welcome") == 2
     with console[2].db.session() as session:
         assert session.scalars(select(UnansweredRow)).all() == []
+
+
+def test_a_greeting_is_greeted_back_and_a_question_after_one_is_answered(console):
+    out = talk(console, "@bot hi", "hi, what is snomed?", "help")
+    greeted, answered, helped = out.split("\nyou> ")[1:]
+    assert greeted.splitlines()[2:] == [
+        "Hi! Ask me what a term means or how to do something on the new system, e.g. `what is BAU?` or"
+        " `how do I get a login?`.",
+        "Say *help* to see everything I can do.",
+    ]
+    assert "SNOMED CT\n=========" in answered and "Say *help*" not in answered
+    assert render(help_blocks(console[0]._app, console[2])).text in helped
 
 
 def test_a_number_past_the_only_button_says_to_type_1(console):

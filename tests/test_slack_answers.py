@@ -63,12 +63,42 @@ def test_bot_posts_edits_and_other_subtypes_get_no_reply(slack_bot):
     assert [c.params["text"] for c in bot.fake.calls_to("chat.postMessage")] == ["BAU"]
 
 
-def test_a_bare_mention_or_hello_gets_the_help(slack_bot):
+def test_a_bare_mention_or_help_gets_the_help(slack_bot):
     bot = slack_bot()
     bot.mention("")
-    bot.dm("hello!")
+    bot.dm("help")
+    bot.mention("?")
+    replies = bot.fake.wait_for("chat.postMessage", count=3)
+    assert all("/golive help" in shown_text(c) and "/golive issue" in shown_text(c) for c in replies)
+
+
+GREETING = (
+    "Hi! Ask me what a term means or how to do something on the new system, e.g. `what is BAU?` or"
+    " `how do I get a login?`.\nSay *help* to see everything I can do."
+)
+
+
+def test_a_greeting_is_greeted_back_briefly_not_given_the_whole_help(slack_bot):
+    """Two lines: what to ask, with examples this knowledge base answers, and how to see the rest."""
+    bot = slack_bot()
+    bot.dm("hello!", channel="D0NURSE")
+    bot.mention("good morning all :wave:", channel="C0WARD1")  # "<@U0BOT> good morning..."
     replies = bot.fake.wait_for("chat.postMessage", count=2)
-    assert all("/golive help" in shown_text(c) for c in replies)
+    assert sorted(c.params["channel"] for c in replies) == ["C0WARD1", "D0NURSE"]
+    for reply in replies:
+        assert reply.params["text"] == GREETING
+        assert [b["text"]["text"] for b in reply.params["blocks"]] == [GREETING]
+        assert "/golive" not in shown_text(reply)
+    assert next(c for c in replies if c.params["channel"] == "C0WARD1").params["thread_ts"]
+    assert rows(bot.services.db, UnansweredRow) == []  # nothing recorded as a question not known
+
+
+def test_a_greeting_with_a_question_after_it_is_answered(slack_bot):
+    bot = slack_bot()
+    bot.dm("hi, what is SNOMED?")
+    reply = bot.fake.wait_for("chat.postMessage")[0]
+    assert "SNOMED CT" in shown_text(reply) and "Say *help*" not in shown_text(reply)
+    assert [b["text"]["text"] for b in buttons(reply)] == ["Yes, it helped", "No"]
 
 
 def test_a_screenshot_sent_without_words_is_told_what_to_do_with_it(slack_bot):
@@ -329,13 +359,16 @@ def test_a_slash_command_the_bot_fails_on_says_so_privately(slack_bot, monkeypat
     assert "something went wrong on my side" in reply.params["text"]
 
 
-def test_golive_with_a_greeting_or_thanks_gets_help_or_a_welcome(slack_bot):
+def test_golive_with_a_greeting_or_thanks_gets_a_greeting_or_a_welcome(slack_bot):
     bot = slack_bot()
     bot.command("hi")
+    bot.command("hey bot")
     bot.command("thank you!")
-    replies = [json.dumps(c.params) for c in bot.fake.wait_for("response_url", count=2)]
-    assert sorted("/golive help" in r for r in replies) == [False, True]
-    assert sorted("welcome" in r for r in replies) == [False, True]
+    replies = bot.fake.wait_for("response_url", count=3)
+    assert all(c.params["response_type"] == "ephemeral" for c in replies)
+    assert sorted(c.params["text"] == GREETING for c in replies) == [False, True, True]
+    assert sorted("welcome" in c.params["text"] for c in replies) == [False, False, True]
+    assert not any("/golive help" in json.dumps(c.params) for c in replies)
     assert rows(bot.services.db, UnansweredRow) == []
 
 

@@ -7,8 +7,10 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
+from bot.answering.examples import Examples, example_questions
 from bot.answering.loader import load_knowledge
 from bot.answering.matcher import Matcher
 from bot.answering.model import Entry, Outcome
@@ -40,6 +42,11 @@ class KnowledgeBase:
             for warning in knowledge.warnings:
                 log.warning("%s", warning)
             return cls.build(knowledge.entries, knowledge.synonyms)
+
+    @cached_property
+    def examples(self) -> Examples:
+        """Questions to show staff, worked out once: a reload builds a new knowledge base, with its own."""
+        return example_questions(self)
 
     def match(self, question: str) -> Outcome:
         return self.matcher.match(question)

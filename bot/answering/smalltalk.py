@@ -1,20 +1,23 @@
-"""Messages that are not questions for the knowledge base: a greeting, 'help' or nothing at all asks what
-the bot does, and thanks (a message of thanks and courtesy alone) want a reply, not an answer.
-Adapters check them before matching, so neither ends as "I don't know" recorded as unanswered; the
-matcher keeps thanks out of its reading of 'you', and answers them with nothing."""
+"""Messages that are not questions for the knowledge base. 'help', '?' or nothing at all asks what the
+bot does (the full help); a greeting alone ('hi', 'good morning all', 'morning bot, how's your day?') is
+greeted back, briefly, since a wall of help is not how a person answers 'hello'; thanks (a message of
+thanks and courtesy alone) want a reply, not an answer. A greeting with a question after it ('hi, what
+is SNOMED?') is a question, and is matched.
+Adapters check them before matching, so none ends as "I don't know" recorded as unanswered; the
+matcher keeps thanks out of its reading of 'you', and answers them with nothing. How each is worded is
+the adapters' business: this module only says which it is."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from bot.privacy import INVISIBLE
 
 THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _REACTION = re.compile(r":[\w+'-]{1,100}:")  # an emoji code, ':+1:' and ':thumbsup:' alike
-_GREETINGS = frozenset({"help", "hi", "hello", "hey", "hiya"})
 # Words that may go with thanks and say nothing more ('thanks, you're a star', 'brilliant, cheers for the
 # help'): a message of these and thanks is thanks; any other word may be a question, and is matched.
 _COURTESY_TEXT = (
@@ -29,6 +32,10 @@ _FOR_HELP = frozenset(
 )  # 'thanks for the help' is thanks; 'thanks, help me' asks
 HELLOS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening"})  # how a greeting opens
 _HAILS = HELLOS | {"bot", "good", "there"}
+# A greeting alone is one of these words ('yo', 'good evening') with only the hails and the people
+# greeted ('morning all', 'hi there team'): nothing that could be what a question is about.
+_HELLO_WORDS = HELLOS | {"heya", "hullo", "hallo", "howdy", "yo"}
+_GREETED = _HAILS | _HELLO_WORDS | {"all", "everyone", "everybody", "team", "folks", "guys", "again"}
 _CHAT = frozenset(
     {"how are you", "how r u", "how are u", "hows your day", "how is your day", "hows it going",
      "how is it", "how you doing", "how are you doing", "hows you", "you ok", "you alright", "are you ok",
@@ -41,11 +48,17 @@ _FAREWELLS = frozenset(
 )  # fmt: skip
 
 
-def small_talk(text: str) -> Literal["help", "thanks"] | None:
+Talk: TypeAlias = Literal["help", "greeting", "thanks"]
+
+
+def small_talk(text: str) -> Talk | None:
+    """What kind of small talk the message is, or None for a question (to be matched)."""
     text = INVISIBLE.sub("", text)  # zero-width characters alone are as empty as a bare mention
-    said = _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
-    if " ".join(said) in _GREETINGS or not text.strip("?!. ") or _chat(said):
+    said = _words(text)
+    if said == ["help"] or not text.strip("?!. "):  # or nothing at all, or only "?"
         return "help"
+    if _greeting(_words(_REACTION.sub(" ", text))) or _chat(said):
+        return "greeting"
     if _reaction_only(text):
         return "thanks"  # '👍', ':+1:': an acknowledgement, which asks nothing
     thanked_for_help = all(
@@ -61,6 +74,16 @@ def small_talk(text: str) -> Literal["help", "thanks"] | None:
     return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
 
 
+def _words(text: str) -> list[str]:
+    return _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
+
+
+def _greeting(said: list[str]) -> bool:
+    """A greeting and nothing more: 'hi', 'good morning all', 'hey bot :wave:' (read without its emoji
+    codes). One more word may be a question ('hi, what is SNOMED?', 'morning handover'), so it is not."""
+    return bool(_HELLO_WORDS.intersection(said)) and _GREETED.issuperset(said)
+
+
 def _reaction_only(text: str) -> bool:
     """Emoji alone, as pictures or codes, with nothing else to read."""
     rest = _REACTION.sub("", text)
@@ -70,7 +93,7 @@ def _reaction_only(text: str) -> bool:
 
 def _chat(said: list[str]) -> bool:
     """Passing the time of day with the bot ('morning bot, how's your day going', 'you ok?'): a greeting,
-    which gets what the bot can do, not an answer about the go-live day."""
+    greeted back, not an answer about the go-live day."""
     rest = [w for w in said if w not in _HAILS]
     while rest and rest[-1] in _IDLE:
         rest.pop()

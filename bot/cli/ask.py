@@ -10,21 +10,21 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.answering.model import Answer, Candidate, NotKnown, Outcome, Suggestions
-from bot.answering.smalltalk import small_talk
+from bot.answering.smalltalk import Talk, small_talk
 from bot.config import Settings
 from bot.privacy import INVISIBLE
 
+if TYPE_CHECKING:
+    from bot.answering.knowledge import KnowledgeBase
+
 EXAMPLE = 'golive-bot ask "what is SNOMED"'
-# As Slack and the console reply to a greeting or thanks: no 'I don't know', nothing recorded.
-SMALL_TALK = {
-    "help": f"Ask me what a go-live term means or how to do something, e.g. {EXAMPLE}\n",
-    "thanks": "You're welcome. Ask again whenever you have another question.\n",
-}
+THANKS = "You're welcome. Ask again whenever you have another question.\n"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -66,18 +66,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     questions = [_readable(" ".join(args.question)).strip()] if args.question else _lines(sys.stdin)
     if args.json:
         show: Callable[[Outcome], str] = as_json
-        ask, close = _matcher_only(settings)
+        ask, knowledge, close = _matcher_only(settings)
     else:
         show = as_text
-        ask, close = _matcher_only(settings) if args.no_record else _recording(settings)
+        ask, knowledge, close = _matcher_only(settings) if args.no_record else _recording(settings)
     try:
         for question in questions:
             if not question:  # nothing to answer or record; a script still gets its line
                 if args.json:
                     print(as_json(NotKnown("")), flush=True)
                 continue
-            if not args.json and (talk := small_talk(question)):
-                print(SMALL_TALK[talk], flush=True)
+            if not args.json and (talk := small_talk(question)):  # --json: the matcher's null, as ever
+                print(small_talk_text(talk, knowledge()), flush=True)
                 continue
             outcome, note = ask(question)
             if note:
@@ -89,9 +89,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 Ask = Callable[[str], tuple[Outcome, str]]
+Knowledge = Callable[[], "KnowledgeBase"]  # the knowledge base answering, for its example questions
 
 
-def _matcher_only(settings: Settings) -> tuple[Ask, Callable[[], None]]:
+def small_talk_text(talk: Talk, kb: KnowledgeBase) -> str:
+    """As Slack and the console reply to small talk: no 'I don't know', nothing recorded, a greeting
+    greeted back, and an example to try that this knowledge base answers."""
+    if talk == "thanks":
+        return THANKS
+    examples = kb.examples
+    tried = examples.jargon or examples.howto
+    example = f"golive-bot ask {shlex.quote(tried)}" if tried else EXAMPLE
+    hello = "Hi! " if talk == "greeting" else ""
+    return f"{hello}Ask me what a go-live term means or how to do something, e.g. {example}\n"
+
+
+def _matcher_only(settings: Settings) -> tuple[Ask, Knowledge, Callable[[], None]]:
     """No database at all: quick to start, nothing written."""
     from bot.answering.knowledge import KnowledgeBase
     from bot.answering.text import storable
@@ -103,10 +116,10 @@ def _matcher_only(settings: Settings) -> tuple[Ask, Callable[[], None]]:
         redaction = redactor.redact(storable(question))  # as the service does: NULs hide nothing
         return kb.match_redacted(redaction.text), redaction.explain() if redaction.changed else ""
 
-    return ask, lambda: None
+    return ask, lambda: kb, lambda: None
 
 
-def _recording(settings: Settings) -> tuple[Ask, Callable[[], None]]:
+def _recording(settings: Settings) -> tuple[Ask, Knowledge, Callable[[], None]]:
     """As in Slack: unanswered questions are recorded (identifiers removed) in the configured database."""
     from bot.answering.service import AnsweringService
     from bot.clock import SystemClock
@@ -126,7 +139,7 @@ def _recording(settings: Settings) -> tuple[Ask, Callable[[], None]]:
         service.close()
         db.dispose()
 
-    return ask, close
+    return ask, lambda: service.knowledge, close
 
 
 def _lines(stream: TextIO) -> Iterator[str]:

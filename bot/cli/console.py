@@ -24,9 +24,9 @@ from bot.issues.filters import parse
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
 from bot.slack.blocks import Block, context, text_section
-from bot.slack.commands import COMMAND, help_blocks
+from bot.slack.commands import COMMAND, small_talk_reply
 from bot.slack.issue_blocks import list_blocks
-from bot.slack.replies import WELCOME, Reply, choose, reply_to_question
+from bot.slack.replies import Reply, choose, reply_to_question
 from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 
@@ -119,11 +119,12 @@ class Console:
             self._ask(text)
 
     def _ask(self, question: str) -> None:
-        talk = small_talk(question)
-        if talk == "help":
-            self._show(help_blocks(self._app))
-        elif talk == "thanks":
-            self._say(WELCOME)
+        if talk := small_talk(question):
+            text, shown = small_talk_reply(self._app, self._services, talk)
+            if shown:
+                self._show(shown)
+            else:
+                self._say(text)
         else:
             self._show_reply(reply_to_question(self._services, question, source="console", user_id=None))
 

@@ -22,14 +22,13 @@ from bot.markup import question_words
 from bot.runtime import PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, event_key, respond, tell, why_slack_failed
-from bot.slack.commands import help_blocks
+from bot.slack.commands import small_talk_reply
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of
 from bot.slack.issue_blocks import channel_link, permalink
 from bot.slack.replies import (
     ANSWER_KIND,
     SUPPORT_KIND,
-    WELCOME,
     Reply,
     choose,
     later_reply,
@@ -223,11 +222,8 @@ def _not_a_question(
     noted = " ".join(filter(None, (question, _attached(event))))  # what a reply to a post adds
     if not question and event.get("files"):
         return _reply_to_a_post(services, event, noted) or FILES_ONLY, []
-    talk = small_talk(question)
-    if talk == "help":
-        return "What I can do", help_blocks(app)
-    if talk == "thanks":
-        return WELCOME, []
+    if talk := small_talk(question):
+        return small_talk_reply(app, services, talk)
     taken = _reply_to_a_post(services, event, noted)
     return (taken, []) if taken else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.answering.examples import Examples
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
 from bot.markup import escape, shorten, unescape
 from bot.slack import ids
@@ -266,13 +267,29 @@ def _mention(user_id: str | None) -> str | None:
     return f"<@{user_id}>" if ids.user_id(user_id) else None
 
 
-def help_blocks(command: str, subcommand_lines: list[str]) -> list[Block]:
+def help_blocks(command: str, subcommand_lines: list[str], examples: Examples) -> list[Block]:
+    """Everything the bot does: asked for with 'help', '?' or an empty mention."""
     lines = [
         f"*Ask me anything about the go-live.* Mention me in a channel, send me a direct message, "
         f"or type `{command} <question>` for a private answer.",
-        "I answer jargon (`what is SNOMED CT?`) and how-to questions (`how do I get a login?`). "
-        "If I'm not sure I'll ask what you meant; if I don't know, I'll offer to pass the question "
-        "to the support team.",
+        f"I answer jargon{_for_example(examples.jargon)} and how-to questions"
+        f"{_for_example(examples.howto)}. If I'm not sure I'll ask what you meant; if I don't know, I'll "
+        "offer to pass the question to the support team.",
     ]
     commands = [f"• `{command} help` this message", *subcommand_lines]
     return [text_section("\n\n".join(lines)), text_section("\n".join(commands))]
+
+
+def greeting(system: str, examples: Examples) -> str:
+    """A greeting is greeted back in two lines, what to ask and how to see the rest: the full help is a
+    wall of text for someone who only said hello."""
+    asked = [f"`{escape(q)}`" for q in (examples.jargon, examples.howto) if q]
+    such_as = f", e.g. {' or '.join(asked)}" if asked else ""
+    return (
+        f"Hi! Ask me what a term means or how to do something on {escape(system)}{such_as}.\n"
+        "Say *help* to see everything I can do."
+    )
+
+
+def _for_example(question: str | None) -> str:
+    return f" (`{escape(question)}`)" if question else ""

@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.answering.smalltalk import small_talk
+from bot.answering.smalltalk import Talk, small_talk
 from bot.markup import readable, unescape
 from bot.runtime import Services
 from bot.slack import blocks
@@ -70,9 +70,22 @@ def add_subcommand(app: App, name: str, handler: Handler, help_line: str, takes_
     _tables.setdefault(app, {})[name.lower()] = Subcommand(handler, help_line, takes_text)
 
 
-def help_blocks(app: App) -> list[Block]:
+def help_blocks(app: App, services: Services) -> list[Block]:
+    """Every sub-command this app has, and examples from the knowledge base in use."""
     lines = [f"• `{COMMAND} {name}` {sub.help_line}" for name, sub in _tables.get(app, {}).items()]
-    return blocks.help_blocks(COMMAND, lines)
+    return blocks.help_blocks(COMMAND, lines, services.answering.knowledge.examples)
+
+
+def small_talk_reply(app: App, services: Services, talk: Talk) -> tuple[str, list[Block]]:
+    """The reply to small talk, as (notification text, blocks), alike wherever it was said (a mention, a
+    direct message, `/golive`, the console): the full help when asked for, a short greeting back."""
+    if talk == "help":
+        return "What I can do", help_blocks(app, services)
+    if talk == "greeting":
+        examples = services.answering.knowledge.examples
+        said = blocks.greeting(services.settings.org.system_name, examples)
+        return said, [blocks.text_section(said)]
+    return WELCOME, []
 
 
 def register(app: App, services: Services) -> None:
@@ -107,10 +120,8 @@ def _dispatch(app: App, services: Services, invocation: Invocation, name: str, q
         invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
     elif name in table and (table[name].takes_text or not invocation.text.strip(" ?!.")):
         table[name].handler(invocation)
-    elif (talk := small_talk(question)) == "help":
-        invocation.reply("What I can do", help_blocks(app))
-    elif talk == "thanks":
-        invocation.reply(WELCOME)
+    elif talk := small_talk(question):
+        invocation.reply(*small_talk_reply(app, services, talk))
     else:
         _answer(services, invocation, question)
 
