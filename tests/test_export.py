@@ -138,3 +138,58 @@ def test_exports_never_carry_an_nhs_number_even_if_one_was_stored(db: Database, 
 def test_times_are_shown_on_the_local_clock_in_summer() -> None:
     exporter = Exporter(ORG.redactor(), LONDON)
     assert exporter.when(datetime(2027, 7, 1, 23, 30, tzinfo=UTC)) == "2027-07-02T00:30+01:00"
+
+
+def test_a_reopened_hazard_still_names_its_owner(db: Database, logged: list[Issue]) -> None:
+    """Reopening clears the acknowledgement so someone takes the issue on afresh; the hazard log must
+    still name who owned the hazard, and then whoever takes it on."""
+    clock = ManualClock(datetime(2027, 1, 18, 10, 0, tzinfo=UTC))
+    service = IssueService(db, ORG, ORG.redactor(), clock)
+
+    def owner() -> str:
+        issues = sorted(store.listing(db, store.Filters(open_only=False)), key=lambda i: i.id)
+        return next(csv.DictReader(io.StringIO(exported(db, issues)[2])))["Owner"]
+
+    assert owner() == "UTEAM"
+    service.reopen("GL-0002", "UREP", TEAM, "wrong unit again")
+    assert owner() == "UTEAM (before reopening)"
+    clock.advance(minutes=10)
+    service.resolve("GL-0002", "UCSO", TEAM, "fixed", "Unit corrected again")  # resolving takes it on
+    assert owner() == "UCSO"
+    clock.advance(minutes=10)
+    service.reopen("GL-0002", "UREP", TEAM, "still wrong")
+    assert owner() == "UCSO (before reopening)"
+    clock.advance(minutes=10)
+    service.acknowledge("GL-0002", "UTEAM", TEAM)
+    assert owner() == "UTEAM"
+
+
+def test_a_hazard_nobody_has_taken_on_has_no_owner(db: Database, logged: list[Issue]) -> None:
+    rows = list(csv.DictReader(io.StringIO(exported(db, logged)[2])))
+    assert rows[1]["Reference"] == "GL-0003" and rows[1]["Owner"] == ""
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_no_hazard_log_cell_can_start_a_formula(db: Database, logged: list[Issue], start: str) -> None:
+    with db.session() as session:  # bypass the service's guard, as an old version or a manual edit might
+        session.execute(text("UPDATE issues SET summary = :s WHERE id = 2"), {"s": f'{start}HYPERLINK("x")'})
+    issues = sorted(store.listing(db, store.Filters(open_only=False)), key=lambda i: i.id)
+    rows = list(csv.DictReader(io.StringIO(exported(db, issues)[2])))
+    assert rows[0]["Hazard description"].startswith("'")
+
+
+def test_exports_carry_no_terminal_escape_yet_json_reads_back_the_same(
+    db: Database, logged: list[Issue]
+) -> None:
+    """An export without --output is printed to the terminal: what users typed must not steer it."""
+    hostile = "Wrong dose\x1b[2J\x9b31m\x08 unit\r\nsee\rnote"
+    with db.session() as session:
+        session.execute(text("UPDATE issues SET summary = :s, details = :s WHERE id = 2"), {"s": hostile})
+    issues = sorted(store.listing(db, store.Filters(open_only=False)), key=lambda i: i.id)
+    as_text, as_js, hazards = exported(db, issues)
+    for output in (as_text, as_js, hazards):
+        assert not {c for c in output if (c < " " and c != "\n") or "\x7f" <= c <= "\x9f"}
+    assert json.loads(as_js)["issues"][1]["summary"] == hostile
+    assert next(csv.DictReader(io.StringIO(hazards)))["Hazard description"] == (
+        "Wrong dose [2J 31m  unit\nsee\nnote"
+    )

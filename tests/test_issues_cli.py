@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli
+from sqlalchemy import text
 
 from bot.cli import issues as issues_command
 from bot.cli.main import build_parser
@@ -127,3 +128,70 @@ def test_show_names_the_author_of_the_message_an_issue_was_logged_from(golive, d
     code, out, _ = golive("issues", "show", ref)
     assert code == 0 and f"Message:       {link} by USTAFF" in out
     assert json.loads(golive("issues", "show", ref, "--json")[1])["message_author"] == "USTAFF"
+
+
+# What a hostile Slack user could store to take over the terminal of whoever triages: clear the screen,
+# hide text, retitle the window, rewrite the line after a carriage return, and U+009B, the one-character
+# CSI of C1. The reporter's id is as untrusted as the text.
+HOSTILE = Draft(
+    "Login fails\x1b[2J\x1b[H\x9b31m", "first line\r\x1b[8mhidden\nsecond\x08 line", "Ward\x9b2J 3",
+    "Login\x07", "P1", "bleep \x1b]0;pwned\x07", raised_by="USTAFF\x1b[8m",
+)  # fmt: skip
+
+
+def _controls(out: str) -> set[str]:
+    """Every control character in the output but the newline that ends its lines."""
+    return {c for c in out if (c < " " and c != "\n") or "\x7f" <= c <= "\x9f"}
+
+
+@pytest.fixture
+def hostile(db: Database) -> str:
+    """A P1 logged with escape sequences in every field, resolved with one in its note, then reopened."""
+    service = IssueService(db, ORG, ORG.redactor(), ManualClock(LOGGED))
+    ref = service.report(HOSTILE, "UREP\x9b2J").issue.reference
+    service.resolve(ref, "UCSO", TEAM, "fixed", "done\x1b[1A\x1b[2K")
+    service.reopen(ref, "UREP\x9b2J", TEAM, "back\ragain\x9b0m")
+    return ref
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("list",), ("list", "--json"), ("show", "GL-0001"), ("show", "GL-0001", "--json"),
+     ("export", "--format", "csv"), ("export", "--format", "json"), ("export", "--format", "hazard-log")],
+)  # fmt: skip
+def test_nothing_a_user_typed_can_steer_the_terminal(golive, hostile, command: tuple[str, ...]) -> None:
+    code, out, _ = golive("issues", *command)
+    assert code == 0 and hostile in out
+    assert _controls(out) == set()
+
+
+def test_list_and_show_keep_the_words_around_a_control_character(golive, hostile) -> None:
+    _, listed, _ = golive("issues", "list")
+    assert listed.splitlines()[0].endswith("Ward 2J 3 · Login: Login fails [2J [H 31m")
+    _, card, _ = golive("issues", "show", hostile)
+    assert card.splitlines()[1] == "Login fails [2J [H 31m"
+    assert "What happened:\n  first line  [8mhidden\n  second  line\n" in card
+
+
+def test_json_escapes_control_characters_but_reads_back_the_same(golive, hostile) -> None:
+    _, out, _ = golive("issues", "show", hostile, "--json")
+    record = json.loads(out)
+    assert record["summary"] == HOSTILE.summary and record["message_author"] == "USTAFF\x1b[8m"
+    assert "\\u009b31m" in out
+
+
+def test_a_summary_or_description_cannot_fake_another_line_of_the_output(golive, db: Database) -> None:
+    """A line break in a one-line field would start what looks like another issue or field; in the
+    description it would start what looks like the card's own audit trail."""
+    fake = "\nGL-0099  P1  new  0m  Ward 1 · Login: fake\nAudit trail:\n  2027 UCSO resolve"
+    draft = Draft("Printer jams", f"Every label{fake}", "Ward 3", "Printing", "P3", "bleep 1")
+    IssueService(db, ORG, ORG.redactor(), ManualClock(LOGGED)).report(draft, "UREP")
+    with (
+        db.session() as session
+    ):  # the service keeps a summary to one line; an older version or an edit may not
+        session.execute(text("UPDATE issues SET summary = :s"), {"s": f"Printer jams{fake}"})
+    _, listed, _ = golive("issues", "list")
+    assert listed.splitlines() == [listed.splitlines()[0], "1 open issue."]
+    _, card, _ = golive("issues", "show", "GL-0001")
+    assert card.count("\nAudit trail:\n") == 1 and "\n  Audit trail:\n" in card
+    assert not any(line.startswith("GL-0099") for line in card.splitlines())

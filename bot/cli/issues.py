@@ -1,22 +1,24 @@
 """`golive-bot issues`: the issue log without Slack: list and show issues for triage, export for the board.
 
 The work is done by the store and the exporter; this module reads options and prints. Text passes
-the privacy guard on the way out (through Exporter), as it does in an export.
+the privacy guard on the way out (through Exporter), as it does in an export. What Slack users typed is
+hostile by assumption, so it is printed without control characters: an escape sequence, a carriage
+return or a C1 CSI in a summary would otherwise rewrite the operator's terminal, hide lines or fake them.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.answering.text import without_controls
 from bot.cli.report import add_period_arguments, duration_text, open_database
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json, history_line
+from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json, history_line, json_text
 from bot.issues.model import Issue, Severity, id_from_reference
 from bot.issues.reports import Period
 from bot.store import issues as issue_store
@@ -127,10 +129,10 @@ def _line(issue: Issue, exporter: Exporter, now: datetime) -> str:
     """One issue per line, like the triage list: reference, severity, status, age, where, summary."""
     flag = "!" if issue.patient_safety else " "
     age = duration_text(now - issue.created_at)
-    where = f"{exporter.text(issue.location)} · {exporter.text(issue.area)}"
+    where = f"{_one_line(exporter.text(issue.location))} · {_one_line(exporter.text(issue.area))}"
     return (
         f"{issue.reference}  {issue.severity.value}{flag} {issue.status.value:<12} {age:>7}  "
-        f"{where}: {exporter.text(issue.summary)}"
+        f"{where}: {_one_line(exporter.text(issue.summary))}"
     )
 
 
@@ -148,12 +150,13 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     exporter = Exporter(settings.org.redactor(), settings.org.timezone, for_people=not args.json)
     record = exporter.record(issue, history)
-    print(json.dumps(record, indent=2, ensure_ascii=False) if args.json else _card(issue, record))
+    print(json_text(record) if args.json else _card(issue, record))
     return 0
 
 
-def _card(issue: Issue, r: dict[str, Any]) -> str:
+def _card(issue: Issue, record: dict[str, Any]) -> str:
     """The issue as the triage post shows it, then every change, oldest first."""
+    r = _shown(record)
     safety = " · flagged as a patient-safety risk" if issue.patient_safety else ""
     resolution = f" ({r['resolution']}: {r['resolution_note']})" if r["resolution"] else ""
     fields = [
@@ -166,9 +169,33 @@ def _card(issue: Issue, r: dict[str, Any]) -> str:
     ]  # fmt: skip
     lines = [f"{r['reference']}  {issue.severity.label}{safety}", r["summary"], ""]
     lines += [f"{name + ':':<15}{value}" for name, value in fields if value]
-    lines += ["", "What happened:", r["details"], "", "Audit trail:"]
+    lines += ["", "What happened:", _indented(record["details"]), "", "Audit trail:"]
     lines += [f"  {history_line(h)}" for h in r["history"]]
     return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """Text for a one-line field: control characters, line breaks and tabs as single spaces, so a
+    summary can neither steer the terminal nor start a line that looks like another issue or field."""
+    return " ".join(without_controls(text).split())
+
+
+def _shown(value: Any) -> Any:
+    """A record (or any part of one) with every text made one line by `_one_line`, names included:
+    Slack ids are as untrusted as what was typed."""
+    if isinstance(value, str):
+        return _one_line(value)
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
+    return value
+
+
+def _indented(text: str) -> str:
+    """A multi-line field: its lines kept, control characters as spaces (as `_one_line` does), and each
+    line indented, so what someone typed cannot pass for a heading of the card such as 'Audit trail:'."""
+    return "\n".join(f"  {line}".rstrip() for line in without_controls(text).split("\n"))
 
 
 def _message(link: str, author: str) -> str:

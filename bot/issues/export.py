@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
+from bot.answering.text import without_controls
 from bot.issues.model import Action, Event, Issue, Status
 from bot.privacy import Redactor
 
@@ -132,8 +134,35 @@ class Exporter:
             "Date resolved": self.when(issue.resolved_at),
             "Location": self.text(issue.location),
             "System area": self.text(issue.area),
-            "Owner": issue.assignee_id or issue.acknowledged_by or "",
+            "Owner": _owner(issue, history),
         }
+
+
+# What takes an issue on, so makes its taker the owner: the first of these after it is logged or reopened
+# sets `acknowledged_by`, as the service records it.
+_TAKING_ON = frozenset({Action.ACKNOWLEDGE, Action.ASSIGN, Action.RESOLVE})
+
+
+def _owner(issue: Issue, history: Sequence[Event]) -> str:
+    """Who owns the hazard: the assignee or acknowledger now, else whoever did before the issue was last
+    reopened. Reopening clears the acknowledgement so the issue is taken on afresh, but a hazard log
+    with no owner names nobody accountable for the hazard while it is open again."""
+    if current := issue.assignee_id or issue.acknowledged_by:
+        return current
+    before = _acknowledger_before_reopening(history)
+    return f"{before} (before reopening)" if before else ""
+
+
+def _acknowledger_before_reopening(history: Sequence[Event]) -> str:
+    """`acknowledged_by` as it stood when the issue was last reopened, replayed from the audit trail
+    (oldest first), since the issue itself no longer holds it; "" if it was never reopened."""
+    current = before = ""
+    for event in history:
+        if event.action is Action.REOPEN:
+            before, current = current or before, ""
+        elif event.action in _TAKING_ON and not current:
+            current = event.actor
+    return before
 
 
 def _undone(history: Sequence[Event]) -> list[Event]:
@@ -159,7 +188,19 @@ def _by_issue(events: Iterable[Event]) -> dict[int, list[Event]]:
 def as_json(issues: Sequence[Issue], events: Iterable[Event], exporter: Exporter) -> str:
     history = _by_issue(events)
     records = [exporter.record(i, history.get(i.id, [])) for i in issues]
-    return json.dumps({"issues": records}, indent=2, ensure_ascii=False) + "\n"
+    return json_text({"issues": records}) + "\n"
+
+
+# DEL and the C1 controls, which JSON allows raw in a string: U+009B alone opens a terminal command.
+_RAW_IN_JSON = re.compile(r"[\x7f-\x9f]")
+
+
+def json_text(value: Any) -> str:
+    """Indented JSON that is safe to print to a terminal and still reads back to the same values.
+    JSON escapes only C0 controls; DEL and C1 are escaped here too, so a hostile summary cannot rewrite
+    the screen of whoever runs `issues show --json` or an export without --output."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def as_csv(issues: Sequence[Issue], events: Iterable[Event], exporter: Exporter) -> str:
@@ -209,9 +250,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: Any) -> Any:
     """Spreadsheets run a cell starting with = + - @ as a formula; quote it so a summary stays text.
     A bare carriage return becomes a newline: the writer quotes only cells holding its "\n" line end,
-    and a reader (Excel among them) ends the row at an unquoted CR, shifting every later column."""
+    and a reader (Excel among them) ends the row at an unquoted CR, shifting every later column. Other
+    control characters (an escape, a C1 CSI) become spaces: an export without --output is printed to
+    the terminal, where they would rewrite the screen, and in a spreadsheet they are only noise."""
     if not isinstance(value, str):
         return value
     if value[:1] in _FORMULA_STARTS:
         value = "'" + value
-    return value.replace("\r\n", "\n").replace("\r", "\n")
+    return without_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
