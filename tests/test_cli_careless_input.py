@@ -9,8 +9,8 @@ import pytest
 from cli_helpers import run_cli
 
 from bot.answering.smalltalk import small_talk
-from bot.answering.text import without_controls
 from bot.cli import main as cli
+from bot.plaintext import without_controls
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -24,12 +24,12 @@ from bot.answering.knowledge import KnowledgeBase
 from bot.answering.loader import phrase_key
 from bot.answering.model import Answer, Entry, Kind
 from bot.answering.text import content, question_form, tokens
+from bot.plaintext import one_line
 from bot.privacy import Redactor, without_markers
 from bot.store.answers import Helped, Unanswered
 
 SAME_QUESTION = 80.0
 MAX_ALIASES = 8
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -80,11 +80,6 @@ def normalise(question: str) -> str:
     return " ".join(content(tokens(question)))
 
 
-def _printable(text: str) -> str:
-    """One line without control characters, so a question cannot steer the terminal it is printed in."""
-    return " ".join(_CONTROL.sub(" ", text).split())
-
-
 def _bare_key(text: str) -> str:
     """The same words, in any script: the matcher's tokens are A to Z and 0 to 9, so '登录怎么办' and a
     question in Arabic both had none and were merged into one group under whichever sorted first."""
@@ -101,7 +96,7 @@ def group_questions(questions: Iterable[Unanswered], redactor: Redactor) -> list
     asked: dict[str, list[datetime]] = {}
     passed: dict[str, int] = {}
     for q in questions:
-        text = _printable(redactor.clean(q.question))
+        text = one_line(redactor.clean(q.question))
         asked.setdefault(text, []).append(q.asked_at)
         passed[text] = passed.get(text, 0) + q.passed_to_support
     phrasings = sorted(asked, key=lambda t: (-len(asked[t]), min(asked[t]), t))
@@ -228,7 +223,7 @@ def alias_hints(
     chosen: dict[str, Counter[str]] = {}  # phrasing's key -> entry id -> times confirmed
     spellings: dict[str, Counter[str]] = {}  # phrasing's key -> the ways it was written
     for h in helped:
-        text = _printable(h.question)
+        text = one_line(h.question)
         key = phrase_key(text)
         if key and key not in names and _wants_alias(kb, h.entry_id, text, redactor):
             chosen.setdefault(key, Counter())[h.entry_id] += 1

@@ -15,6 +15,8 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.plaintext import without_controls
+
 Form = Literal["jargon", "howto"] | None
 
 # A link never holds '<' (Slack escapes it), so no attempt runs past the next one: a message of many
@@ -26,9 +28,6 @@ _DOTTED = re.compile(r"\.(?<=\b[a-z]\.)(?:[a-z]\.)+[a-z]?\.?(?![a-z])")  # from 
 _APOSTROPHE = re.compile(r"['’`](?<=[a-z]['’`])(?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
-# Control characters but tab and newline: nobody types them, PostgreSQL refuses NUL in text, and a
-# carriage return or a C1 control (U+009B opens a terminal command) echoed to a terminal rewrites it.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
 _A_PLUS_E = re.compile(r"\ba ?\+ ?e\b")  # 'A+E' is A&E; read apart, 'a e' would also be 'a e-learning'
 
@@ -85,12 +84,6 @@ _HOWTO_TOLD = (
 )
 _HOWTO_FORM = re.compile(f"{_HOWTO_ASKED}|{_HOWTO_TOLD}")
 _ASKS_HOW = re.compile(_HOWTO_ASKED)
-
-
-def without_controls(text: str) -> str:
-    """Control characters (a NUL, a terminal escape) as spaces: typed or forged, they are read, stored
-    and echoed like any other gap between words. Windows line ends are line ends."""
-    return _CONTROLS.sub(" ", text.replace("\r\n", "\n") if "\r" in text else text)
 
 
 def storable(text: str) -> str:

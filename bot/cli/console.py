@@ -18,9 +18,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.answering.smalltalk import small_talk
-from bot.answering.text import without_controls
 from bot.config import Settings
 from bot.issues.filters import parse
+from bot.plaintext import without_controls
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
 from bot.slack.blocks import Block, context, text_section

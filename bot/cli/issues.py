@@ -14,13 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.answering.text import without_controls
 from bot.cli.report import add_period_arguments, duration_text, open_database
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json, history_line, json_text
 from bot.issues.model import Issue, Severity, id_from_reference
 from bot.issues.reports import Period
+from bot.plaintext import one_line, without_controls
 from bot.store import issues as issue_store
 
 _AS_EXPORT = "JSON, shaped as `issues export --format json` writes it"
@@ -129,10 +129,10 @@ def _line(issue: Issue, exporter: Exporter, now: datetime) -> str:
     """One issue per line, like the triage list: reference, severity, status, age, where, summary."""
     flag = "!" if issue.patient_safety else " "
     age = duration_text(now - issue.created_at)
-    where = f"{_one_line(exporter.text(issue.location))} · {_one_line(exporter.text(issue.area))}"
+    where = f"{one_line(exporter.text(issue.location))} · {one_line(exporter.text(issue.area))}"
     return (
         f"{issue.reference}  {issue.severity.value}{flag} {issue.status.value:<12} {age:>7}  "
-        f"{where}: {_one_line(exporter.text(issue.summary))}"
+        f"{where}: {one_line(exporter.text(issue.summary))}"
     )
 
 
@@ -174,17 +174,11 @@ def _card(issue: Issue, record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _one_line(text: str) -> str:
-    """Text for a one-line field: control characters, line breaks and tabs as single spaces, so a
-    summary can neither steer the terminal nor start a line that looks like another issue or field."""
-    return " ".join(without_controls(text).split())
-
-
 def _shown(value: Any) -> Any:
-    """A record (or any part of one) with every text made one line by `_one_line`, names included:
+    """A record (or any part of one) with every text made one line by `one_line`, names included:
     Slack ids are as untrusted as what was typed."""
     if isinstance(value, str):
-        return _one_line(value)
+        return one_line(value)
     if isinstance(value, list):
         return [_shown(v) for v in value]
     if isinstance(value, dict):
@@ -193,7 +187,7 @@ def _shown(value: Any) -> Any:
 
 
 def _indented(text: str) -> str:
-    """A multi-line field: its lines kept, control characters as spaces (as `_one_line` does), and each
+    """A multi-line field: its lines kept, control characters as spaces (as `one_line` does), and each
     line indented, so what someone typed cannot pass for a heading of the card such as 'Audit trail:'."""
     return "\n".join(f"  {line}".rstrip() for line in without_controls(text).split("\n"))
 

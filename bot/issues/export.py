@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.answering.text import without_controls
 from bot.issues.model import Action, Event, Issue, Status
+from bot.plaintext import without_controls
 from bot.privacy import Redactor
 
 FORMATS = ("csv", "json", "hazard-log")
