@@ -85,3 +85,19 @@ def test_contact_now_with_nobody_listed_tells_staff_what_to_do_not_what_the_conf
 ) -> None:
     posted = service(db, ManualClock(local(2027, 1, 19, 3, 0)), org(contacts=())).render("{contact_now}")
     assert "/golive issue" in posted and "clinical escalation" in posted and "config" not in posted
+
+
+def test_the_go_live_day_is_not_counted_before_go_live(db: Database) -> None:
+    """A post written with {golive_day} said 'Day 1' weeks before go-live, and a countdown '-2 to go'
+    after it; go-live (18 Jan, 07:00) is day 1 from its date, whatever the hour."""
+    template = "day {golive_day}, {days_since_golive} since, {days_to_golive} to go"
+    said = {
+        when: service(db, ManualClock(local(*when))).render(template)
+        for when in [(2026, 12, 1, 9, 0), (2027, 1, 17, 23, 59), (2027, 1, 18, 6, 0), (2027, 1, 20, 9, 0)]
+    }
+    assert list(said.values()) == [
+        "day n/a, n/a since, 48 to go",
+        "day n/a, n/a since, 1 to go",
+        "day 1, 0 since, 0 to go",
+        "day 3, 2 since, n/a to go",
+    ]

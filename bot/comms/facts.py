@@ -44,7 +44,7 @@ class FactSource:
             "system": lambda: org.system_name,
             "phase": lambda: position.phase_name,
             "today": lambda: _date(datetime.combine(position.today, time(12))),
-            "days_to_golive": lambda: _number(position.days_to_golive),
+            "days_to_golive": lambda: _number(_counting_down(position.days_to_golive)),
             "days_since_golive": lambda: _number(position.days_since_golive),
             "golive_day": lambda: _number(position.golive_day),
             "golive_date": lambda: _local(org.golive.start, org),
@@ -101,6 +101,11 @@ def _produce(name: str, producer: Callable[[], str]) -> str:
     except Exception:
         log.exception("the figure {%s} could not be read; the announcement shows %s", name, NOT_AVAILABLE)
         return NOT_AVAILABLE
+
+
+def _counting_down(days: int | None) -> int | None:
+    """Days to go-live as a countdown says them: none once the date has passed ('-2 days to go')."""
+    return days if days is not None and days >= 0 else None
 
 
 def _number(value: int | None) -> str:

@@ -61,7 +61,7 @@ class Position:
     phase: str
     today: date
     days_to_golive: int | None
-    days_since_golive: int | None
+    days_since_golive: int | None  # None before the go-live date, as well as with none set
 
     @property
     def golive_day(self) -> int | None:
@@ -89,4 +89,4 @@ def position_at(org: OrgConfig, when: datetime) -> Position:
     if org.golive.start is None:
         return Position(phase, today, None, None)
     delta = (org.golive.start.astimezone(org.timezone).date() - today).days
-    return Position(phase, today, delta, max(0, -delta))
+    return Position(phase, today, delta, -delta if delta <= 0 else None)  # none since, before go-live
