@@ -1062,3 +1062,11 @@ def test_shorthand_after_a_word_is_read_as_itself_not_as_part_of_that_word() -> 
     both = KnowledgeBase.build([gp, audit])
     assert answered(both.match("access GP records")) == "gp-connect"
     assert answered(both.match("can I access the GP records from the ward")) == "gp-connect"
+
+
+def test_what_day_asks_when_not_what_something_is() -> None:
+    """'what day do we go live' asks for the date, as 'when do we go live' does: read as 'what is', the
+    go-live phase (a term) beat the how-to on the date once a word was added ('... pls')."""
+    shipped = KnowledgeBase.load(Path(__file__).parent.parent / "knowledge")
+    for question in ("what day do we go live pls", "quick q - what date do we go live"):
+        assert answered(shipped.match(question)) == "golive-date"

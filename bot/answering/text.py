@@ -76,6 +76,7 @@ _HOWTO_ASKED = (
     r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bneed to\b|\bi need\b|"
     r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|"
     r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bwhens\b|\bwheres\b|\bhows\b|"
+    r"\bwhat (?:time|day|date)s?\b|"
     r"\bam i allowed\b|\bis it ok\b"
 )
 _HOWTO_TOLD = (
