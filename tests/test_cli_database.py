@@ -61,3 +61,13 @@ def test_a_sqlite_address_naming_another_driver_is_used_as_it_is(golive, tmp_pat
     code, err = golive(f"{scheme}:///{tmp_path / 'bot.db'}", "issues", "list")
     assert code == 0, err
     assert (tmp_path / "bot.db").is_file()
+
+
+def test_a_sqlite_path_in_a_folder_that_does_not_exist_is_refused_not_made(golive, tmp_path: Path) -> None:
+    """A typo in the folder ('dta' for 'data') once made the folder and an empty database in it, and
+    the bot ran on without the issues logged so far."""
+    (tmp_path / "data").mkdir()
+    code, err = golive("sqlite:///dta/golive.db", "issues", "list")
+    assert code == 1 and "dta/golive.db: its folder does not exist" in err and "Traceback" not in err
+    assert not (tmp_path / "dta").exists()
+    assert golive("sqlite:///data/golive.db", "issues", "list")[0] == 0  # an existing folder: a new file

@@ -72,8 +72,10 @@ def test_a_postgresql_url_gets_a_connect_timeout_and_a_sqlite_path_may_start_at_
     assert Database("postgresql://h/db?connect_timeout=3").engine.url.query["connect_timeout"] == "3"
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
     sqlite = Database("sqlite:///~/data/bot.db")
+    sqlite.migrate()
     assert sqlite.engine.url.database == str(tmp_path / "data" / "bot.db")
-    assert (tmp_path / "data").is_dir() and not (tmp_path / "~").exists()
+    assert (tmp_path / "data" / "bot.db").is_file() and not (tmp_path / "~").exists()
     for db in (pg, sqlite):
         db.dispose()

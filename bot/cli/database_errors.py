@@ -7,6 +7,7 @@ usual first-day mistakes; each gets one sentence that says what to change.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 SUPPORTED = ("sqlite", "postgres", "postgresql")
 HELP = (
@@ -38,6 +39,11 @@ def database_problem(exc: BaseException, url: str) -> str | None:
     # SQLite raises the bare DatabaseError for a file that is no database (a typo names another file)
     if isinstance(exc, OperationalError) or type(exc) is DatabaseError:
         reason = str(exc.orig or exc).strip().splitlines()[0]
+        if parsed.get_backend_name() == "sqlite" and parsed.database and _no_folder(parsed.database):
+            return (
+                f"golive-bot cannot use the SQLite database {parsed.database}: its folder does not exist. "
+                f"Create the folder, or fix the path in DATABASE_URL. {HELP}"
+            )
         if parsed.get_backend_name() == "sqlite":
             return (
                 f"golive-bot cannot use the SQLite database {parsed.database} ({reason}). Check that the "
@@ -48,3 +54,7 @@ def database_problem(exc: BaseException, url: str) -> str | None:
             f"and the address is right. {HELP}"
         )
     return None
+
+
+def _no_folder(database: str) -> bool:
+    return database != ":memory:" and not Path(database).expanduser().parent.is_dir()
