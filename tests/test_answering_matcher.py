@@ -1070,3 +1070,30 @@ def test_what_day_asks_when_not_what_something_is() -> None:
     shipped = KnowledgeBase.load(Path(__file__).parent.parent / "knowledge")
     for question in ("what day do we go live pls", "quick q - what date do we go live"):
         assert answered(shipped.match(question)) == "golive-date"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # who is asking, said first: not what they ask about ('student' and 'new' are words of logins)
+        ("student nurse here, when is go-live?", "golive-date"),
+        ("hi all, new here, what is a floorwalker", "floorwalker"),
+        # courtesy and urgency around the question
+        ("downtime thanks in advance", "downtime"),
+        ("timetabled roll-out, really need to know today", "timetabled-rollout"),  # not 'to day'
+    ],
+)
+def test_who_is_asking_and_courtesy_around_a_question_leave_it_to_what_it_asks(
+    question: str, expected: str
+) -> None:
+    shipped = KnowledgeBase.load(Path(__file__).parent.parent / "knowledge")
+    assert answered(shipped.match(question)) == expected
+
+
+def test_who_one_is_stays_the_topic_when_nothing_else_is_asked() -> None:
+    """'superuser here, how do I log an issue' asks about logging; 'floorwalker here' with no more is
+    about floorwalkers still (a close call between the term and finding one, offered, not dropped)."""
+    shipped = KnowledgeBase.load(Path(__file__).parent.parent / "knowledge")
+    assert answered(shipped.match("superuser here, how do I log an issue for someone")) == "log-an-issue"
+    outcome = shipped.match("floorwalker here")
+    assert isinstance(outcome, Suggestions) and outcome.candidates[0].entry.id == "floorwalker"

@@ -55,7 +55,7 @@ class Analyzer:
             a + b: (a, b)
             for words in names
             for a, b in pairwise(words)
-            if a + b not in self._joined and len(a + b) >= 4
+            if a + b not in self._joined and a + b not in STOP_WORDS and len(a + b) >= 4
         }
         self._stems = _Stems(acronyms)
         self.common_acronyms = acronyms.intersection(STOP_WORDS)

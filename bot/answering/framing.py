@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.answering.smalltalk import HELLOS
+from bot.answering.smalltalk import HELLOS, THANKS_WORDS
 from bot.answering.text import STOP_WORDS
 
 BOT = "bot"
@@ -20,6 +20,9 @@ _PLACE_ONLY = frozenset(
     {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
 )  # with a number: just where
 _PLACES = _PLACE_ONLY | {"ward", "floor", "level", "theatre"}
+# One to three words and 'here', then a break, at the start or after a greeting: who is asking.
+_HELLO_FIRST = rf"(?:(?:{'|'.join(sorted(HELLOS))})\b[^,.;:!?-]*[,.;:!?-]+\s*)?"
+_INTRODUCED = re.compile(rf"^\W*{_HELLO_FIRST}((?:[a-z'&]+\s+){{1,3}})here\s*[,.;:!?-]")
 
 
 def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
@@ -29,7 +32,30 @@ def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] 
     `Analyzer.numbered`): in a question they say what it is about, and stay."""
     if _PLEA.match(question) and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
         words = words[1:]
-    return _placeless(_unaddressed(_no_cry_for_help(words)), named)
+    return _placeless(_unaddressed(_no_cry_for_help(_unintroduced(_unthanked(words), question))), named)
+
+
+def _unthanked(words: list[str]) -> list[str]:
+    """Without 'in advance' after thanks ('thanks in advance', 'thank you in advance'): courtesy, not
+    a topic ('advance care planning' is one)."""
+    for k in range(1, len(words) - 1):
+        if words[k : k + 2] == ["in", "advance"] and (words[k - 1] in THANKS_WORDS or words[k - 1] == "you"):
+            return words[:k] + words[k + 2 :]
+    return words
+
+
+def _unintroduced(words: list[str], question: str) -> list[str]:
+    """Without who is asking, where they say so first ('student nurse here, when is go-live', 'porter
+    here - how do I book training'): it is who they are, not what they ask about."""
+    said = _INTRODUCED.match(question.lower())
+    who = said.group(1).replace("'", "").split() if said else []
+    if not set(who) - STOP_WORDS:  # 'who is here?' asks who is
+        return words
+    for k in range(len(words) - len(who)):
+        if words[k : k + len(who)] == who and words[k + len(who)] == "here":
+            rest = words[:k] + words[k + len(who) + 1 :]
+            return rest if set(rest) - STOP_WORDS else words
+    return words
 
 
 def _unaddressed(words: list[str]) -> list[str]:

@@ -73,7 +73,8 @@ _JARGON_FORM = re.compile(
 )
 # How-to questions asked ('how do I', 'who do I call'), then problems told ('my card won't work').
 _HOWTO_ASKED = (
-    r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bneed to\b|\bi need\b|"
+    r"\bhow\b|\bwhere\b|\bwho (?:do|can|should|shall|to)\b|\bcan i\b|\bcan we\b|\bneed to\b(?! know)|"
+    r"\bi need\b(?! to know)|"
     r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|"
     r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bwhens\b|\bwheres\b|\bhows\b|"
     r"\bwhat (?:time|day|date)s?\b|"
