@@ -1081,6 +1081,9 @@ def test_what_day_asks_when_not_what_something_is() -> None:
         # courtesy and urgency around the question
         ("downtime thanks in advance", "downtime"),
         ("timetabled roll-out, really need to know today", "timetabled-rollout"),  # not 'to day'
+        ("sorry to bother you but what is a floorwalker", "floorwalker"),
+        ("not sure if this is the right place but what is BAU", "business-as-usual"),
+        ("what is the go-live date at the moment", "golive-date"),
     ],
 )
 def test_who_is_asking_and_courtesy_around_a_question_leave_it_to_what_it_asks(

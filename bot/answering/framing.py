@@ -20,6 +20,8 @@ _PLACE_ONLY = frozenset(
     {"band", "bay", "bed", "room", "cubicle", "pod", "ext", "bleep"}
 )  # with a number: just where
 _PLACES = _PLACE_ONLY | {"ward", "floor", "level", "theatre"}
+_THANKED = THANKS_WORDS | {"you"}  # 'thank you in advance'
+_ASKED_IN = frozenset({"place", "channel", "person", "people"})  # 'the right place to ask'
 # One to three words and 'here', then a break, at the start or after a greeting: who is asking.
 _HELLO_FIRST = rf"(?:(?:{'|'.join(sorted(HELLOS))})\b[^,.;:!?-]*[,.;:!?-]+\s*)?"
 _INTRODUCED = re.compile(rf"^\W*{_HELLO_FIRST}((?:[a-z'&]+\s+){{1,3}})here\s*[,.;:!?-]")
@@ -36,12 +38,16 @@ def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] 
 
 
 def _unthanked(words: list[str]) -> list[str]:
-    """Without 'in advance' after thanks ('thanks in advance', 'thank you in advance'): courtesy, not
-    a topic ('advance care planning' is one)."""
-    for k in range(1, len(words) - 1):
-        if words[k : k + 2] == ["in", "advance"] and (words[k - 1] in THANKS_WORDS or words[k - 1] == "you"):
-            return words[:k] + words[k + 2 :]
-    return words
+    """Without courtesy that names things: 'thanks in advance' ('advance care planning' is a topic) and
+    'is this the right place (channel, person) to ask' (it asks about the question's topic, not a place)."""
+    kept = []
+    for k, word in enumerate(words):
+        before = words[k - 1] if k else ""
+        if word == "advance" and before == "in" and k >= 2 and words[k - 2] in _THANKED:
+            kept.pop()
+        elif not (before == "right" and word in _ASKED_IN):
+            kept.append(word)
+    return kept
 
 
 def _unintroduced(words: list[str], question: str) -> list[str]:

@@ -55,7 +55,7 @@ _STOP_TEXT = (
 _FRAMING_TEXT = (
     "able unable better best good great ready remember tried trying seem seems keep keeps kept maybe "
     "perhaps probably actually basically literally anyway though because obtain acquire soon remind "
-    "clarify "
+    "clarify bother moment "
     "monday tuesday wednesday thursday friday "  # when, not what: weekends are out of hours
 )
 _TYPED_STOP_WORDS = frozenset(_STOP_TEXT.split())
