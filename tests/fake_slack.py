@@ -4,6 +4,7 @@
     fake.usergroups["S0SUPPORT"] = ["U1"]  # usergroups.users.list answers
     fake.fail("chat.postMessage", status=429, retry_after=1)   # next call rate-limited
     fake.fail("chat.postMessage", error="channel_not_found")  # next call answered ok: false
+    fake.slow("response_url", 2.0)         # each call of it answered 2 s late, until slow(..., 0)
     calls = fake.wait_for("chat.postMessage", count=1)         # blocks until seen, up to 5 s
     fake.response_url("cmd1")              # a response_url; posts to it are recorded as "response_url"
     fake.everything()                      # every recorded call as one string, for "never contains" checks
@@ -72,6 +73,7 @@ class FakeSlack:
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
         self._failures: dict[str, list[_Failure]] = {}
+        self._delays: dict[str, float] = {}
         self._ts = itertools.count(1)
         self._socket: SocketModeLink | None = None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -106,6 +108,11 @@ class FakeSlack:
             retry_after = 1
         with self._changed:
             self._failures.setdefault(method, []).append(_Failure(times, status, retry_after, error))
+
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer every call of `method` `seconds` late (recorded once answered), as a slow Slack does."""
+        with self._changed:
+            self._delays[method] = seconds
 
     def calls_to(self, method: str) -> list[Call]:
         with self._changed:
@@ -152,6 +159,10 @@ class FakeSlack:
     # -- called by the request handler ------------------------------------------------------------
 
     def _record(self, call: Call) -> tuple[int, dict[str, str], bytes]:
+        with self._changed:
+            delay = self._delays.get(call.method, 0.0)
+        if delay:
+            time.sleep(delay)
         with self._changed:
             self.attempts.append(call)
             failure = self._take_failure(call.method)

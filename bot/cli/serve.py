@@ -20,7 +20,7 @@ from bot.cli.options import add_port_argument, whole_number
 from bot.cli.validate import unstaffed
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
-from bot.slack.app import token_problem
+from bot.slack.app import TokenProblem
 from bot.slack.server import start_http
 from bot.slack.socket_mode import socket_mode_handler
 
@@ -110,15 +110,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _http(services: Services, host: str, port: int, threads: int, stop: threading.Event) -> int:
     try:
-        server = start_http(services, host, port, threads)
+        server = start_http(services, host, port, threads)  # takes the port, then checks the token
+    except TokenProblem as exc:
+        print(f"golive-bot serve cannot start: {exc}.", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"golive-bot serve cannot start: cannot listen on {host}:{port} ({exc.strerror}); stop what "
               "is using it, or choose another --port.", file=sys.stderr)  # fmt: skip
-        return 2
-    problem = token_problem(server.wsgi.app)
-    if problem:
-        server.stop()
-        print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
         return 2
     _freeze_startup_objects()
     services.background.start()
@@ -131,11 +129,10 @@ def _http(services: Services, host: str, port: int, threads: int, stop: threadin
 
 
 def _socket_mode(services: Services, app_token: str, stop: threading.Event) -> int:
-    handler = socket_mode_handler(services, app_token)
-    problem = token_problem(handler.app)
-    if problem:
-        handler.client.close()
-        print(f"golive-bot serve cannot start: {problem}.", file=sys.stderr)
+    try:
+        handler = socket_mode_handler(services, app_token)  # checks the token
+    except TokenProblem as exc:
+        print(f"golive-bot serve cannot start: {exc}.", file=sys.stderr)
         return 2
     try:
         handler.connect()

@@ -16,18 +16,18 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.markup import escape
 from bot.runtime import Services
-from bot.slack.app import respond, tell
+from bot.slack.app import open_view, respond, tell
 from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
+from bot.slack.listeners import after_ack
 from bot.slack.shape import json_object, state_values
 from bot.store.comms import ANNOUNCEMENT_KIND
 from bot.store.once import claim, release
@@ -39,6 +39,7 @@ _LISTED = 40  # Slack allows 50 blocks in a message
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 _POST_SECTIONS = 45  # a post's text in sections of Slack's 3,000 characters, within its 50 blocks
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
+NOT_OPENED = "Slack did not open the form in time; please run `/golive announce` again."
 STILL_PREVIEWING = "The bot is slow right now: press Preview again in a few seconds."
 NOT_SCHEDULED = "Not scheduled: the bot could not store it just now. Start again with /golive announce."
 STILL_SCHEDULING = (
@@ -54,13 +55,9 @@ def register(app: App, services: Services) -> None:
         if refusal := services.comms.refusal(invocation.user_id, services.membership):
             invocation.reply(refusal)
             return
-        try:
-            invocation.client.views_open(
-                trigger_id=invocation.trigger_id, view=compose_view(invocation.channel_id)
-            )
-        except SlackApiError as exc:  # an expired trigger (over 3 s) or Slack unavailable
-            log.warning("the announce form did not open: %s", exc.response.get("error"))
-            invocation.reply("Slack did not open the form in time; please run `/golive announce` again.")
+        view = compose_view(invocation.channel_id)
+        if problem := open_view(invocation.client, invocation.trigger_id, view, NOT_OPENED):
+            invocation.reply(problem)
 
     def listing(invocation: Invocation) -> None:
         if refusal := services.comms.refusal(invocation.user_id, services.membership):
@@ -139,11 +136,11 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
     a = checked.announcement
     try:  # stored: the early post and the lead's confirmation may fail, and the form still closes
         services.post_due_announcements()  # a post due in the next seconds goes on time
-        client.chat_postMessage(
-            channel=user_id,
-            text=f"Scheduled for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}: "
-            f"“{_opening(a)}”. `/golive announcements` lists it, with a button to cancel.",
+        confirmed = (
+            f"Scheduled for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}: "
+            f"“{_opening(a)}”. `/golive announcements` lists it, with a button to cancel."
         )
+        after_ack(partial(client.chat_postMessage, channel=user_id, text=confirmed))  # the form closes now
     except Exception:
         log.exception("scheduled %s but could not post it early or confirm it to the lead", a.id)
     return {"response_action": "clear"}

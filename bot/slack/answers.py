@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
-from bot.markup import question_words
+from bot.markup import escape, question_words
 from bot.runtime import PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, event_key, respond, tell, why_slack_failed
@@ -35,6 +35,7 @@ from bot.slack.replies import (
     reply_to_question,
     support_post,
 )
+from bot.slack.words import block_lines
 from bot.store import outbox
 from bot.store.once import claim, release
 from bot.store.outbox import Intent, Item
@@ -172,7 +173,7 @@ def _reply(
     key: str,  # the message's claim (see answer_once): Slack's redelivery records the question once
 ) -> None:
     channel, user = event.get("channel"), event.get("user")
-    question = question_words(str(event.get("text") or "")).strip()  # as typed, without mentions
+    question = question_words(_typed(event)).strip()  # as typed, without mentions
     if said := _not_a_question(app, services, event, question):
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=said[0], blocks=said[1] or None)
         return
@@ -226,6 +227,15 @@ def _not_a_question(
         return small_talk_reply(app, services, talk)
     taken = _reply_to_a_post(services, event, noted)
     return (taken, []) if taken else None
+
+
+def _typed(event: dict[str, Any]) -> str:
+    """The message as Slack markup: its text, or when that is empty (a client or a workflow may send
+    only the formatted blocks) the words of its blocks, escaped as Slack escapes text."""
+    text = event.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    return escape("\n".join(block_lines(event.get("blocks"))))
 
 
 def _attached(event: dict[str, Any]) -> str:

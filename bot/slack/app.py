@@ -3,6 +3,9 @@
 Bolt acks each event before its listener runs (process_before_response=False), so slow work never
 delays the ack. Slack re-sends events it thinks were lost; `answer_once` makes a retry, or the
 same event reaching another replica, a no-op through a unique row in the shared database.
+Commands, buttons, forms and shortcuts ack from their listeners, which run on threads that no slow
+Web API call holds (see `listeners.py`): what they send Slack after the ack goes through
+`after_ack`, as `respond` and `tell` do.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from slack_bolt import App
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
@@ -31,6 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.runtime import Services
 from bot.slack.ids import user_of
+from bot.slack.listeners import ListenerThreads, ScopeRequests, after_ack, request_age
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
 from bot.store.once import claim
@@ -51,6 +56,12 @@ SURFACES = (
     "bot.slack.status",
     "bot.slack.announcements",
     "bot.slack.fallback",  # last: it takes whatever no other surface did
+)
+# A trigger_id works for 3 s after Slack sent the request; it spent some of that getting here.
+OPEN_WITHIN = 2.5
+VIEWS_OPEN_TIMEOUT = 3  # seconds: Slack answers at once, or the trigger is gone by then
+TOO_LATE_TO_OPEN = (
+    "That took too long to reach me, so the form could not open. Please try again: it usually opens at once."
 )
 # Slack's response_urls are on hooks.slack.com (hooks.slack-gov.com for GovSlack), always https.
 SLACK_DOMAINS = ("slack.com", "slack-gov.com")
@@ -102,21 +113,27 @@ def is_slack_url(url: object, api_url: str | None = None) -> bool:
 
 
 def respond(client: WebClient, response_url: object, **message: Any) -> bool:
-    """Post to a response_url (ephemeral replies, replacing a clicked message) with the same retries;
-    False, sending nothing, when it is not one of Slack's (see `is_slack_url`) nor on the Slack that
-    `client` talks to."""
+    """Post to a response_url (ephemeral replies, replacing a clicked message) with the same retries,
+    after the ack (`after_ack`); False, sending nothing, when it is not one of Slack's (see
+    `is_slack_url`) nor on the Slack that `client` talks to."""
     if not is_slack_url(response_url, client.base_url):
         if response_url:
             log.warning("did not post to a response_url that is not on Slack")
         return False
-    WebhookClient(str(response_url), retry_handlers=retry_handlers()).send_dict(message)
+    after_ack(partial(_post_to_response_url, str(response_url), message))
     return True
 
 
+def _post_to_response_url(response_url: str, message: dict[str, Any]) -> None:
+    sent = WebhookClient(response_url, retry_handlers=retry_handlers()).send_dict(message)
+    if sent.status_code != 200:  # an expired response_url (after 30 minutes, or five uses) says 404
+        log.warning("Slack did not take a reply to a response_url (HTTP %d)", sent.status_code)
+
+
 def tell(client: WebClient, body: dict[str, Any], text: str, blocks: list[Any] | None = None) -> None:
-    """A private note to whoever clicked, used a shortcut or submitted a form: below the message when
-    Slack gave a response_url, else as a direct message (a global shortcut, a button in a modal or the
-    App Home, a form's late answer)."""
+    """A private note to whoever clicked, used a shortcut or submitted a form, sent after the ack: below
+    the message when Slack gave a response_url, else as a direct message (a global shortcut, a button
+    in a modal or the App Home, a form's late answer)."""
     note = {"text": text, "blocks": blocks} if blocks else {"text": text}
     if respond(client, body.get("response_url"), response_type="ephemeral", replace_original=False, **note):
         return
@@ -124,10 +141,34 @@ def tell(client: WebClient, body: dict[str, Any], text: str, blocks: list[Any] |
     if not user:
         log.warning("could not tell a user something: the request had neither a response_url nor a user")
         return
+    after_ack(partial(_direct_message, client, user, note))
+
+
+def _direct_message(client: WebClient, user: str, note: dict[str, Any]) -> None:
     try:
         client.chat_postMessage(channel=user, **note)
     except (SlackApiError, OSError) as exc:
         log.warning("could not send a user a direct message (%s)", why_slack_failed(exc))
+
+
+def open_view(client: WebClient, trigger_id: object, view: dict[str, Any], failed: str) -> str | None:
+    """Open a modal from a listener, right after its ack; None when it opened, else what to tell the
+    person (`failed`, or that Slack took too long). A trigger_id works for 3 s after Slack sent the
+    request, so a request that reached the bot late is not tried, and the call is not retried after a
+    Retry-After that would outlast the trigger."""
+    if not isinstance(trigger_id, str) or not trigger_id:
+        return "Slack did not send what I need to open the form. Please try again."
+    if request_age() > OPEN_WITHIN:
+        log.warning("did not open a form: the request reached the bot %.1f s ago", request_age())
+        return TOO_LATE_TO_OPEN
+    quick = WebClient(token=client.token, base_url=client.base_url, timeout=VIEWS_OPEN_TIMEOUT,
+                      retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])  # fmt: skip
+    try:
+        quick.views_open(trigger_id=trigger_id, view=view)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not open a form (%s)", why_slack_failed(exc))
+        return failed
+    return None
 
 
 def why_slack_failed(exc: SlackApiError | OSError) -> str:
@@ -188,16 +229,36 @@ def event_key(body: dict[str, Any]) -> str:
     return f"event:{body.get('event_id')}"
 
 
-def build_app(services: Services, *, client: WebClient | None = None) -> App:
+class TokenProblem(Exception):
+    """Slack refused the bot token, or could not be asked about it: said so that the person can fix it."""
+
+
+def build_app(services: Services, *, client: WebClient | None = None, check_token: bool = False) -> App:
+    """The Bolt app with every surface registered. With `check_token` (serving Slack), the token is
+    checked with Slack now (auth.test) and Bolt keeps the answer for every request; raises
+    TokenProblem when Slack refuses it or cannot be reached. Without it (the console, tests that never
+    serve), Bolt would ask on the first request."""
     settings = services.settings
     client = client or make_client(settings)
-    app = App(
-        client=client,
-        signing_secret=settings.slack_signing_secret,
-        request_verification_enabled=settings.slack_signing_secret is not None,
-        process_before_response=False,
-        token_verification_enabled=False,  # `serve` checks the token itself, with a clear message
-    )
+    threads = ListenerThreads()
+    try:
+        app = App(
+            client=client,
+            signing_secret=settings.slack_signing_secret,
+            request_verification_enabled=settings.slack_signing_secret is not None,
+            process_before_response=False,
+            token_verification_enabled=check_token,
+            listener_executor=threads,
+        )
+    except BoltError as exc:  # from auth.test answering ok: false, or an HTTP error after the retries
+        threads.shutdown(wait=False)
+        raise TokenProblem(_refusal(exc.__context__)) from None
+    except OSError as exc:
+        threads.shutdown(wait=False)
+        raise TokenProblem(f"could not reach Slack to check SLACK_BOT_TOKEN ({exc})") from None
+    app.use(ScopeRequests(threads))
+    # Closing the services stops the listeners first (they queue replies), then the reply threads.
+    services.on_close.append(partial(threads.shutdown, wait=True))
     services.membership = SlackMembership(client, services.clock)
     _reply_threads(services)
     for name in SURFACES:
@@ -205,23 +266,22 @@ def build_app(services: Services, *, client: WebClient | None = None) -> App:
     return app
 
 
+def _refusal(error: BaseException | None) -> str:
+    """Why auth.test failed, with Slack's error code and never the request (it holds the token)."""
+    if not isinstance(error, SlackApiError):
+        return "Slack refused SLACK_BOT_TOKEN"
+    status = error.response.status_code
+    code = error.response.get("error") if isinstance(error.response.data, dict) else None
+    if status == 429 or status >= 500:
+        return f"Slack did not answer the check of SLACK_BOT_TOKEN (HTTP {status}); try again in a minute"
+    return f"Slack refused SLACK_BOT_TOKEN ({code or 'unknown error'})"
+
+
 def _reply_threads(services: Services) -> None:
     """Replies to events run on threads of their own, not Bolt's listener threads: the client waits out
-    each of Slack's Retry-Afters, and a reply held up so would hold one of Bolt's five threads while
-    commands, buttons and forms, which must ack within 3 s, queue behind it (Slack then shows those
-    people an error). Here the replies queue instead, delayed while Slack limits them, never dropped;
-    closing the services lets those queued finish."""
+    each of Slack's Retry-Afters, and a reply held up so would hold one of the five event listener
+    threads while later events queue behind it. Here the replies queue instead, delayed while Slack
+    limits them, never dropped; closing the services lets those queued finish."""
     threads = ThreadPoolExecutor(max_workers=5, thread_name_prefix="event-reply")  # as many as Bolt's
     services.run_reply = threads.submit
     services.on_close.append(partial(threads.shutdown, wait=True))
-
-
-def token_problem(app: App) -> str | None:
-    """Why Slack refuses the bot token, or None when it accepts it."""
-    try:
-        app.client.auth_test()
-    except SlackApiError as exc:
-        return f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error', 'unknown error')})"
-    except OSError as exc:
-        return f"could not reach Slack to check SLACK_BOT_TOKEN ({exc})"
-    return None

@@ -18,8 +18,10 @@ from typing import Any
 
 from slack_bolt import Ack
 
+from bot.slack.listeners import in_scope, request_age
+
 log = logging.getLogger(__name__)
-ACK_WITHIN = 2.5  # seconds: Slack gives up at 3, and the request spent some getting here
+ACK_WITHIN = 2.5  # seconds since the request reached the bot: Slack gives up at 3 after sending it
 _WORKERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="form-work")
 
 
@@ -31,10 +33,11 @@ def ack_in_time(
 ) -> None:
     """Ack with what `work` answers (response_action and its fields), or with `late` if it is slower
     than Slack waits; then `after_late` gets the answer the form could no longer show, so a failure
-    that came late (a database outage is often slow to fail) still reaches the person."""
-    future = _WORKERS.submit(work)
+    that came late (a database outage is often slow to fail) still reaches the person. `work` must
+    not wait for the Web API: what it sends Slack goes through `after_ack`, as `tell` does."""
+    future = _WORKERS.submit(in_scope(work))
     try:
-        answer = future.result(timeout=ACK_WITHIN)
+        answer = future.result(timeout=max(0.0, ACK_WITHIN - request_age()))
     except Late:
         log.warning("a form took over %.1f s to answer; told the person it is still in hand", ACK_WITHIN)
         future.add_done_callback(partial(_finish_late, after_late))

@@ -28,12 +28,14 @@ from bot.markup import readable
 from bot.roles import Membership
 from bot.runtime import PostReply, Services
 from bot.slack import issue_blocks as ib
-from bot.slack.app import respond, tell, why_slack_failed
+from bot.slack.app import open_view, respond, tell, why_slack_failed
 from bot.slack.blocks import STILL_IN_SLACK, context, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of, view_id
+from bot.slack.listeners import after_ack
+from bot.slack.words import block_lines, dicts
 from bot.store import outbox
 from bot.store.once import claim, release
 from bot.store.outbox import Item
@@ -51,6 +53,7 @@ AT_RISK = (
 _NOT_STORED = "the bot could not store it just now"
 NOT_SAVED = f"Not saved yet: {_NOT_STORED}. Your form is still here: send it again in a minute. {AT_RISK}"
 NOT_CHANGED = f"Not saved: {_NOT_STORED}, so nothing changed. Press the button again in a minute. {AT_RISK}"
+NOT_OPENED = "I could not open the issue form just now. Please try again in a moment."
 PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{6}")
@@ -131,16 +134,10 @@ def _open_form(
     services: Services, client: WebClient, trigger_id: object, draft: Draft | None = None
 ) -> str | None:
     """Open the report form; on failure, the reason to give the person (Slack's trigger lasts 3 s)."""
-    if not isinstance(trigger_id, str) or not trigger_id:
-        return "Slack did not send what I need to open the form. Please try again."
     link = draft.source_link if draft else None
     shown = _cleaned(services, draft) if draft else None
-    try:
-        client.views_open(trigger_id=trigger_id, view=ib.form_view(services.settings.org, shown, link))
-    except SlackApiError as exc:
-        log.warning("could not open the issue form: %s", exc.response.get("error"))
-        return "I could not open the issue form just now. Please try again in a moment."
-    return None
+    view = ib.form_view(services.settings.org, shown, link)
+    return open_view(client, trigger_id, view, NOT_OPENED)
 
 
 def _open_from_command(services: Services, invocation: Invocation) -> None:
@@ -190,32 +187,15 @@ def _words_of(message: dict[str, Any]) -> str:
     text = message.get("text")
     if isinstance(text, str) and text.strip():
         return text
-    lines = ["".join(_rich_words(block)).strip() for block in _dicts(message.get("blocks"))]
-    for attachment in _dicts(message.get("attachments")):
+    lines = block_lines(message.get("blocks"))
+    for attachment in dicts(message.get("attachments")):
         parts = [attachment.get(k) for k in ("pretext", "title", "text")]
         words = [p for p in parts if isinstance(p, str) and p.strip()]
         lines += words or [str(attachment.get("fallback") or "")]
-    for file in _dicts(message.get("files")):
+    for file in dicts(message.get("files")):
         title = file.get("title") or file.get("name")
         lines += [f"Attached: {title}"] if isinstance(title, str) and title.strip() else []
     return "\n".join(line for line in lines if line.strip())
-
-
-_RICH_LINES = frozenset({"rich_text_section", "rich_text_preformatted", "rich_text_quote"})  # each a line
-
-
-def _rich_words(element: dict[str, Any], depth: int = 0) -> list[str]:
-    """The words of a rich-text block, as its reader saw them: text, and links by their label."""
-    if depth > 6:  # Slack nests lists and quotes a few levels; a forged payload is cut short
-        return []
-    words = [w for w in (element.get("text"), element.get("url")) if isinstance(w, str)][:1]
-    for child in _dicts(element.get("elements")):
-        words += _rich_words(child, depth + 1)
-    return [*words, "\n"] if element.get("type") in _RICH_LINES else words
-
-
-def _dicts(value: object) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)][:20] if isinstance(value, list) else []
 
 
 def _permalink(client: WebClient, body: dict[str, Any], channel: str, message: dict[str, Any]) -> str | None:
@@ -290,7 +270,7 @@ def _register_forms(app: App, services: Services) -> None:
         else:
             result = _after_refused_plus_one(services, reference, draft, outcome.reason)
         if isinstance(view.get("id"), str):
-            client.views_update(view_id=view["id"], view=result)
+            after_ack(partial(client.views_update, view_id=view["id"], view=result))
 
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -493,11 +473,9 @@ def _register_buttons(app: App, services: Services) -> None:
             _tell(client, body, issue)
         if not isinstance(issue, Issue):
             return
-        try:
-            client.views_open(trigger_id=str(body.get("trigger_id", "")), view=ib.resolve_view(issue))
-        except SlackApiError as exc:
-            log.warning("could not open the resolve form: %s", exc.response.get("error"))
-            _tell(client, body, "I could not open the resolve form just now. Please click Resolve again.")
+        again = "I could not open the resolve form just now. Please click Resolve again."
+        if problem := open_view(client, body.get("trigger_id"), ib.resolve_view(issue), again):
+            _tell(client, body, problem)
 
     steps = {
         ib.ACKNOWLEDGE: services.issues.acknowledge,

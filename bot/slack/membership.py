@@ -1,7 +1,9 @@
 """Group membership answered from Slack: configured user ids plus the members of a Slack user group.
 
 User group lists are cached for a few minutes, since role checks happen on every button press; when
-Slack cannot be asked, the configured ids still work and the failure is logged.
+Slack cannot be asked, the list last seen within the hour is used, or else the configured ids only,
+and the failure is logged. Role checks run while a person waits (a form's answer must be ready within
+Slack's 3 s), so Slack is asked once, briefly: neither a rate limit nor a failure is retried.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from bot.clock import Clock
 from bot.config import Group
 
 log = logging.getLogger(__name__)
+LOOKUP_TIMEOUT = 2  # seconds
+STALE_FOR = timedelta(hours=1)  # the list last seen stands in for Slack's this long, no longer
 
 
 class SlackMembership:
     def __init__(self, client: WebClient, clock: Clock, ttl: timedelta = timedelta(minutes=5)):
-        self._client = client
+        self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT,
+                                 retry_handlers=[])  # fmt: skip
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.Lock()
@@ -38,18 +43,22 @@ class SlackMembership:
             cached = self._cache.get(usergroup)
         if cached and now - cached[0] < self._ttl:
             return cached[1]
+        if cached and now - cached[0] > STALE_FOR:
+            cached = None
+        instead = "the list last seen" if cached else "the configured user ids only"
         try:
             response = self._client.usergroups_users_list(usergroup=usergroup)
         except SlackApiError as exc:
             log.error(
-                "could not list Slack user group %s (%s); using the configured user ids only",
+                "could not list Slack user group %s (%s); using %s",
                 usergroup,
                 exc.response.get("error", "unknown error"),
+                instead,
             )
-            return frozenset()
+            return cached[1] if cached else frozenset()
         except OSError as exc:
-            log.error("could not reach Slack to list user group %s (%s)", usergroup, exc)
-            return frozenset()
+            log.error("could not reach Slack to list user group %s (%s); using %s", usergroup, exc, instead)
+            return cached[1] if cached else frozenset()
         users = frozenset(u for u in response.get("users", []) if isinstance(u, str))
         with self._lock:
             self._cache[usergroup] = (now, users)

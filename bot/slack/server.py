@@ -45,7 +45,7 @@ StartResponse = Callable[..., Any]
 class SlackWsgi:
     def __init__(
         self,
-        app: App,
+        app: App | None,  # None until `start_http` has it, before serving
         services: Services,
         signing_secret: str,
         max_body: int = MAX_BODY,
@@ -127,6 +127,7 @@ class SlackWsgi:
         except BOLT_READ_ERRORS:
             log.warning("refused a signed request: %s", UNEXPECTED_FIELDS)
             return _json(400, {"error": UNEXPECTED_FIELDS})
+        assert self.app is not None, "SlackWsgi serves only once it has its app"
         response = self.app.dispatch(request)
         if response.status >= 500:
             log.error("Bolt answered %d to a %s request", response.status, payload.get("type", "command"))
@@ -206,6 +207,12 @@ class HttpServer:
             wasyncore.close_all(self._server._map)  # type: ignore[union-attr]
         self._thread.join(timeout)
 
+    def close(self) -> None:
+        """Give the port back without ever having served (`start` was not called)."""
+        self._stopped.set()
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=1.0)
+        wasyncore.close_all(self._server._map)  # type: ignore[union-attr]
+
     def serve_forever(self) -> None:
         """Run in the calling thread until interrupted (the `serve` command)."""
         self._server.run()
@@ -224,10 +231,19 @@ def _connection_limit() -> int:
 
 
 def start_http(services: Services, host: str, port: int, threads: int = 8) -> HttpServer:
-    """The whole Slack stack (Bolt app, checks, waitress) listening on host:port, in the background."""
+    """The whole Slack stack (Bolt app, checks, waitress) listening on host:port, in the background.
+    The port is taken first (OSError if it cannot be), then the bot token is checked with Slack
+    (TokenProblem), and only then are requests served: Bolt has Slack's answer about the token before
+    the first request, which it would otherwise ask for while that request waits for its ack."""
     secret = services.settings.slack_signing_secret
     if not secret:
         raise ValueError("HTTP mode needs SLACK_SIGNING_SECRET to verify that requests come from Slack")
-    server = HttpServer(SlackWsgi(build_app(services), services, secret), host, port, threads)
+    wsgi = SlackWsgi(None, services, secret)
+    server = HttpServer(wsgi, host, port, threads)
+    try:
+        wsgi.app = build_app(services, check_token=True)
+    except BaseException:  # TokenProblem, or anything else: the port is given back either way
+        server.close()
+        raise
     server.start()
     return server

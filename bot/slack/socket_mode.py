@@ -63,7 +63,8 @@ class CheckedSocketModeHandler(SocketModeHandler):
 
 
 def socket_mode_handler(services: Services, app_token: str) -> CheckedSocketModeHandler:
-    """The handler `serve` connects, with every surface registered on its Bolt app."""
-    handler = CheckedSocketModeHandler(build_app(services), app_token)
+    """The handler `serve` connects, with every surface registered on its Bolt app; the bot token is
+    checked with Slack first, and Bolt keeps the answer (TokenProblem if Slack refuses it)."""
+    handler = CheckedSocketModeHandler(build_app(services, check_token=True), app_token)
     handler.api_url = services.settings.slack_api_url
     return handler
