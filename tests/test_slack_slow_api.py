@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -36,8 +37,10 @@ from bot.clock import ManualClock
 from bot.config import Group, Settings
 from bot.runtime import build_services
 from bot.slack import app as slack_app
+from bot.slack import deadline
 from bot.slack.app import TOO_LATE_TO_OPEN, TokenProblem
 from bot.slack.fallback import OUT_OF_DATE
+from bot.slack.listeners import RequestScope, _run_for, after_ack
 from bot.slack.membership import SlackMembership
 from bot.slack.socket_mode import socket_mode_handler
 
@@ -324,3 +327,51 @@ def test_a_rate_limited_user_group_lookup_is_not_waited_out_and_the_list_last_se
     clock.advance(hours=2)  # too old to stand in for Slack's answer
     fake_slack.fail("usergroups.users.list", status=429, retry_after=3)
     assert not membership.is_member("U0GROUPIE", team)
+
+
+def test_a_user_group_slack_says_is_gone_grants_no_role_from_the_list_last_seen(fake_slack):
+    """Only a passing failure (a rate limit, an outage) lets the list last seen stand in: a group that
+    was deleted or disabled (to take a role away) grants nothing, however recently it was read."""
+    clock = ManualClock(datetime(2027, 1, 18, 9, tzinfo=UTC))
+    fake_slack.usergroups["S0SAFETY"] = ["U0FORMER"]
+    client = WebClient(base_url=fake_slack.url, token="xoxb-t", retry_handlers=slack_app.retry_handlers())
+    membership = SlackMembership(client, clock)
+    safety = Group(frozenset({"U0NAMED"}), "S0SAFETY")
+    assert membership.is_member("U0FORMER", safety)
+    clock.advance(minutes=10)
+    fake_slack.fail("usergroups.users.list", error="no_such_subteam")
+    assert not membership.is_member("U0FORMER", safety)
+    assert membership.is_member("U0NAMED", safety)  # the configured ids still hold
+
+
+def test_a_forms_late_answer_reaches_slack_after_the_work_it_followed_and_off_the_form_threads(monkeypatch):
+    """A form slower than Slack waits is acked 'still saving'; what it then tells the person goes on
+    the reply threads, after what the work itself queued, never on the threads later forms need."""
+    monkeypatch.setattr(deadline, "ACK_WITHIN", 0.2)
+    replies = ThreadPoolExecutor(2, thread_name_prefix="after-ack")
+    sent: list[tuple[str, str]] = []
+    done = threading.Event()
+
+    def work() -> dict:
+        after_ack(
+            lambda: (time.sleep(0.2), sent.append(("queued by the work", threading.current_thread().name)))
+        )
+        time.sleep(0.4)
+        return {"response_action": "errors", "errors": {"summary": "Not saved"}}
+
+    def after_late(answer: dict) -> None:
+        after_ack(lambda: (sent.append(("late note", threading.current_thread().name)), done.set()))
+
+    acks: list[dict] = []
+    _run_for(
+        RequestScope(False, replies),
+        deadline.ack_in_time,
+        lambda **a: acks.append(a),
+        work,
+        {"late": 1},
+        after_late,
+    )
+    assert acks == [{"late": 1}] and done.wait(5)
+    assert [what for what, _ in sent] == ["queued by the work", "late note"]
+    assert all(thread.startswith("after-ack") for _, thread in sent)
+    replies.shutdown()

@@ -161,8 +161,9 @@ def open_view(client: WebClient, trigger_id: object, view: dict[str, Any], faile
     if request_age() > OPEN_WITHIN:
         log.warning("did not open a form: the request reached the bot %.1f s ago", request_age())
         return TOO_LATE_TO_OPEN
+    # No retry: a retried call could reuse a trigger a lost answer had already spent on an open form.
     quick = WebClient(token=client.token, base_url=client.base_url, timeout=VIEWS_OPEN_TIMEOUT,
-                      retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])  # fmt: skip
+                      retry_handlers=[])  # fmt: skip
     try:
         quick.views_open(trigger_id=trigger_id, view=view)
     except (SlackApiError, OSError) as exc:

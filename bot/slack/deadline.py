@@ -40,7 +40,8 @@ def ack_in_time(
         answer = future.result(timeout=max(0.0, ACK_WITHIN - request_age()))
     except Late:
         log.warning("a form took over %.1f s to answer; told the person it is still in hand", ACK_WITHIN)
-        future.add_done_callback(partial(_finish_late, after_late))
+        # in the request's scope: what the late answer sends Slack goes after the ack too, in order
+        future.add_done_callback(partial(_finish_late, in_scope(after_late) if after_late else None))
         answer = late
     ack(**answer)
 

@@ -120,7 +120,7 @@ class ListenerThreads(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         scope = getattr(_dispatching, "scope", None)
-        if scope is None:  # not from a dispatch (Bolt's lazy listeners): a request of its own
+        if scope is None:  # not from a dispatch: a request of its own
             scope = RequestScope(False, self.replies)
         scope.claimed = True
         pool = self._events if scope.is_event else self._acks
@@ -174,7 +174,7 @@ def after_ack(work: Callable[[], None]) -> None:
         scope.later(work)
 
 
-def in_scope(work: Callable[[], _T]) -> Callable[[], _T]:
+def in_scope(work: Callable[..., _T]) -> Callable[..., _T]:
     """`work`, to run on another thread as if on this listener's (a form's answer worked out beside the
     listener, see `deadline.py`): what it leaves for `after_ack` still waits for no ack."""
     scope: RequestScope | None = getattr(_running, "scope", None)

@@ -49,12 +49,10 @@ class SlackMembership:
         try:
             response = self._client.usergroups_users_list(usergroup=usergroup)
         except SlackApiError as exc:
-            log.error(
-                "could not list Slack user group %s (%s); using %s",
-                usergroup,
-                exc.response.get("error", "unknown error"),
-                instead,
-            )
+            code = exc.response.get("error", "unknown error")
+            if not _passing(exc):  # Slack answered: the group is gone, or the token may not ask
+                cached, instead = None, "the configured user ids only"
+            log.error("could not list Slack user group %s (%s); using %s", usergroup, code, instead)
             return cached[1] if cached else frozenset()
         except OSError as exc:
             log.error("could not reach Slack to list user group %s (%s); using %s", usergroup, exc, instead)
@@ -63,3 +61,15 @@ class SlackMembership:
         with self._lock:
             self._cache[usergroup] = (now, users)
         return users
+
+
+_PASSING = frozenset(
+    {"ratelimited", "fatal_error", "internal_error", "service_unavailable", "request_timeout"}
+)
+
+
+def _passing(exc: SlackApiError) -> bool:
+    """Whether Slack failed for a while (a rate limit, an outage) rather than said no: only then may the
+    list last seen stand in. A deleted or disabled group, or a revoked token, grants no role."""
+    status = exc.response.status_code
+    return status == 429 or status >= 500 or exc.response.get("error") in _PASSING
