@@ -1,4 +1,5 @@
-"""Text from outside (Slack, a terminal, a file) made plain: no control characters.
+"""Text from outside (Slack, a terminal, a file) made plain: no control characters, and text any
+database takes.
 
 Nobody types control characters; forged, they do harm wherever the text goes next: PostgreSQL refuses
 NUL, and an escape sequence, a carriage return or a C1 control (U+009B opens a terminal command)
@@ -23,3 +24,10 @@ def one_line(text: str) -> str:
     """Text for a one-line field or listing: line breaks and tabs as single spaces too, so it cannot
     start a line that looks like another item or field."""
     return " ".join(without_controls(text).split())
+
+
+def storable(text: str) -> str:
+    """Text every database takes, whichever adapter it came through: no NUL or other control
+    characters (PostgreSQL refuses NUL) and no lone surrogates (from a JSON '\\ud800', not UTF-8)."""
+    text = without_controls(text)
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")

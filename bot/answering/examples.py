@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.answering.model import Answer, Entry, Kind
+from bot.answering.model import Entry, Kind, answered_with
 
 if TYPE_CHECKING:  # the Slack blocks name Examples without loading a matcher
     from bot.answering.knowledge import KnowledgeBase
@@ -57,5 +57,4 @@ def _lower_first(title: str) -> str:
 
 
 def _answers(kb: KnowledgeBase, question: str, entry: Entry) -> bool:
-    outcome = kb.match(question)
-    return isinstance(outcome, Answer) and outcome.best.entry.id == entry.id
+    return answered_with(kb.match(question)) == entry.id

@@ -34,10 +34,11 @@ def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] 
     `Analyzer.numbered`): in a question they say what it is about, and stay."""
     if _PLEA.match(question) and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
         words = words[1:]
-    return _placeless(_unaddressed(_no_cry_for_help(_unintroduced(_unthanked(words), question))), named)
+    words = _unintroduced(_without_courtesy(words), question)
+    return _placeless(_unaddressed(_no_cry_for_help(words)), named)
 
 
-def _unthanked(words: list[str]) -> list[str]:
+def _without_courtesy(words: list[str]) -> list[str]:
     """Without courtesy that names things: 'thanks in advance' ('advance care planning' is a topic) and
     'is this the right place (channel, person) to ask' (it asks about the question's topic, not a place)."""
     kept = []

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.loader import phrase_key
-from bot.answering.model import Answer, Entry, Kind
+from bot.answering.model import Answer, Entry, Kind, answered_with
 from bot.answering.text import content, question_form, tokens
 from bot.plaintext import one_line
 from bot.privacy import Redactor, without_markers
@@ -257,8 +257,7 @@ def _wants_alias(kb: KnowledgeBase, entry_id: str, text: str, redactor: Redactor
         return False
     if redactor.clean(text) != text or without_markers(text) != text:
         return False
-    outcome = kb.match_redacted(text)
-    return not (isinstance(outcome, Answer) and outcome.best.entry.id == entry_id)
+    return answered_with(kb.match_redacted(text)) != entry_id
 
 
 def render_alias_hints(hints: Sequence[AliasHint]) -> str:

@@ -52,3 +52,8 @@ class NotKnown:
 
 
 Outcome = Answer | Suggestions | NotKnown
+
+
+def answered_with(outcome: Outcome) -> str | None:
+    """The id of the entry the outcome answers with; None for "Did you mean" or "I don't know"."""
+    return outcome.best.entry.id if isinstance(outcome, Answer) else None

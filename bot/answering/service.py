@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Entry, NotKnown, Outcome
-from bot.answering.text import storable
 from bot.answering.watcher import PollingWatcher, Signature, signature
 from bot.clock import Clock
 from bot.markup import shorten
+from bot.plaintext import storable
 from bot.privacy import Redaction, Redactor
 from bot.store import answers
 from bot.store.database import Database

@@ -15,8 +15,6 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.plaintext import without_controls
-
 Form = Literal["jargon", "howto"] | None
 
 # A link never holds '<' (Slack escapes it), so no attempt runs past the next one: a message of many
@@ -86,13 +84,6 @@ _HOWTO_TOLD = (
 )
 _HOWTO_FORM = re.compile(f"{_HOWTO_ASKED}|{_HOWTO_TOLD}")
 _ASKS_HOW = re.compile(_HOWTO_ASKED)
-
-
-def storable(text: str) -> str:
-    """Text every database takes, whichever adapter it came through: no NUL or other control
-    characters (PostgreSQL refuses NUL) and no lone surrogates (from a JSON '\\ud800', not UTF-8)."""
-    text = without_controls(text)
-    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def fold(text: str) -> str:

@@ -107,7 +107,7 @@ def small_talk_text(talk: Talk, kb: KnowledgeBase) -> str:
 def _matcher_only(settings: Settings) -> tuple[Ask, Knowledge, Callable[[], None]]:
     """No database at all: quick to start, nothing written."""
     from bot.answering.knowledge import KnowledgeBase
-    from bot.answering.text import storable
+    from bot.plaintext import storable
 
     kb = KnowledgeBase.load(settings.knowledge_dir)
     redactor = settings.org.redactor()

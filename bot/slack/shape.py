@@ -11,7 +11,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from bot.answering.text import storable
+from bot.plaintext import storable
 
 MAX_DEPTH = 32
 # Top-level keys Bolt reads while building its context, and the type each must have when present.
