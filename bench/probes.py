@@ -3,9 +3,9 @@ so it runs on any knowledge base a trust writes.
 
 Every title and alias is first asked as written: a question that is word for word a name the trust
 wrote for an entry must get that entry. Then a probe starts from a title the matcher answers with its
-own entry, and wraps it ("any idea what X
-is", "X please help", "what's the best way to ...") or slips a key on its longest word (a letter lost,
-doubled, swapped or hit beside). The right outcome is the same entry; a wrong one is another entry.
+own entry, and wraps it ("any idea what X is", "X please help", "what's the best way to ..."), slips a
+key on its longest word (a letter lost, doubled, swapped or hit beside), or misses a space between two
+of its words. The right outcome is the same entry; a wrong one is another entry.
 The wrappers were written while the matcher was developed, and what they showed was fixed: on the two
 knowledge bases here they show what holds; a trust's own knowledge base is the real test of them.
 """
@@ -42,7 +42,7 @@ _NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", _KEYS_BESIDE.split(), stric
 
 @dataclass(frozen=True)
 class Probe:
-    kind: str  # "named", "wrapped" or "slipped"
+    kind: str  # "named", "wrapped", "slipped" or "joined"
     question: str
     expect: str
 
@@ -61,6 +61,8 @@ def probes(entries: list[Entry], answers_itself: Callable[[Entry], bool], seed: 
             yield Probe("wrapped", question, e.id)
         for _ in range(3):
             yield Probe("slipped", _slipped(title, rng).lower(), e.id)
+        for question in _joined(title):
+            yield Probe("joined", question, e.id)
 
 
 def _wrapped(kind: str, title: str) -> list[str]:
@@ -69,6 +71,16 @@ def _wrapped(kind: str, title: str) -> list[str]:
     asked = title.lower()
     rest = re.sub(r"^how do i ", "", asked)
     return [w.format(asked) for w in HOWTO] + ([start + rest for start in HOW_DO_I] if rest != asked else [])
+
+
+def _joined(title: str) -> list[str]:
+    """The title with a missed space: each two neighbouring words of letters typed as one."""
+    words = title.split()
+    return [
+        " ".join((*words[:k], words[k] + words[k + 1], *words[k + 2 :]))
+        for k in range(len(words) - 1)
+        if words[k].isalpha() and words[k + 1].isalpha()
+    ]
 
 
 def _slipped(title: str, rng: random.Random) -> str:

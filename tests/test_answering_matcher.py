@@ -128,6 +128,27 @@ def test_a_short_word_with_its_double_letter_typed_once_is_read_as_the_word() ->
     )
 
 
+def test_two_words_of_a_name_typed_without_a_space_are_read_as_both() -> None:
+    kb = KnowledgeBase.build([
+        *ENTRIES,
+        entry("gp-connect", "howto", "How do I see a patient's GP record?", "Open the GP Connect tab.",
+              "access GP records"),
+        entry("audit", "jargon", "Audit trail", "A record of who opened which records, and when.",
+              "who has accessed the records"),
+    ])  # fmt: skip
+    assert (
+        answered(kb.match("access GPrecords")) == "gp-connect"
+    )  # not 'records' with a slip: the audit trail
+    assert (
+        answered(kb.match("discharge summarys"))
+        == answered(kb.match("dischargesummarys"))
+        == "discharge-summary"
+    )
+    assert answered(kb.match("how doI log an issue")) == "log-an-issue"
+    assert answered(kb.match("how do I log an isue")) == "log-an-issue"  # a slip, not 'is ue'
+    assert answered(kb.match("water")) is None  # not 'wat er'
+
+
 def test_an_entry_whose_title_asks_how_is_a_howto_whatever_kind_it_was_given() -> None:
     """A trust that marks every entry jargon: 'where are the floorwalkers' still finds the how-to, and
     'what is a floorwalker' the term, as when the kinds are right."""

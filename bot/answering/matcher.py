@@ -69,6 +69,7 @@ _LETTER_NAMES = {
     }.items()
     for name in names.split()
 }  # fmt: skip
+_FILLERS = frozenset({"ah", "er", "erm", "hmm", "lol", "oh", "uh", "um", "umm"})  # 'water' is no 'wat er'
 # Letter names that are everyday words too ('I see you'); a run of them alone spells nothing.
 _EVERYDAY_LETTERS = frozenset(
     {"a", "i", "o", "u", "r", "c", "b", "y", "be", "see", "sea", "eye", "aye", "oh", "owe", "pea", "queue",
@@ -132,6 +133,7 @@ class Matcher:
         self._near: dict[str, tuple[str, ...]] = {}
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
+        self._run_together = _run_together(written)
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
         )
@@ -181,7 +183,9 @@ class Matcher:
         if small_talk(question):
             return []  # 'thanks, you're a star', 'morning bot, how's your day' ask nothing of the entries
         typed = self._rejoined(
-            self._lettered(unframed(tokens(question)[:MAX_WORDS], question, self.analyzer.numbered))
+            self._apart(
+                self._lettered(unframed(tokens(question)[:MAX_WORDS], question, self.analyzer.numbered))
+            )
         )
         words = self.analyzer.synonyms.rewrite([self._unslipped(w) for w in typed])
         kept = self.analyzer.acronyms_written(question) | self.analyzer.numbers_named(words)
@@ -287,6 +291,33 @@ class Matcher:
         return spelt in self.analyzer.acronyms and any(
             len(w) > 1 and w not in _EVERYDAY_LETTERS for w in words
         )
+
+    def _apart(self, words: list[str]) -> list[str]:
+        """A missed space runs two words into one strange word ('drugchart', 'GPrecords', 'doI'): it is
+        read as the two, before it is taken for a slip of one of them ('records')."""
+        return [part for word in words for part in self._parts(word)]
+
+    def _parts(self, word: str) -> tuple[str, ...]:
+        """Two words of a name side by side; else, for a word that is no slip of a known one, the one way
+        it splits into a small word and a name's word, or two small words ('logn' is a slip of 'login',
+        not 'log n'). Two words a name never holds side by side are too often a split by chance."""
+        if len(word) < 3 or not word.isalpha() or not self._strange(word):
+            return (word,)
+        if word in self._run_together:
+            return self._run_together[word]
+        if self.analyzer.synonyms.knows(word) or self._spelling.closest(word) or self._doubled(word):
+            return (word,)
+        splits = [(word[:i], word[i:]) for i in range(1, len(word))]
+        splits = [s for s in splits if all(map(self._gluable, s)) and any(p in STOP_WORDS for p in s)]
+        return splits[0] if len(splits) == 1 else (word,)
+
+    def _gluable(self, part: str) -> bool:
+        """A small word ('do', 'the', 'I'; not a sound like 'er'), or a name's word of three letters or
+        more."""
+        if part in STOP_WORDS:
+            return part not in _FILLERS and (len(part) > 1 or part in ("i", "a"))
+        terms = self.analyzer.terms_of([part])
+        return len(part) > 2 and bool(terms) and terms[0] in self._name_postings
 
     def _rejoined(self, words: list[str]) -> list[str]:
         """Autocorrect and dictation split a word they do not know into real words: each word is read
@@ -647,6 +678,18 @@ def _for_aliases(tuning: Tuning, entries: Sequence[Entry]) -> Tuning:
     ways staff put a question, so right answers score lower there and the bar to answer is lower."""
     aliases = sum(len(e.aliases) for e in entries) / max(len(entries), 1)
     return replace(tuning, answer_at=tuning.sparse_answer_at) if aliases < tuning.sparse_aliases else tuning
+
+
+def _run_together(written: Sequence[Sequence[str]]) -> dict[str, tuple[str, str]]:
+    """Each two neighbouring words of a name, as one word (plural too: 'drugcharts'), for the two words."""
+    pairs = {}
+    for name in (n for names in written for n in names):
+        words = tokens(name)
+        for first, second in pairwise(words):
+            if first.isalpha() and second.isalpha() and first not in STOP_WORDS and second not in STOP_WORDS:
+                pairs[first + second] = (first, second)
+                pairs.setdefault(first + second + "s", (first, second + "s"))
+    return pairs
 
 
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:
