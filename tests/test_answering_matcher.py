@@ -149,6 +149,16 @@ def test_two_words_of_a_name_typed_without_a_space_are_read_as_both() -> None:
     assert answered(kb.match("water")) is None  # not 'wat er'
 
 
+def test_an_acronym_or_shorthand_in_the_plural_is_read_as_itself() -> None:
+    kb = KnowledgeBase.build([
+        *ENTRIES,
+        entry("ed-board", "jargon", "ED whiteboard", "The screen in the emergency department listing patients."),
+        entry("shared-pc", "howto", "How do I log out of a shared computer?", "Press Switch user, never Log off."),
+    ])  # fmt: skip
+    assert answered(kb.match("EDs whiteboard")) == "ed-board"
+    assert answered(kb.match("log out of shared PCs")) == "shared-pc"  # 'pc' is shorthand for computer
+
+
 def test_an_entry_whose_title_asks_how_is_a_howto_whatever_kind_it_was_given() -> None:
     """A trust that marks every entry jargon: 'where are the floorwalkers' still finds the how-to, and
     'what is a floorwalker' the term, as when the kinds are right."""

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.answering.text import stem, tokens
+from bot.answering.text import STOP_WORDS, stem, tokens
 
 _NUMBERS = [
     "zero",
@@ -160,7 +160,7 @@ class Synonyms:
     def rewrite(self, words: Sequence[str]) -> list[str]:
         """Replace the longest known phrase at each position (plurals and verb forms included), left to
         right; only positions where a phrase can start are tried (answer texts are long)."""
-        keys = list(map(_key, words))
+        keys = [self._key_of(w) for w in words]
         out: list[str] = []
         done = 0  # words before this are already in `out`
         for i in [i for i, key in enumerate(keys) if key in self.starts]:
@@ -172,6 +172,15 @@ class Synonyms:
         out += words[done:]
         return out
 
+    def _key_of(self, word: str) -> str:
+        """The word's key; for a short or lettered word that stemming leaves whole ('pcs', 'gps', 'o2s'),
+        its singular's when only that starts a phrase: shorthand is pluralised as words are."""
+        key = _key(word)
+        if key != word or key in self.starts or not _short_plural(word):
+            return key
+        single = _key(word[:-1])
+        return single if single in self.starts else key
+
     def _longest_at(self, keys: list[str], i: int) -> int:
         for size in range(min(self.longest, len(keys) - i), 0, -1):
             if tuple(keys[i : i + size]) in self.table:
@@ -180,3 +189,7 @@ class Synonyms:
 
 
 _key = lru_cache(maxsize=200_000)(stem)
+
+
+def _short_plural(word: str) -> bool:
+    return len(word) >= 3 and word.endswith("s") and not word.endswith("ss") and word not in STOP_WORDS

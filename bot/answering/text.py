@@ -155,6 +155,8 @@ def stem(token: str, keep: frozenset[str] = frozenset()) -> str:
     """
     if token in keep or token in _NOT_PLURALS:
         return token
+    if token.endswith("s") and not token.endswith("ss") and token[:-1] in keep:
+        return token[:-1]  # 'GPs', 'EDs', 'FP10s': an acronym's plural is the acronym
     token = _IRREGULAR.get(token, token)
     if len(token) <= 3 or not token.isalpha():
         return token
