@@ -12,7 +12,8 @@ from slack_harness import org_config, request, sign
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.slack.app import is_slack_url, make_client, respond
+from bot.slack.app import is_slack_url, respond
+from bot.slack.clients import make_client
 
 
 def event_body(text: str = "what is snomed") -> bytes:

@@ -39,6 +39,7 @@ from bot.runtime import build_services
 from bot.slack import app as slack_app
 from bot.slack import deadline
 from bot.slack.app import TOO_LATE_TO_OPEN, TokenProblem
+from bot.slack.clients import retry_handlers
 from bot.slack.fallback import OUT_OF_DATE
 from bot.slack.listeners import RequestScope, _run_for, after_ack
 from bot.slack.membership import SlackMembership
@@ -315,7 +316,7 @@ def test_a_direct_message_with_its_words_only_in_blocks_is_answered(slack_bot, t
 def test_a_rate_limited_user_group_lookup_is_not_waited_out_and_the_list_last_seen_stands(fake_slack):
     clock = ManualClock(datetime(2027, 1, 18, 9, tzinfo=UTC))
     fake_slack.usergroups["S0SUPPORT"] = ["U0GROUPIE"]
-    client = WebClient(base_url=fake_slack.url, token="xoxb-t", retry_handlers=slack_app.retry_handlers())
+    client = WebClient(base_url=fake_slack.url, token="xoxb-t", retry_handlers=retry_handlers())
     membership = SlackMembership(client, clock)
     team = Group(frozenset(), "S0SUPPORT")
     assert membership.is_member("U0GROUPIE", team)
@@ -334,7 +335,7 @@ def test_a_user_group_slack_says_is_gone_grants_no_role_from_the_list_last_seen(
     was deleted or disabled (to take a role away) grants nothing, however recently it was read."""
     clock = ManualClock(datetime(2027, 1, 18, 9, tzinfo=UTC))
     fake_slack.usergroups["S0SAFETY"] = ["U0FORMER"]
-    client = WebClient(base_url=fake_slack.url, token="xoxb-t", retry_handlers=slack_app.retry_handlers())
+    client = WebClient(base_url=fake_slack.url, token="xoxb-t", retry_handlers=retry_handlers())
     membership = SlackMembership(client, clock)
     safety = Group(frozenset({"U0NAMED"}), "S0SAFETY")
     assert membership.is_member("U0FORMER", safety)

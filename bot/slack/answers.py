@@ -21,7 +21,8 @@ from bot.answering.smalltalk import small_talk
 from bot.markup import escape, question_words
 from bot.runtime import PostReply, Services
 from bot.slack import blocks
-from bot.slack.app import SORRY, answer_once, event_key, respond, tell, why_slack_failed
+from bot.slack.app import SORRY, answer_once, event_key, respond, tell
+from bot.slack.clients import why_slack_failed
 from bot.slack.commands import small_talk_reply
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of

@@ -23,17 +23,11 @@ from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import RetryHandler
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import Settings
 from bot.runtime import Services
+from bot.slack.clients import make_client, one_try, retry_handlers, why_slack_failed
 from bot.slack.ids import user_of
 from bot.slack.listeners import ListenerThreads, ScopeRequests, after_ack, request_age
 from bot.slack.membership import SlackMembership
@@ -66,22 +60,6 @@ TOO_LATE_TO_OPEN = (
 # Slack's response_urls are on hooks.slack.com (hooks.slack-gov.com for GovSlack), always https.
 SLACK_DOMAINS = ("slack.com", "slack-gov.com")
 _PLAIN_NETLOC = re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?")  # no user@, no backslash or other tricks
-
-
-def retry_handlers() -> list[RetryHandler]:
-    """A reply is delayed, never dropped: rate limits, Slack errors and network blips are retried."""
-    return [
-        RateLimitErrorRetryHandler(max_retry_count=5),
-        ServerErrorRetryHandler(max_retry_count=3),
-        ConnectionErrorRetryHandler(max_retry_count=3),
-    ]
-
-
-def make_client(settings: Settings) -> WebClient:
-    kwargs: dict[str, Any] = {"token": settings.slack_bot_token, "retry_handlers": retry_handlers()}
-    if settings.slack_api_url:
-        kwargs["base_url"] = settings.slack_api_url.rstrip("/") + "/"
-    return WebClient(**kwargs)
 
 
 def _origin(url: object) -> tuple[str, str, int | None] | None:
@@ -162,22 +140,12 @@ def open_view(client: WebClient, trigger_id: object, view: dict[str, Any], faile
         log.warning("did not open a form: the request reached the bot %.1f s ago", request_age())
         return TOO_LATE_TO_OPEN
     # No retry: a retried call could reuse a trigger a lost answer had already spent on an open form.
-    quick = WebClient(token=client.token, base_url=client.base_url, timeout=VIEWS_OPEN_TIMEOUT,
-                      retry_handlers=[])  # fmt: skip
     try:
-        quick.views_open(trigger_id=trigger_id, view=view)
+        one_try(client, VIEWS_OPEN_TIMEOUT).views_open(trigger_id=trigger_id, view=view)
     except (SlackApiError, OSError) as exc:
         log.warning("could not open a form (%s)", why_slack_failed(exc))
         return failed
     return None
-
-
-def why_slack_failed(exc: SlackApiError | OSError) -> str:
-    """Status and Slack's error code only: never the request, which may hold a token or text."""
-    if isinstance(exc, OSError):
-        return f"could not reach Slack ({type(exc).__name__})"
-    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-    return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
 
 
 def answer_once(

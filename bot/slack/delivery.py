@@ -32,8 +32,8 @@ from slack_sdk.web import SlackResponse
 from bot.clock import Clock
 from bot.issues import notices
 from bot.runtime import Services
-from bot.slack.app import why_slack_failed
 from bot.slack.blocks import Block, fit
+from bot.slack.clients import like, why_slack_failed
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.outbox import Item
@@ -394,7 +394,7 @@ def register(app: App, services: Services) -> None:
     """Deliver on a background tick; surfaces call `services.deliver_soon()` after a change."""
     # A call must end well within the lease (one retry of a lost connection included), or another
     # worker could take the row over while the post is still on its way, and post it again.
-    client = WebClient(token=app.client.token, base_url=app.client.base_url, timeout=CALL_TIMEOUT)
+    client = like(app.client, timeout=CALL_TIMEOUT)
     delivery = Delivery(services.db, client, services.clock, services.renderers)
     services.deliver_soon = delivery.kick
     services.on_close.append(delivery.close)

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.runtime import Services
-from bot.slack.app import why_slack_failed
+from bot.slack.clients import like, why_slack_failed
 from bot.slack.issue_blocks import home_view
 from bot.store.issues import Filters
 
@@ -48,7 +48,7 @@ class HomeTabs:
             _UntilClosing(self._closing),
             *(h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)),
         ]
-        self._client = WebClient(token=client.token, base_url=client.base_url, retry_handlers=retries)
+        self._client = like(client, retry_handlers=retries)
         self._threads = ThreadPoolExecutor(THREADS, thread_name_prefix="home-tab")
         self._queued: set[str] = set()
         self._lock = threading.Lock()

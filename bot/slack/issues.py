@@ -28,8 +28,9 @@ from bot.markup import readable
 from bot.roles import Membership
 from bot.runtime import PostReply, Services
 from bot.slack import issue_blocks as ib
-from bot.slack.app import open_view, respond, tell, why_slack_failed
+from bot.slack.app import open_view, respond, tell
 from bot.slack.blocks import STILL_IN_SLACK, context, text_section
+from bot.slack.clients import one_try, why_slack_failed
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
@@ -201,11 +202,12 @@ def _words_of(message: dict[str, Any]) -> str:
 def _permalink(client: WebClient, body: dict[str, Any], channel: str, message: dict[str, Any]) -> str | None:
     """The message's link, asked of Slack once and briefly: the form must open within the trigger's
     3 s, so a rate-limited or failing look-up is not retried but the link is built as Slack builds it."""
-    quick = WebClient(
-        token=client.token, base_url=client.base_url, timeout=PERMALINK_TIMEOUT, retry_handlers=[]
-    )
     try:
-        link = quick.chat_getPermalink(channel=channel, message_ts=message["ts"]).get("permalink")
+        link = (
+            one_try(client, PERMALINK_TIMEOUT)
+            .chat_getPermalink(channel=channel, message_ts=message["ts"])
+            .get("permalink")
+        )
         if isinstance(link, str):
             return link
     except (SlackApiError, OSError) as exc:

@@ -39,6 +39,8 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.clients import why_slack_failed
+
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 EVENT_THREADS = 5  # as Bolt's own pool: see `answer_once` for why events should not have more
@@ -98,8 +100,6 @@ def _guarded(work: Callable[[], None]) -> None:
     try:
         work()
     except (SlackApiError, OSError) as exc:
-        from bot.slack.app import why_slack_failed  # app imports this module
-
         log.warning("a reply to Slack was not sent (%s)", why_slack_failed(exc))
     except Exception:
         log.exception("a reply to Slack failed")

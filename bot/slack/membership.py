@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.config import Group
+from bot.slack.clients import one_try
 
 log = logging.getLogger(__name__)
 LOOKUP_TIMEOUT = 2  # seconds
@@ -25,8 +26,7 @@ STALE_FOR = timedelta(hours=1)  # the list last seen stands in for Slack's this 
 
 class SlackMembership:
     def __init__(self, client: WebClient, clock: Clock, ttl: timedelta = timedelta(minutes=5)):
-        self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT,
-                                 retry_handlers=[])  # fmt: skip
+        self._client = one_try(client, LOOKUP_TIMEOUT)
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.Lock()
