@@ -43,6 +43,7 @@ from bot.slack.clients import retry_handlers
 from bot.slack.fallback import OUT_OF_DATE
 from bot.slack.listeners import RequestScope, _run_for, after_ack
 from bot.slack.membership import SlackMembership
+from bot.slack.server import SlackWsgi
 from bot.slack.socket_mode import socket_mode_handler
 
 ACK_WITHIN = 1.5  # seconds: well inside Slack's 3, with room for a loaded CI machine
@@ -193,6 +194,23 @@ def test_a_form_command_that_reached_the_bot_too_late_says_to_try_again(slack_bo
     assert command(bot, "issue printer jammed", "too-late").status == 200
     wait_until(lambda: replies_to(bot.fake, "too-late"))
     assert replies_to(bot.fake, "too-late") == [TOO_LATE_TO_OPEN]
+    assert attempts(bot.fake, "views.open") == 0
+
+
+def test_a_request_slow_to_reach_the_listeners_counts_its_age_from_the_front_door(slack_bot, monkeypatch):
+    """Time spent between the HTTP front door and Bolt's listeners (here a slow signature check; on a
+    busy machine Bolt's own middleware) is spent from the trigger's 3 s too: the form is not opened."""
+    checked = SlackWsgi._signed
+
+    def slowly(self: SlackWsgi, *args: Any) -> bool:
+        time.sleep(slack_app.OPEN_WITHIN + 0.2)
+        return checked(self, *args)
+
+    monkeypatch.setattr(SlackWsgi, "_signed", slowly)
+    bot = slack_bot()
+    assert bot.shortcut("log_issue", user="U0SLOW").status == 200
+    bot.fake.wait_for("chat.postMessage")
+    assert [c.params["text"] for c in bot.fake.calls_to("chat.postMessage")] == [TOO_LATE_TO_OPEN]
     assert attempts(bot.fake, "views.open") == 0
 
 

@@ -20,7 +20,9 @@ So, per Bolt app:
   request whose own listener is merely late.
 
 `ScopeRequests` (a global middleware) marks each request at its start, on the thread dispatching
-it; `ListenerThreads.submit`, called by Bolt on that same thread, reads the mark.
+it; `ListenerThreads.submit`, called by Bolt on that same thread, reads the mark. A request's age is
+counted from when the HTTP front door took it (`RECEIVED` in its context), not from the middleware:
+on a busy machine Bolt's own middleware takes a good part of the 3 s a trigger lasts.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ REPLY_THREADS = 8  # what listeners send after their acks; a slow response_url h
 _dispatching = threading.local()  # on the thread in app.dispatch: the request being dispatched
 _running = threading.local()  # on a listener's thread: the request it is for
 _QUEUES = threading.Lock()  # for every request's queue of replies: held for a moment, and seldom
+RECEIVED = "golive_received"  # in a request's context: time.monotonic() when the front door took it
 
 
 class RequestScope:
@@ -57,8 +60,8 @@ class RequestScope:
 
     __slots__ = ("_queue", "_replies", "_sending", "claimed", "is_event", "received")
 
-    def __init__(self, is_event: bool, replies: Executor | None = None):
-        self.received = time.monotonic()
+    def __init__(self, is_event: bool, replies: Executor | None = None, received: float | None = None):
+        self.received = time.monotonic() if received is None else received
         self.is_event = is_event
         self.claimed = False
         self._replies = replies
@@ -116,7 +119,9 @@ class ListenerThreads(Executor):
 
     def scope(self, req: BoltRequest) -> None:
         """Mark the request being dispatched on this thread (called by `ScopeRequests`)."""
-        _dispatching.scope = RequestScope(req.body.get("type") == "event_callback", self.replies)
+        received = req.context.get(RECEIVED)
+        received = received if isinstance(received, float) else None  # Socket Mode: from here
+        _dispatching.scope = RequestScope(req.body.get("type") == "event_callback", self.replies, received)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         scope = getattr(_dispatching, "scope", None)

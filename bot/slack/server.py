@@ -23,6 +23,7 @@ from waitress import create_server, wasyncore
 
 from bot.runtime import Services
 from bot.slack.app import build_app, is_slack_url
+from bot.slack.listeners import RECEIVED
 from bot.slack.pacing import ACKS
 from bot.slack.shape import BOLT_READ_ERRORS, UNEXPECTED_FIELDS, BadShape, parse_body
 from bot.store.health import HealthProbe
@@ -64,7 +65,7 @@ class SlackWsgi:
             result = self._health() if method in ("GET", "HEAD") else _not_allowed("GET, HEAD")
         elif path == EVENTS_PATH and method == "POST":
             with ACKS.request():
-                result = self._events(environ)
+                result = self._events(environ, time.monotonic())
         elif path == EVENTS_PATH:
             result = _not_allowed("POST")
         else:
@@ -80,7 +81,7 @@ class SlackWsgi:
             return _json(503, {"status": "unhealthy", "database": "unreachable"})
         return _json(200, {"status": "ok", "database": "ok"})
 
-    def _events(self, environ: dict[str, Any]) -> Result:
+    def _events(self, environ: dict[str, Any], received: float) -> Result:
         length = _content_length(environ)
         if length is None:
             return _json(411, {"error": "a Content-Length header is required"})
@@ -104,7 +105,7 @@ class SlackWsgi:
         ):
             log.warning("refused a signed request: its response_url is not on Slack")
             return _json(400, {"error": "the response_url is not a Slack URL"})
-        return self._dispatch(payload, headers)
+        return self._dispatch(payload, headers, received)
 
     def _signed(self, raw: bytes, timestamp: str, signature: str) -> bool:
         """Slack's v0 signature over the exact bytes received, within five minutes of Slack's clock."""
@@ -117,13 +118,15 @@ class SlackWsgi:
         expected = hmac.new(self._secret, b"v0:" + timestamp.encode() + b":" + raw, hashlib.sha256)
         return hmac.compare_digest(b"v0=" + expected.hexdigest().encode(), signature.encode())
 
-    def _dispatch(self, payload: dict[str, Any], headers: dict[str, str]) -> Result:
+    def _dispatch(self, payload: dict[str, Any], headers: dict[str, str], received: float) -> Result:
         if payload.get("type") == "app_rate_limited":  # a notice, answered 200 like any event; no listener
             log.warning("Slack is dropping this app's events for a minute: it sent more than Slack allows")
             return _json(200, {})
         # The signature is verified above, so Bolt gets the parsed payload the way Socket Mode gives it.
         try:
-            request = BoltRequest(body=payload, headers=headers, mode="socket_mode")
+            request = BoltRequest(
+                body=payload, headers=headers, context={RECEIVED: received}, mode="socket_mode"
+            )
         except BOLT_READ_ERRORS:
             log.warning("refused a signed request: %s", UNEXPECTED_FIELDS)
             return _json(400, {"error": UNEXPECTED_FIELDS})
