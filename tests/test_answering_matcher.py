@@ -152,8 +152,8 @@ def test_two_words_of_a_name_typed_without_a_space_are_read_as_both() -> None:
 def test_an_acronym_or_shorthand_in_the_plural_is_read_as_itself() -> None:
     kb = KnowledgeBase.build([
         *ENTRIES,
-        entry("ed-board", "jargon", "ED whiteboard", "The screen in the emergency department listing patients."),
-        entry("shared-pc", "howto", "How do I log out of a shared computer?", "Press Switch user, never Log off."),
+        entry("ed-board", "jargon", "ED whiteboard", "The emergency department's screen of patients."),
+        entry("shared-pc", "howto", "How do I log out of a shared computer?", "Press Switch user."),
     ])  # fmt: skip
     assert answered(kb.match("EDs whiteboard")) == "ed-board"
     assert answered(kb.match("log out of shared PCs")) == "shared-pc"  # 'pc' is shorthand for computer
@@ -1109,6 +1109,11 @@ def test_what_day_asks_when_not_what_something_is() -> None:
         # who is asking, said first: not what they ask about ('student' and 'new' are words of logins)
         ("student nurse here, when is go-live?", "golive-date"),
         ("hi all, new here, what is a floorwalker", "floorwalker"),
+        # or in a clause of its own, first or last: 'new starter' is a login's words, 'nurse' the CNIO's
+        ("I'm a new starter, NHS number?", "nhs-number"),
+        ("Cutover? asking for the nurse in charge", "cutover"),
+        ("floorwalker? I'm an agency HCA", "floorwalker"),
+        ("I'm the nurse in charge today, what is BAU?", "business-as-usual"),
         # courtesy and urgency around the question
         ("downtime thanks in advance", "downtime"),
         ("timetabled roll-out, really need to know today", "timetabled-rollout"),  # not 'to day'

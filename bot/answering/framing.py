@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.answering.smalltalk import HELLOS, THANKS_WORDS
-from bot.answering.text import STOP_WORDS
+from bot.answering.text import STOP_WORDS, tokens
 
 BOT = "bot"
 _PLEA = re.compile(r"\s*help\s*[!,:;.-]", re.IGNORECASE)  # 'help!!! system down' opens with a plea
@@ -25,6 +25,10 @@ _ASKED_IN = frozenset({"place", "channel", "person", "people"})  # 'the right pl
 # One to three words and 'here', then a break, at the start or after a greeting: who is asking.
 _HELLO_FIRST = rf"(?:(?:{'|'.join(sorted(HELLOS))})\b[^,.;:!?-]*[,.;:!?-]+\s*)?"
 _INTRODUCED = re.compile(rf"^\W*{_HELLO_FIRST}((?:[a-z'&]+\s+){{1,3}})here\s*[,.;:!?-]")
+# A clause of its own that says who is asking, anywhere: "I'm a new starter", "I am the nurse in charge
+# today", "asking for a junior doctor".
+_CLAUSES = re.compile(r"[,.;:!?()\[\]]+|\s-+\s")
+_WHO_I_AM = re.compile(r"(?:i'?m|i\s+am|asking\s+for)\s+(?:a|an|the|my)\s+[a-z'&\s\d]{1,40}")
 
 
 def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
@@ -53,14 +57,25 @@ def _without_courtesy(words: list[str]) -> list[str]:
 
 def _unintroduced(words: list[str], question: str) -> list[str]:
     """Without who is asking, where they say so first ('student nurse here, when is go-live', 'porter
-    here - how do I book training'): it is who they are, not what they ask about."""
+    here - how do I book training') or in a clause of its own ("I'm a new starter, ...", '... asking for
+    a junior doctor'): it is who they are, not what they ask about."""
     said = _INTRODUCED.match(question.lower())
-    who = said.group(1).replace("'", "").split() if said else []
-    if not set(who) - STOP_WORDS:  # 'who is here?' asks who is
+    if said:
+        words = _without_run(words, [*tokens(said.group(1)), "here"])
+    for clause in _CLAUSES.split(question.lower()):
+        if _WHO_I_AM.fullmatch(clause.strip()):
+            words = _without_run(words, tokens(clause))
+    return words
+
+
+def _without_run(words: list[str], run: list[str]) -> list[str]:
+    """Without the first place `run` stands in `words`, unless only stop words would be left ('who is
+    here?' asks who is) or it says nothing but stop words."""
+    if not set(run) - STOP_WORDS:
         return words
-    for k in range(len(words) - len(who)):
-        if words[k : k + len(who)] == who and words[k + len(who)] == "here":
-            rest = words[:k] + words[k + len(who) + 1 :]
+    for k in range(len(words) - len(run) + 1):
+        if words[k : k + len(run)] == run:
+            rest = words[:k] + words[k + len(run) :]
             return rest if set(rest) - STOP_WORDS else words
     return words
 
