@@ -53,7 +53,7 @@ _STOP_TEXT = (
 _FRAMING_TEXT = (
     "able unable better best good great ready remember tried trying seem seems keep keeps kept maybe "
     "perhaps probably actually basically literally anyway though because obtain acquire soon remind "
-    "clarify bother moment "
+    "clarify bother moment stuff tho ffs newbie "
     "monday tuesday wednesday thursday friday "  # when, not what: weekends are out of hours
 )
 _TYPED_STOP_WORDS = frozenset(_STOP_TEXT.split())
