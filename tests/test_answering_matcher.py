@@ -1121,6 +1121,9 @@ def test_what_day_asks_when_not_what_something_is() -> None:
         ("not sure if this is the right place but what is BAU", "business-as-usual"),
         ("what is the go-live date at the moment", "golive-date"),
         ("downtime stuff tho", "downtime"),  # chat that colours a question, not a topic
+        # help asked with doing something is about the doing, not the entry on getting help
+        ("help logging off", "shared-computer-logout"),
+        ("struggling with logging an issue", "log-an-issue"),
     ],
 )
 def test_who_is_asking_and_courtesy_around_a_question_leave_it_to_what_it_asks(

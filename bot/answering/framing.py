@@ -22,6 +22,8 @@ _PLACE_ONLY = frozenset(
 _PLACES = _PLACE_ONLY | {"ward", "floor", "level", "theatre"}
 _THANKED = THANKS_WORDS | {"you"}  # 'thank you in advance'
 _ASKED_IN = frozenset({"place", "channel", "person", "people"})  # 'the right place to ask'
+_ASKS_HELP = frozenset({"help", "struggling"})
+_NOT_DOING = frozenset({"morning", "evening", "during", "ceiling", "building"})  # -ing, and things
 # One to three words and 'here', then a break, at the start or after a greeting: who is asking.
 _HELLO_FIRST = rf"(?:(?:{'|'.join(sorted(HELLOS))})\b[^,.;:!?-]*[,.;:!?-]+\s*)?"
 _INTRODUCED = re.compile(rf"^\W*{_HELLO_FIRST}((?:[a-z'&]+\s+){{1,3}})here\s*[,.;:!?-]")
@@ -39,7 +41,7 @@ def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] 
     if _PLEA.match(question) and words[:1] == ["help"] and set(words[1:]) - STOP_WORDS - {"help"}:
         words = words[1:]
     words = _unintroduced(_without_courtesy(words), question)
-    return _placeless(_unaddressed(_no_cry_for_help(words)), named)
+    return _placeless(_unaddressed(_no_cry_for_help(_help_doing(words))), named)
 
 
 def _without_courtesy(words: list[str]) -> list[str]:
@@ -78,6 +80,22 @@ def _without_run(words: list[str], run: list[str]) -> list[str]:
             rest = words[:k] + words[k + len(run) :]
             return rest if set(rest) - STOP_WORDS else words
     return words
+
+
+def _help_doing(words: list[str]) -> list[str]:
+    """Without 'help' or 'struggling' asked with doing something ('help logging off', 'struggling with
+    booking training'): the question is about the doing, not the entry on getting help."""
+    for k, word in enumerate(words[:-1]):
+        if word in _ASKS_HELP:
+            start = k + 2 if words[k + 1] == "with" else k + 1
+            if start < len(words) and _doing(words[start]):
+                rest = words[:k] + words[start:]
+                return rest if set(rest) - STOP_WORDS else words
+    return words
+
+
+def _doing(word: str) -> bool:
+    return len(word) >= 6 and word.endswith("ing") and not word.endswith("thing") and word not in _NOT_DOING
 
 
 def _unaddressed(words: list[str]) -> list[str]:
