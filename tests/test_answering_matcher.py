@@ -220,6 +220,12 @@ def test_shorthand_meets_the_words_the_entries_use(kb: KnowledgeBase) -> None:
     assert answered(kb.match("d/c summary")) == "discharge-summary"
 
 
+def test_hours_written_short_after_a_number_are_hours() -> None:
+    target = entry("four-hour", "jargon", "Four hour standard", "Seen within 4 hours in ED.", "4 hour target")
+    kb = KnowledgeBase.build([*ENTRIES, target])
+    assert answered(kb.match("4hr target")) == answered(kb.match("4h target")) == "four-hour"
+
+
 @pytest.mark.parametrize(
     "question", ["big bang theory in physics", "what is the discharge lounge opening time", "pass the salt"]
 )

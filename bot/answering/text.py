@@ -27,6 +27,7 @@ _APOSTROPHE = re.compile(r"['’`](?<=[a-z]['’`])(?=[a-z])")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _HELD = re.compile(r"([a-z])\1{2,}")
 _NEGATED = re.compile(r"\bnon[\s-]+(?=[a-z])")  # 'non-emergency' is no kind of emergency
+_HOURS = re.compile(r"\b(\d{1,3}) ?(?:h|hrs?)\b")  # '4hr', '24h', '48 hrs': hours ('hr' alone is HR)
 _A_PLUS_E = re.compile(r"\ba ?\+ ?e\b")  # 'A+E' is A&E; read apart, 'a e' would also be 'a e-learning'
 
 # Question wrappers, chat filler and function words: they say how someone asks, not what about.
@@ -97,6 +98,7 @@ def fold(text: str) -> str:
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
     text = _NEGATED.sub("non", text) if "non" in text else text
     text = _A_PLUS_E.sub("a&e", text) if "+" in text else text
+    text = _HOURS.sub(r"\1 hours", text) if "h" in text else text
     return _APOSTROPHE.sub("", text) if "'" in text or "’" in text or "`" in text else text
 
 
