@@ -171,7 +171,7 @@ def test_a_question_someone_chose_an_entry_for_becomes_an_alias_hint_for_it() ->
             ("bau", "BAU  snomed"),  # the same phrasing: counted together, written as most often
             ("bau", "bau snomed"),
             ("snomed-ct", "bau snomed"),  # chosen less often for this entry: one alias, one entry
-            ("snomed-ct", "snomd stuff"),
+            ("snomed-ct", "snomd lookup thingy"),
             ("bau", "what is BAU"),  # answered with it already
         ),
         HINTED,
@@ -179,7 +179,7 @@ def test_a_question_someone_chose_an_entry_for_becomes_an_alias_hint_for_it() ->
     )
     assert [(h.entry.id, [(p.text, p.count) for p in h.phrasings]) for h in hints] == [
         ("bau", [("bau snomed", 3)]),
-        ("snomed-ct", [("snomd stuff", 1)]),
+        ("snomed-ct", [("snomd lookup thingy", 1)]),
     ]
     assert (
         alias_hints(helped(("bau", "bau pas"), ("snomed-ct", "bau pas")), HINTED, Redactor()) == []
