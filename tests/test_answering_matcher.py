@@ -220,6 +220,12 @@ def test_shorthand_meets_the_words_the_entries_use(kb: KnowledgeBase) -> None:
     assert answered(kb.match("d/c summary")) == "discharge-summary"
 
 
+def test_nhs_shorthand_for_departments_and_staff_meets_the_words_entries_use() -> None:
+    physio = entry("physio", "howto", "How do I refer to physiotherapy?", "Use the referral form.")
+    kb = KnowledgeBase.build([*ENTRIES, physio])
+    assert answered(kb.match("physio referral thru the system")) == "physio"
+
+
 def test_hours_written_short_after_a_number_are_hours() -> None:
     target = entry("four-hour", "jargon", "Four hour standard", "Seen within 4 hours in ED.", "4 hour target")
     kb = KnowledgeBase.build([*ENTRIES, target])

@@ -105,6 +105,18 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("today", "2day"),
     ("oclock", *_day_hours()),  # a time of the working day says nothing of the topic: a stop word
     ("before", "b4"),
+    ("through", "thru"),
+    ("request", "req", "reqs"),
+    ("training", "trng"),
+    ("hospital", "hosp"),
+    ("physiotherapy", "physio", "physiotherapist"),
+    ("emergency", "emerg"),
+    ("required", "reqd"),
+    ("investigations", "ix"),
+    ("paediatrics", "paeds", "peads", "paediatric", "pediatrics", "pediatric"),
+    ("orthopaedics", "ortho", "orthopaedic", "orthopedics"),
+    ("psychiatry", "psych", "psychiatric"),
+    ("ambulance", "amb"),
     ("until", "till", "til", "untill", "'til"),
     ("what does", "what dose", "wat dose"),  # 'what dose X mean': the slip is a real word
     ("how", "whats the way to", "what is the way to", "best way to", "is there a way to", "any way to"),
