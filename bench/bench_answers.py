@@ -329,7 +329,7 @@ def print_probes(knowledge_bases: Sequence[Path]) -> None:
     """Each knowledge base's own names as written, and its titles wrapped and mistyped (bench/probes.py):
     no question set needed."""
     print("\nNames asked as written, and titles asked other ways: wrapped in chat and question forms, with"
-          " a slip of a key, or with a space missed")  # fmt: skip
+          " a slip of a key, with a space missed, or with who is asking")  # fmt: skip
     print(f"{'knowledge base':24} {'probe':8} {'method':9} {'asked':>6} {'right':>7} {'wrong':>7}")
     for knowledge in knowledge_bases:
         entries = list(load_knowledge(knowledge).entries)
@@ -339,7 +339,7 @@ def print_probes(knowledge_bases: Sequence[Path]) -> None:
         }
         for name, method in methods.items():
             asked = list(probes(entries, lambda e, m=method: m(e.title).answered == e.id))
-            for kind in ("named", "wrapped", "slipped", "joined"):
+            for kind in ("named", "wrapped", "slipped", "joined", "introduced"):
                 group = [p for p in asked if p.kind == kind]
                 got = [method(p.question).answered for p in group]
                 n = max(len(group), 1)

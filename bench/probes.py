@@ -4,8 +4,9 @@ so it runs on any knowledge base a trust writes.
 Every title and alias is first asked as written: a question that is word for word a name the trust
 wrote for an entry must get that entry. Then a probe starts from a title the matcher answers with its
 own entry, and wraps it ("any idea what X is", "X please help", "what's the best way to ..."), slips a
-key on its longest word (a letter lost, doubled, swapped or hit beside), or misses a space between two
-of its words. The right outcome is the same entry; a wrong one is another entry.
+key on its longest word (a letter lost, doubled, swapped or hit beside), misses a space between two
+of its words, or says who is asking before or after it. The right outcome is the same entry; a wrong
+one is another entry.
 The wrappers were written while the matcher was developed, and what they showed was fixed: on the two
 knowledge bases here they show what holds; a trust's own knowledge base is the real test of them.
 """
@@ -31,6 +32,10 @@ HOWTO = (
     "{} thanks", "help! {}", "hiya {} cheers", "{} x", "morning all, {}", "{} asap", "um {}", "ok so {}",
     "{} ta", "hey bot {}", "{} :)", "{} please help", "{} - anyone?", "not sure {}",
 )  # fmt: skip
+INTRODUCED = (  # who is asking, said before or after the question: never its topic
+    "porter here, {}?", "hi all, new starter here - {}?", "I'm a bank HCA, {}?", "I am the ward clerk. {}?",
+    "{}? asking for a colleague", "{}? I'm an agency nurse", "{}? sorry, I'm a student",
+)  # fmt: skip
 HOW_DO_I = ("how can i ", "how to ", "how would i ", "hw do i ", "how do we ", "how should i ",
             "whats the way to ", "how do you ")  # fmt: skip
 _KEYS_BESIDE = (  # each letter of the alphabet, in order, and the keys beside it on a keyboard
@@ -42,7 +47,7 @@ _NEIGHBOURS = dict(zip("qwertyuiopasdfghjklzxcvbnm", _KEYS_BESIDE.split(), stric
 
 @dataclass(frozen=True)
 class Probe:
-    kind: str  # "named", "wrapped", "slipped" or "joined"
+    kind: str  # "named", "wrapped", "slipped", "joined" or "introduced"
     question: str
     expect: str
 
@@ -63,6 +68,8 @@ def probes(entries: list[Entry], answers_itself: Callable[[Entry], bool], seed: 
             yield Probe("slipped", _slipped(title, rng).lower(), e.id)
         for question in _joined(title):
             yield Probe("joined", question, e.id)
+        for intro in INTRODUCED:
+            yield Probe("introduced", intro.format(title), e.id)
 
 
 def _wrapped(kind: str, title: str) -> list[str]:
