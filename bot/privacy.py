@@ -2,14 +2,19 @@
 
 NHS numbers are found by shape and confirmed by their modulus-11 check digit, so a bleep or phone
 number is left alone while every valid NHS number (including the 999 test range) is caught,
-whatever spacing or dashes staff typed. A trust adds its own identifier patterns in the config.
+whatever spacing or dashes staff typed; one written as an NHS number is written (3-3-4, digit by digit)
+or said to be one ('NHS no ...') goes whatever its check digit. Dates of birth, hospital numbers and
+patients named with an honorific are found by their cue, postcodes by their shape. A trust adds its
+own identifier patterns in the config.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 NHS_NUMBER_MARKER = "[NHS number removed]"
@@ -26,41 +31,102 @@ INVISIBLE = re.compile(
 # Combining marks on a digit (an underline, a keycap) leave the digit readable: drop them there only,
 # so accents on letters are kept.
 _DIGIT_MARKS = re.compile("(?<=\\d)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-# Between two digits, up to three separators of any kind staff or their phones type: any space
-# (double, thin, non-breaking, a line break), any dash (hyphen, en dash, minus, full-width and small
-# forms), . / _ , and brackets (full-width too), Slack's bold and strike-through marks, and control
-# characters (a NUL or DEL that came through a paste or a script).
-_SEPARATOR = (
-    r"[\s\-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d./_,()\uff0e\uff0f\uff3f\uff0c\uff08\uff09*~"
-    r"\x00-\x1f\x7f]{0,3}"
+# What staff, their phones and Slack put between digit groups. Spacing: any space (double, thin,
+# non-breaking, a line break, an indent) and control characters (a NUL or DEL from a paste or a script).
+# Marks: any dash (hyphen, en dash, minus, full-width and small forms), . / _ , and brackets (full-width
+# too), Slack's bold, strike-through and code marks (* ~ `), a middle dot or bullet, a bar, and the '>'
+# (or '&gt;' as Slack sends it) that starts each line of a quote: '943\n&gt; 476\n&gt; 5919'.
+_SPACING = r"[\s\x00-\x1f\x7f]"
+_GROUP_MARKS = (
+    r"\-\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d./\uff0e\uff0f_\uff3f*~`\u00b7\u2022\u2027\u2219\u22c5|>"
 )
-# Ten digits so separated, not part of a longer run of digits. Bounded repeats: linear on any text.
+_GROUP_MARK = rf"(?:[{_GROUP_MARKS}]|&gt;)"
+_MARK = rf"(?:[{_GROUP_MARKS},()\uff0c\uff08\uff09]|&gt;)"
+# Between two digits: up to six spacing characters, then up to three marks, each followed by up to six
+# more ('943  -  476', '943\n    476', '`943` `476`'). Spacing and marks never overlap, so a gap splits
+# one way only and every repeat is bounded: linear on any text.
+_SEPARATOR = rf"{_SPACING}{{0,6}}(?:{_MARK}{_SPACING}{{0,6}}){{0,3}}"
+# Ten digits so separated, not part of a longer run of digits.
 _NHS_CANDIDATE = re.compile(rf"(?<![\d])(?:\d{_SEPARATOR}){{9}}\d(?![\d])")
 _WEIGHTS = range(10, 1, -1)
 # A date and hour as programs write them (2026-01-01 10): an NHS number never starts 19 or 20 and is
 # never grouped 4-2-2-2, so a log line's timestamp keeps its digits.
 _TIMESTAMP = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d[ T][0-2]\d")
-# Ten digits grouped 3-3-4, as an NHS number is written: removed even when the check digit is wrong, since
-# a number mistyped by one digit still all but names the patient. The groups may be split by any space
-# (a run, a no-break space, a line break), dash, '.', '/' or Slack mark, mixed as typed ('943 476-5918');
-# ten digits not so grouped are kept unless the check digit passes. A phone number written so follows a
-# country code or a bracketed trunk zero ('+44 161 496 0000', '+44 (0)113 496 0000'). Safety wins where
-# it cannot be told: a bare '1 800 555 0199' is removed, since 'bed 1 943 476 5918' must be.
-_GROUP_SEPARATOR = r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d./\uff0e\uff0f_*~]{1,3}"
+# Ten digits written as an NHS number is written are removed even when the check digit is wrong, since a
+# number mistyped by one digit still all but names the patient: grouped 3-3-4, split by any spacing or
+# group mark (not a comma or bracket), mixed as typed ('943 476-5918'), or digit by digit with one kind
+# of separator ('9-4-3-4-7-6-5-9-1-8'). A phone number written 3-3-4 follows a country code or a
+# bracketed trunk zero ('+44 161 496 0000', '+44 (0)113 496 0000'). Safety wins where it cannot be
+# told: a bare '1 800 555 0199' is removed, since 'bed 1 943 476 5918' must be.
+_GROUP_GAP = rf"(?:{_GROUP_MARK}{_SPACING}{{0,6}})"
+_GROUP_SEPARATOR = rf"(?:{_SPACING}{{1,6}}{_GROUP_GAP}{{0,3}}|{_GROUP_GAP}{{1,3}})"
 _NHS_SHAPED = re.compile(rf"\d{{3}}{_GROUP_SEPARATOR}\d{{3}}{_GROUP_SEPARATOR}\d{{4}}")
 _DIALLED = re.compile(r"(?:\+\d{1,3}|\(0\))[ \-]?$")
-# A date of birth, said to be one: a birth cue ('DOB', 'd.o.b', 'date of birth', 'birthday', 'born'),
-# a few filler words ('is', 'of', 'was', 'on the', ':'), then a date in any form staff type: 'DOB is
-# 01 / 02 / 1950', 'd.o.b 1.2.45', 'DOB 01021945', 'DOB 01/Feb/1945', "DOB 1 Feb '45", 'born on the 3rd
-# of March 1950', 'born March 3, 1950'. A date with no cue ('the outage on 01/02/2027') is kept: go-live
-# chat is full of dates, and an issue report without its date is worse. Every part is bounded: linear.
+_DIGIT = re.compile(r"\d")
+# Said to be an NHS number ('NHS no', 'nhs#', 'NHS number is', 'NHS:' or 'nhs' at a line's end): the
+# digits after the cue go whatever their grouping or check digit, a digit short or over too (9 to 11).
+_NHS_CUE = re.compile(
+    rf"\bnhs(?:[^\S\n]{{0,2}}[._\-]?[^\S\n]{{0,2}}(?:number|num|nbr|no)(?![a-z]))?\.?"
+    rf"(?:[\W_]{{0,4}}(?:is|was)(?![a-z]))?[\W_]{{0,4}}(?P<number>\d(?:{_SEPARATOR}\d){{8,10}}?)(?!\d)",
+    re.IGNORECASE,
+)
+# Ten digits written any other way are an NHS number when the check digit passes, unless they read as
+# what go-live chat is full of (a valid check digit is then chance, one time in eleven): a date followed
+# by a time or another date ('18/01/2027 10:00', '01/01/2027 - 05/01/2027', '01.01.2027 01.45'), a
+# comma-separated list of numbers of one to three digits ('beds 7, 8, 9, 10, 11, 12'), or a number given
+# for a phone ('ext 4002 / 123456'). Ten digits unbroken are never read so.
+_WHEN = (
+    r"(?<!\d)(?:\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2})(?!\d)"
+    r"(?:(?:[^\S\n]{1,3}|T|,[^\S\n]{0,2}|[^\S\n]{1,2}(?:at|@|from)[^\S\n]{1,2})"
+    r"(?:(?:[01]?\d|2[0-3])[:.][0-5]\d(?::[0-5]\d)?|(?:[01]\d|2[0-3])[0-5]\d)(?!\d))?"
+)
+_TO = r"[^\S\n]{0,3}(?:[\-\u2013\u2014~]|to|until|till)[^\S\n]{0,3}"
+_DATED = re.compile(rf"{_WHEN}(?:{_TO}{_WHEN})?", re.IGNORECASE)
+_LISTED = re.compile(r"(?<!\d)\d{1,3}(?!\d)(?:[^\S\n]{0,2},[^\S\n]{0,2}\d{1,3}(?!\d)){3,}")
+_PHONE_CUE = re.compile(
+    r"\b(?:ext(?:ension)?|x|bleep(?:er)?|pager|tel(?:ephone)?|phone|mob(?:ile)?|call|ring)\.?"
+    r"(?:[^\S\n]{0,2}(?:no|number)\.?)?[^\S\n]{0,2}[:#]?[^\S\n]{0,2}$",
+    re.IGNORECASE,
+)
+# Letters typed for digits (O or o for 0, l or I for 1, and a bar for 1 inside a group) are read as
+# digits in a run shaped like an NHS number, 3-3-4 or ten long, that is at least half real digits: '943
+# 476 59l9', '999 OOO OO18'. No word is shaped so.
+_LOOKALIKE = r"[\dOolI]"
+_LOOKALIKE_OR_BAR = r"[\dOolI|]"
+_LOOKALIKE_RUN = re.compile(
+    rf"(?<![^\W_])(?<!\|)(?:(?P<a>{_LOOKALIKE_OR_BAR}{{3}}){_GROUP_SEPARATOR}(?P<b>{_LOOKALIKE_OR_BAR}{{3}})"
+    rf"{_GROUP_SEPARATOR}(?P<c>{_LOOKALIKE_OR_BAR}{{4}})|(?P<d>{_LOOKALIKE}{{10}}))(?![^\W_])(?!\|)"
+)
+_AS_DIGITS = str.maketrans("OolI|", "00111")
+# A date of birth, said to be one: a birth cue ('DOB', "DOB's", 'd.o.b', 'date of birth', 'birthday',
+# 'birth', 'born'), a few filler words ('is', 'of', 'was', 'on the', ':'), then a date in any form staff
+# type: 'DOB is 01 / 02 / 1950', 'd.o.b 1.2.45', 'DOB 01021945', 'DOB 01/Feb/1945', "DOB 1 Feb '45", 'born
+# on the 3rd of March 1950', 'born March 3, 1950'. Or the cue a few words before the date in the same
+# clause ('DOB on the wristband printed as 03/04/1956', 'DOB for bed 4 is ...': up to six words, not
+# across a line, '.', ',', ';', ':', '!' or '?', nor a word that says when something happened, 'since' or
+# 'during'), or just after it ('03/04/1956 (DOB)'), or 'b.' just before it ('b. 3/4/56'). A date with no
+# cue ('the outage on 01/02/2027') is kept: go-live chat is full of dates, and an issue report without its
+# date is worse. Every part is bounded, and each gap word is a whole word: linear.
 _BIRTH_CUE = (
-    r"\b(?:d[./]?\s?o[./]?\s?b\.?|date[\s\-]{1,2}of[\s\-]{1,2}birth|birth[\s\-]?(?:date|day)|born)(?![a-z])"
+    r"\b(?:d[./]?\s?o[./]?\s?b\.?|date[\s\-]{1,2}of[\s\-]{1,2}birth|birth[\s\-]?(?:date|day)|born|birth)(?![a-z])"
+    r"(?:['\u2019]s(?![a-z]))?"
 )
-_FILLER = (
-    r"(?:\W{0,4}(?:is|was|of|on|the|as|be|should|given|reads|says|shows|listed|recorded|entered|written"
-    r"|now|changed|corrected|amended|updated|from|to)(?![a-z])){0,4}\W{0,4}"
+# 'birthday' and 'birth' alone name a date only right after them: 'birthday cake on 18/01/2027' is not one.
+_FAR_BIRTH_CUE = (
+    r"\b(?:d[./]?\s?o[./]?\s?b\.?|date[\s\-]{1,2}of[\s\-]{1,2}birth|birth[\s\-]?date|born)(?![a-z])"
+    r"(?:['\u2019]s(?![a-z]))?"
 )
+_WHEN_WORD = (
+    r"(?:since|until|till|after|before|between|during|today|yesterday|tomorrow|outage|go-?live|cut-?over)"
+)
+_GAP_WORD = rf"[^\S\n]{{1,3}}(?!{_WHEN_WORD}(?![a-z]))[^\s.,;:!?]{{1,20}}(?![^\s.,;:!?])"
+_FILLER_WORD = (
+    r"(?:is|was|of|on|the|as|be|should|given|reads|says|shows|listed|recorded|entered|written"
+    r"|now|changed|corrected|amended|updated|from|to)(?![a-z])"
+)
+_FILLER = rf"(?:\W{{0,4}}{_FILLER_WORD}){{0,4}}\W{{0,4}}"
+# After words between cue and date, the filler stays in the clause: no line break or sentence end.
+_CLAUSE_FILLER = rf"(?:[^\w\n.,;!?]{{0,4}}{_FILLER_WORD}){{0,4}}[^\w\n.,;!?]{{0,4}}"
 # A month by name or abbreviation, misspelt too ('Febuary'), as long as it starts as one does.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -73,16 +139,61 @@ _DATE = (
     rf"|{_MONTH}\s{{1,2}}{_DAY},?\s{{1,2}}{_YEAR})"
 )
 # A second date set against the first ('DOB 01/02/1945 not 02/01/1945' on a wrong wristband, 'DOB changed
-# from 01/02/1945 to 02/01/1945', '... should be 02/01/1945') is one too: a correction's date is the true one.
+# from 01/02/1945 to 02/01/1945', '... should be 02/01/1945', '... but PAS says 02/01/1945') is one too: a
+# correction's date is the true one. After 'but', 'not', 'or', 'vs' or 'whereas' a few words may come first.
 _OTHER_DATE = (
-    rf"(?:\W{{1,4}}(?:not|or|and|but|vs|to|instead of|rather than|should be|should read|is really"
-    rf"|is actually)?\W{{0,4}}{_DATE}(?![0-9])){{0,2}}"
+    rf"(?:\W{{1,4}}(?:(?:not|or|but|vs|versus|whereas)(?:{_GAP_WORD}){{1,4}}?{_CLAUSE_FILLER}"
+    rf"|(?:not|or|and|but|vs|to|instead of|rather than|should be|should read|is really"
+    rf"|is actually)?\W{{0,4}})"
+    rf"{_DATE}(?![0-9])){{0,2}}"
 )
-_BIRTH_DATE = re.compile(rf"{_BIRTH_CUE}{_FILLER}{_DATE}(?![0-9]){_OTHER_DATE}", re.IGNORECASE)
+_BIRTH_DATE = re.compile(
+    rf"(?:{_BIRTH_CUE}{_FILLER}|{_FAR_BIRTH_CUE}(?:{_GAP_WORD}){{1,6}}?{_CLAUSE_FILLER}"
+    rf"|(?<![\w.])(?-i:b)\.[^\S\n]{{0,2}})"
+    rf"{_DATE}(?![0-9]){_OTHER_DATE}"
+    rf"|(?<![0-9]){_DATE}(?![0-9])[^\S\n]{{0,2}}(?:{_FAR_BIRTH_CUE}|\({_FAR_BIRTH_CUE}\))",
+    re.IGNORECASE,
+)
 # Slack's emphasis marks: '_A1234567_' is italic, but '_' is a word character, so a pattern bounded by
 # \b would miss it. Patterns are also matched with these marks read as spaces.
 _EMPHASIS = re.compile(r"[_*~`]")
 DATE_OF_BIRTH = "date of birth"
+# A hospital number said to be one ('MRN', 'hospital number', 'hosp no', 'unit number', 'case number',
+# 'patient number', then ':', '#', '-' or 'is'): the next token goes when it holds five digits or more,
+# letters and all ('RX1234567', 'A123 4567'). Named as the config's pattern is, so the counts merge.
+HOSPITAL_NUMBER = "hospital number"
+_HOSPITAL_NUMBER = re.compile(
+    r"\b(?:mrn|(?:hosp(?:ital)?|unit|case|patient)[^\S\n]{0,2}(?:number|num|no)(?![a-z])\.?)(?![a-z])"
+    r"[^\S\n]{0,3}[:#=\-]?[^\S\n]{0,3}(?:(?:is|was)[^\S\n]{1,3})?"
+    r"(?P<id>[a-z0-9]{1,12}(?:[ \-/][0-9]{2,8}){0,2})(?![a-z0-9])",
+    re.IGNORECASE,
+)
+# A full UK postcode written with its space, in any case ('LS1 4AB', 'ls1 4ab'; a lower-case 'b2 1st' is a
+# floor, so an ordinal is never an inward code). Without the space one reads as a form or drug code
+# ('FP10SS', 'A10BA' fit the shape), so 'LS14AB' or 'ls14ab' goes only after 'postcode' or 'address'.
+POSTCODE = "postcode"
+_OUTWARD = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?"
+_INWARD = r"\d[ABD-HJLNP-UW-Z]{2}"
+_POSTCODE = re.compile(
+    r"(?<![^\W_])(?P<cue>(?:post[^\S\n]?code|address)(?:[^\w\n]{1,4}(?:is|was)(?![a-z]))?[^\w\n]{0,4})?"
+    rf"(?P<code>{_OUTWARD}(?(cue)[^\S\n]{{0,2}}|[^\S\n]{{1,2}}(?!(?:1st|2nd|3rd|\dth)(?![a-z]))){_INWARD})"
+    r"(?![^\W_])",
+    re.IGNORECASE,
+)
+# A patient named with an honorific ('Mrs Smith', 'Mr J Smith', "Ms O'Neil", 'MRS JANE SMITH'), built in:
+# a patient's name in chat or the database is a breach, whatever else the text says. The honorific and up
+# to three capitalised names or initials go. The honorific must be capitalised and the names too: lower
+# case cannot be told from words ('ms teams', 'we miss jane'), nor 'MR'/'MS' in capitals from a scanner or
+# Microsoft. Staff titles (Dr, Prof, Sister, Nurse) are kept: staff are named in chat. A surgeon is a 'Mr'
+# or 'Ms' too and goes with the patients ("Mr Patel's list" loses the name): a small cost to a report,
+# accepted, since the two cannot be told apart; staff write 'the consultant' or the specialty instead.
+# Each name word is bounded and starts after a space: linear on any text.
+NAME = "name"
+_CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
+_NAME_WORD = rf"(?:{_CAPITAL}\.|{_CAPITAL}(?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{0,30}})(?!\w)"
+_NAMED = re.compile(
+    rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS)\.?[^\S\n]{{1,2}}{_NAME_WORD}(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
+)
 
 
 _MARKER = re.compile(r"\[[^\[\]\n]{1,60} removed\]")
@@ -105,35 +216,123 @@ def is_valid_nhs_number(digits: str) -> bool:
     return check != 10 and check == values[9]
 
 
-def _without_nhs_numbers(text: str) -> tuple[str, int]:
-    """The text with every NHS number (valid, or written 3-3-4) replaced, and how many there were.
+def _read_as_digits(text: str) -> str:
+    """The text with letters typed for digits read as digits where a run is shaped like an NHS number
+    and at least half real digits (see `_LOOKALIKE_RUN`); same length, so places agree with the text."""
+    chars = list(text)
+    for match in _LOOKALIKE_RUN.finditer(text):
+        groups = [name for name in "abcd" if match.group(name)]
+        if sum(ch.isdecimal() for name in groups for ch in match.group(name)) < 5:
+            continue
+        for name in groups:
+            start, end = match.span(name)
+            chars[start:end] = match.group(name).translate(_AS_DIGITS)
+    return "".join(chars)
+
+
+class _Covered:
+    """Where a pattern matches, to ask whether a candidate lies wholly inside one match."""
+
+    def __init__(self, regex: re.Pattern[str], text: str):
+        spans = [m.span() for m in regex.finditer(text)]
+        self._starts, self._ends = [s for s, _ in spans], [e for _, e in spans]
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, start) - 1
+        return i >= 0 and end <= self._ends[i]
+
+
+def _written_as_one(text: str, match: re.Match[str]) -> bool:
+    """True when ten digits are grouped 3-3-4 (and not dialled) or written digit by digit with one kind
+    of separator: so an NHS number is written, whatever its check digit."""
+    written = match.group(0)
+    if _NHS_SHAPED.fullmatch(written):
+        return not _DIALLED.search(text[max(0, match.start() - 8) : match.start()])
+    separators = _DIGIT.split(written)[1:-1]
+    return all(separators) and len(set(separators)) == 1
+
+
+def _reads_as_other(text: str, match: re.Match[str], dated: _Covered, listed: _Covered) -> bool:
+    """True when ten digits not written as an NHS number read as something else (see `_DATED`)."""
+    if match.group(0).isdigit():  # ten digits unbroken read as nothing but a number
+        return False
+    start, end = match.span()
+    return (
+        dated.covers(start, end)
+        or listed.covers(start, end)
+        or bool(_PHONE_CUE.search(text, max(0, start - 30), start))
+    )
+
+
+def _is_nhs_number(text: str, match: re.Match[str], dated: _Covered, listed: _Covered) -> bool:
+    """Whether ten digits (a candidate with no NHS cue before it) are an NHS number.
+
+    The principle: digits written as an NHS number is written (3-3-4, digit by digit) are one, whatever
+    their check digit. Digits written any other way are one when the check digit passes, unless they
+    read as something go-live chat is full of: a date followed by a time or another date, a comma list
+    of small numbers, a number given after 'ext' or 'bleep', a log's timestamp. There a passing check
+    digit is chance (one time in eleven), and removing the text would wreck the report. Ten digits
+    unbroken are never read so. A cue ('NHS no') outranks all of this: see `_NHS_CUE`.
+    """
+    written = match.group(0)
+    if _written_as_one(text, match):
+        return True
+    digits = "".join(str(int(ch)) for ch in written if ch.isdigit())
+    return (
+        is_valid_nhs_number(digits)
+        and not _TIMESTAMP.fullmatch(written)
+        and not _reads_as_other(text, match, dated, listed)
+    )
+
+
+def _nhs_number_spans(text: str) -> list[tuple[int, int]]:
+    """Where the NHS numbers are: after a cue first, then every other candidate.
 
     Candidates may overlap: in "bed 12 999 000 0018" the first ten digits "1299900000" fail the
     check, and the number starts inside them. So after a failed candidate the search resumes at its
     next digit rather than after it, which a plain `re.sub` would do, missing the number.
     """
-    parts, pos, start, found = [], 0, 0, 0
+    cued = [m.span("number") for m in _NHS_CUE.finditer(text)]
+    chars = list(text)
+    for start, end in cued:  # hidden from the candidates, so a number is found once
+        chars[start:end] = "x" * (end - start)
+    text = "".join(chars)
+    dated, listed = _Covered(_DATED, text), _Covered(_LISTED, text)
+    found, pos = [], 0
     while match := _NHS_CANDIDATE.search(text, pos):
-        digits = "".join(str(int(ch)) for ch in match.group(0) if ch.isdigit())
-        shaped = is_valid_nhs_number(digits) or (
-            _NHS_SHAPED.fullmatch(match.group(0))
-            and not _DIALLED.search(text[max(0, match.start() - 8) : match.start()])
-        )
-        if shaped and not _TIMESTAMP.fullmatch(match.group(0)):
-            parts += [text[start : match.start()], NHS_NUMBER_MARKER]
-            pos = start = match.end()
-            found += 1
+        if _is_nhs_number(text, match, dated, listed):
+            found.append(match.span())
+            pos = match.end()
         else:
             pos = match.start() + 1
-    return "".join([*parts, text[start:]]), found
+    return sorted(cued + found)
 
 
-def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    """Where `regex` matches, in the text as written or with Slack's emphasis marks read as spaces (same
-    length, so the places agree): a trust's own pattern then finds '_A1234567_' with no change to it.
-    Overlapping matches merge; an empty match removes nothing."""
+def _without_nhs_numbers(text: str) -> tuple[str, int]:
+    """The text with every NHS number replaced, and how many there were."""
+    spans = _nhs_number_spans(_read_as_digits(text))
+    return _substituted(text, spans, NHS_NUMBER_MARKER), len(spans)
+
+
+def _substituted(text: str, spans: list[tuple[int, int]], marker: str) -> str:
+    """The text with each span (in order, not overlapping) replaced by `marker`."""
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [text[last:start], marker]
+        last = end
+    return "".join([*parts, text[last:]])
+
+
+def _spans(
+    regex: re.Pattern[str], text: str, group: int | str = 0, wanted: Callable[[str], bool] = bool
+) -> list[tuple[int, int]]:
+    """Where `regex` matches (its `group`, when `wanted`), in the text as written or with Slack's emphasis
+    marks read as spaces (same length, so the places agree): a trust's own pattern then finds
+    '_A1234567_' with no change to it. Overlapping matches merge; an empty match removes nothing."""
     plain = _EMPHASIS.sub(" ", text)
-    found = sorted({m.span() for t in {text, plain} for m in regex.finditer(t) if m.end() > m.start()})
+    found = sorted(
+        {m.span(group) for t in {text, plain} for m in regex.finditer(t) if wanted(m.group(group) or "")}
+    )
     merged: list[tuple[int, int]] = []
     for start, end in found:
         if merged and start < merged[-1][1]:
@@ -146,11 +345,17 @@ def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 def _replaced(regex: re.Pattern[str], marker: str, text: str) -> tuple[str, int]:
     """The text with every match of `regex` (see `_spans`) replaced by `marker`, and how many there were."""
     spans = _spans(regex, text)
-    parts, last = [], 0
-    for start, end in spans:
-        parts += [text[last:start], marker]
-        last = end
-    return "".join([*parts, text[last:]]), len(spans)
+    return _substituted(text, spans, marker), len(spans)
+
+
+def _has_five_digits(token: str) -> bool:
+    return sum(ch.isdigit() for ch in token) >= 5
+
+
+def _without_hospital_numbers(text: str) -> tuple[str, int]:
+    """The text with every hospital number said to be one replaced (see `_HOSPITAL_NUMBER`), its cue kept."""
+    spans = _spans(_HOSPITAL_NUMBER, text, "id", _has_five_digits)
+    return _substituted(text, spans, f"[{HOSPITAL_NUMBER} removed]"), len(spans)
 
 
 @dataclass(frozen=True)
@@ -183,6 +388,32 @@ class Redaction:
         )
 
 
+def _without_dates_of_birth(text: str) -> tuple[str, int]:
+    return _replaced(_BIRTH_DATE, f"[{DATE_OF_BIRTH} removed]", text)
+
+
+def _without_postcodes(text: str) -> tuple[str, int]:
+    """The text with every postcode replaced (see `_POSTCODE`), a cue before it kept."""
+    spans = _spans(_POSTCODE, text, "code")
+    return _substituted(text, spans, f"[{POSTCODE} removed]"), len(spans)
+
+
+def _without_names(text: str) -> tuple[str, int]:
+    return _replaced(_NAMED, f"[{NAME} removed]", text)
+
+
+# Run in order after NHS numbers, each on what the one before left; a trust's patterns run last, so its
+# 'hospital number' adds to the count of those found by cue. Names go after the identifiers found by cue,
+# since a name's words may be their cue: in 'Mrs Smith MRN 1234567' or 'Mrs Smith DOB 1/2/45' the number
+# and the date go first, and the name after them.
+_BUILT_IN: tuple[tuple[str, Callable[[str], tuple[str, int]]], ...] = (
+    (DATE_OF_BIRTH, _without_dates_of_birth),
+    (HOSPITAL_NUMBER, _without_hospital_numbers),
+    (POSTCODE, _without_postcodes),
+    (NAME, _without_names),
+)
+
+
 class Redactor:
     def __init__(self, extra: tuple[IdentifierPattern, ...] = ()):
         self._extra = extra
@@ -192,9 +423,10 @@ class Redactor:
         clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", INVISIBLE.sub("", text)))
         if found:
             counts["NHS number"] = found
-        clean, n = _replaced(_BIRTH_DATE, f"[{DATE_OF_BIRTH} removed]", clean)
-        if n:
-            counts[DATE_OF_BIRTH] = n
+        for name, remove in _BUILT_IN:
+            clean, n = remove(clean)
+            if n:
+                counts[name] = n
         for pattern in self._extra:
             clean, n = _replaced(pattern.regex, pattern.marker, clean)
             if n:

@@ -90,7 +90,7 @@ def test_a_mistyped_nhs_number_written_as_one_is_still_removed() -> None:
     "said",
     [
         *(
-            "Mrs Smith DOB 01/02/1945 fell",
+            "the lady in the side room DOB 01/02/1945 fell",
             "d.o.b: 1.2.45",
             "born 3rd March 1950",
             "date of birth 12-11-1960",

@@ -47,10 +47,11 @@ ORDINARY = [
     ],
 )
 def test_a_date_of_birth_in_any_common_form_is_removed(said: str) -> None:
-    redacted = Redactor().redact(f"Mrs Jones {said} got the wrong wristband")
+    redacted = Redactor().redact(f"the lady in the side room {said} got the wrong wristband")
     assert redacted.removed == {"date of birth": 1}
     assert DOB_MARKER in redacted.text and not any(c.isdigit() for c in redacted.text)
-    assert redacted.text.startswith("Mrs Jones ") and redacted.text.endswith(" got the wrong wristband")
+    assert redacted.text.startswith("the lady in the side room ")
+    assert redacted.text.endswith(" got the wrong wristband")
 
 
 @pytest.mark.parametrize(
