@@ -15,7 +15,7 @@ GREETINGS = [
     "hi", "hello", "hiya", "hey", "Hello!", "hi!!", "hey bot", "hello bot", "@bot hi", "hi there",
     "morning", "good morning", "Good morning all", "morning all", "evening", "good evening", "afternoon",
     "good afternoon everyone", "morning team", "hi :wave:", "hello 👋", "howdy", "heya",
-    "morning bot, how's your day going?", "you ok?",
+    "morning bot, how's your day going?", "you ok?", "shwmae", "helo pawb",  # Welsh too
 ]  # fmt: skip
 QUESTIONS_AFTER_A_GREETING = [
     "hi, what is SNOMED?",
@@ -24,6 +24,7 @@ QUESTIONS_AFTER_A_GREETING = [
     "hey bot how do I book training",
     "morning handover",  # a time of day that is what is asked about
     "evening shift",
+    "shwmae, beth yw SNOMED?",
 ]
 
 
@@ -101,3 +102,24 @@ def test_the_help_shows_the_knowledge_bases_own_examples() -> None:
     assert "jargon (`what is BAU?`) and how-to questions (`how do I get a login?`)" in intro["text"]["text"]
     assert "SNOMED" not in intro["text"]["text"]  # not an example this knowledge base can answer
     assert commands["text"]["text"] == "• `/golive help` this message\n• `/golive status` the phase"
+
+
+@pytest.mark.parametrize("said", ["diolch", "diolch yn fawr iawn", "Diolch!"])
+def test_thanks_in_welsh_is_thanks(said: str) -> None:
+    assert small_talk(said) == "thanks"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("beth yw SNOMED", "snomed"), ("ble mae'r floorwalkers", "find"), ("sut dw i log an issue", "log")],
+)
+def test_a_question_opened_in_welsh_is_read_as_in_english(question: str, expected: str) -> None:
+    """Bilingual trusts: 'beth yw' is 'what is', 'ble mae' 'where is', 'sut dw i' 'how do I'."""
+    entries = [
+        Entry("snomed", "jargon", "SNOMED CT", "The clinical vocabulary."),
+        Entry("floorwalker", "jargon", "Floorwalker", "A helper on the wards during go-live."),
+        Entry("find", "howto", "Where are the floorwalkers?", "Look for the bright tabards."),
+        Entry("log", "howto", "How do I log an issue?", "Type /golive issue."),
+    ]
+    outcome = KnowledgeBase.build(entries).match(question)
+    assert isinstance(outcome, Answer) and outcome.best.entry.id == expected

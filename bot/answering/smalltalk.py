@@ -15,7 +15,7 @@ from typing import Literal, TypeAlias
 
 from bot.privacy import INVISIBLE
 
-THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta"})
+THANKS_WORDS = frozenset({"thank", "thanks", "thx", "ty", "cheers", "ta", "diolch"})
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 _REACTION = re.compile(r":[\w+'-]{1,100}:")  # an emoji code, ':+1:' and ':thumbsup:' alike
 # Words that may go with thanks and say nothing more ('thanks, you're a star', 'brilliant, cheers for the
@@ -25,6 +25,7 @@ _COURTESY_TEXT = (
     "thats that this so much very really for the your you youre a an star legend help helpful lot loads all "
     "mate guys bot it its was appreciate appreciated kind one job u x xx are ur youve been such again "
     "superstar lifesaver life saver hero gem ace cool super best worked works sorted"
+    " yn fawr iawn"  # Welsh: 'diolch yn fawr iawn'
 )
 _COURTESY = frozenset(_COURTESY_TEXT.split()) | THANKS_WORDS
 _FOR_HELP = frozenset(
@@ -34,8 +35,8 @@ HELLOS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "eveni
 _HAILS = HELLOS | {"bot", "good", "there"}
 # A greeting alone is one of these words ('yo', 'good evening') with only the hails and the people
 # greeted ('morning all', 'hi there team'): nothing that could be what a question is about.
-_HELLO_WORDS = HELLOS | {"heya", "hullo", "hallo", "howdy", "yo"}
-_GREETED = _HAILS | _HELLO_WORDS | {"all", "everyone", "everybody", "team", "folks", "guys", "again"}
+_HELLO_WORDS = HELLOS | {"heya", "hullo", "hallo", "howdy", "yo", "helo", "shwmae", "shwmai"}
+_GREETED = _HAILS | _HELLO_WORDS | {"all", "everyone", "everybody", "team", "folks", "guys", "again", "pawb"}
 _CHAT = frozenset(
     {"how are you", "how r u", "how are u", "hows your day", "how is your day", "hows it going",
      "how is it", "how you doing", "how are you doing", "hows you", "you ok", "you alright", "are you ok",

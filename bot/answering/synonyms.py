@@ -120,6 +120,10 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("until", "till", "til", "untill", "'til"),
     ("what does", "what dose", "wat dose"),  # 'what dose X mean': the slip is a real word
     ("how", "whats the way to", "what is the way to", "best way to", "is there a way to", "any way to"),
+    # Welsh question openings, for bilingual trusts: 'beth yw SNOMED', 'ble mae'r ...', 'sut dw i ...'
+    ("what is", "beth yw", "beth ydy", "beth ydi", "beth ydyw"),
+    ("where is", "ble mae", "lle mae", "ble mae'r", "lle mae'r", "ble", "lle"),
+    ("how do i", "sut dw i", "sut ydw i", "sut mae", "sut"),
     ("someone", "sum1", "some1", "any1", "every1", "no1"),
     ("explain", "in plain english", "in simple terms", "in laymans terms"),
     ("any", "any idea"),  # "any idea what PAS is": asking, not having an idea to suggest
