@@ -2,7 +2,9 @@
 
 In mrkdwn only `&`, `<` and `>` are control characters: `<!channel>`, `<@U123>` and `<url|label>` are
 all written with angle brackets. Escaping those three makes text typed by a person inert, so it can
-be echoed in a post without mentioning anyone or hiding a link's target.
+be echoed in a post without mentioning anyone or hiding a link's target. Text written ahead of time to
+be posted as mrkdwn (a knowledge-base answer) keeps its links and formatting through `safe_mrkdwn`, which
+escapes the rest and turns mentions into words.
 """
 
 from __future__ import annotations
@@ -19,12 +21,31 @@ _MARKUP = re.compile(
     r"<([^<>]*)>|:(?<![A-Za-z0-9]:)(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:(?![a-z0-9])"
 )
 _BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>")  # as Slack writes @channel
+# Mrkdwn written ahead of time: a `<...>` on one line; what is kept as it is (an entity, a quote mark or
+# `>>>` opening a line); or a lone control character. `[^<>\n]*` stops at the next bracket or line end,
+# so however many '<' there are, each is looked past once: linear time.
+_WRITTEN = re.compile(r"<([^<>\n]*)>|(&(?:lt|gt|amp);|^>+)|[<>&]", re.MULTILINE)
+# A `<...>` that calls nobody: a web, mail or phone link, a channel (an id, so not `<#include>`), a date.
+_CALLS_NOBODY = re.compile(r"(?i:https?://|mailto:|tel:)[^|]|#[CG][A-Z0-9]+(?:\||$)|!date\^")
+_EVERYONE = re.compile(r"!(channel|here|everyone)(?:\||$)")
+_LONE_AMP = re.compile(r"&(?!(?:lt|gt|amp);)")
 _HANDLE = re.compile(r"@(?<![\w@.]@)[\w][\w.\-]*")  # "@jo.bloggs": a person, as an unescaped command sends it
 
 
 def escape(text: str) -> str:
     """Make user text inert in mrkdwn: no mentions, no @channel, no links that hide their target."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def safe_mrkdwn(text: str) -> str:
+    """Mrkdwn someone wrote ahead of time (a knowledge-base answer) made safe to post, as they meant it.
+
+    Links (`<https://...|label>`, mailto:, tel:), channel links (`<#C123|name>`), dates
+    (`<!date^...|fallback>`), entities (`&lt;` `&gt;` `&amp;`) and a quote mark at the start of a line are
+    kept, with *bold*, `code` and the rest, which need no `<>&`. A mention pings nobody: `<!channel>`
+    becomes '@channel', a person or group their label ('@jo') or '@someone'/'@group'. Every other `<`,
+    `>` and `&` is escaped, so 'NEWS2 <5 and >3', '<b>' and 'A&E' show as typed. One pass: linear."""
+    return _WRITTEN.sub(_safe, text) if any(c in text for c in "<>&") else text
 
 
 def shorten(text: str, limit: int) -> str:
@@ -61,3 +82,20 @@ def _plain(found: re.Match[str]) -> str:
         special = target.startswith(("!subteam^", "!date^"))
         return (label.lstrip("@") or " ") if special else found[0]
     return label or target.removeprefix("mailto:").removeprefix("tel:")
+
+
+def _safe(found: re.Match[str]) -> str:
+    """One piece of written mrkdwn as it may be posted (see `safe_mrkdwn`). Plain '@channel' or '@jo'
+    calls nobody: the bot never posts with `link_names`, so only the `<...>` forms notify."""
+    inner = found[1]
+    if inner is None:  # an entity or a quote mark, kept; or a lone `<`, `>` or `&`
+        return found[2] or escape(found[0])
+    if _CALLS_NOBODY.match(inner):
+        return found[0]
+    if everyone := _EVERYONE.match(inner):
+        return f"@{everyone[1]}"  # whatever its label says: who was meant stays clear
+    target, _, label = inner.partition("|")
+    if target[:1] == "@" or target.startswith("!subteam^"):  # a person (or bot), or a user group
+        name = _LONE_AMP.sub("&amp;", label.strip().lstrip("@"))
+        return f"@{name}" if name else ("@someone" if target[:1] == "@" else "@group")
+    return escape(found[0])

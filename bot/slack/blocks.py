@@ -1,8 +1,11 @@
 """Block Kit builders for every message the bot sends about answers, in one place.
 
 User text is always passed through `escape` before it is echoed, so nobody can make the bot post
-`<!channel>`, mention people or disguise a link. Button values carry escaped text too and are
-decoded defensively, because a click payload is as hostile as any other request.
+`<!channel>`, mention people or disguise a link. Knowledge-base answers are the trust's own mrkdwn and
+go through `safe_mrkdwn`: their links, channels, dates and formatting are kept, but a `<!channel>` or
+`<@U123>` in one becomes plain '@channel' (calling nobody each time it is asked), and a bare '<5' or
+'A&E' shows as written. Titles are plain text: escaped wherever mrkdwn shows them. Button values carry
+escaped text too and are decoded defensively, because a click payload is as hostile as any other request.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from bot.answering.examples import Examples
 from bot.answering.model import Answer, Candidate, Entry, NotKnown, Outcome, Suggestions
-from bot.markup import escape, shorten, unescape
+from bot.markup import escape, safe_mrkdwn, shorten, unescape
 from bot.slack import ids
 from bot.slack.shape import json_object
 
@@ -143,10 +146,10 @@ def you_asked(question: str) -> Block:
 
 
 def entry_blocks(entry: Entry) -> list[Block]:
-    """The answer itself; knowledge-base text is the trust's own mrkdwn and may hold links."""
+    """The answer itself: the trust's own mrkdwn, its links kept, its mentions calling nobody."""
     return [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(entry.title, 150)}},
-        *sections(entry.answer, ANSWER_SECTIONS),
+        *sections(safe_mrkdwn(entry.answer), ANSWER_SECTIONS),
     ]
 
 
@@ -223,11 +226,11 @@ def outcome_blocks(outcome: Outcome, question: str) -> list[Block]:
 
 
 def outcome_text(outcome: Outcome) -> str:
-    """The plain notification text Slack shows in alerts and to screen readers."""
+    """The notification text Slack shows in alerts and to screen readers: mrkdwn, so titles are escaped."""
     if isinstance(outcome, Answer):
-        return outcome.best.entry.title
+        return escape(outcome.best.entry.title)
     if isinstance(outcome, Suggestions):
-        return "Did you mean: " + ", ".join(c.entry.title for c in outcome.candidates[:3]) + "?"
+        return "Did you mean: " + ", ".join(escape(c.entry.title) for c in outcome.candidates[:3]) + "?"
     assert isinstance(outcome, NotKnown)
     return "I don't know that one yet."
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.answering.model import NotKnown
+from bot.markup import escape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.blocks import Block
@@ -89,14 +90,14 @@ def _feedback(
     if entry is None:
         return None
     services.answering.record_feedback(entry.id, question, helpful, user_id)
-    return Choice(Reply(entry.title, blocks.feedback_thanks_blocks(entry, helpful)))
+    return Choice(Reply(escape(entry.title), blocks.feedback_thanks_blocks(entry, helpful)))
 
 
 def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
     entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
     if entry is None:
         return None
-    return Choice(Reply(entry.title, blocks.answer_blocks(entry, question)))
+    return Choice(Reply(escape(entry.title), blocks.answer_blocks(entry, question)))
 
 
 def _none_fits(services: Services, question: str, user_id: str | None, message_key: str | None) -> Choice:
