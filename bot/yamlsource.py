@@ -3,28 +3,41 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
+_NONE: MappingProxyType = MappingProxyType({})
+
 
 class LineDict(dict):
-    """A mapping that knows its own line and the line of each of its keys (1-based)."""
+    """A mapping that knows its own line and the line of each of its keys (1-based).
+
+    `tails` holds, by key, a plain value that a YAML comment follows on its line (`title: Ward #5`
+    reads as 'Ward'): the comment's line and the text from the end of the value ('" #5"'); `folded`,
+    by key, the source lines of a value written with '>', whose lines YAML joins into one."""
 
     line: int = 0
     key_lines: dict[str, int]
+    tails: MappingProxyType | dict[str, tuple[int, str]] = _NONE
+    folded: MappingProxyType | dict[str, tuple[str, ...]] = _NONE
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
 
 class LineList(list):
-    """A sequence that knows its own line and the line of each item (1-based)."""
+    """A sequence that knows its own line and the line of each item (1-based); `tails` and `folded`
+    as for LineDict, by item index."""
 
     line: int = 0
     item_lines: list[int]
+    tails: MappingProxyType | dict[int, tuple[int, str]] = _NONE
+    folded: MappingProxyType | dict[int, tuple[str, ...]] = _NONE
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
@@ -34,6 +47,41 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml par
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.repeats: list[tuple[LineDict, str, int, int]] = []  # (mapping, key, its line, first line)
+        self.text = stream
+        self.hashes = " #" in stream or "\t#" in stream  # no comment can follow a value on its line
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The source lines, as the parser counts them (it does not count a byte order mark)."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+            if self._lines and self._lines[0].startswith("\ufeff"):
+                self._lines[0] = self._lines[0][1:]
+        return self._lines
+
+
+def _note(loader: _LineLoader, container: LineDict | LineList, key: Any, node: yaml.Node) -> None:
+    """Remember on its mapping or list what YAML reads differently from how a value looks: a comment
+    after a plain value on its line, or in a list in brackets over several lines, or a value folded
+    with '>'."""
+    start, end = node.start_mark, node.end_mark
+    if isinstance(node, yaml.SequenceNode) and node.flow_style and start.line < end.line and loader.hashes:
+        for number in range(start.line, min(end.line, len(loader.lines) - 1) + 1):
+            line = loader.lines[number][: end.column if number == end.line else None]
+            if (column := _comment_at(line, start.column if number == start.line else 0)) >= 0:
+                vars(container).setdefault("tails", {})[key] = (number + 1, line[column:])
+                return
+    if not isinstance(node, yaml.ScalarNode):
+        return
+    if not node.style:  # plain: '' from libyaml, None from PyYAML
+        if not loader.hashes:
+            return
+        rest = loader.lines[end.line][end.column :] if end.line < len(loader.lines) else ""
+        if rest[:1] in (" ", "\t") and rest.lstrip(" \t").startswith("#"):
+            vars(container).setdefault("tails", {})[key] = (end.line + 1, rest)
+    elif node.style == ">":
+        vars(container).setdefault("folded", {})[key] = tuple(loader.lines[start.line + 1 : end.line + 1])
 
 
 _STR = "tag:yaml.org,2002:str"  # a plain text key: its value is the key, no constructor needed
@@ -60,6 +108,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             own_lines[key] = line
         result[key] = _constructed(loader, value_node)
         result.key_lines[str(key)] = line
+        if loader.hashes or getattr(value_node, "style", None) == ">":
+            _note(loader, result, str(key), value_node)
     return result
 
 
@@ -75,6 +125,9 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     result = LineList(_constructed(loader, child) for child in node.value)
     result.line = node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    for index, child in enumerate(node.value):
+        if loader.hashes or getattr(child, "style", None) == ">":
+            _note(loader, result, index, child)
     return result
 
 
@@ -165,6 +218,8 @@ _INDENT = (
     "an entry's keys line up under each other, and each '-' under the one before"
 )
 _RESERVED = "@`%!*&"  # a value that starts with one of these is read as YAML syntax, not text
+_COMMENT = re.compile(r"[ \t]#")  # a '#' after a space starts a comment (unless in quotes)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _OPENERS = {'"': ("text", '"'), "'": ("text", "'"), "[": ("list", "]"), "{": ("mapping", "}")}
 
 
@@ -173,6 +228,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     if mark is None:
         return Problem(path, 0, f"YAML syntax error: {exc.problem}")
     lines = text.splitlines()
+    if "another document" in (exc.problem or ""):  # a second '---' (or '...') in the file
+        here = lines[mark.line].strip() if mark.line < len(lines) else ""
+        marker = f'the "{here[:3]}"' if here.startswith(("---", "...")) else "what starts a second one"
+        return Problem(path, mark.line + 1, f"a file holds one document: remove {marker} on line "
+                       f"{mark.line + 1} (or split the file)")  # fmt: skip
     if opened := _left_open(exc, lines):
         line = exc.context_mark.line + 1
         return Problem(path, line, f"YAML syntax error: {exc.problem} on line {mark.line + 1}; {opened}")
@@ -193,8 +253,27 @@ def _left_open(exc: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
     opener = _char_at(lines, start)
     if opener in _OPENERS and ("quoted" in context or "flow" in context):
         what, closer = _OPENERS[opener]
+        if what in ("list", "mapping") and _commented(lines[start.line : end.line], start.column):
+            return (
+                f'the {opener!r} opened on this line is never closed: text after " #" is a YAML comment, '
+                f"which hides the rest of the line ({closer!r} too): put the item that holds it in quotes"
+            )
         return f"the {opener!r} opened on this line is never closed: end the {what} with {closer!r}"
     return None
+
+
+def _commented(lines: list[str], column: int) -> bool:
+    """Whether a comment starts in these lines (the first from `column`)."""
+    return any(_comment_at(line, column if n == 0 else 0) >= 0 for n, line in enumerate(lines))
+
+
+def _comment_at(line: str, column: int) -> int:
+    """Where the space before a comment is in the line, from `column` on and outside quotes; -1 if none."""
+    if "#" not in line:
+        return -1
+    unquoted = _QUOTED.sub(lambda quoted: "x" * len(quoted.group()), line)
+    found = _COMMENT.search(unquoted, column)
+    return found.start() if found else -1
 
 
 def _hint(problem: str, line: str, column: int, start: str) -> str:

@@ -201,14 +201,12 @@ def test_a_value_that_is_not_what_the_trust_meant_says_how_to_fix_it(
 
 
 def test_a_file_shaped_wrongly_names_its_line(tmp_path: Path) -> None:
-    empty = write(tmp_path, "a-empty.yaml", "# nothing yet\n")
     listed = write(tmp_path, "b-list.yaml", "- id: x\n  kind: jargon\n")
     items = write(tmp_path, "c-items.yaml", "entries:\n  - just a sentence\n\n  - 42\n")
     tabs = write(tmp_path, "d-tabs.yaml", "entries:\n\t- id: x\n")
     latin = tmp_path / "e-latin.yaml"
     latin.write_bytes(b"entries:\n  - id: cafe\n    title: Caf\xe9\n")
     assert problems(tmp_path) == [
-        f"{empty}:1: the file is empty: start it with 'entries:' and list the entries under it",
         f"{listed}:1: a knowledge file must be a mapping with a list under 'entries'",
         f"{items}:2: entry #1: must be a mapping of id, kind, title, answer",
         f"{items}:4: entry #2: must be a mapping of id, kind, title, answer",

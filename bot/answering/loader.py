@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,20 @@ ASKS_HOW = (
 _PLACEHOLDER = re.compile(r"[\W_]*(?:todo|tbc|tbd|fixme|xxx|\.\.\.|…)[\W_]*", re.IGNORECASE)
 # What YAML makes of unquoted words and numbers that a trust meant as text (title: yes, title: 2020).
 _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a date"))
+_SHAPE = "a knowledge file must be a mapping with a list under 'entries'"
+# A file started, or every entry commented out: like 'entries: []', not a mistake that stops the bot.
+NO_ENTRIES_YET = "warning: no entries in this file yet"
+LIST_THEM = "list them under 'entries:'"
+# Other words for what the bot calls aliases: a key named so would silently lose every name under it.
+_ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
+_ALIAS_WORDS |= {"alternatives", "alternative", "names"}
+_ALIAS_ENDINGS = ("names", "synonyms", "keywords", "questions", "alternatives")  # 'alternative names'
+# Keys whose plain value a YAML comment can cut short ('title: Ward #5 access' reads as 'Ward').
+_TEXT_KEYS = ("id", "title", "answer", "aliases", "tags", "term", "also")
+# A line of a list: a bullet or a number ('• ', '- ', '* ', '1. ', '2)').
+_LIST_LINE = re.compile(r"(?:[•·▪◦‣●○■□►➢*+\-–—]|\d{1,3}[.)])\s+\S")
+# What would ping in Slack if the bot posted it as it is: a broadcast, or a person's id.
+_MENTION = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>|<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -45,11 +60,7 @@ def knowledge_files(folder: Path) -> list[Path]:
     """.yaml and .yml files, in any case; not hidden files (editor locks such as .#terms.yaml, macOS's
     ._terms.yaml) nor backups (terms.yaml~), which would otherwise load a stale copy of every entry.
     A link whose file is gone is listed, so reading it says so instead of its entries silently going."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and (p.is_file() or p.is_symlink())
-    )
+    return sorted(p for p in folder.iterdir() if _readable_name(p.name) and (p.is_file() or p.is_symlink()))
 
 
 def load_knowledge(folder: Path) -> Knowledge:
@@ -59,10 +70,17 @@ def load_knowledge(folder: Path) -> Knowledge:
     if not folder.is_dir():
         raise InvalidFile([Problem(str(folder), 0, "knowledge base folder not found")])
     files = knowledge_files(folder)
+    nested = _in_subfolders(folder)
     if not files:
         message = "no .yaml or .yml files in the knowledge base folder (hidden and backup files are not read)"
+        if nested:
+            message += f"; files in subfolders are not read: move {_named(nested)} up into {folder}"
         raise InvalidFile([Problem(str(folder), 0, message)])
     reader = _Reader()
+    for sub, found in _by_subfolder(nested):
+        message = "warning: knowledge files in subfolders are not read: "
+        message += f"move {_named(found)} up to the knowledge folder"
+        reader.warnings.append(Problem(str(folder / sub), 0, message))
     for path in files:
         reader.file(path)
     reader.check_across_entries()
@@ -72,6 +90,35 @@ def load_knowledge(folder: Path) -> Knowledge:
         raise InvalidFile(reader.problems)
     warnings = tuple(sorted(reader.warnings, key=lambda w: (w.path, w.line)))
     return Knowledge(tuple(reader.entries), tuple(reader.groups), tuple(files), warnings)
+
+
+def _in_subfolders(folder: Path) -> list[Path]:
+    """Knowledge files in folders under the knowledge folder (relative to it), which are not read:
+    a trust that sorts its files into folders would otherwise lose them without a word. Hidden
+    folders (.git) are not looked into."""
+    found = []
+    for parent, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        if parent != str(folder):
+            here = Path(parent)
+            found += [(here / n).relative_to(folder) for n in sorted(names) if _readable_name(n)]
+    return found
+
+
+def _by_subfolder(nested: list[Path]) -> list[tuple[Path, list[Path]]]:
+    groups: dict[Path, list[Path]] = {}
+    for path in nested:
+        groups.setdefault(path.parent, []).append(path)
+    return list(groups.items())
+
+
+def _named(paths: list[Path]) -> str:
+    shown = ", ".join(p.as_posix() for p in paths[:3])
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _readable_name(name: str) -> bool:
+    return Path(name).suffix.lower() in SUFFIXES and not name.startswith(".")
 
 
 def phrase_key(text: str) -> str:
@@ -96,12 +143,23 @@ class _Reader:
         self.problems.append(Problem(str(path), line, message, item))
 
     def unknown_key(
-        self, key: object, known: tuple[str, ...], path: Path, line: int, item: str | None
+        self, key: object, known: tuple[str, ...], path: Path, line: int, item: str | None, value: Any = None
     ) -> None:
-        """A misspelt key would silently lose what it holds ('alias:'), so it is a problem; any other
-        key is a trust's own note (an owner, a review date) that the bot leaves alone, with a warning."""
-        if near := meant(str(key), known):
+        """A misspelt key would silently lose what it holds ('alias:'), and so would another word for
+        aliases ('synonyms:') or entries listed under another heading ('pharmacy:'), so each is a
+        problem; any other key is a trust's own note (an owner, a review date) that the bot leaves
+        alone, with a warning."""
+        if known == ENTRY_KEYS and _means_aliases(str(key)):
+            message = f"unknown key {key!r}: did you mean 'aliases'? (what it holds would be lost)"
+            self.fail(path, line, message, item)
+        elif near := meant(str(key), known):
             self.fail(path, line, f"unknown key {key!r}: did you mean {near!r}?", item)
+        elif known == FILE_KEYS and (count := _entries_in(value)):
+            message = (
+                f"entries must be under 'entries:' (found {count} under {key!r}): move them there"
+                f" (a comment line such as '# {key}' can head a section)"
+            )
+            self.fail(path, line, message, item)
         else:
             message = f"warning: unknown key {key!r} is ignored (the bot reads {', '.join(known)})"
             self.warnings.append(Problem(str(path), line, message, item))
@@ -113,19 +171,31 @@ class _Reader:
             self.problems.extend(exc.problems)
             return
         self.problems.extend(repeats)
-        if data is None:
-            self.fail(path, 1, "the file is empty: start it with 'entries:' and list the entries under it")
-            return
-        if not isinstance(data, dict) or not any(k in data for k in FILE_KEYS):
-            self.fail(
-                path, line_of(data) or 1, "a knowledge file must be a mapping with a list under 'entries'"
+        if data is None:  # empty, or comments only: a file started, or every entry commented out
+            self.warnings.append(
+                Problem(str(path), 1, f"{NO_ENTRIES_YET} (it is empty, or all comments): {LIST_THEM}")
             )
             return
+        if not isinstance(data, dict):
+            self.fail(path, line_of(data) or 1, _SHAPE)
+            return
+        before = len(self.problems)
         for key in data:
             if key not in FILE_KEYS:
-                self.unknown_key(key, FILE_KEYS, path, line_of(data, str(key)), None)
+                self.unknown_key(key, FILE_KEYS, path, line_of(data, str(key)), None, data[key])
+        if not any(k in data for k in FILE_KEYS):
+            if len(self.problems) == before:  # entries under another heading are reported as such
+                self.fail(path, line_of(data) or 1, _SHAPE)
+            return
+        if all(data[k] is None for k in FILE_KEYS if k in data):  # 'entries:' with every item commented out
+            message = f"{NO_ENTRIES_YET} ('entries:' lists none, or only commented-out ones)"
+            self.warnings.append(
+                Problem(str(path), line_of(data, "entries" if "entries" in data else "synonyms"), message)
+            )
         for key, read in (("entries", self.entry), ("synonyms", self.group)):
-            items = data.get(key, [])
+            items = data.get(key)
+            if items is None:  # 'entries:' left empty is no entries, as 'entries: []' is
+                items = []
             if not isinstance(items, list):
                 self.fail(path, line_of(data, key), f"'{key}' must be a list")
                 continue
@@ -145,9 +215,12 @@ class _Reader:
         for key in item:
             if key not in ENTRY_KEYS:
                 self.unknown_key(key, ENTRY_KEYS, path, line_of(item, str(key)), name)
+        cut = self.comments_in_values(item, path, name)
         for key in ("id", "kind", "title", "answer"):
             if key not in item:
                 fail(None, f"missing required field '{key}'")
+            elif key in cut and not item[key]:
+                continue  # all of it is in the comment, reported as such
             elif why := not_text(f"'{key}'", item[key]) or placeholder(key, item[key]):
                 fail(key, why)
         if isinstance(item.get("id"), str) and not _ID.match(item["id"]):
@@ -167,6 +240,8 @@ class _Reader:
             self.warnings.append(Problem(str(path), wordless.line, message, name))
         if item.get("kind") == "jargon" and title and asks_how(title[0]):
             self.warnings.append(Problem(str(path), line_of(item, "kind"), ASKS_HOW, name))
+        if isinstance(item.get("answer"), str):
+            self.answer_warnings(item, path, name)
         if isinstance(item.get("id"), str):
             self._named.append(_Named(item["id"], str(path), line_of(item), tuple(names)))
         if len(self.problems) == before:
@@ -182,6 +257,41 @@ class _Reader:
                     line=line_of(item),
                 )
             )
+
+    def comments_in_values(self, item: dict, path: Path, name: str) -> set[str]:
+        """Report each plain value of the keys in _TEXT_KEYS (or item of their lists) that a YAML comment
+        cuts short on its line: 'Ward #5 access' reads as 'Ward', and the rest is gone without a word.
+        A note after two spaces and '# ', as the README's example has, is a comment meant as one.
+        The keys whose own value was cut."""
+        found = [(key, tail) for key, tail in getattr(item, "tails", {}).items() if key in _TEXT_KEYS]
+        for key in ("aliases", "tags", "also"):
+            found += [(key, tail) for tail in getattr(item.get(key), "tails", {}).values()]
+        cut, seen = set(), set()
+        for key, (line, rest) in found:
+            gap = len(rest) - len(rest.lstrip(" \t"))
+            comment = rest.strip()
+            if (gap >= 2 and comment[1:2] in ("", " ")) or line in seen:  # a note, or told already
+                continue
+            seen.add(line)
+            shown = comment if len(comment) <= 40 else comment[:39] + "…"
+            message = f'text after " #" is a YAML comment and is lost ({shown!r}): put the value in quotes'
+            self.fail(path, line, message, name)
+            cut.add(key)
+        return cut
+
+    def answer_warnings(self, item: dict, path: Path, name: str) -> None:
+        """An answer that reads differently in Slack from how it looks in the file."""
+        line = line_of(item, "answer")
+        if (folded := getattr(item, "folded", {}).get("answer")) and _joins_a_list(folded):
+            message = 'warning: answer uses ">" which joins lines: use "|" to keep the list'
+            self.warnings.append(Problem(str(path), line, message, name))
+        if mentions := list(dict.fromkeys(_MENTION.findall(item["answer"]))):
+            shown = ", ".join(mentions[:3]) + (" ..." if len(mentions) > 3 else "")
+            message = (
+                f"warning: the answer has {shown}, which will not notify anyone: the bot does not ping"
+                " from an answer; name the person or team to contact in words"
+            )
+            self.warnings.append(Problem(str(path), line, message, name))
 
     @staticmethod
     def text_list(item: dict, key: str, fail: Any) -> tuple[str, ...]:
@@ -207,6 +317,8 @@ class _Reader:
             if key not in GROUP_KEYS:
                 self.unknown_key(key, GROUP_KEYS, path, line_of(item, str(key)), term)
         before = len(self.problems)
+        if self.comments_in_values(item, path, term):
+            return
         also = self.text_list(item, "also", fail)
         if not also:  # empty, or with items that are not text, each already reported
             if len(self.problems) == before:
@@ -249,6 +361,33 @@ class _Reader:
         where = f"{other.id!r} ({other.source}:{its.line})"
         message = f"{name.text!r} is already {'the title' if its.title else 'an alias'} of {where}"
         self.fail(Path(entry.source), name.line, message, entry.id)
+
+
+def _means_aliases(key: str) -> bool:
+    """Whether an entry's key is another word for aliases ('synonyms', 'keywords', 'other names')."""
+    words = re.split(r"[\s_-]+", key.strip().lower())
+    return " ".join(words) in _ALIAS_WORDS or (len(words) > 1 and words[-1] in _ALIAS_ENDINGS)
+
+
+def _entries_in(value: Any) -> int:
+    """How many entries (mappings with an id) a list under a key the bot does not read holds."""
+    return sum(isinstance(v, dict) and "id" in v for v in value) if isinstance(value, list) else 0
+
+
+def _joins_a_list(lines: tuple[str, ...]) -> bool:
+    """Whether the source lines of a '>' value hold a line of a list that YAML joins to the line before
+    (lines at the value's own indentation are joined; blank and further indented ones are kept)."""
+    written = [line for line in lines if line.strip()]
+    if not written:
+        return False
+    indent = len(written[0]) - len(written[0].lstrip(" "))
+    previous = ""
+    for line in lines:
+        joined = previous.strip() and len(line) - len(line.lstrip(" ")) == indent
+        if joined and _LIST_LINE.match(line.strip()):
+            return True
+        previous = line if line.strip() and len(line) - len(line.lstrip(" ")) == indent else ""
+    return False
 
 
 def placeholder(key: str, value: Any) -> str | None:
