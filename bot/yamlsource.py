@@ -70,6 +70,7 @@ def _note(loader: _LineLoader, container: LineDict | LineList, key: Any, node: y
         for number in range(start.line, min(end.line, len(loader.lines) - 1) + 1):
             line = loader.lines[number][: end.column if number == end.line else None]
             if (column := _comment_at(line, start.column if number == start.line else 0)) >= 0:
+                column = len(line[:column].rstrip(" \t"))  # all the spacing before it: a set-apart note
                 vars(container).setdefault("tails", {})[key] = (number + 1, line[column:])
                 return
     if not isinstance(node, yaml.ScalarNode):

@@ -36,10 +36,16 @@ NO_ENTRIES_YET = "warning: no entries in this file yet"
 LIST_THEM = "list them under 'entries:'"
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
-_ALIAS_WORDS |= {"alternatives", "alternative", "names"}
-_ALIAS_ENDINGS = ("names", "synonyms", "keywords", "questions", "alternatives")  # 'alternative names'
-# Keys whose plain value a YAML comment can cut short ('title: Ward #5 access' reads as 'Ward').
-_TEXT_KEYS = ("id", "title", "answer", "aliases", "tags", "term", "also")
+_ALIAS_WORDS |= {"alternatives", "alternative"}
+_ALIAS_ENDINGS = (
+    "synonyms",
+    "keywords",
+    "questions",
+    "alternatives",
+)  # 'other keywords' ('contact_names' is not)
+# Keys whose plain value a YAML comment can cut short ('title: Ward #5 access' reads as 'Ward'); not an
+# id, which holds no spaces, so whatever follows it is a note.
+_TEXT_KEYS = ("title", "answer", "aliases", "tags", "term", "also")
 # A line of a list: a bullet or a number ('• ', '- ', '* ', '1. ', '2)').
 _LIST_LINE = re.compile(r"(?:[•·▪◦‣●○■□►➢*+\-–—]|\d{1,3}[.)])\s+\S")
 # What would ping in Slack if the bot posted it as it is: a broadcast, or a person's id.
@@ -146,9 +152,9 @@ class _Reader:
         self, key: object, known: tuple[str, ...], path: Path, line: int, item: str | None, value: Any = None
     ) -> None:
         """A misspelt key would silently lose what it holds ('alias:'), and so would another word for
-        aliases ('synonyms:') or entries listed under another heading ('pharmacy:'), so each is a
-        problem; any other key is a trust's own note (an owner, a review date) that the bot leaves
-        alone, with a warning."""
+        aliases ('synonyms:'), so each is a problem; entries listed under another heading ('pharmacy:',
+        or 'drafts:' parked on purpose) are not read, with a warning that says so; any other key is a
+        trust's own note (an owner, a review date) that the bot leaves alone, with a warning."""
         if known == ENTRY_KEYS and _means_aliases(str(key)):
             message = f"unknown key {key!r}: did you mean 'aliases'? (what it holds would be lost)"
             self.fail(path, line, message, item)
@@ -156,10 +162,10 @@ class _Reader:
             self.fail(path, line, f"unknown key {key!r}: did you mean {near!r}?", item)
         elif known == FILE_KEYS and (count := _entries_in(value)):
             message = (
-                f"entries must be under 'entries:' (found {count} under {key!r}): move them there"
-                f" (a comment line such as '# {key}' can head a section)"
+                f"warning: {count} entries under {key!r} are not read: move them under 'entries:' to use"
+                f" them (a comment line such as '# {key}' can head a section)"
             )
-            self.fail(path, line, message, item)
+            self.warnings.append(Problem(str(path), line, message, item))
         else:
             message = f"warning: unknown key {key!r} is ignored (the bot reads {', '.join(known)})"
             self.warnings.append(Problem(str(path), line, message, item))
@@ -179,12 +185,11 @@ class _Reader:
         if not isinstance(data, dict):
             self.fail(path, line_of(data) or 1, _SHAPE)
             return
-        before = len(self.problems)
         for key in data:
             if key not in FILE_KEYS:
                 self.unknown_key(key, FILE_KEYS, path, line_of(data, str(key)), None, data[key])
         if not any(k in data for k in FILE_KEYS):
-            if len(self.problems) == before:  # entries under another heading are reported as such
+            if not any(_entries_in(value) for value in data.values()):  # entries parked: warned of above
                 self.fail(path, line_of(data) or 1, _SHAPE)
             return
         if all(data[k] is None for k in FILE_KEYS if k in data):  # 'entries:' with every item commented out
@@ -260,9 +265,10 @@ class _Reader:
 
     def comments_in_values(self, item: dict, path: Path, name: str) -> set[str]:
         """Report each plain value of the keys in _TEXT_KEYS (or item of their lists) that a YAML comment
-        cuts short on its line: 'Ward #5 access' reads as 'Ward', and the rest is gone without a word.
-        A note after two spaces and '# ', as the README's example has, is a comment meant as one.
-        The keys whose own value was cut."""
+        cuts short on its line: 'Ward #5 access' reads as 'Ward', and the rest is gone without a word. A
+        value cut to nothing is a problem; one cut short is a warning (a knowledge base that loaded before
+        still loads). A note after two spaces and '# ', as the README's example has, is a comment meant as
+        one. The keys whose own value was cut to nothing."""
         found = [(key, tail) for key, tail in getattr(item, "tails", {}).items() if key in _TEXT_KEYS]
         for key in ("aliases", "tags", "also"):
             found += [(key, tail) for tail in getattr(item.get(key), "tails", {}).values()]
@@ -275,8 +281,11 @@ class _Reader:
             seen.add(line)
             shown = comment if len(comment) <= 40 else comment[:39] + "…"
             message = f'text after " #" is a YAML comment and is lost ({shown!r}): put the value in quotes'
-            self.fail(path, line, message, name)
-            cut.add(key)
+            if item.get(key):
+                self.warnings.append(Problem(str(path), line, f"warning: {message}", name))
+            else:
+                self.fail(path, line, message, name)
+                cut.add(key)
         return cut
 
     def answer_warnings(self, item: dict, path: Path, name: str) -> None:
