@@ -63,11 +63,14 @@ _GROUP_SEPARATOR = rf"(?:{_SPACING}{{1,6}}{_GROUP_GAP}{{0,3}}|{_GROUP_GAP}{{1,3}
 _NHS_SHAPED = re.compile(rf"\d{{3}}{_GROUP_SEPARATOR}\d{{3}}{_GROUP_SEPARATOR}\d{{4}}")
 _DIALLED = re.compile(r"(?:\+\d{1,3}|\(0\))[ \-]?$")
 _DIGIT = re.compile(r"\d")
-# Said to be an NHS number ('NHS no', 'nhs#', 'NHS number is', 'NHS:' or 'nhs' at a line's end): the
-# digits after the cue go whatever their grouping or check digit, a digit short or over too (9 to 11).
+# Said to be an NHS number ('NHS no', 'nhs#', 'NHS number is'): the digits after the cue go whatever their
+# grouping or check digit, ten if there are ten, else a digit short or over (9 or 11). After a bare 'NHS'
+# or 'NHS:' they go too, unless they read as a phone number (a leading 0: 'NHS: 0300 303 5035') or as a
+# date or list (see `_reads_as_other`): 'escalated to NHS 19/01/2027 10:00' keeps its date.
 _NHS_CUE = re.compile(
-    rf"\bnhs(?:[^\S\n]{{0,2}}[._\-]?[^\S\n]{{0,2}}(?:number|num|nbr|no)(?![a-z]))?\.?"
-    rf"(?:[\W_]{{0,4}}(?:is|was)(?![a-z]))?[\W_]{{0,4}}(?P<number>\d(?:{_SEPARATOR}\d){{8,10}}?)(?!\d)",
+    rf"\bnhs(?P<said>[^\S\n]{{0,2}}[._\-]?[^\S\n]{{0,2}}(?:number|num|nbr|no)(?![a-z])|[^\S\n]{{0,2}}#)?\.?"
+    rf"(?:[\W_]{{0,4}}(?:is|was)(?![a-z]))?[\W_]{{0,4}}"
+    rf"(?P<number>\d(?:{_SEPARATOR}\d){{9}}(?!\d)|\d(?:{_SEPARATOR}\d){{8,10}})(?!\d)",
     re.IGNORECASE,
 )
 # Ten digits written any other way are an NHS number when the check digit passes, unless they read as
@@ -158,25 +161,30 @@ _BIRTH_DATE = re.compile(
 # \b would miss it. Patterns are also matched with these marks read as spaces.
 _EMPHASIS = re.compile(r"[_*~`]")
 DATE_OF_BIRTH = "date of birth"
-# A hospital number said to be one ('MRN', 'hospital number', 'hosp no', 'unit number', 'case number',
-# 'patient number', then ':', '#', '-' or 'is'): the next token goes when it holds five digits or more,
-# letters and all ('RX1234567', 'A123 4567'). Named as the config's pattern is, so the counts merge.
+# A hospital number said to be one ('MRN', 'MRN No', 'hospital number (MRN)', 'hosp no', 'unit number',
+# 'patient number', then ':', '#', '-', '(' or 'is'): the next token goes when it starts with a digit (after
+# at most three letters) and holds five digits or more, letters and all ('RX1234567', 'A123 4567'); 'patient
+# number of 12345 patients' keeps its words. Not 'case number': a supplier's ticket is one too. Named as
+# the config's pattern is, so the counts merge.
 HOSPITAL_NUMBER = "hospital number"
+_NUMBER_WORD = r"[^\S\n]{0,2}(?:number|num|no)(?![a-z])\.?"
 _HOSPITAL_NUMBER = re.compile(
-    r"\b(?:mrn|(?:hosp(?:ital)?|unit|case|patient)[^\S\n]{0,2}(?:number|num|no)(?![a-z])\.?)(?![a-z])"
-    r"[^\S\n]{0,3}[:#=\-]?[^\S\n]{0,3}(?:(?:is|was)[^\S\n]{1,3})?"
-    r"(?P<id>[a-z0-9]{1,12}(?:[ \-/][0-9]{2,8}){0,2})(?![a-z0-9])",
+    rf"\b(?:mrn(?:{_NUMBER_WORD})?|(?:hosp(?:ital)?|unit|patient){_NUMBER_WORD}(?:[^\S\n]{{0,2}}\(mrn\))?)"
+    r"(?![a-z])[^\S\n]{0,3}[:#=\-(]?[^\S\n]{0,3}(?:(?:is|was)[^\S\n]{1,3})?"
+    r"(?P<id>(?=[a-z]{0,3}\d)[a-z0-9]{1,12}(?:[ \-/][0-9]{2,8}){0,2})(?![a-z0-9])",
     re.IGNORECASE,
 )
 # A full UK postcode written with its space, in any case ('LS1 4AB', 'ls1 4ab'; a lower-case 'b2 1st' is a
-# floor, so an ordinal is never an inward code). Without the space one reads as a form or drug code
-# ('FP10SS', 'A10BA' fit the shape), so 'LS14AB' or 'ls14ab' goes only after 'postcode' or 'address'.
+# floor, so an ordinal is never an inward code, nor a size or a rate: 'i5 8GB', 'M2 1TB'). Without the
+# space one reads as a form or drug code ('FP10SS', 'A10BA' fit the shape), so 'LS14AB' or 'ls14ab' goes
+# only after 'postcode' or 'address'.
 POSTCODE = "postcode"
 _OUTWARD = r"[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?"
 _INWARD = r"\d[ABD-HJLNP-UW-Z]{2}"
 _POSTCODE = re.compile(
     r"(?<![^\W_])(?P<cue>(?:post[^\S\n]?code|address)(?:[^\w\n]{1,4}(?:is|was)(?![a-z]))?[^\w\n]{0,4})?"
-    rf"(?P<code>{_OUTWARD}(?(cue)[^\S\n]{{0,2}}|[^\S\n]{{1,2}}(?!(?:1st|2nd|3rd|\dth)(?![a-z]))){_INWARD})"
+    rf"(?P<code>{_OUTWARD}(?(cue)[^\S\n]{{0,2}}|[^\S\n]{{1,2}}(?!(?:1st|2nd|3rd|\dth)(?![a-z])))"
+    rf"(?!\d(?:gb|tb|hr|hz)(?![a-z])){_INWARD})"
     r"(?![^\W_])",
     re.IGNORECASE,
 )
@@ -189,10 +197,15 @@ _POSTCODE = re.compile(
 # accepted, since the two cannot be told apart; staff write 'the consultant' or the specialty instead.
 # Each name word is bounded and starts after a space: linear on any text.
 NAME = "name"
+# 'Ms Teams is down', 'Ms Word keeps crashing': Microsoft's products, not a patient.
+_MICROSOFT = (
+    r"(?:Teams|Word|Excel|Outlook|Office|Edge|Forms|Access|PowerPoint|OneDrive|SharePoint|Project|Visio)"
+)
 _CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
 _NAME_WORD = rf"(?:{_CAPITAL}\.|{_CAPITAL}(?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{0,30}})(?!\w)"
 _NAMED = re.compile(
-    rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS)\.?[^\S\n]{{1,2}}{_NAME_WORD}(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
+    rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS)\.?[^\S\n]{{1,2}}(?!{_MICROSOFT}(?!\w)){_NAME_WORD}"
+    rf"(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
 )
 
 
@@ -285,6 +298,20 @@ def _is_nhs_number(text: str, match: re.Match[str], dated: _Covered, listed: _Co
     )
 
 
+def _cued(text: str, cue: re.Match[str], dated: _Covered, listed: _Covered) -> bool:
+    """Whether the digits after an NHS cue are the number: always after 'NHS no' or 'NHS #'; after a bare
+    'NHS' unless they read as a phone number, a date or a list."""
+    if cue.group("said"):
+        return True
+    start, end = cue.span("number")
+    return not (
+        cue.group("number").startswith("0")
+        or dated.covers(start, end)
+        or listed.covers(start, end)
+        or bool(_PHONE_CUE.search(text, max(0, start - 30), start))
+    )
+
+
 def _nhs_number_spans(text: str) -> list[tuple[int, int]]:
     """Where the NHS numbers are: after a cue first, then every other candidate.
 
@@ -292,7 +319,8 @@ def _nhs_number_spans(text: str) -> list[tuple[int, int]]:
     check, and the number starts inside them. So after a failed candidate the search resumes at its
     next digit rather than after it, which a plain `re.sub` would do, missing the number.
     """
-    cued = [m.span("number") for m in _NHS_CUE.finditer(text)]
+    dated, listed = _Covered(_DATED, text), _Covered(_LISTED, text)
+    cued = [m.span("number") for m in _NHS_CUE.finditer(text) if _cued(text, m, dated, listed)]
     chars = list(text)
     for start, end in cued:  # hidden from the candidates, so a number is found once
         chars[start:end] = "x" * (end - start)

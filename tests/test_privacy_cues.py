@@ -285,7 +285,9 @@ def test_words_and_short_runs_with_those_letters_are_kept(text: str) -> None:
         "hospital number 1234567",
         "Hospital No. is RX1234567",
         "unit number 12345",
-        "case number: 12345678",
+        "MRN No: 1234567",
+        "MRN number: 1234567",
+        "Hospital Number (MRN): 1234567",
         "patient number K00123",
     ],
 )
@@ -469,3 +471,35 @@ def test_the_shipped_config_names_its_pattern_as_the_built_in_marker_does() -> N
     """Counts merge only when the names agree: 'hospital number' in both."""
     (pattern,) = shipped_patterns()
     assert pattern.name == "hospital number" and pattern.regex.flags & re.IGNORECASE
+
+
+# From a review of the change: what the cues must not take, and forms they missed.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "case number 12345678 raised with the service desk",  # a supplier's ticket
+        "patient number of 12345 patients",
+        "escalated to NHS 19/01/2027 10:00",  # a bare 'NHS' before a date and time
+        "Spine (NHS) 19/01/2027 10:00",
+        "Contact NHS: 0300 303 5035",  # a phone number
+        "laptops are i5 8GB",  # sizes are no postcodes
+        "PC1 8GB RAM",
+        "M2 1TB drive",
+        "Ms Teams is down again",  # Microsoft's products are no patients
+        "Ms Word keeps crashing",
+    ],
+)
+def test_what_a_cue_or_a_shape_only_resembles_is_kept(text: str) -> None:
+    assert Redactor().clean(text) == text
+
+
+def test_a_hospital_number_in_brackets_after_its_cue_is_removed() -> None:
+    assert Redactor().clean("MRN (1234567) merged wrong") == f"MRN ({HOSPITAL_MARKER}) merged wrong"
+
+
+@pytest.mark.parametrize("said", ["NHS no 9 4 3 4 7 6 5 9 1 8", "NHS no 943 476 591 8", "NHS: 9434765918"])
+def test_the_whole_number_after_a_cue_goes_not_nine_of_its_ten_digits(said: str) -> None:
+    result = Redactor().redact(f"{said} on bed 4")
+    assert result.text.endswith(f"{NHS_NUMBER_MARKER} on bed 4") and result.removed == {"NHS number": 1}
