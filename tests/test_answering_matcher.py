@@ -147,6 +147,7 @@ def test_two_words_of_a_name_typed_without_a_space_are_read_as_both() -> None:
     assert answered(kb.match("how doI log an issue")) == "log-an-issue"
     assert answered(kb.match("how do I log an isue")) == "log-an-issue"  # a slip, not 'is ue'
     assert answered(kb.match("water")) is None  # not 'wat er'
+    assert answered(kb.match("floor walker toward the ward")) == "floorwalker"  # 'toward' is no 'to ward'
 
 
 def test_an_acronym_or_shorthand_in_the_plural_is_read_as_itself() -> None:
@@ -230,6 +231,8 @@ def test_hours_written_short_after_a_number_are_hours() -> None:
     target = entry("four-hour", "jargon", "Four hour standard", "Seen within 4 hours in ED.", "4 hour target")
     kb = KnowledgeBase.build([*ENTRIES, target])
     assert answered(kb.match("4hr target")) == answered(kb.match("4h target")) == "four-hour"
+    shipped = KnowledgeBase.load(Path(__file__).parent.parent / "knowledge")
+    assert answered(shipped.match("what is the 4hr target")) is None  # its 4 is not chat: no entry has it
 
 
 @pytest.mark.parametrize(
@@ -1126,6 +1129,9 @@ def test_what_day_asks_when_not_what_something_is() -> None:
         ("Cutover? asking for the nurse in charge", "cutover"),
         ("floorwalker? I'm an agency HCA", "floorwalker"),
         ("I'm the nurse in charge today, what is BAU?", "business-as-usual"),
+        # ... but only the role: what goes on after it, or what is asked for first, is the question
+        ("I'm a new starter and I need a login, where do I go?", "get-a-login"),
+        ("asking for a new smartcard, where do I go?", "get-a-smartcard"),
         # courtesy and urgency around the question
         ("downtime thanks in advance", "downtime"),
         ("timetabled roll-out, really need to know today", "timetabled-rollout"),  # not 'to day'

@@ -17,6 +17,9 @@ from bot.answering.text import STOP_WORDS, stem, tokens
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _CHAT_DIGITS = frozenset(w for w in STOP_WORDS if w.isdigit())  # '2' for to, '4' for for
+_UNITS = frozenset(
+    {"hour", "hours", "hourly", "day", "days", "week", "weeks", "month", "months", "minute", "minutes"}
+)
 # 'WHO do I ring', 'superusers, WHO are they?': a question word opening a clause asks, in capitals or not.
 _ASKED_IN_CAPITALS = re.compile(r"(?:^|[,;:.!?]\s*)(WHO|WHAT|WHEN|WHERE|WHY|HOW)\b")
 Words = list[str]
@@ -70,9 +73,14 @@ class Analyzer:
         return self.terms_of(words, kept) or self._stemmed(words)
 
     def numbers_named(self, words: Words) -> frozenset[str]:
-        """The digits in `words` that number what precedes them as a name does ('phase 2', 'ward 4'),
-        to be kept as terms though a lone '2' or '4' is chat ('how 2', 'password 4 epr')."""
-        return frozenset(b for a, b in pairwise(words) if b in _CHAT_DIGITS and (a, b) in self.numbered)
+        """The digits in `words` that number what precedes them as a name does ('phase 2', 'ward 4'), or
+        count what follows ('4 hour target', '2 weeks'), to be kept as terms though a lone '2' or '4' is
+        chat ('how 2', 'password 4 epr')."""
+        return frozenset(
+            b
+            for a, b, c in zip(["", *words], words, [*words[1:], ""], strict=False)
+            if b in _CHAT_DIGITS and ((a, b) in self.numbered or c in _UNITS)
+        )
 
     def name_readings(self, words: Words, name: str) -> list[tuple[str, ...]]:
         """The terms of a name (`words` of `name` as written). A name with an acronym that is also a

@@ -27,10 +27,14 @@ _NOT_DOING = frozenset({"morning", "evening", "during", "ceiling", "building"}) 
 # One to three words and 'here', then a break, at the start or after a greeting: who is asking.
 _HELLO_FIRST = rf"(?:(?:{'|'.join(sorted(HELLOS))})\b[^,.;:!?-]*[,.;:!?-]+\s*)?"
 _INTRODUCED = re.compile(rf"^\W*{_HELLO_FIRST}((?:[a-z'&]+\s+){{1,3}})here\s*[,.;:!?-]")
-# A clause of its own that says who is asking, anywhere: "I'm a new starter", "I am the nurse in charge
-# today", "asking for a junior doctor".
+# A clause of its own that is only who is asking: "I'm a new starter", "I am the nurse in charge today",
+# anywhere; "asking for a junior doctor" last ('asking for a new smartcard, ...' asks for one). A role
+# is a few words, none of which goes on to say more ('I'm a new starter and I need a login').
 _CLAUSES = re.compile(r"[,.;:!?()\[\]]+|\s-+\s")
-_WHO_I_AM = re.compile(r"(?:i'?m|i\s+am|asking\s+for)\s+(?:a|an|the|my)\s+[a-z'&\s\d]{1,40}")
+_GOES_ON = r"(?:and|but|so|need|needs|want|wants|with|who|which|that|to|can|cant|have|got|looking|trying)"
+_ROLE = rf"(?:a|an|the|my)(?:\s+(?!{_GOES_ON}\b)[a-z'&\d]+){{1,5}}"
+_WHO_I_AM = re.compile(rf"(?:i'?m|i\s+am)\s+{_ROLE}")
+_ASKING_FOR = re.compile(rf"asking\s+for\s+{_ROLE}")
 
 
 def unframed(words: list[str], question: str, named: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
@@ -64,8 +68,9 @@ def _unintroduced(words: list[str], question: str) -> list[str]:
     said = _INTRODUCED.match(question.lower())
     if said:
         words = _without_run(words, [*tokens(said.group(1)), "here"])
-    for clause in _CLAUSES.split(question.lower()):
-        if _WHO_I_AM.fullmatch(clause.strip()):
+    clauses = [c.strip() for c in _CLAUSES.split(question.lower()) if c.strip()]
+    for k, clause in enumerate(clauses):
+        if _WHO_I_AM.fullmatch(clause) or (k == len(clauses) - 1 and k and _ASKING_FOR.fullmatch(clause)):
             words = _without_run(words, tokens(clause))
     return words
 

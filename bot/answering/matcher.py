@@ -69,7 +69,12 @@ _LETTER_NAMES = {
     }.items()
     for name in names.split()
 }  # fmt: skip
-_FILLERS = frozenset({"ah", "er", "erm", "hmm", "lol", "oh", "uh", "um", "umm"})  # 'water' is no 'wat er'
+# Small words never read as glued to another: sounds ('water' is no 'wat er'), and the particles English
+# builds its own words with ('toward', 'onsite', 'income', 'invoice', 'without' are no missed spaces).
+_NOT_GLUED = frozenset(
+    {"ah", "er", "erm", "hmm", "lol", "oh", "uh", "um", "umm", "to", "on", "in", "into", "over", "up", "out",
+     "off", "by", "at", "for", "with", "any", "some", "every", "no", "so", "be", "as", "all", "an"}
+)  # fmt: skip
 # Letter names that are everyday words too ('I see you'); a run of them alone spells nothing.
 _EVERYDAY_LETTERS = frozenset(
     {"a", "i", "o", "u", "r", "c", "b", "y", "be", "see", "sea", "eye", "aye", "oh", "owe", "pea", "queue",
@@ -312,10 +317,10 @@ class Matcher:
         return splits[0] if len(splits) == 1 else (word,)
 
     def _gluable(self, part: str) -> bool:
-        """A small word ('do', 'the', 'I'; not a sound like 'er'), or a name's word of three letters or
+        """A small word ('do', 'the', 'I'; not one of `_NOT_GLUED`), or a name's word of three letters or
         more."""
         if part in STOP_WORDS:
-            return part not in _FILLERS and (len(part) > 1 or part in ("i", "a"))
+            return part not in _NOT_GLUED and (len(part) > 1 or part in ("i", "a"))
         terms = self.analyzer.terms_of([part])
         return len(part) > 2 and bool(terms) and terms[0] in self._name_postings
 

@@ -115,8 +115,6 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("investigations", "ix"),
     ("paediatrics", "paeds", "peads", "paediatric", "pediatrics", "pediatric"),
     ("orthopaedics", "ortho", "orthopaedic", "orthopedics"),
-    ("psychiatry", "psych", "psychiatric"),
-    ("ambulance", "amb"),
     ("until", "till", "til", "untill", "'til"),
     ("what does", "what dose", "wat dose"),  # 'what dose X mean': the slip is a real word
     ("how", "whats the way to", "what is the way to", "best way to", "is there a way to", "any way to"),
