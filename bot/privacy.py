@@ -150,6 +150,8 @@ _OTHER_DATE = (
     rf"|is actually)?\W{{0,4}})"
     rf"{_DATE}(?![0-9])){{0,2}}"
 )
+# Every birth cue has one of these in it: a quick look first, as most texts have none.
+_ANY_BIRTH_CUE = re.compile(r"d[./]?\s?o[./]?\s?b|birth|born|b\.", re.IGNORECASE)
 _BIRTH_DATE = re.compile(
     rf"(?:{_BIRTH_CUE}{_FILLER}|{_FAR_BIRTH_CUE}(?:{_GAP_WORD}){{1,6}}?{_CLAUSE_FILLER}"
     rf"|(?<![\w.])(?-i:b)\.[^\S\n]{{0,2}})"
@@ -168,6 +170,7 @@ DATE_OF_BIRTH = "date of birth"
 # the config's pattern is, so the counts merge.
 HOSPITAL_NUMBER = "hospital number"
 _NUMBER_WORD = r"[^\S\n]{0,2}(?:number|num|no)(?![a-z])\.?"
+_ANY_HOSPITAL_CUE = re.compile(r"mrn|hosp|unit|patient", re.IGNORECASE)  # in every cue: a quick look first
 _HOSPITAL_NUMBER = re.compile(
     rf"\b(?:mrn(?:{_NUMBER_WORD})?|(?:hosp(?:ital)?|unit|patient){_NUMBER_WORD}(?:[^\S\n]{{0,2}}\(mrn\))?)"
     r"(?![a-z])[^\S\n]{0,3}[:#=\-(]?[^\S\n]{0,3}(?:(?:is|was)[^\S\n]{1,3})?"
@@ -244,13 +247,18 @@ def _read_as_digits(text: str) -> str:
 
 
 class _Covered:
-    """Where a pattern matches, to ask whether a candidate lies wholly inside one match."""
+    """Where a pattern matches, to ask whether a candidate lies wholly inside one match; found when first
+    asked, as most texts hold no candidate to ask about."""
 
     def __init__(self, regex: re.Pattern[str], text: str):
-        spans = [m.span() for m in regex.finditer(text)]
-        self._starts, self._ends = [s for s, _ in spans], [e for _, e in spans]
+        self._regex, self._text = regex, text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
 
     def covers(self, start: int, end: int) -> bool:
+        if self._starts is None:
+            spans = [m.span() for m in self._regex.finditer(self._text)]
+            self._starts, self._ends = [s for s, _ in spans], [e for _, e in spans]
         i = bisect_right(self._starts, start) - 1
         return i >= 0 and end <= self._ends[i]
 
@@ -320,7 +328,8 @@ def _nhs_number_spans(text: str) -> list[tuple[int, int]]:
     next digit rather than after it, which a plain `re.sub` would do, missing the number.
     """
     dated, listed = _Covered(_DATED, text), _Covered(_LISTED, text)
-    cued = [m.span("number") for m in _NHS_CUE.finditer(text) if _cued(text, m, dated, listed)]
+    cues = _NHS_CUE.finditer(text) if "nhs" in text.lower() else ()
+    cued = [m.span("number") for m in cues if _cued(text, m, dated, listed)]
     chars = list(text)
     for start, end in cued:  # hidden from the candidates, so a number is found once
         chars[start:end] = "x" * (end - start)
@@ -382,6 +391,8 @@ def _has_five_digits(token: str) -> bool:
 
 def _without_hospital_numbers(text: str) -> tuple[str, int]:
     """The text with every hospital number said to be one replaced (see `_HOSPITAL_NUMBER`), its cue kept."""
+    if not _ANY_HOSPITAL_CUE.search(text):
+        return text, 0
     spans = _spans(_HOSPITAL_NUMBER, text, "id", _has_five_digits)
     return _substituted(text, spans, f"[{HOSPITAL_NUMBER} removed]"), len(spans)
 
@@ -417,6 +428,8 @@ class Redaction:
 
 
 def _without_dates_of_birth(text: str) -> tuple[str, int]:
+    if not _ANY_BIRTH_CUE.search(text):  # the full pattern is slow to find nothing
+        return text, 0
     return _replaced(_BIRTH_DATE, f"[{DATE_OF_BIRTH} removed]", text)
 
 
@@ -430,15 +443,18 @@ def _without_names(text: str) -> tuple[str, int]:
     return _replaced(_NAMED, f"[{NAME} removed]", text)
 
 
-# Run in order after NHS numbers, each on what the one before left; a trust's patterns run last, so its
-# 'hospital number' adds to the count of those found by cue. Names go after the identifiers found by cue,
-# since a name's words may be their cue: in 'Mrs Smith MRN 1234567' or 'Mrs Smith DOB 1/2/45' the number
-# and the date go first, and the name after them.
-_BUILT_IN: tuple[tuple[str, Callable[[str], tuple[str, int]]], ...] = (
-    (DATE_OF_BIRTH, _without_dates_of_birth),
-    (HOSPITAL_NUMBER, _without_hospital_numbers),
-    (POSTCODE, _without_postcodes),
-    (NAME, _without_names),
+# Run in order, each on what the one before left; a trust's patterns run last, so its 'hospital number'
+# adds to the count of those found by cue. Names go after the identifiers found by cue, since a name's
+# words may be their cue: in 'Mrs Smith MRN 1234567' or 'Mrs Smith DOB 1/2/45' the number and the date go
+# first, and the name after them. Each step names the fewest digits it can find anything in (an NHS
+# number's five beside letters typed for digits, 'DOB 1 Feb 45', 'LS1 4AB'): most messages have none,
+# and are read for names only.
+_BUILT_IN: tuple[tuple[str, int, Callable[[str], tuple[str, int]]], ...] = (
+    ("NHS number", 5, _without_nhs_numbers),
+    (DATE_OF_BIRTH, 3, _without_dates_of_birth),
+    (HOSPITAL_NUMBER, 5, _without_hospital_numbers),
+    (POSTCODE, 2, _without_postcodes),
+    (NAME, 0, _without_names),
 )
 
 
@@ -448,13 +464,13 @@ class Redactor:
 
     def redact(self, text: str) -> Redaction:
         counts: Counter[str] = Counter()
-        clean, found = _without_nhs_numbers(_DIGIT_MARKS.sub("", INVISIBLE.sub("", text)))
-        if found:
-            counts["NHS number"] = found
-        for name, remove in _BUILT_IN:
-            clean, n = remove(clean)
-            if n:
-                counts[name] = n
+        clean = _DIGIT_MARKS.sub("", INVISIBLE.sub("", text))
+        digits = len(_DIGIT.findall(clean))
+        for name, fewest, remove in _BUILT_IN:
+            if digits >= fewest:
+                clean, n = remove(clean)
+                if n:
+                    counts[name] = n
         for pattern in self._extra:
             clean, n = _replaced(pattern.regex, pattern.marker, clean)
             if n:
