@@ -24,9 +24,10 @@ def seconds_to_match(kb: KnowledgeBase, question: str) -> float:
 
 @pytest.mark.parametrize("piece", ["<mailto:", "<https:// ", "<http://x y"])
 def test_a_long_message_of_unclosed_links_is_matched_in_linear_time(kb: KnowledgeBase, piece: str) -> None:
-    """Slack allows 40,000 characters in a message; each unclosed '<mailto:' used to rescan the rest."""
+    """Slack allows 40,000 characters in a message; each unclosed '<mailto:' used to rescan the rest,
+    seconds of work. The bar is far above a linear match (a few ms), so a busy machine never fails it."""
     question = piece * (40_000 // len(piece))
-    assert seconds_to_match(kb, question) < 0.1
+    assert seconds_to_match(kb, question) < 1.0
 
 
 def test_a_slack_link_still_reads_as_its_label(kb: KnowledgeBase) -> None:
