@@ -273,11 +273,10 @@ def _written_as_one(text: str, match: re.Match[str]) -> bool:
     return all(separators) and len(set(separators)) == 1
 
 
-def _reads_as_other(text: str, match: re.Match[str], dated: _Covered, listed: _Covered) -> bool:
-    """True when ten digits not written as an NHS number read as something else (see `_DATED`)."""
-    if match.group(0).isdigit():  # ten digits unbroken read as nothing but a number
+def _reads_as_other(text: str, start: int, end: int, dated: _Covered, listed: _Covered) -> bool:
+    """True when the digits at text[start:end] read as something else (see `_DATED`)."""
+    if text[start:end].isdigit():  # digits unbroken read as nothing but a number
         return False
-    start, end = match.span()
     return (
         dated.covers(start, end)
         or listed.covers(start, end)
@@ -302,7 +301,7 @@ def _is_nhs_number(text: str, match: re.Match[str], dated: _Covered, listed: _Co
     return (
         is_valid_nhs_number(digits)
         and not _TIMESTAMP.fullmatch(written)
-        and not _reads_as_other(text, match, dated, listed)
+        and not _reads_as_other(text, *match.span(), dated, listed)
     )
 
 
@@ -311,12 +310,8 @@ def _cued(text: str, cue: re.Match[str], dated: _Covered, listed: _Covered) -> b
     'NHS' unless they read as a phone number, a date or a list."""
     if cue.group("said"):
         return True
-    start, end = cue.span("number")
     return not (
-        cue.group("number").startswith("0")
-        or dated.covers(start, end)
-        or listed.covers(start, end)
-        or bool(_PHONE_CUE.search(text, max(0, start - 30), start))
+        cue.group("number").startswith("0") or _reads_as_other(text, *cue.span("number"), dated, listed)
     )
 
 
@@ -379,9 +374,12 @@ def _spans(
     return merged
 
 
-def _replaced(regex: re.Pattern[str], marker: str, text: str) -> tuple[str, int]:
-    """The text with every match of `regex` (see `_spans`) replaced by `marker`, and how many there were."""
-    spans = _spans(regex, text)
+def _replaced(
+    regex: re.Pattern[str], marker: str, text: str, group: int | str = 0, wanted: Callable[[str], bool] = bool
+) -> tuple[str, int]:
+    """The text with every match of `regex` (its `group`, when `wanted`: see `_spans`) replaced by
+    `marker`, and how many there were."""
+    spans = _spans(regex, text, group, wanted)
     return _substituted(text, spans, marker), len(spans)
 
 
@@ -393,8 +391,7 @@ def _without_hospital_numbers(text: str) -> tuple[str, int]:
     """The text with every hospital number said to be one replaced (see `_HOSPITAL_NUMBER`), its cue kept."""
     if not _ANY_HOSPITAL_CUE.search(text):
         return text, 0
-    spans = _spans(_HOSPITAL_NUMBER, text, "id", _has_five_digits)
-    return _substituted(text, spans, f"[{HOSPITAL_NUMBER} removed]"), len(spans)
+    return _replaced(_HOSPITAL_NUMBER, f"[{HOSPITAL_NUMBER} removed]", text, "id", _has_five_digits)
 
 
 @dataclass(frozen=True)
@@ -435,8 +432,7 @@ def _without_dates_of_birth(text: str) -> tuple[str, int]:
 
 def _without_postcodes(text: str) -> tuple[str, int]:
     """The text with every postcode replaced (see `_POSTCODE`), a cue before it kept."""
-    spans = _spans(_POSTCODE, text, "code")
-    return _substituted(text, spans, f"[{POSTCODE} removed]"), len(spans)
+    return _replaced(_POSTCODE, f"[{POSTCODE} removed]", text, "code")
 
 
 def _without_names(text: str) -> tuple[str, int]:
