@@ -21,6 +21,8 @@ _MARKUP = re.compile(
     r"<([^<>]*)>|:(?<![A-Za-z0-9]:)(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:(?![a-z0-9])"
 )
 _BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>")  # as Slack writes @channel
+# What would ping if posted as it is: a broadcast, or a person's id ('<@U123>').
+MENTION = re.compile(rf"{_BROADCAST.pattern}|<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")
 # Mrkdwn written ahead of time: a `<...>` on one line; what is kept as it is (an entity, a quote mark or
 # `>>>` opening a line); or a lone control character. `[^<>\n]*` stops at the next bracket or line end,
 # so however many '<' there are, each is looked past once: linear time.

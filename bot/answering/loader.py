@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.answering.model import Entry
 from bot.answering.text import STOP_WORDS, asks_how, tokens
+from bot.markup import MENTION
 from bot.nearest import meant
 from bot.yamlsource import InvalidFile, Problem, line_of, not_a_folder, read_yaml_file
 
@@ -48,8 +49,6 @@ _ALIAS_ENDINGS = (
 _TEXT_KEYS = ("title", "answer", "aliases", "tags", "term", "also")
 # A line of a list: a bullet or a number ('• ', '- ', '* ', '1. ', '2)').
 _LIST_LINE = re.compile(r"(?:[•·▪◦‣●○■□►➢*+\-–—]|\d{1,3}[.)])\s+\S")
-# What would ping in Slack if the bot posted it as it is: a broadcast, or a person's id.
-_MENTION = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>|<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -294,7 +293,7 @@ class _Reader:
         if (folded := getattr(item, "folded", {}).get("answer")) and _joins_a_list(folded):
             message = 'warning: answer uses ">" which joins lines: use "|" to keep the list'
             self.warnings.append(Problem(str(path), line, message, name))
-        if mentions := list(dict.fromkeys(_MENTION.findall(item["answer"]))):
+        if mentions := list(dict.fromkeys(MENTION.findall(item["answer"]))):
             shown = ", ".join(mentions[:3]) + (" ..." if len(mentions) > 3 else "")
             message = (
                 f"warning: the answer has {shown}, which will not notify anyone: the bot does not ping"
