@@ -15,7 +15,7 @@ from bot.answering.synonyms import Synonyms
 from bot.answering.text import STOP_WORDS, stem, tokens
 
 _ACRONYM = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b")
-_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+CAPITALS = re.compile(r"\b[A-Z]{2,}\b")  # an acronym that may be a common word: IT, WHO
 _CHAT_DIGITS = frozenset(w for w in STOP_WORDS if w.isdigit())  # '2' for to, '4' for for
 _UNITS = frozenset(
     {"hour", "hours", "hourly", "day", "days", "week", "weeks", "month", "months", "minute", "minutes"}
@@ -103,7 +103,7 @@ class Analyzer:
         return self._in_capitals(_ASKED_IN_CAPITALS.sub(" ", question))
 
     def _in_capitals(self, text: str) -> frozenset[str]:
-        return frozenset(self.common_acronyms.intersection(w.lower() for w in _CAPITALS.findall(text)))
+        return frozenset(self.common_acronyms.intersection(w.lower() for w in CAPITALS.findall(text)))
 
     def text_terms_of(self, words: set[str]) -> frozenset[str]:
         """Terms of answer text: a set, and no compound rewriting (answer hits only support a name hit)."""

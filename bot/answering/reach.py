@@ -10,9 +10,9 @@ read as no question at all.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from bot.answering.analyzer import CAPITALS
 from bot.answering.model import Entry
 from bot.answering.smalltalk import small_talk
 from bot.answering.synonyms import BUILT_IN, Synonyms
@@ -32,7 +32,6 @@ COMMON_WORDS = (
 # opens with or trails off at ('what is it', 'how do I', 'the'); a longer run ('things I still need to
 # do') or one that says a word again ('one one one') is a phrase only someone meaning the entry types.
 _COMMON_WORDS_AT_MOST = 3
-_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")  # as the analyzer finds acronyms
 
 
 def reach_warnings(entries: Sequence[Entry], groups: Sequence[Sequence[str]]) -> list[Problem]:
@@ -60,7 +59,7 @@ def _asks_nothing(name: str) -> bool:
     """A short name of different common words only (none at all is the loader's to warn about); a
     common word in capitals is an acronym ('IT', 'WHO', 'OR'), which questions are matched by."""
     said = tokens(name)
-    if _CAPITALS.search(name):
+    if CAPITALS.search(name):
         return False
     different = len(set(said)) == len(said)
     return 0 < len(said) <= _COMMON_WORDS_AT_MOST and different and STOP_WORDS.issuperset(said)
