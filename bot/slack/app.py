@@ -27,7 +27,7 @@ from slack_sdk.webhook import WebhookClient
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.runtime import Services
-from bot.slack.clients import make_client, one_try, retry_handlers, why_slack_failed
+from bot.slack.clients import error_code, make_client, one_try, retry_handlers, why_slack_failed
 from bot.slack.ids import user_of
 from bot.slack.listeners import ListenerThreads, ScopeRequests, after_ack, request_age
 from bot.slack.membership import SlackMembership
@@ -240,7 +240,7 @@ def _refusal(error: BaseException | None) -> str:
     if not isinstance(error, SlackApiError):
         return "Slack refused SLACK_BOT_TOKEN"
     status = error.response.status_code
-    code = error.response.get("error") if isinstance(error.response.data, dict) else None
+    code = error_code(error)
     if status == 429 or status >= 500:
         return f"Slack did not answer the check of SLACK_BOT_TOKEN (HTTP {status}); try again in a minute"
     return f"Slack refused SLACK_BOT_TOKEN ({code or 'unknown error'})"

@@ -49,5 +49,9 @@ def why_slack_failed(exc: SlackApiError | OSError) -> str:
     """Status and Slack's error code only: never the request, which may hold a token or text."""
     if isinstance(exc, OSError):
         return f"could not reach Slack ({type(exc).__name__})"
-    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-    return f"Slack HTTP {exc.response.status_code}: {error or 'no error code'}"
+    return f"Slack HTTP {exc.response.status_code}: {error_code(exc) or 'no error code'}"
+
+
+def error_code(exc: SlackApiError) -> str:
+    """Slack's error code ('channel_not_found'); '' when the answer was no JSON (a proxy's page)."""
+    return str(exc.response.get("error") or "") if isinstance(exc.response.data, dict) else ""

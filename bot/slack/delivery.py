@@ -33,7 +33,7 @@ from bot.clock import Clock
 from bot.issues import notices
 from bot.runtime import Services
 from bot.slack.blocks import Block, fit
-from bot.slack.clients import like, why_slack_failed
+from bot.slack.clients import error_code, like, why_slack_failed
 from bot.store import outbox
 from bot.store.database import Database
 from bot.store.outbox import Item
@@ -204,7 +204,7 @@ class Delivery:
         try:
             self._send(item, message)
         except SlackApiError as exc:
-            if not message.blocks or _error_code(exc) not in _REFUSED_CONTENT:
+            if not message.blocks or error_code(exc) not in _REFUSED_CONTENT:
                 raise
             log.error("Slack refused the blocks of outbox row %s (%s %s): %s; sending it as plain text",
                       item.id, item.kind, item.ref, why_slack_failed(exc))  # fmt: skip
@@ -229,7 +229,7 @@ class Delivery:
                 channel=original.channel, ts=original.ts, text=message.text, blocks=message.blocks
             )
         except SlackApiError as exc:
-            if _error_code(exc) not in _DELETED:
+            if error_code(exc) not in _DELETED:
                 raise
             if item.payload.get(outbox.ONLY_EDIT):
                 outbox.drop(self._db, item.id, "the post was deleted", self._clock.now(), item.attempts)
@@ -266,13 +266,13 @@ class Delivery:
             response = self._post_to(item, channel, message)
         except SlackApiError as exc:
             fallback = message.fallback_channel
-            if _error_code(exc) not in _UNREACHABLE or not fallback or fallback == channel:
+            if error_code(exc) not in _UNREACHABLE or not fallback or fallback == channel:
                 raise
             log.error("outbox row %s (%s %s) cannot reach %s (%s); posting it to %s instead",
                       item.id, item.kind, item.ref, channel, why_slack_failed(exc), fallback)  # fmt: skip
             if not self._still_mine(item):
                 return
-            response = self._post_to(item, fallback, redirected(message, channel, _error_code(exc)))
+            response = self._post_to(item, fallback, redirected(message, channel, error_code(exc)))
         self._sent(item, response.get("channel"), response.get("ts"))
 
     def _sent(self, item: Item, channel: str | None, ts: str | None) -> None:
@@ -371,10 +371,6 @@ def redirected(message: Message, channel: str, reason: str) -> Message:
     )
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": note}}, *message.blocks]
     return Message(f"{note}\n{message.text}", blocks)
-
-
-def _error_code(exc: SlackApiError) -> str:
-    return str(exc.response.get("error") or "") if isinstance(exc.response.data, dict) else ""
 
 
 def _retry_after(exc: SlackApiError | OSError) -> timedelta | None:
