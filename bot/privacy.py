@@ -4,8 +4,8 @@ NHS numbers are found by shape and confirmed by their modulus-11 check digit, so
 number is left alone while every valid NHS number (including the 999 test range) is caught,
 whatever spacing or dashes staff typed; one written as an NHS number is written (3-3-4, digit by digit)
 or said to be one ('NHS no ...') goes whatever its check digit. Dates of birth, hospital numbers and
-patients named with an honorific are found by their cue, postcodes by their shape. A trust adds its
-own identifier patterns in the config.
+patients named with an honorific are found by their cue, postcodes, mobile numbers and email addresses
+(but staff's at NHS domains) by their shape. A trust adds its own identifier patterns in the config.
 """
 
 from __future__ import annotations
@@ -210,6 +210,26 @@ _NAMED = re.compile(
     rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS)\.?[^\S\n]{{1,2}}(?!{_MICROSOFT}(?!\w)){_NAME_WORD}"
     rf"(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
 )
+
+
+# A UK mobile number, however grouped: 07 and nine more digits, or 7 and nine after +44 or 0044 (with
+# or without the bracketed trunk zero). A mobile is a person's own; a ward's or a desk's number is a
+# landline or an extension, and those are kept, as the two kinds of landline cannot be told apart.
+MOBILE_NUMBER = "mobile number"
+_MOBILE = re.compile(
+    r"(?<![\w+])(?:0|(?:\+|00)[^\S\n]?44[^\S\n]?(?:\(0\)[^\S\n]?)?)7(?:(?:[^\S\n]|[\-.])?\d){9}(?!\d)"
+)
+# An email address, alone or as Slack sends one ('<mailto:jo@example.com|jo@example.com>', which goes
+# whole). Addresses at the NHS's own domains are staff's work addresses, named in chat as staff are,
+# and are kept. Not one inside a URL ('postgresql://bot:pw@db.trust'): a link is not an address.
+EMAIL_ADDRESS = "email address"
+_ADDRESS = r"[\w.%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}(?![\w\-])"
+_EMAIL = re.compile(rf"<mailto:{_ADDRESS}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%+\-])(?<!mailto:){_ADDRESS}")
+# What a reporter gives as their own contact ('my mobile 07700 900123'): staff's, not a patient's, and
+# how the team calls them back, so it is kept in that field alone.
+OWN_CONTACT = frozenset({MOBILE_NUMBER, EMAIL_ADDRESS})
+_LINK = re.compile(r"[a-z][a-z\d+.\-]{0,30}://[^\s|<>]+", re.IGNORECASE)
+_NHS_DOMAIN = re.compile(r"@(?:[A-Za-z0-9\-]+\.)*(?:nhs\.net|nhs\.uk|nhs\.scot|hscni\.net)(?![\w.\-])", re.I)
 
 
 _MARKER = re.compile(r"\[[^\[\]\n]{1,60} removed\]")
@@ -417,11 +437,15 @@ class Redaction:
 
     def explain(self) -> str:
         """A private note to the person who wrote the text; it never repeats what was removed."""
-        parts = [f"{n} {name}{'s' if n > 1 else ''}" for name, n in self.removed.items()]
+        parts = [f"{n} {_plural(name) if n > 1 else name}" for name, n in self.removed.items()]
         return (
             f"I removed {', '.join(parts)} from what you sent before saving or posting it. Please "
             "describe the patient by bed or ward instead: identifiers belong only in the clinical system."
         )
+
+
+def _plural(name: str) -> str:
+    return f"{name}es" if name.endswith("s") else f"{name}s"
 
 
 def _without_dates_of_birth(text: str) -> tuple[str, int]:
@@ -435,6 +459,23 @@ def _without_postcodes(text: str) -> tuple[str, int]:
     return _replaced(_POSTCODE, f"[{POSTCODE} removed]", text, "code")
 
 
+def _without_mobile_numbers(text: str) -> tuple[str, int]:
+    return _replaced(_MOBILE, f"[{MOBILE_NUMBER} removed]", text)
+
+
+def _not_at_the_nhs(address: str) -> bool:
+    return not _NHS_DOMAIN.search(address)
+
+
+def _without_email_addresses(text: str) -> tuple[str, int]:
+    """The text with every address not at the NHS replaced; one in a URL's credentials is not an address."""
+    if "@" not in text:
+        return text, 0
+    outside_links = _LINK.sub(lambda link: " " * len(link[0]), text)  # same length: the places agree
+    spans = _spans(_EMAIL, outside_links, wanted=_not_at_the_nhs)
+    return _substituted(text, spans, f"[{EMAIL_ADDRESS} removed]"), len(spans)
+
+
 def _without_names(text: str) -> tuple[str, int]:
     return _replaced(_NAMED, f"[{NAME} removed]", text)
 
@@ -442,13 +483,15 @@ def _without_names(text: str) -> tuple[str, int]:
 # Run in order, each on what the one before left; a trust's patterns run last, so its 'hospital number'
 # adds to the count of those found by cue. Names go after the identifiers found by cue, since a name's
 # words may be their cue: in 'Mrs Smith MRN 1234567' or 'Mrs Smith DOB 1/2/45' the number and the date go
-# first, and the name after them. Each step names the fewest digits it can find anything in (an NHS
-# number's five beside letters typed for digits, 'DOB 1 Feb 45', 'LS1 4AB'): most messages have none,
-# and are read for names only.
+# first, and the name after them. Email addresses go first of all: an address made of digits goes whole.
+# Each step names the fewest digits it can find anything in (an NHS number's five beside letters typed
+# for digits, 'DOB 1 Feb 45', 'LS1 4AB'): most messages have none, and are read for addresses and names.
 _BUILT_IN: tuple[tuple[str, int, Callable[[str], tuple[str, int]]], ...] = (
+    (EMAIL_ADDRESS, 0, _without_email_addresses),
     ("NHS number", 5, _without_nhs_numbers),
     (DATE_OF_BIRTH, 3, _without_dates_of_birth),
     (HOSPITAL_NUMBER, 5, _without_hospital_numbers),
+    (MOBILE_NUMBER, 10, _without_mobile_numbers),
     (POSTCODE, 2, _without_postcodes),
     (NAME, 0, _without_names),
 )
@@ -458,12 +501,13 @@ class Redactor:
     def __init__(self, extra: tuple[IdentifierPattern, ...] = ()):
         self._extra = extra
 
-    def redact(self, text: str) -> Redaction:
+    def redact(self, text: str, keep: frozenset[str] = frozenset()) -> Redaction:
+        """`keep`: the kinds of identifier this text may hold (a reporter's own contact: `OWN_CONTACT`)."""
         counts: Counter[str] = Counter()
         clean = _DIGIT_MARKS.sub("", INVISIBLE.sub("", text))
         digits = len(_DIGIT.findall(clean))
         for name, fewest, remove in _BUILT_IN:
-            if digits >= fewest:
+            if digits >= fewest and name not in keep:
                 clean, n = remove(clean)
                 if n:
                     counts[name] = n
@@ -473,8 +517,8 @@ class Redactor:
                 counts[pattern.name] += n
         return Redaction(clean if counts else text, dict(counts))
 
-    def clean(self, text: str) -> str:
-        return self.redact(text).text
+    def clean(self, text: str, keep: frozenset[str] = frozenset()) -> str:
+        return self.redact(text, keep).text
 
 
 # Secrets a library's exception or debug line may quote: Slack tokens by their shape, and the password

@@ -9,6 +9,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from answering_helpers import SNOMED
@@ -17,6 +18,7 @@ from bot.answering.model import NotKnown
 from bot.answering.service import AnsweringService
 from bot.clock import ManualClock
 from bot.config import load_org_config
+from bot.issues.export import Exporter
 from bot.issues.model import Draft
 from bot.issues.service import IssueService, Logged
 from bot.privacy import NHS_NUMBER_MARKER, IdentifierPattern, Redactor
@@ -457,6 +459,13 @@ def test_identifiers_of_every_kind_are_never_stored(stored) -> None:
         "Mrs Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ",
         "01/01/2027 - ",
         "18/01/2027 10:00 ",
+        "a@b.c ",
+        "jo.bloggs@",
+        "<mailto:a@b.cc|",
+        "a.b.c.d@e.f.g.h.i.j.k.l ",
+        "https://a@b.c/",
+        "07700 ",
+        "+44 (0)7 ",
     ],
 )
 def test_hostile_text_of_ten_thousand_characters_is_cleaned_quickly(unit: str) -> None:
@@ -503,3 +512,78 @@ def test_a_hospital_number_in_brackets_after_its_cue_is_removed() -> None:
 def test_the_whole_number_after_a_cue_goes_not_nine_of_its_ten_digits(said: str) -> None:
     result = Redactor().redact(f"{said} on bed 4")
     assert result.text.endswith(f"{NHS_NUMBER_MARKER} on bed 4") and result.removed == {"NHS number": 1}
+
+
+# A patient's mobile number and email address identify them as surely as a name.
+MOBILE_MARKER, EMAIL_MARKER = "[mobile number removed]", "[email address removed]"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["07700 900123", "07700900123", "077 0090 0123", "07700-900-123", "07700.900.123", "+44 7700 900123",
+     "+447700900123", "+44 (0)7700 900 123", "0044 7700 900123", "+ 44 7700 900123"],
+)  # fmt: skip
+def test_a_mobile_number_is_removed_however_grouped(said: str) -> None:
+    result = Redactor().redact(f"pt says texts go to {said}, not hers")
+    assert result.text == f"pt says texts go to {MOBILE_MARKER}, not hers"
+    assert result.removed == {"mobile number": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ring ward 7 on 0113 243 3144", "ext 4002 or bleep 1234", "switchboard +44 113 243 3144",
+     "order ref 077009001234", "ticket INC0770090012", "serial 7700900123x"],
+)  # fmt: skip
+def test_landlines_extensions_and_longer_numbers_are_kept(text: str) -> None:
+    assert Redactor().clean(text) == text
+
+
+@pytest.mark.parametrize(
+    ("said", "left"),
+    [
+        ("portal login is jo.bloggs@gmail.com", f"portal login is {EMAIL_MARKER}"),
+        ("letters to J.Bloggs+gp@Hotmail.co.uk bounce", f"letters to {EMAIL_MARKER} bounce"),
+        ("sent to <mailto:jo@gmail.com|jo@gmail.com> twice", f"sent to {EMAIL_MARKER} twice"),
+        ("sent to <mailto:jo@gmail.com> twice", f"sent to {EMAIL_MARKER} twice"),
+        ("<https://portal.example/x|jo@gmail.com>", f"<https://portal.example/x|{EMAIL_MARKER}>"),
+        ("email:jo@yahoo.com", f"email:{EMAIL_MARKER}"),
+        ("9434765919@example.com", EMAIL_MARKER),
+    ],
+)
+def test_an_email_address_is_removed_with_what_slack_wraps_it_in(said: str, left: str) -> None:
+    assert Redactor().clean(said) == left
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["email the desk at epr.support@leedsth.nhs.uk", "<mailto:sd@nhs.net|the desk>", "jo.bloggs@nhs.net",
+     "it@nhs.scot", "cannot connect to postgresql://golive:pw@db.trust/golive", "see https://user@example.com/x",
+     "@channel the @here crowd", "a@b"],
+)  # fmt: skip
+def test_staff_addresses_at_the_nhs_links_and_mentions_are_kept(text: str) -> None:
+    assert Redactor().clean(text) == text
+
+
+def test_the_reporter_is_told_how_many_addresses_went_in_plain_english() -> None:
+    note = Redactor().redact("a@gmail.com and b@gmail.com").explain()
+    assert "2 email addresses" in note and "gmail" not in note
+
+
+def test_a_mobile_number_and_an_email_address_are_never_stored(stored) -> None:
+    issues, answering, url = stored
+    report(issues, "SMS to wrong person", "texts go to 07700 900123, email jo.bloggs@gmail.com")
+    ask(answering, "pt's portal email j.smith@outlook.com is not getting letters, mob +44 7700 900 456")
+    dump = stored_text(url)
+    for identifier in ("900123", "900 456", "bloggs", "j.smith", "outlook"):
+        assert identifier not in dump
+    assert MOBILE_MARKER in dump and EMAIL_MARKER in dump
+
+
+def test_the_reporters_own_mobile_in_the_contact_field_is_kept_and_exported(stored) -> None:
+    """How the team calls the reporter back: their own number, not a patient's, in that field alone."""
+    issues, _, url = stored
+    logged = report(issues, "SMS to wrong person", "texts go to 07700 900123", contact="my mob 07700 900456")
+    assert logged.issue.contact == "my mob 07700 900456" and logged.redaction.removed == {"mobile number": 1}
+    record = Exporter(Redactor(), ZoneInfo("Europe/London")).record(logged.issue, [])
+    assert record["contact"] == "my mob 07700 900456" and "900123" not in record["details"]
+    assert "900123" not in stored_text(url)

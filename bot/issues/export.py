@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.issues.model import Action, Event, Issue, Status
 from bot.plaintext import without_controls
-from bot.privacy import Redactor
+from bot.privacy import OWN_CONTACT, Redactor
 
 FORMATS = ("csv", "json", "hazard-log")
 
@@ -54,8 +54,8 @@ class Exporter:
         self._tz = tz
         self._for_people = for_people
 
-    def text(self, value: str | None) -> str:
-        return self._redactor.clean(value) if value else ""
+    def text(self, value: str | None, keep: frozenset[str] = frozenset()) -> str:
+        return self._redactor.clean(value, keep) if value else ""
 
     def when(self, value: datetime | None) -> str:
         """Local time with its offset, so a reader sees the wall clock and nobody mistakes the hour."""
@@ -80,7 +80,7 @@ class Exporter:
             "location": self.text(issue.location),
             "area": self.text(issue.area),
             "reporter": issue.reporter_id,
-            "contact": self.text(issue.contact),
+            "contact": self.text(issue.contact, OWN_CONTACT),
             "source_link": self.text(issue.source_link),
             "message_author": issue.raised_by or "",
             "created_at": self.when(issue.created_at),

@@ -33,7 +33,7 @@ from bot.issues.model import (
     shown,
     validate,
 )
-from bot.privacy import Redaction, Redactor
+from bot.privacy import OWN_CONTACT, Redaction, Redactor
 from bot.roles import Membership
 from bot.store import issues as store
 from bot.store.database import Database
@@ -115,18 +115,19 @@ class IssueService:
     def _redacted(self, draft: Draft, reporter_id: str) -> tuple[store.NewIssue, Redaction]:
         """The draft cleaned of identifiers; a marker is longer than the number it replaces, so the
         short fields are cut back to the width the form allowed (and their columns hold)."""
-        parts = [self._redactor.redact(text.strip()) for text in (draft.summary, draft.details)]
-        parts += [self._redactor.redact(text.strip()) for text in (draft.location, draft.contact, draft.area)]
+        texts = (draft.summary, draft.details, draft.location, draft.area)
+        summary, details, location, area = (self._redactor.redact(text.strip()) for text in texts)
+        contact = self._redactor.redact(draft.contact.strip(), OWN_CONTACT)  # the reporter's own: kept
         link = draft.source_link if draft.source_link and draft.source_link.startswith("https://") else None
         new = store.NewIssue(
-            summary=parts[0].text, details=parts[1].text, location=parts[2].text[:LOCATION_MAX],
-            area=parts[4].text[:AREA_MAX], severity=Severity(draft.severity),
+            summary=summary.text, details=details.text, location=location.text[:LOCATION_MAX],
+            area=area.text[:AREA_MAX], severity=Severity(draft.severity),
             patient_safety=draft.patient_safety,
-            contact=parts[3].text[:CONTACT_MAX],
+            contact=contact.text[:CONTACT_MAX],
             reporter_id=reporter_id, source_link=link,
             raised_by=draft.raised_by if draft.raised_by != reporter_id else None,
         )  # fmt: skip
-        return new, merge(*parts)
+        return new, merge(summary, details, location, contact, area)
 
     def _no_issue(self, reference: str) -> str:
         """The refusal for an unknown reference: a forged button value is echoed back to the clicker,
@@ -149,7 +150,7 @@ class IssueService:
             )
         where, how = (
             self._redactor.redact(draft.location.strip()),
-            self._redactor.redact(draft.contact.strip()),
+            self._redactor.redact(draft.contact.strip(), OWN_CONTACT),
         )
         said = self._redactor.redact(" ".join(filter(None, (draft.summary.strip(), draft.details.strip()))))
         place = where.text[:LOCATION_MAX] or issue.location
