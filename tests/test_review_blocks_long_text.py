@@ -136,3 +136,17 @@ def test_the_announcement_list_and_form_fit_whatever_is_scheduled() -> None:
     assert problems(listed) == []
     view = announcements.compose_view("C0ANNOUNCE")
     assert problems(view["blocks"], "modal", view) == []
+
+
+def test_a_code_block_split_across_sections_is_closed_and_opened_again() -> None:
+    """Steps a trust pastes as code (a printer's setup, a downtime script) must not spill their
+    markers into the text, nor set the rest of the answer as code."""
+    code = "\n".join(f"step {n}: press F{n % 12} then Enter" for n in range(200))
+    answer = f"Do this on the ward PC:\n```\n{code}\n```\nThen ring the service desk on 01234 567890."
+    parts = texts(b.sections(answer, 5))
+    assert all(len(p) <= 3000 and p.count("```") % 2 == 0 for p in parts)
+    assert sum(p.count("```") == 2 for p in parts) >= 2  # the block was split, and each piece is whole
+    assert "service desk on 01234 567890" in parts[-1].rpartition("```")[2]  # not set as code
+    shown = "\n".join(p.removeprefix("```\n").removesuffix("\n```") for p in parts)
+    assert all(f"step {n}: press F{n % 12} then Enter" in shown for n in range(200))
+    assert texts(b.sections("x" * 7000, 5)) == ["x" * 3000, "x" * 3000, "x" * 1000]  # no code: as before

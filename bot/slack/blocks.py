@@ -29,6 +29,7 @@ NONE_OF_THESE = "answer_none_of_these"
 _ECHO_LIMIT = 300  # characters of a question echoed back or carried in a button value
 _BUTTON_LABEL_LIMIT = 75  # Slack's limit for button text
 SECTION_LIMIT = 3000  # Slack rejects a longer section, and with it the whole reply
+_FENCE = "```"  # opens and closes a code block in mrkdwn
 OPTION_LIMIT = 75  # Slack's limit for an option's text
 _ENTITY_SPAN, _MARKUP_SPAN = 8, 1000  # how far back an open `&amp;` or `<link|label>` can start
 # After the privacy guard's note on a message: the bot cleans its own copy, but cannot edit the person's.
@@ -73,11 +74,23 @@ def sections(mrkdwn: str, most: int) -> list[Block]:
     chunks: list[str] = []
     rest = mrkdwn
     while len(rest) > SECTION_LIMIT and len(chunks) < most - 1:
-        cut, skip = _break_at(rest[:SECTION_LIMIT])
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut + skip :].lstrip("\n")
+        chunk, rest = _cut(rest)
+        chunks.append(chunk)
     chunks.append(rest)
     return [text_section(chunk) for chunk in chunks if chunk.strip()] or [text_section(mrkdwn)]
+
+
+def _cut(text: str) -> tuple[str, str]:
+    """The first section's worth of a too-long text, and the rest. A code block the cut falls in is
+    closed at the end of the one and opened again at the start of the other, so neither section shows
+    the markers as text and the rest of the answer is not set as code."""
+    cut, skip = _break_at(text[:SECTION_LIMIT])
+    if text[:cut].count(_FENCE) % 2:  # leave room to close it
+        cut, skip = _break_at(text[: SECTION_LIMIT - len(_FENCE) - 1])
+    head, rest = text[:cut].rstrip(), text[cut + skip :].lstrip("\n")
+    if head.count(_FENCE) % 2:
+        return f"{head}\n{_FENCE}", f"{_FENCE}\n{rest}"
+    return head, rest
 
 
 def _break_at(window: str) -> tuple[int, int]:
