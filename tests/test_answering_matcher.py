@@ -128,6 +128,16 @@ def test_a_short_word_with_its_double_letter_typed_once_is_read_as_the_word() ->
     )
 
 
+def test_an_acronym_typed_with_a_letter_left_out_is_read_as_the_acronym() -> None:
+    camhs = entry("camhs", "jargon", "CAMHS", "Child and adolescent mental health services.")
+    iapt = entry("iapt", "jargon", "IAPT", "Talking therapies, by self-referral.")
+    kb = KnowledgeBase.build([*ENTRIES, camhs, iapt])
+    assert answered(kb.match("what is cams")) == answered(kb.match("wots camhs")) == "camhs"
+    assert answered(kb.match("how do i refer to iap")) == "iapt"
+    twins = [camhs, entry("cahms", "jargon", "CAHMS", "A misnamed twin: 'cams' is short of both.")]
+    assert answered(KnowledgeBase.build([*ENTRIES, *twins]).match("what is cams")) is None
+
+
 def test_two_words_of_a_name_typed_without_a_space_are_read_as_both() -> None:
     kb = KnowledgeBase.build([
         *ENTRIES,

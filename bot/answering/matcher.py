@@ -13,7 +13,7 @@ import heapq
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from itertools import pairwise
@@ -139,6 +139,7 @@ class Matcher:
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
         self._run_together = _run_together(written)
+        self._acronym_short_of = _short_of(a for a in acronyms if 4 <= len(a) <= 6 and a.isalpha())
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
         )
@@ -384,7 +385,8 @@ class Matcher:
         if known := next((w for w in held if not self._strange(w)), None):
             return known
         word = held[-1] if held else word
-        return stop_word_slip(word) or self._spelling.closest(word) or self._doubled(word) or word
+        repaired = stop_word_slip(word) or self._spelling.closest(word) or self._doubled(word)
+        return repaired or self._dropped(word) or word
 
     def _doubled(self, word: str) -> str | None:
         """A short word whose double letter was typed once ('cal', 'wil', 'ful'): the one word it makes
@@ -395,6 +397,12 @@ class Matcher:
             return None
         known = {d for i in range(len(word)) if not self._strange(d := word[: i + 1] + word[i:])}
         return known.pop() if len(known) == 1 else None
+
+    def _dropped(self, word: str) -> str | None:
+        """A word of four or five letters that is an acronym of this knowledge base with one letter left
+        out ('cams' for CAMHS), if only one is. Shorter words are too often another word cut short."""
+        found = self._acronym_short_of.get(word, ()) if word.isalpha() else ()
+        return next(iter(found)) if len(found) == 1 else None
 
     def _understood(self, terms: list[str]) -> tuple[list[str], list[Found]]:
         """What each query term may mean; two adjacent words may be one misspelt word ('flour walkers')."""
@@ -695,6 +703,15 @@ def _run_together(written: Sequence[Sequence[str]]) -> dict[str, tuple[str, str]
                 pairs[first + second] = (first, second)
                 pairs.setdefault(first + second + "s", (first, second + "s"))
     return pairs
+
+
+def _short_of(words: Iterable[str]) -> dict[str, set[str]]:
+    """Each word with one letter left out -> the words it is short of."""
+    short: dict[str, set[str]] = defaultdict(set)
+    for word in words:
+        for i in range(len(word)):
+            short[word[:i] + word[i + 1 :]].add(word)
+    return dict(short)
 
 
 def _part_finds(joined: tuple[str, float], *parts: Found) -> bool:
