@@ -161,6 +161,26 @@ def test_two_words_of_a_name_typed_without_a_space_are_read_as_both() -> None:
     assert answered(KnowledgeBase.build([*ENTRIES, voice]).match("what is invoice")) is None  # no "in voice"
 
 
+def test_a_word_built_on_a_names_word_is_another_thing_not_a_slip_of_it() -> None:
+    """'stillbirth' is no missed space after 'still' nor a mistyped 'birth': answering with how to record
+    a live birth would send a midwife down the wrong process."""
+    birth = entry("record-birth", "howto", "How do I record a birth?", "Open Birth details on the Labour tab")
+    kb = KnowledgeBase.build([*ENTRIES, birth])
+    assert answered(kb.match("how do i record a birth")) == "record-birth"
+    for question in ("how do i record a stillbirth", "how do i record an afterbirth"):
+        assert answered(kb.match(question)) is None, question
+    backlog = entry("backlog", "jargon", "Backlog", "Issues waiting for the team.")
+    assert answered(KnowledgeBase.build([*ENTRIES, backlog]).match("what is the backlog")) == "backlog"
+    assert answered(kb.match("how do i log the backlog")) is None  # no 'back log': a log of what?
+
+
+def test_logging_off_is_not_logging_an_issue() -> None:
+    kb = KnowledgeBase.build(ENTRIES)  # no entry on logging out
+    for question in ("how do i log off", "how do I log out", "log out", "signing out of the system"):
+        assert answered(kb.match(question)) is None, question
+    assert answered(kb.match("how do i log an issue")) == "log-an-issue"
+
+
 def test_an_acronym_or_shorthand_in_the_plural_is_read_as_itself() -> None:
     kb = KnowledgeBase.build([
         *ENTRIES,

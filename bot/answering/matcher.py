@@ -69,11 +69,15 @@ _LETTER_NAMES = {
     }.items()
     for name in names.split()
 }  # fmt: skip
-# Small words never read as glued to another: sounds ('water' is no 'wat er'), and the particles English
-# builds its own words with ('toward', 'onsite', 'income', 'invoice', 'without' are no missed spaces).
-_NOT_GLUED = frozenset(
-    {"ah", "er", "erm", "hmm", "lol", "oh", "uh", "um", "umm", "to", "on", "in", "into", "over", "up", "out",
-     "off", "by", "at", "for", "with", "any", "some", "every", "no", "so", "be", "as", "all", "an"}
+# The small words typed fast enough to lose the space after or before them ('doI', 'Whenis', 'mylogin'):
+# pronouns, articles, auxiliaries and question words. Not every stop word: English builds its own words
+# with particles and adverbs ('toward', 'onsite', 'income', 'without', 'backlog', and 'stillbirth', which is
+# no 'still birth'), and sounds are no words at all ('water' is no 'wat er').
+_GLUED = frozenset(
+    {"i", "a", "the", "my", "me", "we", "you", "ur", "your", "our", "it", "its", "this", "that", "of", "and",
+     "do", "does", "did", "dont", "is", "isnt", "are", "was", "am", "can", "cant", "could", "will", "would",
+     "should", "has", "have", "had", "not", "how", "hows", "what", "whats", "wot", "wots", "when", "whens",
+     "where", "wheres", "who", "whos", "why", "which", "if", "pls", "please"}
 )  # fmt: skip
 # Letter names that are everyday words too ('I see you'); a run of them alone spells nothing.
 _EVERYDAY_LETTERS = frozenset(
@@ -318,10 +322,9 @@ class Matcher:
         return splits[0] if len(splits) == 1 else (word,)
 
     def _gluable(self, part: str) -> bool:
-        """A small word ('do', 'the', 'I'; not one of `_NOT_GLUED`), or a name's word of three letters or
-        more."""
+        """A small word typed fast (`_GLUED`), or a name's word of three letters or more."""
         if part in STOP_WORDS:
-            return part not in _NOT_GLUED and (len(part) > 1 or part in ("i", "a"))
+            return part in _GLUED
         terms = self.analyzer.terms_of([part])
         return len(part) > 2 and bool(terms) and terms[0] in self._name_postings
 
@@ -608,7 +611,7 @@ class Matcher:
         ('taxi', 'train')."""
         t = self.tuning
         other, similarity, _ = process.extractOne(word, words, scorer=fuzz.ratio)
-        if len(word) < 5 and similarity < t.repair_at:
+        if (len(word) < 5 and similarity < t.repair_at) or _prefixed(word, other):
             similarity = 0.0
         if similarity < t.sound_alike and len(word) > 2:
             heard = sound_key(word)
@@ -703,6 +706,12 @@ def _run_together(written: Sequence[Sequence[str]]) -> dict[str, tuple[str, str]
                 pairs[first + second] = (first, second)
                 pairs.setdefault(first + second + "s", (first, second + "s"))
     return pairs
+
+
+def _prefixed(word: str, other: str) -> bool:
+    """Whether `word` is `other` with a word or a prefix before it ('stillbirth', 'antenatal',
+    'nonurgent'): no slip of it but another thing, often its opposite."""
+    return len(word) >= len(other) + 2 and word.endswith(other)
 
 
 def _short_of(words: Iterable[str]) -> dict[str, set[str]]:

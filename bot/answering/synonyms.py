@@ -94,6 +94,8 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("week", "wk", "wks"),
     ("minutes", "mins"),
     ("login", "log in", "log-in", "logon", "log on", "sign in", "signin", "sign-in", "username"),
+    # one word, so 'log off' is never read as logging an issue
+    ("logout", "log out", "log-out", "logoff", "log off", "log-off", "sign out", "signout", "sign-out"),
     ("smartcard", "smart card", "smart-card"),
     ("go live", "go-live", "golive", "going live"),
     ("issue", "problem", "fault", "bug", "glitch"),
