@@ -133,7 +133,9 @@ def test_an_nhs_number_is_removed_and_the_user_told(console):
 def test_golive_commands_that_only_read_are_answered_and_the_others_say_where_to_go(console):
     out = talk(console, "/golive status", "/golive contact maternity", "/golive issue", "/golive what is BAU")
     assert "Open issues: 0 (P1 0, P2 0, P3 0, P4 0)." in out
-    assert "Who to call now for maternity:" in out and "Maternity desk*: ext 7" in out
+    assert "Who to call now for maternity:" in out and "Maternity desk* (Maternity only): ext 7" in out
+    everyone = talk(console, "/golive contact")  # all are listed: one for a site says which
+    assert "Maternity desk* (Maternity only): ext 7" in everyone
     elsewhere = talk(console, "/golive contact ward 99")  # no contact of its own: say so, then who covers it
     assert "Who to call now* (none is listed for ward 99 in particular):" in elsewhere
     assert "Maternity desk" not in elsewhere.split("ward 99 in particular")[1]

@@ -51,4 +51,9 @@ def format_contacts(contacts: list[Contact]) -> str:
             "No support contact is listed for now: ask in the go-live channel or log it with `/golive issue`;"
             " if a patient is at risk, use your usual clinical escalation."
         )
-    return "\n".join(f"• *{c.name}*: {c.how}" for c in contacts)
+    return "\n".join(f"• *{c.name}*{_for_sites(c)}: {c.how}" for c in contacts)
+
+
+def _for_sites(contact: Contact) -> str:
+    """Which sites a contact is for, so one listed beside the trust-wide ones is not phoned from another."""
+    return f" ({', '.join(contact.sites)} only)" if contact.sites else ""
