@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from answering_helpers import SNOMED, problems, write
+from test_review_blocks_limits import texts
 
 from bot.answering.knowledge import KnowledgeBase
-from bot.answering.loader import load_knowledge
+from bot.answering.loader import LONGEST_ANSWER, load_knowledge
 from bot.answering.reach import reach_warnings
 from bot.cli.main import main
+from bot.slack.blocks import answer_blocks
 from bot.yamlsource import InvalidFile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,3 +366,19 @@ def test_a_link_or_channel_in_an_answer_is_not_a_mention(tmp_path: Path) -> None
 @pytest.mark.parametrize("folder", ["knowledge", "bench/kb2", "bench/kb3", "bench/kb4"])
 def test_the_shipped_knowledge_bases_have_no_warnings(folder: str) -> None:
     assert warnings(ROOT / folder) == []
+
+
+def test_an_answer_longer_than_a_reply_shows_is_a_warning_and_one_that_fits_is_shown_whole(
+    tmp_path: Path,
+) -> None:
+    """A whole SOP pasted into an answer loses its end (often the number to ring) in Slack."""
+    sop = " ".join(f"Step {n}, check the wristband." for n in range(1500))  # about 45,000 characters
+    write(
+        tmp_path,
+        "kb.yaml",
+        "entries:\n" + entry(answer=sop) + entry("bau", "BAU", "x " * 14_000 + "ring 2222"),
+    )
+    found = [w for w in warnings(tmp_path) if "characters" in w]
+    assert len(found) == 1 and "pas" in found[0] and f"{len(sop):,} characters" in found[0]
+    fits = next(e for e in load_knowledge(tmp_path).entries if e.id == "bau")
+    assert len(fits.answer) <= LONGEST_ANSWER and "ring 2222" in " ".join(texts(answer_blocks(fits, "bau?")))

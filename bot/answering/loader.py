@@ -34,6 +34,9 @@ _READ_AS = ((bool, "yes/no (true/false)"), (int | float, "a number"), (date, "a 
 _SHAPE = "a knowledge file must be a mapping with a list under 'entries'"
 # A file started, or every entry commented out: like 'entries: []', not a mistake that stops the bot.
 NO_ENTRIES_YET = "warning: no entries in this file yet"
+# What a chat reply shows of one answer, with room for escaping (Slack shows twelve sections of 3,000
+# characters: bot/slack/blocks.py); past it the end, often the number to ring, is cut off.
+LONGEST_ANSWER = 30_000
 LIST_THEM = "list them under 'entries:'"
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
@@ -298,6 +301,12 @@ class _Reader:
             message = (
                 f"warning: the answer has {shown}, which will not notify anyone: the bot does not ping"
                 " from an answer; name the person or team to contact in words"
+            )
+            self.warnings.append(Problem(str(path), line, message, name))
+        if len(item["answer"]) > LONGEST_ANSWER:
+            message = (
+                f"warning: the answer is {len(item['answer']):,} characters and a reply shows about the first"
+                f" {LONGEST_ANSWER:,}: shorten it, split it into entries, or link to the full guide"
             )
             self.warnings.append(Problem(str(path), line, message, name))
 
