@@ -218,6 +218,7 @@ _INDENT = (
     "check the indentation of this line against the lines above: "
     "an entry's keys line up under each other, and each '-' under the one before"
 )
+_CURLY_QUOTES = ("“", "”", "‘", "’", "„", "«")  # what a word processor or phone types for " and '
 _RESERVED = "@`%!*&"  # a value that starts with one of these is read as YAML syntax, not text
 _COMMENT = re.compile(r"[ \t]#")  # a '#' after a space starts a comment (unless in quotes)
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -236,6 +237,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
                        f"{mark.line + 1} (or split the file)")  # fmt: skip
     if opened := _left_open(exc, lines):
         line = exc.context_mark.line + 1
+        if "simple key" in (exc.context or ""):  # PyYAML names the next line, where it gave up: confusing
+            return Problem(path, line, f"YAML syntax error: {opened}")
         return Problem(path, line, f"YAML syntax error: {exc.problem} on line {mark.line + 1}; {opened}")
     start = exc.context_mark if exc.context_mark and exc.context_mark.line == mark.line else mark
     here = lines[mark.line] if mark.line < len(lines) else ""
@@ -250,7 +253,7 @@ def _left_open(exc: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
     if start is None or end is None or start.line >= end.line:
         return None
     if "simple key" in context:
-        return "the key on this line needs a colon and a space after it (answer: text)"
+        return _keyless(lines, start.line)
     opener = _char_at(lines, start)
     if opener in _OPENERS and ("quoted" in context or "flow" in context):
         what, closer = _OPENERS[opener]
@@ -261,6 +264,23 @@ def _left_open(exc: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
             )
         return f"the {opener!r} opened on this line is never closed: end the {what} with {closer!r}"
     return None
+
+
+def _keyless(lines: list[str], at: int) -> str:
+    """Advice for a line YAML read as a key with no colon: a text's next line set too far left reads
+    so ('answer: >-' then the text at the keys' indent), as does a key whose colon was left out."""
+    line = lines[at]
+    above = next((lines[n] for n in range(at - 1, -1, -1) if lines[n].strip()), "")
+    indent = len(line) - len(line.lstrip())
+    value_above = above.rstrip().endswith(("|", ">", "|-", ">-", "|+", ">+")) or (
+        len(above) - len(above.lstrip()) > indent and ": " not in above and not above.lstrip().startswith("-")
+    )
+    if value_above:
+        return (
+            "this line reads as a new key, not as more of the text above it: indent it as far as that"
+            " text (further than the key the text belongs to)"
+        )
+    return "the key on this line needs a colon and a space after it (answer: text)"
 
 
 def _commented(lines: list[str], column: int) -> bool:
@@ -285,7 +305,14 @@ def _hint(problem: str, line: str, column: int, start: str) -> str:
     if start and start in _RESERVED:
         return f"a value that starts with {start} must be in quotes"
     if "mapping values" in problem:
-        return "a colon inside a value: put the value in quotes" if ": " in before else _INDENT
+        if ": " not in before:
+            return _INDENT
+        if before.split(": ", 1)[1].lstrip().startswith(_CURLY_QUOTES):
+            return (
+                "curly quotes (“ ” ‘ ’) are text to YAML, not quotes, so the colon inside them breaks the"
+                " line: type them again as straight quotes (\" or ')"
+            )
+        return "a colon inside a value: put the value in quotes"
     if any(words in problem for words in ("expected key", "<block end>", "'-' indicator")):
         if before.rstrip().endswith(("'", '"')):
             return "text after a closing quote: quote the whole value (write '' for a ' inside '...')"

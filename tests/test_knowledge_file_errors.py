@@ -62,6 +62,14 @@ def test_gaps_stubs_copied_unchanged_fail_validation_at_each_answer(tmp_path: Pa
         ("  - id: pas\n    answer: *PAS* is the system\n", 3, "a value that starts with * must be in quotes"),
         ("  - id: pas\n    title: 'It's PAS'\n", 3, "text after a closing quote: quote the whole value"),
         ("  - id: pas\n    answer: | The system\n", 3, "after | or >, start the text on the next line"),
+        (
+            "  - id: pas\n    title: “PAS: the system”\n",
+            3,
+            "curly quotes (“ ” ‘ ’) are text to YAML, not quotes",
+        ),
+        ("  - id: pas\n    title PAS\n    answer: The system.\n", 3, "the key on this line needs a colon"),
+        ("  - id: pas\n    answer: >-\n    The system\n    kind: jargon\n", 4, "reads as a new key, not as"),
+        ("  - id: pas\n    answer: The system\n      that holds\n    admissions\n", 5, "indent it as far as"),
     ],
 )
 def test_common_syntax_errors_come_with_plain_english_advice(
