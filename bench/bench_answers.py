@@ -251,11 +251,13 @@ def print_sections(splits: dict[str, list[Question]], matcher: Method, baseline:
     print(f"{'by section: matcher / baseline':48} {'measure':9} {'tune':>15} {'holdout':>15}")
     names = dict.fromkeys(q.section for q in splits["all"])
     for name in names:
+        # a section of out-of-scope questions is measured by wrong answers, any other by right ones, in
+        # both splits alike (one may have no questions of it)
+        key = "right" if any(q.expect for q in splits["all"] if q.section == name) else "oos wrong"
         cells = []
         for split in ("tune", "holdout"):
             group = [q for q in splits[split] if q.section == name]
             m, b = quality(matcher, group), quality(baseline, group)
-            key = "right" if group and group[0].expect else "oos wrong"
             cells.append(f"{m[key]:5.1f}% / {b[key]:5.1f}%" if group else "-")
         print(f"  {name[:46]:46} {key:9} {cells[0]:>15} {cells[1]:>15}")
 
