@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.comms.model import Announcement
 from bot.comms.phases import phase_at
-from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
+from bot.comms.templates import placeholder_problems
 from bot.comms.timing import BadCron, cron_trigger
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder
@@ -131,9 +131,8 @@ class _FileReader:
         if not isinstance(value, str) or not value.strip():
             self.fail(item, "text", "needs the message text (Slack mrkdwn)")
             return ""
-        for name in unknown_placeholders(value):
-            known = ", ".join(sorted(PLACEHOLDERS))
-            self.fail(item, "text", f"unknown placeholder {{{name}}} (known: {known})")
+        for problem in placeholder_problems(value):  # posted to all staff with its braces
+            self.fail(item, "text", problem)
         if found := self.org.redactor().redact(value).removed:
             what = ", ".join(found)
             self.fail(

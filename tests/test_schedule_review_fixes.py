@@ -1,0 +1,109 @@
+"""Review: `golive-bot validate` catches what a comms lead's plan would get wrong in Slack, before it is
+posted to all staff: a misspelt placeholder posted with its braces."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from bot.cli import validate
+from bot.clock import ManualClock
+from bot.config import load_settings
+from tests.test_comms_schedules import item, problems_in
+from tests.test_comms_setup import local
+
+CONFIG = """\
+golive:
+  start: 2027-01-18 07:00
+  intensive_support_ends: 2027-02-12 17:00
+channels:
+  triage: "#golive-triage"
+  announcements: "#golive-announcements"
+"""
+BEFORE_GOLIVE = local(2026, 12, 1, 9, 0)
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A trust's folder with a knowledge base, the config above and an empty schedules folder."""
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "terms.yaml").write_text(
+        "entries:\n  - id: pas\n    kind: jargon\n    title: PAS\n    answer: Where admissions are kept.\n"
+    )
+    (tmp_path / "golive.yaml").write_text(CONFIG)
+    (tmp_path / "schedules").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for name in ("GOLIVE_CONFIG", "GOLIVE_KNOWLEDGE_DIR", "GOLIVE_SCHEDULES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    return tmp_path
+
+
+def validated(site: Path, *posts: str, now=BEFORE_GOLIVE, capsys) -> tuple[int, str]:
+    """validate's exit code and output for a plan of these posts, as run at `now`."""
+    (site / "schedules" / "plan.yaml").write_text("announcements:\n" + "".join(posts))
+    code = validate.run(argparse.Namespace(), load_settings({}, strict=False), ManualClock(now))
+    return code, capsys.readouterr().out
+
+
+def text_problems(tmp_path: Path, text: str) -> list[str]:
+    """The problems with one post of this text (a YAML double-quoted string)."""
+    return problems_in(tmp_path, "announcements:\n" + item("a", "at: 2027-01-10 09:00", f"text: {text}"))
+
+
+# 1. A brace that is not part of a known placeholder is posted as written: an error, with the fix.
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ('"Live on { golive_date }."', "'{ golive_date }' is not a placeholder"),
+        ('"Live on {golive-date}."', "'{golive-date}' is not a placeholder"),
+        ('"Live on {golive date}."', "'{golive date}' is not a placeholder"),
+        ('"Live on {golive_date."', "unclosed brace in '{golive_date.'"),
+        ('"Live on golive_date}."', "closing brace with no opening one in 'golive_date}.'"),
+        ('"Live on {golive_date}}."', "closing brace with no opening one in '{golive_date}}.'"),
+    ],
+)
+def test_a_misspelt_placeholder_is_an_error_saying_which_was_meant(tmp_path: Path, text, what) -> None:
+    [problem] = text_problems(tmp_path, text)
+    assert problem.startswith(f"plan.yaml:5: text: {what}")
+    assert problem.endswith("would be posted as written: did you mean {golive_date}?")
+
+
+def test_doubled_braces_around_a_placeholder_are_an_error(tmp_path: Path) -> None:
+    """Not str.format's escape: each outer brace would be posted around the date."""
+    problems = text_problems(tmp_path, '"Live on {{golive_date}}."')
+    assert [p.split(": text: ")[1].split(" would")[0] for p in problems] == [
+        "unclosed brace in '{{golive_date}}.'",
+        "closing brace with no opening one in '{{golive_date}}.'",
+    ]
+
+
+def test_an_unknown_placeholder_says_which_was_meant(tmp_path: Path) -> None:
+    assert text_problems(tmp_path, '"Live on {Golive_Date}."') == [
+        "plan.yaml:5: text: unknown placeholder {Golive_Date}: did you mean {golive_date}?"
+    ]
+
+
+def test_a_lone_brace_like_no_placeholder_lists_the_known_ones(tmp_path: Path) -> None:
+    [problem] = text_problems(tmp_path, '"Ring 7777 :-} any time"')
+    assert problem.startswith("plan.yaml:5: text: closing brace with no opening one in ':-}' would be posted")
+    assert "(known: contact_now, days_since_golive," in problem
+
+
+def test_every_stray_brace_is_reported_in_text_order_and_known_placeholders_are_not(tmp_path: Path) -> None:
+    text = '"{system} goes live {golive_date. Call {contact_now} or {helpdesk}"'
+    problems = text_problems(tmp_path, text)
+    assert len(problems) == 2
+    assert "unclosed brace in '{golive_date.'" in problems[0]
+    assert "unknown placeholder {helpdesk}" in problems[1]
+
+
+def test_validate_fails_on_a_misspelt_placeholder(site: Path, capsys) -> None:
+    post = item("countdown", "at: 2027-01-04 09:00", 'text: "Live on {golive_date."')
+    code, out = validated(site, post, capsys=capsys)
+    assert code == 1
+    assert "schedules/plan.yaml:5: text: unclosed brace in '{golive_date.'" in out
