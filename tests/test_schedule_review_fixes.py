@@ -1,16 +1,17 @@
 """Review: `golive-bot validate` catches what a comms lead's plan would get wrong in Slack, before it is
-posted to all staff: a misspelt placeholder posted with its braces."""
+posted to all staff: a misspelt placeholder posted with its braces, a daily post that can never run."""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.cli import validate
 from bot.clock import ManualClock
-from bot.config import load_settings
+from bot.config import load_org_config, load_settings
 from tests.test_comms_schedules import item, problems_in
 from tests.test_comms_setup import local
 
@@ -23,6 +24,7 @@ channels:
   announcements: "#golive-announcements"
 """
 BEFORE_GOLIVE = local(2026, 12, 1, 9, 0)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def test_a_lone_brace_like_no_placeholder_lists_the_known_ones(tmp_path: Path) -
     assert "(known: contact_now, days_since_golive," in problem
 
 
-def test_every_stray_brace_is_reported_in_text_order_and_known_placeholders_are_not(tmp_path: Path) -> None:
+def test_every_stray_brace_is_reported_in_text_order_and_placeholders_are_not(tmp_path: Path) -> None:
     text = '"{system} goes live {golive_date. Call {contact_now} or {helpdesk}"'
     problems = text_problems(tmp_path, text)
     assert len(problems) == 2
@@ -107,3 +109,76 @@ def test_validate_fails_on_a_misspelt_placeholder(site: Path, capsys) -> None:
     code, out = validated(site, post, capsys=capsys)
     assert code == 1
     assert "schedules/plan.yaml:5: text: unclosed brace in '{golive_date.'" in out
+
+
+# 2. A repeating post whose start and until leave no time in its phases, or no time its cron matches.
+
+BRIEFING = 'cron: "30 7 * * *"\n    phases: [go-live]'
+
+
+def test_a_daily_post_starting_after_its_phases_end_is_warned_about(site: Path, capsys) -> None:
+    """Intensive support ends on 12 February: a go-live briefing from 1 March never runs."""
+    post = item("briefing", BRIEFING, "start: 2027-03-01 00:00", "text: Day {golive_day}")
+    code, out = validated(site, post, capsys=capsys)
+    assert code == 0
+    assert (
+        "schedules/plan.yaml:2: briefing: warning: no time from 2027-03-01 00:00 falls in its phases "
+        "['go-live'] (go-live 2027-01-18 07:00 to 2027-02-12 17:00): it will never be posted"
+    ) in out
+
+
+def test_a_daily_post_ending_before_its_phases_begin_is_warned_about(site: Path, capsys) -> None:
+    post = item("briefing", BRIEFING, "until: 2026-12-24", "text: Day {golive_day}")
+    _, out = validated(site, post, capsys=capsys)
+    assert (
+        "briefing: warning: no time until 2026-12-24 23:59 falls in its phases ['go-live'] "
+        "(go-live 2027-01-18 07:00 to 2027-02-12 17:00): it will never be posted"
+    ) in out
+
+
+def test_a_post_whose_cron_matches_no_time_in_its_window_is_warned_about(site: Path, capsys) -> None:
+    """Saturdays only, from Monday to Friday of go-live week."""
+    post = item("weekend", 'cron: "0 9 * * 6"', "start: 2027-01-18", "until: 2027-01-22", "text: Hi")
+    _, out = validated(site, post, capsys=capsys)
+    assert (
+        "weekend: warning: cron '0 9 * * 6' matches no time from 2027-01-18 00:00 until 2027-01-22 23:59 "
+        "in its phases ['preliminary', 'go-live', 'maintenance'] (preliminary until 2027-01-18 07:00, "
+        "go-live 2027-01-18 07:00 to 2027-02-12 17:00, maintenance from 2027-02-12 17:00): "
+        "it will never be posted"
+    ) in out
+
+
+def test_a_cron_that_matches_no_date_at_all_is_warned_about(site: Path, capsys) -> None:
+    _, out = validated(site, item("never", 'cron: "0 9 31 4 *"', "text: Hi"), capsys=capsys)
+    assert "never: warning: cron '0 9 31 4 *' matches no time in its phases" in out
+
+
+def test_a_go_live_post_without_a_go_live_date_is_warned_about(site: Path, capsys) -> None:
+    (site / "golive.yaml").write_text(CONFIG[CONFIG.index("channels:") :])  # no golive: dates yet
+    _, out = validated(site, item("briefing", BRIEFING, "text: Hi"), capsys=capsys)
+    assert (
+        "briefing: warning: no time falls in its phases ['go-live'] (go-live never: golive.start is not "
+        "set in the config): it will never be posted"
+    ) in out
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        BRIEFING,
+        f"{BRIEFING}\n    start: 2027-02-12 00:00",  # its last morning, 12 February
+        f"{BRIEFING}\n    until: 2027-01-18 07:30",  # go-live day's briefing alone
+        'cron: "0 9 29 2 *"',  # 29 February comes in 2028
+        'cron: "0 9 * * 6"\n    start: 2027-01-18\n    until: 2027-01-23',
+    ],
+)
+def test_a_repeating_post_with_a_time_to_run_is_not_warned_about(site: Path, capsys, when) -> None:
+    code, out = validated(site, item("post", when, "text: Hi"), capsys=capsys)
+    assert code == 0 and "never be posted" not in out
+
+
+def test_the_shipped_plan_is_not_warned_about_before_go_live(capsys) -> None:
+    settings = load_settings({}, strict=False)
+    settings = replace(settings, org=load_org_config(ROOT / "golive.yaml"), schedules_dir=ROOT / "schedules")
+    checked = validate.check_schedules(settings, BEFORE_GOLIVE)
+    assert checked.problems == [] and checked.warnings == []

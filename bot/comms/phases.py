@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot.config import GoLive, OrgConfig
 
@@ -32,10 +32,8 @@ def within_phases(
 ) -> list[tuple[datetime, datetime]]:
     """(after, until] cut to the times in these phases, as (after, until] pieces in time order, so
     due times are sought only where they can post, never through a year of a phase that is over."""
-    start, ends = _boundaries(golive)
-    spans = {PRELIMINARY: (None, start), GO_LIVE: (start, ends), MAINTENANCE: (ends, None)}
     pieces: list[tuple[datetime, datetime]] = []
-    for phase, (begins, stops) in spans.items():  # in time order
+    for phase, (begins, stops) in _spans(golive).items():  # in time order
         low = max(after, begins - _INSTANT) if begins else after  # the phase begins at `begins`
         high = min(until, stops - _INSTANT) if stops else until  # and has ended at `stops`
         if phase in phases and low < high:
@@ -43,14 +41,41 @@ def within_phases(
     return pieces
 
 
+def describe_phases(golive: GoLive, phases: Collection[str], tz: tzinfo) -> str:
+    """When these phases run by the config, for a comms lead to check a post's times against:
+    'go-live 2027-01-18 07:00 to 2027-02-12 17:00', or 'go-live never' and the date not set."""
+    spans = _spans(golive).items()
+    return ", ".join(_describe(phase, *span, golive, tz) for phase, span in spans if phase in phases)
+
+
+def _spans(golive: GoLive) -> dict[str, tuple[datetime | None, datetime | None]]:
+    """Each phase's beginning and end in time order, None where it has none."""
+    start, ends = _boundaries(golive)
+    return {PRELIMINARY: (None, start), GO_LIVE: (start, ends), MAINTENANCE: (ends, None)}
+
+
+def _describe(phase: str, begins: datetime | None, stops: datetime | None, golive: GoLive, tz: tzinfo) -> str:
+    if begins == _NEVER:
+        missing = "golive.start" if golive.start is None else "golive.intensive_support_ends"
+        return f"{phase} never: {missing} is not set in the config"
+    since, until = _local(begins, tz), _local(stops, tz)
+    if since and until:
+        return f"{phase} {since} to {until}"
+    return f"{phase} from {since}" if since else f"{phase} until {until}" if until else f"{phase} always"
+
+
+def _local(when: datetime | None, tz: tzinfo) -> str | None:
+    return None if when is None or when == _NEVER else f"{when.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
 def _boundaries(golive: GoLive) -> tuple[datetime, datetime]:
     """When go-live starts and when intensive support ends, the phases' two boundaries; a date not set
     yet is never reached, and support cannot end before go-live starts."""
-    never = datetime.max.replace(tzinfo=UTC)
-    start = golive.start or never
-    return start, max(start, golive.intensive_support_ends or never)
+    start = golive.start or _NEVER
+    return start, max(start, golive.intensive_support_ends or _NEVER)
 
 
+_NEVER = datetime.max.replace(tzinfo=UTC)  # when a date not set yet comes
 _INSTANT = timedelta(microseconds=1)
 
 

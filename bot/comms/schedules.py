@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.comms.model import Announcement
-from bot.comms.phases import phase_at
+from bot.comms.phases import describe_phases, phase_at, within_phases
 from bot.comms.templates import placeholder_problems
-from bot.comms.timing import BadCron, cron_trigger
+from bot.comms.timing import BadCron, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _KEYS = {"id", "channels", "cron", "at", "relative", "phases", "start", "until", "text"}
 _CONFIG_CHANNELS = ("announcements", "command_centre", "triage", "safety")
+# A post with no start or until is sought within these: every cron that ever matches does so in them.
+_EARLIEST, _LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+_INSTANT = timedelta(microseconds=1)
 _EMPTY_FILE = (
     "the file is empty: list its announcements under 'announcements:', or delete the file if the plan "
     "needs none from it"
@@ -253,7 +256,7 @@ def never_posted(announcements: list[Announcement], org: OrgConfig, now: datetim
 def _never_posted(a: Announcement, org: OrgConfig, now: datetime) -> str | None:
     """Why one post will never be made: its last time has passed beyond the grace a late post gets, or
     its one time falls outside its own phases (a countdown kept for go-live after intensive support was
-    made shorter)."""
+    made shorter), or its cron has no time to fall in."""
     last = a.at or a.until
     if last is not None and last < now - timedelta(minutes=org.schedule_grace_minutes):
         key = "at" if a.at else "until"
@@ -264,4 +267,25 @@ def _never_posted(a: Announcement, org: OrgConfig, now: datetime) -> str | None:
             f"{a.source}: {a.id}: warning: due {a.at:%Y-%m-%d %H:%M} in the {phase} phase, which is not"
             f" among its phases {list(a.phases)}: it will never be posted"
         )
+    if a.cron is not None and (why := _cron_never_due(a, org)):
+        phases = describe_phases(org.golive, a.phases, org.timezone)
+        return f"{a.source}: {a.id}: warning: {why} ({phases}): it will never be posted"
     return None
+
+
+def _cron_never_due(a: Announcement, org: OrgConfig) -> str | None:
+    """Why a repeating post never falls due: its start and until leave no time in its phases (a go-live
+    briefing given a start after intensive support ends), or none that its cron matches."""
+    low, high = (a.start - _INSTANT if a.start else _EARLIEST), a.until or _LATEST
+    pieces = within_phases(org.golive, a.phases, low, high)
+    trigger = trigger_for(a, org.timezone)
+    if any(next(due_times(trigger, after, until), None) is not None for after, until in pieces):
+        return None
+    bounds = "".join(
+        f" {word} {when.astimezone(org.timezone):%Y-%m-%d %H:%M}"
+        for word, when in (("from", a.start), ("until", a.until))
+        if when
+    )
+    if not pieces:
+        return f"no time{bounds} falls in its phases {list(a.phases)}"
+    return f"cron {a.cron!r} matches no time{bounds} in its phases {list(a.phases)}"
