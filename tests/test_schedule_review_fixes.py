@@ -1,9 +1,11 @@
 """Review: `golive-bot validate` catches what a comms lead's plan would get wrong in Slack, before it is
-posted to all staff: a misspelt placeholder posted with its braces, a daily post that can never run."""
+posted to all staff: a misspelt placeholder posted with its braces, a daily post that can never run,
+the end of a very long post cut off."""
 
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -182,3 +184,39 @@ def test_the_shipped_plan_is_not_warned_about_before_go_live(capsys) -> None:
     settings = replace(settings, org=load_org_config(ROOT / "golive.yaml"), schedules_dir=ROOT / "schedules")
     checked = validate.check_schedules(settings, BEFORE_GOLIVE)
     assert checked.problems == [] and checked.warnings == []
+
+
+# 3. A post longer than Slack is sent loses its end, shown as '…': warned about, with how much.
+
+
+def long_post(lines: int) -> str:
+    """A post of `lines` lines of 100 characters each (99 and the line break)."""
+    body = "".join(f"      {n:05d} " + "x" * 93 + "\n" for n in range(lines))
+    return f"  - id: handbook\n    channels: [announcements]\n    at: 2027-01-10 09:00\n    text: |\n{body}"
+
+
+def test_a_post_longer_than_a_slack_post_shows_is_warned_about_with_how_much(site: Path, capsys) -> None:
+    """45 sections of 3,000 characters hold 135,000: of 140,000, the last 5,000 or so are cut."""
+    code, out = validated(site, long_post(1400), capsys=capsys)
+    assert code == 0
+    [warning] = [line for line in out.splitlines() if "handbook" in line]
+    assert warning.startswith(  # the last line break is not posted
+        "schedules/plan.yaml:2: handbook: warning: its text is 139,999 characters, about "
+    )
+    assert warning.endswith(
+        " more than one post shows (45 sections of up to 3,000): the rest would be cut off at '…'; "
+        "split it into two announcements"
+    )
+    cut = int(re.search(r"about ([\d,]+) more", warning)[1].replace(",", ""))  # type: ignore[index]
+    assert 4_990 <= cut <= 5_010
+
+
+def test_a_long_post_that_fits_is_not_warned_about(site: Path, capsys) -> None:
+    code, out = validated(site, long_post(1300), capsys=capsys)
+    assert code == 0 and "handbook" not in out
+
+
+def test_validate_measures_posts_in_as_many_sections_as_slack_is_sent() -> None:
+    from bot.slack import announcements
+
+    assert validate.POST_SECTIONS == announcements._POST_SECTIONS

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, SystemClock
+from bot.comms.model import Announcement
 from bot.config import BUILT_IN, OrgConfig, Settings
 from bot.yamlsource import InvalidFile, Problem, line_of, read_yaml_file
 
@@ -138,7 +139,39 @@ def check_schedules(settings: Settings, now: datetime) -> Checked:
     if settings.config_problems:
         problems = _without_config_echoes(problems, settings)
     summary = f"{len(announcements)} announcements in {settings.schedules_dir}"
-    return Checked(summary, problems, never_posted(announcements, settings.org, now))
+    warnings = never_posted(announcements, settings.org, now) + cut_off(announcements)
+    return Checked(summary, problems, warnings)
+
+
+POST_SECTIONS = 45  # the sections bot/slack/announcements.py posts a text in (_POST_SECTIONS)
+
+
+def cut_off(announcements: list[Announcement]) -> list[str]:
+    """Posts too long for Slack: what their sections cannot hold is cut at '…', and nobody sees that
+    until all staff do. Measured as the bot posts them, before their figures are filled in."""
+    from bot.slack.blocks import SECTION_LIMIT
+
+    return [
+        f"{a.source}: {a.id}: warning: its text is {len(a.text):,} characters, about {lost:,} more than one "
+        f"post shows ({POST_SECTIONS} sections of up to {SECTION_LIMIT:,}): the rest would be cut off at "
+        "'…'; split it into two announcements"
+        for a in announcements
+        if (lost := _lost(a.text))
+    ]
+
+
+def _lost(text: str) -> int:
+    """How many characters of the text its post would not show: the sections past the last one it is
+    given, less what that last one shows before its '…'. Each cut drops a line break or so: 'about'."""
+    from bot.slack.blocks import SECTION_LIMIT, sections
+
+    if len(text) <= SECTION_LIMIT:
+        return 0
+    whole = [block["text"]["text"] for block in sections(text, most=len(text))]
+    if len(whole) <= POST_SECTIONS:
+        return 0
+    shown = sections(text, POST_SECTIONS)[-1]["text"]["text"].removesuffix("…")
+    return sum(len(part) for part in whole[POST_SECTIONS - 1 :]) - len(shown)
 
 
 def _without_config_echoes(problems: list[Problem], settings: Settings) -> list[Problem]:
