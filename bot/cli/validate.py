@@ -143,17 +143,14 @@ def check_schedules(settings: Settings, now: datetime) -> Checked:
     return Checked(summary, problems, warnings)
 
 
-POST_SECTIONS = 45  # the sections bot/slack/announcements.py posts a text in (_POST_SECTIONS)
-
-
 def cut_off(announcements: list[Announcement]) -> list[str]:
     """Posts too long for Slack: what their sections cannot hold is cut at '…', and nobody sees that
     until all staff do. Measured as the bot posts them, before their figures are filled in."""
-    from bot.slack.blocks import SECTION_LIMIT
+    from bot.slack.blocks import MESSAGE_SECTIONS, SECTION_LIMIT
 
     return [
         f"{a.source}: {a.id}: warning: its text is {len(a.text):,} characters, about {lost:,} more than one "
-        f"post shows ({POST_SECTIONS} sections of up to {SECTION_LIMIT:,}): the rest would be cut off at "
+        f"post shows ({MESSAGE_SECTIONS} sections of up to {SECTION_LIMIT:,}): the rest would be cut off at "
         "'…'; split it into two announcements"
         for a in announcements
         if (lost := _lost(a.text))
@@ -163,15 +160,15 @@ def cut_off(announcements: list[Announcement]) -> list[str]:
 def _lost(text: str) -> int:
     """How many characters of the text its post would not show: the sections past the last one it is
     given, less what that last one shows before its '…'. Each cut drops a line break or so: 'about'."""
-    from bot.slack.blocks import SECTION_LIMIT, sections
+    from bot.slack.blocks import MESSAGE_SECTIONS, SECTION_LIMIT, sections
 
     if len(text) <= SECTION_LIMIT:
         return 0
     whole = [block["text"]["text"] for block in sections(text, most=len(text))]
-    if len(whole) <= POST_SECTIONS:
+    if len(whole) <= MESSAGE_SECTIONS:
         return 0
-    shown = sections(text, POST_SECTIONS)[-1]["text"]["text"].removesuffix("…")
-    return sum(len(part) for part in whole[POST_SECTIONS - 1 :]) - len(shown)
+    shown = sections(text, MESSAGE_SECTIONS)[-1]["text"]["text"].removesuffix("…")
+    return sum(len(part) for part in whole[MESSAGE_SECTIONS - 1 :]) - len(shown)
 
 
 def _without_config_echoes(problems: list[Problem], settings: Settings) -> list[Problem]:

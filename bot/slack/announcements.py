@@ -22,7 +22,17 @@ from bot.comms.model import FROM_SLACK, Announcement
 from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.app import open_view, respond, tell
-from bot.slack.blocks import Block, notice_view, option, plain, sections, text_section
+from bot.slack.blocks import (
+    MESSAGE_SECTIONS,
+    MESSAGE_TEXT_LIMIT,
+    Block,
+    notice_view,
+    option,
+    plain,
+    sections,
+    text_length,
+    text_section,
+)
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
@@ -36,8 +46,8 @@ from bot.store.outbox import Item
 log = logging.getLogger(__name__)
 COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement_cancel"
 _LISTED = 40  # Slack allows 50 blocks in a message
+_TAIL_ROOM = 200  # for the line that counts the announcements not listed
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
-_POST_SECTIONS = 45  # a post's text in sections of Slack's 3,000 characters, within its 50 blocks
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
 NOT_OPENED = "Slack did not open the form in time; please run `/golive announce` again."
 STILL_PREVIEWING = "The bot is slow right now: press Preview again in a few seconds."
@@ -166,7 +176,7 @@ def render(services: Services, item: Item) -> Message | None:
     )
     if text is None:
         return None
-    blocks = sections(text, _POST_SECTIONS)
+    blocks = sections(text, MESSAGE_SECTIONS)
     return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(item.ref))
 
 
@@ -214,7 +224,7 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
     blocks: list[Block] = [
         text_section(f"*Preview* (figures as they are now) for <#{a.channels[0]}>, {when}:"),
         {"type": "divider"},
-        *sections(rendered, _POST_SECTIONS),  # as it will post: a view holds 100 blocks
+        *sections(rendered, MESSAGE_SECTIONS),  # as it will post
         {"type": "divider"},
     ]
     if note:
@@ -227,8 +237,8 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
 
 
 def list_blocks(services: Services) -> list[Block]:
-    """Every active announcement with its next post; Cancel buttons on those made in Slack."""
-    org = services.settings.org
+    """Every active announcement with its next post, as many as one message holds; Cancel buttons on
+    those made in Slack."""
     rows: list[tuple[datetime, Announcement]] = []
     for a in services.comms.active():
         due = services.comms.next_due(a)
@@ -239,23 +249,35 @@ def list_blocks(services: Services) -> list[Block]:
     rows.sort(key=lambda r: (r[0], r[1].id))
     blocks: list[Block] = []
     for due, a in rows[:_LISTED]:
-        where = ", ".join(_channel_mention(services, c) for c in a.channels)
-        line = f"*{_opening(a)}* → {where}\nNext: {due.astimezone(org.timezone):%a %d %b %H:%M}"
-        if a.origin == FROM_SLACK:
-            line += f" · {describe_repeat(a, org)} · by <@{a.created_by}>"
-            accessory = {"type": "button", "action_id": CANCEL, "value": a.id, "style": "danger",
-                         "text": plain("Cancel")}  # fmt: skip
-            blocks.append({**text_section(line), "accessory": accessory})
-        else:
-            blocks.append(text_section(line + f" · from {escape(a.source)}"))
-    if len(rows) > _LISTED:
+        block = _row(services, due, a)
+        if text_length([*blocks, block]) > MESSAGE_TEXT_LIMIT - _TAIL_ROOM:
+            break  # Slack refuses a message of more text: the rest are counted below
+        blocks.append(block)
+    if len(rows) > len(blocks):
         blocks.append(
             text_section(
-                f"…and {len(rows) - _LISTED} later ones; whoever runs the bot can list them all with"
+                f"…and {len(rows) - len(blocks)} later ones; whoever runs the bot can list them all with"
                 " `golive-bot schedule`."
             )
         )
     return blocks
+
+
+def _row(services: Services, due: datetime, a: Announcement) -> Block:
+    """One announcement's line in the list, with Cancel on one made in Slack."""
+    where = ", ".join(_channel_mention(services, c) for c in a.channels)
+    line = f"*{_opening(a)}* → {where}\nNext: {due.astimezone(services.settings.org.timezone):%a %d %b %H:%M}"
+    if a.origin != FROM_SLACK:
+        return text_section(line + f" · from {escape(a.source)}")
+    line += f" · {describe_repeat(a, services.settings.org)} · by <@{a.created_by}>"
+    accessory = {
+        "type": "button",
+        "action_id": CANCEL,
+        "value": a.id,
+        "style": "danger",
+        "text": plain("Cancel"),
+    }
+    return {**text_section(line), "accessory": accessory}
 
 
 def _opening(a: Announcement) -> str:

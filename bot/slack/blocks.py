@@ -34,7 +34,12 @@ OPTION_LIMIT = 75  # Slack's limit for an option's text
 _ENTITY_SPAN, _MARKUP_SPAN = 8, 1000  # how far back an open `&amp;` or `<link|label>` can start
 # After the privacy guard's note on a message: the bot cleans its own copy, but cannot edit the person's.
 STILL_IN_SLACK = "Your own message still shows it in Slack: please edit or delete it."
-ANSWER_SECTIONS = 12  # an answer's sections: with the header and buttons well within 50 blocks
+# Slack refuses a message whose blocks hold more than about 12,000 characters of text in all
+# (msg_blocks_too_long; measured by others, not documented), however few blocks it has: a long text is
+# posted in at most this many full sections, which leaves room for the rest of the message.
+MESSAGE_SECTIONS = 3
+MESSAGE_TEXT_LIMIT = 11_000  # the text a message's blocks may hold in all, kept below Slack's refusal
+_SHORTEST_CUT = 300  # a section cut to fit keeps at least this much of its text
 
 
 def encode_value(**fields: str | int) -> str:
@@ -78,6 +83,38 @@ def sections(mrkdwn: str, most: int) -> list[Block]:
         chunks.append(chunk)
     chunks.append(rest)
     return [text_section(chunk) for chunk in chunks if chunk.strip()] or [text_section(mrkdwn)]
+
+
+def within_message_limit(blocks: list[Block]) -> list[Block]:
+    """The blocks, their longest sections cut (visibly, '…') until their text in all is within what
+    Slack takes in one message; buttons and everything else are kept. Whole fields of an issue made
+    five times longer by escaping ('&' as '&amp;') would otherwise have the whole post refused, and a
+    triage post sent as plain text has no buttons to act on."""
+    excess = text_length(blocks) - MESSAGE_TEXT_LIMIT
+    out = list(blocks)
+    while excess > 0:
+        i = max(range(len(out)), key=lambda n: len(_section_text(out[n])))
+        text = _section_text(out[i])
+        cut = fit(text, max(len(text) - excess, _SHORTEST_CUT))
+        if len(cut) >= len(text):
+            break  # nothing left to cut: Slack's refusal and the plain-text fallback take it from here
+        out[i] = {**out[i], "text": {**out[i]["text"], "text": cut}}
+        excess -= len(text) - len(cut)
+    return out
+
+
+def text_length(value: object) -> int:
+    """The characters of every text in blocks, however deep: what Slack counts against a message."""
+    if isinstance(value, list):
+        return sum(text_length(v) for v in value)
+    if isinstance(value, dict):
+        return sum(len(v) if k == "text" and isinstance(v, str) else text_length(v) for k, v in value.items())
+    return 0
+
+
+def _section_text(block: Block) -> str:
+    text = block.get("text") if block.get("type") == "section" else None
+    return text["text"] if isinstance(text, dict) and isinstance(text.get("text"), str) else ""
 
 
 def _cut(text: str) -> tuple[str, str]:
@@ -162,7 +199,7 @@ def entry_blocks(entry: Entry) -> list[Block]:
     """The answer itself: the trust's own mrkdwn, its links kept, its mentions calling nobody."""
     return [
         {"type": "header", "text": {"type": "plain_text", "text": shorten(entry.title, 150)}},
-        *sections(safe_mrkdwn(entry.answer), ANSWER_SECTIONS),
+        *sections(safe_mrkdwn(entry.answer), MESSAGE_SECTIONS),
     ]
 
 

@@ -21,7 +21,7 @@ from bot.markup import readable, unescape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, respond
-from bot.slack.blocks import Block
+from bot.slack.blocks import Block, within_message_limit
 from bot.slack.ids import user_id
 from bot.slack.replies import WELCOME, reply_to_question
 
@@ -45,7 +45,7 @@ class Invocation:
         """Answer privately, visible to the person who typed the command only."""
         message: dict[str, Any] = {"response_type": "ephemeral", "text": text}
         if blocks:
-            message["blocks"] = blocks
+            message["blocks"] = within_message_limit(blocks)
         if not respond(self.client, self.response_url, **message):
             log.warning("a %s reply was not sent: the request had no usable response_url", COMMAND)
 

@@ -32,7 +32,7 @@ from slack_sdk.web import SlackResponse
 from bot.clock import Clock
 from bot.issues import notices
 from bot.runtime import Services
-from bot.slack.blocks import Block, fit
+from bot.slack.blocks import Block, fit, within_message_limit
 from bot.slack.clients import error_code, like, why_slack_failed
 from bot.store import outbox
 from bot.store.database import Database
@@ -49,7 +49,9 @@ _WAIT_FOR_ORIGINAL = timedelta(seconds=5)
 CLOSE_WAIT = 5.0  # seconds close() waits for deliveries in flight
 _HISTORY_SLACK = timedelta(minutes=2)  # Slack's ts and our clock can disagree a little
 # Slack's answers that the blocks themselves are at fault: sending them again cannot succeed.
-_REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks"})
+_REFUSED_CONTENT = frozenset(
+    {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "too_many_blocks", "msg_blocks_too_long"}
+)
 # Slack's answers that the bot can never post this message there (gone, not a member, posting or
 # replying restricted by the workspace or channel): retrying cannot succeed, so a post that must reach
 # someone goes to its fallback channel.
@@ -201,6 +203,7 @@ class Delivery:
     def _send_or_plain(self, item: Item, message: Message) -> None:
         """Send the message; when Slack refuses its blocks, send their text alone at once, because
         the same blocks would be refused on every retry and a safety post would never be seen."""
+        message = replace(message, blocks=within_message_limit(message.blocks)) if message.blocks else message
         try:
             self._send(item, message)
         except SlackApiError as exc:

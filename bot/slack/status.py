@@ -8,11 +8,9 @@ from bot.comms.contacts import format_contacts, unlisted_site
 from bot.comms.service import Status
 from bot.markup import escape
 from bot.runtime import Services
-from bot.slack.blocks import sections, text_section
+from bot.slack.blocks import MESSAGE_SECTIONS, sections, text_section
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.issue_blocks import channel_link
-
-_CONTACT_SECTIONS = 45  # a private reply holds 50 blocks of 3,000 characters
 
 
 def register(app: App, services: Services) -> None:
@@ -22,7 +20,7 @@ def register(app: App, services: Services) -> None:
 
     def contact(invocation: Invocation) -> None:
         text = contact_text(services, invocation.text)
-        invocation.reply(text, sections(text, _CONTACT_SECTIONS))  # every contact, however many
+        invocation.reply(text, sections(text, MESSAGE_SECTIONS))  # as many contacts as a reply can hold
 
     add_subcommand(
         app, "status", status, "where the go-live stands: phase, days, open issues", takes_text=False
