@@ -1,0 +1,90 @@
+"""Review as a trust admin: config mistakes `golive-bot validate` passed, or blamed on another file,
+are caught where they are made, with what to write instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_helpers import run_cli
+
+from bot.config import read_org_config
+
+CONFIG = r"""organisation: St Elsewhere NHS Trust
+timezone: Europe/London
+golive:
+  start: 2027-01-18 07:00
+  intensive_support_ends: 2027-02-12 17:00
+channels:
+  triage: "#golive-triage"
+  announcements: "#golive-news"
+people:
+  maintenance_team:
+    users: [U01AAAAAA]
+  clinical_safety_group:
+    users: [U01DDDDDD]
+  comms_leads:
+    users: [U01EEEEEE]
+  on_call_usergroup: S01FFFFFF
+locations:
+  - Delivery Suite
+  - Community Midwifery
+contacts:
+  - name: IT service desk
+    how: "ext 5555"
+privacy:
+  identifier_patterns:
+    - name: hospital number
+      pattern: '\bSE\d{6}\b'
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "golive.yaml"
+    path.write_text(text)
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    return [str(p) for p in read_org_config(write(tmp_path, text))[1]]
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A trust's folder with a knowledge base, the config above and an empty schedules folder."""
+    (tmp_path / "knowledge").mkdir()
+    (tmp_path / "knowledge" / "terms.yaml").write_text(
+        "entries:\n  - id: pas\n    kind: jargon\n    title: PAS\n    answer: Where admissions are kept.\n"
+    )
+    write(tmp_path, CONFIG)
+    (tmp_path / "schedules").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for name in ("GOLIVE_CONFIG", "GOLIVE_KNOWLEDGE_DIR", "GOLIVE_SCHEDULES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    return tmp_path
+
+
+def test_the_config_these_tests_start_from_is_valid(site: Path, capsys) -> None:
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 0 and "warning" not in out, out
+
+
+# A misspelt top-level key says which it meant, as a nested one does.
+
+
+@pytest.mark.parametrize(
+    ("line", "typed", "meant"),
+    [(1, "organization", "organisation"), (2, "time_zone", "timezone"), (20, "contact", "contacts")],
+)
+def test_a_misspelt_top_level_key_says_which_key_was_meant(
+    tmp_path: Path, line: int, typed: str, meant: str
+) -> None:
+    found = problems(tmp_path, CONFIG.replace(f"{meant}:", f"{typed}:", 1))
+    start = f"{tmp_path / 'golive.yaml'}:{line}: {typed}: unknown setting; did you mean {meant!r}?"
+    assert any(p.startswith(start) for p in found), found
+
+
+def test_a_top_level_key_like_none_still_lists_the_keys_the_bot_reads(tmp_path: Path) -> None:
+    (found,) = problems(tmp_path, CONFIG + "colour: blue\n")
+    assert "colour: unknown setting; the bot reads organisation, system, timezone, golive" in found
