@@ -415,11 +415,30 @@ class _Reader:
             self.fail(people, key, "must list users (U0123ABCD ids) and/or a usergroup")
             return Group()
         self.only(data, ("users", "usergroup"))
-        users = data.get("users", [])
-        if not isinstance(users, list) or not all(isinstance(u, str) and _USER_ID.match(u) for u in users):
-            self.fail(people, key, "users must be Slack user ids such as U0123ABCD")
-            users = []
-        return Group(frozenset(users), self.usergroup(data, "usergroup"))
+        return Group(frozenset(self.users(data, people, key)), self.usergroup(data, "usergroup"))
+
+    def users(self, group: dict, people: dict, key: str) -> list[str]:
+        """Slack user ids; one id on its own is a list of one, as a schedule's one channel is."""
+        users = group.get("users", [])
+        if isinstance(users, str):
+            ids = re.split(r"[\s,;]+", users.strip())
+            if len(ids) == 1 and _USER_ID.match(ids[0]):
+                return ids
+            if all(_USER_ID.match(u) for u in ids):  # 'U01AAAAAA, U01BBBBBB': one text, not a list
+                listed = ", ".join(ids)
+                self.fail(
+                    people, key, f"users must be a list of Slack user ids: write it as users: [{listed}]"
+                )
+                return []
+        if not isinstance(users, list):
+            self.fail(people, key, "users must be a list of Slack user ids such as [U0123ABCD]")
+            return []
+        if wrong := [u for u in users if not (isinstance(u, str) and _USER_ID.match(u))]:
+            self.fail(
+                people, key, f"users must be Slack user ids such as U0123ABCD ({wrong[0]!r} is not one)"
+            )
+            return []
+        return users
 
     def minutes(self, data: dict, key: str, default: int) -> int:
         value = data.get(key, default)

@@ -88,3 +88,23 @@ def test_a_misspelt_top_level_key_says_which_key_was_meant(
 def test_a_top_level_key_like_none_still_lists_the_keys_the_bot_reads(tmp_path: Path) -> None:
     (found,) = problems(tmp_path, CONFIG + "colour: blue\n")
     assert "colour: unknown setting; the bot reads organisation, system, timezone, golive" in found
+
+
+# `users:` written as one id rather than a list.
+
+
+def test_users_given_as_one_id_rather_than_a_list_is_read_as_that_id(tmp_path: Path) -> None:
+    org, found = read_org_config(write(tmp_path, CONFIG.replace("users: [U01DDDDDD]", "users: U01DDDDDD")))
+    assert found == [] and org.clinical_safety_group.users == {"U01DDDDDD"}
+
+
+def test_users_given_as_several_ids_in_one_text_are_told_to_be_a_list(tmp_path: Path) -> None:
+    text = CONFIG.replace("users: [U01AAAAAA]", "users: U01AAAAAA, U01BBBBBB")
+    (found,) = problems(tmp_path, text)
+    assert found.endswith("maintenance_team: users must be a list of Slack user ids: write it as "
+                          "users: [U01AAAAAA, U01BBBBBB]")  # fmt: skip
+
+
+def test_a_user_that_is_no_slack_id_is_named(tmp_path: Path) -> None:
+    (found,) = problems(tmp_path, CONFIG.replace("[U01AAAAAA]", '[U01AAAAAA, "@jane.smith"]'))
+    assert "users must be Slack user ids such as U0123ABCD ('@jane.smith' is not one)" in found
