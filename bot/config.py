@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.identifier_patterns import UnusablePattern, identifier_regex
 from bot.nearest import meant
 from bot.privacy import IdentifierPattern, Redactor, url_without_secrets
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
@@ -501,8 +502,7 @@ class _Reader:
                 continue
             self.only(item, ("name", "pattern"))
             try:
-                # Staff type identifiers in any case ('a1234567'): a missed one harms, a spare marker not.
-                result.append(IdentifierPattern(name, re.compile(pattern, re.IGNORECASE)))
-            except re.error as exc:
-                self.fail(item, "pattern", f"not a valid regular expression: {exc}")
+                result.append(IdentifierPattern(name, identifier_regex(pattern)))
+            except UnusablePattern as exc:
+                self.fail(item, "pattern", str(exc))
         return tuple(result)

@@ -302,6 +302,11 @@ def _hint(problem: str, line: str, column: int, start: str) -> str:
     before = line[:column]
     if "\t" in line[: column + 1]:
         return "YAML does not allow tabs for indentation: use spaces"
+    if "unknown escape" in problem:
+        return (
+            "inside double quotes a backslash starts an escape (\\n, \\t): write a value that holds "
+            "backslashes, such as a pattern, in single quotes, e.g. '\\bSE\\d{6}\\b'"
+        )
     if start and start in _RESERVED:
         return f"a value that starts with {start} must be in quotes"
     if "mapping values" in problem:

@@ -108,3 +108,72 @@ def test_users_given_as_several_ids_in_one_text_are_told_to_be_a_list(tmp_path: 
 def test_a_user_that_is_no_slack_id_is_named(tmp_path: Path) -> None:
     (found,) = problems(tmp_path, CONFIG.replace("[U01AAAAAA]", '[U01AAAAAA, "@jane.smith"]'))
     assert "users must be Slack user ids such as U0123ABCD ('@jane.smith' is not one)" in found
+
+
+# CLINICAL SAFETY: a trust's identifier pattern that can never match, or matches every number.
+
+PATTERN_LINE = 26  # the line of `pattern:` in CONFIG
+SHIPPED_PATTERN = r"pattern: '\bSE\d{6}\b'"
+
+
+def with_pattern(written: str) -> str:
+    assert SHIPPED_PATTERN in CONFIG
+    return CONFIG.replace(SHIPPED_PATTERN, f"pattern: {written}")
+
+
+def test_a_pattern_in_double_quotes_whose_backslash_b_became_a_backspace_is_refused(tmp_path: Path) -> None:
+    """YAML reads "\b" as a backspace: the pattern never matched, and hospital numbers went to Slack."""
+    (found,) = problems(tmp_path, with_pattern(r'"\bSE[0-9]{6}\b"'))
+    assert found.startswith(f"{tmp_path / 'golive.yaml'}:{PATTERN_LINE}: pattern: ")
+    assert "backspace" in found and "never match" in found
+    assert found.endswith(r"write the pattern in single quotes: '\bSE[0-9]{6}\b'")
+
+
+@pytest.mark.parametrize(("written", "char"), [(r'"SE\d{6}\a"', r"\a"), (r'"SE\t\d{6}"', r"\t")])
+def test_any_control_character_in_a_pattern_is_refused(tmp_path: Path, written: str, char: str) -> None:
+    (found,) = problems(tmp_path, with_pattern(written.replace(r"\d", "[0-9]")))
+    assert f"({char} in double quotes)" in found and "write the pattern in single quotes" in found
+
+
+def test_an_escape_yaml_lacks_in_double_quotes_says_to_use_single_quotes(tmp_path: Path) -> None:
+    (found,) = problems(tmp_path, with_pattern(r'"\bSE\d{6}\b"'))
+    assert found.startswith(f"{tmp_path / 'golive.yaml'}:{PATTERN_LINE}: YAML syntax error")
+    assert "single quotes" in found
+
+
+def test_the_bot_refuses_to_start_with_a_pattern_that_can_never_match(site: Path, capsys) -> None:
+    write(site, with_pattern(r'"\bSE[0-9]{6}\b"'))
+    code, out, err = run_cli(capsys, ["start"])
+    assert code == 1 and f"golive.yaml:{PATTERN_LINE}: pattern: " in err and "single quotes" in err
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 1 and "single quotes" in out
+
+
+@pytest.mark.parametrize("written", [r"'\d+'", r"'\b\d{4}\b'", r"'[0-9]{2,}'"])
+def test_a_pattern_matching_ordinary_numbers_is_refused_at_the_pattern(tmp_path: Path, written: str) -> None:
+    (found,) = problems(tmp_path, with_pattern(written))
+    assert found.startswith(f"{tmp_path / 'golive.yaml'}:{PATTERN_LINE}: pattern: matches ")
+    assert "bleep" in found or "ext" in found or "ward" in found
+
+
+@pytest.mark.parametrize("written", ["'.*'", r"'\d*'", r"'(SE\d{6})?'", r"'\b'"])
+def test_a_pattern_that_matches_no_text_at_all_is_refused(tmp_path: Path, written: str) -> None:
+    (found,) = problems(tmp_path, with_pattern(written))
+    assert f":{PATTERN_LINE}: pattern: matches empty text" in found
+
+
+@pytest.mark.parametrize("written", [r"'\b[A-Z]\d{7}\b'", r"'\b\d{7}\b'", r"SE\d{6}", r"'MRN\s?\d{4}'"])
+def test_patterns_for_real_identifiers_are_kept(tmp_path: Path, written: str) -> None:
+    org, found = read_org_config(write(tmp_path, with_pattern(written)))
+    assert found == [] and len(org.identifier_patterns) == 1
+
+
+def test_a_too_broad_pattern_is_blamed_not_the_plan_its_numbers_are_in(site: Path, capsys) -> None:
+    write(site, with_pattern(r"'\d+'"))
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: briefing\n    channels: [announcements]\n    cron: '30 7 * * *'\n"
+        "    text: 'Open issues {open_issues} (P1 {open_p1})'\n"
+    )
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 1 and f"golive.yaml:{PATTERN_LINE}: pattern: matches " in out
+    assert "plan.yaml" not in out, out
