@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.identifier_patterns import UnusablePattern, identifier_regex
+from bot.localtime import BadDateTime, local_date_time
 from bot.nearest import meant
 from bot.privacy import IdentifierPattern, Redactor, url_without_secrets
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file
@@ -351,13 +352,13 @@ class _Reader:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, datetime):
-            return value if value.tzinfo else value.replace(tzinfo=tz)
         try:
-            parsed = datetime.fromisoformat(str(value))
-        except ValueError:
-            self.fail(data, key, "must be a local date and time, e.g. 2027-03-01 07:00")
+            parsed = local_date_time(value)
+        except BadDateTime as exc:
+            self.fail(data, key, str(exc))
             return None
+        if not isinstance(parsed, datetime):  # a date alone: the day's start
+            parsed = datetime.combine(parsed, time(0))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
     def golive(self, data: dict, tz: ZoneInfo) -> GoLive:
@@ -365,7 +366,7 @@ class _Reader:
         ends = self.when(data, "intensive_support_ends", tz)
         if start and ends and ends <= start:
             self.fail(data, "intensive_support_ends", "must be after the go-live start")
-        if ends and not start:
+        if ends and data.get("start") is None:  # a start that could not be read is reported once, above
             self.fail(data, "intensive_support_ends", "needs golive.start as well")
         return GoLive(start, ends)
 

@@ -177,3 +177,77 @@ def test_a_too_broad_pattern_is_blamed_not_the_plan_its_numbers_are_in(site: Pat
     code, out, _ = run_cli(capsys, ["validate"])
     assert code == 1 and f"golive.yaml:{PATTERN_LINE}: pattern: matches " in out
     assert "plan.yaml" not in out, out
+
+
+# Local dates and times: a one-digit hour is read, as `hours:` and `at:` read it; another order of day
+# and month is refused with the date written the one way that cannot be misread.
+
+START = "start: 2027-01-18 07:00"
+
+
+def with_start(written: str) -> str:
+    return CONFIG.replace(START, f"start: {written}")
+
+
+@pytest.mark.parametrize(
+    "written", ["2027-01-18 7:00", "2027-1-18 07:00", '"2027-01-18 7:00"', "2027-01-18T7:00"]
+)
+def test_a_config_date_and_time_with_one_digit_hour_or_month_is_read(tmp_path: Path, written: str) -> None:
+    org, found = read_org_config(write(tmp_path, with_start(written)))
+    assert found == []
+    assert org.golive.start is not None and org.golive.start.isoformat() == "2027-01-18T07:00:00+00:00"
+
+
+def test_a_plan_date_and_time_with_one_digit_hour_is_read(site: Path, capsys) -> None:
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: huddle\n    channels: [announcements]\n    at: 2027-01-19 9:00\n"
+        "    text: Huddle\n"
+    )
+    code, out, _ = run_cli(capsys, ["schedule", "--from", "2027-01-19", "--days", "1"])
+    assert code == 0 and "09:00" in out, out
+
+
+@pytest.mark.parametrize(
+    ("written", "advice"),
+    [
+        ("12/28/2026 07:00", "write the date as YYYY-MM-DD, e.g. 2026-12-28 07:00"),
+        ("28/12/2026 7:00", "write the date as YYYY-MM-DD, e.g. 2026-12-28 07:00"),
+        ("28.12.2026", "write the date as YYYY-MM-DD, e.g. 2026-12-28"),
+        (
+            "05/01/2027 07:00",
+            "could be 5 January or 1 May 2027: write the date as YYYY-MM-DD, 2027-01-05 or 2027-05-01",
+        ),
+        ("2026-12-28 7am", "write the time on the 24-hour clock, e.g. 2026-12-28 07:00"),
+        ("2026-12-28 7:30 pm", "write the time on the 24-hour clock, e.g. 2026-12-28 19:30"),
+        ('"2027-02-30 07:00"', "is not a day of the calendar (day is out of range for month)"),
+        ("2027-01-18 25:00", "has no such time of day: write it from 00:00 to 23:59"),
+        ("next Monday", "must be a local date and time written YYYY-MM-DD HH:MM, e.g. 2027-03-01 07:00"),
+    ],
+)
+def test_a_config_date_the_bot_cannot_read_says_what_was_wrong(
+    tmp_path: Path, written: str, advice: str
+) -> None:
+    (found,) = problems(tmp_path, with_start(written))  # and no 'intensive_support_ends needs golive.start'
+    assert found.startswith(f"{tmp_path / 'golive.yaml'}:4: start: ") and advice in found, found
+
+
+def test_a_plan_date_the_bot_cannot_read_says_what_was_wrong(site: Path, capsys) -> None:
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: huddle\n    channels: [announcements]\n    at: 29/12/2026 10:00\n"
+        "    text: Huddle\n"
+    )
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 1
+    assert "plan.yaml:4: at: 29/12/2026 10:00 is not a date the bot reads: write the date as YYYY-MM-DD, " \
+           "e.g. 2026-12-29 10:00" in out  # fmt: skip
+
+
+def test_a_date_alone_still_means_midnight_in_the_config_and_needs_a_time_in_at(site: Path, capsys) -> None:
+    org, found = read_org_config(write(site, with_start("2027-01-18")))
+    assert found == [] and org.golive.start is not None and org.golive.start.hour == 0
+    (site / "schedules" / "plan.yaml").write_text(
+        "announcements:\n  - id: huddle\n    channels: [announcements]\n    at: 2027-01-19\n"
+        "    text: Huddle\n"
+    )
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 1 and "plan.yaml:4: at: needs a time as well as the date" in out

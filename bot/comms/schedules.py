@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from bot.comms.phases import describe_phases, phase_at, within_phases
 from bot.comms.templates import placeholder_problems
 from bot.comms.timing import BadCron, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
+from bot.localtime import BadDateTime, local_date_time
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -175,17 +176,16 @@ class _FileReader:
         value = item.get(key)
         if value is None:
             return None
-        day = _date_only(value)
-        if day is not None and key == "at":
+        try:
+            parsed = local_date_time(value)
+        except BadDateTime as exc:
+            self.fail(item, key, str(exc))
+            return None
+        if not isinstance(parsed, datetime) and key == "at":
             self.fail(item, key, "needs a time as well as the date, e.g. 2027-01-18 07:00 (not midnight)")
             return None
-        if day is not None:
-            return datetime.combine(day, time.max if key == "until" else time(0), tzinfo=self.org.timezone)
-        try:
-            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        except ValueError:
-            self.fail(item, key, "must be a local date and time, e.g. 2027-01-18 07:00")
-            return None
+        if not isinstance(parsed, datetime):
+            return datetime.combine(parsed, time.max if key == "until" else time(0), tzinfo=self.org.timezone)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.org.timezone)
 
     def relative(self, item: dict) -> datetime | None:
@@ -220,18 +220,6 @@ def channel_problem(name: Any, org: OrgConfig) -> str | None:
 def resolve_channel(name: str, org: OrgConfig) -> str:
     """A config channel name becomes the channel it names; ids and #names pass through."""
     return getattr(org.channels, name) if name in _CONFIG_CHANNELS else name
-
-
-def _date_only(value: Any) -> date | None:
-    """A calendar date without a time: YAML reads 2027-01-18 as a date, quoted it is a string."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def _whole(value: Any) -> bool:
