@@ -251,3 +251,54 @@ def test_a_date_alone_still_means_midnight_in_the_config_and_needs_a_time_in_at(
     )
     code, out, _ = run_cli(capsys, ["validate"])
     assert code == 1 and "plan.yaml:4: at: needs a time as well as the date" in out
+
+
+# A contact's site that is none of the locations: `/golive contact` never lists it for the location.
+
+SITE_CONTACT = """  - name: Community midwifery lead
+    how: "07700 900123"
+    sites: [{sites}]
+"""
+
+
+def with_site(sites: str) -> str:
+    return CONFIG.replace("privacy:\n", SITE_CONTACT.format(sites=sites) + "privacy:\n")
+
+
+def test_a_contact_site_that_is_no_location_is_warned_about_with_the_locations(site: Path, capsys) -> None:
+    write(site, with_site("Community midwives"))
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 0
+    assert (
+        "golive.yaml:25: warning: contact 'Community midwifery lead' is for site 'Community midwives', "
+        "which is none of the locations, so staff asking `/golive contact` for a location never see it; "
+        "did you mean 'Community Midwifery'? (locations: Delivery Suite, Community Midwifery)"
+    ) in out
+
+
+@pytest.mark.parametrize("sites", ["Community Midwifery", "community midwifery", " DELIVERY SUITE "])
+def test_a_contact_site_naming_a_location_in_any_case_is_not_warned_about(
+    site: Path, capsys, sites: str
+) -> None:
+    write(site, with_site(sites))
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 0 and "warning" not in out, out
+
+
+def test_contact_sites_are_not_checked_when_the_config_lists_no_locations(site: Path, capsys) -> None:
+    text = with_site("Community midwives").replace("  - Delivery Suite\n  - Community Midwifery\n", "")
+    write(site, text.replace("locations:\n", ""))
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 0 and "warning" not in out, out
+
+
+def test_the_contact_is_indeed_never_listed_for_the_location(site: Path) -> None:
+    """Why the warning: sites are matched whole, so 'Community midwives' is no 'community midwifery'."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.comms.contacts import contacts_now
+
+    org, _ = read_org_config(write(site, with_site("Community midwives")))
+    when = datetime(2027, 1, 20, 12, tzinfo=ZoneInfo("Europe/London"))
+    assert [c.name for c in contacts_now(org, when, "community midwifery")] == ["IT service desk"]

@@ -38,7 +38,7 @@ def check_config(settings: Settings, now: datetime) -> Checked:
             "no organisation config file (built-in defaults: enough for golive-bot console, but serve "
             "needs one that sets channels.triage)"
         )
-    warnings = _no_triage(org) + unstaffed(settings)
+    warnings = _no_triage(org) + unstaffed(settings) + _unknown_sites(org)
     return Checked(f"config {org.source}", list(settings.config_problems), warnings)
 
 
@@ -78,6 +78,35 @@ def unstaffed(settings: Settings) -> list[str]:
         )
     data = _config_data(org) if found else None
     return [str(Problem(org.source, _line(data, "people", name), message)) for name, message in found.items()]
+
+
+def _unknown_sites(org: OrgConfig) -> list[str]:
+    """A contact for a site no location names is never listed when staff ask for that location."""
+    from bot.comms.contacts import unknown_sites
+    from bot.nearest import meant
+
+    found = unknown_sites(org)
+    data = _config_data(org) if found else None
+    warnings = []
+    for contact, site in found:
+        close = meant(site, org.locations)
+        hint = f"did you mean {close!r}? " if close else ""
+        message = (
+            f"warning: contact {contact.name!r} is for site {site!r}, which is none of the locations, so "
+            f"staff asking `/golive contact` for a location never see it; {hint}(locations: "
+            f"{', '.join(org.locations)})"
+        )
+        warnings.append(str(Problem(org.source, _contact_line(data, contact.name, "sites"), message)))
+    return warnings
+
+
+def _contact_line(data: Any, name: str, key: str) -> int:
+    """The line of `key:` in the contact of this name, else of `contacts:`."""
+    items = data.get("contacts") if isinstance(data, dict) else None
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and str(item.get("name", "")).strip() == name:
+            return line_of(item, key)
+    return line_of(data, "contacts") if isinstance(data, dict) else 0
 
 
 def _config_data(org: OrgConfig) -> Any:

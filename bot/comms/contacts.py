@@ -27,6 +27,14 @@ def unlisted_site(org: OrgConfig, site: str) -> bool:
     return bool(site.strip()) and bool(sites) and not _names(sites, site)
 
 
+def unknown_sites(org: OrgConfig) -> list[tuple[Contact, str]]:
+    """Each contact's site that names none of the locations, as staff asking for a location are matched
+    against sites (whole names, any case); none when the config lists no locations to match."""
+    if not org.locations:
+        return []
+    return [(c, s) for c in org.contacts for s in c.sites if not _names(org.locations, s)]
+
+
 def _covers_site(contact: Contact, site: str | None) -> bool:
     return not contact.sites or site is None or _names(contact.sites, site)
 
