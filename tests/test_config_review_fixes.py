@@ -3,12 +3,16 @@ are caught where they are made, with what to write instead."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from cli_helpers import run_cli
 
-from bot.config import read_org_config
+from bot.cli import validate
+from bot.clock import ManualClock
+from bot.config import load_settings, read_org_config
 
 CONFIG = r"""organisation: St Elsewhere NHS Trust
 timezone: Europe/London
@@ -39,6 +43,9 @@ privacy:
 """
 
 
+BEFORE_GOLIVE = datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "golive.yaml"
     path.write_text(text)
@@ -62,6 +69,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("GOLIVE_CONFIG", "GOLIVE_KNOWLEDGE_DIR", "GOLIVE_SCHEDULES_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    monkeypatch.setattr(validate, "SystemClock", lambda: ManualClock(BEFORE_GOLIVE))  # warnings depend on it
     return tmp_path
 
 
@@ -294,11 +302,43 @@ def test_contact_sites_are_not_checked_when_the_config_lists_no_locations(site: 
 
 def test_the_contact_is_indeed_never_listed_for_the_location(site: Path) -> None:
     """Why the warning: sites are matched whole, so 'Community midwives' is no 'community midwifery'."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     from bot.comms.contacts import contacts_now
 
     org, _ = read_org_config(write(site, with_site("Community midwives")))
     when = datetime(2027, 1, 20, 12, tzinfo=ZoneInfo("Europe/London"))
     assert [c.name for c in contacts_now(org, when, "community midwifery")] == ["IT service desk"]
+
+
+# A go-live long past: a config copied from an earlier go-live, or dates never updated.
+
+
+def config_warnings(tmp_path: Path, now: datetime, text: str = CONFIG) -> list[str]:
+    settings = load_settings({}, config_file=str(write(tmp_path, text)), strict=False)
+    return validate.check_config(settings, now).warnings
+
+
+def test_a_go_live_a_year_ago_is_warned_about(tmp_path: Path) -> None:
+    (found,) = config_warnings(tmp_path, datetime(2028, 1, 18, 12, tzinfo=UTC))
+    assert found == (
+        f"{tmp_path / 'golive.yaml'}:4: warning: golive.start 2027-01-18 07:00 was 365 days ago, so the bot "
+        "is in the maintenance and support phase: if this config is for a new go-live, set its "
+        "golive.start and intensive_support_ends"
+    )
+
+
+def test_a_go_live_without_an_end_long_ago_is_warned_about_in_its_phase(tmp_path: Path) -> None:
+    text = CONFIG.replace("  intensive_support_ends: 2027-02-12 17:00\n", "")
+    (found,) = config_warnings(tmp_path, datetime(2028, 1, 18, 12, tzinfo=UTC), text)
+    assert "was 365 days ago, so the bot is in the go-live (intensive support) phase" in found
+
+
+@pytest.mark.parametrize("days", [0, 30, 89])
+def test_a_go_live_this_season_is_not_warned_about(tmp_path: Path, days: int) -> None:
+    start = datetime(2027, 1, 18, 7, tzinfo=ZoneInfo("Europe/London"))
+    assert config_warnings(tmp_path, start + timedelta(days=days)) == []
+
+
+def test_validate_warns_of_a_go_live_a_year_ago(site: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(validate, "SystemClock", lambda: ManualClock(datetime(2028, 1, 18, 12, tzinfo=UTC)))
+    code, out, _ = run_cli(capsys, ["validate"])
+    assert code == 0 and "golive.yaml:4: warning: golive.start 2027-01-18 07:00 was 365 days ago" in out

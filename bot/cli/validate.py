@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ def check_config(settings: Settings, now: datetime) -> Checked:
             "no organisation config file (built-in defaults: enough for golive-bot console, but serve "
             "needs one that sets channels.triage)"
         )
-    warnings = _no_triage(org) + unstaffed(settings) + _unknown_sites(org)
+    warnings = _no_triage(org) + unstaffed(settings) + _unknown_sites(org) + _long_ago(org, now)
     return Checked(f"config {org.source}", list(settings.config_problems), warnings)
 
 
@@ -78,6 +78,25 @@ def unstaffed(settings: Settings) -> list[str]:
         )
     data = _config_data(org) if found else None
     return [str(Problem(org.source, _line(data, "people", name), message)) for name, message in found.items()]
+
+
+LONG_AGO = timedelta(days=90)  # a go-live further back than this is likely an earlier one's date
+
+
+def _long_ago(org: OrgConfig, now: datetime) -> list[str]:
+    """A config copied from an earlier go-live, or never updated, runs a plan and contacts long over."""
+    from bot.comms.phases import position_at
+
+    start = org.golive.start
+    if start is None or now - start < LONG_AGO:
+        return []
+    position = position_at(org, now)
+    message = (
+        f"warning: golive.start {start.astimezone(org.timezone):%Y-%m-%d %H:%M} was "
+        f"{position.days_since_golive} days ago, so the bot is in the {position.phase_name} phase: if this "
+        "config is for a new go-live, set its golive.start and intensive_support_ends"
+    )
+    return [str(Problem(org.source, _line(_config_data(org), "golive", "start"), message))]
 
 
 def _unknown_sites(org: OrgConfig) -> list[str]:
