@@ -36,7 +36,7 @@ def identifier_regex(pattern: str) -> re.Pattern[str]:
         raise UnusablePattern(_control_character(pattern, control))
     try:
         regex = re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
+    except (re.error, OverflowError) as exc:  # OverflowError: a repeat count such as {99999999999}
         raise UnusablePattern(f"not a valid regular expression: {exc}") from None
     if regex.search("") is not None or any(m.start() == m.end() for t in ORDINARY for m in regex.finditer(t)):
         raise UnusablePattern(

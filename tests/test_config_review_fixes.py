@@ -176,6 +176,11 @@ def test_patterns_for_real_identifiers_are_kept(tmp_path: Path, written: str) ->
     assert found == [] and len(org.identifier_patterns) == 1
 
 
+def test_a_pattern_with_a_repeat_too_large_is_refused_not_a_traceback(tmp_path: Path) -> None:
+    (found,) = problems(tmp_path, with_pattern(r"'SE\d{99999999999}'"))
+    assert f":{PATTERN_LINE}: pattern: not a valid regular expression: the repetition number" in found
+
+
 def test_a_too_broad_pattern_is_blamed_not_the_plan_its_numbers_are_in(site: Path, capsys) -> None:
     write(site, with_pattern(r"'\d+'"))
     (site / "schedules" / "plan.yaml").write_text(
