@@ -111,6 +111,18 @@ def test_a_submission_is_stored_posted_to_triage_and_the_reporter_told(bot) -> N
     assert [i.reference for i in store.listing(bot.services.db)] == [ref]
 
 
+def test_a_report_of_symbols_slack_escapes_reaches_triage_with_its_buttons(bot) -> None:
+    """'<' and '&' are sent as '&lt;' and '&amp;': a report full of them (a pasted log, or a hostile one)
+    ran past the text Slack takes in one message, and the triage post went as plain text, with no
+    buttons to acknowledge it from."""
+    ref = log_issue(bot, summary="<<<< & >>>> " * 8, details="&<" * 1500)
+    (post,) = bot.fake.wait_for("chat.postMessage", count=2)[:1]
+    assert post.params["channel"] == "C0TRIAGE" and ref in post.text
+    buttons = [e["action_id"] for b in post.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == [ib.ACKNOWLEDGE, ib.ASSIGN, ib.RESOLVE]
+    assert not [c for c in bot.fake.attempts if c not in bot.fake.calls]  # none refused on the way
+
+
 def test_invalid_fields_are_shown_next_to_the_field(bot) -> None:
     answer = submit(bot, summary=" ", contact="ask for me", area="Canteen")
     assert answer["response_action"] == "errors"
