@@ -25,7 +25,7 @@ from bot.comms.schedules import read_schedules, resolve_channel
 from bot.comms.templates import fill, placeholders_in
 from bot.comms.timing import due_times, trigger_for
 from bot.config import Contact, OrgConfig
-from bot.roles import Membership
+from bot.roles import Membership, MembershipUnknown
 from bot.store import comms as store
 from bot.store import issues as issue_store
 from bot.store.database import Database
@@ -36,6 +36,10 @@ COMMS_LEADS_ONLY = (
     "Scheduling and cancelling announcements is for comms leads, so nothing was scheduled or changed. "
     "If you lead communications for the go-live, ask whoever runs the bot to add you under "
     "people: comms_leads in its config."
+)
+_LEADS_UNCHECKED = (
+    "I couldn't check the comms leads' membership with {holder} just now, so nothing was scheduled or"
+    " changed: try again in a minute."
 )
 _OVERLAP = timedelta(minutes=5)  # re-examined behind the cursor, for replicas whose clocks differ a little
 _UPCOMING_PER_ANNOUNCEMENT = 200
@@ -212,8 +216,12 @@ class CommsService:
         return [s.announcement for s in store.active_announcements(self.db, FROM_SLACK)]
 
     def refusal(self, user_id: str, membership: Membership) -> str | None:
-        """Why this person may not schedule or cancel announcements; None for a comms lead."""
-        return None if membership.is_member(user_id, self.org.comms_leads) else COMMS_LEADS_ONLY
+        """Why this person may not schedule or cancel announcements; None for a comms lead. A lead the
+        group's holder cannot vouch for just now is asked to try again, not to be added."""
+        try:
+            return None if membership.is_member(user_id, self.org.comms_leads) else COMMS_LEADS_ONLY
+        except MembershipUnknown as unknown:
+            return _LEADS_UNCHECKED.format(holder=unknown.holder)
 
     def check(self, draft: Draft, user_id: str) -> Checked:
         return check_draft(draft, self.org, self.facts.redactor, user_id, self.clock.now())

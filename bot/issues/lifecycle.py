@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.config import OrgConfig
+from bot.config import Group, OrgConfig
 from bot.issues.model import Action, Issue, Status
-from bot.roles import Membership
+from bot.roles import Membership, MembershipUnknown
 
 _FROM: dict[Action, frozenset[Status]] = {
     Action.ACKNOWLEDGE: frozenset({Status.NEW, Status.REOPENED}),
@@ -23,6 +23,9 @@ _TO: dict[Action, Status] = {
 _TEAM_ONLY = (
     "Only the support team can {verb} issues, so nothing changed. If you are on it, ask the go-live lead"
     " to add you to the bot's list of the team."
+)
+_UNCHECKED = (
+    "I couldn't check {whose} membership with {holder} just now, so nothing changed: press again in a minute."
 )
 
 
@@ -43,15 +46,23 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
     if action is Action.REOPEN and _is_reporter(issue, actor):
         return None
     if action is Action.RESOLVE and issue.needs_safety_escalation:
-        if membership.is_member(actor, org.clinical_safety_group):
-            return None
-        return (
+        return _unless_in(
+            membership, actor, org.clinical_safety_group, "the clinical safety group's",
             f"{issue.reference} is a patient-safety issue: it can only be closed with a note from a member "
-            "of the clinical safety group. Ask the clinical safety officer to resolve it."
-        )
-    if not membership.is_member(actor, org.maintenance_team):
-        return _TEAM_ONLY.format(verb=action.value)
-    return None
+            "of the clinical safety group. Ask the clinical safety officer to resolve it.",
+        )  # fmt: skip
+    return _unless_in(
+        membership, actor, org.maintenance_team, "the support team's", _TEAM_ONLY.format(verb=action.value)
+    )
+
+
+def _unless_in(membership: Membership, actor: str, group: Group, whose: str, refused: str) -> str | None:
+    """`refused` unless `actor` is in `group`; when that cannot be checked just now, says so instead of
+    refusing, so a member presses again rather than asks to be added."""
+    try:
+        return None if membership.is_member(actor, group) else refused
+    except MembershipUnknown as unknown:
+        return _UNCHECKED.format(whose=whose, holder=unknown.holder)
 
 
 def _is_reporter(issue: Issue, actor: str) -> bool:

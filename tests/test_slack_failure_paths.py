@@ -1,0 +1,124 @@
+"""What a person is told when the bot cannot do what they pressed for: Slack cannot say just now who is
+on a team, or the bot's own database fails behind a button or a form. Each was found silent, a 500 or
+plain wrong by a review of the Slack layer; end to end through the real app and the fake Slack."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from slack_harness import RunningBot, org_config
+from slack_sdk import WebClient
+from test_slack_announce import CHANNELS, GOLIVE, LEAD
+from test_slack_issues import CSO, ORG, START, TEAM, log_issue
+
+from bot.clock import ManualClock
+from bot.config import Group
+from bot.issues.model import Status
+from bot.roles import MembershipUnknown
+from bot.slack import issue_blocks as ib
+from bot.slack.membership import SlackMembership
+
+OTHER = "U0OTHER"
+
+
+def _private_texts(bot: RunningBot) -> list[str]:
+    bot.fake.wait_quiet()
+    return [c.params["text"] for c in bot.fake.calls_to("response_url")]
+
+
+# -- 1: Slack cannot say who is on a team just now --------------------------------------------------
+
+
+def _slack_cannot_say(bot: RunningBot, how: str) -> None:
+    if how == "slow":  # slower than the look-up waits
+        bot.fake.slow("usergroups.users.list", 2.5)
+    else:
+        bot.fake.fail("usergroups.users.list", status=429 if how == "429" else 503)
+
+
+def _team_in_a_user_group(slack_bot) -> RunningBot:
+    teams = {"maintenance_team": Group(usergroup="S0TEAM"), "clinical_safety_group": Group(usergroup="S0CSO")}
+    bot = slack_bot(org=replace(ORG, **teams), clock=ManualClock(START))
+    bot.fake.usergroups.update({"S0TEAM": [TEAM], "S0CSO": [CSO]})
+    return bot
+
+
+@pytest.mark.parametrize("how", ["slow", "429", "503"])
+def test_a_team_member_slack_cannot_vouch_for_is_asked_to_press_again_not_to_be_added(slack_bot, how) -> None:
+    """No list cached (a restart): a member pressing Acknowledge on a P1 was told they were not on the
+    team and to ask the go-live lead, and went chasing a config change while the P1 waited."""
+    bot = _team_in_a_user_group(slack_bot)
+    ref = log_issue(bot, "V1", severity="P1")
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    _slack_cannot_say(bot, how)
+    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0TRIAGE")
+    [told] = bot.fake.wait_for("response_url", timeout=8)
+    assert "couldn't check" in told.params["text"] and "press" in told.params["text"]
+    assert "Only the support team" not in told.params["text"] and "add you" not in told.params["text"]
+    assert bot.services.issues.find(ref).status is Status.NEW
+    bot.fake.slow("usergroups.users.list", 0)
+    bot.action(ib.ACKNOWLEDGE, ref, user=TEAM, channel="C0TRIAGE")  # pressed again, as told
+    bot.fake.wait_quiet()
+    assert bot.services.issues.find(ref).acknowledged_by == TEAM
+
+
+def test_someone_slack_said_is_not_on_the_team_is_still_refused(slack_bot) -> None:
+    bot = _team_in_a_user_group(slack_bot)
+    ref = log_issue(bot, "V1")
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    bot.action(ib.ACKNOWLEDGE, ref, user=OTHER, channel="C0TRIAGE")
+    [told] = _private_texts(bot)
+    assert "Only the support team" in told
+
+
+def test_the_clinical_safety_officer_is_asked_to_press_again_when_slack_cannot_say(slack_bot) -> None:
+    bot = _team_in_a_user_group(slack_bot)
+    ref = log_issue(bot, "V1", severity="P1", safety=True)
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    bot.fake.fail("usergroups.users.list", status=503)
+    bot.action(ib.RESOLVE, ref, user=CSO, channel="C0SAFETY")
+    [told] = _private_texts(bot)
+    assert "couldn't check the clinical safety group" in told
+    assert "Ask the clinical safety officer" not in told
+    assert bot.fake.calls_to("views.open") == []
+    bot.action(ib.RESOLVE, ref, user=CSO, channel="C0SAFETY")
+    bot.fake.wait_for("views.open")
+
+
+def test_a_comms_lead_slack_cannot_vouch_for_is_asked_to_try_again(slack_bot) -> None:
+    org = org_config(comms_leads=Group(usergroup="S0COMMS"), channels=CHANNELS, golive=GOLIVE)
+    bot = slack_bot(org=org)
+    bot.fake.usergroups["S0COMMS"] = [LEAD]
+    bot.fake.fail("usergroups.users.list", status=429)
+    bot.command("announce", user=LEAD)
+    [told] = _private_texts(bot)
+    assert "couldn't check the comms leads" in told and "ask whoever runs the bot" not in told
+    bot.command("announce", user=LEAD)
+    bot.fake.wait_for("views.open")
+
+
+def test_the_list_last_seen_vouches_for_its_members_but_refuses_nobody(fake_slack) -> None:
+    """Within the hour, a list Slack cannot refresh still says who is in; someone it does not name may
+    have been added since, so for them it is no answer either way."""
+    clock = ManualClock(START)
+    fake_slack.usergroups["S0TEAM"] = [TEAM]
+    membership = SlackMembership(WebClient(base_url=fake_slack.url, token="xoxb-t"), clock)
+    team = Group(frozenset(), "S0TEAM")
+    assert membership.is_member(TEAM, team)
+    fake_slack.usergroups["S0TEAM"] = [TEAM, OTHER]
+    clock.advance(minutes=10)
+    fake_slack.fail("usergroups.users.list", status=503, times=2)
+    assert membership.is_member(TEAM, team)
+    with pytest.raises(MembershipUnknown):
+        membership.is_member(OTHER, team)
+    assert membership.is_member(OTHER, team)  # Slack answers again
+
+
+def test_a_group_slack_says_is_gone_is_a_no_not_an_unknown(fake_slack) -> None:
+    fake_slack.fail("usergroups.users.list", error="no_such_subteam")
+    membership = SlackMembership(WebClient(base_url=fake_slack.url, token="xoxb-t"), ManualClock(START))
+    assert not membership.is_member(TEAM, Group(frozenset(), "S0TEAM"))
