@@ -4,13 +4,18 @@ plain wrong by a review of the Slack layer; end to end through the real app and 
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from slack_harness import RunningBot, org_config
 from slack_sdk import WebClient
+from sqlalchemy.exc import OperationalError
 from test_slack_announce import CHANNELS, GOLIVE, LEAD
-from test_slack_issues import CSO, ORG, START, TEAM, log_issue
+from test_slack_issues import CSO, ORG, START, TEAM, log_issue, submit
+from test_slack_issues import form as issue_form
 
 from bot.clock import ManualClock
 from bot.config import Group
@@ -18,8 +23,18 @@ from bot.issues.model import Status
 from bot.roles import MembershipUnknown
 from bot.slack import issue_blocks as ib
 from bot.slack.membership import SlackMembership
+from bot.store import issues as store
 
 OTHER = "U0OTHER"
+
+
+def _broken(*args: Any, **kwargs: Any) -> Any:
+    raise OperationalError("SELECT 1", {}, Exception("database gone"))
+
+
+def database_down(bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every database session fails from now on, as when PostgreSQL or the SQLite file is unreachable."""
+    monkeypatch.setattr(bot.services.db, "session", _broken)
 
 
 def _private_texts(bot: RunningBot) -> list[str]:
@@ -122,3 +137,58 @@ def test_a_group_slack_says_is_gone_is_a_no_not_an_unknown(fake_slack) -> None:
     fake_slack.fail("usergroups.users.list", error="no_such_subteam")
     membership = SlackMembership(WebClient(base_url=fake_slack.url, token="xoxb-t"), ManualClock(START))
     assert not membership.is_member(TEAM, Group(frozenset(), "S0TEAM"))
+
+
+# -- 2: 'Same problem: add me' when the database fails ---------------------------------------------
+
+
+def _offer_view(bot: RunningBot) -> tuple[str, dict[str, Any]]:
+    """Log one issue, then a second alike: the form comes back offering 'Same problem: add me'."""
+    ref = log_issue(bot, "V1")
+    offer = submit(bot, "V2", user=OTHER)
+    assert offer["response_action"] == "update"
+    return ref, {**offer["view"], "id": "V2", "state": {"values": issue_form()}}
+
+
+def _buttons(view: dict[str, Any]) -> list[str]:
+    return [b["accessory"]["action_id"] for b in view["blocks"] if "accessory" in b]
+
+
+def test_a_plus_one_the_database_fails_on_says_so_in_the_form_and_keeps_the_button(
+    slack_bot, monkeypatch
+) -> None:
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    ref, view = _offer_view(bot)
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    database_down(bot, monkeypatch)
+    started = time.monotonic()
+    response = bot.action(ib.PLUS_ONE, ref, user=OTHER, view=view)
+    assert response.status == 200 and time.monotonic() - started < 2.5
+    [updated] = bot.fake.wait_for("views.update")
+    shown = updated.params["view"]
+    shown = json.loads(shown) if isinstance(shown, str) else shown
+    assert updated.params["view_id"] == "V2" and "Not added" in json.dumps(shown)
+    assert ib.PLUS_ONE in _buttons(shown)  # to press again once the bot is back
+    inputs = [b["block_id"] for b in shown["blocks"] if b["type"] == "input"]
+    assert inputs == [b["block_id"] for b in view["blocks"] if b["type"] == "input"]  # Slack keeps the typing
+    monkeypatch.undo()
+    bot.action(ib.PLUS_ONE, ref, user=OTHER, view={**view, **shown})
+    bot.fake.wait_for("views.update", count=2)
+    assert [r.user_id for r in store.listing(bot.services.db)[0].extra_reporters] == [OTHER]
+
+
+def test_a_slow_failure_on_plus_one_still_tells_the_reporter(slack_bot, monkeypatch) -> None:
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    ref, view = _offer_view(bot)
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+
+    def slow_break(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.3)
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(bot.services.issues, "plus_one", slow_break)
+    assert bot.action(ib.PLUS_ONE, ref, user=OTHER, view=view).status == 200
+    [updated] = bot.fake.wait_for("views.update")
+    assert "Not added" in updated.text

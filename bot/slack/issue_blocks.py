@@ -301,6 +301,20 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     return json_object(view.get("private_metadata") or "{}") or {}
 
 
+_NOTICE = "bot_notice"
+_VIEW_FIELDS = ("type", "callback_id", "title", "submit", "close", "private_metadata", "clear_on_close",
+                "notify_on_close")  # fmt: skip
+
+
+def headed(view: dict[str, Any], notice: str) -> dict[str, Any]:
+    """The modal as the person has it, headed by `notice` (in place of an earlier one): its inputs keep
+    their ids, so Slack keeps what was typed, and its buttons stay, to be pressed again."""
+    blocks = view.get("blocks") if isinstance(view.get("blocks"), list) else []
+    kept = [b for b in blocks if isinstance(b, dict) and b.get("block_id") != _NOTICE]
+    head = {**text_section(f":warning: {escape(notice)}"), "block_id": _NOTICE}
+    return {**{k: view[k] for k in _VIEW_FIELDS if k in view}, "blocks": [head, *kept]}
+
+
 def result_view(title: str, lines: list[str], redaction: Redaction | None = None) -> dict[str, Any]:
     """What the modal turns into once done: the outcome, and privately what the guard removed."""
     blocks = [text_section(line) for line in lines]

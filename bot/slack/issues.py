@@ -54,6 +54,10 @@ AT_RISK = (
 _NOT_STORED = "the bot could not store it just now"
 NOT_SAVED = f"Not saved yet: {_NOT_STORED}. Your form is still here: send it again in a minute. {AT_RISK}"
 NOT_CHANGED = f"Not saved: {_NOT_STORED}, so nothing changed. Press the button again in a minute. {AT_RISK}"
+NOT_ADDED = (
+    f"Not added: {_NOT_STORED}, so you are not recorded on that issue. Press *Same problem: add me* again"
+    f" in a minute, or log it as a new issue below. {AT_RISK}"
+)
 NOT_OPENED = "I could not open the issue form just now. Please try again in a moment."
 PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -259,20 +263,16 @@ def _register_forms(app: App, services: Services) -> None:
     def on_plus_one(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         view = body.get("view") if isinstance(body.get("view"), dict) else {}
-        draft = ib.draft_from_view(view)
-        reference = str(action.get("value", ""))
-        outcome = services.issues.plus_one(reference, user_of(body), draft)
-        if isinstance(outcome, Changed):
-            services.deliver_soon()
-            added = (
-                f"*Thanks: you are now recorded as also reporting {outcome.issue.reference}* "
-                f"({ib.escape(outcome.issue.summary)}). The support team can see it affects more people."
-            )
-            result = ib.result_view("Added to the issue", [added], outcome.redaction)
-        else:
-            result = _after_refused_plus_one(services, reference, draft, outcome.reason)
-        if isinstance(view.get("id"), str):
-            after_ack(partial(client.views_update, view_id=view["id"], view=result))
+        shown = view.get("id") if isinstance(view.get("id"), str) else None
+        try:
+            result = _plus_one_answer(services, user_of(body), view, str(action.get("value", "")))
+        except Exception:  # the bot's own failure (its database, say): silence would read as done
+            log.exception("could not add a reporter to an issue")
+            if shown is None:  # no form to say it in
+                _tell(client, body, NOT_ADDED)
+            result = ib.headed(view, NOT_ADDED)  # the offer stays, to press again
+        if shown is not None:
+            after_ack(partial(client.views_update, view_id=shown, view=result))
 
     @app.view(ib.RESOLVE_FORM)
     def on_resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -281,6 +281,20 @@ def _register_forms(app: App, services: Services) -> None:
         _answer_form(
             ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING, told
         )
+
+
+def _plus_one_answer(services: Services, user: str, view: dict[str, Any], reference: str) -> dict[str, Any]:
+    """The view 'Same problem: add me' turns the form into: thanks, or why not and what to do."""
+    draft = ib.draft_from_view(view)
+    outcome = services.issues.plus_one(reference, user, draft)
+    if isinstance(outcome, Refused):
+        return _after_refused_plus_one(services, reference, draft, outcome.reason)
+    services.deliver_soon()
+    added = (
+        f"*Thanks: you are now recorded as also reporting {outcome.issue.reference}* "
+        f"({ib.escape(outcome.issue.summary)}). The support team can see it affects more people."
+    )
+    return ib.result_view("Added to the issue", [added], outcome.redaction)
 
 
 def _after_refused_plus_one(services: Services, reference: str, draft: Draft, reason: str) -> dict[str, Any]:
