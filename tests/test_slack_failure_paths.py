@@ -13,7 +13,7 @@ import pytest
 from slack_harness import RunningBot, org_config
 from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
-from test_slack_announce import CHANNELS, GOLIVE, LEAD
+from test_slack_announce import CHANNELS, GOLIVE, LEAD, previewed, start
 from test_slack_issues import CSO, ORG, START, TEAM, log_issue, submit
 from test_slack_issues import form as issue_form
 
@@ -22,7 +22,9 @@ from bot.config import Group
 from bot.issues.model import Status
 from bot.roles import MembershipUnknown
 from bot.slack import issue_blocks as ib
+from bot.slack.announcements import CANCEL
 from bot.slack.membership import SlackMembership
+from bot.store import comms as comms_store
 from bot.store import issues as store
 
 OTHER = "U0OTHER"
@@ -192,3 +194,22 @@ def test_a_slow_failure_on_plus_one_still_tells_the_reporter(slack_bot, monkeypa
     assert bot.action(ib.PLUS_ONE, ref, user=OTHER, view=view).status == 200
     [updated] = bot.fake.wait_for("views.update")
     assert "Not added" in updated.text
+
+
+# -- 3: Cancel on `/golive announcements` when the database fails -----------------------------------
+
+
+def test_a_cancel_the_database_fails_on_tells_the_lead_it_will_still_post(slack_bot, monkeypatch) -> None:
+    bot = start(slack_bot)
+    bot.view_submission(previewed(bot, "Huddle at ten"), user=LEAD)
+    [stored] = comms_store.active_announcements(bot.services.db, "slack")
+    bot.fake.wait_quiet()
+    database_down(bot, monkeypatch)
+    started = time.monotonic()
+    response = bot.action(CANCEL, stored.announcement.id, user=LEAD)
+    assert response.status == 200 and time.monotonic() - started < 2.5
+    [told] = bot.fake.wait_for("response_url")
+    assert "Not cancelled" in told.params["text"] and "will still post" in told.params["text"]
+    assert told.params.get("replace_original") is False  # the list and its Cancel buttons stay
+    monkeypatch.undo()
+    assert comms_store.active_announcements(bot.services.db, "slack") != []

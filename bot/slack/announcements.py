@@ -52,6 +52,10 @@ _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carr
 NOT_OPENED = "Slack did not open the form in time; please run `/golive announce` again."
 STILL_PREVIEWING = "The bot is slow right now: press Preview again in a few seconds."
 NOT_SCHEDULED = "Not scheduled: the bot could not store it just now. Start again with /golive announce."
+NOT_CANCELLED = (
+    "Not cancelled: the bot could not save that just now, so the announcement will still post. Press"
+    " Cancel again in a minute; `/golive announcements` shows whether it is still scheduled."
+)
 STILL_SCHEDULING = (
     "Still saving: the bot's database is slow right now. `/golive announcements` lists it once it is"
     " saved; if it is not there in a minute, start again with /golive announce."
@@ -101,10 +105,25 @@ def register(app: App, services: Services) -> None:
             url = body.get("response_url")
             respond(client, url, response_type="ephemeral", replace_original=False, text=refusal)
             return
-        text = services.comms.cancel(str(value or "")[:128], user_id)
+        try:
+            text = services.comms.cancel(str(value or "")[:128], user_id)
+        except Exception:  # the bot's own failure (its database, say): silence would read as cancelled
+            log.exception("could not cancel an announcement")
+            url = body.get("response_url")
+            respond(client, url, response_type="ephemeral", replace_original=False, text=NOT_CANCELLED)
+            return
         # The list is redrawn as it now stands, so no Cancel is left on something already cancelled.
-        shown = [text_section(escape(text)), *list_blocks(services)]
+        shown = [text_section(escape(text)), *_still_listed(services)]
         respond(client, body.get("response_url"), replace_original=True, text=text, blocks=shown)
+
+
+def _still_listed(services: Services) -> list[Block]:
+    """What is still scheduled, after a cancel; nothing when it cannot be read (the cancel stands)."""
+    try:
+        return list_blocks(services)
+    except Exception:
+        log.exception("cancelled an announcement but could not list what is still scheduled")
+        return []
 
 
 def _preview_answer(services: Services, body: dict[str, Any]) -> dict[str, Any]:
