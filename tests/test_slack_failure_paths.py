@@ -13,7 +13,7 @@ import pytest
 from slack_harness import RunningBot, org_config
 from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
-from test_slack_announce import CHANNELS, GOLIVE, LEAD, previewed, start
+from test_slack_announce import CHANNELS, GOLIVE, LEAD, form, previewed, start
 from test_slack_issues import CSO, ORG, START, TEAM, log_issue, submit
 from test_slack_issues import form as issue_form
 
@@ -213,3 +213,35 @@ def test_a_cancel_the_database_fails_on_tells_the_lead_it_will_still_post(slack_
     assert told.params.get("replace_original") is False  # the list and its Cancel buttons stay
     monkeypatch.undo()
     assert comms_store.active_announcements(bot.services.db, "slack") != []
+
+
+# -- 4 and the audit: the announcement forms when the database is down ------------------------------
+
+
+def test_a_schedule_while_the_database_is_down_is_answered_with_the_message_not_a_500(
+    slack_bot, monkeypatch
+) -> None:
+    """The double-click claim before storing failed first, outside the guard around storing."""
+    bot = start(slack_bot)
+    confirm = previewed(bot, "Huddle at ten")
+    database_down(bot, monkeypatch)
+    failed = bot.view_submission(confirm, user=LEAD)
+    assert failed.status == 200, (failed.status, failed.body)
+    shown = json.dumps(failed.json())
+    assert "Not scheduled" in shown and "Huddle at ten" in shown
+    monkeypatch.undo()
+    assert bot.view_submission(confirm, user=LEAD).json() == {"response_action": "clear"}
+    assert len(comms_store.active_announcements(bot.services.db, "slack")) == 1
+
+
+def test_a_preview_while_the_database_is_down_is_still_shown_with_its_figures_not_available(
+    slack_bot, monkeypatch
+) -> None:
+    """Audited with the rest: the figures read past a failure, so Preview never fails on the database."""
+    bot = start(slack_bot)
+    database_down(bot, monkeypatch)
+    shown = bot.view_submission(
+        {"callback_id": "announce_compose"}, user=LEAD, values=form("{open_issues} open issues")
+    )
+    assert shown.status == 200 and shown.json()["response_action"] == "push"
+    assert "n/a open issues" in json.dumps(shown.json()["view"])

@@ -153,15 +153,13 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
     if checked is None or checked.announcement is None:
         errors = checked.errors if checked else {"form": "The form was incomplete."}
         return _notice(f"{refusal or ' '.join(errors.values())} Start again with /golive announce.")
-    key = f"announce:{view.get('id')}"
-    if not claim(services.db, key, services.clock.now()):
-        return {"response_action": "clear"}  # a double click: the first press stored it
     try:
-        services.comms.add(checked.announcement)  # saved before the form closes, so it is never lost
-    except Exception:
+        stored = _store_once(services, f"announce:{view.get('id')}", checked.announcement)
+    except Exception:  # the double-click claim too: a database that is down fails there first
         log.exception("could not store an announcement")
-        release(services.db, key)
         return _notice(f"{NOT_SCHEDULED} Your message was:\n{draft.message if draft else ''}")
+    if not stored:
+        return {"response_action": "clear"}  # a double click: the first press stored it
     a = checked.announcement
     try:  # stored: the early post and the lead's confirmation may fail, and the form still closes
         services.post_due_announcements()  # a post due in the next seconds goes on time
@@ -173,6 +171,19 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
     except Exception:
         log.exception("scheduled %s but could not post it early or confirm it to the lead", a.id)
     return {"response_action": "clear"}
+
+
+def _store_once(services: Services, key: str, announcement: Announcement) -> bool:
+    """Store the announcement, saved before the form closes so it is never lost; False when this form
+    stored it already. A failure gives the claim back, so pressing Schedule again stores it."""
+    if not claim(services.db, key, services.clock.now()):
+        return False
+    try:
+        services.comms.add(announcement)
+    except Exception:
+        release(services.db, key)
+        raise
+    return True
 
 
 def _tell_late(client: WebClient, body: dict[str, Any], answer: dict[str, Any]) -> None:
