@@ -26,6 +26,7 @@ from bot.slack.announcements import CANCEL
 from bot.slack.membership import SlackMembership
 from bot.store import comms as comms_store
 from bot.store import issues as store
+from tests.test_comms_setup import local
 
 OTHER = "U0OTHER"
 
@@ -116,6 +117,18 @@ def test_a_comms_lead_slack_cannot_vouch_for_is_asked_to_try_again(slack_bot) ->
     assert "couldn't check the comms leads" in told and "ask whoever runs the bot" not in told
     bot.command("announce", user=LEAD)
     bot.fake.wait_for("views.open")
+
+
+def test_a_lead_slack_cannot_vouch_for_at_schedule_gets_their_message_back(slack_bot) -> None:
+    """Told to try again after writing and previewing an announcement, the lead had lost what they wrote."""
+    org = org_config(comms_leads=Group(usergroup="S0COMMS"), channels=CHANNELS, golive=GOLIVE)
+    bot = slack_bot(org=org, clock=ManualClock(local(2027, 1, 4, 8, 0)))
+    bot.fake.usergroups["S0COMMS"] = [LEAD]
+    confirm = previewed(bot, "Huddle at ten")
+    bot.services.clock.advance(hours=2)  # the list seen at the preview is too old to vouch for the lead
+    bot.fake.fail("usergroups.users.list", status=429)
+    shown = json.dumps(bot.view_submission(confirm, user=LEAD).json())
+    assert "couldn't check the comms leads" in shown and "Huddle at ten" in shown
 
 
 def test_the_list_last_seen_vouches_for_its_members_but_refuses_nobody(fake_slack) -> None:

@@ -152,7 +152,8 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
     checked = services.comms.check(draft, user_id) if draft and not refusal else None
     if checked is None or checked.announcement is None:
         errors = checked.errors if checked else {"form": "The form was incomplete."}
-        return _notice(f"{refusal or ' '.join(errors.values())} Start again with /golive announce.")
+        kept = f" Your message was:\n{draft.message}" if draft and draft.message else ""
+        return _notice(f"{refusal or ' '.join(errors.values())} Start again with /golive announce.{kept}")
     try:
         stored = _store_once(services, f"announce:{view.get('id')}", checked.announcement)
     except Exception:  # the double-click claim too: a database that is down fails there first
