@@ -71,3 +71,15 @@ def test_a_slack_announcement_at_a_skipped_time_says_when_it_will_really_post() 
     checked = check_draft(draft, config, config.redactor(), "U0LEAD", datetime(2027, 3, 1, tzinfo=UTC))
     assert checked.announcement is not None
     assert describe_repeat(checked.announcement, config) == "once, Sun 28 Mar 2027 02:30"
+
+
+def test_a_slack_announcement_with_a_brace_that_is_no_placeholder_is_sent_back_with_the_one_meant() -> None:
+    """The form's message is posted to a channel as written: '{golive_date' would reach all staff."""
+    config = org()
+    for message, meant in (
+        ("Live on {golive_date!", "{golive_date}"),
+        ("Day {golive-day} of go-live", "{golive_day}"),
+    ):
+        draft = Draft(message=message, channel="C0ANNOUNCE", repeat=ONCE, at="09:00", start="2027-03-28")
+        checked = check_draft(draft, config, config.redactor(), "U0LEAD", datetime(2027, 3, 1, tzinfo=UTC))
+        assert checked.announcement is None and f"did you mean {meant}?" in checked.errors["message"], message

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.schedules import channel_problem
-from bot.comms.templates import PLACEHOLDERS, unknown_placeholders
+from bot.comms.templates import placeholder_problems
 from bot.comms.timing import due_times, trigger_for
 from bot.config import OrgConfig
 from bot.markup import escape
@@ -49,9 +49,8 @@ def check_draft(draft: Draft, org: OrgConfig, redactor: Redactor, user_id: str, 
         errors["message"] = "Write the message to post."
     elif len(redaction.text) > MAX_TEXT:
         errors["message"] = f"Keep the message under {MAX_TEXT} characters."
-    elif unknown := unknown_placeholders(redaction.text):
-        known = ", ".join(sorted(PLACEHOLDERS))
-        errors["message"] = f"Unknown placeholder {{{unknown[0]}}}; known ones: {known}."
+    elif problems := placeholder_problems(redaction.text):  # posted to the channel with its braces
+        errors["message"] = f"{problems[0][0].upper()}{problems[0][1:]}."
     if problem := channel_problem(draft.channel, org):
         errors["channel"] = "Pick a channel to post in." if not draft.channel else problem
     if draft.repeat not in (ONCE, DAILY, WEEKLY):

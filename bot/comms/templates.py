@@ -45,10 +45,6 @@ def placeholders_in(text: str) -> list[str]:
     return _PLACEHOLDER.findall(text)
 
 
-def unknown_placeholders(text: str) -> list[str]:
-    return [name for name in placeholders_in(text) if name not in PLACEHOLDERS]
-
-
 def placeholder_problems(text: str) -> list[str]:
     """What in the text would be posted with its braces, in the order it comes: an unknown name, or a
     brace that is not part of a placeholder, each with the placeholder it was probably meant to be."""
