@@ -128,6 +128,13 @@ def test_a_short_word_with_its_double_letter_typed_once_is_read_as_the_word() ->
     )
 
 
+def test_a_title_with_brackets_inside_a_word_is_found_as_everyone_types_it() -> None:
+    irmer = entry("irmer", "jargon", "IR(ME)R", "The regulations on who may request ionising radiation.")
+    kb = KnowledgeBase.build([*ENTRIES, irmer])
+    for question in ("what is IRMER", "what's irmer", "IR(ME)R?", "iremer what is it"):
+        assert answered(kb.match(question)) == "irmer", question
+
+
 def test_an_acronym_typed_with_a_letter_left_out_is_read_as_the_acronym() -> None:
     camhs = entry("camhs", "jargon", "CAMHS", "Child and adolescent mental health services.")
     iapt = entry("iapt", "jargon", "IAPT", "Talking therapies, by self-referral.")

@@ -45,6 +45,7 @@ from bot.markup import readable
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
+_INSIDE_A_WORD = re.compile(r"(?<=\w)\((\w+)\)(?=\w)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
 _ADDRESSEE = frozenset({"you", "u", "yourself", "ya"})
@@ -94,10 +95,13 @@ def kind_of(entry: Entry) -> str:
 
 
 def names_of(entry: Entry) -> list[str]:
-    """Title, aliases, and the parts of a title like 'Business as usual (BAU)'."""
+    """Title, aliases, and the parts of a title like 'Business as usual (BAU)'; a title with brackets
+    inside a word ('IR(ME)R') is also the word as everyone types it ('IRMER')."""
     names = [entry.title, *entry.aliases]
     if _PARENS.search(entry.title):
         names += [_PARENS.sub(" ", entry.title), *_PARENS.findall(entry.title)]
+    if _INSIDE_A_WORD.search(entry.title):
+        names.append(_INSIDE_A_WORD.sub(r"\1", entry.title))
     return names
 
 
