@@ -26,7 +26,7 @@ from bot.slack.app import build_app
 from bot.slack.blocks import Block, context, text_section
 from bot.slack.commands import COMMAND, small_talk_reply
 from bot.slack.issue_blocks import list_blocks
-from bot.slack.replies import Reply, choose, reply_to_question
+from bot.slack.replies import Reply, choose, issues_named, reply_to_question
 from bot.slack.status import contact_text, status_text
 from bot.slack.terminal import Button, render
 
@@ -109,7 +109,7 @@ class Console:
         """`/golive ...` typed here: what only reads is answered as in Slack; the rest says where to go."""
         name, _, rest = text.partition(" ")
         name = name.lower()
-        if name in _OFFLINE_COMMANDS:
+        if name in _OFFLINE_COMMANDS and not (name in _NO_TEXT and rest.strip(" ?!.")):
             self._show([text_section(_OFFLINE_COMMANDS[name](self._services, rest.strip()))])
         elif name == "issues":
             self._show(_issues(self._services, rest.strip()))
@@ -194,6 +194,8 @@ def _issues(services: Services, text: str) -> list[Block]:
     """`/golive issues [filters]` only reads the log, so it is answered as in Slack; the filter words are
     echoed back, so an NHS number among them is removed first, with the same note as Slack's."""
     asked = services.redactor.redact(text)
+    if named := issues_named(services, asked.text):
+        return named.blocks
     found = services.issues.listing(parse(asked.text, services.settings.org, CONSOLE_USER))
     shown = list_blocks(found, asked.text)
     if asked.changed:
@@ -207,6 +209,8 @@ def _status(services: Services, _: str) -> str:
 
 # `/golive` sub-commands that only read, answered here as Slack answers them.
 _OFFLINE_COMMANDS: dict[str, Callable[[Services, str], str]] = {"status": _status, "contact": contact_text}
+# As in Slack, words after these make a question ('status of GL-0042'), not the sub-command.
+_NO_TEXT = frozenset({"status"})
 # Those that open a Slack form or act as a Slack user, with the command line's way to do the same.
 _SLACK_ONLY = {
     "issue": "it opens Slack's issue form, which cannot open in a terminal, so nothing was logged. To try "

@@ -15,6 +15,7 @@ from bot.privacy import INVISIBLE
 
 REFERENCE_PREFIX = "GL-"
 _REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
+_NAMED = re.compile(r"(?<![\w-])GL-?0*(\d{1,9})(?!\w)", re.IGNORECASE)  # a reference within words
 SUMMARY_MAX = 150
 DETAILS_MAX = 3000
 LOCATION_MAX = PLACE_MAX
@@ -84,6 +85,12 @@ def reference_for(issue_id: int) -> str:
 def id_from_reference(reference: str) -> int | None:
     match = _REFERENCE.match(reference)
     return int(match[1]) if match else None
+
+
+def references_in(text: str) -> list[str]:
+    """The references a message names ('any update on GL-0042?', 'gl-42'), as the bot writes them, once
+    each and in order: staff are told to quote them when they chase an issue."""
+    return list(dict.fromkeys(reference_for(int(found[1])) for found in _NAMED.finditer(text)))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from bot.issues.model import (
     Severity,
     Status,
     id_from_reference,
+    references_in,
     shown,
     validate,
 )
@@ -283,6 +284,10 @@ class IssueService:
     def find(self, reference: str) -> Issue | None:
         issue_id = id_from_reference(reference)
         return store.get(self.db, issue_id) if issue_id is not None else None
+
+    def named_in(self, text: str, most: int = 5) -> list[tuple[str, Issue | None]]:
+        """The issues a message names by reference, open or closed; None beside a reference no issue has."""
+        return [(reference, self.find(reference)) for reference in references_in(text)[:most]]
 
     def listing(self, filters: store.Filters = store.Filters()) -> list[Issue]:  # noqa: B008
         return store.listing(self.db, filters)

@@ -408,14 +408,20 @@ def _whole(mrkdwn: str) -> list[Block]:
     return sections(mrkdwn, _SECTIONS_FOR_LONGEST)
 
 
-def status_line(issue: Issue) -> str:
+def status_line(issue: Issue, names: bool = True) -> str:
+    """The status and who moved it there; without `names` for a reply others read in a channel, where
+    a mention would call that person each time someone asks after the issue."""
+
+    def by(word: str, person: str | None) -> str:
+        return f" {word} {who(person)}" if names else ""
+
     if issue.status is Status.ASSIGNED:
-        return f"Assigned to {who(issue.assignee_id)}"
+        return f"Assigned{by('to', issue.assignee_id)}"
     if issue.status is Status.ACKNOWLEDGED:
-        return f"Acknowledged by {who(issue.acknowledged_by)}"
+        return f"Acknowledged{by('by', issue.acknowledged_by)}"
     if issue.status is Status.RESOLVED:
         confirmed = ", fix confirmed" if issue.confirmed_at else ""  # by the reporter or the message's author
-        return f"Resolved by {who(issue.resolved_by)}{confirmed}"
+        return f"Resolved{by('by', issue.resolved_by)}{confirmed}"
     return issue.status.value.capitalize()
 
 
@@ -543,12 +549,30 @@ def confirmed_fix(value: str) -> tuple[str, datetime | None]:
 # -- lists and home --------------------------------------------------------------------------------
 
 
-def issue_line(issue: Issue) -> str:
+def issue_line(issue: Issue, names: bool = True) -> str:
     return (
         f"*{issue.reference}* {_SEVERITY_ICON[issue.severity]} {issue.severity.value} · "
         f"{escape(shorten(issue.location, 40))} · {escape(issue.area)} — "
-        f"{escape(shorten(issue.summary, 100))} _({status_line(issue)})_"
+        f"{escape(shorten(issue.summary, 100))} _({status_line(issue, names)})_"
     )
+
+
+def named_blocks(named: list[tuple[str, Issue | None]], names: bool = True) -> list[Block]:
+    """Issues asked after by reference, whatever their status; a reference no issue has is said so
+    (references are made by the bot, so one echoed back holds nothing but digits)."""
+    lines = [
+        issue_line(issue, names) if issue else f"There is no issue {reference}: check the reference."
+        for reference, issue in named
+    ]
+    return [text_section("\n".join(lines))]
+
+
+def named_text(named: list[tuple[str, Issue | None]]) -> str:
+    """The notification text of `named_blocks`."""
+    found = [issue for _, issue in named if issue]
+    if not found:
+        return f"There is no issue {named[0][0]}" if named else "No issue"
+    return issue_text(found[0]) if len(found) == 1 else f"{len(found)} issues"
 
 
 def list_blocks(issues: list[Issue], asked: str, limit: int = 20) -> list[Block]:

@@ -36,6 +36,7 @@ from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_id, user_of, view_id
 from bot.slack.listeners import after_ack
+from bot.slack.replies import issues_named
 from bot.slack.words import block_lines, dicts
 from bot.store import outbox
 from bot.store.once import claim, release
@@ -82,7 +83,10 @@ def register(app: App, services: Services) -> None:
         "[summary] logs a go-live issue for the support team",
     )
     add_subcommand(
-        app, "issues", lambda inv: _list(services, inv), "[p1..p4] [ward] [area] [mine] lists open issues"
+        app,
+        "issues",
+        lambda inv: _list(services, inv),
+        "[p1..p4] [ward] [area] [mine] lists open issues; `GL-0042` shows that one",
     )
     services.renderers.update(renderers(services))
     services.post_replies.append(partial(_note_from_reply, services))
@@ -579,6 +583,9 @@ def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
 def _list(services: Services, invocation: Invocation) -> None:
     """The filter words are echoed back, so they are cleaned first like any other text posted."""
     asked = services.redactor.redact(invocation.text)
+    if named := issues_named(services, asked.text):  # `/golive issues GL-0042`: that one, open or not
+        invocation.reply(named.text, named.blocks)
+        return
     filters = parse(asked.text, services.settings.org, invocation.user_id)
     found = services.issues.listing(filters)
     shown = ib.list_blocks(found, asked.text)

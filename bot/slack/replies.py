@@ -12,6 +12,7 @@ from bot.answering.model import NotKnown
 from bot.markup import escape
 from bot.runtime import Services
 from bot.slack import blocks
+from bot.slack import issue_blocks as ib
 from bot.slack.blocks import Block
 from bot.store.outbox import Intent
 
@@ -42,6 +43,8 @@ class Choice:
 def reply_to_question(
     services: Services, question: str, *, source: str, user_id: str | None, message_key: str | None = None
 ) -> Reply:
+    if named := issues_named(services, question, names=source != "slack-mention"):  # a channel reads it
+        return named
     result = services.answering.ask(question, source=source, user_id=user_id, message_key=message_key)
     asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
@@ -56,10 +59,23 @@ def later_reply(services: Services, resend: dict[str, Any]) -> Reply | None:
     question, unanswered = resend.get("q"), resend.get("u")
     if not isinstance(question, str):
         return None
+    if named := issues_named(services, question, names=False):  # it may be posted in a channel
+        return named
     outcome = services.answering.match(question)
     if isinstance(outcome, NotKnown):
         outcome = replace(outcome, unanswered_id=unanswered if isinstance(unanswered, int) else None)
     return Reply(blocks.outcome_text(outcome), blocks.outcome_blocks(outcome, question))
+
+
+def issues_named(services: Services, question: str, names: bool = True) -> Reply | None:
+    """The issues a question names by reference ('any update on GL-0042?'), whatever else it says:
+    staff quote the reference when they chase an issue, as they are told to, and it is no question for
+    the knowledge base. `names` False for a reply others read: naming someone there calls them."""
+    named = services.issues.named_in(question)
+    if not named:
+        return None
+    references = " ".join(reference for reference, _ in named)
+    return Reply(ib.named_text(named), ib.named_blocks(named, names), resend={"q": references})
 
 
 def choose(

@@ -1,0 +1,97 @@
+"""Replies in Slack, from a review that attacked the Slack layer: issue references in questions, a
+reporter answering an update at the top of the direct message, whose question 'None of these' is,
+the people a message names when it is logged, and the thanks for 'Yes, it helped'. End to end: the
+real app over HTTP, signed requests, the fake Slack Web API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_harness import RunningBot
+from sqlalchemy import select
+from test_slack_issues import NURSE, ORG, OTHER, START, TEAM, log_issue
+
+from bot.clock import ManualClock
+from bot.store.answers import UnansweredRow
+
+
+def _buttons(call: Any) -> list[dict[str, Any]]:
+    return [e for b in call.params.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+def _gaps(bot: RunningBot) -> list[UnansweredRow]:
+    with bot.services.db.session() as session:
+        return list(session.scalars(select(UnansweredRow)))
+
+
+def _issue_bot(slack_bot: Any) -> tuple[RunningBot, str]:
+    """A bot with one issue, GL-0001, logged by the nurse and delivered; the fake's calls cleared."""
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    ref = log_issue(bot, "V1")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    return bot, ref
+
+
+# -- 1. a reference is an issue, not a question for the knowledge base -------------------------------
+
+
+def test_golive_issues_with_a_reference_lists_that_issue(slack_bot) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.command(f"issues {ref}", user=OTHER)
+    [reply] = bot.fake.wait_for("response_url")
+    assert "No open issues" not in reply.text and ref in reply.text, reply.text
+    assert "Wristband printer prints blank labels" in reply.text and "New" in reply.text
+
+
+def test_a_closed_issue_is_found_by_its_reference_with_its_status(slack_bot) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.services.issues.resolve(ref, TEAM, bot.services.membership, "fixed", "Driver reinstalled")
+    bot.command(f"issues {ref.lower()}", user=OTHER)
+    [reply] = bot.fake.wait_for("response_url")
+    assert ref in reply.text and "Resolved by" in reply.text, reply.text
+
+
+def test_golive_with_a_reference_answers_with_the_issue_not_a_gap(slack_bot) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.command(ref, user=OTHER)
+    bot.command(f"status {ref}", user=OTHER)
+    replies = bot.fake.wait_for("response_url", count=2)
+    for reply in replies:
+        assert "I don't know that one yet" not in reply.text and ref in reply.text, reply.text
+        assert "Wristband printer prints blank labels" in reply.text
+    assert _gaps(bot) == []
+
+
+def test_a_mention_asking_after_a_reference_is_answered_with_its_status_and_pings_nobody(slack_bot) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.services.issues.acknowledge(ref, TEAM, bot.services.membership)
+    bot.services.deliver_soon()
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    bot.mention(f"any update on {ref}?", user=OTHER, channel="C0WARD")
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert reply.params["channel"] == "C0WARD" and reply.params["thread_ts"]
+    assert "I don't know that one yet" not in reply.text and ref in reply.text, reply.text
+    assert "Acknowledged" in reply.text and "<@" not in reply.text  # in a channel: calls nobody over
+    assert _gaps(bot) == []
+
+
+def test_a_reference_no_issue_has_says_so(slack_bot) -> None:
+    bot, _ = _issue_bot(slack_bot)
+    bot.command("GL-0099", user=OTHER)
+    [reply] = bot.fake.wait_for("response_url")
+    assert "There is no issue GL-0099" in reply.text and _gaps(bot) == []
+
+
+def test_the_console_answers_a_reference_as_slack_does(console) -> None:
+    from bot.issues.model import Draft
+
+    shell, out, services = console
+    draft = Draft("Printer jams", "Every label", "Ward 3", "Printing", "P3", "bleep 1234")
+    ref = services.issues.report(draft, NURSE).issue.reference  # type: ignore[union-attr]
+    for line in (ref, f"/golive status {ref}", f"/golive issues {ref}"):
+        shell.handle(line)
+    shown = out.getvalue()
+    assert shown.count("Printer jams") == 3 and "I don't know" not in shown, shown
