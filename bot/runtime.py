@@ -37,6 +37,17 @@ class PostReply:
     text: str
 
 
+@dataclass(frozen=True)
+class DirectMessage:
+    """A person's direct message to the bot that no post's surface took (most are sent at the top of
+    the conversation, not in a thread)."""
+
+    channel: str
+    ts: str  # a redelivery of it has the same
+    user: str
+    text: str
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -60,6 +71,9 @@ class Services:
     # Who takes a reply in the thread of one of the bot's own posts: the first to return what to
     # answer has it; a reply nobody takes is read as a question.
     post_replies: list[Callable[[PostReply], str | None]] = field(default_factory=list)
+    # Then who takes a direct message that names something of theirs (an issue's reference) before it
+    # is read as a question, in the same way.
+    direct_messages: list[Callable[[DirectMessage], str | None]] = field(default_factory=list)
     # Stops for work that outlives a request (delivery threads): run first on close, before the
     # database goes, so nothing started by the bot is still talking to Slack afterwards.
     on_close: list[Callable[[], None]] = field(default_factory=list)

@@ -95,3 +95,73 @@ def test_the_console_answers_a_reference_as_slack_does(console) -> None:
         shell.handle(line)
     shown = out.getvalue()
     assert shown.count("Printer jams") == 3 and "I don't know" not in shown, shown
+
+
+# -- 2. a reporter answering an update at the top of the direct message ---------------------------------
+
+
+def _history(bot: RunningBot, ref: str) -> list[str]:
+    return [e.action.value for e in bot.services.issues.history(bot.services.issues.find(ref))]  # type: ignore[arg-type]
+
+
+def _to(bot: RunningBot, channel: str) -> list[Any]:
+    return [c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] == channel]
+
+
+def test_every_update_says_a_reply_in_its_thread_is_added_to_the_issue(slack_bot) -> None:
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    ref = log_issue(bot, "V1")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.services.issues.acknowledge(ref, TEAM, bot.services.membership)
+    bot.services.deliver_soon()
+    bot.fake.wait_quiet()
+    updates = _to(bot, NURSE)
+    assert len(updates) == 2 and all(f"Reply in this thread to add to {ref}" in u.text for u in updates)
+
+
+def test_a_reporter_naming_their_issue_at_the_top_of_the_dm_adds_to_it_as_a_thread_reply_would(
+    slack_bot,
+) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.dm(f"{ref} is still not working on ward 3, patient 943 476 5919", user=NURSE, channel="D0NURSE")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_quiet()
+    [told] = [c.text for c in _to(bot, "D0NURSE")]
+    assert f"Added to {ref}" in told and "removed" in told and "I don't know" not in told, told
+    [note] = _to(bot, "C0TRIAGE")
+    assert note.params["thread_ts"] and "still not working on ward 3" in note.text
+    assert _history(bot, ref)[-1] == "note" and _gaps(bot) == []
+    assert "5919" not in bot.fake.everything()
+
+
+def test_the_person_an_issue_was_logged_for_may_add_to_it_from_the_top_of_the_dm(slack_bot) -> None:
+    from bot.issues.model import Draft
+
+    bot, _ = _issue_bot(slack_bot)
+    draft = Draft("Cannot log in", "Smartcard refused", "Ward 3", "Login and access", "P2", "bleep 9",
+                  raised_by="U0STAFF")  # fmt: skip
+    ref = bot.services.issues.report(draft, NURSE).issue.reference  # type: ignore[union-attr]
+    bot.dm(f"re {ref}: it refuses my colleague's card too", user="U0STAFF", channel="D0STAFF")
+    bot.fake.wait_quiet()
+    assert _history(bot, ref)[-1] == "note"
+    assert any(f"Added to {ref}" in c.text for c in _to(bot, "D0STAFF"))
+
+
+def test_someone_naming_an_issue_that_is_not_theirs_is_told_how_to_add_and_nothing_is_added(
+    slack_bot,
+) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.dm(f"{ref} is happening on ward 9 too", user=OTHER, channel="D0OTHER")
+    [told] = bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    assert "note" not in _history(bot, ref) and _to(bot, "C0TRIAGE") == []
+    assert f"not added this to {ref}" in told.text and "/golive issue" in told.text, told.text
+    assert "I don't know" not in told.text and _gaps(bot) == []
+
+
+def test_a_reporter_sending_only_the_reference_gets_its_status_and_adds_nothing(slack_bot) -> None:
+    bot, ref = _issue_bot(slack_bot)
+    bot.dm(f"{ref}?", user=NURSE, channel="D0NURSE")
+    [told] = bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    assert "Wristband printer prints blank labels" in told.text and "note" not in _history(bot, ref)

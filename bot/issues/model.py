@@ -87,6 +87,11 @@ def id_from_reference(reference: str) -> int | None:
     return int(match[1]) if match else None
 
 
+def without_references(text: str) -> str:
+    """The message's other words: with none left ('GL-0042?') it only asks after the issue."""
+    return _NAMED.sub(" ", text).strip(" \t\n?!.,:;-")
+
+
 def references_in(text: str) -> list[str]:
     """The references a message names ('any update on GL-0042?', 'gl-42'), as the bot writes them, once
     each and in order: staff are told to quote them when they chase an issue."""
@@ -172,6 +177,11 @@ class Issue:
         """Whether this person reported it or wrote the message it was logged from: either may confirm
         the fix, since the problem was theirs."""
         return person in (self.reporter_id, self.raised_by)
+
+    def reported_by(self, person: str) -> bool:
+        """Whether this person reported it (first, or with 'Same problem: add me') or wrote the message
+        it was logged from: what they add to it is theirs to add."""
+        return self.has_the_problem(person) or any(r.user_id == person for r in self.extra_reporters)
 
     @property
     def awaiting_since(self) -> datetime:

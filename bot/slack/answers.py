@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
 from bot.markup import escape, question_words
-from bot.runtime import PostReply, Services
+from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, event_key, respond, tell
 from bot.slack.clients import why_slack_failed
@@ -226,7 +226,7 @@ def _not_a_question(
         return _reply_to_a_post(services, event, noted) or FILES_ONLY, []
     if talk := small_talk(question):
         return small_talk_reply(app, services, talk)
-    taken = _reply_to_a_post(services, event, noted)
+    taken = _reply_to_a_post(services, event, noted) or _named_in_a_message(services, event, noted)
     return (taken, []) if taken else None
 
 
@@ -263,6 +263,18 @@ def _reply_to_a_post(services: Services, event: dict[str, Any], text: str) -> st
         return None
     reply = PostReply(str(channel), str(thread), str(ts), str(user), text)
     return next((said for take in services.post_replies if (said := take(reply))), None)
+
+
+def _named_in_a_message(services: Services, event: dict[str, Any], text: str) -> str | None:
+    """A direct message that no post's surface took may name something of a surface's (an issue's
+    reference): that surface may take it, as it would a reply in its post's thread."""
+    channel, ts, user = (event.get(k) for k in ("channel", "ts", "user"))
+    if not all(isinstance(v, str) for v in (channel, ts, user)) or not text:
+        return None
+    if event.get("channel_type") != "im" and not str(channel).startswith("D"):  # or its app_mention
+        return None
+    message = DirectMessage(str(channel), str(ts), str(user), text)
+    return next((said for take in services.direct_messages if (said := take(message))), None)
 
 
 def _post(client: WebClient, event: dict[str, Any], thread_ts: str | None, text: str) -> None:

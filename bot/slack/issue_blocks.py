@@ -515,7 +515,7 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
             blocks.append(actions(button("Yes, sorted", CONFIRM, confirm_value(issue), "primary"), reopen))
         else:
             blocks.append(actions(reopen))
-    return blocks
+    return [*blocks, context(f"Reply in this thread to add to {ref}.")]
 
 
 # How each outcome reads to the person who had the problem: 'training need' reads as 'you did it wrong'.

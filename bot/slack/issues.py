@@ -22,11 +22,11 @@ from bot.comms.contacts import format_contacts
 from bot.issues import escalation, notices
 from bot.issues.duplicates import may_join
 from bot.issues.filters import parse
-from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue
+from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue, without_references
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import readable
 from bot.roles import Membership
-from bot.runtime import PostReply, Services
+from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import issue_blocks as ib
 from bot.slack.app import open_view, respond, tell
 from bot.slack.blocks import STILL_IN_SLACK, context, text_section
@@ -90,6 +90,7 @@ def register(app: App, services: Services) -> None:
     )
     services.renderers.update(renderers(services))
     services.post_replies.append(partial(_note_from_reply, services))
+    services.direct_messages.append(partial(_note_from_message, services))
     services.background.every(ESCALATION_SECONDS, "issue-escalation", lambda: escalation_tick(services))
 
 
@@ -100,11 +101,46 @@ def _note_from_reply(services: Services, reply: PostReply) -> str | None:
     post = outbox.posted_at(services.db, reply.channel, reply.post_ts)
     if post is None or post.kind != notices.NOTICE:
         return None
-    key = f"note:{reply.channel}:{reply.ts}"
+    return _add_note(services, post.ref, f"note:{reply.channel}:{reply.ts}", reply.user, reply.text)
+
+
+def _note_from_message(services: Services, message: DirectMessage) -> str | None:
+    """Most people answer an update at the top of the direct message ('GL-0042 is still not working on
+    ward 3'), not in its thread: what names an issue the sender reported is added to it as a reply in
+    the thread would be; for an issue of someone else's, they are told how to add to it instead. None
+    when it names no issue, or says nothing more (it asks after the issue: answered with its status)."""
+    if not without_references(message.text):
+        return None
+    found = [issue for _, issue in services.issues.named_in(message.text) if issue]
+    said = [
+        _added(services, issue, message) if issue.reported_by(message.user) else _not_theirs(issue)
+        for issue in found
+    ]
+    return "\n\n".join(said) or None
+
+
+def _added(services: Services, issue: Issue, message: DirectMessage) -> str:
+    """The message added to the sender's issue, and where the issue stands: they may be chasing it."""
+    key = f"note:{message.channel}:{message.ts}:{issue.id}"  # one message may name two of their issues
+    return f"{_add_note(services, issue.reference, key, message.user, message.text)}\n{ib.issue_line(issue)}"
+
+
+def _not_theirs(issue: Issue) -> str:
+    """Anyone may name an issue, but only those who reported it add to it: a note calls the team."""
+    ref = issue.reference
+    return (
+        f"I have not added this to {ref}: only the people who reported it can add to it. If it affects"
+        f" you too, log it with `/golive issue` and mention {ref}, so the support team can join them.\n"
+        f"{ib.issue_line(issue)}"
+    )
+
+
+def _add_note(services: Services, reference: str, key: str, user: str, text: str) -> str:
+    """Add what someone wrote to an issue, once however often Slack delivers it; what to tell them."""
     if not claim(services.db, key, services.clock.now()):
-        return f"That is already added to {post.ref}."
+        return f"That is already added to {reference}."
     try:
-        outcome = services.issues.add_note(post.ref, reply.user, reply.text)
+        outcome = services.issues.add_note(reference, user, text)
     except Exception:
         release(services.db, key)  # not added, so not marked as added; the person is told (see answer_once)
         raise
