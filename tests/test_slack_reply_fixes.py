@@ -5,6 +5,7 @@ real app over HTTP, signed requests, the fake Slack Web API."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_harness import RunningBot
@@ -165,3 +166,63 @@ def test_a_reporter_sending_only_the_reference_gets_its_status_and_adds_nothing(
     [told] = bot.fake.wait_for("chat.postMessage")
     bot.fake.wait_quiet()
     assert "Wristband printer prints blank labels" in told.text and "note" not in _history(bot, ref)
+
+
+# -- 3. 'None of these' belongs to whoever asked -----------------------------------------------------
+
+
+def _none_button(bot: RunningBot) -> dict[str, Any]:
+    bot.mention("bau snomed", user="U0ASKER")
+    [suggested] = bot.fake.wait_for("chat.postMessage")
+    [none] = [b for b in _buttons(suggested) if b["action_id"] == "answer_none_of_these"]
+    return none
+
+
+def _triage_text(bot: RunningBot) -> str:
+    bot.fake.wait_quiet()
+    [triage] = _to(bot, "C0TRIAGE")
+    return json.dumps(triage.params["blocks"])
+
+
+def test_a_bystanders_none_of_these_is_noted_under_the_asker_and_leaves_them_their_suggestions(
+    slack_bot,
+) -> None:
+    bot = slack_bot()
+    none = _none_button(bot)
+    offer = {"type": "message", "ts": "1700000000.000100", "text": "", "blocks": []}
+    bot.action(none["action_id"], none["value"], user="U0BYSTANDER", message=offer)
+    [told] = bot.fake.wait_for("response_url")
+    assert told.params["replace_original"] is False and told.params["response_type"] == "ephemeral"
+    assert "<@U0ASKER>" in told.text and _buttons(told) == [], told.text
+    [gap] = _gaps(bot)
+    assert (gap.question, gap.user_id) == ("bau snomed", "U0ASKER")
+
+    bot.action(none["action_id"], none["value"], user="U0ASKER", message=offer)  # the asker decides
+    replaced = bot.fake.wait_for("response_url", count=2)[1]
+    assert replaced.params["replace_original"] is True and len(_gaps(bot)) == 1
+    [pass_on] = _buttons(replaced)
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0BYSTANDER")  # anyone may pass it on
+    shown = _triage_text(bot)
+    assert "asked by <@U0ASKER>, passed on by <@U0BYSTANDER>" in shown, shown
+
+
+def test_the_asker_pressing_none_of_these_passes_it_on_as_theirs(slack_bot) -> None:
+    bot = slack_bot()
+    none = _none_button(bot)
+    bot.action(none["action_id"], none["value"], user="U0ASKER")
+    [pass_on] = _buttons(bot.fake.wait_for("response_url")[0])
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0ASKER")
+    shown = _triage_text(bot)
+    assert "asked by <@U0ASKER>" in shown and "passed on by" not in shown, shown
+
+
+def test_an_asker_forged_into_the_button_is_not_believed(slack_bot) -> None:
+    bot = slack_bot()
+    none = _none_button(bot)
+    for forged in ("<!channel>", "U0ASKER> <!here", "u0lower", 42, "U" + "X" * 500):
+        value = json.loads(none["value"]) | {"a": forged}
+        bot.action(none["action_id"], json.dumps(value), user="U0CLICKER")
+    bot.fake.wait_for("response_url", count=5)
+    bot.fake.wait_quiet()
+    assert {gap.user_id for gap in _gaps(bot)} == {"U0CLICKER"}
+    assert "!channel" not in bot.fake.everything() and "!here" not in bot.fake.everything()

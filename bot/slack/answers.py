@@ -100,7 +100,7 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
         support = replace(support, payload={**support.payload, "asked_in": _asked_in(body)})
     note = _queue_for_support(services, support) if support else None
     shown = [*choice.reply.blocks, *([blocks.context(note)] if note else [])]
-    if vote and not _in_direct_message(body):  # others in the channel may want to say too
+    if choice.aside or (vote and not _in_direct_message(body)):  # others in the channel may want to say too
         respond(client, body.get("response_url"), response_type="ephemeral", replace_original=False,
                 text=choice.reply.text, blocks=shown)  # fmt: skip
     else:

@@ -225,12 +225,16 @@ def feedback_thanks_blocks(entry: Entry, helpful: bool) -> list[Block]:
     return [*entry_blocks(entry), context(thanks)]
 
 
-def suggestion_blocks(candidates: tuple[Candidate, ...], question: str) -> list[Block]:
+def suggestion_blocks(
+    candidates: tuple[Candidate, ...], question: str, asker: str | None = None
+) -> list[Block]:
+    """'Did you mean'; *None of these* carries who asked, so the question stays theirs whoever presses it."""
     buttons = [
         button(c.entry.title, f"{PICK}_{i}", encode_value(e=c.entry.id, q=question))
         for i, c in enumerate(candidates[:3])
     ]
-    buttons.append(button("None of these", NONE_OF_THESE, encode_value(q=question)))
+    who = {"a": asker} if asker and ids.user_id(asker) else {}
+    buttons.append(button("None of these", NONE_OF_THESE, encode_value(q=question, **who)))
     return [
         text_section("I'm not sure which you mean. *Did you mean ...*"),
         actions(*buttons),
@@ -266,12 +270,12 @@ def not_known_blocks(unanswered_id: int | None, question: str) -> list[Block]:
     return blocks
 
 
-def outcome_blocks(outcome: Outcome, question: str) -> list[Block]:
-    """The reply to a question, whichever way the matcher decided."""
+def outcome_blocks(outcome: Outcome, question: str, asker: str | None = None) -> list[Block]:
+    """The reply to a question, whichever way the matcher decided; `asker`, the Slack user who asked."""
     if isinstance(outcome, Answer):
         return answer_blocks(outcome.best.entry, question)
     if isinstance(outcome, Suggestions):
-        return suggestion_blocks(outcome.candidates, question)
+        return suggestion_blocks(outcome.candidates, question, asker)
     return not_known_blocks(outcome.unanswered_id, question)
 
 
@@ -292,6 +296,18 @@ def passed_on_blocks(question: str, passed: bool) -> list[Block]:
     else:
         note = "I could not find that question any more, so nothing was passed on. Please ask it again."
     return [text_section(note), you_asked(question)]
+
+
+def left_to_the_asker_blocks(asker: str) -> list[Block]:
+    """What a colleague who pressed *None of these* under someone else's question is told, privately."""
+    whose = f"{_mention(asker)}'s" if _mention(asker) else "someone else's"
+    return [
+        text_section(
+            f"Thanks: I've noted that none of these answer it. It is {whose} question, so the suggestions"
+            " stay for them to pick one or pass it to the support team. If you have a question of your"
+            " own, ask me."
+        )
+    ]
 
 
 def triage_question_blocks(

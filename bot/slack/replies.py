@@ -11,7 +11,7 @@ from typing import Any
 from bot.answering.model import NotKnown
 from bot.markup import escape
 from bot.runtime import Services
-from bot.slack import blocks
+from bot.slack import blocks, ids
 from bot.slack import issue_blocks as ib
 from bot.slack.blocks import Block
 from bot.store.outbox import Intent
@@ -38,6 +38,7 @@ class Choice:
     triage: Reply | None = None
     # The triage post as an outbox intent, so it is retried until Slack takes it, and made once.
     support: Intent | None = None
+    aside: bool = False  # for the clicker alone: the message clicked stays as it is, for its asker
 
 
 def reply_to_question(
@@ -49,7 +50,7 @@ def reply_to_question(
     asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
     unanswered = result.outcome.unanswered_id if isinstance(result.outcome, NotKnown) else None
-    shown = blocks.outcome_blocks(result.outcome, asked)
+    shown = blocks.outcome_blocks(result.outcome, asked, user_id)
     return Reply(blocks.outcome_text(result.outcome), shown, note, {"q": asked, "u": unanswered})
 
 
@@ -64,7 +65,8 @@ def later_reply(services: Services, resend: dict[str, Any]) -> Reply | None:
     outcome = services.answering.match(question)
     if isinstance(outcome, NotKnown):
         outcome = replace(outcome, unanswered_id=unanswered if isinstance(unanswered, int) else None)
-    return Reply(blocks.outcome_text(outcome), blocks.outcome_blocks(outcome, question))
+    asker = ids.user_id(resend.get("user")) or None
+    return Reply(blocks.outcome_text(outcome), blocks.outcome_blocks(outcome, question, asker))
 
 
 def issues_named(services: Services, question: str, names: bool = True) -> Reply | None:
@@ -94,8 +96,8 @@ def choose(
         return _pick(services, fields.get("e"), question)
     if action_id == blocks.PASS_TO_SUPPORT:
         return _pass_on(services, fields.get("u"), question, user_id)
-    if action_id == blocks.NONE_OF_THESE:
-        return _none_fits(services, question, user_id, message_key)
+    if action_id == blocks.NONE_OF_THESE:  # who asked, when the button says so in a user id's shape
+        return _none_fits(services, question, user_id, message_key, ids.user_id(fields.get("a")) or None)
     return None
 
 
@@ -116,10 +118,18 @@ def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
     return Choice(Reply(escape(entry.title), blocks.answer_blocks(entry, question)))
 
 
-def _none_fits(services: Services, question: str, user_id: str | None, message_key: str | None) -> Choice:
+def _none_fits(
+    services: Services, question: str, clicker: str | None, message_key: str | None, asker: str | None
+) -> Choice:
     """None of the suggestions was what the person meant: the bot could not answer after all, so the
-    question is recorded for the knowledge base and may be passed on, as when nothing came near."""
-    row = services.answering.record_unmatched(question, user_id=user_id, message_key=message_key)
+    question is recorded for the knowledge base and may be passed on, as when nothing came near. It is
+    recorded as the asker's, whoever pressed it, so the team answers them. A colleague's press in the
+    channel is noted, but the suggestions stay for the asker, who may yet pick one or pass it on."""
+    asker = asker or clicker
+    row = services.answering.record_unmatched(question, user_id=asker, message_key=message_key)
+    if asker and clicker and asker != clicker:
+        noted = Reply("Noted, and left to the person who asked", blocks.left_to_the_asker_blocks(asker))
+        return Choice(noted, aside=True)
     outcome = NotKnown(question, (), row)
     return Choice(Reply(blocks.outcome_text(outcome), blocks.outcome_blocks(outcome, question)))
 
