@@ -10,6 +10,8 @@ escapes the rest and turns mentions into words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from functools import partial
 
 # Slack's markup in a message (`<...>`, every `<` a person types arrives as `&lt;`) or an emoji code
 # (`:thinking_face:`, at least one letter, so a time such as 10:30:00 is left alone).
@@ -31,6 +33,7 @@ _WRITTEN = re.compile(r"<([^<>\n]*)>|(&(?:lt|gt|amp);|^>+)|[<>&]", re.MULTILINE)
 _CALLS_NOBODY = re.compile(r"(?i:https?://|mailto:|tel:)[^|]|#[CG][A-Z0-9]+(?:\||$)|!date\^")
 _EVERYONE = re.compile(r"!(channel|here|everyone)(?:\||$)")
 _LONE_AMP = re.compile(r"&(?!(?:lt|gt|amp);)")
+_PERSON = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")  # a person mentioned, by user id
 _HANDLE = re.compile(r"@(?<![\w@.]@)[\w][\w.\-]*")  # "@jo.bloggs": a person, as an unescaped command sends it
 
 
@@ -64,7 +67,23 @@ def readable(message: str) -> str:
     """The words a person saw in a Slack message's text, to match, store and echo as they typed them:
     mentions of people and emoji codes go, links and channels become their labels, entities are
     unescaped. `<!channel>` and the like stay as written, so an escaped echo shows them inert."""
-    return _HANDLE.sub(" ", unescape(_MARKUP.sub(_plain, message)))
+    return _HANDLE.sub(" ", _seen(message, lambda user, label: " "))
+
+
+def as_seen(message: str, names: Mapping[str, str]) -> str:
+    """The words a person saw, for text that says who is affected (an issue's details): as `readable`,
+    but each person mentioned stays named, '@' and their name from `names` (else the mention's own
+    label, else '@someone'), and an '@handle' typed as text stays too. Plain '@name' calls nobody."""
+    return _seen(message, lambda user, label: f"@{names.get(user) or label.strip().lstrip('@') or 'someone'}")
+
+
+def mentioned(message: str) -> list[str]:
+    """The user ids of the people a message mentions, once each and in order."""
+    return list(dict.fromkeys(_PERSON.findall(message)))
+
+
+def _seen(message: str, person: Callable[[str, str], str]) -> str:
+    return unescape(_MARKUP.sub(partial(_plain, person), message))
 
 
 def question_words(message: str) -> str:
@@ -73,11 +92,15 @@ def question_words(message: str) -> str:
     return readable(_BROADCAST.sub(" ", message))
 
 
-def _plain(found: re.Match[str]) -> str:
+def _plain(person: Callable[[str, str], str], found: re.Match[str]) -> str:
+    """One piece of markup as it reads; a person (the bot included) as `person` says, from the id and
+    label of the mention."""
     inner = found[1]
-    if inner is None or inner[:1] == "@":  # an emoji code, or a person (the bot included)
+    if inner is None:  # an emoji code
         return " "
     target, _, label = inner.partition("|")
+    if target[:1] == "@":
+        return person(target[1:], label)
     if target[:1] == "#":
         return f"#{label}" if label else " "
     if target[:1] == "!":

@@ -2,6 +2,8 @@
 
     fake = FakeSlack()                     # started; fake.url is the SLACK_API_URL to give the bot
     fake.usergroups["S0SUPPORT"] = ["U1"]  # usergroups.users.list answers
+    fake.display_names["U1"] = "Jo"        # users.info answers it (else no display name, as Slack's
+                                           #   is for a person who never set one: real name 'User U1')
     fake.fail("chat.postMessage", status=429, retry_after=1)   # next call rate-limited
     fake.fail("chat.postMessage", error="channel_not_found")  # next call answered ok: false
     fake.slow("response_url", 2.0)         # each call of it answered 2 s late, until slow(..., 0)
@@ -67,6 +69,7 @@ def _conversation(channel: object) -> object:
 @dataclass
 class FakeSlack:
     usergroups: dict[str, list[str]] = field(default_factory=dict)
+    display_names: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     attempts: list[Call] = field(default_factory=list)
 
@@ -207,8 +210,9 @@ class FakeSlack:
                      "team_id": "T0TEST", "user_id": "U0BOT", "bot_id": "B0BOT"}  # fmt: skip
         elif call.method == "users.info":
             user = str(p.get("user", "U0"))
-            body["user"] = {"id": user, "name": user.lower(), "real_name": f"User {user}",
-                            "tz": "Europe/London"}  # fmt: skip
+            real, shown = f"User {user}", self.display_names.get(user, "")
+            body["user"] = {"id": user, "name": user.lower(), "real_name": real, "tz": "Europe/London",
+                            "profile": {"display_name": shown, "real_name": real}}  # fmt: skip
         elif call.method == "usergroups.users.list":
             body["users"] = self.usergroups.get(str(p.get("usergroup")), [])
         elif call.method == "apps.connections.open" and self._socket:

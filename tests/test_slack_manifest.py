@@ -45,6 +45,6 @@ def test_the_manifest_asks_for_no_scope_the_bot_does_not_use() -> None:
     """Least privilege: each scope is there for a Web API method or event the code uses."""
     used = {
         "app_mentions:read", "chat:write", "commands", "im:history", "im:write",
-        "channels:history", "groups:history", "usergroups:read",
+        "channels:history", "groups:history", "usergroups:read", "users:read",
     }  # fmt: skip
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == used

@@ -226,3 +226,41 @@ def test_an_asker_forged_into_the_button_is_not_believed(slack_bot) -> None:
     bot.fake.wait_quiet()
     assert {gap.user_id for gap in _gaps(bot)} == {"U0CLICKER"}
     assert "!channel" not in bot.fake.everything() and "!here" not in bot.fake.everything()
+
+
+# -- 4. 'Log as go-live issue' keeps the people a message names ----------------------------------------
+
+
+def _prefilled(bot: RunningBot, text: str) -> str:
+    from bot.slack.issues import MESSAGE_SHORTCUT
+
+    bot.message_action(MESSAGE_SHORTCUT, {"text": text, "ts": "1700000001.000100", "user": NURSE})
+    [opened] = bot.fake.wait_for("views.open")
+    details = next(b for b in opened.params["view"]["blocks"] if b.get("block_id") == "details")
+    return details["element"]["initial_value"]
+
+
+def test_a_message_logged_as_an_issue_keeps_the_people_it_names_by_their_slack_names(slack_bot) -> None:
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    bot.fake.display_names["U0JOE"] = "Joe B"  # Sue set none: her real name is shown
+    text = "<@U0JOE> can't log in on ward 4, <@U0SUE> too. <@U0JOE> tried twice"
+    assert _prefilled(bot, text) == "@Joe B can't log in on ward 4, @User U0SUE too. @Joe B tried twice"
+    assert len(bot.fake.calls_to("users.info")) == 2  # once each
+
+
+def test_a_name_slack_will_not_give_is_someone_and_never_a_mention(slack_bot) -> None:
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    bot.fake.fail("users.info", error="missing_scope", times=5)
+    prefilled = _prefilled(bot, "<@U0JOE> can't log in on ward 4, <@U0SUE|sue> too")
+    assert prefilled == "@someone can't log in on ward 4, @sue too", prefilled
+
+
+def test_a_slow_name_look_up_does_not_keep_the_form_from_opening(slack_bot) -> None:
+    import time
+
+    bot = slack_bot(org=ORG, clock=ManualClock(START))
+    bot.fake.slow("users.info", 4)
+    started = time.monotonic()
+    prefilled = _prefilled(bot, "<@U0JOE> can't log in on ward 4")
+    assert time.monotonic() - started < 2.5 and prefilled == "@someone can't log in on ward 4"
+    bot.fake.slow("users.info", 0)

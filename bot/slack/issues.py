@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import replace
 from functools import partial
 from typing import Any, TypeVar
@@ -24,7 +26,7 @@ from bot.issues.duplicates import may_join
 from bot.issues.filters import parse
 from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue, without_references
 from bot.issues.service import Changed, Invalid, Refused
-from bot.markup import readable
+from bot.markup import as_seen, mentioned
 from bot.roles import Membership
 from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import issue_blocks as ib
@@ -61,6 +63,8 @@ NOT_ADDED = (
 )
 NOT_OPENED = "I could not open the issue form just now. Please try again in a moment."
 PERMALINK_TIMEOUT = 1.5  # seconds: what the form's 3 s trigger can spare
+NAMES_TIMEOUT = 1.0  # seconds for the names of the people a message mentions, looked up beside the link
+_NAMES_MOST = 10  # people looked up in one message; any more are '@someone'
 _DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _TS = re.compile(r"[0-9]{1,12}\.[0-9]{6}")
 NOT_RESOLVED = f"Not resolved: {_NOT_STORED}. Press Resolve again in a minute."
@@ -201,14 +205,55 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
     Slack sends markup (mentions, links, & < > as entities); the form holds the words as they were
     seen, escaped again when posted."""
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
-    text = services.redactor.clean(readable(_words_of(message)))
+    words = _words_of(message)
+    names = _names_of(client, mentioned(words)[:_NAMES_MOST])  # asked now, answered beside the link
     channel = (body.get("channel") or {}).get("id") if isinstance(body.get("channel"), dict) else None
     link = None
     if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
         link = _permalink(client, body, channel, message)
+    text = services.redactor.clean(as_seen(words, names()))
     return Draft(
         _summary_of(text), text[:DETAILS_MAX], "", "", "", "", source_link=link, raised_by=_author(message)
     )
+
+
+def _names_of(client: WebClient, users: list[str]) -> Callable[[], dict[str, str]]:
+    """Who a message names is who is affected ('@Jo can't log in'), so the form keeps them by name. The
+    names are asked of Slack all at once, beside the permalink, since the form must open within its
+    trigger's 3 s: what the returned call gives is those Slack told within NAMES_TIMEOUT of the asking;
+    the rest show as '@someone' (see `as_seen`)."""
+    if not users:
+        return dict
+    deadline = time.monotonic() + NAMES_TIMEOUT
+    pool = ThreadPoolExecutor(max_workers=len(users), thread_name_prefix="names")
+    asked = {user: pool.submit(_display_name, one_try(client, NAMES_TIMEOUT), user) for user in users}
+    pool.shutdown(wait=False)  # a look-up still going ends at its own timeout
+
+    def told() -> dict[str, str]:
+        wait(asked.values(), timeout=max(0.0, deadline - time.monotonic()))
+        return {user: name for user, found in asked.items() if (name := _settled(found))}
+
+    return told
+
+
+def _settled(found: Future[str]) -> str:
+    return found.result() if found.done() and found.exception() is None else ""
+
+
+def _display_name(client: WebClient, user: str) -> str:
+    """The name Slack shows for a person, on one line; '' when Slack will not say (no users:read scope,
+    a deleted user, a timeout)."""
+    try:
+        person = client.users_info(user=user).get("user")
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not look up a name for a message shortcut (%s)", why_slack_failed(exc))
+        return ""
+    person = person if isinstance(person, dict) else {}
+    profile = person.get("profile") if isinstance(person.get("profile"), dict) else {}
+    for name in (profile.get("display_name"), profile.get("real_name"), person.get("real_name")):
+        if isinstance(name, str) and name.strip():
+            return " ".join(name.split())[:80]
+    return ""
 
 
 def _author(message: dict[str, Any]) -> str | None:
