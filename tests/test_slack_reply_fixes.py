@@ -264,3 +264,56 @@ def test_a_slow_name_look_up_does_not_keep_the_form_from_opening(slack_bot) -> N
     prefilled = _prefilled(bot, "<@U0JOE> can't log in on ward 4")
     assert time.monotonic() - started < 2.5 and prefilled == "@someone can't log in on ward 4"
     bot.fake.slow("users.info", 0)
+
+
+# -- 5. 'Yes, it helped' thanks, and does not post the answer again -------------------------------------
+
+ANSWERED = "structured clinical vocabulary"  # in the answer to 'what is snomed'
+
+
+def _yes(call: Any) -> dict[str, Any]:
+    return next(b for b in _buttons(call) if b["action_id"] == "answer_helpful")
+
+
+def test_yes_in_a_channel_thanks_the_clicker_alone_and_posts_nothing_again(slack_bot) -> None:
+    bot = slack_bot()
+    bot.mention("what is snomed")
+    yes = _yes(bot.fake.wait_for("chat.postMessage")[0])
+    bot.action(yes["action_id"], yes["value"], user="U0OTHER")
+    [thanks] = bot.fake.wait_for("response_url")
+    assert thanks.params["response_type"] == "ephemeral" and thanks.params["replace_original"] is False
+    assert "glad it helped" in thanks.text and ANSWERED not in thanks.text, thanks.text
+
+
+def test_yes_under_a_private_golive_answer_replaces_it_with_the_answer_and_the_thanks(slack_bot) -> None:
+    bot = slack_bot()
+    bot.command("what is snomed")
+    yes = _yes(bot.fake.wait_for("response_url")[0])
+    clicked = {"type": "button", "action_id": yes["action_id"], "block_id": "b1", "value": yes["value"]}
+    bot.interactive({  # as Slack sends a click on an ephemeral message: no `message` in it
+        "type": "block_actions", "user": {"id": "U0ASKER"}, "trigger_id": "t1", "actions": [clicked],
+        "container": {"type": "message", "message_ts": "1700000000.000200", "channel_id": "C0GENERAL",
+                      "is_ephemeral": True},
+        "channel": {"id": "C0GENERAL"}, "response_url": bot.fake.response_url("ephemeral-answer"),
+    })  # fmt: skip
+    replaced = bot.fake.wait_for("response_url", count=2)[1]
+    assert replaced.params["replace_original"] is True and _buttons(replaced) == []
+    assert replaced.text.count(ANSWERED) == 1 and "glad it helped" in replaced.text
+
+
+def test_yes_in_a_direct_message_leaves_the_answer_without_its_buttons(slack_bot) -> None:
+    bot = slack_bot()
+    bot.dm("what is snomed")
+    yes = _yes(bot.fake.wait_for("chat.postMessage")[0])
+    bot.action(yes["action_id"], yes["value"], channel="D0ASKER")
+    [replaced] = bot.fake.wait_for("response_url")
+    assert replaced.params["replace_original"] is True and _buttons(replaced) == []
+    assert replaced.text.count(ANSWERED) == 1 and "glad it helped" in replaced.text
+
+
+def test_yes_in_the_console_thanks_without_showing_the_answer_again(console) -> None:
+    shell, out, _ = console
+    shell.handle("what is snomed")
+    shell.handle("1")
+    assert out.getvalue().count(ANSWERED) == 1
+    assert "Thanks, glad it helped." in out.getvalue()

@@ -99,17 +99,26 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
     if support is not None:  # where it was asked, so the team can answer there
         support = replace(support, payload={**support.payload, "asked_in": _asked_in(body)})
     note = _queue_for_support(services, support) if support else None
-    shown = [*choice.reply.blocks, *([blocks.context(note)] if note else [])]
-    if choice.aside or (vote and not _in_direct_message(body)):  # others in the channel may want to say too
+    others_see_it = not _in_direct_message(body) and not _ephemeral(body)
+    aside = choice.aside or (vote is not None and others_see_it)  # others may want to vote too
+    reply = choice.reply if aside else choice.in_place or choice.reply
+    shown = [*reply.blocks, *([blocks.context(note)] if note else [])]
+    if aside:
         respond(client, body.get("response_url"), response_type="ephemeral", replace_original=False,
-                text=choice.reply.text, blocks=shown)  # fmt: skip
+                text=reply.text, blocks=shown)  # fmt: skip
     else:
-        respond(client, body.get("response_url"), replace_original=True, text=choice.reply.text, blocks=shown)
+        respond(client, body.get("response_url"), replace_original=True, text=reply.text, blocks=shown)
 
 
 def _in_direct_message(body: dict[str, Any]) -> bool:
     container = body.get("container") if isinstance(body.get("container"), dict) else {}
     return str(container.get("channel_id", "")).startswith("D")
+
+
+def _ephemeral(body: dict[str, Any]) -> bool:
+    """A message only the clicker sees (a `/golive` answer): it is replaced, never answered beside."""
+    container = body.get("container") if isinstance(body.get("container"), dict) else {}
+    return container.get("is_ephemeral") is True
 
 
 def _vote_key(body: dict[str, Any], action_id: str, clicker: str | None) -> str | None:

@@ -215,14 +215,22 @@ def answer_blocks(entry: Entry, question: str) -> list[Block]:
     ]
 
 
-def feedback_thanks_blocks(entry: Entry, helpful: bool) -> list[Block]:
+def thanks_blocks(helpful: bool) -> list[Block]:
+    """The thanks for a vote on an answer, on its own: where others still see the answer, the voter
+    is thanked privately and not sent the whole answer again."""
     thanks = (
         "Thanks, glad it helped."
         if helpful
         else "Thanks for telling us: the people who keep my answers up to date will look at it. If you "
         "still need help, use `/golive contact`."
     )
-    return [*entry_blocks(entry), context(thanks)]
+    return [context(thanks)]
+
+
+def feedback_thanks_blocks(entry: Entry, helpful: bool) -> list[Block]:
+    """An answer only the voter sees (a direct message, a private `/golive` one) once voted on: the
+    answer stays, without its buttons, above the thanks."""
+    return [*entry_blocks(entry), *thanks_blocks(helpful)]
 
 
 def suggestion_blocks(

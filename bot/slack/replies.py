@@ -39,6 +39,9 @@ class Choice:
     # The triage post as an outbox intent, so it is retried until Slack takes it, and made once.
     support: Intent | None = None
     aside: bool = False  # for the clicker alone: the message clicked stays as it is, for its asker
+    # What replaces the message clicked where only the clicker sees it (a direct message, a private
+    # `/golive` answer), when that is more than `reply`: the answer kept above the thanks for a vote.
+    in_place: Reply | None = None
 
 
 def reply_to_question(
@@ -108,7 +111,9 @@ def _feedback(
     if entry is None:
         return None
     services.answering.record_feedback(entry.id, question, helpful, user_id)
-    return Choice(Reply(escape(entry.title), blocks.feedback_thanks_blocks(entry, helpful)))
+    title = escape(entry.title)
+    answered = Reply(title, blocks.feedback_thanks_blocks(entry, helpful))
+    return Choice(Reply(title, blocks.thanks_blocks(helpful)), in_place=answered)
 
 
 def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
