@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from cli_helpers import trust_folder
 
 from bot.cli import validate
 from bot.clock import ManualClock
@@ -32,17 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A trust's folder with a knowledge base, the config above and an empty schedules folder."""
-    (tmp_path / "knowledge").mkdir()
-    (tmp_path / "knowledge" / "terms.yaml").write_text(
-        "entries:\n  - id: pas\n    kind: jargon\n    title: PAS\n    answer: Where admissions are kept.\n"
-    )
-    (tmp_path / "golive.yaml").write_text(CONFIG)
-    (tmp_path / "schedules").mkdir()
-    monkeypatch.chdir(tmp_path)
-    for name in ("GOLIVE_CONFIG", "GOLIVE_KNOWLEDGE_DIR", "GOLIVE_SCHEDULES_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
-    return tmp_path
+    return trust_folder(tmp_path, monkeypatch, CONFIG)
 
 
 def validated(site: Path, *posts: str, now=BEFORE_GOLIVE, capsys) -> tuple[int, str]:

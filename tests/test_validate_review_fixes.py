@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
+from cli_helpers import run_cli, trust_folder
 
 from bot.cli import validate
 from bot.clock import ManualClock
@@ -38,17 +38,7 @@ def post(ident: str, when: str) -> str:
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A trust's folder with a knowledge base, the config above and an empty schedules folder."""
-    (tmp_path / "knowledge").mkdir()
-    (tmp_path / "knowledge" / "terms.yaml").write_text(
-        "entries:\n  - id: pas\n    kind: jargon\n    title: PAS\n    answer: Where admissions are kept.\n"
-    )
-    (tmp_path / "golive.yaml").write_text(CONFIG)
-    (tmp_path / "schedules").mkdir()
-    monkeypatch.chdir(tmp_path)
-    for name in ("GOLIVE_CONFIG", "GOLIVE_KNOWLEDGE_DIR", "GOLIVE_SCHEDULES_DIR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
-    return tmp_path
+    return trust_folder(tmp_path, monkeypatch, CONFIG)
 
 
 def test_a_config_without_a_triage_channel_is_warned_about_as_serve_refuses_it(site: Path, capsys) -> None:
