@@ -147,7 +147,7 @@ class Matcher:
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
         self._run_together = _run_together(written)
-        self._acronym_short_of = _short_of(a for a in acronyms if 4 <= len(a) <= 6 and a.isalpha())
+        self._acronym_short_of = _short_of(a for a in acronyms if 5 <= len(a) <= 6 and a.isalpha())
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
         )
