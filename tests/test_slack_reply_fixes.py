@@ -135,6 +135,19 @@ def test_a_reporter_naming_their_issue_at_the_top_of_the_dm_adds_to_it_as_a_thre
     assert "5919" not in bot.fake.everything()
 
 
+def test_a_gloucester_postcode_is_no_reference_to_an_issue(slack_bot) -> None:
+    """GL1 3NN is Gloucestershire Royal's postcode: read as GL-0001, a reporter's question went onto
+    their issue as a note and was never answered."""
+    bot, ref = _issue_bot(slack_bot)
+    assert ref == "GL-0001"
+    bot.dm("The label printer at Gloucestershire Royal (GL1 3NN) keeps jamming, who do I call?",
+           user=NURSE, channel="D0NURSE")  # fmt: skip
+    bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    assert not [c for c in _to(bot, "D0NURSE") if "Added to" in c.text]
+    assert _to(bot, "C0TRIAGE") == [] and _history(bot, ref)[-1] != "note"
+
+
 def test_the_person_an_issue_was_logged_for_may_add_to_it_from_the_top_of_the_dm(slack_bot) -> None:
     from bot.issues.model import Draft
 

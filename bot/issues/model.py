@@ -15,7 +15,11 @@ from bot.privacy import INVISIBLE
 
 REFERENCE_PREFIX = "GL-"
 _REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
-_NAMED = re.compile(r"(?<![\w-])GL-?0*(\d{1,9})(?!\w)", re.IGNORECASE)  # a reference within words
+# A reference within words: 'GL-42', or 'GL0042' with four digits at least, never a Gloucester postcode
+# ('GL1 3NN', 'GL50'), which a message names as often as an issue.
+_NAMED = re.compile(
+    r"(?<![\w-])GL(?:-|(?=\d{4}))0*(\d{1,9})(?!\w)(?![^\S\n]?\d[A-Z]{2}(?!\w))", re.IGNORECASE
+)
 SUMMARY_MAX = 150
 DETAILS_MAX = 3000
 LOCATION_MAX = PLACE_MAX
