@@ -225,9 +225,10 @@ _MOBILE = re.compile(
 EMAIL_ADDRESS = "email address"
 _ADDRESS = r"[\w.%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}(?![\w\-])"
 _EMAIL = re.compile(rf"<mailto:{_ADDRESS}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%+\-])(?<!mailto:){_ADDRESS}")
-# What a reporter gives as their own contact ('my mobile 07700 900123'): staff's, not a patient's, and
-# how the team calls them back, so it is kept in that field alone.
-OWN_CONTACT = frozenset({MOBILE_NUMBER, EMAIL_ADDRESS})
+# Contact details staff write so that staff can reach them: a reporter's own contact ('my mobile 07700
+# 900123'), the trust's support contacts and its plan ('ring the on-call manager on 07700 900456'). They
+# are kept there alone; anywhere else a mobile number or an address is taken to be a patient's.
+CONTACT_DETAILS = frozenset({MOBILE_NUMBER, EMAIL_ADDRESS})
 _LINK = re.compile(r"[a-z][a-z\d+.\-]{0,30}://[^\s|<>]+", re.IGNORECASE)
 _NHS_DOMAIN = re.compile(r"@(?:[A-Za-z0-9\-]+\.)*(?:nhs\.net|nhs\.uk|nhs\.scot|hscni\.net)(?![\w.\-])", re.I)
 
@@ -502,7 +503,7 @@ class Redactor:
         self._extra = extra
 
     def redact(self, text: str, keep: frozenset[str] = frozenset()) -> Redaction:
-        """`keep`: the kinds of identifier this text may hold (a reporter's own contact: `OWN_CONTACT`)."""
+        """`keep`: the kinds of identifier this text may hold (staff's contact details: `CONTACT_DETAILS`)."""
         counts: Counter[str] = Counter()
         clean = _DIGIT_MARKS.sub("", INVISIBLE.sub("", text))
         digits = len(_DIGIT.findall(clean))

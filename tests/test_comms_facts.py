@@ -10,6 +10,7 @@ from bot.issues.model import Severity
 from bot.store import answers
 from bot.store import issues as issue_store
 from bot.store.database import Database
+from tests.test_comms_schedules import item, problems_in
 from tests.test_comms_setup import local, org, service
 
 
@@ -101,3 +102,15 @@ def test_the_go_live_day_is_not_counted_before_go_live(db: Database) -> None:
         "day 1, 0 since, 0 to go",
         "day 3, 2 since, n/a to go",
     ]
+
+
+def test_the_trusts_own_contact_numbers_and_addresses_are_posted_as_written(db: Database, tmp_path) -> None:
+    """The on-call manager's mobile and the supplier's address are how staff reach help: only a patient's
+    are removed. Figures staff typed (an issue's summary) are still cleaned of them."""
+    on_call = Contact("On-call manager", "mobile 07700 900123 or oncall@supplier.example", ("go-live",))
+    comms = service(db, ManualClock(local(2027, 1, 19, 3, 0)), org(contacts=(on_call,)))
+    assert "07700 900123 or oncall@supplier.example" in comms.render("Who to call: {contact_now}")
+    plan = "announcements:\n" + item("oncall", "at: 2027-01-19 09:00", "text: Ring 07700 900456 tonight")
+    assert problems_in(tmp_path, plan) == []
+    log_issue(db, "texts to 07700 900789 bounce", Severity.P2, local(2027, 1, 19, 2, 0))
+    assert "900789" not in comms.render("{oldest_open_issues}")

@@ -83,3 +83,12 @@ def test_a_slack_announcement_with_a_brace_that_is_no_placeholder_is_sent_back_w
         draft = Draft(message=message, channel="C0ANNOUNCE", repeat=ONCE, at="09:00", start="2027-03-28")
         checked = check_draft(draft, config, config.redactor(), "U0LEAD", datetime(2027, 3, 1, tzinfo=UTC))
         assert checked.announcement is None and f"did you mean {meant}?" in checked.errors["message"], message
+
+
+def test_a_comms_leads_on_call_number_stays_in_the_announcement() -> None:
+    config = org()
+    draft = Draft(message="Tonight ring 07700 900456", channel="C0ANNOUNCE", repeat=ONCE, at="09:00",
+                  start="2027-03-28")  # fmt: skip
+    checked = check_draft(draft, config, config.redactor(), "U0LEAD", datetime(2027, 3, 1, tzinfo=UTC))
+    assert checked.announcement is not None and "07700 900456" in checked.announcement.text
+    assert not checked.redaction.changed

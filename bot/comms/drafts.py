@@ -16,7 +16,7 @@ from bot.comms.templates import placeholder_problems
 from bot.comms.timing import due_times, trigger_for
 from bot.config import OrgConfig
 from bot.markup import escape
-from bot.privacy import Redaction, Redactor
+from bot.privacy import CONTACT_DETAILS, Redaction, Redactor
 
 ONCE, DAILY, WEEKLY = "once", "daily", "weekly"
 MAX_TEXT = 3000  # Slack's limit for a section's text
@@ -43,7 +43,7 @@ class Checked:
 
 def check_draft(draft: Draft, org: OrgConfig, redactor: Redactor, user_id: str, now: datetime) -> Checked:
     """Identifiers are removed and the text made inert before it is kept; comms leads are told what went."""
-    redaction = redactor.redact(draft.message.strip())
+    redaction = redactor.redact(draft.message.strip(), CONTACT_DETAILS)  # the on-call number stays
     errors: dict[str, str] = {}
     if not redaction.text:
         errors["message"] = "Write the message to post."

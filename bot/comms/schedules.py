@@ -13,6 +13,7 @@ from bot.comms.templates import placeholder_problems
 from bot.comms.timing import BadCron, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.localtime import BadDateTime, local_date_time
+from bot.privacy import CONTACT_DETAILS
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
@@ -137,7 +138,7 @@ class _FileReader:
             return ""
         for problem in placeholder_problems(value):  # posted to all staff with its braces
             self.fail(item, "text", problem)
-        if found := self.org.redactor().redact(value).removed:
+        if found := self.org.redactor().redact(value, CONTACT_DETAILS).removed:
             what = ", ".join(found)
             self.fail(
                 item, "text", f"contains a patient identifier ({what}): announcements must not carry one"

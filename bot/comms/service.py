@@ -25,6 +25,7 @@ from bot.comms.schedules import read_schedules, resolve_channel
 from bot.comms.templates import fill, placeholders_in
 from bot.comms.timing import due_times, trigger_for
 from bot.config import Contact, OrgConfig
+from bot.privacy import CONTACT_DETAILS
 from bot.roles import Membership, MembershipUnknown
 from bot.store import comms as store
 from bot.store import issues as issue_store
@@ -166,10 +167,11 @@ class CommsService:
         ]
 
     def render(self, text: str, now: datetime | None = None) -> str:
-        """The text with its figures; the privacy guard has the last word on whatever is posted."""
+        """The text with its figures; the privacy guard has the last word on whatever is posted (the
+        trust's own contact details aside: staff typed in the figures are cleaned of them already)."""
         read_at = self.clock.now()
         filled = fill(text, self.facts.values(now or read_at, placeholders_in(text), read_at))
-        return self.facts.redactor.clean(filled)
+        return self.facts.redactor.clean(filled, CONTACT_DETAILS)
 
     def render_announcement(self, announcement_id: str, due: datetime | None = None) -> str | None:
         """The text to post for a queued announcement, with the figures of its due time: one held up

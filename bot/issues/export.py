@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.issues.model import Action, Event, Issue, Status
 from bot.plaintext import without_controls
-from bot.privacy import OWN_CONTACT, Redactor
+from bot.privacy import CONTACT_DETAILS, Redactor
 
 FORMATS = ("csv", "json", "hazard-log")
 
@@ -80,7 +80,7 @@ class Exporter:
             "location": self.text(issue.location),
             "area": self.text(issue.area),
             "reporter": issue.reporter_id,
-            "contact": self.text(issue.contact, OWN_CONTACT),
+            "contact": self.text(issue.contact, CONTACT_DETAILS),
             "source_link": self.text(issue.source_link),
             "message_author": issue.raised_by or "",
             "created_at": self.when(issue.created_at),

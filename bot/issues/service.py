@@ -34,7 +34,7 @@ from bot.issues.model import (
     shown,
     validate,
 )
-from bot.privacy import OWN_CONTACT, Redaction, Redactor
+from bot.privacy import CONTACT_DETAILS, Redaction, Redactor
 from bot.roles import Membership
 from bot.store import issues as store
 from bot.store.database import Database
@@ -118,7 +118,7 @@ class IssueService:
         short fields are cut back to the width the form allowed (and their columns hold)."""
         texts = (draft.summary, draft.details, draft.location, draft.area)
         summary, details, location, area = (self._redactor.redact(text.strip()) for text in texts)
-        contact = self._redactor.redact(draft.contact.strip(), OWN_CONTACT)  # the reporter's own: kept
+        contact = self._redactor.redact(draft.contact.strip(), CONTACT_DETAILS)  # the reporter's own: kept
         link = draft.source_link if draft.source_link and draft.source_link.startswith("https://") else None
         new = store.NewIssue(
             summary=summary.text, details=details.text, location=location.text[:LOCATION_MAX],
@@ -151,7 +151,7 @@ class IssueService:
             )
         where, how = (
             self._redactor.redact(draft.location.strip()),
-            self._redactor.redact(draft.contact.strip(), OWN_CONTACT),
+            self._redactor.redact(draft.contact.strip(), CONTACT_DETAILS),
         )
         said = self._redactor.redact(" ".join(filter(None, (draft.summary.strip(), draft.details.strip()))))
         place = where.text[:LOCATION_MAX] or issue.location

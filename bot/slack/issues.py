@@ -27,6 +27,7 @@ from bot.issues.filters import parse
 from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue, without_references
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import as_seen, mentioned
+from bot.privacy import CONTACT_DETAILS
 from bot.roles import Membership
 from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import issue_blocks as ib
@@ -399,7 +400,7 @@ def _cleaned(services: Services, draft: Draft) -> Draft:
     """A form handed back to Slack shows what was typed without identifiers: Slack keeps the view."""
     clean = services.redactor.clean
     return replace(draft, summary=clean(draft.summary), details=clean(draft.details),
-                   location=clean(draft.location), contact=clean(draft.contact))  # fmt: skip
+                   location=clean(draft.location), contact=clean(draft.contact, CONTACT_DETAILS))  # fmt: skip
 
 
 def _answer_form(
