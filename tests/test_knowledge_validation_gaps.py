@@ -376,7 +376,7 @@ def test_an_answer_longer_than_a_reply_shows_is_a_warning_and_one_that_fits_is_s
     write(
         tmp_path,
         "kb.yaml",
-        "entries:\n" + entry(answer=sop) + entry("bau", "BAU", "Work as usual. " * 590 + "Ring 2222."),
+        "entries:\n" + entry(answer=sop) + entry("bau", "BAU", "Work as usual. " * 560 + "Ring 2222."),
     )
     found = [w for w in warnings(tmp_path) if "characters" in w]
     assert len(found) == 1 and "pas" in found[0] and f"{len(sop):,} characters" in found[0]

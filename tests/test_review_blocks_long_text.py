@@ -15,6 +15,7 @@ from typing import Any, cast
 from slack_harness import org_config
 from test_review_blocks_limits import problems, texts
 
+from bot.answering.loader import LONGEST_ANSWER
 from bot.answering.model import Entry
 from bot.clock import ManualClock
 from bot.comms.drafts import Draft
@@ -151,3 +152,13 @@ def test_a_code_block_split_across_sections_is_closed_and_opened_again() -> None
     shown = "\n".join(p.removeprefix("```\n").removesuffix("\n```") for p in parts)
     assert all(f"step {n}: press F{n % 12} then Enter" in shown for n in range(200))
     assert texts(b.sections("x" * 7000, 5)) == ["x" * 3000, "x" * 3000, "x" * 1000]  # no code: as before
+
+
+def test_an_answer_of_long_paragraphs_is_shown_to_its_last_line() -> None:
+    """Cut at paragraph ends, four paragraphs of 1,600 characters filled three sections by half each
+    and lost the last line: the number to ring."""
+    paragraph = "Check the request and the patient's details before you go on. " * 25
+    answer = "\n\n".join([paragraph] * 4 + ["Out of hours ring the PACS team on ext 4821."])
+    assert len(answer) <= LONGEST_ANSWER
+    reply = b.answer_blocks(Entry(id="pacs", kind="howto", title="PACS", answer=answer), "pacs?")
+    assert problems(reply) == [] and "ext 4821." in joined(reply) and "…" not in joined(reply)

@@ -35,9 +35,9 @@ _SHAPE = "a knowledge file must be a mapping with a list under 'entries'"
 # A file started, or every entry commented out: like 'entries: []', not a mistake that stops the bot.
 NO_ENTRIES_YET = "warning: no entries in this file yet"
 # What a chat reply shows of one answer: Slack refuses a message of much more text, so a reply holds
-# three sections of 3,000 characters (bot/slack/blocks.py); past it the end, often the number to ring,
-# is cut off.
-LONGEST_ANSWER = 9_000
+# three sections of 3,000 characters (bot/slack/blocks.py), less what cuts and escaping take; past it the
+# end, often the number to ring, is cut off.
+LONGEST_ANSWER = 8_500
 LIST_THEM = "list them under 'entries:'"
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))

@@ -40,6 +40,7 @@ STILL_IN_SLACK = "Your own message still shows it in Slack: please edit or delet
 MESSAGE_SECTIONS = 3
 MESSAGE_TEXT_LIMIT = 11_000  # the text a message's blocks may hold in all, kept below Slack's refusal
 _SHORTEST_CUT = 300  # a section cut to fit keeps at least this much of its text
+_PARAGRAPHS_FROM, _FULL_FROM = 0.5, 0.95  # where in a section a cut may fall: at a paragraph, or full
 
 
 def encode_value(**fields: str | int) -> str:
@@ -75,14 +76,23 @@ def text_section(text: str) -> Block:
 def sections(mrkdwn: str, most: int) -> list[Block]:
     """Long mrkdwn as up to `most` sections, so text past Slack's 3,000 characters is shown, not lost.
     Each cut falls at a paragraph or line break (else a space) and never inside a link, mention or
-    entity; only what would need more than `most` sections is cut, with an ellipsis."""
+    entity; only what would need more than `most` sections is cut, with an ellipsis. A text that
+    would not fit cut at paragraphs is cut where each section is full instead: long paragraphs cut
+    at their ends left half of each section empty, and the end of the text (the number to ring) cut."""
+    chunks = _chunks(mrkdwn, most, _PARAGRAPHS_FROM)
+    if len(chunks[-1]) > SECTION_LIMIT:
+        chunks = _chunks(mrkdwn, most, _FULL_FROM)
+    return [text_section(chunk) for chunk in chunks if chunk.strip()] or [text_section(mrkdwn)]
+
+
+def _chunks(mrkdwn: str, most: int, start: float) -> list[str]:
+    """The text in up to `most` pieces, each cut at the last break past `start` of a section's length."""
     chunks: list[str] = []
     rest = mrkdwn
     while len(rest) > SECTION_LIMIT and len(chunks) < most - 1:
-        chunk, rest = _cut(rest)
+        chunk, rest = _cut(rest, start)
         chunks.append(chunk)
-    chunks.append(rest)
-    return [text_section(chunk) for chunk in chunks if chunk.strip()] or [text_section(mrkdwn)]
+    return [*chunks, rest]
 
 
 def within_message_limit(blocks: list[Block]) -> list[Block]:
@@ -117,26 +127,26 @@ def _section_text(block: Block) -> str:
     return text["text"] if isinstance(text, dict) and isinstance(text.get("text"), str) else ""
 
 
-def _cut(text: str) -> tuple[str, str]:
+def _cut(text: str, start: float) -> tuple[str, str]:
     """The first section's worth of a too-long text, and the rest. A code block the cut falls in is
     closed at the end of the one and opened again at the start of the other, so neither section shows
     the markers as text and the rest of the answer is not set as code."""
-    cut, skip = _break_at(text[:SECTION_LIMIT])
+    cut, skip = _break_at(text[:SECTION_LIMIT], start)
     if text[:cut].count(_FENCE) % 2:  # leave room to close it
-        cut, skip = _break_at(text[: SECTION_LIMIT - len(_FENCE) - 1])
+        cut, skip = _break_at(text[: SECTION_LIMIT - len(_FENCE) - 1], start)
     head, rest = text[:cut].rstrip(), text[cut + skip :].lstrip("\n")
     if head.count(_FENCE) % 2:
         return f"{head}\n{_FENCE}", f"{_FENCE}\n{rest}"
     return head, rest
 
 
-def _break_at(window: str) -> tuple[int, int]:
+def _break_at(window: str, start: float) -> tuple[int, int]:
     """Where to cut a too-long text (the window is as much as fits) and how many separator characters
-    to drop there: the last paragraph, line or word break in its second half, outside any `<...>`/`&...;`."""
-    half = len(window) // 2
+    to drop there: the last paragraph, line or word break past `start` of it, outside any `<...>`/`&...;`."""
+    past = int(len(window) * start)
     at, skip = len(window), 0
     for separator in ("\n\n", "\n", " "):
-        found = window.rfind(separator, half)
+        found = window.rfind(separator, past)
         if found > 0:
             at, skip = found, len(separator)
             break
