@@ -79,6 +79,17 @@ def test_a_mention_asking_after_a_reference_is_answered_with_its_status_and_ping
     assert _gaps(bot) == []
 
 
+def test_a_mention_naming_an_issue_and_a_patient_gets_the_privacy_note_too(slack_bot) -> None:
+    """The identifiers stay visible in the channel until the person edits their message: they must be
+    told, whatever else the message asks."""
+    bot, ref = _issue_bot(slack_bot)
+    bot.mention(f"{ref} still not fixed, patient Mrs Jones NHS 943 476 5919 waiting", user=OTHER)
+    [note] = bot.fake.wait_for("chat.postEphemeral")
+    assert note.params["user"] == OTHER and "removed 1 NHS number" in note.text, note.text
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert ref in reply.text and "5919" not in bot.fake.everything() and "Jones" not in reply.text
+
+
 def test_a_reference_no_issue_has_says_so(slack_bot) -> None:
     bot, _ = _issue_bot(slack_bot)
     bot.command("GL-0099", user=OTHER)
@@ -171,6 +182,10 @@ def test_someone_naming_an_issue_that_is_not_theirs_is_told_how_to_add_and_nothi
     assert "note" not in _history(bot, ref) and _to(bot, "C0TRIAGE") == []
     assert f"not added this to {ref}" in told.text and "/golive issue" in told.text, told.text
     assert "I don't know" not in told.text and _gaps(bot) == []
+    bot.fake.calls.clear()
+    bot.dm(f"{ref} here too, pt 943 476 5919", user=OTHER, channel="D0OTHER")
+    [told] = bot.fake.wait_for("chat.postMessage")
+    assert "removed 1 NHS number" in told.text and "5919" not in bot.fake.everything()
 
 
 def test_a_reporter_sending_only_the_reference_gets_its_status_and_adds_nothing(slack_bot) -> None:

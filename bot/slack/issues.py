@@ -121,6 +121,9 @@ def _note_from_message(services: Services, message: DirectMessage) -> str | None
         _added(services, issue, message) if issue.reported_by(message.user) else _not_theirs(issue)
         for issue in found
     ]
+    redaction = services.redactor.redact(message.text)
+    if said and redaction.changed and not any(issue.reported_by(message.user) for issue in found):
+        said.append(redaction.explain())  # a note added says so itself
     return "\n\n".join(said) or None
 
 

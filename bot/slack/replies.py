@@ -47,8 +47,9 @@ class Choice:
 def reply_to_question(
     services: Services, question: str, *, source: str, user_id: str | None, message_key: str | None = None
 ) -> Reply:
-    if named := issues_named(services, question, names=source != "slack-mention"):  # a channel reads it
-        return named
+    redaction = services.redactor.redact(question)
+    if named := issues_named(services, redaction.text, names=source != "slack-mention"):  # a channel reads it
+        return replace(named, private_note=redaction.explain() if redaction.changed else None)
     result = services.answering.ask(question, source=source, user_id=user_id, message_key=message_key)
     asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
