@@ -216,8 +216,11 @@ _NAMED = re.compile(
 # or without the bracketed trunk zero). A mobile is a person's own; a ward's or a desk's number is a
 # landline or an extension, and those are kept, as the two kinds of landline cannot be told apart.
 MOBILE_NUMBER = "mobile number"
+_MOBILE_GAP = (
+    r"(?:[^\S\n]{0,3}[\-\u2010-\u2015/.)][^\S\n]{0,3}|[^\S\n]{1,3})?"  # '07700 - 900123', '(07700) 900123'
+)
 _MOBILE = re.compile(
-    r"(?<![\w+])(?:0|(?:\+|00)[^\S\n]?44[^\S\n]?(?:\(0\)[^\S\n]?)?)7(?:(?:[^\S\n]|[\-.])?\d){9}(?!\d)"
+    rf"(?<![\w+(])\(?(?:0|(?:\+|00)?[^\S\n]?44[^\S\n]?(?:\(0\)[^\S\n]?)?)7(?:{_MOBILE_GAP}\d){{9}}(?!\d)"
 )
 # An email address, alone or as Slack sends one ('<mailto:jo@example.com|jo@example.com>', which goes
 # whole). Addresses at the NHS's own domains are staff's work addresses, named in chat as staff are,
@@ -225,6 +228,7 @@ _MOBILE = re.compile(
 EMAIL_ADDRESS = "email address"
 _ADDRESS = r"[\w.%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}(?![\w\-])"
 _EMAIL = re.compile(rf"<mailto:{_ADDRESS}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%+\-])(?<!mailto:){_ADDRESS}")
+_ANY_ADDRESS = re.compile(_ADDRESS)
 # Contact details staff write so that staff can reach them: a reporter's own contact ('my mobile 07700
 # 900123'), the trust's support contacts and its plan ('ring the on-call manager on 07700 900456'). They
 # are kept there alone; anywhere else a mobile number or an address is taken to be a patient's.
@@ -464,8 +468,9 @@ def _without_mobile_numbers(text: str) -> tuple[str, int]:
     return _replaced(_MOBILE, f"[{MOBILE_NUMBER} removed]", text)
 
 
-def _not_at_the_nhs(address: str) -> bool:
-    return not _NHS_DOMAIN.search(address)
+def _not_at_the_nhs(written: str) -> bool:
+    """Whether any address written here (a link's target or its label) is not a staff one at the NHS."""
+    return any(not _NHS_DOMAIN.search(address) for address in _ANY_ADDRESS.findall(written))
 
 
 def _without_email_addresses(text: str) -> tuple[str, int]:

@@ -466,6 +466,8 @@ def test_identifiers_of_every_kind_are_never_stored(stored) -> None:
         "https://a@b.c/",
         "07700 ",
         "+44 (0)7 ",
+        "07 - ",
+        "(0",
     ],
 )
 def test_hostile_text_of_ten_thousand_characters_is_cleaned_quickly(unit: str) -> None:
@@ -521,7 +523,8 @@ MOBILE_MARKER, EMAIL_MARKER = "[mobile number removed]", "[email address removed
 @pytest.mark.parametrize(
     "said",
     ["07700 900123", "07700900123", "077 0090 0123", "07700-900-123", "07700.900.123", "+44 7700 900123",
-     "+447700900123", "+44 (0)7700 900 123", "0044 7700 900123", "+ 44 7700 900123"],
+     "+447700900123", "+44 (0)7700 900 123", "0044 7700 900123", "+ 44 7700 900123", "07700  900123",
+     "07700 - 900123", "07700/900123", "(07700) 900123", "07700–900123", "447700900123"],
 )  # fmt: skip
 def test_a_mobile_number_is_removed_however_grouped(said: str) -> None:
     result = Redactor().redact(f"pt says texts go to {said}, not hers")
@@ -548,6 +551,7 @@ def test_landlines_extensions_and_longer_numbers_are_kept(text: str) -> None:
         ("<https://portal.example/x|jo@gmail.com>", f"<https://portal.example/x|{EMAIL_MARKER}>"),
         ("email:jo@yahoo.com", f"email:{EMAIL_MARKER}"),
         ("9434765919@example.com", EMAIL_MARKER),
+        ("<mailto:jo.bloggs@gmail.com|jo@nhs.net>", EMAIL_MARKER),  # an NHS label hides no patient's address
     ],
 )
 def test_an_email_address_is_removed_with_what_slack_wraps_it_in(said: str, left: str) -> None:
