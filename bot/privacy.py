@@ -220,14 +220,14 @@ _MOBILE_GAP = (
     r"(?:[^\S\n]{0,3}[\-\u2010-\u2015/.)][^\S\n]{0,3}|[^\S\n]{1,3})?"  # '07700 - 900123', '(07700) 900123'
 )
 _MOBILE = re.compile(
-    rf"(?<![\w+(])\(?(?:0|(?:\+|00)?[^\S\n]?44[^\S\n]?(?:\(0\)[^\S\n]?)?)7(?:{_MOBILE_GAP}\d){{9}}(?!\d)"
+    rf"(?<![\w+(])\(?(?:0|(?:\+|00)[^\S\n]?44[^\S\n]?(?:\(0\)[^\S\n]?)?)7(?:{_MOBILE_GAP}\d){{9}}(?!\d)"
 )
 # An email address, alone or as Slack sends one ('<mailto:jo@example.com|jo@example.com>', which goes
 # whole). Addresses at the NHS's own domains are staff's work addresses, named in chat as staff are,
 # and are kept. Not one inside a URL ('postgresql://bot:pw@db.trust'): a link is not an address.
 EMAIL_ADDRESS = "email address"
 _ADDRESS = r"[\w.%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}(?![\w\-])"
-_EMAIL = re.compile(rf"<mailto:{_ADDRESS}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%+\-])(?<!mailto:){_ADDRESS}")
+_EMAIL = re.compile(rf"<mailto:[^|>\s]{{1,300}}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%+\-]){_ADDRESS}")
 _ANY_ADDRESS = re.compile(_ADDRESS)
 # Contact details staff write so that staff can reach them: a reporter's own contact ('my mobile 07700
 # 900123'), the trust's support contacts and its plan ('ring the on-call manager on 07700 900456'). They
@@ -465,7 +465,10 @@ def _without_postcodes(text: str) -> tuple[str, int]:
 
 
 def _without_mobile_numbers(text: str) -> tuple[str, int]:
-    return _replaced(_MOBILE, f"[{MOBILE_NUMBER} removed]", text)
+    """The text with every mobile number replaced; not digits that start a date ('07/12/2026 - 9/12')."""
+    dated = _Covered(_DATED, text)
+    spans = [span for span in _spans(_MOBILE, text) if not dated.covers(span[0], span[0] + 1)]
+    return _substituted(text, spans, f"[{MOBILE_NUMBER} removed]"), len(spans)
 
 
 def _not_at_the_nhs(written: str) -> bool:

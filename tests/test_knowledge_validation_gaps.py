@@ -380,5 +380,9 @@ def test_an_answer_longer_than_a_reply_shows_is_a_warning_and_one_that_fits_is_s
     )
     found = [w for w in warnings(tmp_path) if "characters" in w]
     assert len(found) == 1 and "pas" in found[0] and f"{len(sop):,} characters" in found[0]
+    ampersands = "A&E and X-ray & CT. " * 400  # 8,000 typed, 9,600 as Slack is sent them: cut
+    write(tmp_path, "kb.yaml", "entries:\n" + entry(answer=sop) + entry("bau", "BAU", "Work as usual. " * 560
+          + "Ring 2222.") + entry("ae", "A and E", ampersands))  # fmt: skip
+    assert len([w for w in warnings(tmp_path) if "characters as Slack is sent it" in w]) == 2
     fits = next(e for e in load_knowledge(tmp_path).entries if e.id == "bau")
     assert len(fits.answer) <= LONGEST_ANSWER and "Ring 2222" in " ".join(texts(answer_blocks(fits, "bau?")))

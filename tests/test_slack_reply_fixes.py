@@ -159,6 +159,15 @@ def test_a_gloucester_postcode_is_no_reference_to_an_issue(slack_bot) -> None:
     assert _to(bot, "C0TRIAGE") == [] and _history(bot, ref)[-1] != "note"
 
 
+def test_references_are_found_however_staff_chase_them_and_postcodes_never() -> None:
+    from bot.issues.model import references_in
+
+    for chased in ("GL-0042 2nd time asking", "chasing gl-42 3rd time", "GL-42 9am", "(GL0042).", "#GL-0042"):
+        assert references_in(chased) == ["GL-0042"], chased
+    for place in ("GL1 3NN", "gl50 1ab", "GL501AA", "GL56 9ZZ"):
+        assert references_in(f"the printer at {place} jams") == [], place
+
+
 def test_the_person_an_issue_was_logged_for_may_add_to_it_from_the_top_of_the_dm(slack_bot) -> None:
     from bot.issues.model import Draft
 
@@ -185,7 +194,8 @@ def test_someone_naming_an_issue_that_is_not_theirs_is_told_how_to_add_and_nothi
     bot.fake.calls.clear()
     bot.dm(f"{ref} here too, pt 943 476 5919", user=OTHER, channel="D0OTHER")
     [told] = bot.fake.wait_for("chat.postMessage")
-    assert "removed 1 NHS number" in told.text and "5919" not in bot.fake.everything()
+    assert "removed 1 NHS number" in told.text and "please edit or delete it" in told.text
+    assert "5919" not in bot.fake.everything()
 
 
 def test_a_reporter_sending_only_the_reference_gets_its_status_and_adds_nothing(slack_bot) -> None:

@@ -16,10 +16,8 @@ from bot.privacy import INVISIBLE
 REFERENCE_PREFIX = "GL-"
 _REFERENCE = re.compile(r"^\s*GL-?0*(\d{1,9})\s*$", re.IGNORECASE)
 # A reference within words: 'GL-42', or 'GL0042' with four digits at least, never a Gloucester postcode
-# ('GL1 3NN', 'GL50'), which a message names as often as an issue.
-_NAMED = re.compile(
-    r"(?<![\w-])GL(?:-|(?=\d{4}))0*(\d{1,9})(?!\w)(?![^\S\n]?\d[A-Z]{2}(?!\w))", re.IGNORECASE
-)
+# ('GL1 3NN', 'GL50 1AB': two digits at most), which a message names as often as an issue.
+_NAMED = re.compile(r"(?<![\w-])GL(?:-|(?=\d{4}))0*(\d{1,9})(?!\w)", re.IGNORECASE)
 SUMMARY_MAX = 150
 DETAILS_MAX = 3000
 LOCATION_MAX = PLACE_MAX

@@ -123,7 +123,7 @@ def _note_from_message(services: Services, message: DirectMessage) -> str | None
     ]
     redaction = services.redactor.redact(message.text)
     if said and redaction.changed and not any(issue.reported_by(message.user) for issue in found):
-        said.append(redaction.explain())  # a note added says so itself
+        said.append(f"{redaction.explain()} {STILL_IN_SLACK}")  # a note added says so itself
     return "\n\n".join(said) or None
 
 
