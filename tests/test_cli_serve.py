@@ -40,3 +40,18 @@ def test_serving_with_nobody_in_the_maintenance_team_is_logged_as_a_warning(tmp_
     done = serve(tmp_path, "--host", "127.0.0.1", "--port", "0", SLACK_API_URL=fake_slack.url)
     assert "WARNING" in done.stderr
     assert "people.maintenance_team is empty, so nobody can acknowledge" in done.stderr
+
+
+def test_serving_with_a_go_live_date_long_past_or_an_unknown_contact_site_is_logged(tmp_path, fake_slack):
+    """Most trusts never run validate: what it warns of is logged when the bot starts."""
+    fake_slack.fail("auth.test", error="invalid_auth")  # stop once the warnings are out
+    environment = bot_env(
+        tmp_path, SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="s", SLACK_API_URL=fake_slack.url
+    )
+    (tmp_path / "golive.yaml").write_text(
+        "channels:\n  triage: C0TRIAGE\ngolive:\n  start: 2020-01-06 07:00\nlocations: [Ward 3]\n"
+        "contacts:\n  - name: Midwife lead\n    how: bleep 1234\n    sites: [Maternity]\n"
+    )
+    done = subprocess.run([*GOLIVE_BOT, "serve", "--port", "0"], env=environment, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert "golive.start 2020-01-06 07:00 was" in done.stderr and "Maternity" in done.stderr, done.stderr

@@ -17,7 +17,8 @@ import threading
 from slack_sdk.errors import SlackApiError
 
 from bot.cli.options import add_port_argument, whole_number
-from bot.cli.validate import unstaffed
+from bot.cli.validate import readiness_warnings
+from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import TokenProblem
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     configure_logging(settings.log_level, settings.org.redactor(), settings.secrets)
     for library in ("slack_sdk", "slack_bolt"):  # at DEBUG they log message bodies
         logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
-    for warning in unstaffed(settings):  # allowed, but a go-live should not run like this for long
+    for warning in readiness_warnings(settings, SystemClock().now()):
         log.warning("%s", warning)
     services = build_services(settings, watch=True)
     stop = threading.Event()

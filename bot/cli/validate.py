@@ -38,8 +38,14 @@ def check_config(settings: Settings, now: datetime) -> Checked:
             "no organisation config file (built-in defaults: enough for golive-bot console, but serve "
             "needs one that sets channels.triage)"
         )
-    warnings = _no_triage(org) + unstaffed(settings) + _unknown_sites(org) + _long_ago(org, now)
+    warnings = _no_triage(org) + readiness_warnings(settings, now)
     return Checked(f"config {org.source}", list(settings.config_problems), warnings)
+
+
+def readiness_warnings(settings: Settings, now: datetime) -> list[str]:
+    """What a config allows but a go-live should not run with for long; `serve` logs them at start, for a
+    trust that never runs validate."""
+    return unstaffed(settings) + _unknown_sites(settings.org) + _long_ago(settings.org, now)
 
 
 def _no_triage(org: OrgConfig) -> list[str]:
