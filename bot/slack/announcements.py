@@ -279,9 +279,11 @@ def list_blocks(services: Services) -> list[Block]:
         return [text_section("Nothing is scheduled to post.")]
     rows.sort(key=lambda r: (r[0], r[1].id))
     blocks: list[Block] = []
+    used = 0  # the text of the rows so far
     for due, a in rows[:_LISTED]:
         block = _row(services, due, a)
-        if text_length([*blocks, block]) > MESSAGE_TEXT_LIMIT - _TAIL_ROOM:
+        used += text_length(block)
+        if used > MESSAGE_TEXT_LIMIT - _TAIL_ROOM:
             break  # Slack refuses a message of more text: the rest are counted below
         blocks.append(block)
     if len(rows) > len(blocks):

@@ -117,12 +117,12 @@ def _note_from_message(services: Services, message: DirectMessage) -> str | None
     if not without_references(message.text):
         return None
     found = [issue for _, issue in services.issues.named_in(message.text) if issue]
+    theirs = [issue.reported_by(message.user) for issue in found]
     said = [
-        _added(services, issue, message) if issue.reported_by(message.user) else _not_theirs(issue)
-        for issue in found
+        _added(services, issue, message) if mine else _not_theirs(issue)
+        for issue, mine in zip(found, theirs, strict=True)
     ]
-    redaction = services.redactor.redact(message.text)
-    if said and redaction.changed and not any(issue.reported_by(message.user) for issue in found):
+    if said and not any(theirs) and (redaction := services.redactor.redact(message.text)).changed:
         said.append(f"{redaction.explain()} {STILL_IN_SLACK}")  # a note added says so itself
     return "\n\n".join(said) or None
 

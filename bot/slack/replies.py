@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.answering.model import NotKnown
+from bot.issues.model import references_in
 from bot.markup import escape
 from bot.runtime import Services
 from bot.slack import blocks, ids
@@ -47,9 +48,11 @@ class Choice:
 def reply_to_question(
     services: Services, question: str, *, source: str, user_id: str | None, message_key: str | None = None
 ) -> Reply:
-    redaction = services.redactor.redact(question)
-    if named := issues_named(services, redaction.text, names=source != "slack-mention"):  # a channel reads it
-        return replace(named, private_note=redaction.explain() if redaction.changed else None)
+    if references_in(question):  # most questions name no issue: cleaned once, by `ask`, not twice
+        redaction = services.redactor.redact(question)  # the references are read from the cleaned text
+        in_a_channel = source == "slack-mention"  # others read the reply: it names nobody
+        if named := issues_named(services, redaction.text, names=not in_a_channel):
+            return replace(named, private_note=redaction.explain() if redaction.changed else None)
     result = services.answering.ask(question, source=source, user_id=user_id, message_key=message_key)
     asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
