@@ -6,6 +6,7 @@
                                            #   is for a person who never set one: real name 'User U1')
     fake.fail("chat.postMessage", status=429, retry_after=1)   # next call rate-limited
     fake.fail("chat.postMessage", error="channel_not_found")  # next call answered ok: false
+    fake.leave("G0PRIVATE")                # the bot is not in it: posting or reading there is refused
     fake.slow("response_url", 2.0)         # each call of it answered 2 s late, until slow(..., 0)
     calls = fake.wait_for("chat.postMessage", count=1)         # blocks until seen, up to 5 s
     fake.response_url("cmd1")              # a response_url; posts to it are recorded as "response_url"
@@ -72,6 +73,7 @@ class FakeSlack:
     display_names: dict[str, str] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     attempts: list[Call] = field(default_factory=list)
+    outside: dict[str, str] = field(default_factory=dict)  # channels the bot is not in: Slack's refusal
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -111,6 +113,13 @@ class FakeSlack:
             retry_after = 1
         with self._changed:
             self._failures.setdefault(method, []).append(_Failure(times, status, retry_after, error))
+
+    def leave(self, channel: str) -> None:
+        """The bot is not (or no longer) a member of `channel`, so Slack refuses to post, edit or read
+        there: `not_in_channel` in a public channel, `channel_not_found` in a private one or a direct
+        message between other people, which the bot cannot even see."""
+        with self._changed:
+            self.outside[channel] = "not_in_channel" if channel.startswith("C") else "channel_not_found"
 
     def slow(self, method: str, seconds: float) -> None:
         """Answer every call of `method` `seconds` late (recorded once answered), as a slow Slack does."""
@@ -168,7 +177,7 @@ class FakeSlack:
             time.sleep(delay)
         with self._changed:
             self.attempts.append(call)
-            failure = self._take_failure(call.method) or _refused(call)
+            failure = self._take_failure(call.method) or self._not_a_member(call) or _refused(call)
             if failure is None:
                 self.calls.append(call)
             self._changed.notify_all()
@@ -188,6 +197,10 @@ class FakeSlack:
         if failure.times <= 0:
             queue.pop(0)
         return failure
+
+    def _not_a_member(self, call: Call) -> _Failure | None:
+        error = self.outside.get(str(call.params.get("channel"))) if call.method in _IN_A_CHANNEL else None
+        return _Failure(1, 200, None, error) if error else None
 
     def _answer(self, call: Call) -> bytes:
         if call.method == "response_url":
@@ -223,6 +236,11 @@ class FakeSlack:
         return json.dumps(body).encode()
 
 
+# What the bot can do only in a conversation it is a member of (see `FakeSlack.leave`).
+_IN_A_CHANNEL = (
+    "chat.postMessage", "chat.postEphemeral", "chat.update", "chat.meMessage", "chat.getPermalink",
+    "conversations.history", "conversations.replies",
+)  # fmt: skip
 BLOCKS_TEXT_LIMIT = 12_000  # what Slack refuses a message's blocks past, in all (msg_blocks_too_long)
 _CAPPED = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
+from slack_harness import org_config
 from sqlalchemy import select
 
 from bot.clock import ManualClock
+from bot.config import Channels
 from bot.slack import blocks
 from bot.store.answers import FeedbackRow, UnansweredRow
 from bot.store.database import Database
@@ -222,10 +225,6 @@ def test_unknown_question_can_be_passed_to_the_triage_channel_once(slack_bot):
 
 
 def test_passing_on_without_a_triage_channel_says_what_happened(slack_bot):
-    from slack_harness import org_config
-
-    from bot.config import Channels
-
     bot = slack_bot(org=org_config(channels=Channels()))
     bot.command("when does the canteen open")
     [pass_on] = buttons(bot.fake.wait_for("response_url")[0])
@@ -382,3 +381,22 @@ def test_the_support_team_gets_the_whole_question_and_who_asked_it(slack_bot):
     triage = shown_text(bot.fake.wait_for("chat.postMessage", count=2)[1])
     assert "THE END" in triage
     assert "asked by <@U0ASKER>, passed on by <@U0COLLEAGUE>" in triage
+
+
+@pytest.mark.parametrize(("channels", "reached"), [
+    (Channels(triage="G0TRIAGE", safety="C0SAFETY"), "C0SAFETY"),  # as a triage post would go
+    (Channels(triage="G0TRIAGE"), "U0PORTER"),  # no other channel: the asker, who must know
+])  # fmt: skip
+def test_a_question_passed_on_when_the_bot_cannot_post_in_triage_still_reaches_someone(
+    slack_bot, channels, reached
+):
+    bot = slack_bot(org=org_config(channels=channels))
+    bot.fake.leave("G0TRIAGE")  # a private triage channel nobody invited the bot to
+    bot.mention("when does the canteen open", user="U0PORTER")
+    [pass_on] = buttons(bot.fake.wait_for("chat.postMessage")[0])
+    bot.action(pass_on["action_id"], pass_on["value"], user="U0PORTER")
+    posted = bot.fake.wait_for("chat.postMessage", count=2)[1]
+    assert posted.params["channel"] == reached and "when does the canteen open" in shown_text(posted)
+    assert "G0TRIAGE" in shown_text(posted)  # says where it should have gone, so someone fixes it
+    if reached == "U0PORTER":
+        assert "The support team has not seen your question" in shown_text(posted)

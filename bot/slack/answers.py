@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
+from bot.issues.notices import triage_fallback
 from bot.markup import escape, question_words
 from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import blocks
@@ -75,7 +76,7 @@ def register(app: App, services: Services) -> None:
             log.exception("could not act on a click on %s", action.get("action_id"))
             tell(client, body, SORRY)
 
-    services.renderers[SUPPORT_KIND] = _render_support
+    services.renderers[SUPPORT_KIND] = lambda item: _render_support(services, item)
     services.renderers[ANSWER_KIND] = lambda item: _render_answer(services, item)
 
 
@@ -309,12 +310,28 @@ def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _render_support(item: Item) -> Message:
+def _render_support(services: Services, item: Item) -> Message:
     question, by = item.payload.get("question"), item.payload.get("by")
     asked_by = item.payload.get("asked_by", by)  # rows queued before the asker was kept: the clicker
     asked_in = permalink(item.payload.get("asked_in"))
     post = support_post(str(question or ""), _text_or_none(asked_by), _text_or_none(by), asked_in)
-    return Message(post.text, post.blocks)
+    return Message(post.text, post.blocks, **_support_fallback(services, _text_or_none(asked_by)))
+
+
+def _support_fallback(services: Services, asker: str | None) -> dict[str, str]:
+    """Where a passed-on question goes when the bot can never post in the triage channel (not invited,
+    archived): where a triage post would go, else back to the asker, who was told it reached the team
+    and must know it did not. Retrying would reach nobody, and the question would be lost."""
+    if channel := triage_fallback(services.settings.org):
+        return {"fallback_channel": channel}
+    if not user_id(asker):
+        return {}
+    triage = channel_link(services.settings.org.channels.triage)
+    note = (
+        f":warning: *The support team has not seen your question*: I cannot post in {triage}. If you"
+        " need an answer, `/golive contact` shows who to call."
+    )
+    return {"fallback_channel": str(asker), "fallback_note": note}
 
 
 def _render_answer(services: Services, item: Item) -> Message | None:
