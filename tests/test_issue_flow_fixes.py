@@ -162,3 +162,16 @@ def test_a_long_golive_issue_keeps_every_word(bot) -> None:
     assert len(summary) <= 150 and summary.endswith("…")
     assert typed.startswith(summary[:-1]) and not typed[len(summary) - 1].isalnum()  # cut between words
     assert details == typed
+
+
+def test_a_note_added_after_the_bot_left_the_triage_channel_still_reaches_the_team(bot) -> None:
+    ref = log_issue(bot)
+    bot.fake.wait_quiet()
+    notice = outbox.items_for(bot.services.db, notices.NOTICE, ref)[0]
+    bot.fake.leave("C0TRIAGE")  # someone removed the bot from the channel after the triage post
+    n = len(posts(bot))
+    bot.dm("still broken on ward 3, bed 12 too", user=NURSE, channel=notice.channel, thread_ts=notice.ts)
+    bot.fake.wait_quiet()
+    sent = {c.params["channel"]: c.params["text"] for c in posts(bot)[n:]}
+    assert sent[notice.channel].startswith(f"Added to {ref}")  # the reporter is told the team will see it
+    assert "C0TRIAGE" in sent["C0SAFETY"] and f"added to {ref}: still broken on ward 3" in sent["C0SAFETY"]

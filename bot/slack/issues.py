@@ -691,6 +691,16 @@ def _triage_fallback(services: Services, issue: Issue) -> dict[str, str]:
     return {"fallback_channel": issue.reporter_id, "fallback_note": _unreachable_note(services, issue)}
 
 
+def _note_fallback(services: Services, thread_channel: str | None) -> dict[str, str]:
+    """Where a note goes when the bot can no longer post in its issue's thread (taken out of the channel,
+    or it was archived when the trust moved triage): the triage channel as configured now, else where a
+    triage post would go. The person who added it was told the team will see it."""
+    org = services.settings.org
+    places = (org.channels.triage, notices.triage_fallback(org))
+    channel = next((c for c in places if c and c != thread_channel), None)
+    return {"fallback_channel": channel} if channel else {}
+
+
 def _unreachable_note(services: Services, issue: Issue) -> str:
     """The reporter's warning that their issue is logged but the support team has not seen it."""
     ref, contacts = issue.reference, services.comms.contacts()
@@ -742,7 +752,8 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         post = next((p for p in outbox.items_for(services.db, notices.TRIAGE, issue.reference) if p.ts), None)
         if post is None:  # the triage post is not out yet (Slack down): the note says which issue
             return Message(said)
-        return Message(said, channel=post.channel, thread_ts=post.ts)
+        fallback = _note_fallback(services, post.channel)
+        return Message(said, channel=post.channel, thread_ts=post.ts, **fallback)
 
     def reopened(issue: Issue, item: Item) -> Message | None:
         if issue.acknowledged_at or not issue.is_open:
