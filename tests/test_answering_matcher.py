@@ -611,6 +611,9 @@ DICTATED = [
     entry("news2", "jargon", "NEWS2", "The early warning score from a patient's observations."),
     entry("deep-vein", "jargon", "Deep vein thrombosis", "A clot in a deep vein."),
     entry("news", "howto", "Where do I find go-live news?", "In the updates channel."),
+    entry("caldicott", "jargon", "Caldicott Guardian", "The senior person who protects patient data."),
+    entry("meridian", "jargon", "Meridian", "The community system the district nurses use."),
+    entry("theatre", "howto", "How do I book a theatre slot?", "Ask the theatre coordinator."),
 ]  # fmt: skip
 
 
@@ -623,6 +626,22 @@ DICTATED = [
 )
 def test_two_words_dictation_made_of_one_name_word_are_heard_as_it(question: str, expected: str) -> None:
     assert answered(KnowledgeBase.build(DICTATED).match(question)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what is merry dean", "meridian"),
+        ("who is the cold a cot guardian", "caldicott"),
+        ("who is the called a cot guardian", "caldicott"),
+    ],
+)
+def test_words_that_sound_like_one_name_word_are_heard_as_it(question: str, expected: str) -> None:
+    assert answered(KnowledgeBase.build(DICTATED).match(question)) == expected
+
+
+def test_a_filler_word_and_a_word_that_only_sound_like_a_name_word_stay_apart() -> None:
+    assert answered(KnowledgeBase.build(DICTATED).match("what is the water review")) != "theatre"
 
 
 def test_a_words_first_letter_is_no_letter_read_out() -> None:

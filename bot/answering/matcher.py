@@ -335,11 +335,14 @@ class Matcher:
     def _rejoined(self, words: list[str]) -> list[str]:
         """Autocorrect and dictation split a word they do not know into real words: each word is read
         joined to the one before where together they spell a name's word (see `_joined`), before the
-        strange half is taken for a slip of a filler word ('pine' -> 'mine')."""
+        strange half is taken for a slip of a filler word ('pine' -> 'mine'); or to the two before, where
+        a small word between is a syllable dictation heard as one (see `_heard_across`)."""
         out: list[str] = []
         for k, word in enumerate(words):
             if out and (joined := self._joined(out[-1], word, last=k == len(words) - 1)):
                 out[-1] = joined
+            elif len(out) > 1 and (joined := self._heard_across(out[-2], out[-1], word)):
+                out[-2:] = [joined]
             else:
                 out.append(word)
         return out
@@ -367,12 +370,24 @@ class Matcher:
             return joined
         return self._heard_as_one(first, second, needed)
 
+    def _heard_across(self, first: str, filler: str, last: str) -> str | None:
+        """The one long name word dictation hears as three words, a syllable as a small word between
+        ('cold a cot' for Caldicott): as `_heard_as_one`, the first two read as one."""
+        if first in STOP_WORDS or filler not in STOP_WORDS or len(filler) > 3 or not self._strange(last):
+            return None
+        return self._heard_as_one(first + filler, last, self.tuning.rejoin_at)
+
     def _heard_as_one(self, first: str, second: str, needed: float) -> str | None:
-        """The one long name word two words spell only roughly ('deep pot' for depot): further off than
-        a typo, so it must begin as the first word does, be longer than either word, and be neither."""
+        """The one long name word two words spell only roughly ('deep pot' for depot), or sound like when
+        spoken ('merry dean' for Meridian): further off than a typo, so it must begin as the first word
+        does, be longer than either word, and be neither. Only a word that spells it closely joins a
+        filler word first: 'the water' sounds much like 'theatre'."""
         joined = first + second
         near = self._long_names.get((joined[0], len(joined) // 3), ())  # a few, not every name word
         heard = process.extractOne(joined, near, scorer=fuzz.ratio, score_cutoff=100 * needed + 10)
+        if not heard and first not in STOP_WORDS:
+            alike = [w for w in near if sound_key(w) == sound_key(joined)]
+            heard = process.extractOne(joined, alike, scorer=fuzz.ratio, score_cutoff=self.tuning.sound_alike)
         if not heard or heard[0][0] != joined[0] or len(heard[0]) <= max(len(first), len(second)):
             return None
         return heard[0] if heard[0] not in (self.analyzer.stem(first), self.analyzer.stem(second)) else None
