@@ -1215,3 +1215,19 @@ def test_who_one_is_stays_the_topic_when_nothing_else_is_asked() -> None:
     assert answered(shipped.match("superuser here, how do I log an issue for someone")) == "log-an-issue"
     outcome = shipped.match("floorwalker here")
     assert isinstance(outcome, Suggestions) and outcome.candidates[0].entry.id == "floorwalker"
+
+
+def test_a_close_runner_up_that_explains_the_question_better_leads_and_is_answered() -> None:
+    """'Hypercare' scores a little higher (its answer says 'ends', and 'when' does not ask how to), but
+    the how-to names all the question asks, 'finishes' as strongly as its own 'end'."""
+    kb = KnowledgeBase.build(
+        [
+            entry("hypercare", "jargon", "Hypercare",
+                  "The weeks of intensive support after go-live; floorwalkers stay until it ends.",
+                  "intensive support"),
+            entry("support-ends", "howto", "When does intensive support end?",
+                  "It scales back after four weeks.", "end of hypercare"),
+            entry("floorwalker", "jargon", "Floorwalker", "A helper on the wards."),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("does anyone know when intensive support finishes?")) == "support-ends"

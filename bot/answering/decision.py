@@ -28,6 +28,25 @@ def decide(question: str, scored: list[Scored], t: Tuning) -> Outcome:
     return Suggestions(question, tuple(c for c in ranked[:3] if c.score >= t.suggest_at))
 
 
+def better_fit_first(scored: list[Scored], t: Tuning) -> list[Scored]:
+    """The ranking, with a close rival that explains the question better than the leader put first: it
+    explains every term, each as strongly, and more of the question or of its own name (`outdoes`),
+    and the question's form asks for its kind as much. Its score trails only by how the question is
+    worded or by what else it names ('when intensive support finishes': the entry named 'when does
+    intensive support end', not 'hypercare', which names the support alone)."""
+    leader = scored[0] if scored else None
+    if leader is None or leader.verbatim:
+        return scored
+    for k, rival in enumerate(scored[1:], 1):
+        if leader.candidate.score - rival.candidate.score >= t.margin:
+            break
+        if (rival.form_fits or not leader.form_fits) and rival.evidence.outdoes(
+            leader.evidence, t.recall_lead, t.named_lead
+        ):
+            return [rival, *scored[:k], *scored[k + 1 :]]
+    return scored
+
+
 def sure(scored: list[Scored], t: Tuning) -> bool:
     """Answer only a clear winner: when the runner-up is close, the leader is often the wrong one,
     unless it explains the whole question, and better than each close rival (it is then the better

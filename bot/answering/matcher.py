@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.boilerplate import without_boilerplate
-from bot.answering.decision import Evidence, Scored, decide
+from bot.answering.decision import Evidence, Scored, better_fit_first, decide
 from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
@@ -247,7 +247,7 @@ class Matcher:
                 )
             )
         judged.sort(key=lambda s: not s.verbatim)  # a name asked word for word leads
-        return judged
+        return better_fit_first(judged, self.tuning)
 
     def _displaced(self, e: int, hits: _Hits, strays: frozenset[int]) -> bool:
         """Whether a word the knowledge base never uses stands where a word of one of the entry's names
