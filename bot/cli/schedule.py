@@ -39,7 +39,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="list from this local date (YYYY-MM-DD) instead of now, e.g. the go-live date",
     )
     p.add_argument(
-        "--text", action="store_true", help="also show each post's text, figures filled in as of now"
+        "--text",
+        action="store_true",
+        help="also show each post's text as it will read: its day's figures and who to call then "
+        "(open issue counts as of now)",
     )
     p.set_defaults(func=run)
 

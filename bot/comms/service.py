@@ -167,9 +167,11 @@ class CommsService:
         ]
 
     def render(self, text: str, now: datetime | None = None) -> str:
-        """The text with its figures; the privacy guard has the last word on whatever is posted (the
-        trust's own contact details aside: staff typed in the figures are cleaned of them already)."""
-        read_at = self.clock.now()
+        """The text with its figures at `now` (its due time); the privacy guard has the last word on
+        whatever is posted (the trust's own contact details aside: staff typed in the figures are
+        cleaned of them already). Who to call is read when staff read it: now, or for a post still to
+        come (the plan proofread with `schedule --text`) its due time, not the hour it is proofread."""
+        read_at = max(self.clock.now(), now) if now else self.clock.now()
         filled = fill(text, self.facts.values(now or read_at, placeholders_in(text), read_at))
         return self.facts.redactor.clean(filled, CONTACT_DETAILS)
 
