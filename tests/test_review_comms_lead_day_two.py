@@ -3,11 +3,19 @@ with `golive-bot schedule --text`, posts that go out late, and posts the bot mis
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from fake_slack import FakeSlack
+from slack_harness import write_knowledge
 
 from bot.cli.main import main
+from bot.clock import ManualClock
+from bot.comms.model import Announcement
+from bot.config import Settings
+from tests.test_comms_replicas import replica
+from tests.test_comms_setup import local, org
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "golive.yaml")
@@ -27,3 +35,40 @@ def test_schedule_text_names_who_is_on_call_when_each_post_goes_out(cli_database
     briefing = capsys.readouterr().out.split("golive-morning-briefing")[1].split("top-10-at-10")[0]
     assert "*Go-live command centre*: ext 4444" in briefing
     assert "Night floorwalker" not in briefing
+
+
+def _announcement_posts(fake: FakeSlack) -> list[str]:
+    """What staff see of each announcement posted, blocks and all."""
+    return [json.dumps(c.params.get("blocks")) for c in fake.calls_to("chat.postMessage")]
+
+
+def test_a_countdown_slack_held_until_the_next_day_says_when_it_was_due(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """Before: '3 days to go-live', held by a Slack outage from Friday 09:00 to Saturday, was posted on
+    Saturday (2 days to go) reading as Saturday's post, with nothing to say it was a day late."""
+    settings = Settings(
+        org=org(), schedules_dir=tmp_path / "none", knowledge_dir=write_knowledge(tmp_path / "knowledge"),
+        database_url=f"sqlite:///{tmp_path}/bot.db",
+    )  # fmt: skip
+    clock = ManualClock(local(2027, 1, 15, 8, 0))
+    services, delivery = replica(settings, clock, fake_slack)
+    countdown = Announcement(
+        id="countdown-3", channels=("announcements",), text="{days_to_golive} days to go-live",
+        at=local(2027, 1, 15, 9, 0),
+    )  # fmt: skip
+    on_time = Announcement(
+        id="on-time", channels=("announcements",), text="Huddle", at=local(2027, 1, 16, 10, 0)
+    )
+    for announcement in (countdown, on_time):
+        services.comms.add(announcement)
+    clock.set(local(2027, 1, 15, 9, 0, 10))
+    assert services.comms.tick().posted == 1  # Slack is down: nothing is delivered until it is back
+    clock.set(local(2027, 1, 16, 10, 0, 10))  # Slack is back the next morning
+    assert services.comms.tick().posted == 1
+    delivery.drain()
+    late, fresh = _announcement_posts(fake_slack)
+    assert "3 days to go-live" in late
+    assert "due on Friday 15 January 2027 at 09:00" in late  # staff know it is yesterday's
+    assert "due on" not in fresh  # a post on time carries no such line
+    services.close()

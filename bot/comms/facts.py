@@ -43,7 +43,7 @@ class FactSource:
             "organisation": lambda: org.organisation,
             "system": lambda: org.system_name,
             "phase": lambda: position.phase_name,
-            "today": lambda: _date(datetime.combine(position.today, time(12))),
+            "today": lambda: spoken_date(datetime.combine(position.today, time(12))),
             "days_to_golive": lambda: _number(_counting_down(position.days_to_golive)),
             "days_since_golive": lambda: _number(position.days_since_golive),
             "golive_day": lambda: _number(position.golive_day),
@@ -112,7 +112,8 @@ def _number(value: int | None) -> str:
     return NOT_AVAILABLE if value is None else str(value)
 
 
-def _date(when: datetime) -> str:
+def spoken_date(when: datetime) -> str:
+    """A day as staff say it: 'Friday 15 January 2027'."""
     return f"{when:%A} {when.day} {when:%B %Y}"
 
 
@@ -120,4 +121,4 @@ def _local(when: datetime | None, org: OrgConfig) -> str:
     if when is None:
         return "(not set)"
     local = when.astimezone(org.timezone)
-    return f"{_date(local)} {local:%H:%M}"
+    return f"{spoken_date(local)} {local:%H:%M}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.comms.contacts import contacts_now
 from bot.comms.drafts import Checked, Draft, check_draft
-from bot.comms.facts import FactSource
+from bot.comms.facts import FactSource, spoken_date
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.comms.phases import Position, phase_at, position_at, within_phases
 from bot.comms.schedules import read_schedules, resolve_channel
@@ -182,6 +182,18 @@ class CommsService:
         is not sent after a comms lead was told it will not be."""
         announcement = store.get_announcement(self.db, announcement_id, active=True)
         return self.render(announcement.text, due) if announcement else None
+
+    def late_note(self, due: datetime) -> str | None:
+        """A line for a post going out beyond the grace after its due time (Slack was down, or would not
+        let the bot into the channel), so staff reading '3 days to go-live' a day late know it is
+        yesterday's; None for a post on time."""
+        if self.clock.now() - due <= self.grace:
+            return None
+        local = due.astimezone(self.org.timezone)
+        return (
+            f":hourglass: Delayed: this was due on {spoken_date(local)} at {local:%H:%M} and could not be"
+            " posted until now."
+        )
 
     def fallback_for(self, announcement_id: str) -> str | None:
         """Where a post goes when Slack will not take it in its channel (bot not invited, channel

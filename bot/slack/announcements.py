@@ -26,6 +26,7 @@ from bot.slack.blocks import (
     MESSAGE_SECTIONS,
     MESSAGE_TEXT_LIMIT,
     Block,
+    context,
     notice_view,
     option,
     plain,
@@ -200,14 +201,16 @@ def _notice(text: str, title: str = "Not scheduled") -> dict[str, Any]:
 
 
 def render(services: Services, item: Item) -> Message | None:
-    """The announcement as it reads at its due time; None (not posted) once it is cancelled or removed."""
+    """The announcement as it reads at its due time, headed by when it was due if it is going out well
+    after; None (not posted) once it is cancelled or removed."""
     due = item.payload.get("due")
-    text = services.comms.render_announcement(
-        item.ref, datetime.fromisoformat(due) if isinstance(due, str) else None
-    )
+    due_at = datetime.fromisoformat(due) if isinstance(due, str) else None
+    text = services.comms.render_announcement(item.ref, due_at)
     if text is None:
         return None
     blocks = sections(text, MESSAGE_SECTIONS)
+    if due_at and (late := services.comms.late_note(due_at)):
+        blocks = [context(late), *blocks]
     return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(item.ref))
 
 
