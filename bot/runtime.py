@@ -82,7 +82,7 @@ class Services:
         """Queue what has fallen due, deliver it at once, and wake again at the next due time, so a
         post is on time rather than up to a tick late. Also called when the plan changes."""
         result = self.comms.tick(look_ahead=timedelta(seconds=2 * COMMS_TICK_SECONDS))
-        if result.posted:
+        if result.posted or result.skipped:  # a skipped post is told to the command centre or its lead
             self.deliver_soon()
         if result.next_due:
             self.background.wake(COMMS_JOB, result.next_due)

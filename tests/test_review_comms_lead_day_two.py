@@ -12,7 +12,7 @@ from slack_harness import write_knowledge
 
 from bot.cli.main import main
 from bot.clock import ManualClock
-from bot.comms.model import Announcement
+from bot.comms.model import FROM_SLACK, Announcement
 from bot.config import Settings
 from tests.test_comms_replicas import replica
 from tests.test_comms_setup import local, org
@@ -72,3 +72,30 @@ def test_a_countdown_slack_held_until_the_next_day_says_when_it_was_due(
     assert "due on Friday 15 January 2027 at 09:00" in late  # staff know it is yesterday's
     assert "due on" not in fresh  # a post on time carries no such line
     services.close()
+
+
+def test_a_post_skipped_while_the_bot_was_down_is_told_to_whoever_would_fix_its_channel(slack_bot) -> None:
+    """Before: a briefing missed beyond the grace was only logged; no comms lead knew to post it by hand."""
+    clock = ManualClock(local(2027, 1, 19, 6, 0))
+    bot = slack_bot(org=org(), clock=clock)
+    comms = bot.services.comms
+    briefing = Announcement(
+        id="briefing", channels=("announcements",), text="Go-live day {golive_day}", cron="30 7 * * *"
+    )
+    from_slack = Announcement(
+        id="slack-huddle", channels=("C0WARD",), text="Ward huddle at 8", at=local(2027, 1, 19, 7, 45),
+        origin=FROM_SLACK, created_by="U0LEAD",
+    )  # fmt: skip
+    for announcement in (briefing, from_slack):
+        comms.add(announcement)
+    comms.tick()
+    clock.set(local(2027, 1, 19, 9, 0))  # the bot was down from 06:00 to 09:00
+    bot.services.post_due_announcements()
+    told = {c.params["channel"]: c.params["text"] for c in bot.fake.wait_for("chat.postMessage", count=2)}
+    assert set(told) == {"C0COMMAND", "U0LEAD"}  # nothing late to all staff
+    assert "“Go-live day {golive_day}”" in told["C0COMMAND"]
+    assert "Tuesday 19 January 2027 at 07:30" in told["C0COMMAND"]
+    assert "“Ward huddle at 8” was not posted" in told["U0LEAD"]
+    bot.services.post_due_announcements()
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 2  # told once

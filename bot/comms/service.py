@@ -131,7 +131,11 @@ class CommsService:
         latest, missed = due[-1], len(due) - 1
         late = now - latest
         outcome = store.POSTED if late <= self.grace else store.SKIPPED
-        intents = self.intents(announcement, latest) if outcome == store.POSTED else []
+        intents = (
+            self.intents(announcement, latest)
+            if outcome == store.POSTED
+            else [self._skip_notice(announcement, latest)]
+        )
         if not store.claim_run(self.db, announcement.id, latest, outcome, missed, intents, now):
             return None  # another replica handled this due time
         if missed:
@@ -166,6 +170,30 @@ class CommsService:
             for target in targets
         ]
 
+    def _skip_notice(self, announcement: Announcement, due: datetime) -> Intent:
+        """Who is told that a post was not made, for them to post it by hand if it still matters: the
+        lead who made it in Slack, else the command centre, as for a channel the bot cannot reach."""
+        return Intent(
+            kind=store.SKIPPED_KIND,
+            ref=announcement.id,
+            target=self._fallback(announcement),
+            payload={"due": due.isoformat()},
+            dedupe_key=f"{store.SKIPPED_KIND}:{announcement.id}:{due.isoformat()}"[:255],
+        )
+
+    def skipped_text(self, announcement_id: str, due: datetime) -> str | None:
+        """What the notice of a skipped post says; None once the announcement is gone from the store."""
+        announcement = store.get_announcement(self.db, announcement_id)
+        if announcement is None:
+            return None
+        local = due.astimezone(self.org.timezone)
+        where = f" (`{announcement.id}`, {announcement.source})" if announcement.origin != FROM_SLACK else ""
+        return (
+            f":warning: “{announcement.opening()}”{where} was not posted on {spoken_date(local)} at"
+            f" {local:%H:%M}: the bot was not running then, and by the time it was back the post was more"
+            f" than {_minutes(self.grace)} late. Post it by hand if it is still needed."
+        )
+
     def render(self, text: str, now: datetime | None = None) -> str:
         """The text with its figures at `now` (its due time); the privacy guard has the last word on
         whatever is posted (the trust's own contact details aside: staff typed in the figures are
@@ -199,8 +227,9 @@ class CommsService:
         """Where a post goes when Slack will not take it in its channel (bot not invited, channel
         archived or gone): the lead who made it in Slack, else the command centre, so someone fixes it."""
         announcement = store.get_announcement(self.db, announcement_id)
-        if announcement is None:
-            return None
+        return None if announcement is None else self._fallback(announcement)
+
+    def _fallback(self, announcement: Announcement) -> str | None:
         if announcement.origin == FROM_SLACK and announcement.created_by:
             return announcement.created_by
         return self.org.channels.command_centre or self.org.channels.triage

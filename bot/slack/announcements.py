@@ -40,7 +40,7 @@ from bot.slack.delivery import Message
 from bot.slack.ids import user_of
 from bot.slack.listeners import after_ack
 from bot.slack.shape import json_object, state_values
-from bot.store.comms import ANNOUNCEMENT_KIND
+from bot.store.comms import ANNOUNCEMENT_KIND, SKIPPED_KIND
 from bot.store.once import claim, release
 from bot.store.outbox import Item
 
@@ -65,6 +65,7 @@ STILL_SCHEDULING = (
 
 def register(app: App, services: Services) -> None:
     services.renderers[ANNOUNCEMENT_KIND] = lambda item: render(services, item)
+    services.renderers[SKIPPED_KIND] = lambda item: render_skipped(services, item)
 
     def announce(invocation: Invocation) -> None:
         if refusal := services.comms.refusal(invocation.user_id, services.membership):
@@ -212,6 +213,12 @@ def render(services: Services, item: Item) -> Message | None:
     if due_at and (late := services.comms.late_note(due_at)):
         blocks = [context(late), *blocks]
     return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(item.ref))
+
+
+def render_skipped(services: Services, item: Item) -> Message | None:
+    """The notice that a post was not made, to the lead who made it or the command centre."""
+    text = services.comms.skipped_text(item.ref, datetime.fromisoformat(str(item.payload.get("due"))))
+    return None if text is None else Message(text=escape(text), blocks=[text_section(escape(text))])
 
 
 def _too_long(over: int) -> str:

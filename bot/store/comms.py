@@ -20,6 +20,7 @@ from bot.store.database import Base, Database, UTCDateTime
 
 POSTED, SKIPPED = "posted", "skipped"
 ANNOUNCEMENT_KIND = "announcement"
+SKIPPED_KIND = "announcement.skipped"  # telling someone a post was not made
 _CURSOR = "scheduler"
 
 
