@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+SUFFIXES = (".yaml", ".yml")
+
 _NONE: MappingProxyType = MappingProxyType({})
 
 
@@ -170,6 +172,17 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.item}: {self.message}" if self.item else f"{where}: {self.message}"
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """.yaml and .yml files, in any case; not hidden files (editor locks such as .#terms.yaml, macOS's
+    ._terms.yaml) nor backups (terms.yaml~), which would otherwise load a stale copy of every entry.
+    A link whose file is gone is listed, so reading it says so instead of its entries silently going."""
+    return sorted(p for p in folder.iterdir() if yaml_name(p.name) and (p.is_file() or p.is_symlink()))
+
+
+def yaml_name(name: str) -> bool:
+    return Path(name).suffix.lower() in SUFFIXES and not name.startswith(".")
 
 
 def not_a_folder(path: Path) -> Problem:

@@ -99,3 +99,20 @@ def test_a_post_skipped_while_the_bot_was_down_is_told_to_whoever_would_fix_its_
     bot.services.post_due_announcements()
     bot.fake.wait_quiet()
     assert len(bot.fake.calls_to("chat.postMessage")) == 2  # told once
+
+
+def test_an_editors_lock_file_or_a_macs_copy_marker_beside_the_plan_is_not_read(
+    cli_database, tmp_path: Path, capsys
+) -> None:
+    """Before: with 2-golive.yaml open in emacs (its lock '.#2-golive.yaml', a link to nowhere) or the plan
+    copied from a Mac ('._1-preliminary.yaml'), the whole plan was invalid: not loaded at start-up, and
+    `schedule` and `validate` refused it. They are skipped, as the knowledge base skips them."""
+    plan = tmp_path / "schedules"
+    plan.mkdir()
+    for name in ("1-preliminary.yaml", "2-golive.yaml"):
+        (plan / name).write_text((ROOT / "schedules" / name).read_text())
+    (plan / ".#2-golive.yaml").symlink_to("lead@ward-pc.4242:1700000000")
+    (plan / "._1-preliminary.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
+    argv = ["--config", CONFIG, "--schedules", str(plan), "schedule", "--from", "2027-01-17", "--days", "2"]
+    assert main(argv) == 0
+    assert "3 posts in the next 2 days." in capsys.readouterr().out

@@ -13,14 +13,13 @@ from bot.answering.model import Entry
 from bot.answering.text import STOP_WORDS, asks_how, tokens
 from bot.markup import MENTION
 from bot.nearest import meant
-from bot.yamlsource import InvalidFile, Problem, line_of, not_a_folder, read_yaml_file
+from bot.yamlsource import InvalidFile, Problem, line_of, not_a_folder, read_yaml_file, yaml_files, yaml_name
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("jargon", "howto")
 ENTRY_KEYS = ("id", "kind", "title", "aliases", "answer", "tags")
 GROUP_KEYS = ("term", "also")
 FILE_KEYS = ("entries", "synonyms")
-SUFFIXES = (".yaml", ".yml")
 # Text that folds to no words (emoji, punctuation, non-Latin scripts) can never be matched, nor clash.
 WORDLESS = "has no letters or digits the bot can match (it reads A to Z and 0 to 9 only)"
 ASKS_HOW = (
@@ -65,20 +64,13 @@ class Knowledge:
     warnings: tuple[Problem, ...] = ()  # keys the bot does not read, kept for a trust's own use
 
 
-def knowledge_files(folder: Path) -> list[Path]:
-    """.yaml and .yml files, in any case; not hidden files (editor locks such as .#terms.yaml, macOS's
-    ._terms.yaml) nor backups (terms.yaml~), which would otherwise load a stale copy of every entry.
-    A link whose file is gone is listed, so reading it says so instead of its entries silently going."""
-    return sorted(p for p in folder.iterdir() if _readable_name(p.name) and (p.is_file() or p.is_symlink()))
-
-
 def load_knowledge(folder: Path) -> Knowledge:
     """Read every file; raise InvalidFile listing all problems, in every file, at once."""
     if folder.is_file():
         raise InvalidFile([not_a_folder(folder)])
     if not folder.is_dir():
         raise InvalidFile([Problem(str(folder), 0, "knowledge base folder not found")])
-    files = knowledge_files(folder)
+    files = yaml_files(folder)
     nested = _in_subfolders(folder)
     if not files:
         message = "no .yaml or .yml files in the knowledge base folder (hidden and backup files are not read)"
@@ -110,7 +102,7 @@ def _in_subfolders(folder: Path) -> list[Path]:
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         if parent != str(folder):
             here = Path(parent)
-            found += [(here / n).relative_to(folder) for n in sorted(names) if _readable_name(n)]
+            found += [(here / n).relative_to(folder) for n in sorted(names) if yaml_name(n)]
     return found
 
 
@@ -124,10 +116,6 @@ def _by_subfolder(nested: list[Path]) -> list[tuple[Path, list[Path]]]:
 def _named(paths: list[Path]) -> str:
     shown = ", ".join(p.as_posix() for p in paths[:3])
     return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-
-
-def _readable_name(name: str) -> bool:
-    return Path(name).suffix.lower() in SUFFIXES and not name.startswith(".")
 
 
 def phrase_key(text: str) -> str:

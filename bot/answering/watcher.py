@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.answering.loader import knowledge_files
+from bot.yamlsource import yaml_files
 
 log = logging.getLogger(__name__)
 Signature = tuple[tuple[str, int, int, int], ...]
@@ -20,7 +20,7 @@ Signature = tuple[tuple[str, int, int, int], ...]
 def signature(folder: Path) -> Signature:
     """What the folder's knowledge files look like now; any edit, addition or removal changes it."""
     found = []
-    for path in knowledge_files(folder) if folder.is_dir() else []:
+    for path in yaml_files(folder) if folder.is_dir() else []:
         try:
             stat = path.stat()
         except OSError:

@@ -14,7 +14,7 @@ from bot.comms.timing import BadCron, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.localtime import BadDateTime, local_date_time
 from bot.privacy import CONTACT_DETAILS
-from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder
+from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder, yaml_files
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _KEYS = {"id", "channels", "cron", "at", "relative", "phases", "start", "until", "text"}
@@ -46,7 +46,7 @@ def read_schedules(directory: Path, org: OrgConfig) -> tuple[list[Announcement],
     announcements: list[Announcement] = []
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in sorted(directory.glob("*.y*ml")):
+    for path in yaml_files(directory):  # not an editor's lock file or a Mac's ._ copy marker
         reader = _FileReader(str(path), org)
         try:
             items = reader.read(load_yaml_file(path))
