@@ -80,7 +80,9 @@ class Services:
 
     def post_due_announcements(self) -> None:
         """Queue what has fallen due, deliver it at once, and wake again at the next due time, so a
-        post is on time rather than up to a tick late. Also called when the plan changes."""
+        post is on time rather than up to a tick late. Also called when the plan changes; an edit to the
+        plan's files is stored first."""
+        self.comms.reload_if_changed()
         result = self.comms.tick(look_ahead=timedelta(seconds=2 * COMMS_TICK_SECONDS))
         if result.posted or result.skipped:  # a skipped post is told to the command centre or its lead
             self.deliver_soon()

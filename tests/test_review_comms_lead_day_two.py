@@ -4,6 +4,9 @@ with `golive-bot schedule --text`, posts that go out late, and posts the bot mis
 from __future__ import annotations
 
 import json
+import logging
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,9 @@ from bot.cli.main import main
 from bot.clock import ManualClock
 from bot.comms.model import FROM_SLACK, Announcement
 from bot.config import Settings
+from bot.runtime import build_services
+from bot.store import outbox
+from bot.store.comms import ANNOUNCEMENT_KIND
 from tests.test_comms_replicas import replica
 from tests.test_comms_setup import local, org
 
@@ -116,3 +122,48 @@ def test_an_editors_lock_file_or_a_macs_copy_marker_beside_the_plan_is_not_read(
     argv = ["--config", CONFIG, "--schedules", str(plan), "schedule", "--from", "2027-01-17", "--days", "2"]
     assert main(argv) == 0
     assert "3 posts in the next 2 days." in capsys.readouterr().out
+
+
+def _write_plan(plan: Path, entry: str, stamp: int) -> None:
+    """The comms lead saves the file; each save gets its own modification time."""
+    path = plan / "day.yaml"
+    path.write_text("announcements:\n" + entry)
+    os.utime(path, ns=(stamp * 10**9, stamp * 10**9))
+
+
+def test_a_plan_edited_while_the_bot_runs_is_applied_and_a_broken_edit_keeps_the_last_good_plan(
+    tmp_path: Path, caplog
+) -> None:
+    """Before: an edit to the plan's files waited for the next restart: a post moved to 11:00 still went
+    at 10:00, and one removed still posted."""
+    plan = tmp_path / "schedules"
+    plan.mkdir()
+    huddle = '  - id: huddle\n    channels: [command_centre]\n    at: "2027-01-19 {at}"\n    text: Huddle\n'
+    _write_plan(plan, huddle.format(at="10:00"), 1)
+    settings = Settings(
+        org=org(), schedules_dir=plan, knowledge_dir=write_knowledge(tmp_path / "knowledge"),
+        database_url=f"sqlite:///{tmp_path}/bot.db",
+    )  # fmt: skip
+    clock = ManualClock(local(2027, 1, 19, 8, 0))
+    services = build_services(settings, clock=clock)
+
+    def ticks(until: datetime) -> None:
+        while clock.now() < until:
+            clock.advance(seconds=15)
+            services.post_due_announcements()
+
+    _write_plan(plan, huddle.format(at="11:00"), 2)  # moved
+    ticks(local(2027, 1, 19, 8, 1))
+    assert [a.at for a in services.comms.active()] == [local(2027, 1, 19, 11, 0)]
+    with caplog.at_level(logging.ERROR):
+        _write_plan(plan, huddle.format(at="11:00").replace("command_centre", "comand_centre"), 3)  # typo
+        ticks(local(2027, 1, 19, 8, 2))
+    assert "comand_centre" in caplog.text and "unchanged until the files are fixed" in caplog.text
+    ticks(local(2027, 1, 19, 11, 1))  # the last good plan still posts, at its new time
+    assert [(i.ref, i.payload["due"]) for i in outbox.items_for(services.db, kind=ANNOUNCEMENT_KIND)] == [
+        ("huddle", local(2027, 1, 19, 11, 0).astimezone(UTC).isoformat())
+    ]
+    (plan / "day.yaml").write_text("announcements: []\n")  # removed
+    ticks(local(2027, 1, 19, 11, 2))
+    assert services.comms.active() == []
+    services.close()

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from itertools import chain, islice
 from pathlib import Path
 
+from bot.answering.watcher import signature
 from bot.clock import Clock
 from bot.comms.contacts import contacts_now
 from bot.comms.drafts import Checked, Draft, check_draft
@@ -76,13 +77,34 @@ class CommsService:
         self.db = db
         self.clock = clock
         self.facts = facts
+        self._plan_folder: Path | None = None  # the files the plan was stored from, watched for edits
+        self._plan_seen = self._plan_changing = ()  # what they looked like when stored, and at the last look
 
     @property
     def grace(self) -> timedelta:
         return timedelta(minutes=self.org.schedule_grace_minutes)
 
     def sync_files(self, directory: Path) -> bool:
-        """Store the plan from the files; an invalid plan is reported and the stored one kept unchanged."""
+        """Store the plan from the files; an invalid plan is reported and the stored one kept unchanged.
+        The folder is then watched by `reload_if_changed`."""
+        self._plan_folder = directory
+        self._plan_seen = self._plan_changing = signature(directory)
+        return self._store_plan(directory)
+
+    def reload_if_changed(self) -> bool:
+        """Store the plan again once an edit to its files has stopped changing them (one look apart, so a
+        file still being copied is never read half written): a comms lead's edit applies within seconds,
+        and an invalid one is logged, once, while the last good plan keeps posting."""
+        if self._plan_folder is None:
+            return False
+        current, last = signature(self._plan_folder), self._plan_changing
+        self._plan_changing = current
+        if current == self._plan_seen or current != last:
+            return False  # unchanged, or still changing: look again next tick
+        self._plan_seen = current
+        return self._store_plan(self._plan_folder)
+
+    def _store_plan(self, directory: Path) -> bool:
         if not directory.exists():
             log.warning("no schedules folder at %s: only announcements from Slack are posted", directory)
             return False
