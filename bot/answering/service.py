@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.answering.knowledge import KnowledgeBase
 from bot.answering.model import Entry, NotKnown, Outcome
-from bot.answering.watcher import PollingWatcher, Signature, signature
 from bot.clock import Clock
+from bot.filewatch import PollingWatcher, Signature, signature
 from bot.markup import shorten
 from bot.plaintext import storable
 from bot.privacy import Redaction, Redactor

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from itertools import chain, islice
 from pathlib import Path
 
-from bot.answering.watcher import signature
 from bot.clock import Clock
 from bot.comms.contacts import contacts_now
 from bot.comms.drafts import Checked, Draft, check_draft
@@ -26,6 +25,7 @@ from bot.comms.schedules import read_schedules, resolve_channel
 from bot.comms.templates import fill, placeholders_in
 from bot.comms.timing import due_times, trigger_for
 from bot.config import Contact, OrgConfig
+from bot.filewatch import signature
 from bot.privacy import CONTACT_DETAILS
 from bot.roles import Membership, MembershipUnknown
 from bot.store import comms as store

@@ -1,4 +1,5 @@
-"""Noticing that knowledge files changed, by polling their names, sizes and modification times.
+"""Noticing that a folder of YAML files changed (the knowledge base, the communications plan), by
+polling their names, sizes and modification times.
 
 Polling needs no extra dependency, behaves the same on every platform and on network file systems,
 and a couple of seconds' delay is fine for people editing YAML.
@@ -18,7 +19,7 @@ Signature = tuple[tuple[str, int, int, int], ...]
 
 
 def signature(folder: Path) -> Signature:
-    """What the folder's knowledge files look like now; any edit, addition or removal changes it."""
+    """What the folder's YAML files look like now; any edit, addition or removal changes it."""
     found = []
     for path in yaml_files(folder) if folder.is_dir() else []:
         try:
@@ -37,7 +38,7 @@ class PollingWatcher:
         self._check = check
         self._interval = interval
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="knowledge-watcher", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="file-watcher", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
@@ -47,7 +48,7 @@ class PollingWatcher:
             try:
                 self._check()
             except Exception:  # a failed check must never stop the bot answering
-                log.exception("checking the knowledge base for changes failed")
+                log.exception("checking files for changes failed")
 
     def stop(self) -> None:
         self._stop.set()
