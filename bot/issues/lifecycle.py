@@ -20,6 +20,7 @@ _TO: dict[Action, Status] = {
     Action.REOPEN: Status.REOPENED,
     Action.CONFIRM: Status.RESOLVED,
 }
+_TAKING_ON = frozenset({Action.ACKNOWLEDGE, Action.ASSIGN})  # what a safety call-out asks for
 _TEAM_ONLY = (
     "Only the support team can {verb} issues, so nothing changed. If you are on it, ask the go-live lead"
     " to add you to the bot's list of the team."
@@ -47,22 +48,39 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
         return None
     if action is Action.RESOLVE and issue.needs_safety_escalation:
         return _unless_in(
-            membership, actor, org.clinical_safety_group, "the clinical safety group's",
+            membership, actor, (org.clinical_safety_group,), "the clinical safety group's",
             f"{issue.reference} is a patient-safety issue: it can only be closed with a note from a member "
             "of the clinical safety group. Ask the clinical safety officer to resolve it.",
         )  # fmt: skip
     return _unless_in(
-        membership, actor, org.maintenance_team, "the support team's", _TEAM_ONLY.format(verb=action.value)
-    )
+        membership, actor, _who_may(action, issue, org), "the support team's",
+        _TEAM_ONLY.format(verb=action.value),
+    )  # fmt: skip
 
 
-def _unless_in(membership: Membership, actor: str, group: Group, whose: str, refused: str) -> str | None:
-    """`refused` unless `actor` is in `group`; when that cannot be checked just now, says so instead of
-    refusing, so a member presses again rather than asks to be added."""
-    try:
-        return None if membership.is_member(actor, group) else refused
-    except MembershipUnknown as unknown:
-        return _UNCHECKED.format(whose=whose, holder=unknown.holder)
+def _who_may(action: Action, issue: Issue, org: OrgConfig) -> tuple[Group, ...]:
+    """The support team; for a P1 or patient-safety issue, also those its call-outs ask to take it on
+    (the on-call group they mention) and the clinical safety group, who close it: pressing Acknowledge
+    on the call-out must stop it, whoever it called."""
+    if action in _TAKING_ON and issue.needs_safety_escalation:
+        on_call = Group(usergroup=org.on_call_usergroup)
+        return (org.maintenance_team, on_call, org.clinical_safety_group)
+    return (org.maintenance_team,)
+
+
+def _unless_in(
+    membership: Membership, actor: str, groups: tuple[Group, ...], whose: str, refused: str
+) -> str | None:
+    """`refused` unless `actor` is in one of `groups`; when that cannot be checked just now, says so
+    instead of refusing, so a member presses again rather than asks to be added."""
+    unknown: MembershipUnknown | None = None
+    for group in groups:
+        try:
+            if membership.is_member(actor, group):
+                return None
+        except MembershipUnknown as failed:
+            unknown = unknown or failed
+    return _UNCHECKED.format(whose=whose, holder=unknown.holder) if unknown else refused
 
 
 def _is_reporter(issue: Issue, actor: str) -> bool:

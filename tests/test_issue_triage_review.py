@@ -1,0 +1,66 @@
+"""Triage as the support team lives it in a go-live week: who a call-out reaches can act on it, whoever
+is on an issue hears what others do to it, and what reporters add reaches the team."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from slack_harness import RunningBot, org_config
+
+from bot.clock import ManualClock
+from bot.config import Group
+from bot.slack import issue_blocks as ib
+from bot.slack.issues import escalation_tick
+from tests.test_slack_issues import submit
+
+TEAM, CSO, NURSE, ON_CALL, OTHER = "U0TEAM", "U0CSO", "U0NURSE", "U0ONCALL", "U0OTHER"
+ORG = org_config(
+    maintenance_team=Group(frozenset({TEAM})),
+    clinical_safety_group=Group(frozenset({CSO})),
+    on_call_usergroup="S0ONCALL",
+    locations=("Ward 3 (Elderly Care)", "Emergency Department"),
+    system_areas=("Printing and wristbands", "Login and access", "Other"),
+)
+
+
+@pytest.fixture
+def bot(slack_bot) -> RunningBot:
+    return slack_bot(org=ORG, clock=ManualClock(datetime(2027, 1, 18, 9, 0, tzinfo=UTC)))
+
+
+def _said_to(bot: RunningBot, mark: int) -> list[str]:
+    bot.fake.wait_quiet()
+    return [c.text for c in bot.fake.calls[mark:] if c.method == "response_url"]
+
+
+@pytest.mark.parametrize("who", [ON_CALL, CSO])
+def test_whoever_a_p1_call_out_calls_can_acknowledge_it_and_stop_the_escalations(bot, who) -> None:
+    bot.fake.usergroups["S0ONCALL"] = [ON_CALL]
+    submit(bot, severity="P1", safety=True, summary="Allergies shown for the wrong patient")
+    bot.services.clock.advance(minutes=15)
+    escalation_tick(bot.services)
+    bot.fake.wait_quiet()
+
+    mark = len(bot.fake.calls)
+    bot.action(ib.ACKNOWLEDGE, "GL-0001", user=who, channel="C0SAFETY")
+    assert not any("Only the support team" in said for said in _said_to(bot, mark))
+    assert bot.services.issues.find("GL-0001").acknowledged_by == who  # type: ignore[union-attr]
+
+    mark = len(bot.fake.calls)
+    bot.services.clock.advance(minutes=30)
+    escalation_tick(bot.services)
+    bot.fake.wait_quiet()
+    assert not [c for c in bot.fake.calls[mark:] if c.method == "chat.postMessage"]
+
+
+def test_the_on_call_group_acts_only_on_the_p1s_it_is_called_to_and_others_never(bot) -> None:
+    bot.fake.usergroups["S0ONCALL"] = [ON_CALL]
+    submit(bot, summary="Wristband printer prints blank labels")
+    submit(bot, "V2", severity="P1", summary="Allergies shown for the wrong patient")
+    mark = len(bot.fake.calls)
+    bot.action(ib.ACKNOWLEDGE, "GL-0001", user=ON_CALL, channel="C0TRIAGE")
+    bot.action(ib.ASSIGN, "GL-0002", user=OTHER, channel="C0SAFETY")
+    said = _said_to(bot, mark)
+    assert len(said) == 2 and all("Only the support team can" in s for s in said)
+    assert all(bot.services.issues.find(ref).acknowledged_at is None for ref in ("GL-0001", "GL-0002"))  # type: ignore[union-attr]
