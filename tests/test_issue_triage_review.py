@@ -14,9 +14,10 @@ from bot.slack import issue_blocks as ib
 from bot.slack.issues import escalation_tick
 from tests.test_slack_issues import submit
 
-TEAM, CSO, NURSE, ON_CALL, OTHER = "U0TEAM", "U0CSO", "U0NURSE", "U0ONCALL", "U0OTHER"
+TEAM, TEAM2, CSO, NURSE = "U0TEAM", "U0TEAM2", "U0CSO", "U0NURSE"
+ON_CALL, OTHER = "U0ONCALL", "U0OTHER"
 ORG = org_config(
-    maintenance_team=Group(frozenset({TEAM})),
+    maintenance_team=Group(frozenset({TEAM, TEAM2})),
     clinical_safety_group=Group(frozenset({CSO})),
     on_call_usergroup="S0ONCALL",
     locations=("Ward 3 (Elderly Care)", "Emergency Department"),
@@ -64,3 +65,35 @@ def test_the_on_call_group_acts_only_on_the_p1s_it_is_called_to_and_others_never
     said = _said_to(bot, mark)
     assert len(said) == 2 and all("Only the support team can" in s for s in said)
     assert all(bot.services.issues.find(ref).acknowledged_at is None for ref in ("GL-0001", "GL-0002"))  # type: ignore[union-attr]
+
+
+def _dms(bot: RunningBot, mark: int, person: str) -> list[dict]:
+    bot.fake.wait_quiet()
+    return [
+        c.params
+        for c in bot.fake.calls[mark:]
+        if c.method == "chat.postMessage" and c.params["channel"] == person
+    ]
+
+
+def test_the_team_member_on_an_issue_hears_when_a_colleague_takes_it_over_or_closes_it(bot) -> None:
+    submit(bot, severity="P1", summary="Allergies shown for the wrong patient")
+    bot.action(ib.ASSIGN, "GL-0001", user=TEAM, channel="C0TRIAGE")
+    bot.fake.wait_quiet()
+    mark = len(bot.fake.calls)
+    bot.action(ib.ASSIGN, "GL-0001", user=TEAM2, channel="C0TRIAGE")
+    (taken,) = _dms(bot, mark, TEAM)
+    assert "being worked on by <@U0TEAM2>" in str(taken["blocks"])
+
+    mark = len(bot.fake.calls)
+    bot.action(ib.RESOLVE, "GL-0001", user=CSO, channel="C0SAFETY")
+    bot.fake.wait_quiet()
+    view = bot.fake.calls_to("views.open")[-1].params["view"]
+    note = {"v": {"type": "plain_text_input", "value": "Cache cleared; checked with pharmacy"}}
+    category = {"v": {"type": "static_select", "selected_option": {"value": "fixed"}}}
+    bot.view_submission(view, user=CSO, values={"category": category, "note": note})
+    (closed,) = _dms(bot, mark, TEAM2)
+    shown = str(closed["blocks"])
+    assert "resolved by <@U0CSO>" in shown and "Cache cleared" in shown
+    assert ib.CONFIRM not in shown and ib.REOPEN not in shown  # not asked whether it is sorted for them
+    assert ib.CONFIRM in str(_dms(bot, mark, NURSE)[0]["blocks"])  # the reporter still is

@@ -217,7 +217,7 @@ class IssueService:
         }  # fmt: skip
         before = self.find(reference)
         detail = "; ".join(filter(None, [clean.text, _cleared(before)]))
-        on_it = (before.resolved_by, before.assignee_id) if before else ()  # told it is back
+        on_it = (before.resolved_by,) if before else ()  # told it is back, as is whoever it is assigned to
         outcome = self._act(reference, Action.REOPEN, actor, membership, changes, detail, on_it)
         return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
 
@@ -256,9 +256,10 @@ class IssueService:
             changes = {k: v for k, v in changes.items() if not k.startswith("acknowledged_")}
         now = self._clock.now()
         event = Event(issue.id, now, actor, action, issue.status, to, detail)
+        told = (*also_tell, issue.assignee_id)  # whoever is on it hears when another takes it or closes it
         updated = store.transition(
             self.db, issue, {"status": to, **changes}, event, now,
-            lambda stored: notices.on_change(stored, self.org, action, actor, also_tell),
+            lambda stored: notices.on_change(stored, self.org, action, actor, told),
         )  # fmt: skip
         if updated is None:  # someone else got there first (a double click, a colleague): say what they did
             latest = self.find(reference)

@@ -490,9 +490,10 @@ def group_mention(group: str | None) -> str:
 
 
 def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None) -> list[Block]:
-    """A private notice of a change to the reporter, the author of the message it was logged from, or
-    someone who '+1'd it (`person`); on resolve, ask them to confirm or reopen. Only the first two may
-    confirm (the problem was theirs), so someone who '+1'd it is offered Reopen alone."""
+    """A private notice of a change to the reporter, the author of the message it was logged from,
+    someone who '+1'd it, or the team member it is assigned to (`person`); on resolve, ask those who
+    reported it to confirm or reopen. Only the first two may confirm (the problem was theirs), so
+    someone who '+1'd it is offered Reopen alone."""
     ref, summary = issue.reference, escape(shorten(issue.summary, 150))
     lines = {
         Action.REPORTED.value: f"Thanks, your issue *{ref}* is logged: {summary}. I'll tell you of changes.",
@@ -509,13 +510,18 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
     if action == Action.RESOLVE.value and issue.status is Status.RESOLVED and not issue.confirmed_at:
         outcome = _AS_TOLD[issue.resolution] if issue.resolution else "Resolved"
         blocks += _whole(f"*{outcome}*: {escape(issue.resolution_note or '')}")
-        blocks.append(context("Is the problem sorted for you?"))
-        reopen = button(STILL_A_PROBLEM, REOPEN, ref)
-        if person is None or issue.has_the_problem(person):
-            blocks.append(actions(button("Yes, sorted", CONFIRM, confirm_value(issue), "primary"), reopen))
-        else:
-            blocks.append(actions(reopen))
+        if person is None or issue.reported_by(person):  # not the team member it was assigned to
+            blocks += _sorted_for_you(issue, person)
     return [*blocks, context(f"Reply in this thread to add to {ref}.")]
+
+
+def _sorted_for_you(issue: Issue, person: str | None) -> list[Block]:
+    """The question a resolve asks of those who reported it."""
+    reopen = button(STILL_A_PROBLEM, REOPEN, issue.reference)
+    if person is None or issue.has_the_problem(person):
+        return [context("Is the problem sorted for you?"),
+                actions(button("Yes, sorted", CONFIRM, confirm_value(issue), "primary"), reopen)]  # fmt: skip
+    return [context("Is the problem sorted for you?"), actions(reopen)]
 
 
 # How each outcome reads to the person who had the problem: 'training need' reads as 'you did it wrong'.
