@@ -10,9 +10,11 @@ from slack_harness import RunningBot, org_config
 
 from bot.clock import ManualClock
 from bot.config import Group
+from bot.issues import notices
 from bot.slack import issue_blocks as ib
 from bot.slack.issues import escalation_tick
-from tests.test_slack_issues import submit
+from bot.store import outbox
+from tests.test_slack_issues import FORM_VIEW, form, submit
 
 TEAM, TEAM2, CSO, NURSE = "U0TEAM", "U0TEAM2", "U0CSO", "U0NURSE"
 ON_CALL, OTHER = "U0ONCALL", "U0OTHER"
@@ -97,3 +99,22 @@ def test_the_team_member_on_an_issue_hears_when_a_colleague_takes_it_over_or_clo
     assert "resolved by <@U0CSO>" in shown and "Cache cleared" in shown
     assert ib.CONFIRM not in shown and ib.REOPEN not in shown  # not asked whether it is sorted for them
     assert ib.CONFIRM in str(_dms(bot, mark, NURSE)[0]["blocks"])  # the reporter still is
+
+
+def test_what_a_second_ward_writes_with_same_problem_add_me_reaches_the_team_in_the_thread(bot) -> None:
+    submit(bot)
+    bot.fake.wait_quiet()
+    (triage,) = outbox.items_for(bot.services.db, notices.TRIAGE, "GL-0001")
+    more = "It printed another patient's allergies on the label"
+    alike = form(
+        summary="wristband printer printing blank labels", details=more, location="Emergency Department"
+    )
+    offer = bot.view_submission({"id": "V2", **FORM_VIEW}, user=OTHER, values=alike).json()
+    mark = len(bot.fake.calls)
+    bot.action(
+        ib.PLUS_ONE, "GL-0001", user=OTHER, view={"id": "V2", **offer["view"], "state": {"values": alike}}
+    )
+    bot.fake.wait_quiet()
+    (note,) = [c.params for c in bot.fake.calls[mark:] if c.method == "chat.postMessage"]
+    assert note["channel"] == "C0TRIAGE" and note["thread_ts"] == triage.ts
+    assert "<@U0OTHER>" in note["text"] and "Emergency Department" in note["text"] and more in note["text"]

@@ -53,6 +53,12 @@ def on_plus_one(issue: Issue) -> list[Intent]:
     return _updates(issue)
 
 
+def on_joined(issue: Issue, org: OrgConfig, by: str, text: str) -> list[Intent]:
+    """Someone reported it too: the posts are edited to count them, and what they wrote goes in the
+    triage post's thread, as a note does, since an edit notifies nobody and shows only where they are."""
+    return [*on_plus_one(issue), *on_note(issue, org, by, text)]
+
+
 def on_message_added(issue: Issue, author: str, by: str) -> list[Intent]:
     """A staff member's message was added to an issue already logged: they hear that it was, and how
     the issue goes, as they would had it been logged as a new one."""

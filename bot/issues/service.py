@@ -157,7 +157,8 @@ class IssueService:
         place = where.text[:LOCATION_MAX] or issue.location
         reporter = Reporter(user_id, place, how.text[:CONTACT_MAX], self._clock.now())
         detail = f"{place}: {said.text}" if said.text else place
-        if not store.add_reporter(self.db, issue, reporter, notices.on_plus_one, detail):
+        posts = partial(notices.on_joined, org=self.org, by=user_id, text=f"Same problem, at {detail}")
+        if not store.add_reporter(self.db, issue, reporter, posts, detail):
             return Refused(f"You are already recorded as reporting {issue.reference}.")
         if draft.raised_by and draft.raised_by != user_id:  # logged from their message: they hear too
             author = replace(reporter, user_id=draft.raised_by, contact="")
