@@ -11,9 +11,12 @@ from slack_harness import RunningBot, org_config
 from bot.clock import ManualClock
 from bot.config import Group
 from bot.issues import notices
+from bot.issues.model import Severity
 from bot.slack import issue_blocks as ib
 from bot.slack.issues import escalation_tick
+from bot.store import issues as store
 from bot.store import outbox
+from tests.test_comms_setup import local, service
 from tests.test_slack_issues import FORM_VIEW, form, submit
 
 TEAM, TEAM2, CSO, NURSE = "U0TEAM", "U0TEAM2", "U0CSO", "U0NURSE"
@@ -118,3 +121,25 @@ def test_what_a_second_ward_writes_with_same_problem_add_me_reaches_the_team_in_
     (note,) = [c.params for c in bot.fake.calls[mark:] if c.method == "chat.postMessage"]
     assert note["channel"] == "C0TRIAGE" and note["thread_ts"] == triage.ts
     assert "<@U0OTHER>" in note["text"] and "Emergency Department" in note["text"] and more in note["text"]
+
+
+def test_a_patient_safety_p3_heads_the_top_ten_with_the_p1s_and_says_so(db) -> None:
+    def log(summary: str, severity: Severity, safety: bool = False) -> None:
+        new = store.NewIssue(summary, "details", "Ward 3", "Other", severity, safety, "bleep 1", NURSE)
+        store.create(db, new, None, local(2027, 1, 18, 9, 0), lambda issue: [])
+
+    for n in range(10):
+        log(f"Printer {n} jams", Severity.P2)
+    log("Wrong patient's allergies shown", Severity.P3, safety=True)
+    log("Drug chart down", Severity.P1)
+    lines = service(db, ManualClock(local(2027, 1, 19, 10, 0))).render("{oldest_open_issues}").splitlines()
+    assert "Drug chart down" in lines[0]
+    assert "Wrong patient" in lines[1] and "P3 *patient safety*" in lines[1]
+
+
+def test_slash_issues_marks_a_patient_safety_issue_of_any_severity(bot) -> None:
+    submit(bot, severity="P3", safety=True, summary="Wrong patient's allergies shown")
+    mark = len(bot.fake.calls)
+    bot.command("issues", user=TEAM)
+    (listed,) = _said_to(bot, mark)
+    assert "P3 :warning: patient safety" in listed

@@ -42,7 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_period_arguments(export, "default: the first issue ever logged")
     export.set_defaults(func=run_export)
     listing = actions.add_parser(
-        "list", help="open issues, most severe then oldest first",
+        "list", help="open issues, most severe (patient-safety flags with the P1s) then oldest first",
         description="Lists open issues as /golive issues does in Slack: reference, severity (! marks a "
         "patient-safety flag), status, age, where and summary.",
     )  # fmt: skip

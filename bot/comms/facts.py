@@ -18,6 +18,7 @@ from bot.store.answers import unanswered_between
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
+_SAFETY = " *patient safety*"  # a P3 that could harm a patient must read as more than a P3
 NOT_AVAILABLE = "n/a"
 
 
@@ -79,12 +80,14 @@ class FactSource:
         )
 
     def urgent_list(self, limit: int = 10) -> str:
-        """Most severe first, then oldest: the order the issue log lists open issues in."""
+        """Most severe first (patient-safety flags with the P1s), then oldest: the order the issue log
+        lists open issues in."""
         issues = issue_store.listing(self.db)[:limit]
         if not issues:
             return "No open issues."
         return "\n".join(
-            f"{i}. *{issue.reference}* {issue.severity.value} · {self.user_text(issue.location)}: "
+            f"{i}. *{issue.reference}* {issue.severity.value}{_SAFETY if issue.patient_safety else ''} · "
+            f"{self.user_text(issue.location)}: "
             f"{self.user_text(issue.summary)} (open since {_local(issue.created_at, self.org)})"
             for i, issue in enumerate(issues, 1)
         )

@@ -557,10 +557,15 @@ def confirmed_fix(value: str) -> tuple[str, datetime | None]:
 
 def issue_line(issue: Issue, names: bool = True) -> str:
     return (
-        f"*{issue.reference}* {_SEVERITY_ICON[issue.severity]} {issue.severity.value} · "
+        f"*{issue.reference}* {_SEVERITY_ICON[issue.severity]} {issue.severity.value}{safety_flag(issue)} · "
         f"{escape(shorten(issue.location, 40))} · {escape(issue.area)} — "
         f"{escape(shorten(issue.summary, 100))} _({status_line(issue, names)})_"
     )
+
+
+def safety_flag(issue: Issue) -> str:
+    """Marks a patient-safety issue in a one-line listing, whatever its severity."""
+    return " :warning: patient safety" if issue.patient_safety else ""
 
 
 def named_blocks(named: list[tuple[str, Issue | None]], names: bool = True) -> list[Block]:

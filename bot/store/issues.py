@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     func,
     insert,
     or_,
@@ -263,7 +264,8 @@ def by_submission_key(db: Database, key: str) -> Issue | None:
 
 
 def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
-    """Issues matching the filters, most severe then oldest first, each with its extra reporters."""
+    """Issues matching the filters, most severe then oldest first (a patient-safety flag counts with
+    the P1s, as it does for call-outs), each with its extra reporters."""
     query = select(IssueRow)
     if filters.open_only:
         query = query.where(IssueRow.status.in_([s.value for s in OPEN_STATUSES]))
@@ -288,9 +290,19 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
     if filters.created_to:
         query = query.where(IssueRow.created_at < filters.created_to)
     with db.session() as session:
-        rows = list(session.scalars(query.order_by(IssueRow.severity, IssueRow.created_at, IssueRow.id)))
+        rows = list(session.scalars(query.order_by(*_MOST_URGENT_FIRST)))
         reporters = _reporters(session, [r.id for r in rows])
         return [_issue(row, reporters.get(row.id, ())) for row in rows]
+
+
+# A P3 flagged as a risk to patients is called out as a P1 is: it must not fall below every P2 in a list
+# or out of the command centre's top ten.
+_MOST_URGENT_FIRST = (
+    case((or_(IssueRow.severity == Severity.P1.value, IssueRow.patient_safety.is_(True)), 0), else_=1),
+    IssueRow.severity,
+    IssueRow.created_at,
+    IssueRow.id,
+)
 
 
 def events(db: Database, issue_ids: Iterable[int] | None = None) -> list[Event]:
