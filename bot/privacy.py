@@ -4,8 +4,9 @@ NHS numbers are found by shape and confirmed by their modulus-11 check digit, so
 number is left alone while every valid NHS number (including the 999 test range) is caught,
 whatever spacing or dashes staff typed; one written as an NHS number is written (3-3-4, digit by digit)
 or said to be one ('NHS no ...') goes whatever its check digit. Dates of birth, hospital numbers and
-patients named with an honorific are found by their cue, postcodes, mobile numbers and email addresses
-(but staff's at NHS domains) by their shape. A trust adds its own identifier patterns in the config.
+patients named with an honorific are found by their cue, and so are patients named with none ('patient
+John Smith': see `bot.patient_names`), postcodes, mobile numbers and email addresses (but staff's at NHS
+domains) by their shape. A trust adds its own identifier patterns in the config.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from bot.patient_names import cued_name_spans
 
 NHS_NUMBER_MARKER = "[NHS number removed]"
 # Characters that show nothing but split a number: every Unicode format character (soft hyphen,
@@ -387,11 +390,15 @@ def _spans(
     marks read as spaces (same length, so the places agree): a trust's own pattern then finds
     '_A1234567_' with no change to it. Overlapping matches merge; an empty match removes nothing."""
     plain = _EMPHASIS.sub(" ", text)
-    found = sorted(
+    return _merged(
         {m.span(group) for t in {text, plain} for m in regex.finditer(t) if wanted(m.group(group) or "")}
     )
+
+
+def _merged(found: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, those that overlap made one."""
     merged: list[tuple[int, int]] = []
-    for start, end in found:
+    for start, end in sorted(found):
         if merged and start < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
@@ -486,7 +493,11 @@ def _without_email_addresses(text: str) -> tuple[str, int]:
 
 
 def _without_names(text: str) -> tuple[str, int]:
-    return _replaced(_NAMED, f"[{NAME} removed]", text)
+    """The text with every patient named with a title, or after a cue (see `cued_name_spans`), replaced."""
+    plain = _EMPHASIS.sub(" ", text)
+    cued = cued_name_spans(text) + (cued_name_spans(plain) if plain != text else [])
+    spans = _merged({*_spans(_NAMED, text), *cued})
+    return _substituted(text, spans, f"[{NAME} removed]"), len(spans)
 
 
 # Run in order, each on what the one before left; a trust's patterns run last, so its 'hospital number'
