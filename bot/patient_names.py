@@ -152,7 +152,8 @@ _NOT_NAMES = frozenset({
     "overview", "timeline", "contact", "contacts", "movement", "movements", "arrival", "arrivals",
     "attendance", "attendances", "encounter", "encounters", "episode", "episodes", "spell", "spells", "plan",
     "plans", "handover", "census", "acuity", "dependency", "cohort", "profile", "preferences", "reminder",
-    "reminders", "message", "messages", "messaging", "friends"
+    "reminders", "message", "messages", "messaging", "friends", "test", "tests", "testing", "dummy", "fake",
+    "demo", "fictitious"  # a test patient's name: no one's
 })  # fmt: skip
 # After a name's own word, where lower case is read too: the words a report says of the name itself.
 _REPORT_WORDS = frozenset({

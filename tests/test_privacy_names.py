@@ -139,6 +139,8 @@ NAMED = [
 # Cue words with no patient's name after them: all kept as written.
 NOT_NAMED = [
     "the Patient Administration System is down",
+    "there is a patient called Testing Test on the list, is it a real person?",  # a test patient
+    "pt Demo Patient is on the training ward list",
     "who is on the patient Safety team today",
     "pt Portal not loading",
     "patient called the ward to ask about results",
