@@ -658,6 +658,13 @@ def test_a_word_and_to_are_a_number_only_where_the_question_ends() -> None:
     assert answered(KnowledgeBase.build(DICTATED).match("any news to share")) != "news2"
 
 
+def test_a_word_and_to_are_a_number_before_a_word_of_the_numbered_names_own() -> None:
+    scored = entry("news2", "jargon", "NEWS2", "Adds up the obs.", "national early warning score")
+    kb = KnowledgeBase.build([*DICTATED[:1], scored, *DICTATED[2:]])
+    assert answered(kb.match("what is the news to score")) == "news2"
+    assert answered(kb.match("any news to share")) != "news2"
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

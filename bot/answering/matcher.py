@@ -339,7 +339,7 @@ class Matcher:
         a small word between is a syllable dictation heard as one (see `_heard_across`)."""
         out: list[str] = []
         for k, word in enumerate(words):
-            if out and (joined := self._joined(out[-1], word, last=k == len(words) - 1)):
+            if out and (joined := self._joined(out[-1], word, words[k + 1 : k + 2])):
                 out[-1] = joined
             elif len(out) > 1 and (joined := self._heard_across(out[-2], out[-1], word)):
                 out[-2:] = [joined]
@@ -347,14 +347,14 @@ class Matcher:
                 out.append(word)
         return out
 
-    def _joined(self, first: str, second: str, last: bool) -> str | None:
+    def _joined(self, first: str, second: str, after: list[str]) -> str | None:
         """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), or
         a word and a strange word that together spell it nearly ('close pine' for clozapine, 'off lime'
         for offline) or roughly, as dictation hears it (`_heard_as_one`). A filler word first is joined
         only on a closer likeness: it is usually just itself. Never a join that only spells the first word
-        again ('access gp' is 'access'): the second was a word of its own, there to be read."""
-        numbered = first + _DIGIT_SOUNDS.get(second, " ")
-        if last and numbered in self._name_postings:  # only last: 'news to share' is no NEWS2
+        again ('access gp' is 'access'): the second was a word of its own, there to be read. `after`: the
+        word after the two, if any."""
+        if numbered := self._numbered_name(first, second, after):
             return numbered
         if not self._strange(second):
             return None
@@ -369,6 +369,18 @@ class Matcher:
         if word in self._name_postings and likeness >= needed and word != self.analyzer.stem(first):
             return joined
         return self._heard_as_one(first, second, needed)
+
+    def _numbered_name(self, first: str, second: str, after: list[str]) -> str | None:
+        """A word and a number said as a word that make a name's word ('news to' is NEWS2): where the
+        question ends, or where the next word is one the names of that word's entries use too ('news to
+        score'). 'news to share' is no NEWS2: there 'to' leads on to another word."""
+        numbered = first + _DIGIT_SOUNDS.get(second, " ")
+        postings = self._name_postings.get(numbered, ())
+        if postings and (
+            not after or any(self.analyzer.stem(after[0]) in self._name_words[e] for e, _ in postings)
+        ):
+            return numbered
+        return None
 
     def _heard_across(self, first: str, filler: str, last: str) -> str | None:
         """The one long name word dictation hears as three words, a syllable as a small word between
