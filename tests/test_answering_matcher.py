@@ -670,10 +670,12 @@ def test_a_word_and_to_are_a_number_before_a_word_of_the_numbered_names_own() ->
     [
         ("what's an I see bee", "icb"),
         ("what is pee are en", "prn"),
+        ("what is pee are in", "prn"),
+        ("what is a tea to oh", "tto"),
         ("i see you later", None),
     ],
 )
-def test_letters_read_out_spell_an_acronym_but_everyday_words_alone_do_not(
+def test_letters_read_out_spell_an_acronym_but_a_sentence_of_everyday_words_does_not(
     question: str, expected: str
 ) -> None:
     kb = KnowledgeBase.build(
@@ -682,6 +684,7 @@ def test_letters_read_out_spell_an_acronym_but_everyday_words_alone_do_not(
                 "icb", "jargon", "Integrated care board (ICB)", "The NHS body that plans and pays for care."
             ),
             entry("prn", "jargon", "PRN", "A medicine given when needed."),
+            entry("tto", "jargon", "TTO", "The medicines a patient takes home."),
             entry("icu", "jargon", "Intensive care unit (ICU)", "The unit for the sickest patients."),
             entry("ice", "jargon", "ICE", "The system for ordering tests."),
             entry("e-learning", "jargon", "E-learning", "Training modules you do online."),

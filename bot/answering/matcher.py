@@ -64,8 +64,8 @@ _LETTER_NAMES = {
     for letter, names in {
         "a": "a ay eh", "b": "b bee be", "c": "c see sea cee", "d": "d dee", "e": "e ee", "f": "f ef eff",
         "g": "g gee", "h": "h aitch haitch", "i": "i eye aye", "j": "j jay", "k": "k kay", "l": "l el elle",
-        "m": "m em", "n": "n en", "o": "o oh owe", "p": "p pee pea", "q": "q queue cue", "r": "r are ar",
-        "s": "s es ess", "t": "t tee tea", "u": "u you", "v": "v vee", "w": "w", "x": "x ex",
+        "m": "m em", "n": "n en in", "o": "o oh owe", "p": "p pee pea", "q": "q queue cue", "r": "r are ar",
+        "s": "s es ess", "t": "t tee tea to", "u": "u you", "v": "v vee", "w": "w", "x": "x ex",
         "y": "y why wye", "z": "z zed zee",
     }.items()
     for name in names.split()
@@ -80,11 +80,13 @@ _GLUED = frozenset(
      "should", "has", "have", "had", "not", "how", "hows", "what", "whats", "wot", "wots", "when", "whens",
      "where", "wheres", "who", "whos", "why", "which", "if", "pls", "please"}
 )  # fmt: skip
-# Letter names that are everyday words too ('I see you'); a run of them alone spells nothing.
+# Letter names that are everyday words too ('I see you', 'tea to oh'), and the letters typed alone.
 _EVERYDAY_LETTERS = frozenset(
     {"a", "i", "o", "u", "r", "c", "b", "y", "be", "see", "sea", "eye", "aye", "oh", "owe", "pea", "queue",
-     "cue", "are", "you", "why", "tea", "ay", "eh"}
+     "cue", "are", "you", "why", "tea", "ay", "eh", "in", "to"}
 )  # fmt: skip
+# A run of everyday letter names that speaks to someone ('I see you', 'why are you') is a sentence.
+_PERSONS = frozenset({"i", "you", "u"})
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -299,11 +301,12 @@ class Matcher:
         return out
 
     def _letters_spell(self, words: list[str]) -> bool:
-        """Whether letter names spell an acronym here, one of them plainly a letter's name ('bee', 'pee'):
-        'I see you' is a sentence and 'I see e-learning' has a word's first letter, whatever they spell."""
+        """Whether letter names spell an acronym here, one of them plainly a letter's name ('bee', 'pee'),
+        or none of them 'I' or 'you' ('tea to oh' for TTO, 'p r n'): 'I see you' is a sentence and 'I see
+        e-learning' has a word's first letter, whatever they spell."""
         spelt = "".join(_LETTER_NAMES[w] for w in words)
-        return spelt in self.analyzer.acronyms and any(
-            len(w) > 1 and w not in _EVERYDAY_LETTERS for w in words
+        return spelt in self.analyzer.acronyms and (
+            any(len(w) > 1 and w not in _EVERYDAY_LETTERS for w in words) or _PERSONS.isdisjoint(words)
         )
 
     def _apart(self, words: list[str]) -> list[str]:
