@@ -654,6 +654,16 @@ def test_a_words_first_letter_is_no_letter_read_out() -> None:
     assert kb.matcher.rank("can I see e-learning")[0].entry.id == "e-learning"  # not 'I see e': ICE
 
 
+def test_an_acronym_said_as_a_word_and_written_as_the_words_it_sounds_like_is_read_as_it() -> None:
+    kb = KnowledgeBase.build(
+        [
+            *DICTATED,
+            entry("amhp", "jargon", "AMHP", "The professional who arranges assessments."),
+        ]
+    )
+    assert answered(kb.match("what is an am hip")) == "amhp"
+
+
 def test_a_word_and_to_are_a_number_only_where_the_question_ends() -> None:
     assert answered(KnowledgeBase.build(DICTATED).match("any news to share")) != "news2"
 

@@ -87,6 +87,7 @@ _EVERYDAY_LETTERS = frozenset(
 )  # fmt: skip
 # A run of everyday letter names that speaks to someone ('I see you', 'why are you') is a sentence.
 _PERSONS = frozenset({"i", "you", "u"})
+_NO_VOWELS = str.maketrans("", "", "aeiou")
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -149,6 +150,7 @@ class Matcher:
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
         self._run_together = _run_together(written)
+        self._spoken = _spoken_as_words(acronyms)
         self._acronym_short_of = _short_of(a for a in acronyms if 5 <= len(a) <= 6 and a.isalpha())
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
@@ -361,6 +363,8 @@ class Matcher:
             return numbered
         if not self._strange(second):
             return None
+        if spoken := self._spoken.get(_consonants(first + second)):
+            return spoken  # 'am hip': an acronym said as a word
         joined = first + second  # as typed too: stemming 'snowmed' leaves 'snowm', far from 'snomed'
         found = max(
             self.vocabulary.lookup(self.analyzer.stem(joined))[:1],
@@ -746,6 +750,21 @@ def _prefixed(word: str, other: str) -> bool:
     """Whether `word` is `other` with a word or a prefix before it ('stillbirth', 'antenatal',
     'nonurgent'): no slip of it but another thing, often its opposite."""
     return len(word) >= len(other) + 2 and word.endswith(other)
+
+
+def _spoken_as_words(acronyms: Iterable[str]) -> dict[str, str]:
+    """Acronyms of four letters or more by their consonants (see `_consonants`), where no other has the
+    same: said as a word, an acronym gains vowels ('am hip' for AMHP), and dictation writes it as the
+    words it sounds like."""
+    spoken: dict[str, set[str]] = defaultdict(set)
+    for acronym in (a for a in acronyms if len(a) >= 4 and a.isalpha()):
+        spoken[_consonants(acronym)].add(acronym)
+    return {key: next(iter(found)) for key, found in spoken.items() if len(found) == 1}
+
+
+def _consonants(word: str) -> str:
+    """A word's first letter and the consonants after it."""
+    return word[:1] + word[1:].translate(_NO_VOWELS)
 
 
 def _short_of(words: Iterable[str]) -> dict[str, set[str]]:
