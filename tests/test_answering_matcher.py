@@ -614,6 +614,7 @@ DICTATED = [
     entry("caldicott", "jargon", "Caldicott Guardian", "The senior person who protects patient data."),
     entry("meridian", "jargon", "Meridian", "The community system the district nurses use."),
     entry("theatre", "howto", "How do I book a theatre slot?", "Ask the theatre coordinator."),
+    entry("clozapine", "jargon", "Clozapine", "An antipsychotic that needs regular blood tests."),
 ]  # fmt: skip
 
 
@@ -634,10 +635,21 @@ def test_two_words_dictation_made_of_one_name_word_are_heard_as_it(question: str
         ("what is merry dean", "meridian"),
         ("who is the cold a cot guardian", "caldicott"),
         ("who is the called a cot guardian", "caldicott"),
+        ("what is clothes a pine", "clozapine"),  # 'clothes' is said 'cloze'
     ],
 )
 def test_words_that_sound_like_one_name_word_are_heard_as_it(question: str, expected: str) -> None:
     assert answered(KnowledgeBase.build(DICTATED).match(question)) == expected
+
+
+def test_words_that_sound_like_a_name_word_but_for_one_consonant_in_its_place_stay_apart() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("workaround", "jargon", "Workaround", "A way round a problem until it is fixed."),
+            entry("ward-round", "jargon", "Ward round view", "The screen doctors use on the ward round."),
+        ]
+    )
+    assert answered(kb.match("ward rond view")) != "workaround"
 
 
 def test_a_filler_word_and_a_word_that_only_sound_like_a_name_word_stay_apart() -> None:

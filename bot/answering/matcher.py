@@ -19,6 +19,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from bot.answering.analyzer import Analyzer, acronyms_in
 from bot.answering.boilerplate import without_boilerplate
@@ -375,7 +376,7 @@ class Matcher:
         word, likeness = found[0] if found else ("", 0.0)
         if word in self._name_postings and likeness >= needed and word != self.analyzer.stem(first):
             return joined
-        return self._heard_as_one(first, second, needed)
+        return self._heard_as_one((first, second), needed)
 
     def _numbered_name(self, first: str, second: str, after: list[str]) -> str | None:
         """A word and a number said as a word that make a name's word ('news to' is NEWS2): where the
@@ -394,22 +395,23 @@ class Matcher:
         ('cold a cot' for Caldicott): as `_heard_as_one`, the first two read as one."""
         if first in STOP_WORDS or filler not in STOP_WORDS or len(filler) > 3 or not self._strange(last):
             return None
-        return self._heard_as_one(first + filler, last, self.tuning.rejoin_at)
+        return self._heard_as_one((first, filler, last), self.tuning.rejoin_at)
 
-    def _heard_as_one(self, first: str, second: str, needed: float) -> str | None:
-        """The one long name word two words spell only roughly ('deep pot' for depot), or sound like when
-        spoken ('merry dean' for Meridian): further off than a typo, so it must begin as the first word
-        does, be longer than either word, and be neither. Only a word that spells it closely joins a
-        filler word first: 'the water' sounds much like 'theatre'."""
-        joined = first + second
+    def _heard_as_one(self, words: tuple[str, ...], needed: float) -> str | None:
+        """The one long name word two or three words spell only roughly ('deep pot' for depot), or sound
+        like when spoken ('merry dean' for Meridian): further off than a typo, so it must begin as the
+        first word does, be longer than any of the words, and be none of them. Only a word that spells it
+        closely joins a filler word first: 'the water' sounds much like 'theatre'."""
+        joined = "".join(words)
         near = self._long_names.get((joined[0], len(joined) // 3), ())  # a few, not every name word
         heard = process.extractOne(joined, near, scorer=fuzz.ratio, score_cutoff=100 * needed + 10)
-        if not heard and first not in STOP_WORDS:
-            alike = [w for w in near if sound_key(w) == sound_key(joined)]
+        if not heard and words[0] not in STOP_WORDS:
+            key, shorter = sound_key(joined), self._long_names.get((joined[0], len(joined) // 3 - 1), ())
+            alike = [w for w in (*near, *shorter) if _heard_alike(key, sound_key(w))]
             heard = process.extractOne(joined, alike, scorer=fuzz.ratio, score_cutoff=self.tuning.sound_alike)
-        if not heard or heard[0][0] != joined[0] or len(heard[0]) <= max(len(first), len(second)):
+        if not heard or heard[0][0] != joined[0] or len(heard[0]) <= max(map(len, words)):
             return None
-        return heard[0] if heard[0] not in (self.analyzer.stem(first), self.analyzer.stem(second)) else None
+        return heard[0] if heard[0] not in map(self.analyzer.stem, words) else None
 
     def _unknown_word(self, word: str) -> bool:
         """Neither known here nor an everyday word ('mum') related to words entries use ('parent')."""
@@ -744,6 +746,16 @@ def _run_together(written: Sequence[Sequence[str]]) -> dict[str, tuple[str, str]
                 pairs[first + second] = (first, second)
                 pairs.setdefault(first + second + "s", (first, second + "s"))
     return pairs
+
+
+def _heard_alike(typed: str, name: str) -> bool:
+    """Whether words typed are heard as a name's word, by their sound keys (see `sound_key`): the same,
+    or, for a name word of five consonants or more, with one more consonant typed. Dictation spells a
+    sound as real words, which may spell one the speaker hardly sounded ('clothes a pine' for
+    clozapine); one heard in place of another is another word ('ward rond' is no workaround)."""
+    return typed == name or (
+        len(name) >= 5 and len(typed) == len(name) + 1 and Levenshtein.distance(typed, name) == 1
+    )
 
 
 def _prefixed(word: str, other: str) -> bool:
