@@ -652,6 +652,17 @@ def test_words_that_sound_like_a_name_word_but_for_one_consonant_in_its_place_st
     assert answered(kb.match("ward rond view")) != "workaround"
 
 
+def test_a_known_word_heard_in_place_of_a_name_word_is_read_as_it() -> None:
+    kb = KnowledgeBase.build(
+        [
+            *ENTRIES,
+            entry("tap-and-go", "jargon", "Tap and go", "Tap your smartcard on the reader to log in."),
+            entry("browser", "howto", "How do I open the portal?", "Open a new tab in the browser."),
+        ]
+    )
+    assert answered(kb.match("how does tab and go work")) == "tap-and-go"  # 'tab' is a word here too
+
+
 def test_a_filler_word_and_a_word_that_only_sound_like_a_name_word_stay_apart() -> None:
     assert answered(KnowledgeBase.build(DICTATED).match("what is the water review")) != "theatre"
 

@@ -89,6 +89,7 @@ _EVERYDAY_LETTERS = frozenset(
 # A run of everyday letter names that speaks to someone ('I see you', 'why are you') is a sentence.
 _PERSONS = frozenset({"i", "you", "u"})
 _NO_VOWELS = str.maketrans("", "", "aeiou")
+HEARD_STRENGTH = 0.95  # a word heard in a name's word's place: as sure as a spelling, nearly
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
@@ -150,6 +151,7 @@ class Matcher:
         self._near: dict[str, tuple[str, ...]] = {}
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
+        self._beside = lru_cache(maxsize=50_000)(self._stands_beside)
         self._run_together = _run_together(written)
         self._spoken = _spoken_as_words(acronyms)
         self._acronym_short_of = _short_of(a for a in acronyms if 5 <= len(a) <= 6 and a.isalpha())
@@ -216,6 +218,7 @@ class Matcher:
             terms, own = self._understood(list(common))  # 'who's who': a name of common words, word for word
         if not own:
             return []
+        own = self._heard_in_place(terms, own)
         surface = " ".join(words)
         weights = [self._weight(m) for m in own]  # a word the KB lacks stays as telling, related or not
         matches = [self._with_related(term, found) for term, found in zip(terms, own, strict=True)]
@@ -471,6 +474,34 @@ class Matcher:
             out.append(found[i])
             i += 1
         return kept, out
+
+    def _heard_in_place(self, terms: list[str], own: list[Found]) -> list[Found]:
+        """A word this knowledge base knows, though no name holds it, standing where a name's word it
+        sounds like stands (beside the same word, on the same side) is also read as that word, nearly as
+        surely: dictation and autocorrect write real words for the one meant ('tab and go' for tap and
+        go), and a known word is otherwise read only as spelt. Only where one name word fits."""
+        heard = list(own)
+        for i, term in enumerate(terms):
+            if len(term) < 3 or not own[i] or own[i][0] != (term, 1.0) or term in self._name_postings:
+                continue
+            alike = self._heard.get(sound_key(term), set())
+            for j in (j for j in (i - 1, i + 1) if alike and 0 <= j < len(terms) and own[j]):
+                neighbour, strength = own[j][0]
+                fits = [w for w in alike if strength == 1.0 and self._beside(w, neighbour, j - i)]
+                if len(fits) == 1:
+                    rest = (f for f in own[i][1:] if f[0] != fits[0])
+                    heard[i] = (own[i][0], (fits[0], HEARD_STRENGTH), *rest)
+                    break
+        return heard
+
+    def _stands_beside(self, word: str, neighbour: str, side: int) -> bool:
+        """Whether a name holds `word` with `neighbour` next to it, after it (side 1) or before (-1)."""
+        for e, ns in self._name_postings.get(word, ()):
+            for name in (self._names[e][n] for n in ns):
+                k = name.index(word) + side
+                if 0 <= k < len(name) and name[k] == neighbour:
+                    return True
+        return False
 
     def _with_related(self, term: str, found: Found) -> Found:
         """After what the term itself may mean, the everyday words it is near that entries use."""
