@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.cli.main import main
+from bot.store.database import Database
 
 
 @pytest.fixture
@@ -71,3 +73,19 @@ def test_a_sqlite_path_in_a_folder_that_does_not_exist_is_refused_not_made(goliv
     assert code == 1 and "dta/golive.db: its folder does not exist" in err and "Traceback" not in err
     assert not (tmp_path / "dta").exists()
     assert golive("sqlite:///data/golive.db", "issues", "list")[0] == 0  # an existing folder: a new file
+
+
+def test_a_database_a_newer_version_upgraded_is_explained_and_left_alone(golive, database_url: str) -> None:
+    """Rolling back after an upgrade (or a database shared with another app) met Alembic's traceback
+    "Can't locate revision identified by 'i0099'" at every start."""
+    db = Database(database_url)
+    db.migrate()
+    with db.session() as session:
+        session.execute(text("UPDATE alembic_version SET version_num = 'i0099' WHERE version_num = 'i0003'"))
+    code, err = golive(database_url, "issues", "list")
+    assert code == 1 and "Traceback" not in err
+    assert "its tables are at revision i0099, which this version of golive-bot does not have" in err
+    assert "run that version again" in err and "a database of its own" in err
+    with db.session() as session:
+        assert "i0099" in session.scalars(text("SELECT version_num FROM alembic_version")).all()
+    db.dispose()

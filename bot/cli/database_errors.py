@@ -23,6 +23,8 @@ def database_problem(exc: BaseException, url: str) -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
+    from bot.store.database import UnknownSchema
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # a port that is no number ('host:xx') is a ValueError
@@ -33,6 +35,13 @@ def database_problem(exc: BaseException, url: str) -> str | None:
             f"number). {HELP}"
         )
     shown = parsed.render_as_string(hide_password=True)
+    if isinstance(exc, UnknownSchema):
+        return (
+            f"golive-bot cannot use the database at {shown}: its tables are at revision {exc}, which this "
+            "version of golive-bot does not have. Either a newer golive-bot has upgraded it: run that "
+            "version again, as this one cannot read what it added; or the database belongs to another "
+            "application: give the bot a database of its own. Nothing in it was changed."
+        )
     scheme = shown.partition(":")[0].partition("+")[0]
     if isinstance(exc, (NoSuchModuleError, ModuleNotFoundError)) and scheme not in SUPPORTED:
         return f"golive-bot cannot use DATABASE_URL {shown}: the bot supports PostgreSQL and SQLite. {HELP}"

@@ -26,6 +26,11 @@ class Base(DeclarativeBase):
     pass
 
 
+class UnknownSchema(Exception):
+    """The database's schema is at a revision this version of the bot does not have: a newer version
+    upgraded it (and this one was rolled back to), or the database belongs to another application."""
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC and always hands back aware UTC datetimes, on SQLite as on PostgreSQL."""
 
@@ -74,7 +79,8 @@ class Database:
             yield session
 
     def migrate(self) -> None:
-        """Bring the schema up to date; safe to call from several replicas at once."""
+        """Bring the schema up to date; safe to call from several replicas at once. Raises UnknownSchema,
+        touching nothing, when the database is at a revision this version does not have."""
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
