@@ -124,3 +124,31 @@ def test_serve_refuses_an_app_token_that_slack_rejects(tmp_path, fake_slack: Fak
     assert done.returncode == 2
     assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in done.stderr
     assert "xapp-wrong" not in done.stderr
+
+
+def test_serve_in_socket_mode_answers_the_health_check_on_the_port_given(tmp_path, fake_slack: FakeSlack):
+    """The Procfile's web process in Socket Mode never took $PORT, so Heroku stopped it after 60 s
+    (R10), again and again, and a container's probe of /healthz found nothing."""
+    fake_slack.socket_mode()
+    env = bot_env(
+        tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=fake_slack.url
+    )
+    proc = subprocess.Popen([*SERVE, "--port", "0"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 30
+        while url is None and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            assert line, "serve exited before it was ready"
+            assert "connected to Slack" not in line, "connected without answering the health check"
+            if found := re.search(r"health check on (http://\S+)/healthz", line):
+                url = found[1]
+        assert url
+        assert request(url + "/healthz", "GET").status == 200
+        assert request(url + "/slack/events", "POST", b"{}").status == 404  # events come over the socket
+        proc.send_signal(signal.SIGTERM)
+        _, log = proc.communicate(timeout=30)
+        assert proc.returncode == 0, log
+    finally:
+        if proc.poll() is None:
+            proc.kill()

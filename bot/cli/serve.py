@@ -22,8 +22,8 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import TokenProblem
-from bot.slack.server import start_http
-from bot.slack.socket_mode import socket_mode_handler
+from bot.slack.server import HttpServer, start_health, start_http
+from bot.slack.socket_mode import CheckedSocketModeHandler, socket_mode_handler
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "serve",
         help="serve Slack: HTTP on --port, or Socket Mode when SLACK_APP_TOKEN is set",
         description="The production process. Needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP: "
-        "POST /slack/events, GET /healthz) or SLACK_APP_TOKEN (Socket Mode), and channels.triage in "
-        "the config. SIGTERM or Ctrl-C stops it after the requests in hand.",
+        "POST /slack/events, GET /healthz) or SLACK_APP_TOKEN (Socket Mode; GET /healthz alone when a "
+        "port is given), and channels.triage in the config. SIGTERM or Ctrl-C stops it after the "
+        "requests in hand.",
     )
     add_port_argument(p)
     p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: 0.0.0.0)")
@@ -55,6 +56,11 @@ def listen_port(args: argparse.Namespace) -> int | str:
             f"golive-bot serve cannot start: PORT is {os.environ.get('PORT')!r}; set it to a port number "
             "from 0 to 65535, or give --port N."
         )
+
+
+def port_asked_for(args: argparse.Namespace) -> bool:
+    """Whether --port or $PORT names a port: Socket Mode then answers the health check on it."""
+    return args.port is not None or bool((os.environ.get("PORT") or "").strip())
 
 
 def missing_settings(settings: Settings) -> str | None:
@@ -102,9 +108,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
+        host = getattr(args, "host", "0.0.0.0")
         if settings.slack_app_token:
-            return _socket_mode(services, settings.slack_app_token, stop)
-        return _http(services, getattr(args, "host", "0.0.0.0"), port, getattr(args, "threads", 8), stop)
+            health = (host, port) if port_asked_for(args) else None
+            return _socket_mode(services, settings.slack_app_token, stop, health)
+        return _http(services, host, port, getattr(args, "threads", 8), stop)
     finally:
         services.close()
 
@@ -116,9 +124,7 @@ def _http(services: Services, host: str, port: int, threads: int, stop: threadin
         print(f"golive-bot serve cannot start: {exc}.", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"golive-bot serve cannot start: cannot listen on {host}:{port} ({exc.strerror}); stop what "
-              "is using it, or choose another --port.", file=sys.stderr)  # fmt: skip
-        return 2
+        return _cannot_listen(host, port, exc)
     _freeze_startup_objects()
     services.background.start()
     log.info("serving Slack on http://%s:%d/slack/events (health: /healthz)", host, server.port)
@@ -129,12 +135,36 @@ def _http(services: Services, host: str, port: int, threads: int, stop: threadin
     return 0
 
 
-def _socket_mode(services: Services, app_token: str, stop: threading.Event) -> int:
+def _cannot_listen(host: str, port: int, exc: OSError) -> int:
+    print(f"golive-bot serve cannot start: cannot listen on {host}:{port} ({exc.strerror}); stop what "
+          "is using it, or choose another --port.", file=sys.stderr)  # fmt: skip
+    return 2
+
+
+def _socket_mode(
+    services: Services, app_token: str, stop: threading.Event, health: tuple[str, int] | None
+) -> int:
+    """Socket Mode; with `health` (a port was asked for), /healthz is answered on it as well."""
     try:
         handler = socket_mode_handler(services, app_token)  # checks the token
     except TokenProblem as exc:
         print(f"golive-bot serve cannot start: {exc}.", file=sys.stderr)
         return 2
+    server: HttpServer | None = None
+    if health:
+        try:
+            server = start_health(services, *health)
+        except OSError as exc:
+            return _cannot_listen(*health, exc)
+        log.info("answering the health check on http://%s:%d/healthz", health[0], server.port)
+    try:
+        return _connected(services, handler, stop)
+    finally:
+        if server:
+            server.stop()
+
+
+def _connected(services: Services, handler: CheckedSocketModeHandler, stop: threading.Event) -> int:
     try:
         handler.connect()
     except SlackApiError as exc:

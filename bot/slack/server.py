@@ -48,13 +48,14 @@ class SlackWsgi:
         self,
         app: App | None,  # None until `start_http` has it, before serving
         services: Services,
-        signing_secret: str,
+        signing_secret: str | None,  # None in Socket Mode: the health check alone is served
         max_body: int = MAX_BODY,
         now: Callable[[], float] = time.time,  # Slack signs with wall-clock time, whatever the domain clock
     ):
         self.app = app
         self._services = services
-        self._secret = signing_secret.encode()
+        self._serves_events = signing_secret is not None
+        self._secret = (signing_secret or "").encode()
         self._max_body = max_body
         self._now = now
         self._probe = HealthProbe(services.db)
@@ -63,13 +64,13 @@ class SlackWsgi:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == HEALTH_PATH:
             result = self._health() if method in ("GET", "HEAD") else _not_allowed("GET, HEAD")
-        elif path == EVENTS_PATH and method == "POST":
+        elif path != EVENTS_PATH or not self._serves_events:
+            result = _json(404, {"error": "not found"})
+        elif method == "POST":
             with ACKS.request():
                 result = self._events(environ, time.monotonic())
-        elif path == EVENTS_PATH:
-            result = _not_allowed("POST")
         else:
-            result = _json(404, {"error": "not found"})
+            result = _not_allowed("POST")
         headers = [("Content-Type", result.content_type), ("Content-Length", str(len(result.body)))]
         if result.allow:
             headers.append(("Allow", result.allow))
@@ -248,5 +249,14 @@ def start_http(services: Services, host: str, port: int, threads: int = 8) -> Ht
     except BaseException:  # TokenProblem, or anything else: the port is given back either way
         server.close()
         raise
+    server.start()
+    return server
+
+
+def start_health(services: Services, host: str, port: int) -> HttpServer:
+    """GET /healthz alone on host:port, in the background, for Socket Mode: a platform that runs the bot
+    as a web process (the Procfile's, on Heroku) stops one that never takes its port, and a container's
+    probe needs an answer. OSError if the port cannot be taken."""
+    server = HttpServer(SlackWsgi(None, services, None), host, port, threads=2)
     server.start()
     return server
