@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bot.cli.main import main
-from bot.store.database import Database
+from bot.store.database import Database, normalise_url
 
 
 @pytest.fixture
@@ -89,3 +91,27 @@ def test_a_database_a_newer_version_upgraded_is_explained_and_left_alone(golive,
     with db.session() as session:
         assert "i0099" in session.scalars(text("SELECT version_num FROM alembic_version")).all()
     db.dispose()
+
+
+def test_a_database_user_that_may_not_create_tables_is_told_what_to_grant(golive, database_url: str) -> None:
+    """A least-privilege role on PostgreSQL 15, which no longer lets every user create tables in
+    'public', met a 97-line traceback ending 'permission denied for schema public' at first start."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("privileges are PostgreSQL's")
+    role = f"golive_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(normalise_url(database_url))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 's3cret'"))
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}'))  # as 'public' is, but no CREATE
+    try:
+        as_role = make_url(database_url).set(username=role, password="s3cret")
+        code, err = golive(as_role.render_as_string(hide_password=False), "issues", "list")
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'REVOKE USAGE ON SCHEMA "{schema}" FROM {role}'))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+    assert code == 1 and "Traceback" not in err and "s3cret" not in err
+    assert f"{role} lacks a privilege the bot needs (permission denied for schema" in err
+    assert f"OWNER TO {role}" in err and f"GRANT CREATE ON SCHEMA public TO {role}" in err

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DatabaseError
 
 SUPPORTED = ("sqlite", "postgres", "postgresql")
+NO_PRIVILEGE = "42501"  # PostgreSQL's insufficient_privilege
 HELP = (
     "Set DATABASE_URL to postgresql://user:password@host/database, or unset it to use the SQLite "
     "file golive.db in this folder."
@@ -42,12 +47,21 @@ def database_problem(exc: BaseException, url: str) -> str | None:
             "version again, as this one cannot read what it added; or the database belongs to another "
             "application: give the bot a database of its own. Nothing in it was changed."
         )
+    if isinstance(exc, DatabaseError) and getattr(exc.orig, "sqlstate", None) == NO_PRIVILEGE:
+        user = parsed.username or "the bot's user"
+        return (
+            f"golive-bot cannot use the database at {shown}: {user} lacks a privilege the bot needs "
+            f"({_reason(exc)}). The bot creates, upgrades and writes its own tables: make {user} the "
+            f"owner of the database (ALTER DATABASE {parsed.database} OWNER TO {user}) and of any tables "
+            f"already in it, or grant it CREATE on the schema (GRANT CREATE ON SCHEMA public TO {user}; "
+            "PostgreSQL 15 and later no longer grant that to every user)."
+        )
     scheme = shown.partition(":")[0].partition("+")[0]
     if isinstance(exc, (NoSuchModuleError, ModuleNotFoundError)) and scheme not in SUPPORTED:
         return f"golive-bot cannot use DATABASE_URL {shown}: the bot supports PostgreSQL and SQLite. {HELP}"
     # SQLite raises the bare DatabaseError for a file that is no database (a typo names another file)
     if isinstance(exc, OperationalError) or type(exc) is DatabaseError:
-        reason = str(exc.orig or exc).strip().splitlines()[0]
+        reason = _reason(exc)
         if parsed.get_backend_name() == "sqlite" and parsed.database and _no_folder(parsed.database):
             return (
                 f"golive-bot cannot use the SQLite database {parsed.database}: its folder does not exist. "
@@ -63,6 +77,10 @@ def database_problem(exc: BaseException, url: str) -> str | None:
             f"and the address is right. {HELP}"
         )
     return None
+
+
+def _reason(exc: DatabaseError) -> str:
+    return str(exc.orig or exc).strip().splitlines()[0]
 
 
 def _no_folder(database: str) -> bool:
