@@ -101,7 +101,11 @@ def _make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
             parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT)})
-        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # psycopg prepares a statement run five times on a connection; behind a pooler in transaction
+        # mode (PgBouncer, as platforms offer) the next statement may reach another server connection,
+        # which has it already or never had it, and fails. The bot's statements are small: never prepare.
+        args = {"prepare_threshold": None} if parsed.get_backend_name() == "postgresql" else {}
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=args)
     if parsed.database and parsed.database != ":memory:":
         # '~/bot.db' is home. A missing folder is not made: a typo in its name would start an empty
         # database that nobody notices, holding none of the issues logged so far.
