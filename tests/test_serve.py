@@ -152,3 +152,32 @@ def test_serve_in_socket_mode_answers_the_health_check_on_the_port_given(tmp_pat
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_serve_names_its_database_and_warns_when_it_starts_a_new_one(tmp_path, fake_slack: FakeSlack):
+    """Restarted from another folder, serve started a new, empty golive.db there without a word: open
+    issues vanished from /golive issues, P1 call-outs stopped, and new issues took GL-0001 again."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                  SLACK_API_URL=fake_slack.url)  # fmt: skip
+    del env["DATABASE_URL"]
+
+    def started() -> str:
+        proc = subprocess.Popen([*SERVE, "--port", "0"], env=env, cwd=elsewhere, stderr=subprocess.PIPE,
+                                text=True)  # fmt: skip
+        lines = []
+        while not lines or "serving Slack" not in lines[-1]:
+            lines.append(proc.stderr.readline())
+            assert lines[-1], "serve exited before it was ready:\n" + "".join(lines)
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+        return "".join(lines)
+
+    first = started()
+    new_file = f"WARNING bot.cli.serve: database: started a new, empty SQLite file {elsewhere / 'golive.db'}"
+    assert new_file in first
+    assert "start it there, or set DATABASE_URL" in first
+    again = started()
+    assert f"INFO bot.cli.serve: database: the SQLite file {elsewhere / 'golive.db'}" in again
+    assert "new, empty" not in again

@@ -20,10 +20,12 @@ from bot.cli.options import add_port_argument, whole_number
 from bot.cli.validate import readiness_warnings
 from bot.clock import SystemClock
 from bot.config import Settings
+from bot.privacy import url_without_secrets
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import TokenProblem
 from bot.slack.server import HttpServer, start_health, start_http
 from bot.slack.socket_mode import CheckedSocketModeHandler, socket_mode_handler
+from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +106,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     for warning in readiness_warnings(settings, SystemClock().now()):
         log.warning("%s", warning)
     services = build_services(settings, watch=True)
+    _log_database(services.db, settings.database_url)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -115,6 +118,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _http(services, host, port, getattr(args, "threads", 8), stop)
     finally:
         services.close()
+
+
+def _log_database(db: Database, url: str) -> None:
+    """Where the issues are kept: a restart from another folder starts a new SQLite file, which would
+    otherwise be noticed only when staff find their issues gone and references GL-0001... reused."""
+    if db.file is None:
+        log.info("database: %s", url_without_secrets(url))
+    elif db.new_file:
+        log.warning("database: started a new, empty SQLite file %s. On a first start that is right; if the "
+                    "bot has run before, its issues are in the golive.db of the folder it ran from: start it "
+                    "there, or set DATABASE_URL to that file", db.file)  # fmt: skip
+    else:
+        log.info("database: the SQLite file %s", db.file)
 
 
 def _http(services: Services, host: str, port: int, threads: int, stop: threading.Event) -> int:

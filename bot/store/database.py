@@ -68,6 +68,11 @@ class Database:
         self.url = normalise_url(url)
         self.engine = _make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The SQLite file, absolute, and whether this process is the one that starts it (None, False for
+        # a server): run from another folder, the default 'golive.db' is a new and empty database.
+        database = self.engine.url.database if self.is_sqlite else None
+        self.file = Path(database).resolve() if database and database != ":memory:" else None
+        self.new_file = self.file is not None and not self.file.exists()
 
     @property
     def is_sqlite(self) -> bool:
