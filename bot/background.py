@@ -18,6 +18,19 @@ from apscheduler.schedulers.background import BackgroundScheduler
 log = logging.getLogger(__name__)
 
 
+def _failed(name: str, seconds: float, exc: Exception, before: str) -> str:
+    """Log a failed run: with its traceback, unless the run before failed alike (the database down for
+    an hour would otherwise write a hundred-line traceback per job every few seconds, burying the rest).
+    Returns what it failed with."""
+    lines = str(exc).strip().splitlines()
+    failure = f"{type(exc).__name__}: {lines[0] if lines else ''}"
+    if failure == before:
+        log.error("background job %s failed again (%s); it will run again in %ss", name, failure, seconds)
+    else:
+        log.error("background job %s failed; it will run again in %ss", name, seconds, exc_info=exc)
+    return failure
+
+
 class Background:
     def __init__(self) -> None:
         self._scheduler = BackgroundScheduler(timezone=UTC)
@@ -27,13 +40,19 @@ class Background:
         """Run `tick` once the scheduler starts, then every `seconds`; a slow run is never overlapped and
         missed runs collapse. Running at start picks up at once what fell due while the bot was down."""
         lock = threading.Lock()  # the interval run and a wake-up never run the same tick at once
+        failing = ""  # what the last run failed with, while the job keeps failing
 
         def guarded() -> None:
+            nonlocal failing
             with lock:
                 try:
                     tick()
-                except Exception:  # one failing tick must not stop the next one
-                    log.exception("background job %s failed; it will run again in %ss", name, seconds)
+                except Exception as exc:  # one failing tick must not stop the next one
+                    failing = _failed(name, seconds, exc, failing)
+                else:
+                    if failing:
+                        log.info("background job %s works again", name)
+                    failing = ""
 
         self._jobs[name] = guarded
         self._scheduler.add_job(

@@ -3,6 +3,7 @@ needed and the bot wakes then; the 15-second tick stays as the safety net."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -89,3 +90,30 @@ def test_the_bot_queues_a_post_at_its_due_time_not_at_the_next_tick(tmp_path: Pa
         services.close()
     assert due.timestamp() <= seen < due.timestamp() + 5
     assert post.ref == "on-time" and post.payload["due"] == due.isoformat()
+
+
+def test_a_job_that_keeps_failing_alike_logs_its_traceback_once_and_says_when_it_works_again(caplog) -> None:
+    """With the database down, each job wrote a hundred-line traceback every 10 to 30 s (1,400 lines a
+    minute), burying everything else in the log for the length of the outage."""
+    caplog.set_level(logging.INFO, logger="bot.background")
+    runs = []
+    works = threading.Event()
+
+    def tick() -> None:
+        runs.append(1)
+        if len(runs) <= 4:
+            raise ConnectionError("connection to server at 10.0.0.5 failed: Connection refused")
+        works.set()
+
+    background = Background()
+    background.every(0.05, "delivery", tick)
+    background.start()
+    try:
+        assert works.wait(10)
+    finally:
+        background.stop()
+    failed = [r for r in caplog.records if "background job delivery failed" in r.getMessage()]
+    assert len(failed) == 4
+    assert [r.exc_info is not None for r in failed] == [True, False, False, False]
+    assert "failed again (ConnectionError: connection to server at 10.0.0.5 failed" in failed[1].getMessage()
+    assert any(r.getMessage() == "background job delivery works again" for r in caplog.records)
