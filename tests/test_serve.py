@@ -6,6 +6,7 @@ import json
 import re
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -181,3 +182,53 @@ def test_serve_names_its_database_and_warns_when_it_starts_a_new_one(tmp_path, f
     again = started()
     assert f"INFO bot.cli.serve: database: the SQLite file {elsewhere / 'golive.db'}" in again
     assert "new, empty" not in again
+
+
+# `golive-bot serve`, with a second SIGTERM sent at every line the handler of the first one runs, once
+# SIGUSR1 arms it: the worst timing two signals sent together (by `timeout`, or a kill of the process
+# group beside one of the process) can have.
+TWO_SIGNALS_AT_ONCE = """
+import os, signal, sys, threading
+from bot.cli.main import main
+
+inside = []
+
+def each_line(frame, event, arg):
+    if event == "line" and len(inside) < 200:
+        inside.append(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+    return each_line
+
+def calls(frame, event, arg):
+    handler = frame.f_code.co_filename.endswith("serve.py") and frame.f_back.f_code.co_name == "wait"
+    return each_line if handler or inside else None
+
+def arm(*_):
+    sys.settrace(calls)
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM)).start()
+
+signal.signal(signal.SIGUSR1, arm)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_serve_stops_when_a_second_sigterm_comes_while_the_first_is_handled(tmp_path, fake_slack: FakeSlack):
+    """The handler set a threading.Event; a second signal arriving while it held the Event's lock
+    waited for that lock for ever, and serve hung until it was killed, its requests lost."""
+    (tmp_path / "two_signals.py").write_text(TWO_SIGNALS_AT_ONCE)
+    env = bot_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                  SLACK_API_URL=fake_slack.url)  # fmt: skip
+    script = str(tmp_path / "two_signals.py")
+    command = [sys.executable, script, "serve", "--host", "127.0.0.1", "--port", "0"]
+    proc = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        while "serving Slack" not in (line := proc.stderr.readline()):
+            assert line, "serve exited before it was ready"
+        proc.send_signal(signal.SIGUSR1)
+        _, log = proc.communicate(timeout=20)
+        assert proc.returncode == 0, log
+        assert "stopping: finishing requests in hand" in log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import sys
-import threading
+import time
 
 from slack_sdk.errors import SlackApiError
 
@@ -107,9 +107,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         log.warning("%s", warning)
     services = build_services(settings, watch=True)
     _log_database(services.db, settings.database_url)
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    stop = StopSignal()
     try:
         host = getattr(args, "host", "0.0.0.0")
         if settings.slack_app_token:
@@ -118,6 +116,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return _http(services, host, port, getattr(args, "threads", 8), stop)
     finally:
         services.close()
+
+
+class StopSignal:
+    """Set by SIGTERM or SIGINT. The handler runs in the main thread between two of its steps, maybe in
+    the middle of a lock's work; so it only sets a flag, and takes no lock. One that set a threading.Event
+    hung serve for good when a second signal came while the first was handled (`timeout` and a kill of
+    the process group send two at once): the second waited for the lock the first held."""
+
+    def __init__(self) -> None:
+        self.received = False
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, *_: object) -> None:
+        self.received = True
+
+    def wait(self) -> None:
+        while not self.received:
+            time.sleep(0.1)
 
 
 def _log_database(db: Database, url: str) -> None:
@@ -133,7 +150,7 @@ def _log_database(db: Database, url: str) -> None:
         log.info("database: the SQLite file %s", db.file)
 
 
-def _http(services: Services, host: str, port: int, threads: int, stop: threading.Event) -> int:
+def _http(services: Services, host: str, port: int, threads: int, stop: StopSignal) -> int:
     try:
         server = start_http(services, host, port, threads)  # takes the port, then checks the token
     except TokenProblem as exc:
@@ -157,9 +174,7 @@ def _cannot_listen(host: str, port: int, exc: OSError) -> int:
     return 2
 
 
-def _socket_mode(
-    services: Services, app_token: str, stop: threading.Event, health: tuple[str, int] | None
-) -> int:
+def _socket_mode(services: Services, app_token: str, stop: StopSignal, health: tuple[str, int] | None) -> int:
     """Socket Mode; with `health` (a port was asked for), /healthz is answered on it as well."""
     try:
         handler = socket_mode_handler(services, app_token)  # checks the token
@@ -180,7 +195,7 @@ def _socket_mode(
             server.stop()
 
 
-def _connected(services: Services, handler: CheckedSocketModeHandler, stop: threading.Event) -> int:
+def _connected(services: Services, handler: CheckedSocketModeHandler, stop: StopSignal) -> int:
     try:
         handler.connect()
     except SlackApiError as exc:
