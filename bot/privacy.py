@@ -55,6 +55,9 @@ _WEIGHTS = range(10, 1, -1)
 # A date and hour as programs write them (2026-01-01 10): an NHS number never starts 19 or 20 and is
 # never grouped 4-2-2-2, so a log line's timestamp keeps its digits.
 _TIMESTAMP = re.compile(r"(?:19|20)\d\d-[01]\d-[0-3]\d[ T][0-2]\d")
+# A Slack message timestamp (1732800000.937693, in every event id and link the bot logs): ten unbroken
+# digits, a full stop and six more. One time in eleven its digits pass the check.
+_SLACK_TS_TAIL = re.compile(r"\.\d{6}(?!\d)")
 # Ten digits written as an NHS number is written are removed even when the check digit is wrong, since a
 # number mistyped by one digit still all but names the patient: grouped 3-3-4, split by any spacing or
 # group mark (not a comma or bracket), mixed as typed ('943 476-5918'), or digit by digit with one kind
@@ -320,7 +323,8 @@ def _is_nhs_number(text: str, match: re.Match[str], dated: _Covered, listed: _Co
     read as something go-live chat is full of: a date followed by a time or another date, a comma list
     of small numbers, a number given after 'ext' or 'bleep', a log's timestamp. There a passing check
     digit is chance (one time in eleven), and removing the text would wreck the report. Ten digits
-    unbroken are never read so. A cue ('NHS no') outranks all of this: see `_NHS_CUE`.
+    unbroken are never read so, but for a Slack message's timestamp ('1732800006.937693'). A cue ('NHS
+    no') outranks all of this: see `_NHS_CUE`.
     """
     written = match.group(0)
     if _written_as_one(text, match):
@@ -329,6 +333,7 @@ def _is_nhs_number(text: str, match: re.Match[str], dated: _Covered, listed: _Co
     return (
         is_valid_nhs_number(digits)
         and not _TIMESTAMP.fullmatch(written)
+        and not (written.isdigit() and _SLACK_TS_TAIL.match(text, match.end()))
         and not _reads_as_other(text, *match.span(), dated, listed)
     )
 

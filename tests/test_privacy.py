@@ -80,6 +80,16 @@ def test_a_timestamp_whose_digits_pass_the_check_is_kept() -> None:
     assert Redactor().redact("patient 202 601 0110").text == "patient [NHS number removed]"
 
 
+def test_a_slack_message_timestamp_whose_digits_pass_the_check_is_kept() -> None:
+    """Slack's ts (seconds, a full stop, six digits) is in every event id the bot logs; one in eleven
+    passes the check, and an operator read 'event:C0A:[NHS number removed].937693'."""
+    assert is_valid_nhs_number("1732800006")
+    line = "event:C0A:1732800006.937693 answered in thread 1732800006.000100"
+    assert Redactor().redact(line).text == line
+    assert Redactor().redact("patient 1732800006 bed 4").text == "patient [NHS number removed] bed 4"
+    assert Redactor().redact("NHS no 1732800006.937693").removed == {"NHS number": 1}
+
+
 def test_a_mistyped_nhs_number_written_as_one_is_still_removed() -> None:
     redacted = Redactor().redact("wrong band on 943 476 5918, was 943-476-5918 before")
     assert "5918" not in redacted.text and redacted.removed == {"NHS number": 2}
