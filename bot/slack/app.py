@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
@@ -196,6 +197,19 @@ def event_key(body: dict[str, Any]) -> str:
     if isinstance(channel, str) and isinstance(ts, str):
         return f"event:{channel[:40]}:{ts[:40]}"
     return f"event:{body.get('event_id')}"
+
+
+class _TokenNotUnused(logging.Filter):
+    """Bolt warns 'As you gave `client` as well, `token` will be unused' on every start where
+    SLACK_BOT_TOKEN is set, since it reads the variable itself; the client the bot gives it is built from
+    that same token, and an operator reading the warning would think the token ignored."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("slack_bolt.App")  # where Bolt's App logs, unless given a logger
+_BOLT_LOG.addFilter(_TokenNotUnused())
 
 
 class TokenProblem(Exception):
