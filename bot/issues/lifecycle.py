@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from bot.config import Group, OrgConfig
-from bot.issues.model import Action, Issue, Status
+from bot.issues.model import OPEN_STATUSES, Action, Issue, Rating, Status
 from bot.roles import Membership, MembershipUnknown
 
 _FROM: dict[Action, frozenset[Status]] = {
-    Action.ACKNOWLEDGE: frozenset({Status.NEW, Status.REOPENED}),
+    # An assigned issue raised to patient safety since needs acknowledging afresh (`_acknowledged_already`).
+    Action.ACKNOWLEDGE: frozenset({Status.NEW, Status.REOPENED, Status.ASSIGNED}),
     Action.ASSIGN: frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.REOPENED}),
     Action.RESOLVE: frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.REOPENED}),
     Action.REOPEN: frozenset({Status.RESOLVED}),
     Action.CONFIRM: frozenset({Status.RESOLVED}),
+    Action.SEVERITY: OPEN_STATUSES,
 }
 _TO: dict[Action, Status] = {
     Action.ACKNOWLEDGE: Status.ACKNOWLEDGED,
@@ -30,13 +32,24 @@ _UNCHECKED = (
 )
 
 
-def target(action: Action) -> Status:
+_MAY_NOT_RATE = (
+    "Only the support team can change an issue's severity (the on-call and clinical safety groups may also"
+    " raise it to P1 or flag it as a risk to patients), so nothing changed. If you are on the team, ask the"
+    " go-live lead to add you to the bot's list of the team."
+)
+
+
+def target(action: Action, issue: Issue) -> Status:
+    """The status `action` moves `issue` to: acknowledging an assigned issue keeps it assigned."""
+    if action is Action.ACKNOWLEDGE and issue.status is Status.ASSIGNED:
+        return Status.ASSIGNED
     return _TO[action]
 
 
 def refusal(action: Action, issue: Issue, actor: str, membership: Membership, org: OrgConfig) -> str | None:
-    """Why `actor` may not do `action` to `issue` now, or None when they may."""
-    if issue.status not in _FROM[action]:
+    """Why `actor` may not do `action` to `issue` now, or None when they may. For SEVERITY, whether they may
+    change it at all (to open the form); `rating_refusal` judges the change they ask for."""
+    if issue.status not in _FROM[action] or _acknowledged_already(action, issue):
         return _wrong_status(action, issue)
     if repeat := _repeated(action, issue, actor):
         return repeat
@@ -52,10 +65,40 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
             f"{issue.reference} is a patient-safety issue: it can only be closed with a note from a member "
             "of the clinical safety group. Ask the clinical safety officer to resolve it.",
         )  # fmt: skip
+    if action is Action.SEVERITY:
+        return _unless_in(membership, actor, _raisers(org), "the support team's", _MAY_NOT_RATE)
     return _unless_in(
         membership, actor, _who_may(action, issue, org), "the support team's",
         _TEAM_ONLY.format(verb=action.value),
     )  # fmt: skip
+
+
+def rating_refusal(
+    issue: Issue, after: Rating, actor: str, membership: Membership, org: OrgConfig
+) -> str | None:
+    """Why `actor` may not change `issue`'s severity and patient-safety flag to `after`, or None.
+
+    Raising is the support team's, and raising to P1 or flagging a risk to patients also the on-call and
+    clinical safety groups', as they may take such an issue on. Lowering a patient-safety issue stops its
+    call-outs, so it is for whoever may close one: the clinical safety group."""
+    if issue.status not in _FROM[Action.SEVERITY]:
+        return _wrong_status(Action.SEVERITY, issue)
+    if after == issue.rating:
+        return f"{issue.reference} is already {after}; nothing changed."
+    if issue.needs_safety_escalation and after.lowered_from(issue.rating):
+        return _unless_in(
+            membership, actor, (org.clinical_safety_group,), "the clinical safety group's",
+            f"{issue.reference} is a patient-safety issue: only a member of the clinical safety group can"
+            " lower its severity or clear its patient-safety flag, as only they can close it. Ask the"
+            " clinical safety officer.",
+        )  # fmt: skip
+    groups = _raisers(org) if after.needs_safety_escalation else (org.maintenance_team,)
+    return _unless_in(membership, actor, groups, "the support team's", _MAY_NOT_RATE)
+
+
+def _raisers(org: OrgConfig) -> tuple[Group, ...]:
+    """Who may raise an issue to patient safety: those who may take such an issue on."""
+    return (org.maintenance_team, Group(usergroup=org.on_call_usergroup), org.clinical_safety_group)
 
 
 def _who_may(action: Action, issue: Issue, org: OrgConfig) -> tuple[Group, ...]:
@@ -83,6 +126,14 @@ def _unless_in(
     return _UNCHECKED.format(whose=whose, holder=unknown.holder) if unknown else refused
 
 
+def _acknowledged_already(action: Action, issue: Issue) -> bool:
+    """Acknowledging an assigned issue is only for one raised to patient safety since: otherwise it is
+    acknowledged already."""
+    return (
+        action is Action.ACKNOWLEDGE and issue.status is Status.ASSIGNED and issue.acknowledged_at is not None
+    )
+
+
 def _is_reporter(issue: Issue, actor: str) -> bool:
     return issue.has_the_problem(actor) or any(r.user_id == actor for r in issue.extra_reporters)
 
@@ -91,6 +142,10 @@ def _repeated(action: Action, issue: Issue, actor: str) -> str | None:
     """A repeat that would change nothing yet tell every reporter again: 'Assign to me' by the assignee,
     or a second confirmation of the fix. Another team member may still take an assigned issue over."""
     if action is Action.ASSIGN and issue.status is Status.ASSIGNED and issue.assignee_id == actor:
+        if issue.acknowledged_at is None:  # raised to patient safety since it was assigned
+            return (
+                f"{issue.reference} is already assigned to you: press Acknowledge to take on the raised risk."
+            )
         return f"{issue.reference} is already assigned to you."
     if action is Action.CONFIRM and issue.confirmed_at is not None:
         return f"The fix for {issue.reference} is already confirmed; nothing changed."
@@ -101,5 +156,7 @@ def _wrong_status(action: Action, issue: Issue) -> str:
     if action in (Action.REOPEN, Action.CONFIRM):
         return f"{issue.reference} is {issue.status.value}, not resolved: there is nothing to {action.value}."
     if issue.status is Status.RESOLVED:
+        if action is Action.SEVERITY:
+            return f"{issue.reference} is resolved, so its severity stays. Reopen it first if it is back."
         return f"{issue.reference} is already resolved. Reopen it first if the problem is back."
     return f"{issue.reference} is already {issue.status.value}; nothing changed."

@@ -24,6 +24,7 @@ LOCATION_MAX = PLACE_MAX
 AREA_MAX = PLACE_MAX
 CONTACT_MAX = 60
 NOTE_MAX = 2000
+REASON_MAX = 500  # why an issue's severity changed: a line or two for the audit trail and the thread
 
 
 class Severity(StrEnum):
@@ -77,6 +78,7 @@ class Action(StrEnum):
     CONFIRM = "confirm"
     ESCALATE = "escalate"
     NOTE = "note"  # something someone on the issue added, from a reply to the bot's message about it
+    SEVERITY = "severity"  # its severity or patient-safety flag changed after it was logged
 
 
 def reference_for(issue_id: int) -> str:
@@ -98,6 +100,54 @@ def references_in(text: str) -> list[str]:
     """The references a message names ('any update on GL-0042?', 'gl-42'), as the bot writes them, once
     each and in order: staff are told to quote them when they chase an issue."""
     return list(dict.fromkeys(reference_for(int(found[1])) for found in _NAMED.finditer(text)))
+
+
+@dataclass(frozen=True)
+class Rating:
+    """How urgent an issue is: its severity and whether it is flagged as a risk to patients."""
+
+    severity: Severity
+    patient_safety: bool
+
+    @property
+    def needs_safety_escalation(self) -> bool:
+        return self.severity is Severity.P1 or self.patient_safety
+
+    def lowered_from(self, before: Rating) -> bool:
+        """Whether going from `before` to this makes any part less urgent: a lower severity (P1 is the
+        highest) or the patient-safety flag cleared, even if the other part is raised."""
+        return self.severity.value > before.severity.value or (
+            before.patient_safety and not self.patient_safety
+        )
+
+    def __str__(self) -> str:
+        return f"{self.severity.value}{' patient safety' if self.patient_safety else ''}"
+
+    @classmethod
+    def parse(cls, text: str) -> Rating | None:
+        """A rating as `str` writes it ('P3 patient safety'); None for anything else."""
+        match = _RATING.fullmatch(text.strip())
+        return cls(Severity(match[1].upper()), bool(match[2])) if match else None
+
+
+_RATING = re.compile(r"(P[1-4])( patient safety)?", re.IGNORECASE)
+_RATING_CHANGE = re.compile(
+    r"(P[1-4](?: patient safety)?) -> (P[1-4](?: patient safety)?)(?:: (.*))?", re.DOTALL
+)
+
+
+def rating_detail(before: Rating, after: Rating, reason: str) -> str:
+    """The audit trail's line for a change of rating: from what to what, and why ('P3 -> P1: ...')."""
+    return f"{before} -> {after}: {reason}"
+
+
+def rating_change(detail: str) -> tuple[Rating, Rating, str] | None:
+    """A severity event's from, to and why, read back from its detail; None for any other detail."""
+    match = _RATING_CHANGE.match(detail)
+    if not match:
+        return None
+    before, after = Rating.parse(match[1]), Rating.parse(match[2])
+    return (before, after, match[3] or "") if before and after else None
 
 
 @dataclass(frozen=True)
@@ -165,6 +215,7 @@ class Issue:
     escalations: int = 0  # since it was logged, or since it was last reopened
     version: int = 1
     reopened_at: datetime | None = None
+    raised_at: datetime | None = None  # when it last became a P1 or patient-safety issue after logging
     extra_reporters: tuple[Reporter, ...] = field(default=())
 
     @property
@@ -187,13 +238,25 @@ class Issue:
 
     @property
     def awaiting_since(self) -> datetime:
-        """When the wait for an acknowledgement began: a reopened issue needs acknowledging afresh."""
-        return self.reopened_at or self.created_at
+        """When the wait for an acknowledgement began: a reopened issue, or one raised to patient safety,
+        needs acknowledging afresh, from the later of the two."""
+        return max(t for t in (self.created_at, self.reopened_at, self.raised_at) if t is not None)
+
+    @property
+    def awaiting_after(self) -> Action:
+        """What began the wait for an acknowledgement: logging, reopening or raising it."""
+        if self.raised_at and self.raised_at == self.awaiting_since:
+            return Action.SEVERITY
+        return Action.REOPEN if self.reopened_at else Action.REPORTED
+
+    @property
+    def rating(self) -> Rating:
+        return Rating(self.severity, self.patient_safety)
 
     @property
     def needs_safety_escalation(self) -> bool:
         """P1 and patient-safety issues go to the safety channel and are escalated until acknowledged."""
-        return self.severity is Severity.P1 or self.patient_safety
+        return self.rating.needs_safety_escalation
 
 
 def validate(draft: Draft, org: OrgConfig) -> dict[str, str]:

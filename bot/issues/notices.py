@@ -2,14 +2,15 @@
 
 Kinds: the triage post (updated in place), the safety-channel post for P1 and patient-safety issues
 (updated in place too), a private notice to the reporter, each repeated escalation, a fresh call-out
-when a P1 or patient-safety issue is reopened (both edited in place once someone takes the issue on),
-and what a reporter adds, in the triage post's thread.
+when a P1 or patient-safety issue is reopened or raised to one after logging (all edited in place once
+someone takes the issue on), and what a reporter adds and each change of severity, in the triage post's
+thread.
 """
 
 from __future__ import annotations
 
 from bot.config import OrgConfig
-from bot.issues.model import Action, Issue
+from bot.issues.model import Action, Issue, Rating
 from bot.store.outbox import ONLY_EDIT, Intent
 
 TRIAGE = "issue.triage"
@@ -19,15 +20,17 @@ SAFETY_UPDATE = "issue.safety.update"
 NOTICE = "issue.notice"
 ESCALATION = "issue.escalation"
 REOPENED = "issue.safety.reopened"
-CALLOUT_UPDATE = "issue.callout.update"  # an escalation or reopened call-out, edited once taken on
+RAISED = "issue.safety.raised"  # raised to P1 or flagged as a risk to patients after it was logged
+CALLOUT_UPDATE = "issue.callout.update"  # an escalation, reopened or raised call-out, edited once taken on
 NOTE = "issue.note"
+RATED = "issue.rated"  # a change of severity or of the patient-safety flag, said in the triage thread
+_CALLOUTS = (ESCALATION, REOPENED, RAISED)  # posts that ask the on-call group to take the issue on
 
 
 def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
     intents = [Intent(TRIAGE, issue.reference, org.channels.triage)]
     if issue.needs_safety_escalation:
-        # Without a safety channel the triage channel gets the call-out: it must reach someone.
-        intents.append(Intent(SAFETY, issue.reference, org.channels.safety or org.channels.triage))
+        intents.append(Intent(SAFETY, issue.reference, _safety_channel(org)))
     intents.append(_notice(issue, issue.reporter_id, Action.REPORTED, issue.reporter_id))
     if issue.raised_by:  # logged from their message: they hear it was, and how it goes
         intents.append(_notice(issue, issue.raised_by, Action.REPORTED, issue.reporter_id))
@@ -43,7 +46,7 @@ def on_change(
     if action is Action.REOPEN and issue.needs_safety_escalation:
         intents.append(_reopened(issue, org, actor))
     if action in _TAKING_ON and issue.needs_safety_escalation:
-        intents += _callouts_answered(issue)
+        intents += _callout_edits(issue)
     people = [issue.reporter_id, issue.raised_by, *(r.user_id for r in issue.extra_reporters), *also]
     intents += [_notice(issue, p, action, actor) for p in dict.fromkeys(filter(None, people)) if p != actor]
     return intents
@@ -70,41 +73,73 @@ def on_note(issue: Issue, org: OrgConfig, actor: str, text: str) -> list[Intent]
     return [Intent(NOTE, issue.reference, org.channels.triage, {"by": actor, "text": text})]
 
 
+def on_rating(
+    issue: Issue, org: OrgConfig, actor: str, before: Rating, reason: str, also: tuple[str | None, ...] = ()
+) -> list[Intent]:
+    """Its severity or patient-safety flag changed: the posts show it, every call-out too (one lowered no
+    longer asks anyone to act), the team's thread says who, what and why, and everyone who reported it,
+    and `also` (whoever it is assigned to), hears. Raised to P1 or patient safety, the on-call group is
+    called in a new post, since an edit notifies nobody: once per raise, however often it is clicked."""
+    change = {"by": actor, "from": str(before), "to": str(issue.rating), "reason": reason}
+    intents = [*_updates(issue), *_callout_edits(issue)]
+    if issue.needs_safety_escalation and not before.needs_safety_escalation:
+        since = issue.raised_at.isoformat() if issue.raised_at else str(issue.version)
+        key = f"{RAISED}:{issue.id}:{since}"
+        intents.append(Intent(RAISED, issue.reference, _safety_channel(org), change, dedupe_key=key))
+    intents.append(Intent(RATED, issue.reference, org.channels.triage, change))
+    people = [issue.reporter_id, issue.raised_by, *(r.user_id for r in issue.extra_reporters), *also]
+    intents += [
+        Intent(NOTICE, issue.reference, p, {"action": Action.SEVERITY.value, **change})
+        for p in dict.fromkeys(filter(None, people))
+        if p != actor
+    ]
+    return intents
+
+
 def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
-    channel = org.channels.safety or org.channels.triage
+    channel = _safety_channel(org)
     reopened = f":reopened {issue.reopened_at.isoformat()}" if issue.reopened_at else ""  # counts restart
-    key = f"{ESCALATION}:{issue.id}{reopened}:{issue.escalations}"
+    raised = f":raised {issue.raised_at.isoformat()}" if issue.raised_at else ""  # and at a raise
+    key = f"{ESCALATION}:{issue.id}{reopened}{raised}:{issue.escalations}"
     return [Intent(ESCALATION, issue.reference, channel, {"count": issue.escalations}, dedupe_key=key)]
 
 
 def _reopened(issue: Issue, org: OrgConfig, actor: str) -> Intent:
     """The safety risk is back: call the on-call group now, in a new post, since an edit of the old
     safety post (hours up the channel) notifies nobody. One per reopening, however often it is clicked."""
-    channel = org.channels.safety or org.channels.triage
+    channel = _safety_channel(org)
     since = issue.reopened_at.isoformat() if issue.reopened_at else str(issue.version)
     key = f"{REOPENED}:{issue.id}:{since}"
     return Intent(REOPENED, issue.reference, channel, {"by": actor}, dedupe_key=key)
 
 
+def _safety_channel(org: OrgConfig) -> str:
+    """Without a safety channel the triage channel gets the call-outs: they must reach someone."""
+    return org.channels.safety or org.channels.triage
+
+
 def _updates(issue: Issue) -> list[Intent]:
-    intents = [Intent(TRIAGE_UPDATE, issue.reference, updates_kind=TRIAGE)]
-    if issue.needs_safety_escalation:
-        intents.append(Intent(SAFETY_UPDATE, issue.reference, updates_kind=SAFETY))
-    return intents
+    """Edits of the triage post and of the safety post, if the issue has one: a P1 since lowered keeps
+    it, and it must say so."""
+    return [
+        Intent(TRIAGE_UPDATE, issue.reference, updates_kind=TRIAGE),
+        Intent(SAFETY_UPDATE, issue.reference, updates_kind=SAFETY),
+    ]
 
 
 _TAKING_ON = (Action.ACKNOWLEDGE, Action.ASSIGN, Action.RESOLVE)  # what answers a call-out
 
 
-def _callouts_answered(issue: Issue) -> list[Intent]:
-    """Edits of every call-out that asked for the issue to be taken on (escalations, reopenings), once
-    someone has: the newest post in the safety channel would otherwise still ask the on-call group to
-    act. Only edits: a call-out someone deleted stays deleted."""
+def _callout_edits(issue: Issue) -> list[Intent]:
+    """Edits of every call-out that asked for the issue to be taken on (escalations, reopenings, raises),
+    once someone has or it is no longer a patient-safety issue: the newest post in the safety channel
+    would otherwise still ask the on-call group to act. Only edits: a call-out someone deleted stays
+    deleted."""
     return [
         Intent(
             CALLOUT_UPDATE, issue.reference, payload={ONLY_EDIT: True}, updates_kind=kind, updates_every=True
         )
-        for kind in (ESCALATION, REOPENED)
+        for kind in _CALLOUTS
     ]
 
 

@@ -7,6 +7,7 @@ nothing and returns the reason to show. The clock is injected, so escalation is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -21,15 +22,18 @@ from bot.issues.model import (
     CONTACT_MAX,
     LOCATION_MAX,
     NOTE_MAX,
+    REASON_MAX,
     Action,
     Draft,
     Event,
     Issue,
+    Rating,
     Reporter,
     Resolution,
     Severity,
     Status,
     id_from_reference,
+    rating_detail,
     references_in,
     shown,
     validate,
@@ -236,6 +240,45 @@ class IssueService:
             )
         return self._act(reference, Action.CONFIRM, actor, membership, {"confirmed_at": self._clock.now()})
 
+    def change_severity(
+        self,
+        reference: str,
+        actor: str,
+        membership: Membership,
+        severity: str,
+        patient_safety: bool,
+        reason: str,
+    ) -> Outcome | Invalid:
+        """Raise or lower the severity, or set or clear the patient-safety flag, saying why. Raised to P1
+        or patient safety, the issue is called out and escalated as if just logged so, and an earlier
+        acknowledgement no longer counts: someone must own the raised risk now."""
+        errors = _rating_errors(severity, reason)
+        if errors:
+            return Invalid(errors)
+        issue = self.find(reference)
+        if issue is None:
+            return Refused(self._no_issue(reference))
+        after = Rating(Severity(severity), patient_safety)
+        if after == issue.rating:
+            return Invalid({"severity": f"{issue.reference} is already {after}: choose another severity, or"
+                            " tick or clear the patient-safety flag."})  # fmt: skip
+
+        def refuse(latest: Issue) -> str | None:
+            return lifecycle.rating_refusal(latest, after, actor, membership, self.org)
+
+        if why := refuse(issue):
+            return Refused(why)
+        clean = self._redactor.redact(reason.strip())
+        changes, to = _rated(issue, after, self._clock.now())
+        cleared = _cleared(issue, escalated=True) if "acknowledged_at" in changes else ""
+        detail = "; ".join(filter(None, [rating_detail(issue.rating, after, clean.text), cleared]))
+        intents = partial(
+            notices.on_rating, org=self.org, actor=actor, before=issue.rating, reason=clean.text,
+            also=(issue.assignee_id,),
+        )  # fmt: skip
+        outcome = self._apply(issue, Action.SEVERITY, actor, to, changes, detail, intents, refuse)
+        return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
+
     def _act(
         self,
         reference: str,
@@ -249,22 +292,39 @@ class IssueService:
         issue = self.find(reference)
         if issue is None:
             return Refused(self._no_issue(reference))
-        reason = lifecycle.refusal(action, issue, actor, membership, self.org)
-        if reason:
+
+        def refuse(latest: Issue) -> str | None:
+            return lifecycle.refusal(action, latest, actor, membership, self.org)
+
+        if reason := refuse(issue):
             return Refused(reason)
-        to = lifecycle.target(action)
         if issue.acknowledged_at and changes.get("acknowledged_at") and action is not Action.ACKNOWLEDGE:
             changes = {k: v for k, v in changes.items() if not k.startswith("acknowledged_")}
+        told = (*also_tell, issue.assignee_id)  # whoever is on it hears when another takes it or closes it
+        intents = partial(notices.on_change, org=self.org, action=action, actor=actor, also=told)
+        return self._apply(
+            issue, action, actor, lifecycle.target(action, issue), changes, detail, intents, refuse
+        )
+
+    def _apply(
+        self,
+        issue: Issue,
+        action: Action,
+        actor: str,
+        to: Status,
+        changes: dict[str, Any],
+        detail: str,
+        intents: store.Intents,
+        refuse: Callable[[Issue], str | None],
+    ) -> Outcome:
+        """Store the change, its audit event and its posts, if nobody changed the issue since it was read;
+        if someone did (a double click, a colleague), say what they did: `refuse` judges the issue now."""
         now = self._clock.now()
         event = Event(issue.id, now, actor, action, issue.status, to, detail)
-        told = (*also_tell, issue.assignee_id)  # whoever is on it hears when another takes it or closes it
-        updated = store.transition(
-            self.db, issue, {"status": to, **changes}, event, now,
-            lambda stored: notices.on_change(stored, self.org, action, actor, told),
-        )  # fmt: skip
-        if updated is None:  # someone else got there first (a double click, a colleague): say what they did
-            latest = self.find(reference)
-            reason = lifecycle.refusal(action, latest, actor, membership, self.org) if latest else None
+        updated = store.transition(self.db, issue, {"status": to, **changes}, event, now, intents)
+        if updated is None:
+            latest = self.find(issue.reference)
+            reason = refuse(latest) if latest else None
             return Refused(
                 reason
                 or f"Someone else updated {issue.reference} just now, so nothing changed. Check its status"
@@ -316,16 +376,38 @@ def _asked_about(issue: Issue, resolved_at: datetime | None) -> bool:
     return resolved_at == issue.resolved_at
 
 
-def _cleared(issue: Issue | None) -> str:
-    """For the audit trail, which recorded the acknowledgement that reopening undoes."""
+def _cleared(issue: Issue | None, escalated: bool = False) -> str:
+    """For the audit trail, which recorded the acknowledgement that reopening or a raise undoes."""
     if issue is None or issue.acknowledged_by is None:
         return ""
-    escalated = ": escalated until acknowledged again" if issue.needs_safety_escalation else ""
+    escalated = ": escalated until acknowledged again" if escalated or issue.needs_safety_escalation else ""
     return f"acknowledgement by {issue.acknowledged_by} cleared{escalated}"
 
 
 def _acknowledging(actor: str, now: datetime) -> dict[str, Any]:
     return {"acknowledged_at": now, "acknowledged_by": actor}
+
+
+def _rated(issue: Issue, after: Rating, now: datetime) -> tuple[dict[str, Any], Status]:
+    """The changes and status a new rating brings. Raised to P1 or patient safety, it waits for a fresh
+    acknowledgement from now, as a new one would: an acknowledged issue is new again, an assigned one
+    stays its assignee's but is called out until someone (they, say) acknowledges the raised risk."""
+    changes: dict[str, Any] = {"severity": after.severity, "patient_safety": after.patient_safety}
+    if not after.needs_safety_escalation or issue.needs_safety_escalation:
+        return changes, issue.status
+    changes |= {"raised_at": now, "escalations": 0, "acknowledged_at": None, "acknowledged_by": None}
+    return changes, Status.NEW if issue.status is Status.ACKNOWLEDGED else issue.status
+
+
+def _rating_errors(severity: str, reason: str) -> dict[str, str]:
+    errors = {}
+    if severity not in Severity.__members__:
+        errors["severity"] = "Pick a severity: P1 patient safety risk down to P4 question or enhancement."
+    if not shown(reason):
+        errors["reason"] = "Say why, so the on-call team, the reporter and the safety review know."
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = f"Shorten the reason to {REASON_MAX} characters or fewer."
+    return errors
 
 
 def _resolution_errors(category: str, note: str) -> dict[str, str]:

@@ -75,6 +75,7 @@ class IssueRow(Base):
     escalations: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ReporterRow(Base):
@@ -171,7 +172,9 @@ def transition(
     db: Database, issue: Issue, changes: dict[str, Any], event: Event, now: datetime, intents: Intents
 ) -> Issue | None:
     """Apply `changes` only if nobody changed the issue since it was read; None when someone had."""
-    values = {k: (v.value if isinstance(v, Status | Resolution) else v) for k, v in changes.items()}
+    values = {
+        k: (v.value if isinstance(v, Status | Resolution | Severity) else v) for k, v in changes.items()
+    }
     with db.session() as session:
         changed = session.execute(
             update(IssueRow)
@@ -420,7 +423,7 @@ def _issue(row: IssueRow, reporters: tuple[Reporter, ...]) -> Issue:
         assignee_id=row.assignee_id, resolved_at=row.resolved_at, resolved_by=row.resolved_by,
         resolution=Resolution(row.resolution) if row.resolution else None,
         resolution_note=row.resolution_note, confirmed_at=row.confirmed_at, escalations=row.escalations,
-        version=row.version, reopened_at=row.reopened_at, extra_reporters=reporters,
+        version=row.version, reopened_at=row.reopened_at, raised_at=row.raised_at, extra_reporters=reporters,
     )  # fmt: skip
 
 
