@@ -289,7 +289,7 @@ def test_every_issue_view_fits(unit: str) -> None:
 def test_the_console_shows_fields_and_a_sections_button_instead_of_crashing() -> None:
     triage = render(ib.triage_blocks(issue("ward 7 ", status=Status.NEW)))
     assert "Location" in triage.text and "Reported by" in triage.text
-    assert [x.label for x in triage.buttons] == ["Acknowledge", "Assign to me", "Resolve"]
+    assert [x.label for x in triage.buttons] == ["Acknowledge", "Assign to me", "Resolve", "Change severity"]
     likely = [Likely(issue("x", status=Status.NEW), 90.0)]
     offer = render(ib.form_view(OrgConfig(), None, likely=likely)["blocks"])
     assert [(x.label, x.value) for x in offer.buttons] == [("Same problem: add me", "GL-0007")]

@@ -105,7 +105,7 @@ def test_a_submission_is_stored_posted_to_triage_and_the_reporter_told(bot) -> N
     assert post.params["channel"] == "C0TRIAGE" and ref in post.text
     assert "Ward 3 (Elderly Care)" in post.text and "Printing and wristbands" in post.text
     buttons = [e["action_id"] for b in post.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == [ib.ACKNOWLEDGE, ib.ASSIGN, ib.RESOLVE]
+    assert buttons == [ib.ACKNOWLEDGE, ib.ASSIGN, ib.RESOLVE, ib.SEVERITY]
     dm = [c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] == NURSE]
     assert len(dm) == 1 and ref in dm[0].text
     assert [i.reference for i in store.listing(bot.services.db)] == [ref]
@@ -119,7 +119,7 @@ def test_a_report_of_symbols_slack_escapes_reaches_triage_with_its_buttons(bot) 
     (post,) = bot.fake.wait_for("chat.postMessage", count=2)[:1]
     assert post.params["channel"] == "C0TRIAGE" and ref in post.text
     buttons = [e["action_id"] for b in post.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == [ib.ACKNOWLEDGE, ib.ASSIGN, ib.RESOLVE]
+    assert buttons == [ib.ACKNOWLEDGE, ib.ASSIGN, ib.RESOLVE, ib.SEVERITY]
     assert not [c for c in bot.fake.attempts if c not in bot.fake.calls]  # none refused on the way
 
 

@@ -63,7 +63,7 @@ _UNREACHABLE = frozenset({
 _DELETED = frozenset({"message_not_found"})  # someone deleted the post an update would edit
 _PLAIN_LIMIT = 4000  # Slack's advised limit for a message's text
 # Posted before anything else due: a backlog (after an outage) must not hold up a call-out.
-URGENT = (notices.SAFETY, notices.REOPENED, notices.ESCALATION)
+URGENT = (notices.SAFETY, notices.REOPENED, notices.RAISED, notices.ESCALATION)
 # Why a row waits when Slack itself could not be reached (as `why_slack_failed` words it).
 _OUTAGE = ("could not reach Slack", "Slack HTTP 5")
 

@@ -20,10 +20,12 @@ from bot.issues.model import (
     DETAILS_MAX,
     LOCATION_MAX,
     NOTE_MAX,
+    REASON_MAX,
     SUMMARY_MAX,
     Action,
     Draft,
     Issue,
+    Rating,
     Resolution,
     Severity,
     Status,
@@ -49,10 +51,12 @@ from bot.slack.shape import json_object, state_values
 
 FORM = "golive_issue_form"
 RESOLVE_FORM = "golive_issue_resolve"
+SEVERITY_FORM = "golive_issue_severity"
 ACKNOWLEDGE = "issue_acknowledge"
 ASSIGN = "issue_assign"
 RESOLVE = "issue_resolve"
 REOPEN = "issue_reopen"
+SEVERITY = "issue_severity"
 CONFIRM = "issue_confirm"
 PLUS_ONE = "issue_plus_one"
 OPEN_FORM = "issue_open_form"
@@ -242,16 +246,19 @@ _ASKED = {
 }
 
 
-def _severity(initial: str) -> Block:
+def _severity(initial: str, label: str = "How bad is it?") -> Block:
     options = [option(_ASKED[s], s.value) for s in Severity]
     element: dict[str, Any] = {"type": "radio_buttons", "action_id": _V, "options": options}
     if initial in Severity.__members__:
         element["initial_option"] = option(_ASKED[Severity(initial)], initial)
-    return _input("severity", "How bad is it?", element)
+    return _input("severity", label, element)
 
 
-def _safety(initial: bool) -> Block:
-    harm = option("This could harm a patient (tick it whatever severity you chose)", "yes")
+_HARM = "This could harm a patient (tick it whatever severity you chose)"
+
+
+def _safety(initial: bool, tick: str = _HARM) -> Block:
+    harm = option(tick, "yes")
     element: dict[str, Any] = {"type": "checkboxes", "action_id": _V, "options": [harm]}
     if initial:
         element["initial_options"] = [harm]
@@ -275,9 +282,14 @@ def state_value(values: Any, block_id: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _ticked(values: Any) -> bool:
+    """Whether the patient-safety box is ticked."""
+    chosen = _state_field(values, "patient_safety").get("selected_options")
+    return bool(chosen) and isinstance(chosen, list)
+
+
 def draft_from_view(view: dict[str, Any]) -> Draft:
     values = state_values(view)
-    chosen = _state_field(values, "patient_safety").get("selected_options")
     return Draft(
         summary=state_value(values, "summary"),
         details=state_value(values, "details"),
@@ -285,7 +297,7 @@ def draft_from_view(view: dict[str, Any]) -> Draft:
         area=state_value(values, "area"),
         severity=state_value(values, "severity"),
         contact=state_value(values, "contact"),
-        patient_safety=bool(chosen) and isinstance(chosen, list),
+        patient_safety=_ticked(values),
         source_link=permalink(metadata(view).get("link")),
         raised_by=ids.user_id(metadata(view).get("by")) or None,
     )
@@ -363,6 +375,69 @@ def resolve_view(issue: Issue) -> dict[str, Any]:
     }
 
 
+def severity_view(issue: Issue, org: OrgConfig) -> dict[str, Any]:
+    """The form that changes an issue's severity or patient-safety flag, as it stands now, with a reason;
+    it says what a raise and a lowering do, so nobody calls the on-call group by surprise."""
+    what = (
+        f"Raising it to P1 or ticking patient safety calls the on-call group in"
+        f" {channel_link(org.channels.safety or org.channels.triage)} now, and again every"
+        f" {org.p1_ack_minutes} minutes until someone acknowledges it. Only the clinical safety group can"
+        " lower a patient-safety issue or clear its flag."
+    )
+    example = "e.g. the allergy banner is missing for some patients"
+    reason = _text_input("reason", "Why?", "", REASON_MAX, example, multiline=True)
+    return {
+        "type": "modal",
+        "callback_id": SEVERITY_FORM,
+        "title": plain(f"Severity of {issue.reference}"),
+        "submit": plain("Change"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"ref": issue.reference}),
+        "blocks": [
+            text_section(f"*{issue.reference}* {escape(issue.summary)}\nNow: {rating_text(issue.rating)}"),
+            _severity(issue.severity.value, "Severity"),
+            _safety(issue.patient_safety, "This could harm a patient"),
+            reason,
+            context(what),
+        ],
+    }
+
+
+def rating_from_view(view: dict[str, Any]) -> tuple[str, bool, str]:
+    """The severity, patient-safety flag and reason the severity form was submitted with."""
+    values = state_values(view)
+    return state_value(values, "severity"), _ticked(values), state_value(values, "reason")
+
+
+def rating_text(rating: Rating) -> str:
+    return f"*{rating.severity.value}*{' :warning: patient safety' if rating.patient_safety else ''}"
+
+
+def rating_change_text(issue: Issue, change: dict[str, Any], org: OrgConfig) -> str:
+    """A change of rating as the triage thread tells it: who, from what to what, why, and what it does
+    to the call-outs (a payload from the outbox: read defensively)."""
+    before, after = Rating.parse(str(change.get("from", ""))), Rating.parse(str(change.get("to", "")))
+    if before is None or after is None:
+        return f"The severity of {issue.reference} was changed."
+    line = _changed(issue, change, before, after)
+    if after.needs_safety_escalation and not before.needs_safety_escalation:
+        line += (
+            f"\nThe on-call group is called in {channel_link(org.channels.safety or org.channels.triage)},"
+            f" and again every {org.p1_ack_minutes} minutes until someone acknowledges it."
+        )
+    elif before.needs_safety_escalation and not after.needs_safety_escalation:
+        line += "\nIt is no longer a patient-safety issue: the on-call group is no longer called about it."
+    return line
+
+
+def _changed(issue: Issue, change: dict[str, Any], before: Rating, after: Rating) -> str:
+    verb = "lowered" if after.lowered_from(before) else "raised"
+    reason = escape(shorten(str(change.get("reason", "")), REASON_MAX * 2))
+    by = str(change.get("by", ""))
+    to = f"from {rating_text(before)} to {rating_text(after)}"
+    return f"{who(by)} {verb} *{issue.reference}* {to}. Reason: {reason}"
+
+
 # -- posts ---------------------------------------------------------------------------------------
 
 
@@ -416,7 +491,8 @@ def status_line(issue: Issue, names: bool = True) -> str:
         return f" {word} {who(person)}" if names else ""
 
     if issue.status is Status.ASSIGNED:
-        return f"Assigned{by('to', issue.assignee_id)}"
+        raised = ", raised since: needs acknowledging" if issue.acknowledged_at is None else ""
+        return f"Assigned{by('to', issue.assignee_id)}{raised}"
     if issue.status is Status.ACKNOWLEDGED:
         return f"Acknowledged{by('by', issue.acknowledged_by)}"
     if issue.status is Status.RESOLVED:
@@ -443,15 +519,25 @@ def _buttons(issue: Issue) -> list[dict[str, Any]]:
     if issue.status is Status.RESOLVED:
         return [button("Reopen", REOPEN, ref)]
     buttons = []
-    if issue.status in (Status.NEW, Status.REOPENED):
+    if issue.status in (Status.NEW, Status.REOPENED) or issue.acknowledged_at is None:  # or raised since
         buttons.append(button("Acknowledge", ACKNOWLEDGE, ref, "primary"))
-    buttons += [button("Assign to me", ASSIGN, ref), button("Resolve", RESOLVE, ref)]
+    buttons += [
+        button("Assign to me", ASSIGN, ref),
+        button("Resolve", RESOLVE, ref),
+        button("Change severity", SEVERITY, ref),
+    ]
     return buttons
 
 
 def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
-    """The safety-channel post: it calls the on-call group until someone acknowledges the issue."""
-    if issue.acknowledged_at:
+    """The safety-channel post: it calls the on-call group until someone acknowledges the issue, or it is
+    lowered out of patient safety."""
+    if not issue.needs_safety_escalation:
+        head = (
+            f":white_check_mark: *{issue.reference} is no longer a patient-safety issue*: lowered to"
+            f" {issue.severity.label}. It is in {channel_link(org.channels.triage)}."
+        )
+    elif issue.acknowledged_at:
         head = f":rotating_light: *Patient-safety issue {issue.reference}*: {status_line(issue)}."
     else:
         head = (
@@ -470,10 +556,29 @@ def reopened_blocks(issue: Issue, org: OrgConfig, by: str) -> list[Block]:
     return [text_section(head), *triage_blocks(issue)]
 
 
+def raised_blocks(issue: Issue, org: OrgConfig, change: dict[str, Any]) -> list[Block]:
+    """An issue raised to P1 or patient safety after logging: the on-call group is called as for a new
+    one, with who raised it, from what and why."""
+    head = (
+        f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference}*: "
+        f"{rating_change_text(issue, change, org)}\nIt needs acknowledging; it is also in"
+        f" {channel_link(org.channels.triage)}."
+    )
+    return [text_section(head), *triage_blocks(issue)]
+
+
+# What began the wait an escalation counts from.
+_AWAITING_AFTER = {
+    Action.REPORTED: "logged",
+    Action.REOPEN: "reopened",
+    Action.SEVERITY: "raised to patient safety",
+}
+
+
 def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int) -> list[Block]:
     head = (
         f"{_calling(org)}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} minutes "
-        f"after it was {'reopened' if issue.reopened_at else 'logged'} (escalation {issue.escalations}). "
+        f"after it was {_AWAITING_AFTER[issue.awaiting_after]} (escalation {issue.escalations}). "
         "Please acknowledge it now."
     )
     return [text_section(head), *triage_blocks(issue)]
@@ -489,11 +594,14 @@ def group_mention(group: str | None) -> str:
     return f"<!subteam^{group}>" if group and _GROUP.match(group) else ""
 
 
-def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None) -> list[Block]:
+def notice_blocks(
+    issue: Issue, action: str, by: str, person: str | None = None, change: dict[str, Any] | None = None
+) -> list[Block]:
     """A private notice of a change to the reporter, the author of the message it was logged from,
     someone who '+1'd it, or the team member it is assigned to (`person`); on resolve, ask those who
     reported it to confirm or reopen. Only the first two may confirm (the problem was theirs), so
-    someone who '+1'd it is offered Reopen alone."""
+    someone who '+1'd it is offered Reopen alone. A change of severity says from what to what and why
+    (`change`), and a raise to patient safety that it is being treated as urgent."""
     ref, summary = issue.reference, escape(shorten(issue.summary, 150))
     lines = {
         Action.REPORTED.value: f"Thanks, your issue *{ref}* is logged: {summary}. I'll tell you of changes.",
@@ -502,6 +610,7 @@ def notice_blocks(issue: Issue, action: str, by: str, person: str | None = None)
         Action.RESOLVE.value: f"*{ref}* ({summary}) was resolved by {who(by)}.",
         Action.REOPEN.value: f"*{ref}* ({summary}) was reopened by {who(by)}.",
         Action.CONFIRM.value: f"*{ref}* ({summary}): the fix was confirmed.",
+        Action.SEVERITY.value: _rating_notice(issue, change or {}, summary),
     }
     if action == Action.REPORTED.value and person and person != issue.reporter_id:
         logged = f"{who(by)} logged your message as issue *{ref}*"
@@ -522,6 +631,16 @@ def _sorted_for_you(issue: Issue, person: str | None) -> list[Block]:
         return [context("Is the problem sorted for you?"),
                 actions(button("Yes, sorted", CONFIRM, confirm_value(issue), "primary"), reopen)]  # fmt: skip
     return [context("Is the problem sorted for you?"), actions(reopen)]
+
+
+def _rating_notice(issue: Issue, change: dict[str, Any], summary: str) -> str:
+    before, after = Rating.parse(str(change.get("from", ""))), Rating.parse(str(change.get("to", "")))
+    if before is None or after is None:
+        return f"The severity of *{issue.reference}* ({summary}) was changed."
+    line = f"{_changed(issue, change, before, after)}\n*{issue.reference}*: {summary}."
+    if after.needs_safety_escalation and not before.needs_safety_escalation:
+        line += "\nIt is now treated as urgent: the on-call team has been called to take it on."
+    return line
 
 
 # How each outcome reads to the person who had the problem: 'training need' reads as 'you did it wrong'.

@@ -76,6 +76,9 @@ STILL_SAVING = (
 LOG_AGAIN = f"Log it again with `/golive issue`. {AT_RISK}"
 RESOLVE_AGAIN = "Press *Resolve* on the triage post again."
 STILL_RESOLVING = "Still saving: the bot is slow right now. Press Resolve again in a few seconds."
+NOT_RATED = f"Not changed: {_NOT_STORED}. Press Change again in a minute. {AT_RISK}"
+RATE_AGAIN = f"Press *Change severity* on the triage post again. {AT_RISK}"
+STILL_RATING = "Still saving: the bot is slow right now. Press Change again in a few seconds."
 
 
 def register(app: App, services: Services) -> None:
@@ -371,6 +374,14 @@ def _register_forms(app: App, services: Services) -> None:
             ack, lambda: _resolution_answer(services, body, view), "note", NOT_RESOLVED, STILL_RESOLVING, told
         )
 
+    @app.view(ib.SEVERITY_FORM)
+    def on_rate(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        reason = ib.rating_from_view(view)[2]
+        told = _told_if_failed(services, client, body, reason, NOT_RATED, RATE_AGAIN)
+        _answer_form(
+            ack, lambda: _rating_answer(services, body, view), "reason", NOT_RATED, STILL_RATING, told
+        )
+
 
 def _plus_one_answer(services: Services, user: str, view: dict[str, Any], reference: str) -> dict[str, Any]:
     """The view 'Same problem: add me' turns the form into: thanks, or why not and what to do."""
@@ -562,6 +573,35 @@ def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str,
     return {}
 
 
+def _rating_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
+    """A change of severity: errors beside the field, or the form closed (with what the guard removed)."""
+    severity, patient_safety, reason = ib.rating_from_view(view)
+    reference, user = str(ib.metadata(view).get("ref", "")), user_of(body)
+    outcome = services.issues.change_severity(
+        reference, user, services.membership, severity, patient_safety, reason
+    )
+    if isinstance(outcome, Invalid):
+        return {"response_action": "errors", "errors": outcome.errors}
+    if isinstance(outcome, Refused):
+        if _made_already(services, reference, user, severity, patient_safety):
+            return {}  # pressed again after 'still saving', or a double click: the first press changed it
+        return {"response_action": "errors", "errors": {"reason": outcome.reason}}
+    services.deliver_soon()
+    if outcome.redaction.changed:
+        line = f"*{outcome.issue.reference} is now {ib.rating_text(outcome.issue.rating)}.*"
+        return _update(ib.result_view("Severity changed", [line], outcome.redaction))
+    return {}
+
+
+def _made_already(services: Services, reference: str, user: str, severity: str, patient_safety: bool) -> bool:
+    """Whether this person's own last change already made the issue what they ask for now."""
+    issue = services.issues.find(reference)
+    if issue is None or (issue.severity.value, issue.patient_safety) != (severity, patient_safety):
+        return False
+    changes = [e for e in services.issues.history(issue) if e.action is Action.SEVERITY]
+    return bool(changes) and changes[-1].actor == user
+
+
 def _update(view: dict[str, Any]) -> dict[str, Any]:
     return {"response_action": "update", "view": view}
 
@@ -570,17 +610,16 @@ def _update(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def _register_buttons(app: App, services: Services) -> None:
-    @app.action(ib.RESOLVE)
-    def on_resolve_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        issue = _or_told(client, body, lambda: _resolvable(services, str(action.get("value", "")), body))
-        if isinstance(issue, str):
-            _tell(client, body, issue)
-        if not isinstance(issue, Issue):
-            return
-        again = "I could not open the resolve form just now. Please click Resolve again."
-        if problem := open_view(client, body.get("trigger_id"), ib.resolve_view(issue), again):
-            _tell(client, body, problem)
+    forms = {
+        ib.RESOLVE: (Action.RESOLVE, ib.resolve_view, "Resolve"),
+        ib.SEVERITY: (
+            Action.SEVERITY,
+            partial(ib.severity_view, org=services.settings.org),
+            "Change severity",
+        ),
+    }
+    for action_id, (step, view_of, label) in forms.items():
+        app.action(action_id)(_form_opener(services, step, view_of, label))
 
     steps = {
         ib.ACKNOWLEDGE: services.issues.acknowledge,
@@ -598,9 +637,30 @@ def _confirm(services: Services, value: str, actor: str, membership: Membership)
     return services.issues.confirm(reference, actor, membership, resolved_at)
 
 
-def _resolvable(services: Services, reference: str, body: dict[str, Any]) -> Issue | str:
-    """The issue the clicker may resolve, or why they may not."""
-    reason = services.issues.refusal(reference, Action.RESOLVE, user_of(body), services.membership)
+def _form_opener(
+    services: Services, step: Action, view_of: Callable[[Issue], dict[str, Any]], label: str
+) -> Callable[..., None]:
+    """A button that opens a form about the issue (Resolve, Change severity), once the clicker may use it;
+    whoever may not is told why, privately, before typing anything."""
+
+    def handle(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        reference = str(action.get("value", ""))
+        issue = _or_told(client, body, lambda: _actionable(services, reference, step, body))
+        if isinstance(issue, str):
+            _tell(client, body, issue)
+        if not isinstance(issue, Issue):
+            return
+        again = f"I could not open the {label.lower()} form just now. Please click {label} again."
+        if problem := open_view(client, body.get("trigger_id"), view_of(issue), again):
+            _tell(client, body, problem)
+
+    return handle
+
+
+def _actionable(services: Services, reference: str, action: Action, body: dict[str, Any]) -> Issue | str:
+    """The issue the clicker may do `action` to, or why they may not."""
+    reason = services.issues.refusal(reference, action, user_of(body), services.membership)
     issue = services.issues.find(reference)
     return reason or issue or f"There is no issue {services.redactor.clean(reference)}."
 
@@ -714,6 +774,12 @@ def _unreachable_note(services: Services, issue: Issue) -> str:
     )
 
 
+def _calls_for(issue: Issue) -> bool:
+    """Whether a call-out queued earlier still has anyone to call: the issue is open, still a P1 or
+    patient-safety issue, and nobody has acknowledged it since."""
+    return issue.is_open and issue.needs_safety_escalation and not issue.acknowledged_at
+
+
 def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]:
     org = services.settings.org
 
@@ -733,11 +799,12 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
 
     def notice(issue: Issue, item: Item) -> Message:
         action, by = str(item.payload.get("action", "")), str(item.payload.get("by", ""))
-        return Message(f"Update on {ib.issue_text(issue)}", ib.notice_blocks(issue, action, by, item.target))
+        blocks = ib.notice_blocks(issue, action, by, item.target, item.payload)
+        return Message(f"Update on {ib.issue_text(issue)}", blocks)
 
     def escalate(issue: Issue, item: Item) -> Message | None:
-        if issue.acknowledged_at or not issue.is_open:
-            return None  # acknowledged since it was queued: no need to call anyone
+        if not _calls_for(issue):
+            return None  # acknowledged (or lowered) since it was queued: no need to call anyone
         minutes = int(item.payload.get("count", issue.escalations)) * org.p1_ack_minutes
         return Message(
             f"Still not acknowledged: {ib.issue_text(issue)}",
@@ -745,18 +812,33 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
             fallback_channel=org.channels.triage,
         )
 
-    def note(issue: Issue, item: Item) -> Message:
-        by, text = str(item.payload.get("by", "")), str(item.payload.get("text", ""))
-        who = f"<@{by}>" if user_id(by) else "Someone"
-        said = f"{who} added to {issue.reference}: {ib.escape(text)}"
+    def in_thread(issue: Issue, said: str) -> Message:
+        """A line for the team, in the triage post's thread."""
         post = next((p for p in outbox.items_for(services.db, notices.TRIAGE, issue.reference) if p.ts), None)
-        if post is None:  # the triage post is not out yet (Slack down): the note says which issue
+        if post is None:  # the triage post is not out yet (Slack down): the line says which issue
             return Message(said)
         fallback = _note_fallback(services, post.channel)
         return Message(said, channel=post.channel, thread_ts=post.ts, **fallback)
 
+    def note(issue: Issue, item: Item) -> Message:
+        by, text = str(item.payload.get("by", "")), str(item.payload.get("text", ""))
+        who = f"<@{by}>" if user_id(by) else "Someone"
+        return in_thread(issue, f"{who} added to {issue.reference}: {ib.escape(text)}")
+
+    def rated(issue: Issue, item: Item) -> Message:
+        return in_thread(issue, ib.rating_change_text(issue, item.payload, org))
+
+    def raised(issue: Issue, item: Item) -> Message | None:
+        if not _calls_for(issue):
+            return None  # taken on, closed or lowered since it was raised: nobody needs calling
+        return Message(
+            f"Raised to patient safety: {ib.issue_text(issue)}",
+            ib.raised_blocks(issue, org, item.payload),
+            fallback_channel=org.channels.triage,
+        )
+
     def reopened(issue: Issue, item: Item) -> Message | None:
-        if issue.acknowledged_at or not issue.is_open:
+        if not _calls_for(issue):
             return None  # taken on (or closed) since it was reopened: nobody needs calling
         by = str(item.payload.get("by", ""))
         return Message(
@@ -768,6 +850,8 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
     return {
         notices.TRIAGE: about(triage),
         notices.REOPENED: about(reopened),
+        notices.RAISED: about(raised),
+        notices.RATED: about(rated),
         notices.TRIAGE_UPDATE: about(triage),
         notices.SAFETY: about(safety),
         notices.SAFETY_UPDATE: about(safety),
