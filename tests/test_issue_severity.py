@@ -171,7 +171,7 @@ def test_a_change_of_nothing_without_a_reason_or_of_a_closed_issue_is_refused_sa
 ) -> None:
     ref = logged(service, severity="P3").issue.reference
     same = service.change_severity(ref, TEAM, Roles(), "P3", False, "why not")
-    assert isinstance(same, Invalid) and "already P3" in same.errors["severity"]
+    assert isinstance(same, Refused) and "already P3, so nothing changed: choose another" in same.reason
     bare = service.change_severity(ref, TEAM, Roles(), "P1", False, "  ")
     assert isinstance(bare, Invalid) and "Say why" in bare.errors["reason"]
     service.resolve(ref, TEAM, ROLES, "fixed", "Driver replaced")

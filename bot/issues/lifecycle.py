@@ -84,7 +84,10 @@ def rating_refusal(
     if issue.status not in _FROM[Action.SEVERITY]:
         return _wrong_status(Action.SEVERITY, issue)
     if after == issue.rating:
-        return f"{issue.reference} is already {after}; nothing changed."
+        return (
+            f"{issue.reference} is already {after}, so nothing changed: choose another severity, or tick or"
+            " clear the patient-safety flag."
+        )
     if issue.needs_safety_escalation and after.lowered_from(issue.rating):
         return _unless_in(
             membership, actor, (org.clinical_safety_group,), "the clinical safety group's",

@@ -259,9 +259,6 @@ class IssueService:
         if issue is None:
             return Refused(self._no_issue(reference))
         after = Rating(Severity(severity), patient_safety)
-        if after == issue.rating:
-            return Invalid({"severity": f"{issue.reference} is already {after}: choose another severity, or"
-                            " tick or clear the patient-safety flag."})  # fmt: skip
 
         def refuse(latest: Issue) -> str | None:
             return lifecycle.rating_refusal(latest, after, actor, membership, self.org)

@@ -415,27 +415,40 @@ def rating_text(rating: Rating) -> str:
 
 def rating_change_text(issue: Issue, change: dict[str, Any], org: OrgConfig) -> str:
     """A change of rating as the triage thread tells it: who, from what to what, why, and what it does
-    to the call-outs (a payload from the outbox: read defensively)."""
-    before, after = Rating.parse(str(change.get("from", ""))), Rating.parse(str(change.get("to", "")))
-    if before is None or after is None:
-        return f"The severity of {issue.reference} was changed."
-    line = _changed(issue, change, before, after)
-    if after.needs_safety_escalation and not before.needs_safety_escalation:
+    to the call-outs."""
+    line = _changed(issue, change)
+    if _safety_before_and_after(change) == (False, True):
         line += (
             f"\nThe on-call group is called in {channel_link(org.channels.safety or org.channels.triage)},"
             f" and again every {org.p1_ack_minutes} minutes until someone acknowledges it."
         )
-    elif before.needs_safety_escalation and not after.needs_safety_escalation:
+    elif _safety_before_and_after(change) == (True, False):
         line += "\nIt is no longer a patient-safety issue: the on-call group is no longer called about it."
     return line
 
 
-def _changed(issue: Issue, change: dict[str, Any], before: Rating, after: Rating) -> str:
+def _ratings(change: dict[str, Any]) -> tuple[Rating, Rating] | None:
+    """The ratings a change (an outbox payload: read defensively) was from and to."""
+    before, after = Rating.parse(str(change.get("from", ""))), Rating.parse(str(change.get("to", "")))
+    return (before, after) if before and after else None
+
+
+def _safety_before_and_after(change: dict[str, Any]) -> tuple[bool, bool] | None:
+    """Whether the issue needed the safety escalation before the change, and after it."""
+    ratings = _ratings(change)
+    return (ratings[0].needs_safety_escalation, ratings[1].needs_safety_escalation) if ratings else None
+
+
+def _changed(issue: Issue, change: dict[str, Any]) -> str:
+    """'<@U1> raised *GL-0042* from *P3* to *P1*. Reason: ...'"""
+    ratings = _ratings(change)
+    if ratings is None:
+        return f"The severity of *{issue.reference}* was changed."
+    before, after = ratings
     verb = "lowered" if after.lowered_from(before) else "raised"
     reason = escape(shorten(str(change.get("reason", "")), REASON_MAX * 2))
-    by = str(change.get("by", ""))
     to = f"from {rating_text(before)} to {rating_text(after)}"
-    return f"{who(by)} {verb} *{issue.reference}* {to}. Reason: {reason}"
+    return f"{who(str(change.get('by', '')))} {verb} *{issue.reference}* {to}. Reason: {reason}"
 
 
 # -- posts ---------------------------------------------------------------------------------------
@@ -560,9 +573,8 @@ def raised_blocks(issue: Issue, org: OrgConfig, change: dict[str, Any]) -> list[
     """An issue raised to P1 or patient safety after logging: the on-call group is called as for a new
     one, with who raised it, from what and why."""
     head = (
-        f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference}*: "
-        f"{rating_change_text(issue, change, org)}\nIt needs acknowledging; it is also in"
-        f" {channel_link(org.channels.triage)}."
+        f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference} needs acknowledging*: "
+        f"{_changed(issue, change)}\nIt is also in {channel_link(org.channels.triage)}."
     )
     return [text_section(head), *triage_blocks(issue)]
 
@@ -634,11 +646,8 @@ def _sorted_for_you(issue: Issue, person: str | None) -> list[Block]:
 
 
 def _rating_notice(issue: Issue, change: dict[str, Any], summary: str) -> str:
-    before, after = Rating.parse(str(change.get("from", ""))), Rating.parse(str(change.get("to", "")))
-    if before is None or after is None:
-        return f"The severity of *{issue.reference}* ({summary}) was changed."
-    line = f"{_changed(issue, change, before, after)}\n*{issue.reference}*: {summary}."
-    if after.needs_safety_escalation and not before.needs_safety_escalation:
+    line = f"{_changed(issue, change)}\n*{issue.reference}*: {summary}."
+    if _safety_before_and_after(change) == (False, True):
         line += "\nIt is now treated as urgent: the on-call team has been called to take it on."
     return line
 

@@ -583,9 +583,7 @@ def _rating_answer(services: Services, body: dict[str, Any], view: dict[str, Any
     if isinstance(outcome, Invalid):
         return {"response_action": "errors", "errors": outcome.errors}
     if isinstance(outcome, Refused):
-        if _made_already(services, reference, user, severity, patient_safety):
-            return {}  # pressed again after 'still saving', or a double click: the first press changed it
-        return {"response_action": "errors", "errors": {"reason": outcome.reason}}
+        return _rating_refused(services, reference, user, (severity, patient_safety), outcome.reason)
     services.deliver_soon()
     if outcome.redaction.changed:
         line = f"*{outcome.issue.reference} is now {ib.rating_text(outcome.issue.rating)}.*"
@@ -593,13 +591,21 @@ def _rating_answer(services: Services, body: dict[str, Any], view: dict[str, Any
     return {}
 
 
-def _made_already(services: Services, reference: str, user: str, severity: str, patient_safety: bool) -> bool:
-    """Whether this person's own last change already made the issue what they ask for now."""
+def _rating_refused(
+    services: Services, reference: str, user: str, asked: tuple[str, bool], reason: str
+) -> dict[str, Any]:
+    """Why the change was not made, beside the reason. When the issue is already what was asked, by this
+    person's own press (a double click, or pressed again after 'still saving') the form just closes;
+    by a colleague's, they are told so, lest they take their own form for the change."""
     issue = services.issues.find(reference)
-    if issue is None or (issue.severity.value, issue.patient_safety) != (severity, patient_safety):
-        return False
-    changes = [e for e in services.issues.history(issue) if e.action is Action.SEVERITY]
-    return bool(changes) and changes[-1].actor == user
+    if issue is not None and (issue.severity.value, issue.patient_safety) == asked:
+        changes = [e for e in services.issues.history(issue) if e.action is Action.SEVERITY]
+        by = changes[-1].actor if changes else None
+        if by == user:
+            return {}
+        if by:  # a form's errors are plain text, where a mention would not show a name
+            reason = f"Someone else made {reference} {issue.rating} just now, so nothing changed."
+    return {"response_action": "errors", "errors": {"reason": reason}}
 
 
 def _update(view: dict[str, Any]) -> dict[str, Any]:
