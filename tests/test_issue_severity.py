@@ -4,16 +4,21 @@ stops, and the audit trail of it all. Time comes from a ManualClock."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
+from datetime import UTC
 
 import pytest
 
 from bot.clock import ManualClock
 from bot.config import Group
 from bot.issues import escalation, notices
+from bot.issues.export import Exporter, as_hazard_log
 from bot.issues.model import Action, Rating, Severity, Status, rating_change
 from bot.issues.service import Changed, Invalid, IssueService, Refused
 from bot.privacy import NHS_NUMBER_MARKER, Redactor
+from bot.store import issues as store
 from bot.store import outbox
 from bot.store.database import Database
 from tests.test_issues_service import CSO, NURSE, ORG, OTHER, ROLES, START, TEAM, logged
@@ -191,3 +196,22 @@ def test_two_raises_at_once_make_one_change_one_call_out_and_say_who_won(service
     assert isinstance(late, Refused) and "already P1" in late.reason
     assert len(_severity_events(service, ref)) == 1
     assert len(outbox.items_for(db, notices.RAISED, ref)) == 1
+
+
+def test_the_hazard_log_says_who_raised_or_lowered_a_hazard_when_and_why(service, clock, db) -> None:
+    flagged = logged(service, severity="P3").issue.reference
+    service.acknowledge(flagged, TEAM, ROLES)
+    _raise(service, flagged, severity="P3", safety=True)
+    lowered = logged(service, severity="P1", summary="Drug chart blank").issue.reference
+    _raise(service, lowered, who=CSO, severity="P3", reason="Display only: the record is right")
+    logged(service, severity="P2", summary="Printer slow")
+    issues = service.listing(store.Filters(open_only=False))
+    rows = list(
+        csv.DictReader(io.StringIO(as_hazard_log(issues, Exporter(Redactor(), UTC), store.events(db))))
+    )
+    by_ref = {row["Reference"]: row for row in rows}
+    assert set(by_ref) == {flagged, lowered}  # a hazard judged no hazard stays in the log, with why
+    assert "support team flagged a patient-safety risk" in by_ref[flagged]["Effect"]
+    assert f"P3 -> P3 patient safety by {TEAM}" in by_ref[flagged]["Effect"]
+    assert by_ref[flagged]["Owner"] == f"{TEAM} (before it was raised)"
+    assert f"P1 -> P3 by {CSO}" in by_ref[lowered]["Effect"] and "Display only" in by_ref[lowered]["Effect"]

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
-from bot.issues.model import Action, Event, Issue, Status
+from bot.issues.model import Action, Event, Issue, Rating, Status, rating_change
 from bot.plaintext import without_controls
 from bot.privacy import CONTACT_DETAILS, Redactor
 
@@ -115,9 +115,21 @@ class Exporter:
         """Controls tried and undone by a reopening: the hazard log keeps them; the issue no longer does."""
         return [f"reopened after {self.text(e.detail)} ({self.when(e.at)})" for e in _undone(history)]
 
+    def rating_changes(self, history: Sequence[Event]) -> list[str]:
+        """Each change of severity or patient-safety flag since logging: from what to what, who, when, why."""
+        return [
+            f"{before} -> {after} by {e.actor} ({self.when(e.at)}): {self.text(why)}"
+            for e, (before, after, why) in _rating_changes(history)
+        ]
+
     def hazard(self, issue: Issue, history: Sequence[Event] = ()) -> dict[str, str]:
         """One patient-safety issue as a hazard-log row; the README maps the columns to DCB0129/DCB0160."""
-        flagged = "; reporter flagged a patient-safety risk" if issue.patient_safety else ""
+        flagged = ""
+        if issue.patient_safety:
+            by_reporter = _as_reported(issue, history).patient_safety
+            flagged = f"; {'reporter' if by_reporter else 'support team'} flagged a patient-safety risk"
+        changes = self.rating_changes(history)
+        flagged += f"; changed since logging: {'; '.join(changes)}" if changes else ""
         resolution = issue.resolution.value if issue.resolution else ""
         note = self.text(issue.resolution_note)
         now = f"{resolution}: {note}" if resolution and note else resolution or note
@@ -143,26 +155,40 @@ class Exporter:
 _TAKING_ON = frozenset({Action.ACKNOWLEDGE, Action.ASSIGN, Action.RESOLVE})
 
 
+def _as_reported(issue: Issue, history: Sequence[Event]) -> Rating:
+    """The severity and flag the issue was logged with: before its first change, if it has had one."""
+    changes = _rating_changes(history)
+    return changes[0][1][0] if changes else issue.rating
+
+
 def _owner(issue: Issue, history: Sequence[Event]) -> str:
     """Who owns the hazard: the assignee or acknowledger now, else whoever did before the issue was last
-    reopened. Reopening clears the acknowledgement so the issue is taken on afresh, but a hazard log
-    with no owner names nobody accountable for the hazard while it is open again."""
+    reopened or raised to patient safety. Both clear the acknowledgement so the issue is taken on
+    afresh, but a hazard log with no owner names nobody accountable for the hazard meanwhile."""
     if current := issue.assignee_id or issue.acknowledged_by:
         return current
-    before = _acknowledger_before_reopening(history)
-    return f"{before} (before reopening)" if before else ""
+    before, why = _acknowledger_before_clearing(history)
+    return f"{before} (before {why})" if before else ""
 
 
-def _acknowledger_before_reopening(history: Sequence[Event]) -> str:
-    """`acknowledged_by` as it stood when the issue was last reopened, replayed from the audit trail
-    (oldest first), since the issue itself no longer holds it; "" if it was never reopened."""
-    current = before = ""
+def _acknowledger_before_clearing(history: Sequence[Event]) -> tuple[str, str]:
+    """`acknowledged_by` as it stood when the acknowledgement was last cleared (by a reopening, or a raise
+    to patient safety), and which, replayed from the audit trail (oldest first), since the issue itself
+    no longer holds it; "" if it was never cleared."""
+    current = before = why = ""
     for event in history:
-        if event.action is Action.REOPEN:
+        if _clears_acknowledgement(event):
             before, current = current or before, ""
+            why = "reopening" if event.action is Action.REOPEN else "it was raised"
         elif event.action in _TAKING_ON and not current:
             current = event.actor
-    return before
+    return before, why
+
+
+def _clears_acknowledgement(event: Event) -> bool:
+    """A reopening, or a raise to patient safety that took an acknowledged issue back to new."""
+    raised = event.action is Action.SEVERITY and event.from_status is Status.ACKNOWLEDGED
+    return event.action is Action.REOPEN or (raised and event.to_status is Status.NEW)
 
 
 def _undone(history: Sequence[Event]) -> list[Event]:
@@ -228,10 +254,26 @@ def history_line(h: dict[str, str]) -> str:
 
 
 def as_hazard_log(issues: Sequence[Issue], exporter: Exporter, events: Iterable[Event] = ()) -> str:
-    """Only P1 and patient-safety issues: the hazards the clinical safety officer must log."""
+    """Only P1 and patient-safety issues, and those that were until the clinical safety group lowered
+    them: the hazards the clinical safety officer must log, and the ones judged no hazard, with why."""
     history = _by_issue(events)
-    rows = [exporter.hazard(i, history.get(i.id, [])) for i in issues if i.needs_safety_escalation]
+    rows = [
+        exporter.hazard(i, history.get(i.id, [])) for i in issues if _was_hazard(i, history.get(i.id, []))
+    ]
     return _csv(HAZARD_COLUMNS, rows)
+
+
+def _rating_changes(history: Sequence[Event]) -> list[tuple[Event, tuple[Rating, Rating, str]]]:
+    """The severity events, each with what it changed from and to, and why."""
+    return [(e, c) for e in history if e.action is Action.SEVERITY and (c := rating_change(e.detail))]
+
+
+def _was_hazard(issue: Issue, history: Sequence[Event]) -> bool:
+    """A P1 or patient-safety issue now, or one before it was lowered."""
+    changes = _rating_changes(history)
+    return issue.needs_safety_escalation or any(
+        before.needs_safety_escalation for _, (before, _, _) in changes
+    )
 
 
 def _csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
