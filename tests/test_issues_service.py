@@ -252,15 +252,13 @@ def test_counts_for_app_home_and_briefings(service, clock) -> None:
 def test_list_filters_read_severity_area_location_and_mine() -> None:
     filters = parse("P1 p2 ward 3 printing mine", ORG, NURSE)
     assert filters.severities == frozenset({Severity.P1, Severity.P2})
-    assert (filters.area, filters.involving, filters.location_words) == (
+    assert (filters.area, filters.involving, filters.words) == (
         "Printing and wristbands",
         NURSE,
         ("ward", "3"),
     )
     assert parse("login and access", ORG, NURSE).area == "Login and access"
-    assert parse("emergency department", ORG, NURSE) == store.Filters(
-        location_words=("emergency", "department")
-    )
+    assert parse("emergency department", ORG, NURSE) == store.Filters(words=("emergency", "department"))
 
 
 def test_without_a_safety_channel_the_safety_call_out_goes_to_triage(

@@ -83,7 +83,7 @@ def test_listing_filters_and_counts(db: Database) -> None:
     assert [i.severity for i in store.listing(db)] == [Severity.P1, Severity.P2, Severity.P4]
     p1 = store.listing(db, store.Filters(severities=frozenset({Severity.P1})))
     assert [i.location for i in p1] == ["Emergency Department"]
-    assert len(store.listing(db, store.Filters(location_words=("emergency",)))) == 1
+    assert len(store.listing(db, store.Filters(words=("emergency",)))) == 1
     assert len(store.listing(db, store.Filters(area="login and access"))) == 1
     assert [i.id for i in store.listing(db, store.Filters(involving="U0ME"))] == [mine.id]
     assert store.open_counts(db) == {Severity.P1: 1, Severity.P2: 1, Severity.P3: 0, Severity.P4: 1}

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 
 from bot.answering.smalltalk import small_talk
 from bot.config import Settings
-from bot.issues.filters import parse
+from bot.issues.filters import lists_open_only, parse
 from bot.plaintext import without_controls
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
@@ -196,8 +196,8 @@ def _issues(services: Services, text: str) -> list[Block]:
     asked = services.redactor.redact(text)
     if named := issues_named(services, asked.text):
         return named.blocks
-    found = services.issues.listing(parse(asked.text, services.settings.org, CONSOLE_USER))
-    shown = list_blocks(found, asked.text)
+    filters = parse(asked.text, services.settings.org, CONSOLE_USER)
+    shown = list_blocks(services.issues.listing(filters), asked.text, lists_open_only(filters))
     if asked.changed:
         shown.append(context(f":lock: {asked.explain()}"))
     return shown

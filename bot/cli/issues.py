@@ -18,7 +18,8 @@ from bot.cli.report import add_period_arguments, duration_text, open_database
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json, history_line, json_text
-from bot.issues.model import Issue, Severity, id_from_reference
+from bot.issues.filters import STATUS_NAMES, STATUS_WORDS, lists_open_only
+from bot.issues.model import Issue, Severity, Status, id_from_reference
 from bot.issues.reports import Period
 from bot.plaintext import one_line, without_controls
 from bot.store import issues as issue_store
@@ -49,6 +50,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     listing.add_argument("--all", action="store_true", help="resolved issues too")
     listing.add_argument("--severity", type=_severity, action="append", metavar="P1..P4",
                          help="only this severity (repeat for more)")  # fmt: skip
+    listing.add_argument("--status", type=_status, action="append", metavar="STATUS",
+                         help=f"only this status, as /golive issues reads it: {', '.join(STATUS_NAMES)}"
+                         " (repeat for more; resolved needs no --all)")  # fmt: skip
     listing.add_argument("--json", action="store_true", help=_AS_EXPORT)
     listing.set_defaults(func=run_list)
     show = actions.add_parser("show", help="one issue in full, with its audit trail")
@@ -61,6 +65,12 @@ def _severity(text: str) -> Severity:
     if text.upper() not in Severity.__members__:
         raise argparse.ArgumentTypeError(f"{text!r} is not a severity; use P1, P2, P3 or P4")
     return Severity(text.upper())
+
+
+def _status(text: str) -> frozenset[Status]:
+    if text.lower() not in STATUS_WORDS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a status; use {', '.join(STATUS_NAMES)}")
+    return STATUS_WORDS[text.lower()]
 
 
 def _window(args: argparse.Namespace, settings: Settings) -> tuple[datetime | None, datetime | None]:
@@ -105,7 +115,11 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_list(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
-    filters = issue_store.Filters(open_only=not args.all, severities=frozenset(args.severity or ()) or None)
+    filters = issue_store.Filters(
+        open_only=not args.all,
+        statuses=frozenset[Status]().union(*args.status or ()) or None,
+        severities=frozenset(args.severity or ()) or None,
+    )
     db = open_database(settings)
     try:
         issues = issue_store.listing(db, filters)
@@ -116,13 +130,19 @@ def run_list(args: argparse.Namespace, settings: Settings, clock: Clock | None =
     if args.json:
         sys.stdout.write(as_json(issues, history, exporter))
     elif not issues:
-        print("No open issues." if not args.all else "No issues have been logged.")
+        print(_none_found(args))
     else:
         now = (clock or SystemClock()).now()
         print("\n".join(_line(issue, exporter, now) for issue in issues))
-        kind = "issue" if args.all else "open issue"
+        kind = "open issue" if lists_open_only(filters) else "issue"
         print(f"{len(issues)} {kind}{'s' if len(issues) != 1 else ''}.")
     return 0
+
+
+def _none_found(args: argparse.Namespace) -> str:
+    if args.status:
+        return "No issues in that status; `golive-bot issues list --all` lists every issue."
+    return "No open issues." if not args.all else "No issues have been logged."
 
 
 def _line(issue: Issue, exporter: Exporter, now: datetime) -> str:

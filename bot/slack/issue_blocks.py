@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.config import OrgConfig
 from bot.issues.duplicates import Likely
+from bot.issues.filters import WORDS_HELP
 from bot.issues.model import (
     AREA_MAX,
     CONTACT_MAX,
@@ -714,14 +715,19 @@ def named_text(named: list[tuple[str, Issue | None]]) -> str:
     return issue_text(found[0]) if len(found) == 1 else f"{len(found)} issues"
 
 
-def list_blocks(issues: list[Issue], asked: str, limit: int = 20) -> list[Block]:
+def list_blocks(issues: list[Issue], asked: str, open_only: bool = True, limit: int = 20) -> list[Block]:
+    """`open_only`: whether the filters asked for open issues alone (no 'resolved'), so the heading may
+    call them open; a search that found nothing says how the words are read."""
     what = f" matching _{escape(shorten(asked, 100))}_" if asked.strip() else ""
+    kind = "open issue" if open_only else "issue"
     if not issues:
-        return [text_section(f"No open issues{what}.")]
-    blocks = [text_section(f"*{len(issues)} open issue{'s' if len(issues) != 1 else ''}{what}*")]
+        hint = [context(f"Words read: {WORDS_HELP}.")] if asked.strip() else []
+        return [text_section(f"No {kind}s{what}."), *hint]
+    blocks = [text_section(f"*{len(issues)} {kind}{'s' if len(issues) != 1 else ''}{what}*")]
     blocks += [text_section(issue_line(i)) for i in issues[:limit]]
     if len(issues) > limit:
-        blocks.append(context(f"Showing the first {limit}. Narrow it down: `/golive issues p1 ward 3 mine`."))
+        narrower = "`/golive issues p1 unassigned ward 3` or `/golive issues mine`"
+        blocks.append(context(f"Showing the first {limit}. Narrow it down: {narrower}."))
     return blocks
 
 

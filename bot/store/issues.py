@@ -124,8 +124,9 @@ class Filters:
     """Which issues to list; every field narrows the list, None means any."""
 
     open_only: bool = True
+    statuses: frozenset[Status] | None = None  # only these, open or closed: `open_only` then says nothing
     severities: frozenset[Severity] | None = None
-    location_words: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # each in the location or the summary
     area: str | None = None
     involving: str | None = None  # reporter, author of the message logged, +1 reporter or assignee
     created_from: datetime | None = None
@@ -270,14 +271,15 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
     """Issues matching the filters, most severe then oldest first (a patient-safety flag counts with
     the P1s, as it does for call-outs), each with its extra reporters."""
     query = select(IssueRow)
-    if filters.open_only:
-        query = query.where(IssueRow.status.in_([s.value for s in OPEN_STATUSES]))
+    if filters.statuses or filters.open_only:
+        query = query.where(IssueRow.status.in_([s.value for s in filters.statuses or OPEN_STATUSES]))
     if filters.severities:
         query = query.where(IssueRow.severity.in_([s.value for s in filters.severities]))
     if filters.area:
         query = query.where(func.lower(IssueRow.area) == filters.area.lower())
-    for word in filters.location_words:
-        query = query.where(func.lower(IssueRow.location).contains(word.lower(), autoescape=True))
+    for word in filters.words:
+        place, summary = func.lower(IssueRow.location), func.lower(IssueRow.summary)
+        query = query.where(or_(*(c.contains(word.lower(), autoescape=True) for c in (place, summary))))
     if filters.involving:
         plus_ones = select(ReporterRow.issue_id).where(ReporterRow.user_id == filters.involving)
         query = query.where(
