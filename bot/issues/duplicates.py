@@ -29,10 +29,17 @@ class Likely:
 def may_join(draft: Draft, issue: Issue) -> bool:
     """Whether a report may be added to an issue as a '+1': only to one at least as urgent. A
     patient-safety or P1 report added to a P3 would be triaged as a P3, and nobody on call told."""
-    if draft.patient_safety and not issue.patient_safety:
+    severity = Severity(draft.severity) if draft.severity in Severity.__members__ else Severity.P4
+    return as_urgent(issue, severity, draft.patient_safety)
+
+
+def as_urgent(issue: Issue, severity: Severity, patient_safety: bool) -> bool:
+    """Whether `issue` is at least as urgent as a report of `severity` (and flag): what a report may
+    join, and what an issue may be closed as a duplicate of, so that no urgency is lost on the way."""
+    if patient_safety and not issue.patient_safety:
         return False
     ranks = list(Severity)
-    return draft.severity not in ranks or ranks.index(Severity(draft.severity)) >= ranks.index(issue.severity)
+    return ranks.index(severity) >= ranks.index(issue.severity)
 
 
 def comparable(draft: Draft, issue: Issue) -> bool:

@@ -26,7 +26,7 @@ CSV_COLUMNS = (
     "reference", "summary", "details", "severity", "patient_safety", "status", "location", "area",
     "reporter", "contact", "source_link", "message_author", "created_at", "updated_at", "acknowledged_at",
     "acknowledged_by", "assignee", "resolved_at", "resolved_by", "resolution", "resolution_note",
-    "confirmed_at", "escalations", "also_reported_by", "history",
+    "duplicate_of", "confirmed_at", "escalations", "also_reported_by", "history",
 )  # fmt: skip
 HAZARD_COLUMNS = (
     "Reference",
@@ -92,6 +92,7 @@ class Exporter:
             "resolved_by": issue.resolved_by or "",
             "resolution": issue.resolution.value if issue.resolution else "",
             "resolution_note": self.text(issue.resolution_note),
+            "duplicate_of": issue.original or "",
             "confirmed_at": self.when(issue.confirmed_at),
             "escalations": issue.escalations,
             "also_reported_by": [
@@ -131,6 +132,8 @@ class Exporter:
         changes = self.rating_changes(history)
         flagged += f"; changed since logging: {'; '.join(changes)}" if changes else ""
         resolution = issue.resolution.value if issue.resolution else ""
+        if issue.original:  # which issue carries the hazard on
+            resolution = f"{resolution} of {issue.original}"
         note = self.text(issue.resolution_note)
         now = f"{resolution}: {note}" if resolution and note else resolution or note
         return {

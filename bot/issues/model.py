@@ -217,10 +217,16 @@ class Issue:
     reopened_at: datetime | None = None
     raised_at: datetime | None = None  # when it last became a P1 or patient-safety issue after logging
     extra_reporters: tuple[Reporter, ...] = field(default=())
+    duplicate_of: int | None = None  # the issue it was closed as a duplicate of, whose reporters it joined
 
     @property
     def reference(self) -> str:
         return reference_for(self.id)
+
+    @property
+    def original(self) -> str | None:
+        """The reference of the issue this one was closed as a duplicate of, while it stays closed."""
+        return reference_for(self.duplicate_of) if self.duplicate_of is not None else None
 
     @property
     def is_open(self) -> bool:

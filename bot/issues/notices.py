@@ -25,6 +25,8 @@ CALLOUT_UPDATE = "issue.callout.update"  # an escalation, reopened or raised cal
 NOTE = "issue.note"
 RATED = "issue.rated"  # a change of severity or of the patient-safety flag, said in the triage thread
 _CALLOUTS = (ESCALATION, REOPENED, RAISED)  # posts that ask the on-call group to take the issue on
+FOLLOWING = "issue.following"  # to a reporter of an issue closed as a duplicate: the one they now follow
+DUPLICATE = "issue.duplicate"  # in the original's triage thread: which issue was closed into it, by whom
 
 
 def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
@@ -47,9 +49,32 @@ def on_change(
         intents.append(_reopened(issue, org, actor))
     if action in _TAKING_ON and issue.needs_safety_escalation:
         intents += _callout_edits(issue)
-    people = [issue.reporter_id, issue.raised_by, *(r.user_id for r in issue.extra_reporters), *also]
+    people = [*_reporters(issue), *also]
     intents += [_notice(issue, p, action, actor) for p in dict.fromkeys(filter(None, people)) if p != actor]
     return intents
+
+
+def _reporters(issue: Issue) -> list[str]:
+    """Everyone told of changes as having reported it: first, the message's author, each '+1'."""
+    people = [issue.reporter_id, issue.raised_by, *(r.user_id for r in issue.extra_reporters)]
+    return [p for p in dict.fromkeys(people) if p]
+
+
+def on_duplicate(
+    closed: Issue, original: Issue, org: OrgConfig, actor: str, assignee: str | None
+) -> list[Intent]:
+    """`closed` was resolved as a duplicate of `original`: both posts are edited (the original counts its
+    new reporters), the team member who was on it is told as on any resolve, and everyone who reported
+    it hears which issue they now follow, in a notice about that one (a reply to it adds to the issue
+    the team works on), never asked whether the problem is sorted. The original's thread is told."""
+    intents = _updates(closed)
+    if closed.needs_safety_escalation:
+        intents += _callouts_answered(closed)
+    if assignee and assignee != actor and not closed.reported_by(assignee):
+        intents.append(_notice(closed, assignee, Action.RESOLVE, actor))
+    about = {"duplicate": closed.reference, "by": actor}
+    intents += [Intent(FOLLOWING, original.reference, p, about) for p in _reporters(closed) if p != actor]
+    return [*intents, *_updates(original), Intent(DUPLICATE, original.reference, org.channels.triage, about)]
 
 
 def on_plus_one(issue: Issue) -> list[Intent]:

@@ -16,7 +16,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.config import OrgConfig
 from bot.issues import lifecycle, notices
-from bot.issues.duplicates import Likely, comparable, likely_duplicates, may_join
+from bot.issues.duplicates import Likely, as_urgent, comparable, likely_duplicates, may_join
 from bot.issues.model import (
     AREA_MAX,
     CONTACT_MAX,
@@ -172,10 +172,12 @@ class IssueService:
 
     def add_note(self, reference: str, user_id: str, text: str) -> Outcome:
         """Add what someone wrote about an issue (more detail, 'it is happening again') to its history
-        and the team's thread, cleaned of identifiers; a closed issue is reopened by button, not here."""
-        issue = self.find(reference)
-        if issue is None:
+        and the team's thread, cleaned of identifiers; a closed issue is reopened by button, not here.
+        What is added to an issue closed as a duplicate goes to the issue the team works on instead."""
+        found = self.find(reference)
+        if found is None:
             return Refused(self._no_issue(reference))
+        issue = self.followed(found)
         said = self._redactor.redact(text.strip())  # cleaned before it is cut: a cut hides no number
         if not said.text:
             return Refused("There was nothing to add.")
@@ -195,10 +197,11 @@ class IssueService:
         return self._act(reference, Action.ASSIGN, actor, membership, changes, f"assigned to {actor}")
 
     def resolve(
-        self, reference: str, actor: str, membership: Membership, category: str, note: str
+        self, reference: str, actor: str, membership: Membership, category: str, note: str, original: str = ""
     ) -> Outcome | Invalid:
-        """Close with a category and a note, both required; the reporter is asked to confirm or reopen."""
-        errors = _resolution_errors(category, note)
+        """Close with a category and a note, both required; the reporter is asked to confirm or reopen.
+        A duplicate names the `original` it repeats, which its reporters then follow instead."""
+        errors = _resolution_errors(category, note, original)
         if errors:
             return Invalid(errors)
         clean = self._redactor.redact(note.strip())
@@ -207,9 +210,71 @@ class IssueService:
             "resolved_at": now, "resolved_by": actor, "resolution": Resolution(category),
             "resolution_note": clean.text, "confirmed_at": None, **_acknowledging(actor, now),
         }  # fmt: skip
+        if Resolution(category) is Resolution.DUPLICATE:
+            return self._close_as_duplicate(reference, actor, membership, changes, clean, original.strip())
         detail = f"{category}: {clean.text}"
         outcome = self._act(reference, Action.RESOLVE, actor, membership, changes, detail)
         return Changed(outcome.issue, clean) if isinstance(outcome, Changed) else outcome
+
+    def _close_as_duplicate(
+        self,
+        reference: str,
+        actor: str,
+        membership: Membership,
+        changes: dict[str, Any],
+        note: Redaction,
+        original: str,
+    ) -> Outcome | Invalid:
+        """Close the issue as a duplicate of `original`, in one transaction: its reporters (and '+1's)
+        join the original, so they hear when that one changes; they are told which issue they now
+        follow, never asked whether it is sorted (it is not: the original is still open); the original's
+        thread is told, with what they reported. Refused onto an issue less urgent than this one."""
+        issue = self.find(reference)
+        if issue is None:
+            return Refused(self._no_issue(reference))
+        if reason := lifecycle.refusal(Action.RESOLVE, issue, actor, membership, self.org):
+            return Refused(reason)
+        followed = self.find(original)
+        if problem := _not_followable(issue, followed, self._redactor.clean(original)):
+            return Invalid({"original": problem})
+        assert followed is not None  # _not_followable says so otherwise
+        now = self._clock.now()
+        changes = _first_acknowledgement_kept(issue, {**changes, "duplicate_of": followed.id})
+        detail = f"{Resolution.DUPLICATE.value} of {followed.reference}: {note.text}"
+        event = Event(issue.id, now, actor, Action.RESOLVE, issue.status, Status.RESOLVED, detail)
+        joining = [r for r in _reporters_of(issue, now) if not followed.reported_by(r.user_id)]
+        done = store.close_as_duplicate(
+            self.db, issue, followed, ({"status": Status.RESOLVED, **changes}, event), joining,
+            f"from {issue.reference}, closed as its duplicate by {actor}",
+            lambda closed, into: notices.on_duplicate(closed, into, self.org, actor, issue.assignee_id),
+        )  # fmt: skip
+        if done is None:  # either changed meanwhile (a colleague, another replica): say what happened
+            return self._refused_again(issue, Action.RESOLVE, actor, membership, original)
+        return Changed(done[0], note)
+
+    def _refused_again(
+        self, issue: Issue, action: Action, actor: str, membership: Membership, original: str = ""
+    ) -> Refused | Invalid:
+        """Why an action decided on the issue as read moments ago does not apply to it as it is now."""
+        latest = self.find(issue.reference)
+        reason = lifecycle.refusal(action, latest, actor, membership, self.org) if latest else None
+        if reason is None and latest is not None and original:
+            asked = self._redactor.clean(original)
+            if problem := _not_followable(latest, self.find(original), asked):
+                return Invalid({"original": problem})
+        return Refused(reason or _updated_meanwhile(issue))
+
+    def followed(self, issue: Issue) -> Issue:
+        """The issue the team works on for this one: itself, or the one it was closed as a duplicate of
+        (and that one's, if it was closed in turn), whose reporters it joined."""
+        seen = {issue.id}
+        while issue.duplicate_of is not None and issue.duplicate_of not in seen:
+            original = store.get(self.db, issue.duplicate_of)
+            if original is None:
+                break
+            seen.add(original.id)
+            issue = original
+        return issue
 
     def reopen(self, reference: str, actor: str, membership: Membership, reason: str = "") -> Outcome:
         """The problem is back, so someone must take it on again: the old acknowledgement no longer
@@ -219,6 +284,7 @@ class IssueService:
             "resolved_at": None, "resolved_by": None, "resolution": None, "resolution_note": None,
             "acknowledged_at": None, "acknowledged_by": None, "reopened_at": self._clock.now(),
             "escalations": 0, "confirmed_at": None,  # a confirmation of the fix that no longer holds
+            "duplicate_of": None,  # its reporters stay on the original too, hearing of both
         }  # fmt: skip
         before = self.find(reference)
         detail = "; ".join(filter(None, [clean.text, _cleared(before)]))
@@ -295,8 +361,8 @@ class IssueService:
 
         if reason := refuse(issue):
             return Refused(reason)
-        if issue.acknowledged_at and changes.get("acknowledged_at") and action is not Action.ACKNOWLEDGE:
-            changes = {k: v for k, v in changes.items() if not k.startswith("acknowledged_")}
+        if action is not Action.ACKNOWLEDGE:
+            changes = _first_acknowledgement_kept(issue, changes)
         told = (*also_tell, issue.assignee_id)  # whoever is on it hears when another takes it or closes it
         intents = partial(notices.on_change, org=self.org, action=action, actor=actor, also=told)
         return self._apply(
@@ -322,11 +388,7 @@ class IssueService:
         if updated is None:
             latest = self.find(issue.reference)
             reason = refuse(latest) if latest else None
-            return Refused(
-                reason
-                or f"Someone else updated {issue.reference} just now, so nothing changed. Check its status"
-                " before trying again."
-            )
+            return Refused(reason or _updated_meanwhile(issue))
         return Changed(updated)
 
     def refusal(self, reference: str, action: Action, actor: str, membership: Membership) -> str | None:
@@ -381,6 +443,65 @@ def _cleared(issue: Issue | None, escalated: bool = False) -> str:
     return f"acknowledgement by {issue.acknowledged_by} cleared{escalated}"
 
 
+def _updated_meanwhile(issue: Issue) -> str:
+    return (
+        f"Someone else updated {issue.reference} just now, so nothing changed. Check its status before"
+        " trying again."
+    )
+
+
+def _first_acknowledgement_kept(issue: Issue, changes: dict[str, Any]) -> dict[str, Any]:
+    """Assigning or resolving acknowledges an issue nobody had; one already acknowledged keeps who did."""
+    if issue.acknowledged_at and changes.get("acknowledged_at"):
+        return {k: v for k, v in changes.items() if not k.startswith("acknowledged_")}
+    return changes
+
+
+def _reporters_of(issue: Issue, now: datetime) -> list[Reporter]:
+    """Everyone who reported the issue, as reporters of another: the first (with their contact), the
+    author of the message it was logged from, and each '+1' with where they were."""
+    first = [Reporter(issue.reporter_id, issue.location, issue.contact, now)]
+    author = [Reporter(issue.raised_by, issue.location, "", now)] if issue.raised_by else []
+    people = [*first, *author, *(replace(r, at=now) for r in issue.extra_reporters)]
+    return list({r.user_id: r for r in reversed(people)}.values())[::-1]
+
+
+def _not_followable(issue: Issue, original: Issue | None, asked: str) -> str | None:
+    """Why `issue` cannot be closed as a duplicate of `original` (`asked`, as typed), or None. Its
+    reporters must follow an open issue that stays as urgent as theirs: a P1 or patient-safety issue
+    closed into a lesser one would lose its call-outs, its escalation, the clinical safety group's
+    sign-off and its place in the hazard log, so the lesser one is closed into it instead."""
+    if original is None:
+        return f"There is no issue {asked}: give the reference of the issue this repeats, e.g. GL-0042."
+    ref, theirs = issue.reference, original.reference
+    if original.id == issue.id:
+        return f"{ref} cannot be a duplicate of itself: give the reference of the issue it repeats."
+    if original.duplicate_of == issue.id:
+        return (
+            f"{theirs} was closed as a duplicate of {ref}, so {ref} is the one its reporters follow. If"
+            f" {theirs} is the one to keep, reopen it first."
+        )
+    if original.original is not None:
+        return f"{theirs} was closed as a duplicate of {original.original}: give {original.original}."
+    if not original.is_open:
+        return (
+            f"{theirs} is {original.status.value}, so this issue's reporters would hear nothing more. If it"
+            f" is the same problem back, reopen {theirs} first; if its fix sorted this one, resolve this"
+            " one as fixed."
+        )
+    if not as_urgent(original, issue.severity, issue.patient_safety):
+        return (
+            f"{ref} ({_urgency(issue)}) is more urgent than {theirs} ({_urgency(original)}): closing it"
+            f" would lose its call-outs and its place in the hazard log. Close {theirs} as a duplicate of"
+            f" {ref} instead (or ask the support team to), so everyone follows the more urgent issue."
+        )
+    return None
+
+
+def _urgency(issue: Issue) -> str:
+    return f"{issue.severity.label}{', patient safety' if issue.patient_safety else ''}"
+
+
 def _acknowledging(actor: str, now: datetime) -> dict[str, Any]:
     return {"acknowledged_at": now, "acknowledged_by": actor}
 
@@ -407,11 +528,19 @@ def _rating_errors(severity: str, reason: str) -> dict[str, str]:
     return errors
 
 
-def _resolution_errors(category: str, note: str) -> dict[str, str]:
+_ORIGINAL_WANTED = "Give the reference of the issue it repeats, e.g. GL-0042: its reporters will follow it."
+_ORIGINAL_UNWANTED = "Leave this empty, or pick 'duplicate' as how it was resolved."
+
+
+def _resolution_errors(category: str, note: str, original: str = "") -> dict[str, str]:
     errors = {}
     if category not in {r.value for r in Resolution}:
         choices = ", ".join(r.value for r in Resolution)
         errors["category"] = f"Pick how it was resolved: {choices}."
+    elif (category == Resolution.DUPLICATE.value) != bool(original.strip()):
+        errors["original"] = _ORIGINAL_WANTED if original.strip() == "" else _ORIGINAL_UNWANTED
+    elif original.strip() and id_from_reference(original) is None:
+        errors["original"] = _ORIGINAL_WANTED
     if not shown(note):
         errors["note"] = "Write a note saying what was done, so the reporter and the go-live review know."
     elif len(note) > NOTE_MAX:

@@ -365,6 +365,10 @@ def resolve_view(issue: Issue) -> dict[str, Any]:
         "What was done, so the reporter and the review know",
         multiline=True,
     )
+    original = _text_input(
+        "original", "Duplicate of (for a duplicate)", "", 20, "e.g. GL-0042: its reporters will follow it",
+        optional=True,
+    )  # fmt: skip
     return {
         "type": "modal",
         "callback_id": RESOLVE_FORM,
@@ -372,7 +376,7 @@ def resolve_view(issue: Issue) -> dict[str, Any]:
         "submit": plain("Resolve"),
         "close": plain("Cancel"),
         "private_metadata": json.dumps({"ref": issue.reference}),
-        "blocks": [text_section(f"*{issue.reference}* {escape(issue.summary)}"), category, note],
+        "blocks": [text_section(f"*{issue.reference}* {escape(issue.summary)}"), category, original, note],
     }
 
 
@@ -481,7 +485,8 @@ def triage_blocks(issue: Issue) -> list[Block]:
         *_whole(f">{escape(issue.details)}".replace("\n", "\n>")),
     ]
     if issue.resolution:
-        blocks += _whole(f"*Resolution* ({issue.resolution.value}): {escape(issue.resolution_note or '')}")
+        outcome = f"duplicate of {issue.original}" if issue.original else issue.resolution.value
+        blocks += _whole(f"*Resolution* ({outcome}): {escape(issue.resolution_note or '')}")
     notes = _context_notes(issue)
     if notes:
         blocks.append(context(" · ".join(notes)))
@@ -511,7 +516,8 @@ def status_line(issue: Issue, names: bool = True) -> str:
         return f"Acknowledged{by('by', issue.acknowledged_by)}"
     if issue.status is Status.RESOLVED:
         confirmed = ", fix confirmed" if issue.confirmed_at else ""  # by the reporter or the message's author
-        return f"Resolved{by('by', issue.resolved_by)}{confirmed}"
+        duplicate = f" as a duplicate of {issue.original}" if issue.original else ""
+        return f"Resolved{by('by', issue.resolved_by)}{duplicate}{confirmed}"
     return issue.status.value.capitalize()
 
 
@@ -631,8 +637,10 @@ def notice_blocks(
     blocks = [text_section(lines.get(action, f"*{ref}* was updated."))]
     if action == Action.RESOLVE.value and issue.status is Status.RESOLVED and not issue.confirmed_at:
         outcome = _AS_TOLD[issue.resolution] if issue.resolution else "Resolved"
+        if issue.original:
+            outcome = f"The same problem as {issue.original}, which the team is working on"
         blocks += _whole(f"*{outcome}*: {escape(issue.resolution_note or '')}")
-        if person is None or issue.reported_by(person):  # not the team member it was assigned to
+        if (person is None or issue.reported_by(person)) and not issue.original:  # not the team member on it
             blocks += _sorted_for_you(issue, person)
     return [*blocks, context(f"Reply in this thread to add to {ref}.")]
 
@@ -651,6 +659,38 @@ def _rating_notice(issue: Issue, change: dict[str, Any], summary: str) -> str:
     if _safety_before_and_after(change) == (False, True):
         line += "\nIt is now treated as urgent: the on-call team has been called to take it on."
     return line
+
+
+def following_blocks(original: Issue, closed: Issue | None, closed_ref: str, by: str) -> list[Block]:
+    """What someone who reported an issue closed as a duplicate is told: the issue they now follow,
+    where it stands, and why; no question whether it is sorted, as the original is still being worked
+    on. A reply in its thread adds to the original, where the team works."""
+    ref, summary = original.reference, escape(shorten(original.summary, 150))
+    theirs = f"*{closed_ref}* ({escape(shorten(closed.summary, 150))})" if closed else f"*{closed_ref}*"
+    lines = [
+        f"{theirs} is the same problem as *{ref}* ({summary}), so {who(by)} closed it as a duplicate. You"
+        f" now follow *{ref}*: I'll message you when it changes, and when it is fixed. Where it stands:"
+        f" {status_line(original, names=False)}.",
+    ]
+    if closed and closed.resolution_note:
+        lines.append(f"*Why*: {escape(closed.resolution_note)}")
+    return [*(b for line in lines for b in _whole(line)), context(f"Reply in this thread to add to {ref}.")]
+
+
+def duplicate_note_blocks(closed: Issue, by: str, added: list[tuple[str, str]]) -> list[Block]:
+    """For the original's triage thread: which issue was closed into it, who reported that one (now
+    following this one, with where they are and how to reach them), what they reported and added."""
+    people = [(closed.reporter_id, closed.location, closed.contact)]
+    people += [(closed.raised_by, closed.location, "wrote the message")] if closed.raised_by else []
+    people += [(r.user_id, r.location, r.contact) for r in closed.extra_reporters]
+    named = ", ".join(f"{who(p)} ({escape(' · '.join(filter(None, about)))})" for p, *about in people)
+    head = (
+        f"{who(by)} closed *{closed.reference}* ({closed.severity.value}{safety_flag(closed)}) as a duplicate"
+        f" of this issue: *{escape(closed.summary)}*\nIts reporters now follow this one: {named}."
+    )
+    said = [f">{escape(closed.details)}".replace("\n", "\n>")]
+    said += [f"{who(person)} added: {escape(text)}" for person, text in added]
+    return [text_section(head), *_whole("\n".join(said))]
 
 
 # How each outcome reads to the person who had the problem: 'training need' reads as 'you did it wrong'.

@@ -108,7 +108,7 @@ def _note_from_reply(services: Services, reply: PostReply) -> str | None:
     issue for the team, once however often Slack delivers it, not asked of the knowledge base; what
     to tell the person, or None if the post was about something else."""
     post = outbox.posted_at(services.db, reply.channel, reply.post_ts)
-    if post is None or post.kind != notices.NOTICE:
+    if post is None or post.kind not in (notices.NOTICE, notices.FOLLOWING):
         return None
     return _add_note(services, post.ref, f"note:{reply.channel}:{reply.ts}", reply.user, reply.text)
 
@@ -159,16 +159,20 @@ def _add_note(services: Services, reference: str, key: str, user: str, text: str
     if isinstance(outcome, Refused):
         return outcome.reason
     services.deliver_soon()
-    return _note_added(outcome)
+    return _note_added(outcome, reference)
 
 
-def _note_added(outcome: Changed) -> str:
+def _note_added(outcome: Changed, asked: str) -> str:
     """What the person is told: for an issue no longer open, that adding to it calls nobody, and how
-    to bring the team back if the problem is (once the fix is confirmed, the reopen button is gone)."""
+    to bring the team back if the problem is (once the fix is confirmed, the reopen button is gone);
+    for one closed as a duplicate (`asked`), that it went to the issue the team works on."""
     ref = outcome.issue.reference
     removed = f" {outcome.redaction.explain()} {STILL_IN_SLACK}" if outcome.redaction.changed else ""
     if outcome.issue.is_open:
-        return f"Added to {ref}: the support team will see it in the issue's thread.{removed}"
+        added = f"Added to {ref}"
+        if asked != ref:
+            added = f"{asked} was closed as the same problem as {ref}, so this was added to {ref}"
+        return f"{added}: the support team will see it in the issue's thread.{removed}"
     back = f"press *{ib.STILL_A_PROBLEM}* on the update above, or log it again with `/golive issue`"
     if outcome.issue.confirmed_at:  # the update's buttons went when the fix was confirmed
         back = f"ask the support team to reopen {ref}, or log it again with `/golive issue` and mention {ref}"
@@ -558,6 +562,7 @@ def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str,
         services.membership,
         ib.state_value(values, "category"),
         ib.state_value(values, "note"),
+        ib.state_value(values, "original"),
     )
     if isinstance(outcome, Invalid):
         return {"response_action": "errors", "errors": outcome.errors}
@@ -819,21 +824,27 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
             fallback_channel=org.channels.triage,
         )
 
-    def in_thread(issue: Issue, said: str) -> Message:
-        """A line for the team, in the triage post's thread."""
-        post = next((p for p in outbox.items_for(services.db, notices.TRIAGE, issue.reference) if p.ts), None)
-        if post is None:  # the triage post is not out yet (Slack down): the line says which issue
-            return Message(said)
-        fallback = _note_fallback(services, post.channel)
-        return Message(said, channel=post.channel, thread_ts=post.ts, **fallback)
-
     def note(issue: Issue, item: Item) -> Message:
         by, text = str(item.payload.get("by", "")), str(item.payload.get("text", ""))
         who = f"<@{by}>" if user_id(by) else "Someone"
-        return in_thread(issue, f"{who} added to {issue.reference}: {ib.escape(text)}")
+        return _in_thread(services, issue, Message(f"{who} added to {issue.reference}: {ib.escape(text)}"))
+
+    def following(issue: Issue, item: Item) -> Message:
+        by, closed = str(item.payload.get("by", "")), str(item.payload.get("duplicate", ""))
+        blocks = ib.following_blocks(issue, services.issues.find(closed), ib.escape(closed), by)
+        return Message(f"{ib.escape(closed)} now follows {ib.issue_text(issue)}", blocks)
+
+    def duplicate(issue: Issue, item: Item) -> Message | None:
+        closed = services.issues.find(str(item.payload.get("duplicate", "")))
+        if closed is None:
+            return None
+        added = [(e.actor, e.detail) for e in services.issues.history(closed) if e.action in _ADDED]
+        blocks = ib.duplicate_note_blocks(closed, str(item.payload.get("by", "")), added)
+        text = f"{closed.reference} was closed as a duplicate of {issue.reference}"
+        return _in_thread(services, issue, Message(text, blocks))
 
     def rated(issue: Issue, item: Item) -> Message:
-        return in_thread(issue, ib.rating_change_text(issue, item.payload, org))
+        return _in_thread(services, issue, Message(ib.rating_change_text(issue, item.payload, org)))
 
     def raised(issue: Issue, item: Item) -> Message | None:
         if not _calls_for(issue):
@@ -866,4 +877,18 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         notices.NOTICE: about(notice),
         notices.ESCALATION: about(escalate),
         notices.NOTE: about(note),
+        notices.FOLLOWING: about(following),
+        notices.DUPLICATE: about(duplicate),
     }
+
+
+_ADDED = (Action.PLUS_ONE, Action.NOTE)  # what reporters add to an issue after it is logged
+
+
+def _in_thread(services: Services, issue: Issue, message: Message) -> Message:
+    """`message` in the thread of the issue's triage post, where the team works on it; until that post is
+    out (Slack down) in the triage channel, saying which issue it is about."""
+    post = next((p for p in outbox.items_for(services.db, notices.TRIAGE, issue.reference) if p.ts), None)
+    if post is None:
+        return message
+    return replace(message, channel=post.channel, thread_ts=post.ts, **_note_fallback(services, post.channel))

@@ -8,7 +8,7 @@ safe: a submission key is unique, and a transition only applies to the version i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -76,6 +76,7 @@ class IssueRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, nullable=True)  # an issue id; none is deleted
 
 
 class ReporterRow(Base):
@@ -173,21 +174,99 @@ def transition(
     db: Database, issue: Issue, changes: dict[str, Any], event: Event, now: datetime, intents: Intents
 ) -> Issue | None:
     """Apply `changes` only if nobody changed the issue since it was read; None when someone had."""
-    values = {
-        k: (v.value if isinstance(v, Status | Resolution | Severity) else v) for k, v in changes.items()
-    }
     with db.session() as session:
-        changed = session.execute(
-            update(IssueRow)
-            .where(IssueRow.id == issue.id, IssueRow.version == issue.version)
-            .values(**values, updated_at=now, version=IssueRow.version + 1)
-        ).rowcount
-        if not changed:
+        if not _versioned(session, issue, changes, now):
             return None
         _record(session, event)
         updated = _load(session, issue.id)
         _enqueue(session, intents(updated), now)
         return updated
+
+
+class _Stale(Exception):
+    """Something changed since the decision was made: the whole transaction is undone."""
+
+
+def close_as_duplicate(
+    db: Database,
+    issue: Issue,
+    original: Issue,
+    change: tuple[dict[str, Any], Event],
+    joining: Sequence[Reporter],
+    detail: str,
+    intents: Callable[[Issue, Issue], list[outbox.Intent]],
+) -> tuple[Issue, Issue] | None:
+    """Close `issue` (`change`: its changes and audit event) as a duplicate of `original` and add its
+    reporters (`joining`) to the original with `detail`, in one transaction with the posts both cause;
+    None when either changed since it was read: the issue by anyone, the original by closing or a change
+    of urgency. The rows are locked in id order, so two replicas closing each into the other cannot
+    deadlock: the second finds its original closed."""
+    changes, event = change
+    now = event.at
+    steps: dict[int, Callable[[Session], bool]] = {
+        issue.id: lambda session: _versioned(session, issue, changes, now),
+        original.id: lambda session: _unchanged(session, original, now),
+    }
+    try:
+        with db.session() as session:
+            for issue_id in sorted(steps):
+                if not steps[issue_id](session):
+                    raise _Stale
+            _record(session, event)
+            on_it = select(ReporterRow.user_id).where(ReporterRow.issue_id == original.id)
+            already = set(session.scalars(on_it))
+            for reporter in (r for r in joining if r.user_id not in already):
+                _join(session, original.id, reporter, f"{reporter.location}: {detail}")
+            closed, followed = _load(session, issue.id), _load(session, original.id)
+            _enqueue(session, intents(closed, followed), now)
+            return closed, followed
+    except _Stale:
+        return None
+
+
+def _versioned(session: Session, issue: Issue, changes: dict[str, Any], now: datetime) -> bool:
+    """Apply `changes` if the issue is still at the version they were decided on."""
+    values = {
+        k: (v.value if isinstance(v, Status | Resolution | Severity) else v) for k, v in changes.items()
+    }
+    return bool(
+        session.execute(
+            update(IssueRow)
+            .where(IssueRow.id == issue.id, IssueRow.version == issue.version)
+            .values(**values, updated_at=now, version=IssueRow.version + 1)
+        ).rowcount
+    )
+
+
+def _unchanged(session: Session, issue: Issue, now: datetime) -> bool:
+    """Touch the issue (locking its row) if it is still open and as urgent as when it was read. Its
+    version is left alone, as a '+1' leaves it: a triage click on it decided meanwhile still applies."""
+    return bool(
+        session.execute(
+            update(IssueRow)
+            .where(
+                IssueRow.id == issue.id,
+                IssueRow.status.in_([s.value for s in OPEN_STATUSES]),
+                IssueRow.severity == issue.severity.value,
+                IssueRow.patient_safety.is_(issue.patient_safety),
+            )
+            .values(updated_at=now)
+        ).rowcount
+    )
+
+
+def _join(session: Session, issue_id: int, reporter: Reporter, detail: str) -> None:
+    """One more reporter on the issue, with the '+1' (`detail`: where, and what they said) in its history."""
+    session.execute(
+        insert(ReporterRow).values(
+            issue_id=issue_id,
+            user_id=reporter.user_id,
+            location=reporter.location,
+            contact=reporter.contact,
+            at=reporter.at,
+        )
+    )
+    _record(session, Event(issue_id, reporter.at, reporter.user_id, Action.PLUS_ONE, None, None, detail))
 
 
 def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intents, detail: str = "") -> bool:
@@ -197,28 +276,8 @@ def add_reporter(db: Database, issue: Issue, reporter: Reporter, intents: Intent
         return False
     try:
         with db.session() as session:
-            session.execute(
-                insert(ReporterRow).values(
-                    issue_id=issue.id,
-                    user_id=reporter.user_id,
-                    location=reporter.location,
-                    contact=reporter.contact,
-                    at=reporter.at,
-                )
-            )
+            _join(session, issue.id, reporter, detail or reporter.location)
             session.execute(update(IssueRow).where(IssueRow.id == issue.id).values(updated_at=reporter.at))
-            _record(
-                session,
-                Event(
-                    issue.id,
-                    reporter.at,
-                    reporter.user_id,
-                    Action.PLUS_ONE,
-                    None,
-                    None,
-                    detail or reporter.location,
-                ),
-            )
             _enqueue(session, intents(_load(session, issue.id)), reporter.at)
         return True
     except IntegrityError:
@@ -426,6 +485,7 @@ def _issue(row: IssueRow, reporters: tuple[Reporter, ...]) -> Issue:
         resolution=Resolution(row.resolution) if row.resolution else None,
         resolution_note=row.resolution_note, confirmed_at=row.confirmed_at, escalations=row.escalations,
         version=row.version, reopened_at=row.reopened_at, raised_at=row.raised_at, extra_reporters=reporters,
+        duplicate_of=row.duplicate_of,
     )  # fmt: skip
 
 
