@@ -274,6 +274,20 @@ def test_what_is_added_to_a_closed_duplicate_goes_to_the_original(service, db, p
     assert note.ref == original and note.payload["text"] == "Now on the second printer too"
 
 
+def test_a_new_report_worded_like_a_closed_duplicate_is_offered_its_original(service, pair) -> None:
+    original, duplicate = pair
+    as_duplicate(service, duplicate, original)
+    likely = service.duplicates(draft(summary="Labels come out empty", details="In resus"))
+    assert [found.issue.reference for found in likely] == [original]
+    # From the same message as the closed one: the original, though worded quite differently.
+    message = "https://trust.slack.com/archives/C0WARD/p1700000000000100"
+    linked = service.duplicates(draft(summary="Help", details="see message", area="Login and access",
+                                      source_link=message))  # fmt: skip
+    assert [found.issue.reference for found in linked] == [original]
+    # Never onto an original less urgent than the report.
+    assert service.duplicates(draft(summary="Labels come out empty", severity="P1")) == []
+
+
 def test_the_export_and_the_hazard_log_name_the_original(service, pair) -> None:
     original, duplicate = pair
     as_duplicate(service, duplicate, original)

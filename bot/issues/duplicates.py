@@ -7,7 +7,7 @@ The summary carries most of the meaning, so it weighs more than the free-text de
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
@@ -62,6 +62,10 @@ def _message_of(link: str) -> tuple[str, ...]:
     return found.groups() if found else (link,)
 
 
+def _open(issue: Issue) -> Issue | None:
+    return issue if issue.is_open else None
+
+
 def likely_duplicates(
     summary: str,
     details: str,
@@ -69,18 +73,19 @@ def likely_duplicates(
     limit: int = 3,
     threshold: float = THRESHOLD,
     link: str | None = None,
+    offers: Callable[[Issue], Issue | None] = _open,
 ) -> list[Likely]:
-    """The best `limit` open candidates scoring at least `threshold`, best first; one logged from the
-    message at `link` scores highest, as two floorwalkers logging one message word it differently."""
-    found = []
+    """The best `limit` issues that candidates scoring at least `threshold` `offers` (by default the
+    open candidates themselves), best first; one logged from the message at `link` scores highest, as
+    two floorwalkers logging one message word it differently. A candidate closed as a duplicate may
+    offer the issue it was closed into: its words are a second description of that issue."""
+    best: dict[int, Likely] = {}
     for issue in candidates:
-        if not issue.is_open:
-            continue
         score = SAME_MESSAGE if same_message(link, issue.source_link) else _score(summary, details, issue)
-        if score >= threshold:
-            found.append(Likely(issue, score))
-    found.sort(key=lambda likely: (-likely.score, likely.issue.id))
-    return found[:limit]
+        offered = offers(issue) if score >= threshold else None
+        if offered is not None and score > best.get(offered.id, Likely(offered, -1.0)).score:
+            best[offered.id] = Likely(offered, score)
+    return sorted(best.values(), key=lambda likely: (-likely.score, likely.issue.id))[:limit]
 
 
 def _score(summary: str, details: str, issue: Issue) -> float:

@@ -100,11 +100,16 @@ class IssueService:
         those in the same area worded like it, and any logged from the same Slack message."""
         summary, details = self._redactor.clean(draft.summary), self._redactor.clean(draft.details)
         # Only a report from a message can repeat an issue in another area: the rest read their area alone.
-        listed = store.listing(
-            self.db, store.Filters() if draft.source_link else store.Filters(area=draft.area)
-        )
-        candidates = [issue for issue in listed if comparable(draft, issue) and may_join(draft, issue)]
-        return likely_duplicates(summary, details, candidates, link=draft.source_link)
+        # One closed as a duplicate describes the issue its reporters now follow: that one is offered.
+        area = None if draft.source_link else draft.area
+        listed = store.listing(self.db, store.Filters(area=area, closed_duplicates=True))
+        candidates = [issue for issue in listed if comparable(draft, issue)]
+
+        def offers(issue: Issue) -> Issue | None:
+            followed = self.followed(issue)
+            return followed if followed.is_open and may_join(draft, followed) else None
+
+        return likely_duplicates(summary, details, candidates, link=draft.source_link, offers=offers)
 
     def report(self, draft: Draft, reporter_id: str, key: str | None = None) -> Invalid | Logged:
         """Store a new issue and its posts in one transaction; the same `key` never makes two issues."""

@@ -128,6 +128,7 @@ class Filters:
     statuses: frozenset[Status] | None = None  # only these, open or closed: `open_only` then says nothing
     severities: frozenset[Severity] | None = None
     words: tuple[str, ...] = ()  # each in the location or the summary
+    closed_duplicates: bool = False  # and those closed as duplicates, whatever their status
     area: str | None = None
     involving: str | None = None  # reporter, author of the message logged, +1 reporter or assignee
     created_from: datetime | None = None
@@ -331,7 +332,9 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
     the P1s, as it does for call-outs), each with its extra reporters."""
     query = select(IssueRow)
     if filters.statuses or filters.open_only:
-        query = query.where(IssueRow.status.in_([s.value for s in filters.statuses or OPEN_STATUSES]))
+        wanted = IssueRow.status.in_([s.value for s in filters.statuses or OPEN_STATUSES])
+        closed_duplicate = IssueRow.duplicate_of.is_not(None)
+        query = query.where(or_(wanted, closed_duplicate) if filters.closed_duplicates else wanted)
     if filters.severities:
         query = query.where(IssueRow.severity.in_([s.value for s in filters.severities]))
     if filters.area:
