@@ -13,7 +13,7 @@ from slack_harness import RunningBot, org_config
 from bot.clock import ManualClock
 from bot.config import Group, OrgConfig
 from bot.issues.filters import parse
-from bot.issues.model import Draft, Status
+from bot.issues.model import Draft, Severity, Status
 from bot.issues.service import IssueService
 from bot.roles import ConfiguredMembership
 from bot.slack import issue_blocks as ib
@@ -175,3 +175,8 @@ def test_the_command_line_lists_by_status_too(golive, db: Database) -> None:
     assert "No issues in that status" in none
     code, _, err = golive("issues", "list", "--status", "pending")
     assert code == 2 and "'pending' is not a status; use new, unassigned" in err
+
+
+def test_the_app_home_says_how_to_list_your_closed_issues() -> None:
+    counts = {severity: 0 for severity in Severity}
+    assert "`/golive issues resolved mine`" in str(ib.home_view([], counts, more=3))

@@ -787,6 +787,9 @@ def home_view(mine: list[Issue], counts: dict[Severity, int], more: int = 0) -> 
     blocks += [text_section(issue_line(i)) for i in mine]
     if more > 0:
         blocks.append(
-            context(f"…and {more} more, older or closed. List them all with `/golive issues mine`.")
+            context(
+                f"…and {more} more, older or closed. List them with `/golive issues mine`, and the closed"
+                " ones with `/golive issues resolved mine`."
+            )
         )
     return {"type": "home", "blocks": blocks}
