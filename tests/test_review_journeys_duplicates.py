@@ -6,6 +6,7 @@ original's thread is told who joined and what they said; with two replicas every
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from slack_harness import RunningBot, org_config
 from bot.clock import ManualClock
 from bot.config import Group
 from bot.issues import notices
+from bot.issues.model import Issue, Reporter, Severity, Status
 from bot.slack import issue_blocks as ib
 from bot.store import outbox
 from tests.test_slack_issues import FORM_VIEW, form
@@ -183,3 +185,12 @@ def test_with_two_replicas_every_post_of_a_duplicate_close_is_sent_once(slack_bo
         assert len(dms(seen, person)) == 1
     threads = [c for c in seen if c.method == "chat.postMessage" and c.params.get("thread_ts")]
     assert len(threads) == 1
+
+
+def test_the_thread_note_names_every_reporter_however_many() -> None:
+    crowd = tuple(Reporter(f"U0WARD{n:03d}", f"Ward {n} " + "x" * 60, f"bleep {n}", START) for n in range(60))
+    closed = Issue(2, "Labels come out empty", "Blank", "ED", "Printing and wristbands", Severity.P2, False,
+                   "bleep 1", OTHER, Status.RESOLVED, START, START)  # fmt: skip
+    blocks = ib.duplicate_note_blocks(replace(closed, extra_reporters=crowd), TEAM, [])
+    shown = json.dumps(blocks)
+    assert all(f"<@U0WARD{n:03d}>" in shown for n in range(60))

@@ -690,7 +690,7 @@ def duplicate_note_blocks(closed: Issue, by: str, added: list[tuple[str, str]]) 
     )
     said = [f">{escape(closed.details)}".replace("\n", "\n>")]
     said += [f"{who(person)} added: {escape(text)}" for person, text in added]
-    return [text_section(head), *_whole("\n".join(said))]
+    return [*_whole(head), *_whole("\n".join(said))]
 
 
 # How each outcome reads to the person who had the problem: 'training need' reads as 'you did it wrong'.
