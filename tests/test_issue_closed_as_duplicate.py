@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Channels, Group, OrgConfig
-from bot.issues import notices
+from bot.issues import escalation, notices
 from bot.issues.export import Exporter
 from bot.issues.model import Action, Draft, Event, Reporter, Resolution, Status
 from bot.issues.service import Changed, Invalid, IssueService, Logged, Refused
@@ -175,6 +175,17 @@ def test_an_urgent_issue_is_never_closed_into_a_lesser_one(service, severity, sa
     # The other way round keeps the urgent one, its call-outs and its hazard-log entry.
     assert isinstance(as_duplicate(service, lesser, urgent), Changed)
     assert [r.user_id for r in service.find(urgent).extra_reporters] == [NURSE]  # type: ignore[union-attr]
+
+
+def test_a_p1_closed_into_another_p1_has_its_call_outs_edited(service, db, clock) -> None:
+    """Its call-outs asked the on-call group to take it on; closed, they must stop asking."""
+    original = log(service, severity="P1", summary="Allergies missing from the drug chart")
+    duplicate = log(service, OTHER, severity="P1", summary="No allergy banner on ward 7")
+    assert escalation.tick(db, ORG, clock.advance(minutes=16))  # both called out again, unanswered
+    before = {item.id for item in outbox.items_for(db)}
+    assert isinstance(as_duplicate(service, duplicate, original, actor=CSO), Changed)
+    edits = [i for i in outbox.items_for(db, notices.CALLOUT_UPDATE) if i.id not in before]
+    assert [i.ref for i in edits] == [duplicate] and not service.find(duplicate).is_open  # type: ignore[union-attr]
 
 
 def test_only_those_who_may_resolve_it_close_it_as_a_duplicate(service, pair) -> None:

@@ -69,7 +69,7 @@ def on_duplicate(
     the team works on), never asked whether the problem is sorted. The original's thread is told."""
     intents = _updates(closed)
     if closed.needs_safety_escalation:
-        intents += _callouts_answered(closed)
+        intents += _callout_edits(closed)
     if assignee and assignee != actor and not closed.reported_by(assignee):
         intents.append(_notice(closed, assignee, Action.RESOLVE, actor))
     about = {"duplicate": closed.reference, "by": actor}
