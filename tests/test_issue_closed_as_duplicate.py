@@ -171,6 +171,7 @@ def test_an_urgent_issue_is_never_closed_into_a_lesser_one(service, severity, sa
     assert isinstance(outcome, Invalid)
     said = outcome.errors["original"]
     assert urgency in said and f"Close {lesser} as a duplicate of {urgent} instead" in said
+    assert f"raise {lesser} with Change severity" in said  # the other way to keep the urgency
     assert service.find(urgent).is_open and not service.find(lesser).extra_reporters  # type: ignore[union-attr]
     # The other way round keeps the urgent one, its call-outs and its hazard-log entry.
     assert isinstance(as_duplicate(service, lesser, urgent), Changed)

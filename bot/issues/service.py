@@ -498,7 +498,8 @@ def _not_followable(issue: Issue, original: Issue | None, asked: str) -> str | N
         return (
             f"{ref} ({_urgency(issue)}) is more urgent than {theirs} ({_urgency(original)}): closing it"
             f" would lose its call-outs and its place in the hazard log. Close {theirs} as a duplicate of"
-            f" {ref} instead (or ask the support team to), so everyone follows the more urgent issue."
+            f" {ref} instead (or ask the support team to), or first raise {theirs} with Change severity, so"
+            " everyone follows an issue as urgent as theirs."
         )
     return None
 
