@@ -52,13 +52,18 @@ def sure(scored: list[Scored], t: Tuning) -> bool:
     unless it explains the whole question, and better than each close rival (it is then the better
     fit, not a coin toss). Never answer a leader that leaves unexplained a word the knowledge base never
     uses: that word is likely what the question is really about ('how many days until christmas'); nor
-    one that only its answer text recommends: an answer mentions many things it is not about."""
+    one that only its answer text recommends: an answer mentions many things it is not about. Nor, in a
+    close call, one whose answer text alone explains words that another entry's whole name covers: the
+    question names that entry's subject, and the leader's names only meet its rarer words ('when is go
+    live happening' of 'what happened to my issue', whose answer mentions `/golive`)."""
     leader = scored[0]
+    rivals = _rivals(scored, t)
     return (
         leader.candidate.score >= t.answer_at
         and not leader.evidence.strays
         and _named_for_itself(leader, t)
-        and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in _rivals(scored, t))
+        and all(leader.evidence.outdoes(s.evidence, t.recall_lead, t.named_lead) for s in rivals)
+        and not (rivals and leader.upstaged)
     )
 
 
@@ -206,3 +211,4 @@ class Scored:
     modifier_only: bool = False  # it names what qualifies the leader's term, not the term ('sepsis')
     verbatim: bool = False  # the question is word for word a name of this entry, and of no other
     displaced: bool = False  # a word the knowledge base never uses stands in place of a word of its name
+    upstaged: bool = False  # its answer text alone explains a word that another entry's whole name covers

@@ -89,6 +89,7 @@ _EVERYDAY_LETTERS = frozenset(
 # A run of everyday letter names that speaks to someone ('I see you', 'why are you') is a sentence.
 _PERSONS = frozenset({"i", "you", "u"})
 _NO_VOWELS = str.maketrans("", "", "aeiou")
+WHOLE = 0.99  # recall at which the question covers a name wholly
 HEARD_STRENGTH = 0.95  # a word heard in a name's word's place: as sure as a spelling, nearly
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
@@ -239,23 +240,35 @@ class Matcher:
         numbers = _identifying_numbers(words)
         strangers = frozenset(i for i, found in enumerate(own) if not found or terms[i] in numbers)
         heads = {i: i - 1 for i in strangers if i and terms[i].isdigit()}  # 'section' of 'section 3'
-        judged = []
-        for score, anywhere, by_name, recall, headless, e in scored[: self.tuning.keep]:
-            if score <= 0:
-                continue
-            evidence = Evidence.of(anywhere, by_name, recall, shares, strangers, heads, self.tuning.solid)
-            judged.append(
-                Scored(
-                    Candidate(self.entries[e], round(score, 1)),
-                    evidence,
-                    form_fits=form in (None, self._kind(e)) or e in verbatim,
-                    modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
-                    displaced=self._displaced(e, hits, evidence.strays),
-                    verbatim=verbatim == {e},
-                )
+        solid = self.tuning.solid
+        kept = [
+            (Evidence.of(anywhere, by_name, recall, shares, strangers, heads, solid), s, headless, e)
+            for s, anywhere, by_name, recall, headless, e in scored[: self.tuning.keep]
+            if s > 0
+        ]
+        wholly = [ev.named if ev.recall >= WHOLE else frozenset() for ev, *_ in kept]  # see `_upstaged`
+        judged = [
+            Scored(
+                Candidate(self.entries[e], round(score, 1)),
+                evidence,
+                form_fits=form in (None, self._kind(e)) or e in verbatim,
+                modifier_only=headless and form != "howto" and self._kind(e) == "jargon",
+                displaced=self._displaced(e, hits, evidence.strays),
+                verbatim=verbatim == {e},
+                upstaged=self._upstaged(e, hits, len(weights), [c for j, c in enumerate(wholly) if j != k]),
             )
+            for k, (evidence, score, headless, e) in enumerate(kept)
+        ]
         judged.sort(key=lambda s: not s.verbatim)  # a name asked word for word leads
         return better_fit_first(judged, self.tuning)
+
+    def _upstaged(self, e: int, hits: _Hits, terms: int, wholly: list[frozenset[int]]) -> bool:
+        """Whether query terms none of the entry's names explain (its answer text may) make up part of a
+        name of another candidate that the question covers wholly (`wholly`: each other candidate's
+        terms, where it has such a name): that entry's subject, which this one only mentions."""
+        named = hits.best.get(e, {})
+        left = [i for i in range(terms) if named.get(i, 0.0) < self.tuning.solid]
+        return bool(left) and any(i in covered for covered in wholly for i in left)
 
     def _displaced(self, e: int, hits: _Hits, strays: frozenset[int]) -> bool:
         """Whether a word the knowledge base never uses stands where a word of one of the entry's names
@@ -476,21 +489,22 @@ class Matcher:
         return kept, out
 
     def _heard_in_place(self, terms: list[str], own: list[Found]) -> list[Found]:
-        """A word this knowledge base knows, though no name holds it, standing where a name's word it
-        sounds like stands (beside the same word, on the same side) is also read as that word, nearly as
-        surely: dictation and autocorrect write real words for the one meant ('tab and go' for tap and
-        go), and a known word is otherwise read only as spelt. Only where one name word fits."""
+        """A word no name holds, standing where a name's word it sounds like stands (beside the same
+        word, on the same side), is also read as that word, nearly as surely: dictation and autocorrect
+        write real words for the one meant ('tab and go' for tap and go, 'go love' for go live, 'trak
+        board'), and a word is otherwise read only as spelt, or as the nearest spelling, which may be
+        another word. Only where one name word fits."""
         heard = list(own)
         for i, term in enumerate(terms):
-            if len(term) < 3 or not own[i] or own[i][0] != (term, 1.0) or term in self._name_postings:
+            if len(term) < 3 or term in self._name_postings:
                 continue
             alike = self._heard.get(sound_key(term), set())
             for j in (j for j in (i - 1, i + 1) if alike and 0 <= j < len(terms) and own[j]):
                 neighbour, strength = own[j][0]
                 fits = [w for w in alike if strength == 1.0 and self._beside(w, neighbour, j - i)]
                 if len(fits) == 1:
-                    rest = (f for f in own[i][1:] if f[0] != fits[0])
-                    heard[i] = (own[i][0], (fits[0], HEARD_STRENGTH), *rest)
+                    found = [f for f in own[i] if f[0] != fits[0]] + [(fits[0], HEARD_STRENGTH)]
+                    heard[i] = tuple(sorted(found, key=lambda f: -f[1]))  # stable: spelt as typed first
                     break
         return heard
 
