@@ -39,3 +39,24 @@ class Announcement:
         not its id ('slack-3fa9b1c2d0'). Plain text: whoever shows it escapes it."""
         first = next((line.strip() for line in self.text.splitlines() if line.strip()), self.id)
         return shorten(unescape(first), limit)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A comms lead's pause of an announcement (a downtime, a major incident): whether it is paused now,
+    and who last paused and resumed it, when. Every due time until the resume is skipped, never posted
+    late: a countdown or an 'all going well' briefing read after the incident would be wrong."""
+
+    paused: bool = False
+    paused_at: datetime | None = None
+    paused_by: str | None = None
+    resumed_at: datetime | None = None
+    resumed_by: str | None = None
+
+    def holds(self, due: datetime) -> bool:
+        """Whether a due time is skipped: any while paused, and any up to the resume (a time that
+        passed while paused, if no tick recorded it then, as when the bot was down)."""
+        return self.paused or (self.resumed_at is not None and due <= self.resumed_at)
+
+
+RUNNING = Hold()

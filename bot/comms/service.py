@@ -3,7 +3,8 @@
 Exactly once comes from the database, not from memory: every tick, on every replica, works out
 which due times have passed and claims each (announcement, due time) pair with an insert that only
 one replica can win; the winner queues the posts in the outbox in the same transaction, so a failed
-post is retried by delivery and never doubled.
+post is retried by delivery and never doubled. A due time of an announcement a comms lead has paused
+is claimed the same way, recorded as skipped while paused, and never posted.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.clock import Clock
 from bot.comms.contacts import contacts_now
 from bot.comms.drafts import Checked, Draft, check_draft
 from bot.comms.facts import FactSource, spoken_date
-from bot.comms.model import FROM_SLACK, Announcement
+from bot.comms.model import FROM_SLACK, Announcement, Hold
 from bot.comms.phases import Position, phase_at, position_at, within_phases
 from bot.comms.schedules import read_schedules, resolve_channel
 from bot.comms.templates import fill, placeholders_in
@@ -39,6 +40,15 @@ COMMS_LEADS_ONLY = (
     "If you lead communications for the go-live, ask whoever runs the bot to add you under "
     "people: comms_leads in its config."
 )
+PAUSE_LEADS_ONLY = (
+    "Only comms leads can pause or resume posts, so nothing was paused or resumed. If you lead"
+    " communications for the go-live, ask whoever runs the bot to add you under people: comms_leads in"
+    " its config."
+)
+PREVIEW_LEADS_ONLY = (
+    "Only comms leads can preview scheduled posts. If you lead communications for the go-live, ask"
+    " whoever runs the bot to add you under people: comms_leads in its config."
+)
 _LEADS_UNCHECKED = (
     "I couldn't check the comms leads' membership with {holder} just now, so nothing was scheduled or"
     " changed: try again in a minute."
@@ -53,6 +63,7 @@ class TickResult:
     posted: int = 0
     skipped: int = 0
     next_due: datetime | None = None  # the earliest due time still to come within the look-ahead
+    paused: int = 0  # due times skipped because a comms lead paused their announcement
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,17 @@ class Upcoming:
     announcement: Announcement
     channels: tuple[str, ...]
     phase: str
+    paused: Hold | None = None  # a comms lead's pause: it will not post unless resumed first
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A post as staff will read it at its next due time (None: it has none left), for a comms lead."""
+
+    announcement: Announcement
+    hold: Hold
+    due: datetime | None
+    text: str | None
 
 
 class CommsService:
@@ -133,7 +155,7 @@ class CommsService:
             bounds = [stored.created_at - self.grace, last.get(stored.announcement.id)]
             after = max(b for b in [*bounds, floor - _OVERLAP if floor else None] if b is not None)
             try:
-                outcomes.append(self._handle(stored.announcement, after, now))
+                outcomes.extend(self._handle(stored, after, now))
                 upcoming.append(next(self._due(stored.announcement, now, now + look_ahead), None))
             except Exception:  # one broken announcement must not hold up the rest of the plan
                 log.exception(
@@ -144,12 +166,28 @@ class CommsService:
         if _FAILED not in outcomes:  # otherwise the next tick looks back far enough to retry it
             store.advance_checked_until(self.db, now)
         next_due = min((t for t in upcoming if t is not None), default=None)
-        return TickResult(outcomes.count(store.POSTED), outcomes.count(store.SKIPPED), next_due)
+        posted, skipped = outcomes.count(store.POSTED), outcomes.count(store.SKIPPED)
+        return TickResult(posted, skipped, next_due, outcomes.count(store.PAUSED))
 
-    def _handle(self, announcement: Announcement, after: datetime, now: datetime) -> str | None:
-        due = list(self._due(announcement, after, now))
-        if not due:
-            return None
+    def _handle(self, stored: store.Stored, after: datetime, now: datetime) -> list[str]:
+        """The outcomes recorded for the due times in (after, now]: those the announcement's pause
+        holds as one run, never posted, then the rest as one run, posted or skipped."""
+        due = list(self._due(stored.announcement, after, now))
+        held = [when for when in due if stored.hold.holds(when)]
+        rest = [when for when in due if not stored.hold.holds(when)]
+        outcomes = [self._hold(stored.announcement, held, now) if held else None]
+        outcomes.append(self._post_or_skip(stored.announcement, rest, now) if rest else None)
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _hold(self, announcement: Announcement, held: list[datetime], now: datetime) -> str | None:
+        """Record the due times a pause held back, so resuming never posts them late."""
+        latest = held[-1]
+        outcome = store.claim_run(self.db, announcement.id, latest, store.PAUSED, len(held) - 1, [], now)
+        if outcome:
+            self._log_held(announcement, latest)
+        return outcome
+
+    def _post_or_skip(self, announcement: Announcement, due: list[datetime], now: datetime) -> str | None:
         latest, missed = due[-1], len(due) - 1
         late = now - latest
         outcome = store.POSTED if late <= self.grace else store.SKIPPED
@@ -158,8 +196,12 @@ class CommsService:
             if outcome == store.POSTED
             else [self._skip_notice(announcement, latest)]
         )
-        if not store.claim_run(self.db, announcement.id, latest, outcome, missed, intents, now):
+        outcome = store.claim_run(self.db, announcement.id, latest, outcome, missed, intents, now)
+        if outcome is None:
             return None  # another replica handled this due time
+        if outcome == store.PAUSED:  # paused since this tick read the plan: nothing was queued
+            self._log_held(announcement, latest)
+            return outcome
         if missed:
             log.warning("announcement %s: %d missed runs collapsed into one", announcement.id, missed)
         if outcome == store.SKIPPED:
@@ -170,6 +212,10 @@ class CommsService:
         elif late > timedelta(minutes=1):
             log.info("announcement %s due %s: %s late", announcement.id, self._local(latest), _minutes(late))
         return outcome
+
+    def _log_held(self, announcement: Announcement, due: datetime) -> None:
+        log.info("announcement %s due %s not posted: a comms lead paused it", announcement.id,
+                 self._local(due))  # fmt: skip
 
     def _due(self, announcement: Announcement, after: datetime, until: datetime) -> Iterator[datetime]:
         """Due times in (after, until] that fall in the announcement's phases, computed as needed."""
@@ -229,9 +275,20 @@ class CommsService:
         """The text to post for a queued announcement, with the figures of its due time: one held up
         by a Slack outage says what it would have said on time (yesterday's briefing names yesterday),
         not the next day's. None once it is cancelled or removed, so a post still waiting for Slack
-        is not sent after a comms lead was told it will not be."""
-        announcement = store.get_announcement(self.db, announcement_id, active=True)
+        is not sent after a comms lead was told it will not be; None too while it is paused, so a post
+        Slack held when the lead paused it does not go out in the middle of the incident."""
+        announcement = store.get_announcement(self.db, announcement_id, postable=True)
         return self.render(announcement.text, due) if announcement else None
+
+    def preview(self, announcement_id: str) -> Preview | None:
+        """The announcement as it will post at its next due time, rendered as delivery renders it then
+        (`render`, for that due time), paused or not; None when it is not scheduled (any more)."""
+        stored = store.get_stored(self.db, announcement_id)
+        if stored is None or stored.retired:
+            return None
+        due = self.next_due(stored.announcement)
+        text = self.render(stored.announcement.text, due) if due else None
+        return Preview(stored.announcement, stored.hold, due, text)
 
     def late_note(self, due: datetime) -> str | None:
         """A line for a post going out beyond the grace after its due time (Slack was down, or would not
@@ -261,12 +318,15 @@ class CommsService:
         now = self.clock.now()
         if announcements is None:
             announcements = self.active()
+        holds = store.paused_announcements(self.db)
         result = []
         for announcement in announcements:
             times = self._due(announcement, now, now + timedelta(days=days))
+            channels = tuple(resolve_channel(c, self.org) for c in announcement.channels)
+            paused = holds.get(announcement.id)
             for when in islice(times, _UPCOMING_PER_ANNOUNCEMENT):
-                channels = tuple(resolve_channel(c, self.org) for c in announcement.channels)
-                result.append(Upcoming(when, announcement, channels, phase_at(self.org.golive, when)))
+                phase = phase_at(self.org.golive, when)
+                result.append(Upcoming(when, announcement, channels, phase, paused))
         return sorted(result, key=lambda u: (u.when, u.announcement.id))
 
     def status(self) -> Status:
@@ -279,14 +339,19 @@ class CommsService:
     def active(self) -> list[Announcement]:
         return [s.announcement for s in store.active_announcements(self.db)]
 
+    def scheduled(self) -> list[store.Stored]:
+        """Every active announcement, with its pause if a comms lead paused it."""
+        return store.active_announcements(self.db)
+
     def scheduled_from_slack(self) -> list[Announcement]:
         return [s.announcement for s in store.active_announcements(self.db, FROM_SLACK)]
 
-    def refusal(self, user_id: str, membership: Membership) -> str | None:
-        """Why this person may not schedule or cancel announcements; None for a comms lead. A lead the
-        group's holder cannot vouch for just now is asked to try again, not to be added."""
+    def refusal(self, user_id: str, membership: Membership, refused: str = COMMS_LEADS_ONLY) -> str | None:
+        """Why this person may not schedule, cancel, pause or preview announcements (`refused` says
+        which); None for a comms lead. A lead the group's holder cannot vouch for just now is asked to
+        try again, not to be added."""
         try:
-            return None if membership.is_member(user_id, self.org.comms_leads) else COMMS_LEADS_ONLY
+            return None if membership.is_member(user_id, self.org.comms_leads) else refused
         except MembershipUnknown as unknown:
             return _LEADS_UNCHECKED.format(holder=unknown.holder)
 
@@ -306,12 +371,57 @@ class CommsService:
             return f"{named} is not scheduled (it may have been cancelled already)."
         return f"Cancelled {named}: it will not be posted again."
 
+    def pause(self, announcement_id: str, by: str) -> str:
+        """Hold an announcement (a downtime, a major incident) until a comms lead resumes it: what
+        happened, in words for the lead. Its due times meanwhile are recorded as skipped, never posted."""
+        if not store.pause(self.db, announcement_id, by, self.clock.now()):
+            return self._unchanged(announcement_id, "paused already")
+        log.info("announcement %s paused by %s", announcement_id, by)
+        announcement, named, due = self._after_change(announcement_id)
+        held = f"it will not post on {self._spoken(due)}, nor after," if due else "it will not post"
+        from_file = announcement is not None and announcement.origin != FROM_SLACK
+        return (
+            f"Paused {named}: {held} until a comms lead resumes it from `/golive announcements`. Times"
+            " that pass while it is paused are skipped, not posted late."
+            + (" Edits to its file keep it paused." if from_file else "")
+        )
+
+    def resume(self, announcement_id: str, by: str) -> str:
+        """Let a paused announcement post again from its next due time; what it missed stays unposted."""
+        if not store.resume(self.db, announcement_id, by, self.clock.now()):
+            return self._unchanged(announcement_id, "not paused")
+        log.info("announcement %s resumed by %s", announcement_id, by)
+        _, named, due = self._after_change(announcement_id)
+        then = f"it posts next on {self._spoken(due)}" if due else "but it has no time left to post"
+        return f"Resumed {named}: {then}. What it missed while paused is not posted."
+
+    def _after_change(self, announcement_id: str) -> tuple[Announcement | None, str, datetime | None]:
+        """The announcement just paused or resumed, how the lead knows it, and its next due time."""
+        announcement = store.get_announcement(self.db, announcement_id)
+        if announcement is None:
+            return None, f"`{announcement_id}`", None
+        return announcement, f"“{announcement.opening()}”", self.next_due(announcement)
+
+    def _unchanged(self, announcement_id: str, why: str) -> str:
+        """Why a pause or resume changed nothing: the announcement is gone, or already as asked."""
+        stored = store.get_stored(self.db, announcement_id)
+        named = f"“{stored.announcement.opening()}”" if stored else f"`{announcement_id}`"
+        if stored is None or stored.retired:
+            return f"{named} is not scheduled any more (cancelled, or gone from its file): nothing changed."
+        if stored.hold.paused and stored.hold.paused_at:
+            return f"{named} is {why}, since {self._spoken(stored.hold.paused_at)}: nothing changed."
+        return f"{named} is {why}: nothing changed."
+
     def next_due(self, announcement: Announcement) -> datetime | None:
         now = self.clock.now()
         return next(self._due(announcement, now, now + timedelta(days=366)), None)
 
     def _local(self, when: datetime) -> str:
         return f"{when.astimezone(self.org.timezone):%Y-%m-%d %H:%M %Z}"
+
+    def _spoken(self, when: datetime) -> str:
+        local = when.astimezone(self.org.timezone)
+        return f"{spoken_date(local)} at {local:%H:%M}"
 
 
 def _minutes(delta: timedelta) -> str:

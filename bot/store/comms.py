@@ -1,7 +1,9 @@
 """What the communications plan keeps: announcements (from files and Slack), and one row per due time.
 
 The primary key of `comms_runs` (announcement id, due time) is the exactly-once claim: the replica
-whose insert wins posts, and it writes the post intents to the outbox in the same transaction.
+whose insert wins posts, and it writes the post intents to the outbox in the same transaction. A
+comms lead's pause is kept on the announcement's row, in columns the plan files never write, so
+re-reading the files leaves it paused.
 """
 
 from __future__ import annotations
@@ -10,15 +12,15 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, func, insert, select, update
+from sqlalchemy import Boolean, Integer, String, Text, false, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.comms.model import FROM_FILE, Announcement
+from bot.comms.model import FROM_FILE, RUNNING, Announcement, Hold
 from bot.store import outbox
 from bot.store.database import Base, Database, UTCDateTime
 
-POSTED, SKIPPED = "posted", "skipped"
+POSTED, SKIPPED, PAUSED = "posted", "skipped", "paused"  # PAUSED: skipped while a comms lead held it
 ANNOUNCEMENT_KIND = "announcement"
 SKIPPED_KIND = "announcement.skipped"  # telling someone a post was not made
 _CURSOR = "scheduler"
@@ -41,6 +43,11 @@ class AnnouncementRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     retired_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    paused_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    resumed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class RunRow(Base):
@@ -62,10 +69,13 @@ class CursorRow(Base):
 
 @dataclass(frozen=True)
 class Stored:
-    """An announcement as stored, with when it became active (the earliest due time it can have)."""
+    """An announcement as stored, with when it became active (the earliest due time it can have),
+    whether a comms lead has paused it, and whether it was cancelled or removed from its file."""
 
     announcement: Announcement
     created_at: datetime
+    hold: Hold = RUNNING
+    retired: bool = False
 
 
 def _to_row_values(a: Announcement) -> dict:
@@ -82,7 +92,8 @@ def _from_row(row: AnnouncementRow) -> Stored:
         start=row.start_at, until=row.until, phases=tuple(row.phases.split(",")), origin=row.origin,
         source=row.source, created_by=row.created_by,
     )  # fmt: skip
-    return Stored(announcement, row.created_at)
+    hold = Hold(bool(row.paused), row.paused_at, row.paused_by, row.resumed_at, row.resumed_by)
+    return Stored(announcement, row.created_at, hold, row.retired_at is not None)
 
 
 def sync_file_announcements(db: Database, announcements: list[Announcement], now: datetime) -> None:
@@ -144,13 +155,50 @@ def active_announcements(db: Database, origin: str | None = None) -> list[Stored
         return [_from_row(r) for r in session.scalars(query)]
 
 
-def get_announcement(db: Database, announcement_id: str, active: bool = False) -> Announcement | None:
-    """The announcement, cancelled or not; with `active`, None once it is cancelled or removed."""
+def get_announcement(db: Database, announcement_id: str, postable: bool = False) -> Announcement | None:
+    """The announcement, cancelled or not; with `postable`, None once it is cancelled, removed or paused."""
+    stored = get_stored(db, announcement_id)
+    if stored is None or (postable and (stored.retired or stored.hold.paused)):
+        return None
+    return stored.announcement
+
+
+def get_stored(db: Database, announcement_id: str) -> Stored | None:
     with db.session() as session:
         row = session.get(AnnouncementRow, announcement_id)
-        if row is None or (active and row.retired_at is not None):
-            return None
-        return _from_row(row).announcement
+        return None if row is None else _from_row(row)
+
+
+def paused_announcements(db: Database) -> dict[str, Hold]:
+    """The holds of every paused announcement, cancelled or not, by id."""
+    with db.session() as session:
+        rows = session.scalars(select(AnnouncementRow).where(AnnouncementRow.paused.is_(True)))
+        return {row.id: _from_row(row).hold for row in rows}
+
+
+def pause(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
+    """Hold an active announcement; False when there is no such active one, or it is paused already
+    (a double click, or two leads at once: one update wins, on every replica)."""
+    with db.session() as session:
+        held = (
+            update(AnnouncementRow)
+            .where(AnnouncementRow.id == announcement_id, AnnouncementRow.retired_at.is_(None))
+            .where(AnnouncementRow.paused.is_(False))
+            .values(paused=True, paused_at=now, paused_by=by)
+        )
+        return bool(session.execute(held).rowcount)
+
+
+def resume(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
+    """Let a paused announcement post again from its next due time; False when it is not paused.
+    Who paused it, and when, stay recorded beside who resumed it."""
+    with db.session() as session:
+        resumed = (
+            update(AnnouncementRow)
+            .where(AnnouncementRow.id == announcement_id, AnnouncementRow.paused.is_(True))
+            .values(paused=False, resumed_at=now, resumed_by=by)
+        )
+        return bool(session.execute(resumed).rowcount)
 
 
 def last_due_times(db: Database) -> dict[str, datetime]:
@@ -164,17 +212,29 @@ def last_due_times(db: Database) -> dict[str, datetime]:
 def claim_run(
     db: Database, announcement_id: str, due: datetime, outcome: str, collapsed: int,
     intents: list[outbox.Intent], now: datetime,
-) -> bool:  # fmt: skip
-    """Record a due time and queue its posts in one transaction; False when another replica won."""
+) -> str | None:  # fmt: skip
+    """Record a due time and queue its posts in one transaction: the outcome recorded, or None when
+    another replica won. An announcement paused since the caller looked is recorded PAUSED and nothing
+    is queued: the pause is read after the claim's insert, holding its row (PostgreSQL) or the
+    database's one writer (SQLite), so a pause committed first is always seen, on any replica."""
     try:
         with db.session() as session:
-            run = dict(announcement_id=announcement_id, due_at=due, outcome=outcome, collapsed=collapsed)
-            session.execute(insert(RunRow).values(recorded_at=now, **run))
+            run = dict(announcement_id=announcement_id, due_at=due, collapsed=collapsed)
+            session.execute(insert(RunRow).values(recorded_at=now, outcome=outcome, **run))
+            if outcome != PAUSED and _paused_now(session, announcement_id):
+                outcome, intents = PAUSED, []
+                recorded = update(RunRow).filter_by(announcement_id=announcement_id, due_at=due)
+                session.execute(recorded.values(outcome=PAUSED))
             for intent in intents:
                 outbox.enqueue(session, intent, now)
-        return True
+        return outcome
     except IntegrityError:
-        return False
+        return None
+
+
+def _paused_now(session: Session, announcement_id: str) -> bool:
+    query = select(AnnouncementRow.paused).where(AnnouncementRow.id == announcement_id).with_for_update()
+    return bool(session.scalar(query))
 
 
 def runs_of(db: Database, announcement_id: str) -> list[tuple[datetime, str]]:
