@@ -7,6 +7,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from bot.comms.schedules import load_schedules
+from bot.config import load_org_config
+from bot.store import comms as store
+from bot.store.database import Database
+from tests.test_comms_setup import local
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = str(ROOT / "golive.yaml")
@@ -90,3 +95,25 @@ def test_schedule_refuses_an_invalid_plan_with_every_problem(tmp_path: Path, cap
     assert ":3: channels: unknown channel 'nowhere'" in err
     assert ":4: text: unknown placeholder {oops}" in err
     assert ":2: say when with exactly one of cron, at or relative" in err
+
+
+def test_schedule_marks_a_post_a_comms_lead_paused_in_slack_and_says_who_and_since_when(
+    tmp_path: Path, capsys
+) -> None:
+    """Whoever checks the plan on the server must not take a paused briefing for one that will post."""
+    org = load_org_config(Path(CONFIG))
+    db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+    db.migrate()
+    store.sync_file_announcements(db, load_schedules(ROOT / "schedules", org), local(2027, 1, 17, 8, 0))
+    assert store.pause(db, "golive-morning-briefing", "U0LEAD", local(2027, 1, 17, 8, 0))
+    db.dispose()
+    argv = ["--config", CONFIG, "--schedules", str(ROOT / "schedules"), "schedule", "--from", "2027-01-17"]
+    assert main([*argv, "--days", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].startswith("Mon 18 Jan 2027 07:30") and lines[2].endswith("PAUSED")
+    assert not lines[1].endswith("PAUSED") and not lines[3].endswith("PAUSED")
+    assert lines[-2] == "3 posts in the next 2 days, 1 of them paused."
+    assert lines[-1] == (
+        "PAUSED golive-morning-briefing by Slack user U0LEAD since Sun 17 Jan 2027 08:00: not posted until a"
+        " comms lead resumes it in `/golive announcements`."
+    )

@@ -11,6 +11,7 @@ from datetime import datetime, time
 from bot.cli.options import local_date, whole_number
 from bot.clock import Clock, ManualClock, SystemClock
 from bot.comms.facts import FactSource
+from bot.comms.model import Hold
 from bot.comms.schedules import load_schedules
 from bot.comms.service import CommsService, Upcoming
 from bot.config import Settings
@@ -74,7 +75,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def format_upcoming(
     posts: list[Upcoming], settings: Settings, days: int, text: Callable[[Upcoming], str] | None = None
 ) -> str:
-    """One line per post; with `text`, each post's words below it, so a comms lead can proofread them."""
+    """One line per post, marked PAUSED when a comms lead has paused it in Slack (it will not post unless
+    resumed first); with `text`, each post's words below it, so a comms lead can proofread them."""
     tz = settings.org.timezone
     if not posts:
         plan = f"{settings.schedules_dir}/ and Slack"
@@ -85,11 +87,28 @@ def format_upcoming(
         when = post.when.astimezone(tz)
         where = ", ".join(post.channels)
         a = post.announcement
-        lines.append(f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {a.id:<{width}}  {where} ({a.source})")
+        held = "  PAUSED" if post.paused else ""
+        lines.append(
+            f"{when:%a %d %b %Y %H:%M}    {post.phase:<12} {a.id:<{width}}  {where} ({a.source}){held}"
+        )
         if text:
             lines.extend(["", *textwrap.indent(text(post), "    ").splitlines(), ""])
-    lines.append(f"{_count(len(posts), 'post')} in the next {_count(days, 'day')}.")
+    paused = {post.announcement.id: post.paused for post in posts if post.paused}
+    counted = f", {len([p for p in posts if p.paused])} of them paused" if paused else ""
+    lines.append(f"{_count(len(posts), 'post')} in the next {_count(days, 'day')}{counted}.")
+    lines += [_paused_line(ident, hold, settings) for ident, hold in paused.items()]
     return "\n".join(lines)
+
+
+def _paused_line(ident: str, hold: Hold, settings: Settings) -> str:
+    """Who paused a post and when, so whoever reads the plan knows whom to ask before it is resumed."""
+    since = (
+        f" since {hold.paused_at.astimezone(settings.org.timezone):%a %d %b %Y %H:%M}"
+        if hold.paused_at
+        else ""
+    )
+    by = f" by Slack user {hold.paused_by}" if hold.paused_by else ""
+    return f"PAUSED {ident}{by}{since}: not posted until a comms lead resumes it in `/golive announcements`."
 
 
 def _count(n: int, noun: str) -> str:
