@@ -22,6 +22,7 @@ A `RunningBot` sends requests signed exactly as Slack signs them and returns `Re
     bot.send_event(event, event_id=..., retry_num=1) any event_callback, optionally as a Slack retry
     bot.command("issue ...", user="U1")             /golive with a response_url at the fake
     bot.action(action_id, value, ...)               a block_actions click (message or view)
+    bot.action(action_id, selected=value, ...)      a choice from an overflow menu (or any select)
     bot.view_submission(view, ...), bot.shortcut(callback_id, ...), bot.message_action(callback_id, ...)
     bot.post(raw_body, content_type=..., sign=..., timestamp=...)   anything at all, for hostile tests
     bot.get("/healthz")
@@ -209,15 +210,19 @@ class RunningBot:
     def action(
         self, action_id: str, value: str = "", *, user: str = "U0ASKER", channel: str = "C0GENERAL",
         message: dict[str, Any] | None = None, view: dict[str, Any] | None = None,
-        block_id: str = "b1", response_url: str | None = None, **extra: Any,
+        block_id: str = "b1", response_url: str | None = None, selected: str | None = None, **extra: Any,
     ) -> Response:  # fmt: skip
-        """A button click on a message (default) or, with `view=`, in a modal or the App Home."""
+        """A button click on a message (default) or, with `view=`, in a modal or the App Home; with
+        `selected=`, the choice of that option's value from an overflow menu instead."""
+        clicked: dict[str, Any] = {"type": "button", "action_id": action_id, "block_id": block_id,
+                                   "action_ts": _ts(), "value": value}  # fmt: skip
+        if selected is not None:
+            del clicked["value"]
+            chosen = {"text": {"type": "plain_text", "text": "chosen"}, "value": selected}
+            clicked |= {"type": "overflow", "selected_option": chosen}
         payload: dict[str, Any] = {
             "type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
-            "trigger_id": f"trigger-{next(_ids)}",
-            "actions": [{"type": "button", "action_id": action_id, "block_id": block_id, "value": value,
-                         "action_ts": _ts()}],
-            **extra,
+            "trigger_id": f"trigger-{next(_ids)}", "actions": [clicked], **extra,
         }  # fmt: skip
         if view is not None:
             payload |= {"container": {"type": "view", "view_id": view.get("id", "V0")}, "view": view}

@@ -85,6 +85,12 @@ def _element_problems(el: dict[str, Any], where: str) -> list[str]:
         for key in ("initial_option",):
             if key in el and el[key] not in every:
                 found.append(f"{where}: initial option is not one of the options")
+    if kind == "overflow":  # a menu of two to five options, no more
+        options = el.get("options") or []
+        if not 2 <= len(options) <= 5:
+            found.append(f"{where}: an overflow of {len(options)} options")
+        for o in options:
+            found += _option_problems(o, where)
     if kind == "plain_text_input":
         limit = el.get("max_length", 3000)
         if limit > 3000 or len(el.get("initial_value", "")) > limit:

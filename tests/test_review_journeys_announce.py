@@ -25,8 +25,9 @@ def test_a_comms_lead_schedules_edits_lists_and_cancels_a_daily_announcement(sla
 
     bot.command("announcements", user=LEAD)
     (listing,) = bot.fake.wait_for("response_url")
-    (cancel,) = [b["accessory"] for b in listing.params["blocks"] if "accessory" in b]
-    bot.action(cancel["action_id"], cancel["value"], user=LEAD, response_url=bot.fake.response_url("list"))
+    (menu,) = [b["accessory"] for b in listing.params["blocks"] if "accessory" in b]
+    (cancel,) = [o["value"] for o in menu["options"] if o["text"]["text"] == "Cancel"]
+    bot.action(menu["action_id"], selected=cancel, user=LEAD, response_url=bot.fake.response_url("list"))
     answer = bot.fake.wait_for("response_url", count=2)[-1]
     assert "Cancelled" in answer.params["text"]
     # The list is redrawn without it, so no Cancel button is left on something already cancelled.

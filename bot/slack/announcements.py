@@ -2,13 +2,17 @@
 
 `/golive announce` opens a form; submitting it shows a preview with today's figures filled in (a
 pushed view), and only confirming the preview stores the announcement. `/golive announcements`
-lists what is scheduled with Cancel buttons. Every step checks that the person is a comms lead.
+lists what is scheduled, each with a menu (Slack allows one element beside a line): Preview shows the
+post privately as it will read at its next time, built as delivery builds it; Pause or Resume holds
+any post, from the files too; Cancel removes one made in Slack. Every step checks that the person is
+a comms lead.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -19,6 +23,7 @@ from slack_sdk import WebClient
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
+from bot.comms.service import COMMS_LEADS_ONLY, PAUSE_LEADS_ONLY, PREVIEW_LEADS_ONLY, Preview
 from bot.markup import escape
 from bot.runtime import Services
 from bot.slack.app import open_view, respond, tell
@@ -33,6 +38,7 @@ from bot.slack.blocks import (
     sections,
     text_length,
     text_section,
+    within_message_limit,
 )
 from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
@@ -40,12 +46,14 @@ from bot.slack.delivery import Message
 from bot.slack.ids import user_of
 from bot.slack.listeners import after_ack
 from bot.slack.shape import json_object, state_values
-from bot.store.comms import ANNOUNCEMENT_KIND, SKIPPED_KIND
+from bot.store.comms import ANNOUNCEMENT_KIND, SKIPPED_KIND, Stored
 from bot.store.once import claim, release
 from bot.store.outbox import Item
 
 log = logging.getLogger(__name__)
 COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement_cancel"
+MENU = "announcement_menu"  # a line's overflow menu; each option's value is "<choice>:<announcement id>"
+PREVIEW, PAUSE, RESUME = "announcement_preview", "announcement_pause", "announcement_resume"
 _LISTED = 40  # Slack allows 50 blocks in a message
 _TAIL_ROOM = 200  # for the line that counts the announcements not listed
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
@@ -56,6 +64,19 @@ NOT_SCHEDULED = "Not scheduled: the bot could not store it just now. Start again
 NOT_CANCELLED = (
     "Not cancelled: the bot could not save that just now, so the announcement will still post. Press"
     " Cancel again in a minute; `/golive announcements` shows whether it is still scheduled."
+)
+NOT_PAUSED = (
+    "Not paused: the bot could not save that just now, so the post is still scheduled. Choose Pause again"
+    " in a minute; `/golive announcements` shows whether it is paused."
+)
+NOT_RESUMED = (
+    "Not resumed: the bot could not save that just now, so the post is still paused. Choose Resume again"
+    " in a minute; `/golive announcements` shows whether it is paused."
+)
+NOT_PREVIEWED = "The bot could not show that preview just now: choose Preview again in a minute."
+GONE = "That announcement is not scheduled any more: `/golive announcements` lists what is."
+OLD_MENU = (
+    "That menu is from an older version of the bot: run `/golive announcements` again, and use its menu."
 )
 STILL_SCHEDULING = (
     "Still saving: the bot's database is slow right now. `/golive announcements` lists it once it is"
@@ -82,7 +103,10 @@ def register(app: App, services: Services) -> None:
         invocation.reply("Scheduled announcements", list_blocks(services))
 
     add_subcommand(app, "announce", announce, "schedule an announcement, with a preview (comms leads)")
-    add_subcommand(app, "announcements", listing, "list scheduled announcements, with Cancel buttons")
+    add_subcommand(
+        app, "announcements", listing,
+        "list scheduled announcements, to preview, pause or resume any of them (comms leads)",
+    )  # fmt: skip
 
     @app.view(COMPOSE)
     def on_compose(ack: Ack, body: dict[str, Any]) -> None:
@@ -98,34 +122,102 @@ def register(app: App, services: Services) -> None:
 
     @app.action(CANCEL)
     def on_cancel(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The Cancel button of lists shown before the menu, still in people's Slack."""
         ack()
-        user_id = user_of(body)
-        actions = body.get("actions") or [{}]
-        value = actions[0].get("value") if isinstance(actions[0], dict) else None
-        refusal = services.comms.refusal(user_id, services.membership)
-        if refusal:
-            url = body.get("response_url")
-            respond(client, url, response_type="ephemeral", replace_original=False, text=refusal)
-            return
-        try:
-            text = services.comms.cancel(str(value or "")[:128], user_id)
-        except Exception:  # the bot's own failure (its database, say): silence would read as cancelled
-            log.exception("could not cancel an announcement")
-            url = body.get("response_url")
-            respond(client, url, response_type="ephemeral", replace_original=False, text=NOT_CANCELLED)
-            return
-        # The list is redrawn as it now stands, so no Cancel is left on something already cancelled.
-        shown = [text_section(escape(text)), *_still_listed(services)]
-        respond(client, body.get("response_url"), replace_original=True, text=text, blocks=shown)
+        _act(services, body, client, CANCEL, str(_action(body).get("value") or ""))
+
+    @app.action(MENU)
+    def on_menu(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        selected = _action(body).get("selected_option")
+        value = selected.get("value") if isinstance(selected, dict) else None
+        choice, _, ident = str(value or "").partition(":")
+        _act(services, body, client, choice, ident)
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    actions = body.get("actions") or [{}]
+    return actions[0] if isinstance(actions[0], dict) else {}
+
+
+def _act(services: Services, body: dict[str, Any], client: WebClient, choice: str, ident: str) -> None:
+    """One choice from an announcement's line: a preview, or a change for comms leads only."""
+    ident, comms = ident[:128], services.comms
+    changes: dict[str, tuple[Callable[[str], str], str, str]] = {
+        CANCEL: (partial(comms.cancel, ident), COMMS_LEADS_ONLY, NOT_CANCELLED),
+        PAUSE: (partial(comms.pause, ident), PAUSE_LEADS_ONLY, NOT_PAUSED),
+        RESUME: (partial(comms.resume, ident), PAUSE_LEADS_ONLY, NOT_RESUMED),
+    }
+    if choice == PREVIEW:
+        _preview(services, body, client, ident)
+    elif choice in changes:
+        _change(services, body, client, *changes[choice])
+    else:
+        tell(client, body, OLD_MENU)
+
+
+def _change(
+    services: Services, body: dict[str, Any], client: WebClient, change: Callable[[str], str], refused: str,
+    failed: str,
+) -> None:  # fmt: skip
+    """Cancel, pause or resume, by a comms lead: the list redrawn as it now stands under what happened
+    (so no line offers Pause on a post already paused), or privately why nothing changed."""
+    user_id, url = user_of(body), body.get("response_url")
+    if refusal := services.comms.refusal(user_id, services.membership, refused):
+        respond(client, url, response_type="ephemeral", replace_original=False, text=refusal)
+        return
+    try:
+        text = change(user_id)
+    except Exception:  # the bot's own failure (its database, say): silence would read as done
+        log.exception("could not change an announcement")
+        respond(client, url, response_type="ephemeral", replace_original=False, text=failed)
+        return
+    said = escape(text)  # it names the post by its words, which may hold a mention: inert in both
+    shown = within_message_limit([text_section(said), *_still_listed(services)])
+    respond(client, url, replace_original=True, text=said, blocks=shown)
 
 
 def _still_listed(services: Services) -> list[Block]:
-    """What is still scheduled, after a cancel; nothing when it cannot be read (the cancel stands)."""
+    """What is still scheduled, after a change; nothing when it cannot be read (the change stands)."""
     try:
         return list_blocks(services)
     except Exception:
-        log.exception("cancelled an announcement but could not list what is still scheduled")
+        log.exception("changed an announcement but could not list what is still scheduled")
         return []
+
+
+def _preview(services: Services, body: dict[str, Any], client: WebClient, ident: str) -> None:
+    """The post as staff will read it at its next time, shown to the comms lead alone."""
+    if refusal := services.comms.refusal(user_of(body), services.membership, PREVIEW_LEADS_ONLY):
+        tell(client, body, refusal)
+        return
+    try:
+        preview = services.comms.preview(ident)
+        shown = preview_blocks(services, preview) if preview else [text_section(GONE)]
+    except Exception:
+        log.exception("could not preview an announcement")
+        tell(client, body, NOT_PREVIEWED)
+        return
+    opening = f"Preview of “{_opening(preview.announcement)}”" if preview else GONE
+    tell(client, body, opening, within_message_limit(shown))
+
+
+def preview_blocks(services: Services, preview: Preview) -> list[Block]:
+    """What the post will say at its next due time, between a private heading and a rule: the blocks
+    are the delivery's own (`post_message`), so the preview cannot differ from the post."""
+    a, tz = preview.announcement, services.settings.org.timezone
+    where = ", ".join(_channel_mention(services, c) for c in a.channels)
+    if preview.due is None or preview.text is None:
+        return [text_section(f"*{_opening(a)}* has no time left to post, so there is nothing to preview.")]
+    heading = (
+        f"*Preview*, only you can see this: *{_opening(a)}* as staff will read it in {where} on"
+        f" {preview.due.astimezone(tz):%a %d %b %Y at %H:%M} (open issue counts as they are now: they are"
+        " read again when it posts)."
+    )
+    if preview.hold.paused:
+        heading += "\n:double_vertical_bar: It is paused: it will not post then unless a lead resumes it."
+    post = post_message(services, a.id, preview.text, preview.due)
+    return [text_section(heading), {"type": "divider"}, *post.blocks, {"type": "divider"}]
 
 
 def _preview_answer(services: Services, body: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +260,7 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
         services.post_due_announcements()  # a post due in the next seconds goes on time
         confirmed = (
             f"Scheduled for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}: "
-            f"“{_opening(a)}”. `/golive announcements` lists it, with a button to cancel."
+            f"“{_opening(a)}”. `/golive announcements` lists it, to preview, pause or cancel."
         )
         after_ack(partial(client.chat_postMessage, channel=user_id, text=confirmed))  # the form closes now
     except Exception:
@@ -207,12 +299,15 @@ def render(services: Services, item: Item) -> Message | None:
     due = item.payload.get("due")
     due_at = datetime.fromisoformat(due) if isinstance(due, str) else None
     text = services.comms.render_announcement(item.ref, due_at)
-    if text is None:
-        return None
+    return None if text is None else post_message(services, item.ref, text, due_at)
+
+
+def post_message(services: Services, announcement_id: str, text: str, due: datetime | None) -> Message:
+    """The post of an announcement's rendered text: the delivery's, and the preview's."""
     blocks = sections(text, MESSAGE_SECTIONS)
-    if due_at and (late := services.comms.late_note(due_at)):
+    if due and (late := services.comms.late_note(due)):
         blocks = [context(late), *blocks]
-    return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(item.ref))
+    return Message(text=text, blocks=blocks, fallback_channel=services.comms.fallback_for(announcement_id))
 
 
 def render_skipped(services: Services, item: Item) -> Message | None:
@@ -278,16 +373,16 @@ def preview_view(services: Services, a: Announcement, draft: Draft, note: str | 
 
 
 def list_blocks(services: Services) -> list[Block]:
-    """Every active announcement with its next post, as many as one message holds; Cancel buttons on
-    those made in Slack."""
-    rows: list[tuple[datetime, Announcement]] = []
-    for a in services.comms.active():
-        due = services.comms.next_due(a)
+    """Every active announcement with its next post, paused or not, as many as one message holds, each
+    with its menu."""
+    rows: list[tuple[datetime, Stored]] = []
+    for stored in services.comms.scheduled():
+        due = services.comms.next_due(stored.announcement)
         if due is not None:
-            rows.append((due, a))
+            rows.append((due, stored))
     if not rows:
         return [text_section("Nothing is scheduled to post.")]
-    rows.sort(key=lambda r: (r[0], r[1].id))
+    rows.sort(key=lambda r: (r[0], r[1].announcement.id))
     blocks: list[Block] = []
     used = 0  # the text of the rows so far
     for due, a in rows[:_LISTED]:
@@ -306,21 +401,34 @@ def list_blocks(services: Services) -> list[Block]:
     return blocks
 
 
-def _row(services: Services, due: datetime, a: Announcement) -> Block:
-    """One announcement's line in the list, with Cancel on one made in Slack."""
+def _row(services: Services, due: datetime, stored: Stored) -> Block:
+    """One announcement's line in the list, marked when paused (by whom, since when), with its menu."""
+    a, hold, tz = stored.announcement, stored.hold, services.settings.org.timezone
     where = ", ".join(_channel_mention(services, c) for c in a.channels)
-    line = f"*{_opening(a)}* → {where}\nNext: {due.astimezone(services.settings.org.timezone):%a %d %b %H:%M}"
+    line = f"*{_opening(a)}* → {where}\n"
+    if hold.paused:
+        by = f" by <@{hold.paused_by}>" if hold.paused_by else ""
+        since = f" since {hold.paused_at.astimezone(tz):%a %d %b %H:%M}" if hold.paused_at else ""
+        line += f":double_vertical_bar: *Paused*{by}{since}: not posted until resumed"
+        line += f" (next time {due.astimezone(tz):%a %d %b %H:%M})"
+    else:
+        line += f"Next: {due.astimezone(tz):%a %d %b %H:%M}"
     if a.origin != FROM_SLACK:
-        return text_section(line + f" · from {escape(a.source)}")
-    line += f" · {describe_repeat(a, services.settings.org)} · by <@{a.created_by}>"
-    accessory = {
-        "type": "button",
-        "action_id": CANCEL,
-        "value": a.id,
-        "style": "danger",
-        "text": plain("Cancel"),
-    }
-    return {**text_section(line), "accessory": accessory}
+        line += f" · from {escape(a.source)}"
+    else:
+        line += f" · {describe_repeat(a, services.settings.org)} · by <@{a.created_by}>"
+    return {**text_section(line), "accessory": _menu(stored)}
+
+
+def _menu(stored: Stored) -> dict[str, Any]:
+    """Preview, Pause or Resume, and Cancel for a post made in Slack (a file's is taken out of its file).
+    An option's value names the choice and the announcement: at most 21 + 128 characters of Slack's 150."""
+    a = stored.announcement
+    pause = option("Resume", f"{RESUME}:{a.id}") if stored.hold.paused else option("Pause", f"{PAUSE}:{a.id}")
+    choices = [option("Preview", f"{PREVIEW}:{a.id}"), pause]
+    if a.origin == FROM_SLACK:
+        choices.append(option("Cancel", f"{CANCEL}:{a.id}"))
+    return {"type": "overflow", "action_id": MENU, "options": choices}
 
 
 def _opening(a: Announcement) -> str:
