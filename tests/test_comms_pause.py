@@ -125,7 +125,9 @@ def test_pausing_twice_resuming_a_running_post_or_a_cancelled_one_changes_nothin
     assert again.endswith("is paused already, since Tuesday 19 January 2027 at 06:00: nothing changed.")
     assert store.active_announcements(db)[0].hold.paused_by == LEAD  # the first pause stands
     assert comms.resume("slack-huddle", LEAD) == "“Ward huddle at 8” is not paused: nothing changed."
+    comms.pause("slack-huddle", LEAD)
     comms.cancel("slack-huddle", LEAD)
+    assert "is not scheduled any more" in comms.resume("slack-huddle", LEAD)  # never 'it posts next'
     assert "is not scheduled any more" in comms.pause("slack-huddle", LEAD)
     assert comms.pause("no-such-post", LEAD).startswith("`no-such-post` is not scheduled any more")
 

@@ -190,12 +190,13 @@ def pause(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
 
 
 def resume(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
-    """Let a paused announcement post again from its next due time; False when it is not paused.
-    Who paused it, and when, stay recorded beside who resumed it."""
+    """Let a paused active announcement post again from its next due time; False when there is no such
+    one. Who paused it, and when, stay recorded beside who resumed it."""
     with db.session() as session:
         resumed = (
             update(AnnouncementRow)
-            .where(AnnouncementRow.id == announcement_id, AnnouncementRow.paused.is_(True))
+            .where(AnnouncementRow.id == announcement_id, AnnouncementRow.retired_at.is_(None))
+            .where(AnnouncementRow.paused.is_(True))
             .values(paused=False, resumed_at=now, resumed_by=by)
         )
         return bool(session.execute(resumed).rowcount)
