@@ -22,7 +22,7 @@ from slack_harness import RunningBot
 
 from bot.slack import blocks
 from bot.slack import issue_blocks as ib
-from bot.slack.announcements import CANCEL, COMPOSE, CONFIRM
+from bot.slack.announcements import CANCEL, COMPOSE, CONFIRM, MENU
 from bot.slack.issues import MESSAGE_SHORTCUT, SHORTCUT
 
 REQUESTS = 200
@@ -61,6 +61,13 @@ def valid_payloads() -> list[tuple[str, dict[str, Any]]]:
          "message": {"type": "message", "ts": "1.2", "text": "", "blocks": []}, "response_url": "RESPOND"}
         for action, value in BUTTONS
     ]  # fmt: skip
+    choice = {
+        "type": "overflow",
+        "action_id": MENU,
+        "block_id": "b1",
+        "selected_option": {"text": {"type": "plain_text", "text": "Pause"}, "value": "announcement_pause:x"},
+    }
+    clicks.append({**clicks[-1], "actions": [choice]})  # a choice from an announcement's menu
     values = {"summary": {"v": {"type": "plain_text_input", "value": "printer broken"}},
               "severity": {"v": {"type": "static_select", "selected_option": {"value": "p1"}}}}  # fmt: skip
     forms = [
