@@ -385,8 +385,8 @@ def list_blocks(services: Services) -> list[Block]:
     rows.sort(key=lambda r: (r[0], r[1].announcement.id))
     blocks: list[Block] = []
     used = 0  # the text of the rows so far
-    for due, a in rows[:_LISTED]:
-        block = _row(services, due, a)
+    for due, stored in rows[:_LISTED]:
+        block = _row(services, due, stored)
         used += text_length(block)
         if used > MESSAGE_TEXT_LIMIT - _TAIL_ROOM:
             break  # Slack refuses a message of more text: the rest are counted below
