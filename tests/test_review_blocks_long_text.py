@@ -24,6 +24,7 @@ from bot.config import Contact, GoLive, OrgConfig
 from bot.slack import announcements
 from bot.slack import blocks as b
 from bot.slack.terminal import render
+from bot.store.comms import Stored
 
 LINK = "<https://intranet.example.nhs.uk/golive/smartcards/renewals|the smartcard page>"
 
@@ -69,7 +70,9 @@ def test_sections_cut_at_spaces_when_a_text_has_no_line_breaks() -> None:
 
 def plan_post(text: str):
     """The announcement renderer's message for a post whose filled-in text is `text`."""
-    comms = SimpleNamespace(render_announcement=lambda ref, due: text, fallback_for=lambda ref: None)
+    comms = SimpleNamespace(
+        render_announcement=lambda ref, due: text, fallback_for=lambda ref: None, late_note=lambda due: None
+    )
     item = SimpleNamespace(ref="plan-1", payload={"due": "2027-01-18T07:30:00+00:00"})
     return announcements.render(SimpleNamespace(comms=comms), cast(Any, item))
 
@@ -132,7 +135,8 @@ def test_the_announcement_list_and_form_fit_whatever_is_scheduled() -> None:
                      created_by="U0COMMS")
         for n in range(120)
     ]  # fmt: skip
-    comms = SimpleNamespace(active=lambda: made, next_due=lambda a: due)
+    stored = [Stored(a, due) for a in made]
+    comms = SimpleNamespace(scheduled=lambda: stored, next_due=lambda a: due)
     services = SimpleNamespace(comms=comms, settings=SimpleNamespace(org=OrgConfig()))
     listed = announcements.list_blocks(cast(Any, services))
     assert problems(listed) == []
