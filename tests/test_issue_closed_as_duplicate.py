@@ -307,3 +307,17 @@ def test_the_export_and_the_hazard_log_name_the_original(service, pair) -> None:
     exporter = Exporter(ORG.redactor(), ORG.timezone)
     assert exporter.record(closed, [])["duplicate_of"] == original  # type: ignore[arg-type]
     assert exporter.hazard(closed)["Resolution"] == f"duplicate of {original}: Same printer, same fault"  # type: ignore[arg-type]
+
+
+def test_a_raise_sent_after_the_issue_was_closed_as_a_duplicate_names_the_original(service, pair) -> None:
+    """A colleague closed it into the original while the form was open: raising the closed one is
+    refused, and the refusal sends the raise to the original, not to reopening the duplicate, which
+    would split its reporters from the issue the team works on."""
+    original, duplicate = pair
+    as_duplicate(service, duplicate, original)
+    refused = service.change_severity(duplicate, TEAM, ROLES, "P1", True, "A patient got the wrong label")
+    assert isinstance(refused, Refused)
+    assert f"duplicate of {original}" in refused.reason
+    assert f"change the severity of {original} instead" in refused.reason and "Reopen" not in refused.reason
+    late = service.acknowledge(duplicate, TEAM, ROLES)  # a click on a post from before the close
+    assert isinstance(late, Refused) and f"acknowledge {original} instead" in late.reason

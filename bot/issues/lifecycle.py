@@ -159,7 +159,19 @@ def _wrong_status(action: Action, issue: Issue) -> str:
     if action in (Action.REOPEN, Action.CONFIRM):
         return f"{issue.reference} is {issue.status.value}, not resolved: there is nothing to {action.value}."
     if issue.status is Status.RESOLVED:
+        if issue.original:
+            return _closed_into_original(action, issue)
         if action is Action.SEVERITY:
             return f"{issue.reference} is resolved, so its severity stays. Reopen it first if it is back."
         return f"{issue.reference} is already resolved. Reopen it first if the problem is back."
     return f"{issue.reference} is already {issue.status.value}; nothing changed."
+
+
+def _closed_into_original(action: Action, issue: Issue) -> str:
+    """A closed duplicate is not reopened to act on it (that would split its reporters from the issue the
+    team works on): whoever acts on it, say a form opened before the close, is sent to the original."""
+    head = f"{issue.reference} was closed as a duplicate of {issue.original}, which its reporters now follow"
+    if action is Action.RESOLVE:
+        return f"{head}."
+    verb = "change the severity of" if action is Action.SEVERITY else action.value
+    return f"{head}, so nothing changed: {verb} {issue.original} instead."
