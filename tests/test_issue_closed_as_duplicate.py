@@ -321,3 +321,21 @@ def test_a_raise_sent_after_the_issue_was_closed_as_a_duplicate_names_the_origin
     assert f"change the severity of {original} instead" in refused.reason and "Reopen" not in refused.reason
     late = service.acknowledge(duplicate, TEAM, ROLES)  # a click on a post from before the close
     assert isinstance(late, Refused) and f"acknowledge {original} instead" in late.reason
+
+
+def test_an_original_raised_meanwhile_still_takes_the_duplicate(service, pair, monkeypatch) -> None:
+    """A colleague raised the original to patient safety between the check and the write: it is more
+    urgent than before, so the close still stands, rather than being refused as if the duplicate itself
+    had been changed."""
+    original, duplicate = pair
+    real = store.close_as_duplicate
+
+    def colleague_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        service.change_severity(original, TEAM, ROLES, "P1", True, "Wrong labels on two patients")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "close_as_duplicate", colleague_first)
+    outcome = as_duplicate(service, duplicate, original)
+    assert isinstance(outcome, Changed), outcome
+    assert outcome.issue.original == original
+    assert len(service.find(original).extra_reporters) == 3  # type: ignore[union-attr]

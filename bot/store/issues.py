@@ -25,6 +25,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.exc import IntegrityError
@@ -199,9 +200,9 @@ def close_as_duplicate(
 ) -> tuple[Issue, Issue] | None:
     """Close `issue` (`change`: its changes and audit event) as a duplicate of `original` and add its
     reporters (`joining`) to the original with `detail`, in one transaction with the posts both cause;
-    None when either changed since it was read: the issue by anyone, the original by closing or a change
-    of urgency. The rows are locked in id order, so two replicas closing each into the other cannot
-    deadlock: the second finds its original closed."""
+    None when either changed since it was read: the issue by anyone, the original by closing or lowering
+    (a raise leaves it as urgent as the issue it takes). The rows are locked in id order, so two replicas
+    closing each into the other cannot deadlock: the second finds its original closed."""
     changes, event = change
     now = event.at
     steps: dict[int, Callable[[Session], bool]] = {
@@ -240,16 +241,19 @@ def _versioned(session: Session, issue: Issue, changes: dict[str, Any], now: dat
 
 
 def _unchanged(session: Session, issue: Issue, now: datetime) -> bool:
-    """Touch the issue (locking its row) if it is still open and as urgent as when it was read. Its
-    version is left alone, as a '+1' leaves it: a triage click on it decided meanwhile still applies."""
+    """Touch the issue (locking its row) if it is still open and at least as urgent as when it was read:
+    raised meanwhile, it still carries every reporter's urgency. Its version is left alone, as a '+1'
+    leaves it: a triage click on it decided meanwhile still applies."""
+    as_severe = [s.value for s in Severity if s.value <= issue.severity.value]  # P1 is the most severe
+    still_flagged = IssueRow.patient_safety.is_(True) if issue.patient_safety else true()
     return bool(
         session.execute(
             update(IssueRow)
             .where(
                 IssueRow.id == issue.id,
                 IssueRow.status.in_([s.value for s in OPEN_STATUSES]),
-                IssueRow.severity == issue.severity.value,
-                IssueRow.patient_safety.is_(issue.patient_safety),
+                IssueRow.severity.in_(as_severe),
+                still_flagged,
             )
             .values(updated_at=now)
         ).rowcount
