@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.config import Group, OrgConfig
 from bot.issues.filters import parse
 from bot.issues.model import Draft, Severity, Status
-from bot.issues.service import IssueService
+from bot.issues.service import Changed, IssueService
 from bot.roles import ConfiguredMembership
 from bot.slack import issue_blocks as ib
 from bot.store import issues as store
@@ -39,7 +39,7 @@ def test_status_words_are_read_as_statuses_and_the_rest_as_place_or_summary() ->
     assert parse("resolved, mine", ORG, TEAM).statuses == {Status.RESOLVED}
     assert parse("resolved, mine", ORG, TEAM).involving == TEAM
     assert parse("new reopened", ORG, NURSE).statuses == {Status.NEW, Status.REOPENED}
-    assert parse("unacked", ORG, NURSE).statuses == {Status.NEW, Status.REOPENED}
+    assert parse("unacked", ORG, NURSE) == store.Filters(unacknowledged=True)
     assert parse("Acknowledged Assigned", ORG, NURSE).statuses == {Status.ACKNOWLEDGED, Status.ASSIGNED}
     # A configured place whose name holds a status word is still a place.
     cross = parse("new cross hospital", ORG, NURSE)
@@ -77,6 +77,22 @@ def test_each_status_word_lists_the_issues_in_that_status(issues: IssueService) 
     assert _refs(issues, "reopened") == [back]
     assert _refs(issues, "resolved") == [done]
     assert _refs(issues, "") == [new, acked, mine, theirs, back]
+
+
+def test_an_assigned_issue_raised_to_patient_safety_is_listed_as_unacknowledged(issues: IssueService) -> None:
+    """A raise keeps its assignee and status but needs acknowledging again, and is called out until it
+    is: the on-call lead asking what is waiting must see it."""
+    new, raised = _log(issues, "Printer down"), _log(issues, "Allergy banner missing")
+    issues.assign_to(raised, TEAM, ROLES)
+    assert isinstance(
+        issues.change_severity(raised, TEAM, ROLES, "P1", True, "Wrong allergies shown"), Changed
+    )
+    assert issues.find(raised).status is Status.ASSIGNED  # type: ignore[union-attr]
+    assert _refs(issues, "unacknowledged") == [raised, new]  # the P1 first
+    assert _refs(issues, "unacked new") == [raised, new]
+    assert _refs(issues, "assigned") == [raised]
+    issues.acknowledge(raised, TEAM, ROLES)
+    assert _refs(issues, "unacknowledged") == [new]
 
 
 def test_free_words_find_the_place_or_the_summary(issues: IssueService) -> None:
@@ -129,7 +145,7 @@ def test_a_search_that_finds_nothing_says_how_the_words_are_read(bot: RunningBot
     submit(bot)
     said = _listed(bot, "reopened")
     assert "No open issues matching _reopened_" in said
-    assert "a status (new, unassigned, acknowledged, assigned, reopened, resolved)" in said
+    assert "a status (new, unassigned, unacknowledged, acknowledged, assigned, reopened, resolved)" in said
 
 
 def test_golive_help_names_the_status_words(bot: RunningBot) -> None:

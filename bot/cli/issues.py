@@ -18,8 +18,8 @@ from bot.cli.report import add_period_arguments, duration_text, open_database
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.issues.export import FORMATS, Exporter, as_csv, as_hazard_log, as_json, history_line, json_text
-from bot.issues.filters import STATUS_NAMES, STATUS_WORDS, lists_open_only
-from bot.issues.model import Issue, Severity, Status, id_from_reference
+from bot.issues.filters import STATUS_NAMES, is_status_word, lists_open_only, status_filters
+from bot.issues.model import Issue, Severity, id_from_reference
 from bot.issues.reports import Period
 from bot.plaintext import one_line, without_controls
 from bot.store import issues as issue_store
@@ -67,10 +67,10 @@ def _severity(text: str) -> Severity:
     return Severity(text.upper())
 
 
-def _status(text: str) -> frozenset[Status]:
-    if text.lower() not in STATUS_WORDS:
+def _status(text: str) -> str:
+    if not is_status_word(text.lower()):
         raise argparse.ArgumentTypeError(f"{text!r} is not a status; use {', '.join(STATUS_NAMES)}")
-    return STATUS_WORDS[text.lower()]
+    return text.lower()
 
 
 def _window(args: argparse.Namespace, settings: Settings) -> tuple[datetime | None, datetime | None]:
@@ -117,7 +117,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
 def run_list(args: argparse.Namespace, settings: Settings, clock: Clock | None = None) -> int:
     filters = issue_store.Filters(
         open_only=not args.all,
-        statuses=frozenset[Status]().union(*args.status or ()) or None,
+        **status_filters(args.status or ()),
         severities=frozenset(args.severity or ()) or None,
     )
     db = open_database(settings)

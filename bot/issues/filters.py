@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from bot.config import OrgConfig
 from bot.issues.model import OPEN_STATUSES, Severity, Status
 from bot.store.issues import Filters
 
 _MINE = frozenset({"mine", "me", "my"})
 _FILLER = frozenset({"on", "in", "at", "the", "for", "and", "open", "issues", "issue"})
-_NOT_TAKEN_ON = frozenset({Status.NEW, Status.REOPENED})
 # The words a support team uses for where an issue stands, as its triage post shows it; 'unassigned'
-# is every open issue nobody is working on, 'unacknowledged' every one waiting for someone to take it.
+# is every open issue nobody is working on. 'unacknowledged' is no status but every open issue waiting
+# for someone to take it on: new, reopened, or raised to patient safety since it was taken on, which
+# keeps its status (assigned, say) and is called out until acknowledged again.
+UNACKNOWLEDGED_WORDS = frozenset({"unacknowledged", "unacked"})
 STATUS_WORDS: dict[str, frozenset[Status]] = {
     "new": frozenset({Status.NEW}),
-    "unacknowledged": _NOT_TAKEN_ON,
-    "unacked": _NOT_TAKEN_ON,
     "acknowledged": frozenset({Status.ACKNOWLEDGED}),
     "acked": frozenset({Status.ACKNOWLEDGED}),
     "unassigned": OPEN_STATUSES - {Status.ASSIGNED},
@@ -24,7 +27,7 @@ STATUS_WORDS: dict[str, frozenset[Status]] = {
     "closed": frozenset({Status.RESOLVED}),
 }
 # The ones help names: the rest are the shorthand and synonyms people type anyway.
-STATUS_NAMES = ("new", "unassigned", "acknowledged", "assigned", "reopened", "resolved")
+STATUS_NAMES = ("new", "unassigned", "unacknowledged", "acknowledged", "assigned", "reopened", "resolved")
 WORDS_HELP = (
     f"p1..p4, a status ({', '.join(STATUS_NAMES)}), mine, a system area; any other word is looked for in"
     " each issue's location and summary"
@@ -38,14 +41,14 @@ def parse(text: str, org: OrgConfig, user_id: str) -> Filters:
     words = [w.strip(",.;:!?") for w in text.lower().split()]
     area, used = _phrase(words, org.system_areas, first_word=True)
     _, place = _phrase(words, org.locations)
-    statuses = [STATUS_WORDS[w] for i, w in enumerate(words) if i not in place | used and w in STATUS_WORDS]
+    said = [w for i, w in enumerate(words) if i not in place | used and is_status_word(w)]
     rest = [
         w for i, w in enumerate(words)
-        if w and i not in used and (i in place or w not in STATUS_WORDS) and _free(w)
+        if w and i not in used and (i in place or not is_status_word(w)) and _free(w)
     ]  # fmt: skip
     severities = frozenset(Severity(w.upper()) for w in words if w.upper() in Severity.__members__)
     return Filters(
-        statuses=frozenset[Status]().union(*statuses) or None,
+        **status_filters(said),
         severities=severities or None,
         area=area,
         involving=user_id if _MINE & set(words) else None,
@@ -53,9 +56,22 @@ def parse(text: str, org: OrgConfig, user_id: str) -> Filters:
     )
 
 
+def is_status_word(word: str) -> bool:
+    return word in STATUS_WORDS or word in UNACKNOWLEDGED_WORDS
+
+
+def status_filters(words: Iterable[str]) -> dict[str, Any]:
+    """The `Filters` fields that status words ask for; several are read as either ('new reopened')."""
+    said = set(words)
+    statuses = frozenset[Status]().union(*(STATUS_WORDS[w] for w in said if w in STATUS_WORDS))
+    return {"statuses": statuses or None, "unacknowledged": not said.isdisjoint(UNACKNOWLEDGED_WORDS)}
+
+
 def lists_open_only(filters: Filters) -> bool:
     """Whether the listing holds open issues alone, so a heading may call them open."""
-    return filters.statuses <= OPEN_STATUSES if filters.statuses else filters.open_only
+    if filters.statuses:
+        return filters.statuses <= OPEN_STATUSES
+    return filters.open_only or filters.unacknowledged
 
 
 def _free(word: str) -> bool:

@@ -15,11 +15,13 @@ from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    and_,
     case,
     func,
     insert,
@@ -130,6 +132,7 @@ class Filters:
     severities: frozenset[Severity] | None = None
     words: tuple[str, ...] = ()  # each in the location or the summary
     closed_duplicates: bool = False  # and those closed as duplicates, whatever their status
+    unacknowledged: bool = False  # or open and waiting for someone to take it on (acknowledged by nobody)
     area: str | None = None
     involving: str | None = None  # reporter, author of the message logged, +1 reporter or assignee
     created_from: datetime | None = None
@@ -335,10 +338,8 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
     """Issues matching the filters, most severe then oldest first (a patient-safety flag counts with
     the P1s, as it does for call-outs), each with its extra reporters."""
     query = select(IssueRow)
-    if filters.statuses or filters.open_only:
-        wanted = IssueRow.status.in_([s.value for s in filters.statuses or OPEN_STATUSES])
-        closed_duplicate = IssueRow.duplicate_of.is_not(None)
-        query = query.where(or_(wanted, closed_duplicate) if filters.closed_duplicates else wanted)
+    if (wanted := _in_status(filters)) is not None:
+        query = query.where(wanted)
     if filters.severities:
         query = query.where(IssueRow.severity.in_([s.value for s in filters.severities]))
     if filters.area:
@@ -364,6 +365,19 @@ def listing(db: Database, filters: Filters = Filters()) -> list[Issue]:
         rows = list(session.scalars(query.order_by(*_MOST_URGENT_FIRST)))
         reporters = _reporters(session, [r.id for r in rows])
         return [_issue(row, reporters.get(row.id, ())) for row in rows]
+
+
+def _in_status(filters: Filters) -> ColumnElement[bool] | None:
+    """Where the issues stand that the filters ask for, any of them; None for every issue."""
+    open_ = IssueRow.status.in_([s.value for s in OPEN_STATUSES])
+    wanted = []
+    if filters.statuses or (filters.open_only and not filters.unacknowledged):
+        wanted.append(IssueRow.status.in_([s.value for s in filters.statuses or OPEN_STATUSES]))
+    if filters.unacknowledged:  # a raise to patient safety asks an assigned issue to be taken on again
+        wanted.append(and_(open_, IssueRow.acknowledged_at.is_(None)))
+    if wanted and filters.closed_duplicates:
+        wanted.append(IssueRow.duplicate_of.is_not(None))
+    return or_(*wanted) if wanted else None
 
 
 # A P3 flagged as a risk to patients is called out as a P1 is: it must not fall below every P2 in a list
