@@ -179,27 +179,25 @@ def paused_announcements(db: Database) -> dict[str, Hold]:
 def pause(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
     """Hold an active announcement; False when there is no such active one, or it is paused already
     (a double click, or two leads at once: one update wins, on every replica)."""
-    with db.session() as session:
-        held = (
-            update(AnnouncementRow)
-            .where(AnnouncementRow.id == announcement_id, AnnouncementRow.retired_at.is_(None))
-            .where(AnnouncementRow.paused.is_(False))
-            .values(paused=True, paused_at=now, paused_by=by)
-        )
-        return bool(session.execute(held).rowcount)
+    return _set_pause(db, announcement_id, True, paused_at=now, paused_by=by)
 
 
 def resume(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
     """Let a paused active announcement post again from its next due time; False when there is no such
     one. Who paused it, and when, stay recorded beside who resumed it."""
+    return _set_pause(db, announcement_id, False, resumed_at=now, resumed_by=by)
+
+
+def _set_pause(db: Database, announcement_id: str, paused: bool, **stamp: object) -> bool:
+    """Pause or resume an active announcement that is not so already, recording who and when."""
     with db.session() as session:
-        resumed = (
+        changed = (
             update(AnnouncementRow)
             .where(AnnouncementRow.id == announcement_id, AnnouncementRow.retired_at.is_(None))
-            .where(AnnouncementRow.paused.is_(True))
-            .values(paused=False, resumed_at=now, resumed_by=by)
+            .where(AnnouncementRow.paused.is_(not paused))
+            .values(paused=paused, **stamp)
         )
-        return bool(session.execute(resumed).rowcount)
+        return bool(session.execute(changed).rowcount)
 
 
 def last_due_times(db: Database) -> dict[str, datetime]:
