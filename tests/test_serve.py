@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fake_slack import FakeSlack
@@ -47,23 +49,43 @@ def test_serve_refuses_a_token_that_slack_rejects(tmp_path, fake_slack: FakeSlac
     assert "xoxb-wrong" not in done.stderr
 
 
+@contextmanager
+def serving(command: list[str], env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen]:
+    """`golive-bot serve` as a process, killed at the end if the test left it running."""
+    proc = subprocess.Popen(command, env=env, cwd=cwd, stderr=subprocess.PIPE, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def ready(proc: subprocess.Popen, pattern: str) -> re.Match[str]:
+    """The first line of the log that matches `pattern`, read as serve writes it (up to 30 s)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        assert line, "serve exited before it was ready"
+        if found := re.search(pattern, line):
+            return found
+    raise AssertionError(f"serve never logged {pattern!r}")
+
+
+def stopped(proc: subprocess.Popen) -> str:
+    """The rest of the log after SIGTERM; serve must have stopped cleanly."""
+    proc.send_signal(signal.SIGTERM)
+    _, log = proc.communicate(timeout=30)
+    assert proc.returncode == 0, log
+    return log
+
+
 @pytest.fixture
 def served(tmp_path, fake_slack: FakeSlack) -> Iterator[tuple[subprocess.Popen, str]]:
     env = bot_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                   SLACK_API_URL=fake_slack.url, LOG_LEVEL="DEBUG")  # fmt: skip
-    proc = subprocess.Popen([*SERVE, "--port", "0"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
-    url = None
-    deadline = time.monotonic() + 30
-    while url is None and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        assert line, "serve exited before it was ready"
-        if found := re.search(r"serving Slack on (http://\S+)/slack/events", line):
-            url = found[1]
-    assert url
-    yield proc, url
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait()
+    with serving([*SERVE, "--port", "0"], env, tmp_path) as proc:
+        yield proc, ready(proc, r"serving Slack on (http://\S+)/slack/events")[1]
 
 
 def test_serve_answers_slack_and_stops_cleanly_on_sigterm(served, fake_slack: FakeSlack):
@@ -81,9 +103,7 @@ def test_serve_answers_slack_and_stops_cleanly_on_sigterm(served, fake_slack: Fa
         == 200
     )
     assert "BAU" in fake_slack.wait_for("chat.postMessage")[0].params["text"]
-    proc.send_signal(signal.SIGTERM)
-    _, log = proc.communicate(timeout=30)
-    assert proc.returncode == 0
+    log = stopped(proc)
     assert "finishing requests in hand" in log
     for secret in (BOT_TOKEN, SIGNING_SECRET, "what is BAU"):  # no secrets, no request bodies in the log
         assert secret not in log
@@ -94,8 +114,7 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(tmp_path, fake_slack: F
     env = bot_env(
         tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=fake_slack.url
     )
-    proc = subprocess.Popen([*SERVE], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
-    try:
+    with serving([*SERVE], env, tmp_path) as proc:
         payload = {"type": "event_callback", "team_id": "T0TEST", "event_id": "Ev0SOCKET",
                    "event": {"type": "app_mention", "user": "U0A", "channel": "C0A",
                              "text": "<@U0BOT> what is snomed", "ts": "2.000001"}}  # fmt: skip
@@ -108,12 +127,7 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(tmp_path, fake_slack: F
         link.wait_for_ack(link.send_event(hostile))
         echoed = json.dumps(fake_slack.wait_for("chat.postMessage", count=2, timeout=10)[1].params)
         assert "canteen" in echoed and "\\u001b" not in echoed and "\\u0000" not in echoed
-        proc.send_signal(signal.SIGTERM)
-        _, log = proc.communicate(timeout=30)
-        assert proc.returncode == 0, log
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+        stopped(proc)
 
 
 def test_serve_refuses_an_app_token_that_slack_rejects(tmp_path, fake_slack: FakeSlack):
@@ -134,25 +148,12 @@ def test_serve_in_socket_mode_answers_the_health_check_on_the_port_given(tmp_pat
     env = bot_env(
         tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=fake_slack.url
     )
-    proc = subprocess.Popen([*SERVE, "--port", "0"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
-    try:
-        url = None
-        deadline = time.monotonic() + 30
-        while url is None and time.monotonic() < deadline:
-            line = proc.stderr.readline()
-            assert line, "serve exited before it was ready"
-            assert "connected to Slack" not in line, "connected without answering the health check"
-            if found := re.search(r"health check on (http://\S+)/healthz", line):
-                url = found[1]
-        assert url
-        assert request(url + "/healthz", "GET").status == 200
-        assert request(url + "/slack/events", "POST", b"{}").status == 404  # events come over the socket
-        proc.send_signal(signal.SIGTERM)
-        _, log = proc.communicate(timeout=30)
-        assert proc.returncode == 0, log
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    with serving([*SERVE, "--port", "0"], env, tmp_path) as proc:
+        found = ready(proc, r"health check on (http://\S+)/healthz|connected to Slack")
+        assert found[1], "connected without answering the health check"
+        assert request(found[1] + "/healthz", "GET").status == 200
+        assert request(found[1] + "/slack/events", "POST", b"{}").status == 404  # events come over the socket
+        stopped(proc)
 
 
 def test_serve_names_its_database_and_warns_when_it_starts_a_new_one(tmp_path, fake_slack: FakeSlack):
@@ -165,15 +166,13 @@ def test_serve_names_its_database_and_warns_when_it_starts_a_new_one(tmp_path, f
     del env["DATABASE_URL"]
 
     def started() -> str:
-        proc = subprocess.Popen([*SERVE, "--port", "0"], env=env, cwd=elsewhere, stderr=subprocess.PIPE,
-                                text=True)  # fmt: skip
-        lines = []
-        while not lines or "serving Slack" not in lines[-1]:
-            lines.append(proc.stderr.readline())
-            assert lines[-1], "serve exited before it was ready:\n" + "".join(lines)
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=30)
-        return "".join(lines)
+        with serving([*SERVE, "--port", "0"], env, elsewhere) as proc:
+            lines = []
+            while not lines or "serving Slack" not in lines[-1]:
+                lines.append(proc.stderr.readline())
+                assert lines[-1], "serve exited before it was ready:\n" + "".join(lines)
+            stopped(proc)
+            return "".join(lines)
 
     first = started()
     new_file = f"WARNING bot.cli.serve: database: started a new, empty SQLite file {elsewhere / 'golive.db'}"
@@ -220,15 +219,9 @@ def test_serve_stops_when_a_second_sigterm_comes_while_the_first_is_handled(tmp_
                   SLACK_API_URL=fake_slack.url)  # fmt: skip
     script = str(tmp_path / "two_signals.py")
     command = [sys.executable, script, "serve", "--host", "127.0.0.1", "--port", "0"]
-    proc = subprocess.Popen(command, env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True)
-    try:
-        while "serving Slack" not in (line := proc.stderr.readline()):
-            assert line, "serve exited before it was ready"
+    with serving(command, env, tmp_path) as proc:
+        ready(proc, "serving Slack")
         proc.send_signal(signal.SIGUSR1)
         _, log = proc.communicate(timeout=20)
         assert proc.returncode == 0, log
         assert "stopping: finishing requests in hand" in log
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
