@@ -119,6 +119,21 @@ def test_an_assigned_issue_raised_stays_assigned_until_its_assignee_acknowledges
     assert isinstance(service.acknowledge(ref, TEAM, ROLES), Refused)  # once is enough
 
 
+def test_an_assigned_issue_raised_then_lowered_before_anyone_acknowledged_is_its_assignees_again(
+    service,
+) -> None:
+    """Its status said 'raised since: needs acknowledging' and it showed Acknowledge for ever, though
+    nothing was left to call anyone to."""
+    ref = logged(service, severity="P2").issue.reference
+    service.assign_to(ref, TEAM, ROLES)
+    _raise(service, ref, who=CSO)
+    lowered = service.change_severity(ref, CSO, Roles(), "P2", False, "Display only; the record is right")
+    assert isinstance(lowered, Changed)
+    assert (lowered.issue.status, lowered.issue.acknowledged_by) == (Status.ASSIGNED, TEAM)
+    assert isinstance(service.acknowledge(ref, TEAM, ROLES), Refused)  # nothing left to acknowledge
+    assert service.listing(store.Filters(unacknowledged=True)) == []
+
+
 @pytest.mark.parametrize("who", [TEAM, ON_CALL, CSO])
 def test_the_team_on_call_and_safety_group_may_raise_to_patient_safety(service, who) -> None:
     service.org = ORG_ON_CALL

@@ -515,8 +515,14 @@ def _acknowledging(actor: str, now: datetime) -> dict[str, Any]:
 def _rated(issue: Issue, after: Rating, now: datetime) -> tuple[dict[str, Any], Status]:
     """The changes and status a new rating brings. Raised to P1 or patient safety, it waits for a fresh
     acknowledgement from now, as a new one would: an acknowledged issue is new again, an assigned one
-    stays its assignee's but is called out until someone (they, say) acknowledges the raised risk."""
+    stays its assignee's but is called out until someone (they, say) acknowledges the raised risk.
+    Lowered out of patient safety before anyone did, an assigned one is its assignee's again, as
+    assigning it had made it: nothing is left to call anyone to."""
     changes: dict[str, Any] = {"severity": after.severity, "patient_safety": after.patient_safety}
+    if issue.needs_safety_escalation and not after.needs_safety_escalation:
+        if issue.status is Status.ASSIGNED and issue.acknowledged_at is None:
+            changes |= {"acknowledged_at": now, "acknowledged_by": issue.assignee_id}
+        return changes, issue.status
     if not after.needs_safety_escalation or issue.needs_safety_escalation:
         return changes, issue.status
     changes |= {"raised_at": now, "escalations": 0, "acknowledged_at": None, "acknowledged_by": None}
