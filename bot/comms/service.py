@@ -258,8 +258,9 @@ class CommsService:
         where = f" (`{announcement.id}`, {announcement.source})" if announcement.origin != FROM_SLACK else ""
         return (
             f":warning: “{announcement.opening()}”{where} was not posted on {spoken_date(local)} at"
-            f" {local:%H:%M}: the bot was not running then, and by the time it was back the post was more"
-            f" than {_minutes(self.grace)} late. Post it by hand if it is still needed."
+            f" {local:%H:%M}: the bot could not post then (it was stopped, or could not reach its"
+            f" database), and by the time it could the post was more than {_minutes(self.grace)} late."
+            " Post it by hand if it is still needed."
         )
 
     def render(self, text: str, now: datetime | None = None) -> str:
