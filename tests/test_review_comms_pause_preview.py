@@ -136,6 +136,30 @@ def test_a_comms_lead_pauses_the_plans_briefing_during_an_incident_and_resumes_i
     assert [outcome for _, outcome in store.runs_of(bot.services.db, "briefing")] == ["paused", "posted"]
 
 
+def test_a_briefing_waiting_out_a_slack_outage_when_paused_is_not_posted_stale_after_the_resume(
+    slack_bot, tmp_path
+) -> None:
+    """Slack is down at 07:30, so the briefing waits for it; the lead pauses it for an incident and resumes
+    it once the incident is over, told that what it missed is not posted: Slack coming back must not
+    then post the morning's 'all going well' to every member of staff."""
+    clock = ManualClock(local(2027, 1, 19, 7, 0))
+    bot = start(slack_bot, tmp_path, clock)
+    bot.fake.fail("chat.postMessage", status=500, times=3)
+    clock.set(local(2027, 1, 19, 7, 30, 1))
+    bot.services.post_due_announcements()
+    bot.fake.wait_quiet()
+    clock.set(local(2027, 1, 19, 7, 35))
+    choose(bot, listing(bot), OPENING, "Pause")
+    clock.set(local(2027, 1, 19, 8, 20))
+    resumed = choose(bot, listing(bot), "Go-live day", "Resume")
+    assert "What it missed while paused is not posted" in resumed.params["text"]
+    for _ in range(6):  # Slack answers again; delivery tries whatever is still waiting
+        clock.advance(minutes=5)
+        bot.services.deliver_soon()
+        bot.fake.wait_quiet()
+    assert bot.fake.calls_to("chat.postMessage") == []
+
+
 def test_a_nurse_can_neither_pause_nor_preview_and_is_told_whom_to_ask(slack_bot, tmp_path) -> None:
     clock = ManualClock(local(2027, 1, 19, 10, 0))
     bot = start(slack_bot, tmp_path, clock)

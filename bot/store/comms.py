@@ -9,6 +9,7 @@ re-reading the files leaves it paused.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -177,19 +178,27 @@ def paused_announcements(db: Database) -> dict[str, Hold]:
 
 
 def pause(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
-    """Hold an active announcement; False when there is no such active one, or it is paused already
-    (a double click, or two leads at once: one update wins, on every replica)."""
-    return _set_pause(db, announcement_id, True, paused_at=now, paused_by=by)
+    """Hold an active announcement, and drop its posts still waiting for Slack (an outage) in the same
+    transaction: the resume must not send them late. False when there is no such active one, or it is
+    paused already (a double click, or two leads at once: one update wins, on every replica)."""
+
+    def withdraw(session: Session) -> None:
+        outbox.withdraw(session, ANNOUNCEMENT_KIND, announcement_id, f"paused by {by}", now)
+
+    return _set_pause(db, announcement_id, True, withdraw, paused_at=now, paused_by=by)
 
 
 def resume(db: Database, announcement_id: str, by: str, now: datetime) -> bool:
     """Let a paused active announcement post again from its next due time; False when there is no such
     one. Who paused it, and when, stay recorded beside who resumed it."""
-    return _set_pause(db, announcement_id, False, resumed_at=now, resumed_by=by)
+    return _set_pause(db, announcement_id, False, None, resumed_at=now, resumed_by=by)
 
 
-def _set_pause(db: Database, announcement_id: str, paused: bool, **stamp: object) -> bool:
-    """Pause or resume an active announcement that is not so already, recording who and when."""
+def _set_pause(
+    db: Database, announcement_id: str, paused: bool, then: Callable[[Session], None] | None, **stamp: object
+) -> bool:
+    """Pause or resume an active announcement that is not so already, recording who and when, and do
+    `then` in the same transaction when it changed."""
     with db.session() as session:
         changed = (
             update(AnnouncementRow)
@@ -197,7 +206,11 @@ def _set_pause(db: Database, announcement_id: str, paused: bool, **stamp: object
             .where(AnnouncementRow.paused.is_(not paused))
             .values(paused=paused, **stamp)
         )
-        return bool(session.execute(changed).rowcount)
+        if not session.execute(changed).rowcount:
+            return False
+        if then:
+            then(session)
+        return True
 
 
 def last_due_times(db: Database) -> dict[str, datetime]:

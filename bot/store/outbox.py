@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
@@ -135,11 +136,17 @@ def supersede(session: Session, kind: str, ref: str, newer_id: int, reason: str,
     """Drop rows of this kind and ref still waiting behind `newer_id`, inside the caller's transaction:
     a newer post says all they would (a later escalation), so they are not posted in a burst when
     Slack comes back. A row being posted right now is left alone."""
-    stale = and_(
-        OutboxRow.kind == kind, OutboxRow.ref == ref, OutboxRow.id < newer_id, OutboxRow.status == PENDING
-    )
+    return withdraw(session, kind, ref, reason, now, OutboxRow.id < newer_id)
+
+
+def withdraw(
+    session: Session, kind: str, ref: str, reason: str, now: datetime, *only: ColumnElement[bool]
+) -> int:
+    """Drop rows of this kind and ref still waiting for Slack (`only` those), inside the caller's
+    transaction; how many. A row being posted right now is left alone."""
+    waiting = and_(OutboxRow.kind == kind, OutboxRow.ref == ref, OutboxRow.status == PENDING, *only)
     values = dict(status=DROPPED, sent_at=now, lease_until=None, last_error=reason[:255])
-    return session.execute(update(OutboxRow).where(stale).values(**values)).rowcount or 0
+    return session.execute(update(OutboxRow).where(waiting).values(**values)).rowcount or 0
 
 
 def _insert_ignoring_duplicates(session: Session):  # type: ignore[no-untyped-def]
