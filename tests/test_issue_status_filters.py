@@ -153,7 +153,7 @@ def test_golive_help_names_the_status_words(bot: RunningBot) -> None:
     bot.command("help", user=NURSE)
     bot.fake.wait_quiet()
     (reply,) = [c for c in bot.fake.calls[mark:] if c.method == "response_url"]
-    assert "new|unassigned|acknowledged|assigned|reopened|resolved" in reply.text
+    assert "new|unassigned|unacknowledged|acknowledged|assigned|reopened|resolved" in reply.text
 
 
 def test_the_console_reads_status_words_as_slack_does(console) -> None:

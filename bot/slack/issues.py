@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.comms.contacts import format_contacts
 from bot.issues import escalation, notices
 from bot.issues.duplicates import may_join
-from bot.issues.filters import lists_open_only, parse
+from bot.issues.filters import STATUS_NAMES, lists_open_only, parse
 from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue, without_references
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import as_seen, mentioned
@@ -94,8 +94,8 @@ def register(app: App, services: Services) -> None:
         app,
         "issues",
         lambda inv: _list(services, inv),
-        "[p1..p4] [new|unassigned|acknowledged|assigned|reopened|resolved] [mine] [area] [place or summary"
-        " words] lists issues (open ones unless you name a status); `GL-0042` shows that one",
+        f"[p1..p4] [{'|'.join(STATUS_NAMES)}] [mine] [area] [place or summary words] lists issues (open"
+        " ones unless you name a status); `GL-0042` shows that one",
     )
     services.renderers.update(renderers(services))
     services.post_replies.append(partial(_note_from_reply, services))
