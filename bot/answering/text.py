@@ -98,8 +98,13 @@ def fold(text: str) -> str:
     text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text) if "." in text else text
     text = _NEGATED.sub("non", text) if "non" in text else text
     text = _A_PLUS_E.sub("a&e", text) if "+" in text else text
-    text = _HOURS.sub(r"\1 hours", text) if "h" in text else text
+    text = _HOURS.sub(r"\1 hours", text) if "h" in text and _has_digit(text) else text
     return _APOSTROPHE.sub("", text) if "'" in text or "’" in text or "`" in text else text
+
+
+def _has_digit(text: str) -> bool:
+    """Ten substring searches: a regular expression scans long answers, mostly without digits, slower."""
+    return any(digit in text for digit in "0123456789")
 
 
 def tokens(text: str) -> list[str]:
