@@ -28,7 +28,7 @@ from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
 from bot.answering.model import Candidate, Entry, Outcome
 from bot.answering.smalltalk import THANKS_WORDS, small_talk
-from bot.answering.synonyms import Synonyms
+from bot.answering.synonyms import Keys, Synonyms
 from bot.answering.text import (
     STOP_WORDS,
     Form,
@@ -119,10 +119,13 @@ class Matcher:
         self._kinds = [kind_of(e) for e in self.entries]
         self.tuning = _for_aliases(tuning or Tuning(), self.entries)
         written = [names_of(e) for e in self.entries]
-        names = [[synonyms.words(n) for n in ns] for ns in written]
+        spelled = [[tokens(n) for n in ns] for ns in written]  # each name's tokens, worked out once
+        known = Keys(synonyms)
+        names = [[synonyms.rewrite(ts, known) for ts in tss] for tss in spelled]
         answers = without_boilerplate([readable(e.answer) for e in self.entries])  # no ':emoji:' codes
         texts = [
-            synonyms.word_set(" ".join((a, *e.tags))) for a, e in zip(answers, self.entries, strict=True)
+            synonyms.word_set(" ".join((a, *e.tags)), known)
+            for a, e in zip(answers, self.entries, strict=True)
         ]
         acronyms = acronyms_in(n for ns in written for n in ns)
         self.analyzer = Analyzer(synonyms, acronyms, [w for ws in names for w in ws])
@@ -153,7 +156,7 @@ class Matcher:
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
         self._beside = lru_cache(maxsize=50_000)(self._stands_beside)
-        self._run_together = _run_together(written)
+        self._run_together = _run_together(spelled)
         self._spoken = _spoken_as_words(acronyms)
         self._acronym_short_of = _short_of(a for a in acronyms if 5 <= len(a) <= 6 and a.isalpha())
         self._spelling = Vocabulary(
@@ -781,11 +784,11 @@ def _for_aliases(tuning: Tuning, entries: Sequence[Entry]) -> Tuning:
     return replace(tuning, answer_at=tuning.sparse_answer_at) if aliases < tuning.sparse_aliases else tuning
 
 
-def _run_together(written: Sequence[Sequence[str]]) -> dict[str, tuple[str, str]]:
-    """Each two neighbouring words of a name, as one word (plural too: 'drugcharts'), for the two words."""
+def _run_together(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str, str]]:
+    """Each two neighbouring words of a name (`tokens` of each name of each entry), as one word (plural
+    too: 'drugcharts'), for the two words."""
     pairs = {}
-    for name in (n for names in written for n in names):
-        words = tokens(name)
+    for words in (ws for names in spelled for ws in names):
         for first, second in pairwise(words):
             if first.isalpha() and second.isalpha() and first not in STOP_WORDS and second not in STOP_WORDS:
                 pairs[first + second] = (first, second)

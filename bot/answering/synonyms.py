@@ -167,16 +167,17 @@ class Synonyms:
         """The tokens of `text` with shorthand rewritten: the first step for questions and entries alike."""
         return self.rewrite(tokens(text))
 
-    def word_set(self, text: str) -> set[str]:
+    def word_set(self, text: str, known: Keys | None = None) -> set[str]:
         """The distinct words of `text` after rewriting; quick for long text with no shorthand in it."""
         words = tokens(text)
         distinct = set(words)
-        return distinct if self.starts.isdisjoint(map(_key, distinct)) else set(self.rewrite(words))
+        return distinct if self.starts.isdisjoint(map(_key, distinct)) else set(self.rewrite(words, known))
 
-    def rewrite(self, words: Sequence[str]) -> list[str]:
+    def rewrite(self, words: Sequence[str], known: Keys | None = None) -> list[str]:
         """Replace the longest known phrase at each position (plurals and verb forms included), left to
-        right; only positions where a phrase can start are tried (answer texts are long)."""
-        keys = [self._key_of(w) for w in words]
+        right; only positions where a phrase can start are tried (answer texts are long). `known`: the
+        keys worked out so far, while a knowledge base loads."""
+        keys = list(map(self._key_of if known is None else known.__getitem__, words))
         out: list[str] = []
         done = 0  # words before this are already in `out`
         for i in [i for i, key in enumerate(keys) if key in self.starts]:
@@ -202,6 +203,20 @@ class Synonyms:
             if tuple(keys[i : i + size]) in self.table:
                 return size
         return 0
+
+
+class Keys(dict[str, str]):
+    """Each word's key for the synonyms (see `Synonyms.rewrite`), worked out once while a knowledge base
+    loads: its names and answers use the same few thousand words over and over. Kept only as long as
+    the load: questions bring words without end."""
+
+    def __init__(self, synonyms: Synonyms):
+        super().__init__()
+        self._key_of = synonyms._key_of
+
+    def __missing__(self, word: str) -> str:
+        found = self[word] = self._key_of(word)
+        return found
 
 
 _key = lru_cache(maxsize=200_000)(stem)
