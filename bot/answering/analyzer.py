@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
+from operator import add
 
 from bot.answering.synonyms import Synonyms
 from bot.answering.text import STOP_WORDS, stem, tokens
@@ -62,6 +63,7 @@ class Analyzer:
         }
         self._stems = _Stems(acronyms)
         self.common_acronyms = acronyms.intersection(STOP_WORDS)
+        self._capitals = tuple(a.upper() for a in self.common_acronyms)
 
     def terms_of(self, words: Words, kept: frozenset[str] = frozenset()) -> list[str]:
         """The content terms of some words (see `Synonyms.words`), in order, without repeats; `kept`:
@@ -76,6 +78,8 @@ class Analyzer:
         """The digits in `words` that number what precedes them as a name does ('phase 2', 'ward 4'), or
         count what follows ('4 hour target', '2 weeks'), to be kept as terms though a lone '2' or '4' is
         chat ('how 2', 'password 4 epr')."""
+        if _CHAT_DIGITS.isdisjoint(words):  # as for most names, read by the thousand at each load
+            return frozenset()
         return frozenset(
             b
             for a, b, c in zip(["", *words], words, [*words[1:], ""], strict=False)
@@ -103,6 +107,8 @@ class Analyzer:
         return self._in_capitals(_ASKED_IN_CAPITALS.sub(" ", question))
 
     def _in_capitals(self, text: str) -> frozenset[str]:
+        if not any(written in text for written in self._capitals):  # spares most names the search
+            return frozenset()
         return frozenset(self.common_acronyms.intersection(w.lower() for w in CAPITALS.findall(text)))
 
     def text_terms_of(self, words: set[str]) -> frozenset[str]:
@@ -117,6 +123,8 @@ class Analyzer:
         return self._stems[word]
 
     def _compounds(self, words: Sequence[str]) -> list[str]:
+        if self._split.keys().isdisjoint(words) and self._joined.isdisjoint(map(add, words, words[1:])):
+            return list(words)  # nothing to join or split, as in most names: no word-by-word walk
         out: list[str] = []
         i = 0
         while i < len(words):
