@@ -168,27 +168,31 @@ class Matcher:
         # term -> (entry, the entry's names holding it): an entry's title and aliases often share a term
         self._name_postings: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
         self._text_postings: dict[str, list[int]] = defaultdict(list)
+        named_only: dict[str, int] = {}  # term -> entries with it in a name but not in the answer
         for e, (names, text) in enumerate(zip(self._names, self._texts, strict=True)):
-            holding: dict[str, list[int]] = defaultdict(list)
+            holding: dict[str, tuple[int, ...]] = {}
             for n, name in enumerate(names):
                 for term in name:
-                    holding[term].append(n)
+                    holding[term] = (*holding.get(term, ()), n)
             for term, ns in holding.items():
-                self._name_postings.setdefault(term, []).append((e, tuple(ns)))
+                self._name_postings.setdefault(term, []).append((e, ns))
+                if term not in text:
+                    named_only[term] = named_only.get(term, 0) + 1
             for term in text:
                 self._text_postings[term].append(e)
         df = {t: len(postings) for t, postings in self._text_postings.items()}
-        for term, postings in self._name_postings.items():
-            df[term] = df.get(term, 0) + sum(term not in self._texts[e] for e, _ in postings)
+        for term in self._name_postings:
+            df[term] = df.get(term, 0) + named_only.get(term, 0)
         total = max(len(self.entries), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in df.items()}
         self._unknown = self.tuning.unknown_weight * math.log(1 + total)
         self._enough = self.tuning.evidence * math.log(1 + total)
         self._rare = max(20, total // 50)  # answer-text postings short enough to shortlist from
-        self._name_weight = [[sum(self.idf[t] for t in name) for name in names] for names in self._names]
+        weight = self.idf.__getitem__
+        self._name_weight = [[sum(map(weight, name)) for name in names] for names in self._names]
         self.vocabulary = Vocabulary(df, self._name_postings)
         self._long_names: dict[tuple[str, int], list[str]] = defaultdict(list)  # by first letter and length
-        self._name_words = [frozenset(t for name in names for t in name) for names in self._names]
+        self._name_words = [frozenset().union(*names) for names in self._names]
         self._heard: dict[str, set[str]] = defaultdict(set)  # name words by how they sound
         for term in self._name_postings:
             self._heard[sound_key(term)].add(term)
