@@ -167,20 +167,30 @@ class Synonyms:
         """The tokens of `text` with shorthand rewritten: the first step for questions and entries alike."""
         return self.rewrite(tokens(text))
 
-    def word_set(self, text: str, known: Keys | None = None) -> set[str]:
-        """The distinct words of `text` after rewriting; quick for long text with no shorthand in it."""
+    def word_set(self, text: str, known: Keys) -> set[str]:
+        """The distinct words of `text` after rewriting, for a knowledge base's answers (see `Keys`).
+        Text where no word but a plural of shorthand ('pcs') starts a phrase is left as it is."""
         words = tokens(text)
-        distinct = set(words)
-        return distinct if self.starts.isdisjoint(map(_key, distinct)) else set(self.rewrite(words, known))
+        keys = list(map(known.__getitem__, words))
+        starts = self._starts(keys)
+        if not any(_key(words[i]) in self.starts for i in starts):
+            return set(words)
+        return set(self._rewritten(words, keys, starts))
 
     def rewrite(self, words: Sequence[str], known: Keys | None = None) -> list[str]:
         """Replace the longest known phrase at each position (plurals and verb forms included), left to
-        right; only positions where a phrase can start are tried (answer texts are long). `known`: the
-        keys worked out so far, while a knowledge base loads."""
+        right. `known`: the keys worked out so far, while a knowledge base loads."""
         keys = list(map(self._key_of if known is None else known.__getitem__, words))
+        return self._rewritten(words, keys, self._starts(keys))
+
+    def _starts(self, keys: list[str]) -> list[int]:
+        """Where a phrase may start: only there is one looked for (answer texts are long)."""
+        return [i for i, key in enumerate(keys) if key in self.starts]
+
+    def _rewritten(self, words: Sequence[str], keys: list[str], starts: list[int]) -> list[str]:
         out: list[str] = []
         done = 0  # words before this are already in `out`
-        for i in [i for i, key in enumerate(keys) if key in self.starts]:
+        for i in starts:
             size = self._longest_at(keys, i) if i >= done else 0
             if size:
                 out += words[done:i]
