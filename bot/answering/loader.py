@@ -234,7 +234,7 @@ class _Reader:
             what = "title" if wordless.title else "alias"
             message = f"warning: {what} {wordless.text!r} {WORDLESS}: no question can find the entry by it"
             self.warnings.append(Problem(str(path), wordless.line, message, name))
-        if item.get("kind") == "jargon" and title and asks_how(title[0]):
+        if item.get("kind") == "jargon" and title and asks_how(names[0].key):
             self.warnings.append(Problem(str(path), line_of(item, "kind"), ASKS_HOW, name))
         if isinstance(item.get("answer"), str):
             self.answer_warnings(item, path, name)

@@ -94,10 +94,10 @@ HEARD_STRENGTH = 0.95  # a word heard in a name's word's place: as sure as a spe
 _Raw = tuple[float, dict[int, float], dict[int, float], float, bool, int]  # score, evidence (_score), entry
 
 
-def kind_of(entry: Entry) -> str:
-    """The entry's kind, or how-to when its title asks how (see `asks_how`): a trust that marks every
-    entry jargon still has its how-tos found by how-to questions."""
-    return "howto" if asks_how(entry.title) else entry.kind
+def kind_of(entry: Entry, title: Sequence[str]) -> str:
+    """The entry's kind, or how-to when its title (its `tokens`) asks how (see `asks_how`): a trust that
+    marks every entry jargon still has its how-tos found by how-to questions."""
+    return "howto" if asks_how(" ".join(title)) else entry.kind
 
 
 def names_of(entry: Entry) -> list[str]:
@@ -116,10 +116,10 @@ class Matcher:
 
     def __init__(self, entries: Sequence[Entry], synonyms: Synonyms, tuning: Tuning | None = None):
         self.entries = tuple(entries)
-        self._kinds = [kind_of(e) for e in self.entries]
         self.tuning = _for_aliases(tuning or Tuning(), self.entries)
-        written = [names_of(e) for e in self.entries]
+        written = [names_of(e) for e in self.entries]  # the title first
         spelled = [[tokens(n) for n in ns] for ns in written]  # each name's tokens, worked out once
+        self._kinds = [kind_of(e, ts[0]) for e, ts in zip(self.entries, spelled, strict=True)]
         known = Keys(synonyms)
         names = [[synonyms.rewrite(ts, known) for ts in tss] for tss in spelled]
         answers = without_boilerplate([readable(e.answer) for e in self.entries])  # no ':emoji:' codes

@@ -131,11 +131,12 @@ def question_form(text: str) -> Form:
 
 
 def asks_how(title: str) -> bool:
-    """Whether an entry's title opens as a how-to question ('How do I log an issue?', 'Who do I call
-    at night?'): such an entry is a how-to, whatever kind it was given. A title asking what ('What is
-    the 24-hour contact?') says nothing sure, a how-to may well be asked that way; nor does a problem
-    word inside a term's title ('Stuck patient flag', an acronym 'CANT')."""
-    return bool(_ASKS_HOW.match(" ".join(tokens(title))))
+    """Whether an entry's title, as its tokens joined by spaces (worked out once by whoever reads the
+    title), opens as a how-to question ('How do I log an issue?', 'Who do I call at night?'): such an
+    entry is a how-to, whatever kind it was given. A title asking what ('What is the 24-hour
+    contact?') says nothing sure, a how-to may well be asked that way; nor does a problem word inside
+    a term's title ('Stuck patient flag', an acronym 'CANT')."""
+    return bool(_ASKS_HOW.match(title))
 
 
 # Words that end like plurals but are not ('news' is not many 'new's).
