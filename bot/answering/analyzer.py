@@ -28,7 +28,8 @@ Words = list[str]
 
 def acronyms_in(names: Iterable[str]) -> frozenset[str]:
     """Words written in capitals in titles and aliases (PAS, CNIO, SNOMED), lower-cased."""
-    return frozenset(t for name in names for m in _ACRONYM.finditer(name) for t in tokens(m.group(1)))
+    written = {a for name in names for a in _ACRONYM.findall(name)}  # each read once: names repeat them
+    return frozenset(t for acronym in written for t in tokens(acronym))
 
 
 class _Stems(dict[str, str]):
@@ -56,10 +57,10 @@ class Analyzer:
         )
         self._joined = frozenset(w for w in known if len(w) >= 5 and w not in STOP_WORDS)
         self._split = {
-            a + b: (a, b)
+            ab: (a, b)
             for words in names
             for a, b in pairwise(words)
-            if a + b not in self._joined and a + b not in STOP_WORDS and len(a + b) >= 4
+            if len(ab := a + b) >= 4 and ab not in self._joined and ab not in STOP_WORDS
         }
         self._stems = _Stems(acronyms)
         self.common_acronyms = acronyms.intersection(STOP_WORDS)
