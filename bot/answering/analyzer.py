@@ -69,7 +69,7 @@ class Analyzer:
     def terms_of(self, words: Words, kept: frozenset[str] = frozenset()) -> list[str]:
         """The content terms of some words (see `Synonyms.words`), in order, without repeats; `kept`:
         common words that are acronyms here (see `acronyms_written`)."""
-        return self._stemmed(w for w in self._compounds(words) if w not in STOP_WORDS or w in kept)
+        return self._stemmed([w for w in self._compounds(words) if w not in STOP_WORDS or w in kept])
 
     def name_terms_of(self, words: Words, kept: frozenset[str] = frozenset()) -> list[str]:
         """Like `terms_of`, but a name made only of common words (e.g. 'Getting help') keeps them."""
@@ -95,7 +95,9 @@ class Analyzer:
         numbers = self.numbers_named(words)
         plain = tuple(self.name_terms_of(words, numbers))
         kept = self._in_capitals(name)  # a name in capitals ('NHS IT') is a name, not shouting
-        readings = (tuple(self.name_terms_of(words, kept | numbers)), plain) if kept else (plain,)
+        if not kept:
+            return [plain] if plain else []
+        readings = (tuple(self.name_terms_of(words, kept | numbers)), plain)
         return [terms for terms in dict.fromkeys(readings) if terms]
 
     def acronyms_written(self, question: str) -> frozenset[str]:

@@ -136,11 +136,11 @@ class Matcher:
         for e, (entry, ws) in enumerate(zip(self.entries, names, strict=True)):
             distinct: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}  # terms -> (wordings, titled)
             for k, (w, name) in enumerate(zip(ws, written[e], strict=True)):
+                wording, of_title = _sorted_words(w), not 0 < k <= len(entry.aliases)
                 for terms in self.analyzer.name_readings(w, name):
                     wordings, titled = distinct.get(terms, ((), False))
-                    wording = _sorted_words(w)
                     wordings = wordings if wording in wordings else (*wordings, wording)
-                    distinct[terms] = (wordings, titled or not 0 < k <= len(entry.aliases))
+                    distinct[terms] = (wordings, titled or of_title)
             self._names.append(list(distinct))
             self._wordings.append([wordings for wordings, _ in distinct.values()])
             self._titled.append(frozenset(n for n, (_, titled) in enumerate(distinct.values()) if titled))
