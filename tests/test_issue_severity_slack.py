@@ -10,27 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from slack_harness import RunningBot, org_config
+from slack_harness import RunningBot
 
 from bot.clock import ManualClock
-from bot.config import Group
 from bot.issues import notices
 from bot.issues.model import Action, Severity, Status
 from bot.slack import issue_blocks as ib
 from bot.slack.issues import escalation_tick
 from bot.store import outbox
+from tests.test_issue_triage_review import CSO, NURSE, ON_CALL, ORG, OTHER, TEAM, TEAM2
 from tests.test_slack_issues import log_issue
 
-TEAM, TEAM2, CSO, NURSE = "U0TEAM", "U0TEAM2", "U0CSO", "U0NURSE"
-ON_CALL, OTHER = "U0ONCALL", "U0OTHER"
 START = datetime(2027, 1, 19, 9, 0, tzinfo=UTC)
-ORG = org_config(
-    maintenance_team=Group(frozenset({TEAM, TEAM2})),
-    clinical_safety_group=Group(frozenset({CSO})),
-    on_call_usergroup="S0ONCALL",
-    locations=("Ward 3 (Elderly Care)", "Emergency Department"),
-    system_areas=("Printing and wristbands", "Login and access", "Other"),
-)
 WHY = "The allergy banner is missing for some patients"
 
 
