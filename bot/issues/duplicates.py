@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 
-from bot.issues.model import Draft, Issue, Severity
+from bot.issues.model import Draft, Issue, Rating, Severity
 
 THRESHOLD = 70.0
 SAME_MESSAGE = 100.0  # the score of an issue logged from the same message: certainly a duplicate
@@ -36,10 +36,7 @@ def may_join(draft: Draft, issue: Issue) -> bool:
 def as_urgent(issue: Issue, severity: Severity, patient_safety: bool) -> bool:
     """Whether `issue` is at least as urgent as a report of `severity` (and flag): what a report may
     join, and what an issue may be closed as a duplicate of, so that no urgency is lost on the way."""
-    if patient_safety and not issue.patient_safety:
-        return False
-    ranks = list(Severity)
-    return ranks.index(severity) >= ranks.index(issue.severity)
+    return not issue.rating.lowered_from(Rating(severity, patient_safety))
 
 
 def comparable(draft: Draft, issue: Issue) -> bool:
