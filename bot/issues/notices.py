@@ -49,9 +49,7 @@ def on_change(
         intents.append(_reopened(issue, org, actor))
     if action in _TAKING_ON and issue.needs_safety_escalation:
         intents += _callout_edits(issue)
-    people = [*_reporters(issue), *also]
-    intents += [_notice(issue, p, action, actor) for p in dict.fromkeys(filter(None, people)) if p != actor]
-    return intents
+    return [*intents, *_notices(issue, [*_reporters(issue), *also], action, actor)]
 
 
 def _reporters(issue: Issue) -> list[str]:
@@ -112,13 +110,7 @@ def on_rating(
         key = f"{RAISED}:{issue.id}:{since}"
         intents.append(Intent(RAISED, issue.reference, _safety_channel(org), change, dedupe_key=key))
     intents.append(Intent(RATED, issue.reference, org.channels.triage, change))
-    people = [issue.reporter_id, issue.raised_by, *(r.user_id for r in issue.extra_reporters), *also]
-    intents += [
-        Intent(NOTICE, issue.reference, p, {"action": Action.SEVERITY.value, **change})
-        for p in dict.fromkeys(filter(None, people))
-        if p != actor
-    ]
-    return intents
+    return [*intents, *_notices(issue, [*_reporters(issue), *also], Action.SEVERITY, actor, change)]
 
 
 def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
@@ -168,8 +160,16 @@ def _callout_edits(issue: Issue) -> list[Intent]:
     ]
 
 
-def _notice(issue: Issue, person: str, action: Action, actor: str) -> Intent:
-    return Intent(NOTICE, issue.reference, person, {"action": action.value, "by": actor})
+def _notice(issue: Issue, person: str, action: Action, actor: str, about: dict | None = None) -> Intent:
+    return Intent(NOTICE, issue.reference, person, {"action": action.value, "by": actor, **(about or {})})
+
+
+def _notices(
+    issue: Issue, people: list[str | None], action: Action, actor: str, about: dict | None = None
+) -> list[Intent]:
+    """A private notice of the change to each of `people`, once each, but not to whoever made it."""
+    told = [p for p in dict.fromkeys(people) if p and p != actor]
+    return [_notice(issue, p, action, actor, about) for p in told]
 
 
 def triage_fallback(org: OrgConfig) -> str | None:
