@@ -45,6 +45,9 @@ HAZARD_COLUMNS = (
 )
 
 
+RatingChange = tuple[Event, tuple[Rating, Rating, str]]  # a severity event: from, to, why
+
+
 class Exporter:
     """Shapes issues for export, in the organisation's time zone, through the privacy guard."""
 
@@ -116,21 +119,22 @@ class Exporter:
         """Controls tried and undone by a reopening: the hazard log keeps them; the issue no longer does."""
         return [f"reopened after {self.text(e.detail)} ({self.when(e.at)})" for e in _undone(history)]
 
-    def rating_changes(self, history: Sequence[Event]) -> list[str]:
+    def rating_changes(self, changes: list[RatingChange]) -> list[str]:
         """Each change of severity or patient-safety flag since logging: from what to what, who, when, why."""
         return [
             f"{before} -> {after} by {e.actor} ({self.when(e.at)}): {self.text(why)}"
-            for e, (before, after, why) in _rating_changes(history)
+            for e, (before, after, why) in changes
         ]
 
     def hazard(self, issue: Issue, history: Sequence[Event] = ()) -> dict[str, str]:
         """One patient-safety issue as a hazard-log row; the README maps the columns to DCB0129/DCB0160."""
+        changes = _rating_changes(history)
         flagged = ""
         if issue.patient_safety:
-            by_reporter = _as_reported(issue, history).patient_safety
+            by_reporter = _as_reported(issue, changes).patient_safety
             flagged = f"; {'reporter' if by_reporter else 'support team'} flagged a patient-safety risk"
-        changes = self.rating_changes(history)
-        flagged += f"; changed since logging: {'; '.join(changes)}" if changes else ""
+        if changes:
+            flagged += f"; changed since logging: {'; '.join(self.rating_changes(changes))}"
         resolution = issue.resolution.value if issue.resolution else ""
         if issue.original:  # which issue carries the hazard on
             resolution = f"{resolution} of {issue.original}"
@@ -158,9 +162,8 @@ class Exporter:
 _TAKING_ON = frozenset({Action.ACKNOWLEDGE, Action.ASSIGN, Action.RESOLVE})
 
 
-def _as_reported(issue: Issue, history: Sequence[Event]) -> Rating:
+def _as_reported(issue: Issue, changes: list[RatingChange]) -> Rating:
     """The severity and flag the issue was logged with: before its first change, if it has had one."""
-    changes = _rating_changes(history)
     return changes[0][1][0] if changes else issue.rating
 
 
@@ -266,7 +269,7 @@ def as_hazard_log(issues: Sequence[Issue], exporter: Exporter, events: Iterable[
     return _csv(HAZARD_COLUMNS, rows)
 
 
-def _rating_changes(history: Sequence[Event]) -> list[tuple[Event, tuple[Rating, Rating, str]]]:
+def _rating_changes(history: Sequence[Event]) -> list[RatingChange]:
     """The severity events, each with what it changed from and to, and why."""
     return [(e, c) for e in history if e.action is Action.SEVERITY and (c := rating_change(e.detail))]
 
