@@ -243,6 +243,12 @@ class Issue:
         return self.has_the_problem(person) or any(r.user_id == person for r in self.extra_reporters)
 
     @property
+    def awaiting_acknowledgement(self) -> bool:
+        """Open, a P1 or patient-safety issue, and acknowledged by nobody: called out until someone is
+        (`store.awaiting_acknowledgement` asks the same of the database)."""
+        return self.is_open and self.needs_safety_escalation and not self.acknowledged_at
+
+    @property
     def awaiting_since(self) -> datetime:
         """When the wait for an acknowledgement began: a reopened issue, or one raised to patient safety,
         needs acknowledging afresh, from the later of the two."""

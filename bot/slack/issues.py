@@ -786,12 +786,6 @@ def _unreachable_note(services: Services, issue: Issue) -> str:
     )
 
 
-def _calls_for(issue: Issue) -> bool:
-    """Whether a call-out queued earlier still has anyone to call: the issue is open, still a P1 or
-    patient-safety issue, and nobody has acknowledged it since."""
-    return issue.is_open and issue.needs_safety_escalation and not issue.acknowledged_at
-
-
 def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]:
     org = services.settings.org
 
@@ -815,7 +809,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         return Message(f"Update on {ib.issue_text(issue)}", blocks)
 
     def escalate(issue: Issue, item: Item) -> Message | None:
-        if not _calls_for(issue):
+        if not issue.awaiting_acknowledgement:
             return None  # acknowledged (or lowered) since it was queued: no need to call anyone
         minutes = int(item.payload.get("count", issue.escalations)) * org.p1_ack_minutes
         return Message(
@@ -847,7 +841,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         return _in_thread(services, issue, Message(ib.rating_change_text(issue, item.payload, org)))
 
     def raised(issue: Issue, item: Item) -> Message | None:
-        if not _calls_for(issue):
+        if not issue.awaiting_acknowledgement:
             return None  # taken on, closed or lowered since it was raised: nobody needs calling
         return Message(
             f"Raised to patient safety: {ib.issue_text(issue)}",
@@ -856,7 +850,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         )
 
     def reopened(issue: Issue, item: Item) -> Message | None:
-        if not _calls_for(issue):
+        if not issue.awaiting_acknowledgement:
             return None  # taken on (or closed) since it was reopened: nobody needs calling
         by = str(item.payload.get("by", ""))
         return Message(
