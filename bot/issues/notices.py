@@ -32,7 +32,7 @@ DUPLICATE = "issue.duplicate"  # in the original's triage thread: which issue wa
 def on_report(issue: Issue, org: OrgConfig) -> list[Intent]:
     intents = [Intent(TRIAGE, issue.reference, org.channels.triage)]
     if issue.needs_safety_escalation:
-        intents.append(Intent(SAFETY, issue.reference, _safety_channel(org)))
+        intents.append(Intent(SAFETY, issue.reference, safety_channel(org)))
     intents.append(_notice(issue, issue.reporter_id, Action.REPORTED, issue.reporter_id))
     if issue.raised_by:  # logged from their message: they hear it was, and how it goes
         intents.append(_notice(issue, issue.raised_by, Action.REPORTED, issue.reporter_id))
@@ -108,13 +108,13 @@ def on_rating(
     if issue.needs_safety_escalation and not before.needs_safety_escalation:
         since = issue.raised_at.isoformat() if issue.raised_at else str(issue.version)
         key = f"{RAISED}:{issue.id}:{since}"
-        intents.append(Intent(RAISED, issue.reference, _safety_channel(org), change, dedupe_key=key))
+        intents.append(Intent(RAISED, issue.reference, safety_channel(org), change, dedupe_key=key))
     intents.append(Intent(RATED, issue.reference, org.channels.triage, change))
     return [*intents, *_notices(issue, [*_reporters(issue), *also], Action.SEVERITY, actor, change)]
 
 
 def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
-    channel = _safety_channel(org)
+    channel = safety_channel(org)
     reopened = f":reopened {issue.reopened_at.isoformat()}" if issue.reopened_at else ""  # counts restart
     raised = f":raised {issue.raised_at.isoformat()}" if issue.raised_at else ""  # and at a raise
     key = f"{ESCALATION}:{issue.id}{reopened}{raised}:{issue.escalations}"
@@ -124,13 +124,13 @@ def on_escalation(issue: Issue, org: OrgConfig) -> list[Intent]:
 def _reopened(issue: Issue, org: OrgConfig, actor: str) -> Intent:
     """The safety risk is back: call the on-call group now, in a new post, since an edit of the old
     safety post (hours up the channel) notifies nobody. One per reopening, however often it is clicked."""
-    channel = _safety_channel(org)
+    channel = safety_channel(org)
     since = issue.reopened_at.isoformat() if issue.reopened_at else str(issue.version)
     key = f"{REOPENED}:{issue.id}:{since}"
     return Intent(REOPENED, issue.reference, channel, {"by": actor}, dedupe_key=key)
 
 
-def _safety_channel(org: OrgConfig) -> str:
+def safety_channel(org: OrgConfig) -> str:
     """Without a safety channel the triage channel gets the call-outs: they must reach someone."""
     return org.channels.safety or org.channels.triage
 

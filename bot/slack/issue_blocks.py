@@ -31,6 +31,7 @@ from bot.issues.model import (
     Severity,
     Status,
 )
+from bot.issues.notices import safety_channel
 from bot.privacy import Redaction
 from bot.slack import ids
 from bot.slack.blocks import (
@@ -385,7 +386,7 @@ def severity_view(issue: Issue, org: OrgConfig) -> dict[str, Any]:
     it says what a raise and a lowering do, so nobody calls the on-call group by surprise."""
     what = (
         f"Raising it to P1 or ticking patient safety calls the on-call group in"
-        f" {channel_link(org.channels.safety or org.channels.triage)} now, and again every"
+        f" {channel_link(safety_channel(org))} now, and again every"
         f" {org.p1_ack_minutes} minutes until someone acknowledges it. Only the clinical safety group can"
         " lower a patient-safety issue or clear its flag."
     )
@@ -424,7 +425,7 @@ def rating_change_text(issue: Issue, change: dict[str, Any], org: OrgConfig) -> 
     line = _changed(issue, change)
     if _safety_before_and_after(change) == (False, True):
         line += (
-            f"\nThe on-call group is called in {channel_link(org.channels.safety or org.channels.triage)},"
+            f"\nThe on-call group is called in {channel_link(safety_channel(org))},"
             f" and again every {org.p1_ack_minutes} minutes until someone acknowledges it."
         )
     elif _safety_before_and_after(change) == (True, False):
