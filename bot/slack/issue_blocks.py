@@ -422,13 +422,13 @@ def rating_text(rating: Rating) -> str:
 def rating_change_text(issue: Issue, change: dict[str, Any], org: OrgConfig) -> str:
     """A change of rating as the triage thread tells it: who, from what to what, why, and what it does
     to the call-outs."""
-    line = _changed(issue, change)
-    if _safety_before_and_after(change) == (False, True):
+    line, safety = _changed(issue, change), _safety_before_and_after(change)
+    if safety == (False, True):
         line += (
             f"\nThe on-call group is called in {channel_link(safety_channel(org))},"
             f" and again every {org.p1_ack_minutes} minutes until someone acknowledges it."
         )
-    elif _safety_before_and_after(change) == (True, False):
+    elif safety == (True, False):
         line += "\nIt is no longer a patient-safety issue: the on-call group is no longer called about it."
     return line
 
