@@ -254,12 +254,11 @@ class CommsService:
         announcement = store.get_announcement(self.db, announcement_id)
         if announcement is None:
             return None
-        local = due.astimezone(self.org.timezone)
         where = f" (`{announcement.id}`, {announcement.source})" if announcement.origin != FROM_SLACK else ""
         return (
-            f":warning: “{announcement.opening()}”{where} was not posted on {spoken_date(local)} at"
-            f" {local:%H:%M}: the bot could not post then (it was stopped, or could not reach its"
-            f" database), and by the time it could the post was more than {_minutes(self.grace)} late."
+            f":warning: “{announcement.opening()}”{where} was not posted on {self._spoken(due)}: the bot"
+            " could not post then (it was stopped, or could not reach its database), and by the time it"
+            f" could the post was more than {_minutes(self.grace)} late."
             " Post it by hand if it is still needed."
         )
 
@@ -297,11 +296,7 @@ class CommsService:
         yesterday's; None for a post on time."""
         if self.clock.now() - due <= self.grace:
             return None
-        local = due.astimezone(self.org.timezone)
-        return (
-            f":hourglass: Delayed: this was due on {spoken_date(local)} at {local:%H:%M} and could not be"
-            " posted until now."
-        )
+        return f":hourglass: Delayed: this was due on {self._spoken(due)} and could not be posted until now."
 
     def fallback_for(self, announcement_id: str) -> str | None:
         """Where a post goes when Slack will not take it in its channel (bot not invited, channel
