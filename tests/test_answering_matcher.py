@@ -1298,3 +1298,18 @@ def test_a_close_runner_up_that_explains_the_question_better_leads_and_is_answer
         ]
     )  # fmt: skip
     assert answered(kb.match("does anyone know when intensive support finishes?")) == "support-ends"
+
+
+THEATRES = [
+    entry("theatre-list", "jargon", "Theatre list",
+          "The order of operations in a theatre session, and who is doing each.", "operating list"),
+    entry("book-slot", "howto", "How do I book a theatre slot?", "Add the case from the waiting list."),
+    entry("consent", "howto", "How do I record consent?", "The patient signs the form on the tablet."),
+]  # fmt: skip
+
+
+def test_ops_are_operations() -> None:
+    """'Ops' is how theatre staff say operations: the word an entry's answer uses is reached."""
+    kb = KnowledgeBase.build(THEATRES)
+    assert answered(kb.match("what order are the ops in for the morning session")) == "theatre-list"
+    assert answered(kb.match("what order are the bananas in for the morning session")) is None

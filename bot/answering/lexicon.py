@@ -354,7 +354,7 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("datix", "lfpse", "incident"),
     ("callback", "ringback"),
     # Specialties and body systems as staff name them beside the words a clinical system uses.
-    ("operation", "operating", "theatre", "surgical"),
+    ("operation", "operating", "ops", "theatre", "surgical"),
     ("arrest", "resus", "resuscitation"),
     ("transfusion", "platelets", "plasma", "crossmatch"),
     ("children", "paediatric", "paediatrics", "paeds"),
