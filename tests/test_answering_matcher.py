@@ -1313,3 +1313,19 @@ def test_ops_are_operations() -> None:
     kb = KnowledgeBase.build(THEATRES)
     assert answered(kb.match("what order are the ops in for the morning session")) == "theatre-list"
     assert answered(kb.match("what order are the bananas in for the morning session")) is None
+
+
+WARD = [
+    entry("duplicates", "howto", "What do I do if a patient has two records?",
+          "Report it to the records team."),
+    entry("merge", "jargon", "Record merge", "Joining two records of one person into one."),
+    entry("transfer", "howto", "How do I move a patient to another ward?", "Use the transfer button."),
+]  # fmt: skip
+
+
+def test_the_gentleman_in_bay_four_is_a_patient() -> None:
+    """Staff speak of the person in the bed as the lady, the chap or the gentleman: the patient an
+    entry names, not a word the knowledge base lacks that would leave the question unexplained."""
+    kb = KnowledgeBase.build(WARD)
+    assert answered(kb.match("the gentleman has two separate records, which do I write in")) == "duplicates"
+    assert answered(kb.match("the banana has two separate records, which do I write in")) is None

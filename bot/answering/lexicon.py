@@ -229,6 +229,7 @@ EVERYDAY: tuple[tuple[str, ...], ...] = (
     ("student", "trainee", "learner"),
     ("colleague", "coworker", "workmate", "teammate"),
     ("client", "patient"),
+    ("patient", "lady", "gentleman", "chap", "bloke", "lad", "fella"),  # the one in bed 3 is a patient
     ("exec", "executive", "director"),
     ("rota", "roster", "shift"),
     ("physio", "physiotherapist"),
