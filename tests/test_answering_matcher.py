@@ -1329,3 +1329,22 @@ def test_the_gentleman_in_bay_four_is_a_patient() -> None:
     kb = KnowledgeBase.build(WARD)
     assert answered(kb.match("the gentleman has two separate records, which do I write in")) == "duplicates"
     assert answered(kb.match("the banana has two separate records, which do I write in")) is None
+
+
+CUTOVER = [
+    entry("cutover", "jargon", "Cutover", "The weekend the old system is turned off and the new one on."),
+    entry("switchboard", "howto", "How do I ring switchboard?", "Dial 0 from any ward phone."),
+    entry("move-ward", "howto", "How do I change ward?", "Pick the ward from the list at the top.",
+          "move location"),
+]  # fmt: skip
+
+
+def test_a_verb_and_over_written_apart_are_the_one_word_staff_also_write() -> None:
+    """'The switch over' is the switchover, which the lexicon relates to the cutover an entry names;
+    read apart, 'switch' reaches the switchboard instead. Not where a name holds the verb: that
+    knowledge base writes it apart itself."""
+    assert answered(KnowledgeBase.build(CUTOVER).match("what is the switch over")) == "cutover"
+    kb = KnowledgeBase.build(
+        [*CUTOVER, entry("hand-over", "howto", "How do I hand over a patient?", "Use the list.")]
+    )
+    assert answered(kb.match("how do I hand over a patient")) == "hand-over"

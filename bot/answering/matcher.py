@@ -377,14 +377,16 @@ class Matcher:
         return out
 
     def _joined(self, first: str, second: str, after: list[str]) -> str | None:
-        """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), or
-        a word and a strange word that together spell it nearly ('close pine' for clozapine, 'off lime'
-        for offline) or roughly, as dictation hears it (`_heard_as_one`). A filler word first is joined
-        only on a closer likeness: it is usually just itself. Never a join that only spells the first word
-        again ('access gp' is 'access'): the second was a word of its own, there to be read. `after`: the
-        word after the two, if any."""
+        """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), a
+        verb and 'over' written apart (`_compound`), or a word and a strange word that together spell it
+        nearly ('close pine' for clozapine, 'off lime' for offline) or roughly, as dictation hears it
+        (`_heard_as_one`). A filler word first is joined only on a closer likeness: it is usually just
+        itself. Never a join that only spells the first word again ('access gp' is 'access'): the second
+        was a word of its own, there to be read. `after`: the word after the two, if any."""
         if numbered := self._numbered_name(first, second, after):
             return numbered
+        if self._compound(first, second):
+            return first + second
         if not self._strange(second):
             return None
         if spoken := self._spoken.get(_consonants(first + second)):
@@ -400,6 +402,18 @@ class Matcher:
         if word in self._name_postings and likeness >= needed and word != self.analyzer.stem(first):
             return joined
         return self._heard_as_one((first, second), needed)
+
+    def _compound(self, first: str, second: str) -> bool:
+        """Whether a verb and 'over' make the one word staff also write ('switch over' is the
+        switchover, 'hand over' the handover), known here or related to words entries use: apart, the
+        verb alone reaches other things ('switch' ward, the 'switchboard') and 'over' is a stop word.
+        Not where a name of this knowledge base holds the verb: it writes the phrase apart itself."""
+        return (
+            second in _PARTICLES
+            and first not in STOP_WORDS
+            and self.analyzer.stem(first) not in self._name_postings
+            and not self._strange(first + second)
+        )
 
     def _numbered_name(self, first: str, second: str, after: list[str]) -> str | None:
         """A word and a number said as a word that make a name's word ('news to' is NEWS2): where the
@@ -786,6 +800,9 @@ def _for_aliases(tuning: Tuning, entries: Sequence[Entry]) -> Tuning:
     ways staff put a question, so right answers score lower there and the bar to answer is lower."""
     aliases = sum(len(e.aliases) for e in entries) / max(len(entries), 1)
     return replace(tuning, answer_at=tuning.sparse_answer_at) if aliases < tuning.sparse_aliases else tuning
+
+
+_PARTICLES = frozenset({"over"})  # what a verb ends with when it is written as one word with it
 
 
 def _run_together(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str, str]]:
