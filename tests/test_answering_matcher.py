@@ -1348,3 +1348,17 @@ def test_a_verb_and_over_written_apart_are_the_one_word_staff_also_write() -> No
         [*CUTOVER, entry("hand-over", "howto", "How do I hand over a patient?", "Use the list.")]
     )
     assert answered(kb.match("how do I hand over a patient")) == "hand-over"
+
+
+POPUPS = [
+    entry("alerts", "jargon", "Clinical decision support",
+          "Warnings the system shows when a prescription may harm.", "drug alerts"),
+    entry("drop-in", "howto", "How do I book a drop-in session?", "Pop in to the training room."),
+]  # fmt: skip
+
+
+def test_two_words_staff_also_write_as_one_are_read_as_that_word() -> None:
+    """'Pop up' is the popup, an alert; read apart, 'pop' reaches the answer that says 'pop in'."""
+    kb = KnowledgeBase.build(POPUPS)
+    assert answered(kb.match("what does the pop up mean")) == "alerts"
+    assert answered(kb.match("what does the pop in mean")) is None

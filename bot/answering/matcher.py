@@ -378,11 +378,12 @@ class Matcher:
 
     def _joined(self, first: str, second: str, after: list[str]) -> str | None:
         """The name word two words make: a word and the number it is heard with ('news to' is NEWS2), a
-        verb and 'over' written apart (`_compound`), or a word and a strange word that together spell it
-        nearly ('close pine' for clozapine, 'off lime' for offline) or roughly, as dictation hears it
-        (`_heard_as_one`). A filler word first is joined only on a closer likeness: it is usually just
-        itself. Never a join that only spells the first word again ('access gp' is 'access'): the second
-        was a word of its own, there to be read. `after`: the word after the two, if any."""
+        word staff write as one written apart (`_compound`), or a word and a strange word that together
+        spell it nearly ('close pine' for clozapine, 'off lime' for offline) or roughly, as dictation
+        hears it (`_heard_as_one`). A filler word first is joined only on a closer likeness: it is
+        usually just itself. Never a join that only spells the first word again ('access gp' is
+        'access'): the second was a word of its own, there to be read. `after`: the word after the two,
+        if any."""
         if numbered := self._numbered_name(first, second, after):
             return numbered
         if self._compound(first, second):
@@ -404,12 +405,13 @@ class Matcher:
         return self._heard_as_one((first, second), needed)
 
     def _compound(self, first: str, second: str) -> bool:
-        """Whether a verb and 'over' make the one word staff also write ('switch over' is the
-        switchover, 'hand over' the handover), known here or related to words entries use: apart, the
-        verb alone reaches other things ('switch' ward, the 'switchboard') and 'over' is a stop word.
-        Not where a name of this knowledge base holds the verb: it writes the phrase apart itself."""
+        """Whether two real words are written apart that staff also write as one ('hyper care', 'pop up',
+        'switch over'), known here or related to words entries use: apart, the first alone reaches other
+        things ('switch' the switchboard) and the second is read as a word of its own, or as a stop
+        word ('over'). Not where a name of this knowledge base holds the first word: it writes the
+        phrase apart itself ('hand over a patient')."""
         return (
-            second in _PARTICLES
+            (second in _PARTICLES or second not in STOP_WORDS)
             and first not in STOP_WORDS
             and self.analyzer.stem(first) not in self._name_postings
             and not self._strange(first + second)
@@ -802,7 +804,7 @@ def _for_aliases(tuning: Tuning, entries: Sequence[Entry]) -> Tuning:
     return replace(tuning, answer_at=tuning.sparse_answer_at) if aliases < tuning.sparse_aliases else tuning
 
 
-_PARTICLES = frozenset({"over"})  # what a verb ends with when it is written as one word with it
+_PARTICLES = frozenset({"over"})  # stop words that end a word written as one ('switchover', 'handover')
 
 
 def _run_together(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str, str]]:
