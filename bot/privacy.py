@@ -169,16 +169,20 @@ _BIRTH_DATE = re.compile(
 # \b would miss it. Patterns are also matched with these marks read as spaces.
 _EMPHASIS = re.compile(r"[_*~`]")
 DATE_OF_BIRTH = "date of birth"
-# A hospital number said to be one ('MRN', 'MRN No', 'hospital number (MRN)', 'hosp no', 'unit number',
-# 'patient number', then ':', '#', '-', '(' or 'is'): the next token goes when it starts with a digit (after
-# at most three letters) and holds five digits or more, letters and all ('RX1234567', 'A123 4567'); 'patient
-# number of 12345 patients' keeps its words. Not 'case number': a supplier's ticket is one too. Named as
-# the config's pattern is, so the counts merge.
+# A hospital number said to be one ('MRN', 'M.R.N.', 'MRN No', 'hospital number (MRN)', 'hosp no', 'hosp.
+# no', 'unit number', 'patient number', 'patient ID', 'pt no', 'hospital ID', 'PAS number', 'case note
+# number', then ':', '#', '-', '(' or 'is'): the next token goes when it starts with a digit (after at most
+# three letters) and holds five digits or more, letters and all ('RX1234567', 'A123 4567'); 'patient number
+# of 12345 patients' keeps its words. Not 'case number': a supplier's ticket is one too. Named as the
+# config's pattern is, so the counts merge.
 HOSPITAL_NUMBER = "hospital number"
 _NUMBER_WORD = r"[^\S\n]{0,2}(?:number|num|no)(?![a-z])\.?"
-_ANY_HOSPITAL_CUE = re.compile(r"mrn|hosp|unit|patient", re.IGNORECASE)  # in every cue: a quick look first
+_NUMBER_OR_ID = rf"(?:{_NUMBER_WORD}|[^\S\n]{{0,2}}id(?![a-z])\.?)"
+# In every cue: a quick look first.
+_ANY_HOSPITAL_CUE = re.compile(r"m\.?r\.?n|hosp|unit|patient|pt|pas|case", re.IGNORECASE)
 _HOSPITAL_NUMBER = re.compile(
-    rf"\b(?:mrn(?:{_NUMBER_WORD})?|(?:hosp(?:ital)?|unit|patient){_NUMBER_WORD}(?:[^\S\n]{{0,2}}\(mrn\))?)"
+    rf"\b(?:m\.?r\.?n\.?(?:{_NUMBER_WORD})?|(?:hosp(?:ital)?\.?|unit|patient|pt|pas|case[^\S\n]?notes?)"
+    rf"{_NUMBER_OR_ID}(?:[^\S\n]{{0,2}}\(mrn\))?)"
     r"(?![a-z])[^\S\n]{0,3}[:#=\-(]?[^\S\n]{0,3}(?:(?:is|was)[^\S\n]{1,3})?"
     r"(?P<id>(?=[a-z]{0,3}\d)[a-z0-9]{1,12}(?:[ \-/][0-9]{2,8}){0,2})(?![a-z0-9])",
     re.IGNORECASE,

@@ -291,6 +291,16 @@ def test_words_and_short_runs_with_those_letters_are_kept(text: str) -> None:
         "MRN number: 1234567",
         "Hospital Number (MRN): 1234567",
         "patient number K00123",
+        "M.R.N. 1234567",
+        "hosp. no 1234567",
+        "patient ID 1234567",
+        "pt id: 1234567",
+        "pt no 1234567",
+        "hospital ID 1234567",
+        "PAS number 1234567",
+        "PAS ID: 1234567",
+        "case note number 1234567",
+        "casenotes no 1234567",
     ],
 )
 def test_a_hospital_number_after_its_cue_is_removed(said: str) -> None:
@@ -308,7 +318,16 @@ def test_a_hospital_number_found_by_cue_and_by_the_trust_pattern_is_counted_once
 
 
 @pytest.mark.parametrize(
-    "text", ["MRN lookup is slow", "patient number 4 in the queue", "case number GL-42", "unit number 1234"]
+    "text",
+    [
+        "MRN lookup is slow",
+        "patient number 4 in the queue",
+        "case number GL-42",
+        "unit number 1234",
+        "patient id card printer jams",
+        "pt no longer on 12345",
+        "PAS down since 12:00",
+    ],
 )
 def test_a_hospital_number_cue_without_a_number_keeps_the_text(text: str) -> None:
     assert Redactor().clean(text) == text
