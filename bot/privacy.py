@@ -5,8 +5,8 @@ number is left alone while every valid NHS number (including the 999 test range)
 whatever spacing or dashes staff typed; one written as an NHS number is written (3-3-4, digit by digit)
 or said to be one ('NHS no ...') goes whatever its check digit. Dates of birth, hospital numbers and
 patients named with an honorific are found by their cue, and so are patients named with none ('patient
-John Smith': see `bot.patient_names`), postcodes, mobile numbers and email addresses (but staff's at NHS
-domains) by their shape. A trust adds its own identifier patterns in the config.
+John Smith': see `bot.patient_names`), postcodes, street addresses, mobile numbers and email addresses
+(but staff's at NHS domains) by their shape. A trust adds its own identifier patterns in the config.
 """
 
 from __future__ import annotations
@@ -219,6 +219,25 @@ _NAME_WORD = rf"(?:{_CAPITAL}\.|{_CAPITAL}(?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{
 _NAMED = re.compile(
     rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS)\.?[^\S\n]{{1,2}}(?!{_MICROSOFT}(?!\w)){_NAME_WORD}"
     rf"(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
+)
+
+# A street address: a house number, one to three capitalised words and the kind of street ('12 Acacia
+# Avenue', '4a Privet Drive', 'Flat 3, 12 High St'); after 'address' or 'lives at' in any case ('address
+# 12 acacia avenue'). Not a place in the hospital so numbered ('Ward 10 Holly Court', 'Level 2 Jubilee
+# Way'), nor 'Dr', which names staff. Each word is bounded and starts after a space: linear on any text.
+STREET_ADDRESS = "street address"
+_STREET_KIND = (
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Close|Crescent|Court|Grove|Gardens|Place|Terrace|Way|Mews"
+    r"|Square)"
+)
+_STREET = re.compile(
+    r"(?P<place>\b(?i:ward|bay|bed|room|level|floor|block|theatre|unit|clinic|suite|gate|door|desk|pod|wing)"
+    r"[^\S\n]{1,2})?"
+    r"(?P<cue>\b(?i:address|lives[^\S\n]{1,2}at|living[^\S\n]{1,2}at)"
+    r"(?:[^\w\n]{1,4}(?i:is|was)(?![a-z]))?[^\w\n]{0,4})?"
+    rf"(?P<address>(?<![\w/.:\-])\d{{1,4}}[A-Za-z]?[^\S\n]{{1,2}}"
+    rf"(?(cue)(?i:(?:[a-z][a-z'\u2019\-]{{0,20}}[^\S\n]{{1,2}}){{1,3}}{_STREET_KIND})"
+    rf"|(?:[A-Z][A-Za-z'\u2019\-]{{0,20}}[^\S\n]{{1,2}}){{1,3}}{_STREET_KIND})\.?(?!\w))"
 )
 
 
@@ -480,6 +499,12 @@ def _without_postcodes(text: str) -> tuple[str, int]:
     return _replaced(_POSTCODE, f"[{POSTCODE} removed]", text, "code")
 
 
+def _without_street_addresses(text: str) -> tuple[str, int]:
+    """The text with every street address replaced (see `_STREET`), a cue before it kept."""
+    spans = [match.span("address") for match in _STREET.finditer(text) if not match.group("place")]
+    return _substituted(text, spans, f"[{STREET_ADDRESS} removed]"), len(spans)
+
+
 def _without_mobile_numbers(text: str) -> tuple[str, int]:
     """The text with every mobile number replaced; not digits that start a date ('07/12/2026 - 9/12')."""
     dated = _Covered(_DATED, text)
@@ -522,6 +547,7 @@ _BUILT_IN: tuple[tuple[str, int, Callable[[str], tuple[str, int]]], ...] = (
     (HOSPITAL_NUMBER, 5, _without_hospital_numbers),
     (MOBILE_NUMBER, 10, _without_mobile_numbers),
     (POSTCODE, 2, _without_postcodes),
+    (STREET_ADDRESS, 1, _without_street_addresses),
     (NAME, 0, _without_names),
 )
 

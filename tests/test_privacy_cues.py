@@ -362,6 +362,38 @@ def test_words_that_only_look_like_a_postcode_are_kept(text: str) -> None:
     assert Redactor().clean(text) == text
 
 
+# 7a. Street addresses: a house number, capitalised words and the kind of street; any case after a cue.
+
+
+@pytest.mark.parametrize(
+    ("said", "kept"),
+    [
+        ("lives at 12 Acacia Avenue, Leeds", "lives at [street address removed], Leeds"),
+        ("home address is 4a Privet Drive", "home address is [street address removed]"),
+        ("address: Flat 3, 12 High St.", "address: Flat 3, [street address removed]"),
+        ("address 12 acacia avenue", "address [street address removed]"),
+        ("NOK at 7 Church Lane not answering", "NOK at [street address removed] not answering"),
+    ],
+)
+def test_a_street_address_is_removed(said: str, kept: str) -> None:
+    result = Redactor().redact(said)
+    assert result.text == kept and result.removed == {"street address": 1}
+    assert "I removed 1 street address from" in result.explain()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ward 10 Holly Court printer down",
+        "Level 2 Jubilee Way lifts",
+        "bed 12 Dr Jones",
+        "3 printers on ward 4",
+    ],
+)
+def test_a_numbered_place_in_the_hospital_is_not_a_street_address(text: str) -> None:
+    assert Redactor().clean(text) == text
+
+
 # 8. A patient named with an honorific, built in: a surgeon written 'Mr Patel' goes too, a cost accepted.
 
 

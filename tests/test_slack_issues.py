@@ -271,6 +271,20 @@ def test_an_nhs_number_in_any_field_never_reaches_a_post_or_a_row(bot) -> None:
     assert "9990000018" not in stored and "9999999999" not in stored
 
 
+def test_a_patients_home_address_and_hospital_id_never_reach_a_post_or_a_row(bot) -> None:
+    """A floorwalker writes where the patient lives and the ID on the PAS screen: both went to triage."""
+    answer = submit(bot, summary="Transport booked to wrong home, pt ID 1234567",
+                    details="Patient lives at 12 Acacia Avenue, PAS shows the old one")  # fmt: skip
+    assert "1 hospital number, 1 street address" in json.dumps(answer["view"])
+    bot.fake.wait_for("chat.postMessage", count=2)
+    with bot.services.db.engine.connect() as conn:
+        rows = [str(tuple(r)) for table in ("issues", "issue_events", "outbox")
+                for r in conn.execute(text(f"SELECT * FROM {table}"))]  # fmt: skip
+    for said in (bot.fake.everything(), " ".join(rows)):
+        assert "Acacia" not in said and "1234567" not in said
+        assert "[street address removed]" in said and "pt ID [hospital number removed]" in said
+
+
 def test_the_reporter_is_told_privately_what_was_removed(bot) -> None:
     answer = submit(bot, details="Patient 9999999999 in bed 3")
     assert "1 NHS number" in json.dumps(answer["view"])
