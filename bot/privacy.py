@@ -251,6 +251,26 @@ _MOBILE_GAP = (
 _MOBILE = re.compile(
     rf"(?<![\w+(])\(?(?:0|(?:\+|00)[^\S\n]?44[^\S\n]?(?:\(0\)[^\S\n]?)?)7(?:{_MOBILE_GAP}\d){{9}}(?!\d)"
 )
+# A landline said to be a patient's or a relative's: a cue naming them ('pt', "patient's", 'NOK', 'next of
+# kin', 'daughter'), up to five words with no digit in the same clause, then a UK number starting 01 or 02
+# ('call patient at home on 0113 496 0000', "daughter's number (0113) 496 0000"); not an 03 number, which
+# is a service's ('patient rang the helpdesk on 0300 ...'). A landline with no such cue is a ward's or a
+# desk's and is kept; a reporter's own ('my landline ...') has no cue.
+PHONE_NUMBER = "phone number"
+_PERSONAL_LANDLINE = re.compile(
+    r"\b(?:patient|pt|nok|next[^\S\n]?of[^\S\n]?kin|relative|daughter|son|wife|husband|partner|carer|mum|dad"
+    r"|mother|father|family)(?:['\u2019]?s)?(?![a-z])(?P<between>(?:[^\S\n]{1,3}[^\s.;!?\d()]{1,20}){0,5})[^\w\n]{0,4}?"
+    r"(?P<number>(?<![\d+])(?:\+44[^\S\n]?(?:\(0\)[^\S\n]?)?|\(?0)[12](?:\)?[ \-]{0,2}\d){8,9})(?!\d)",
+    re.IGNORECASE,
+)
+# The words that make a number the service's, not the person's: 'patient line', 'call transport office',
+# 'son rang the ward on', 'Family liaison team on', 'patients can ring PALS on'.
+_SERVICE_WORDS = frozenset({
+    "line", "lines", "office", "team", "service", "services", "ward", "desk", "pals", "liaison", "helpline",
+    "switchboard", "department", "dept", "clinic", "unit", "reception", "hub", "centre", "center",
+    "transport", "booking", "bookings", "appointments", "pharmacy", "lab", "advice", "support", "gp",
+    "surgery", "practice", "hospital", "trust", "hospice", "ambulance", "helpdesk", "bureau",
+})  # fmt: skip
 # An email address, alone or as Slack sends one ('<mailto:jo@example.com|jo@example.com>', which goes
 # whole). Addresses at the NHS's own domains are staff's work addresses, named in chat as staff are,
 # and are kept. Not one inside a URL ('postgresql://bot:pw@db.trust'): a link is not an address.
@@ -260,8 +280,10 @@ _EMAIL = re.compile(rf"<mailto:[^|>\s]{{1,300}}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%
 _ANY_ADDRESS = re.compile(_ADDRESS)
 # Contact details staff write so that staff can reach them: a reporter's own contact ('my mobile 07700
 # 900123'), the trust's support contacts and its plan ('ring the on-call manager on 07700 900456'). They
-# are kept there alone; anywhere else a mobile number or an address is taken to be a patient's.
-CONTACT_DETAILS = frozenset({MOBILE_NUMBER, EMAIL_ADDRESS})
+# are kept there alone; anywhere else a mobile number or an address is taken to be a patient's, and so is
+# a landline said to be one.
+CONTACT_DETAILS = frozenset({MOBILE_NUMBER, PHONE_NUMBER, EMAIL_ADDRESS})
+_ASCII_WORD = re.compile(r"[a-z]{1,40}")
 _LINK = re.compile(r"[a-z][a-z\d+.\-]{0,30}://[^\s|<>]+", re.IGNORECASE)
 _NHS_DOMAIN = re.compile(r"@(?:[A-Za-z0-9\-]+\.)*(?:nhs\.net|nhs\.uk|nhs\.scot|hscni\.net)(?![\w.\-])", re.I)
 
@@ -512,6 +534,20 @@ def _without_mobile_numbers(text: str) -> tuple[str, int]:
     return _substituted(text, spans, f"[{MOBILE_NUMBER} removed]"), len(spans)
 
 
+def _without_personal_landlines(text: str) -> tuple[str, int]:
+    """The text with every landline said to be a patient's or a relative's replaced, its cue kept; not
+    one the words between say is a service's (see `_SERVICE_WORDS`). A cue so refused is passed over,
+    not the text after it: 'pt transport booked, call daughter on ...' still finds the daughter's."""
+    spans, start = [], 0
+    while match := _PERSONAL_LANDLINE.search(text, start):
+        if _SERVICE_WORDS.isdisjoint(_ASCII_WORD.findall(match["between"].lower())):
+            spans.append(match.span("number"))
+            start = match.end()
+        else:
+            start = match.start() + 1
+    return _substituted(text, spans, f"[{PHONE_NUMBER} removed]"), len(spans)
+
+
 def _not_at_the_nhs(written: str) -> bool:
     """Whether any address written here (a link's target or its label) is not a staff one at the NHS."""
     return any(not _NHS_DOMAIN.search(address) for address in _ANY_ADDRESS.findall(written))
@@ -546,6 +582,7 @@ _BUILT_IN: tuple[tuple[str, int, Callable[[str], tuple[str, int]]], ...] = (
     (DATE_OF_BIRTH, 3, _without_dates_of_birth),
     (HOSPITAL_NUMBER, 5, _without_hospital_numbers),
     (MOBILE_NUMBER, 10, _without_mobile_numbers),
+    (PHONE_NUMBER, 9, _without_personal_landlines),
     (POSTCODE, 2, _without_postcodes),
     (STREET_ADDRESS, 1, _without_street_addresses),
     (NAME, 0, _without_names),

@@ -596,6 +596,47 @@ def test_landlines_extensions_and_longer_numbers_are_kept(text: str) -> None:
 @pytest.mark.parametrize(
     ("said", "left"),
     [
+        ("call patient at home 0113 496 0000", "call patient at home [phone number removed]"),
+        ("pt landline 01134960000, bed 4", "pt landline [phone number removed], bed 4"),
+        ("daughter's number (0113) 496 0000", "daughter's number [phone number removed]"),
+        ("NOK tel: +44 113 496 0000.", "NOK tel: [phone number removed]."),
+        ("next of kin 020 7946 0000 not answering", "next of kin [phone number removed] not answering"),
+        (
+            "pt transport booked, call daughter on 0113 496 0000",
+            "pt transport booked, call daughter on [phone number removed]",
+        ),
+    ],
+)
+def test_a_landline_said_to_be_a_patients_or_a_relatives_is_removed(said: str, left: str) -> None:
+    result = Redactor().redact(said)
+    assert result.text == left and result.removed == {"phone number": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pt on ward 7, ring ward 7 on 0113 243 3144", "pt in bed 4. Ring IT on 0113 496 0000",
+     "patient rang the helpdesk on 0300 123 4567", "pt 5 on ext 4002",
+     "pt transport booked, call transport office 0113 206 0000", "patient line 0113 206 0000 is down",
+     "son rang the ward on 0113 206 0000", "Family liaison team on 0113 206 5555",
+     "patients can ring PALS on 0113 206 4444"],
+)  # fmt: skip
+def test_a_landline_not_said_to_be_a_patients_is_kept(text: str) -> None:
+    assert Redactor().clean(text) == text
+
+
+def test_the_reporters_own_landline_in_the_contact_field_is_kept(stored) -> None:
+    """A reporter may give a relative's or their home number to be called back on: kept in that field."""
+    issues, _, _ = stored
+    logged = report(
+        issues, "SMS to wrong person", "pt's home 0113 496 0000", contact="wife's phone 0113 496 0001"
+    )
+    assert logged.issue.contact == "wife's phone 0113 496 0001"
+    assert logged.issue.details == "pt's home [phone number removed]"
+
+
+@pytest.mark.parametrize(
+    ("said", "left"),
+    [
         ("portal login is jo.bloggs@gmail.com", f"portal login is {EMAIL_MARKER}"),
         ("letters to J.Bloggs+gp@Hotmail.co.uk bounce", f"letters to {EMAIL_MARKER} bounce"),
         ("sent to <mailto:jo@gmail.com|jo@gmail.com> twice", f"sent to {EMAIL_MARKER} twice"),
