@@ -7,6 +7,7 @@ patient's (or a relative's, who names the patient as surely): a person ('patient
 'baby of'), a naming verb after one ('lady in bed 7 is called ...'), or a name's own word ('surname',
 'first name', 'name is', 'Name:'). The name is capitalised, since 'patient called the ward' is no name;
 it may be in lower case only where the cue says a name follows ('name is jane doe', 'surname: patel').
+One form needs no cue: the surname in capitals and the forename, as a wristband prints it ('SMITH, John').
 
 The words after a cue that are no name are kept: the cue's own words, what staff write after 'patient'
 (systems, teams, lists: 'Patient Administration System', 'patient Safety team', 'pt Portal'), staff
@@ -207,6 +208,20 @@ _PHONED = frozenset(
         "been",
     }
 )
+# A name as a wristband, a label and the record's banner print it, and as staff copy it from them: the
+# surname in capitals, a comma, then the forename ('SMITH, John', "O'BRIEN, Mary J"). No cue is needed:
+# a word in capitals before a comma and a capitalised word is seldom anything else, and where it is (an
+# acronym before a place: 'ED, Theatres', 'EPR, Pharmacy') the words are ones staff write after 'patient'.
+_CAPS = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
+_BANNER = re.compile(
+    rf"(?<![\w'\u2019\-])(?P<surname>{_CAPS}(?:{_CAPS}|['\u2019\-](?={_CAPS})){{1,30}}),{_SP}"
+    rf"(?P<forename>{_CAPS}[^\W\d_A-Z](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{0,30}})(?![\w'\u2019])"
+    rf"(?P<more>{_SP}{_WORD})?"
+)
+# What staff write in capitals before a comma to open a message ('FYI, John is on it'): no surname.
+_LEAD_INS = frozenset(
+    {"fyi", "nb", "ps", "asap", "urgent", "update", "hi", "hello", "dear", "morning", "evening"}
+)
 _NUMBER_NEXT = re.compile(r"[^\S\n]{0,3}\d")
 _WORD_BEFORE = re.compile(r"([^\W\d_]{1,40})(?:['\u2019]s)?[^\S\n]{1,3}$")
 
@@ -297,4 +312,23 @@ def cued_name_spans(text: str) -> list[tuple[int, int]]:
         for cue in _FAR_NAME_CUE.finditer(text):  # words between: 'name on PAS was merged' is no name
             if _said_of_a_patient(text, cue):
                 spans += _named(text, cue, lower_case=False)
+    return spans
+
+
+def banner_name_spans(text: str) -> list[tuple[int, int]]:
+    """Where a patient is named as a wristband or the record's banner prints it ('SMITH, John'; see
+    `_BANNER`), as (start, end) spans; a middle name or initial after the forename goes with it. A short
+    surname in capitals is read as one too ('LEE, Amy'), though a short acronym looks the same."""
+    if "," not in text:
+        return []
+    spans = []
+    for match in _BANNER.finditer(text):
+        surname = _bare(match["surname"])
+        if surname in _FUNCTION_WORDS or surname in _NOT_NAMES or surname in _LEAD_INS:
+            continue
+        if not _is_name(match["forename"], lower_case=False):
+            continue
+        more = match["more"]
+        named_more = more and _is_name(more.strip(), lower_case=False)
+        spans.append((match.start(), match.end("more") if named_more else match.end("forename")))
     return spans

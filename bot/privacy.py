@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.patient_names import cued_name_spans
+from bot.patient_names import banner_name_spans, cued_name_spans
 
 NHS_NUMBER_MARKER = "[NHS number removed]"
 # Characters that show nothing but split a number: every Unicode format character (soft hyphen,
@@ -566,7 +566,7 @@ def _without_names(text: str) -> tuple[str, int]:
     """The text with every patient named with a title, or after a cue (see `cued_name_spans`), replaced."""
     plain = _EMPHASIS.sub(" ", text)
     cued = cued_name_spans(text) + (cued_name_spans(plain) if plain != text else [])
-    spans = _merged({*_spans(_NAMED, text), *cued})
+    spans = _merged({*_spans(_NAMED, text), *cued, *banner_name_spans(text)})
     return _substituted(text, spans, f"[{NAME} removed]"), len(spans)
 
 

@@ -317,3 +317,27 @@ def test_every_repeat_in_the_name_patterns_is_bounded() -> None:
     assert len(patterns) >= 6
     for pattern in patterns:
         assert sre_constants.MAXREPEAT not in _repeats(sre_parse.parse(pattern.pattern, pattern.flags))
+
+
+@pytest.mark.parametrize(
+    ("said", "left"),
+    [
+        ("wristband printed SMITH, John with the wrong ward", f"wristband printed {M} with the wrong ward"),
+        ("label says JONES, Mary J, bay 2", f"label says {M}, bay 2"),
+        ("banner shows O'BRIEN, Mary-Jane twice", f"banner shows {M} twice"),
+        ("LEE, Amy in side room 3", f"{M} in side room 3"),
+    ],
+)
+def test_a_patient_named_as_the_wristband_prints_it_is_removed(said: str, left: str) -> None:
+    """The band and the banner print 'SURNAME, Forename', and staff copy it from them with no cue."""
+    result = Redactor().redact(said)
+    assert result.text == left and result.removed == {"name": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ED, Theatres and ICU are live", "EPR, Pharmacy and Radiology", "AMU, Ward 4", "FYI, John is on it",
+     "URGENT, Please call", "Leeds, Bradford and York"],
+)  # fmt: skip
+def test_capitals_before_a_comma_that_are_no_surname_are_kept(text: str) -> None:
+    assert Redactor().clean(text) == text
