@@ -26,9 +26,16 @@ class Membership(Protocol):
         """Whether `user_id` is in `group`; raises `MembershipUnknown` when that cannot be told now."""
         ...
 
+    def members_of(self, usergroup: str) -> frozenset[str] | None:
+        """Who is in the platform's user group; None when that cannot be told now, or here."""
+        ...
+
 
 class ConfiguredMembership:
     """Membership from the config's user ids only; a user group cannot be expanded without Slack."""
 
     def is_member(self, user_id: str, group: Group) -> bool:
         return user_id in group.users
+
+    def members_of(self, usergroup: str) -> frozenset[str] | None:
+        return None

@@ -312,6 +312,34 @@ def test_a_p1_goes_to_the_safety_channel_and_is_escalated_until_acknowledged(bot
     assert len([c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0SAFETY"]) == 3
 
 
+def test_a_p1_calls_the_safety_group_and_the_team_when_the_on_call_group_has_nobody_in_it(bot) -> None:
+    """Someone emptied the on-call user group at handover: the call-out mentioned it and paged nobody."""
+    bot.fake.usergroups["S0ONCALL"] = []
+    ref = log_issue(bot, severity="P1")
+    (callout,) = [
+        c for c in bot.fake.wait_for("chat.postMessage", count=3) if c.params["channel"] == "C0SAFETY"
+    ]
+    head = callout.params["blocks"][0]["text"]["text"]
+    assert head.startswith(f"<!subteam^S0ONCALL> (nobody is in the on-call group) <@{CSO}> <@{TEAM}> ")
+    assert ref in head
+    clock: ManualClock = bot.services.clock  # type: ignore[assignment]
+    clock.advance(minutes=15)
+    escalation_tick(bot.services)
+    again = bot.fake.wait_for("chat.postMessage", count=4)[-1]
+    assert "still not acknowledged" in again.text and f"<@{CSO}> <@{TEAM}>" in json.dumps(
+        again.params["blocks"]
+    )
+
+
+def test_a_p1_calls_only_the_on_call_group_when_someone_is_in_it(bot) -> None:
+    bot.fake.usergroups["S0ONCALL"] = ["U0DOC"]
+    log_issue(bot, severity="P1")
+    (callout,) = [
+        c for c in bot.fake.wait_for("chat.postMessage", count=3) if c.params["channel"] == "C0SAFETY"
+    ]
+    assert callout.params["blocks"][0]["text"]["text"].startswith("<!subteam^S0ONCALL> :rotating_light:")
+
+
 def test_only_the_clinical_safety_group_can_resolve_a_patient_safety_issue(bot) -> None:
     ref = log_issue(bot, severity="P3", safety=True)
     bot.action(ib.RESOLVE, ref, user=TEAM, channel="C0TRIAGE")

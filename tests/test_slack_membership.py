@@ -42,3 +42,16 @@ def test_membership_falls_back_to_configured_ids_when_slack_errors(fake_slack: F
 def test_the_app_gives_surfaces_slack_membership(slack_bot):
     bot = slack_bot()
     assert isinstance(bot.services.membership, SlackMembership)
+
+
+def test_a_groups_members_are_none_when_it_is_gone_and_unknown_while_slack_is_down(fake_slack: FakeSlack):
+    """What an urgent call-out asks before paging a group: 'nobody' and 'cannot tell' differ."""
+    membership = SlackMembership(
+        WebClient(base_url=fake_slack.url, token="xoxb-t"), ManualClock(datetime.now(UTC))
+    )
+    fake_slack.fail("usergroups.users.list", status=500)
+    assert membership.members_of("S0ONCALL") is None
+    fake_slack.fail("usergroups.users.list", error="no_such_subteam")
+    assert membership.members_of("S0ONCALL") == frozenset()
+    fake_slack.usergroups["S0ONCALL"] = ["U0DOC"]
+    assert membership.members_of("S0ONCALL") == {"U0DOC"}

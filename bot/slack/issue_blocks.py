@@ -550,7 +550,7 @@ def _buttons(issue: Issue) -> list[dict[str, Any]]:
     return buttons
 
 
-def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
+def safety_blocks(issue: Issue, org: OrgConfig, calling: str | None = None) -> list[Block]:
     """The safety-channel post: it calls the on-call group until someone acknowledges the issue, or it is
     lowered out of patient safety."""
     if not issue.needs_safety_escalation:
@@ -562,27 +562,29 @@ def safety_blocks(issue: Issue, org: OrgConfig) -> list[Block]:
         head = f":rotating_light: *Patient-safety issue {issue.reference}*: {status_line(issue)}."
     else:
         head = (
-            f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference}* needs acknowledging. "
-            f"It is also in {channel_link(org.channels.triage)}."
+            f"{_calling(org, calling)}:rotating_light: *Patient-safety issue {issue.reference}* needs "
+            f"acknowledging. It is also in {channel_link(org.channels.triage)}."
         )
     return [text_section(head), *triage_blocks(issue)]
 
 
-def reopened_blocks(issue: Issue, org: OrgConfig, by: str) -> list[Block]:
+def reopened_blocks(issue: Issue, org: OrgConfig, by: str, calling: str | None = None) -> list[Block]:
     """A P1 or patient-safety issue is back: the on-call group is called as for a new one."""
     head = (
-        f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference} was reopened* by {who(by)} "
-        f"and needs acknowledging. It is also in {channel_link(org.channels.triage)}."
+        f"{_calling(org, calling)}:rotating_light: *Patient-safety issue {issue.reference} was reopened* "
+        f"by {who(by)} and needs acknowledging. It is also in {channel_link(org.channels.triage)}."
     )
     return [text_section(head), *triage_blocks(issue)]
 
 
-def raised_blocks(issue: Issue, org: OrgConfig, change: dict[str, Any]) -> list[Block]:
+def raised_blocks(
+    issue: Issue, org: OrgConfig, change: dict[str, Any], calling: str | None = None
+) -> list[Block]:
     """An issue raised to P1 or patient safety after logging: the on-call group is called as for a new
     one, with who raised it, from what and why."""
     head = (
-        f"{_calling(org)}:rotating_light: *Patient-safety issue {issue.reference} needs acknowledging*: "
-        f"{_changed(issue, change)}\nIt is also in {channel_link(org.channels.triage)}."
+        f"{_calling(org, calling)}:rotating_light: *Patient-safety issue {issue.reference} needs "
+        f"acknowledging*: {_changed(issue, change)}\nIt is also in {channel_link(org.channels.triage)}."
     )
     return [text_section(head), *triage_blocks(issue)]
 
@@ -595,19 +597,38 @@ _AWAITING_AFTER = {
 }
 
 
-def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int) -> list[Block]:
+def escalation_blocks(issue: Issue, org: OrgConfig, minutes: int, calling: str | None = None) -> list[Block]:
     head = (
-        f"{_calling(org)}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} minutes "
-        f"after it was {_AWAITING_AFTER[issue.awaiting_after]} (escalation {issue.escalations}). "
+        f"{_calling(org, calling)}:rotating_light: *{issue.reference} is still not acknowledged* {minutes} "
+        f"minutes after it was {_AWAITING_AFTER[issue.awaiting_after]} (escalation {issue.escalations}). "
         "Please acknowledge it now."
     )
     return [text_section(head), *triage_blocks(issue)]
 
 
-def _calling(org: OrgConfig) -> str:
-    """The on-call group's mention that opens an urgent post, or nothing when none is set."""
-    mention = group_mention(org.on_call_usergroup)
+def _calling(org: OrgConfig, calling: str | None) -> str:
+    """What opens an urgent post: `calling` when given (see `nobody_on_call`), else the on-call group's
+    mention, or nothing when none is set."""
+    mention = group_mention(org.on_call_usergroup) if calling is None else calling
     return f"{mention} " if mention else ""
+
+
+def nobody_on_call(org: OrgConfig) -> str:
+    """Whom an urgent post calls when Slack says the on-call group has nobody in it (emptied, deleted,
+    or not readable by the bot): the group still, in case someone joins it, and the people of the
+    clinical safety group and the maintenance team, or everyone here when none are named, since a
+    patient-safety call that pings nobody is a call missed."""
+    named = [
+        mention
+        for group in (org.clinical_safety_group, org.maintenance_team)
+        for mention in (
+            group_mention(group.usergroup),
+            *(f"<@{u}>" for u in sorted(group.users) if ids.user_id(u)),
+        )
+        if mention
+    ]
+    instead = " ".join(dict.fromkeys(named)) or "<!here>"
+    return f"{group_mention(org.on_call_usergroup)} (nobody is in the on-call group) {instead}"
 
 
 def group_mention(group: str | None) -> str:

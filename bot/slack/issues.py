@@ -800,7 +800,8 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         return Message(ib.issue_text(issue), ib.triage_blocks(issue), **_triage_fallback(services, issue))
 
     def safety(issue: Issue, item: Item) -> Message:
-        text, blocks = f"Patient-safety issue {ib.issue_text(issue)}", ib.safety_blocks(issue, org)
+        text = f"Patient-safety issue {ib.issue_text(issue)}"
+        blocks = ib.safety_blocks(issue, org, _calling(services) if issue.awaiting_acknowledgement else None)
         return Message(text, blocks, fallback_channel=org.channels.triage)
 
     def notice(issue: Issue, item: Item) -> Message:
@@ -814,7 +815,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         minutes = int(item.payload.get("count", issue.escalations)) * org.p1_ack_minutes
         return Message(
             f"Still not acknowledged: {ib.issue_text(issue)}",
-            ib.escalation_blocks(issue, org, minutes),
+            ib.escalation_blocks(issue, org, minutes, _calling(services)),
             fallback_channel=org.channels.triage,
         )
 
@@ -845,7 +846,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
             return None  # taken on, closed or lowered since it was raised: nobody needs calling
         return Message(
             f"Raised to patient safety: {ib.issue_text(issue)}",
-            ib.raised_blocks(issue, org, item.payload),
+            ib.raised_blocks(issue, org, item.payload, _calling(services)),
             fallback_channel=org.channels.triage,
         )
 
@@ -855,7 +856,7 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
         by = str(item.payload.get("by", ""))
         return Message(
             f"Reopened patient-safety issue {ib.issue_text(issue)}",
-            ib.reopened_blocks(issue, org, by),
+            ib.reopened_blocks(issue, org, by, _calling(services)),
             fallback_channel=org.channels.triage,
         )
 
@@ -877,6 +878,16 @@ def renderers(services: Services) -> dict[str, Callable[[Item], Message | None]]
 
 
 _ADDED = (Action.PLUS_ONE, Action.NOTE)  # what reporters add to an issue after it is logged
+
+
+def _calling(services: Services) -> str | None:
+    """Whom an urgent post calls: None for the on-call group as configured, unless Slack says the group
+    has nobody in it; then the people named in its stead (see `issue_blocks.nobody_on_call`)."""
+    group = services.settings.org.on_call_usergroup
+    if not group or services.membership.members_of(group) != frozenset():
+        return None
+    log.error("the on-call group %s has nobody in it: calling the safety group and the team instead", group)
+    return ib.nobody_on_call(services.settings.org)
 
 
 def _in_thread(services: Services, issue: Issue, message: Message) -> Message:

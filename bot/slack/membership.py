@@ -47,6 +47,12 @@ class SlackMembership:
             return user_id in members
         raise MembershipUnknown("Slack")
 
+    def members_of(self, usergroup: str) -> frozenset[str] | None:
+        """The group's members as Slack last said (none when it is gone or may not be read); None when
+        Slack cannot be asked and no list is recent enough to stand in."""
+        members, answered = self._members(usergroup)
+        return members if answered or members else None
+
     def _members(self, usergroup: str) -> tuple[frozenset[str], bool]:
         """The group's members, and whether that is Slack's answer (or its refusal); when it is not,
         the members are those of the list last seen, if it is recent enough to vouch for them."""
