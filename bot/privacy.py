@@ -107,6 +107,13 @@ _LOOKALIKE_RUN = re.compile(
     rf"{_GROUP_SEPARATOR}(?P<c>{_LOOKALIKE_OR_BAR}{{4}})|(?P<d>{_LOOKALIKE}{{10}}))(?![^\W_])(?!\|)"
 )
 _AS_DIGITS = str.maketrans("OolI|", "00111")
+# Grouped any other way ('9434 76 59I9', 'NHS no 94 34 76 59 l9'), in two to five groups of two to four,
+# ten in all, they are read so when seven or more are real digits: the ten must then pass the check digit
+# or follow a cue, as digits do.
+_LOOKALIKE_GROUPS = re.compile(
+    rf"(?<![^\W_])(?:{_LOOKALIKE}{{2,4}}{_GROUP_SEPARATOR}){{1,4}}{_LOOKALIKE}{{2,4}}(?![^\W_])"
+)
+_LETTER_FOR_DIGIT = re.compile("[OolI]")
 # A date of birth, said to be one: a birth cue ('DOB', "DOB's", 'd.o.b', 'date of birth', 'birthday',
 # 'birth', 'born'), a few filler words ('is', 'of', 'was', 'on the', ':'), then a date in any form staff
 # type: 'DOB is 01 / 02 / 1950', 'd.o.b 1.2.45', 'DOB 01021945', 'DOB 01/Feb/1945', "DOB 1 Feb '45", 'born
@@ -310,7 +317,8 @@ def is_valid_nhs_number(digits: str) -> bool:
 
 def _read_as_digits(text: str) -> str:
     """The text with letters typed for digits read as digits where a run is shaped like an NHS number
-    and at least half real digits (see `_LOOKALIKE_RUN`); same length, so places agree with the text."""
+    and at least half real digits (see `_LOOKALIKE_RUN`), or grouped otherwise and mostly real digits
+    (`_LOOKALIKE_GROUPS`); same length, so places agree with the text."""
     chars = list(text)
     for match in _LOOKALIKE_RUN.finditer(text):
         groups = [name for name in "abcd" if match.group(name)]
@@ -319,6 +327,12 @@ def _read_as_digits(text: str) -> str:
         for name in groups:
             start, end = match.span(name)
             chars[start:end] = match.group(name).translate(_AS_DIGITS)
+    for match in _LOOKALIKE_GROUPS.finditer(text):
+        written = match.group(0)
+        real = sum(ch.isdecimal() for ch in written)
+        if real >= 7 and real + len(_LETTER_FOR_DIGIT.findall(written)) == 10:
+            for letter in _LETTER_FOR_DIGIT.finditer(written):
+                chars[match.start() + letter.start()] = letter.group(0).translate(_AS_DIGITS)
     return "".join(chars)
 
 

@@ -258,8 +258,9 @@ def test_a_number_split_by_what_slack_and_staff_type_is_removed(layout: str) -> 
 
 @pytest.mark.parametrize(
     "said",
-    ["943 476 59l9", "999 OOO OO18", "94347659I9", "943-476-59l8", "9o9 000 0018", "NHS: 943 476 59|8"],
-)
+    ["943 476 59l9", "999 OOO OO18", "94347659I9", "943-476-59l8", "9o9 000 0018", "NHS: 943 476 59|8",
+     "9434 76 59I9", "94 34 76 59 I9", "NHS no 9434 76 59l8"],
+)  # fmt: skip
 def test_letters_typed_for_digits_in_an_nhs_shaped_run_are_read_as_digits(said: str) -> None:
     result = Redactor().redact(f"same pt, {said}, bed 4")
     assert result.removed == {"NHS number": 1} and NHS_NUMBER_MARKER in result.text
@@ -267,8 +268,10 @@ def test_letters_typed_for_digits_in_an_nhs_shaped_run_are_read_as_digits(said: 
 
 
 @pytest.mark.parametrize(
-    "text", ["lol lol lOOl", "I lOO 1000 people", "Ward lOO1, bed 4", "IOIO Ilol 1", "room 101 OOO IOOO"]
-)
+    "text",
+    ["lol lol lOOl", "I lOO 1000 people", "Ward lOO1, bed 4", "IOIO Ilol 1", "room 101 OOO IOOO",
+     "ward 12 IO 34 56 78", "Io Il OO 12 34", "ref 9434 76 59I8"],
+)  # fmt: skip
 def test_words_and_short_runs_with_those_letters_are_kept(text: str) -> None:
     assert Redactor().clean(text) == text
 
