@@ -208,7 +208,8 @@ _POSTCODE = re.compile(
     r"(?![^\W_])",
     re.IGNORECASE,
 )
-# A patient named with an honorific ('Mrs Smith', 'Mr J Smith', "Ms O'Neil", 'MRS JANE SMITH'), built in:
+# A patient named with an honorific ('Mrs Smith', 'Mr J Smith', "Ms O'Neil", 'MRS JANE SMITH', 'Mr.Smith',
+# 'Master Jack Smith', 'Mr van der Berg'), built in:
 # a patient's name in chat or the database is a breach, whatever else the text says. The honorific and up
 # to three capitalised names or initials go. The honorific must be capitalised and the names too: lower
 # case cannot be told from words ('ms teams', 'we miss jane'), nor 'MR'/'MS' in capitals from a scanner or
@@ -223,9 +224,18 @@ _MICROSOFT = (
 )
 _CAPITAL = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
 _NAME_WORD = rf"(?:{_CAPITAL}\.|{_CAPITAL}(?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{0,30}})(?!\w)"
+# 'Master' is a boy's title, as the record prints it; not in the record's own words ('Master Patient Index').
+_MASTER = (
+    r"(?:Master(?![^\S\n]{1,2}(?:Patient|Index|Data|File|Record|Records|List|Copy|Key|Class|Plan|Rota"
+    r"|Sheet|Template|Switch|Account|Password|Reference|Branch|Degree|Of)(?!\w))|Mstr)"
+)
+# A surname's particle in lower case ('Mr van der Berg', 'Mrs de Souza', 'Mr al-Hassan').
+_PARTICLE = (
+    r"(?:(?:van|von|de|da|di|du|del|della|der|den|la|le|al|el|bin|ibn|ap|ter|ten)(?:[^\S\n]{1,2}|-)){0,2}"
+)
 _NAMED = re.compile(
-    rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS)\.?[^\S\n]{{1,2}}(?!{_MICROSOFT}(?!\w)){_NAME_WORD}"
-    rf"(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
+    rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS|{_MASTER})(?:\.[^\S\n]{{0,2}}|[^\S\n]{{1,2}})"
+    rf"(?!{_MICROSOFT}(?!\w)){_PARTICLE}{_NAME_WORD}(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
 )
 
 # A street address: a house number, one to three capitalised words and the kind of street ('12 Acacia

@@ -418,6 +418,11 @@ def test_a_titled_name_is_removed_and_the_rest_kept() -> None:
         ("MRS JANE SMITH on the band", " on the band"),
         ("MISS SMITH on the band", " on the band"),
         ("*Mrs Smith* on the band", "* on the band"),
+        ("Mrs.Smith in bay 2", " in bay 2"),
+        ("Master Jack Smith, aged 6", ", aged 6"),
+        ("Mstr J Smith wrong weight", " wrong weight"),
+        ("Mr van der Smith fell", " fell"),
+        ("Mrs de Patel discharged", " discharged"),
     ],
 )
 def test_a_patient_named_with_an_honorific_is_removed(said: str, rest: str) -> None:
@@ -438,6 +443,9 @@ def test_a_patient_named_with_an_honorific_is_removed(said: str, rest: str) -> N
         "MR scanner down",
         "we miss Jane on nights",
         "Mrs smith",  # lower-case words cannot be told from ordinary ones
+        "Ms.Teams is down",
+        "the Master File is locked",
+        "Mr van der",
     ],
 )
 def test_staff_titles_and_look_alikes_are_kept(text: str) -> None:
