@@ -154,7 +154,14 @@ _NOT_NAMES = frozenset({
     "attendance", "attendances", "encounter", "encounters", "episode", "episodes", "spell", "spells", "plan",
     "plans", "handover", "census", "acuity", "dependency", "cohort", "profile", "preferences", "reminder",
     "reminders", "message", "messages", "messaging", "friends", "test", "tests", "testing", "dummy", "fake",
-    "demo", "fictitious"  # a test patient's name: no one's
+    "demo", "fictitious",  # a test patient's name: no one's
+    # The record's own parts and screens ('Master Patient Index', 'Patient Worklist', 'patient Flags'):
+    "index", "passport", "bedside", "worklist", "worklists", "inquiry", "enquiry", "enquiries", "registry",
+    "register", "locator", "scheduler", "scheduling", "entry", "mobility", "handling", "kiosk", "check-in",
+    "days", "event", "events", "sticker", "stickers", "matching", "merging", "selection", "task", "tasks",
+    "location", "locations", "age", "warning", "warnings", "flag", "flags", "risk", "risks", "assessment",
+    "assessments", "questionnaire", "document", "documents", "priority", "priorities", "category",
+    "categories", "type", "types", "class", "classification"
 })  # fmt: skip
 # After a name's own word, where lower case is read too: the words a report says of the name itself.
 _REPORT_WORDS = frozenset({

@@ -139,6 +139,11 @@ NAMED = [
 # Cue words with no patient's name after them: all kept as written.
 NOT_NAMED = [
     "the Patient Administration System is down",
+    "Master Patient Index is down since 02:00",
+    "Patient Worklist not loading on ward 4",
+    "patient Flags and Alerts missing from the banner",
+    "the Patient Enquiry screen times out",
+    "Patient Passport and Bedside Sticker print blank",
     "there is a patient called Testing Test on the list, is it a real person?",  # a test patient
     "pt Demo Patient is on the training ward list",
     "who is on the patient Safety team today",
