@@ -161,7 +161,13 @@ _NOT_NAMES = frozenset({
     "days", "event", "events", "sticker", "stickers", "matching", "merging", "selection", "task", "tasks",
     "location", "locations", "age", "warning", "warnings", "flag", "flags", "risk", "risks", "assessment",
     "assessments", "questionnaire", "document", "documents", "priority", "priorities", "category",
-    "categories", "type", "types", "class", "classification"
+    "categories", "type", "types", "class", "classification",
+    # Departments and modalities, listed after an acronym ('CT, Xray and MRI', 'ED, Stroke'):
+    "xray", "x-ray", "xrays", "x-rays", "ultrasound", "imaging", "mammography", "fluoroscopy", "endoscopy",
+    "dialysis", "renal", "oncology", "haematology", "cardiology", "neurology", "urology", "stroke",
+    "orthopaedics", "paediatrics", "neonatal", "neonates", "obstetrics", "gynaecology", "dermatology",
+    "ophthalmology", "respiratory", "surgery", "medicine", "physio", "physiotherapy", "therapies",
+    "audiology", "biochemistry", "microbiology", "histology", "labs", "lab", "phlebotomy", "endocrinology"
 })  # fmt: skip
 # After a name's own word, where lower case is read too: the words a report says of the name itself.
 _REPORT_WORDS = frozenset({
