@@ -165,11 +165,18 @@ _OTHER_DATE = (
 )
 # Every birth cue has one of these in it: a quick look first, as most texts have none.
 _ANY_BIRTH_CUE = re.compile(r"d[./]?\s?o[./]?\s?b|birth|born|b\.", re.IGNORECASE)
+# Right after a cue, a day and month with no year are a birthday too ('DOB 1 Feb', 'dob 01/02', 'born March
+# 3rd'): with the age a report gives ('81, DOB 1 Feb') they are the whole date.
+_DAY_MONTH = (
+    rf"(?:\d{{1,2}}[./\-]\d{{1,2}}(?![./\-]?\d)|{_DAY}{_WORD_SEP}(?:of\s{{1,2}})?{_MONTH}(?![a-z])"
+    rf"|{_MONTH}\s{{1,2}}{_DAY}(?![0-9a-z]))"
+)
 _BIRTH_DATE = re.compile(
     rf"(?:{_BIRTH_CUE}{_FILLER}|{_FAR_BIRTH_CUE}(?:{_GAP_WORD}){{1,6}}?{_CLAUSE_FILLER}"
     rf"|(?<![\w.])(?-i:b)\.[^\S\n]{{0,2}})"
     rf"{_DATE}(?![0-9]){_OTHER_DATE}"
-    rf"|(?<![0-9]){_DATE}(?![0-9])[^\S\n]{{0,2}}(?:{_FAR_BIRTH_CUE}|\({_FAR_BIRTH_CUE}\))",
+    rf"|(?<![0-9]){_DATE}(?![0-9])[^\S\n]{{0,2}}(?:{_FAR_BIRTH_CUE}|\({_FAR_BIRTH_CUE}\))"
+    rf"|{_FAR_BIRTH_CUE}{_FILLER}{_DAY_MONTH}",
     re.IGNORECASE,
 )
 # Slack's emphasis marks: '_A1234567_' is italic, but '_' is a word character, so a pattern bounded by
@@ -599,11 +606,11 @@ def _without_names(text: str) -> tuple[str, int]:
 # words may be their cue: in 'Mrs Smith MRN 1234567' or 'Mrs Smith DOB 1/2/45' the number and the date go
 # first, and the name after them. Email addresses go first of all: an address made of digits goes whole.
 # Each step names the fewest digits it can find anything in (an NHS number's five beside letters typed
-# for digits, 'DOB 1 Feb 45', 'LS1 4AB'): most messages have none, and are read for addresses and names.
+# for digits, 'DOB 1 Feb', 'LS1 4AB'): most messages have none, and are read for addresses and names.
 _BUILT_IN: tuple[tuple[str, int, Callable[[str], tuple[str, int]]], ...] = (
     (EMAIL_ADDRESS, 0, _without_email_addresses),
     ("NHS number", 5, _without_nhs_numbers),
-    (DATE_OF_BIRTH, 3, _without_dates_of_birth),
+    (DATE_OF_BIRTH, 1, _without_dates_of_birth),
     (HOSPITAL_NUMBER, 5, _without_hospital_numbers),
     (MOBILE_NUMBER, 10, _without_mobile_numbers),
     (PHONE_NUMBER, 9, _without_personal_landlines),

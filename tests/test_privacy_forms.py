@@ -24,6 +24,8 @@ ORDINARY = [
     "call 0800 123 4567 or 020 7946 0958",
     "version 1.2.3 went live 2027-01-18",
     "the DOB field on bed 12 shows nothing",
+    "baby born 3 weeks early, DOB field blank since 1 Feb",
+    "birthday cake for the 1 Feb go-live team",
 ]
 
 
@@ -44,6 +46,10 @@ ORDINARY = [
         "birthday 3 Febuary 1950",
         "dob should be 01/02/1945",
         "DOB: _01/02/1945_",
+        "DOB 1 Feb",
+        "dob 01/02",
+        "born March 3rd",
+        "dob: 3rd of March",
     ],
 )
 def test_a_date_of_birth_in_any_common_form_is_removed(said: str) -> None:
