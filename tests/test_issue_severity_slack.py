@@ -5,6 +5,7 @@ owns it."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -219,3 +220,22 @@ def test_with_slack_down_on_two_replicas_the_raise_is_called_out_once(
     callouts = [t for t in (c.text for c in _posts(first, mark, "C0SAFETY")) if "raised" in t]
     assert len(callouts) == 1 and "<!subteam^S0ONCALL>" in callouts[0]
     assert len(_posts(first, mark, "C0TRIAGE")) == 1 and len(_posts(first, mark, NURSE)) == 1
+
+
+def test_a_severity_form_opened_before_a_colleagues_raise_does_not_undo_it(bot) -> None:
+    """The CSO opened the form at P3 to make it P2; meanwhile the on-call doctor flagged a risk to
+    patients. The CSO's P2, unticked, cleared the flag the form had never shown, and the call-outs
+    stopped. Now nothing changes and the form is drawn again as the issue stands."""
+    ref = _logged_p3(bot)
+    stale = _form(bot, ref, CSO, "VSCSO")
+    _change(bot, ref, ON_CALL, severity="P3", safety=True)
+    answer = _send(bot, stale, CSO, severity="P2", reason="Only the print layout")
+    issue = bot.services.issues.find(ref)
+    assert issue is not None and issue.patient_safety and issue.severity is Severity.P3
+    assert answer["response_action"] == "update"
+    shown = json.dumps(answer["view"]["blocks"])
+    assert f"{ref} was changed to P3 patient safety since you opened this form" in shown
+    assert "Now: *P3* :warning: patient safety" in shown
+    fresh = {"id": "VSCSO", **answer["view"]}  # chosen again on the form as it now stands: it changes
+    assert _send(bot, fresh, CSO, severity="P2", safety=True, reason="Only the print layout") == {}
+    assert bot.services.issues.find(ref).severity is Severity.P2  # type: ignore[union-attr]

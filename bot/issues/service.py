@@ -319,10 +319,13 @@ class IssueService:
         severity: str,
         patient_safety: bool,
         reason: str,
+        seen: Rating | None = None,
     ) -> Outcome | Invalid:
         """Raise or lower the severity, or set or clear the patient-safety flag, saying why. Raised to P1
         or patient safety, the issue is called out and escalated as if just logged so, and an earlier
-        acknowledgement no longer counts: someone must own the raised risk now."""
+        acknowledgement no longer counts: someone must own the raised risk now. `seen`: the rating the
+        person chose from (as their form showed it); changed since by someone else, nothing is changed,
+        lest a form opened at P3 clear a patient-safety flag a colleague has just set."""
         errors = _rating_errors(severity, reason)
         if errors:
             return Invalid(errors)
@@ -332,6 +335,11 @@ class IssueService:
         after = Rating(Severity(severity), patient_safety)
 
         def refuse(latest: Issue) -> str | None:
+            if seen is not None and latest.rating != seen and latest.rating != after:
+                return (
+                    f"{latest.reference} was changed to {latest.rating} since you opened this form, so"
+                    " nothing changed. Check it and choose again."
+                )
             return lifecycle.rating_refusal(latest, after, actor, membership, self.org)
 
         if why := refuse(issue):

@@ -381,9 +381,10 @@ def resolve_view(issue: Issue) -> dict[str, Any]:
     }
 
 
-def severity_view(issue: Issue, org: OrgConfig) -> dict[str, Any]:
+def severity_view(issue: Issue, org: OrgConfig, changed: str = "") -> dict[str, Any]:
     """The form that changes an issue's severity or patient-safety flag, as it stands now, with a reason;
-    it says what a raise and a lowering do, so nobody calls the on-call group by surprise."""
+    it says what a raise and a lowering do, so nobody calls the on-call group by surprise. It keeps the
+    rating it shows (`seen_rating`), and `changed` says why it was drawn again: changed meanwhile."""
     what = (
         f"Raising it to P1 or ticking patient safety calls the on-call group in"
         f" {channel_link(safety_channel(org))} now, and again every"
@@ -398,8 +399,9 @@ def severity_view(issue: Issue, org: OrgConfig) -> dict[str, Any]:
         "title": plain(f"Severity of {issue.reference}"),
         "submit": plain("Change"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"ref": issue.reference}),
+        "private_metadata": json.dumps({"ref": issue.reference, "seen": str(issue.rating)}),
         "blocks": [
+            *([text_section(f":warning: {escape(changed)}")] if changed else []),
             text_section(f"*{issue.reference}* {escape(issue.summary)}\nNow: {rating_text(issue.rating)}"),
             _severity(issue.severity.value, "Severity"),
             _safety(issue.patient_safety, "This could harm a patient"),
@@ -413,6 +415,12 @@ def rating_from_view(view: dict[str, Any]) -> tuple[str, bool, str]:
     """The severity, patient-safety flag and reason the severity form was submitted with."""
     values = state_values(view)
     return state_value(values, "severity"), _ticked(values), state_value(values, "reason")
+
+
+def seen_rating(view: dict[str, Any]) -> Rating | None:
+    """The rating the severity form showed when it was opened; None from a form drawn before it kept one."""
+    seen = metadata(view).get("seen")
+    return Rating.parse(seen) if isinstance(seen, str) else None
 
 
 def rating_text(rating: Rating) -> str:

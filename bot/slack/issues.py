@@ -582,13 +582,23 @@ def _resolution_answer(services: Services, body: dict[str, Any], view: dict[str,
 def _rating_answer(services: Services, body: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
     """A change of severity: errors beside the field, or the form closed (with what the guard removed)."""
     severity, patient_safety, reason = ib.rating_from_view(view)
-    reference, user = str(ib.metadata(view).get("ref", "")), user_of(body)
+    reference, user, seen = str(ib.metadata(view).get("ref", "")), user_of(body), ib.seen_rating(view)
     outcome = services.issues.change_severity(
-        reference, user, services.membership, severity, patient_safety, reason
+        reference, user, services.membership, severity, patient_safety, reason, seen
     )
     if isinstance(outcome, Invalid):
         return {"response_action": "errors", "errors": outcome.errors}
     if isinstance(outcome, Refused):
+        issue = services.issues.find(reference)
+        now = (issue.severity.value, issue.patient_safety) if issue else None
+        if (
+            issue is not None
+            and seen is not None
+            and issue.rating != seen
+            and now != (severity, patient_safety)
+        ):
+            # changed meanwhile to something else than asked: the form is drawn again as it stands now
+            return _update(ib.severity_view(issue, services.settings.org, outcome.reason))
         return _rating_refused(services, reference, user, (severity, patient_safety), outcome.reason)
     services.deliver_soon()
     if outcome.redaction.changed:
