@@ -4,7 +4,8 @@ Staff name patients without a title all the time: 'patient John Smith in bed 4',
 'lady called Mary Jones', 'surname Patel, first name Anita', 'baby of Sarah Brown', 'Name: Smith, John'.
 A name cannot be told from other words by its shape, so it goes only after a cue that says it is a
 patient's (or a relative's, who names the patient as surely): a person ('patient', 'pt', 'lady', 'mum',
-'baby of'), a naming verb after one ('lady in bed 7 is called ...'), or a name's own word ('surname',
+'baby of'), a bed and its number before a forename and a surname ('Bed 4 Jane Smith'), a naming verb
+after one ('lady in bed 7 is called ...'), or a name's own word ('surname',
 'first name', 'name is', 'Name:'). The name is capitalised, since 'patient called the ward' is no name;
 it may be in lower case only where the cue says a name follows ('name is jane doe', 'surname: patel').
 One form needs no cue: the surname in capitals and the forename, as a wristband prints it ('SMITH, John').
@@ -42,6 +43,14 @@ _NAME_START = r"(?=[bcfglmnprs])"
 # A person cue: 'patient John Smith', 'baby of Sarah Brown'.
 _PERSON_CUE = re.compile(
     rf"{_PERSON_START}\b(?:{_PERSON})(?![\w'\u2019])(?:{_SP}of)?{_SEP}{_NAMES}", re.IGNORECASE
+)
+# A bed, named by its number, then a forename and a surname: how handover names a patient ('Bed 4 Jane
+# Smith fell', 'bay 2 bed 3 - John Smith', 'side room 2 (Jane Smith)'). Two names at least, as one word
+# after a bed is as often a thing's ('Bed 4 Printer offline').
+_BED_CUE = re.compile(
+    rf"(?=[bcst])\b(?:bed|bay|side[ ]?room|sr|cubicle|trolley|chair)[^\S\n]{{0,2}}\d{{1,3}}[a-z]?(?![\w])"
+    rf"{_SEP}{_NAMES}",
+    re.IGNORECASE,
 )
 # A naming verb after a person, a few words on in the same clause ('lady in bed 7 is called Ivy Chen',
 # 'a patient on 7B called Jane Doe'), or after 'she's' ('she's called Nora Byrne').
@@ -89,6 +98,7 @@ _PERSON_WORDS = frozenset({
     "woman", "boy", "girl", "child", "baby", "babies", "mum", "mother", "dad", "father", "son",
     "daughter", "wife", "husband", "nok", "kin", "user", "users", "twin", "twins", "triplet", "triplets"
 })  # fmt: skip
+_BED_WORDS = frozenset({"bed", "bay", "side", "room", "sideroom", "sr", "cubicle", "trolley", "chair"})
 _CALLED_WORDS = frozenset({"called", "named", "nicknamed", "known", "goes", "aka", "k", "alias", "name"})
 
 # The words no name after a cue is: a report's own words, in any case ('PATIENT JOHN SMITH BED 4').
@@ -162,6 +172,11 @@ _NOT_NAMES = frozenset({
     "location", "locations", "age", "warning", "warnings", "flag", "flags", "risk", "risks", "assessment",
     "assessments", "questionnaire", "document", "documents", "priority", "priorities", "category",
     "categories", "type", "types", "class", "classification",
+    # What else a bed has by it ('Bed 4 Printer offline', 'bed 2 Call Bell'):
+    "printer", "printers", "pc", "computer", "laptop", "scanner", "phone", "handset", "tablet", "ipad",
+    "cow", "wow", "trolley", "pump", "pumps", "reader", "keyboard", "mouse", "socket", "network", "wifi",
+    "light", "bell", "call", "tv", "hoist", "sensor", "alarm", "workstation", "drip", "stand", "oxygen",
+    "suction", "mattress", "air", "commode", "locker", "curtain", "curtains", "table",
     # Departments and modalities, listed after an acronym ('CT, Xray and MRI', 'ED, Stroke'):
     "xray", "x-ray", "xrays", "x-rays", "ultrasound", "imaging", "mammography", "fluoroscopy", "endoscopy",
     "dialysis", "renal", "oncology", "haematology", "cardiology", "neurology", "urology", "stroke",
@@ -299,6 +314,11 @@ def _named(text: str, cue: re.Match[str], lower_case: bool) -> list[tuple[int, i
     return spans
 
 
+def _two_names(text: str, span: tuple[int, int]) -> bool:
+    """Whether the name at `span` is written in two words or more ('Jane Smith', 'J Smith')."""
+    return len(_WORDS.findall(text, *span)) >= 2
+
+
 def _lower_case_read(cue: re.Match[str]) -> bool:
     """Whether a name may be in lower case after this name's own word: when what follows says it is one
     ('name is', 'surname spelt', 'Name:'); not after a bare 'surname', where a report goes on ('surname
@@ -318,6 +338,9 @@ def cued_name_spans(text: str) -> list[tuple[int, int]]:
             before = _WORD_BEFORE.search(text, max(0, cue.start("verb") - 40), cue.start("verb"))
             if not (before and before[1].lower() in _PHONED):
                 spans += _named(text, cue, lower_case=False)
+    if not words.isdisjoint(_BED_WORDS):
+        for cue in _BED_CUE.finditer(text):
+            spans += [span for span in _named(text, cue, lower_case=False) if _two_names(text, span)]
     if any(word.endswith(("name", "names")) for word in words):
         for cue in _NAME_CUE.finditer(text):
             if _said_of_a_patient(text, cue):

@@ -20,6 +20,10 @@ M = "[name removed]"
 # Said as staff say it, and what must be left: the cue stays, so the report still reads.
 NAMED = [
     ("patient John Smith in bed 4 has two records", f"patient {M} in bed 4 has two records"),
+    ("Bed 4 Jane Smith fell, obs not saving", f"Bed 4 {M} fell, obs not saving"),
+    ("bay 2 bed 3 - John Smith wrong band", f"bay 2 bed 3 - {M} wrong band"),
+    ("side room 2 (Jane Smith) no allergies shown", f"side room 2 ({M}) no allergies shown"),
+    ("SR 2 J Smith discharged twice", f"SR 2 {M} discharged twice"),
     ("pt Jane Doe's allergy did not show", f"pt {M} allergy did not show"),
     ("lady called Mary Jones on ward 7 has the wrong band", f"lady called {M} on ward 7 has the wrong band"),
     ("surname Patel, first name Anita", f"surname {M}, first name {M}"),
@@ -139,6 +143,12 @@ NAMED = [
 # Cue words with no patient's name after them: all kept as written.
 NOT_NAMED = [
     "the Patient Administration System is down",
+    "Bed 4 Printer Offline since 02:00",
+    "Bed 4 Call Bell broken",
+    "bed 4 Dr Jones reviewing",
+    "Bed 4 Ward Round delayed",
+    "bay 3 Cerner Millennium down",
+    "bed 12 Smith",  # one word after a bed is as often a thing's
     "Master Patient Index is down since 02:00",
     "Patient Worklist not loading on ward 4",
     "patient Flags and Alerts missing from the banner",
