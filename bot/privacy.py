@@ -303,10 +303,10 @@ _ADDRESS = r"[\w.%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}(?
 _EMAIL = re.compile(rf"<mailto:[^|>\s]{{1,300}}(?:\|[^>\n]{{0,200}})?>|(?<![\w.%+\-]){_ADDRESS}")
 _ANY_ADDRESS = re.compile(_ADDRESS)
 # Contact details staff write so that staff can reach them: a reporter's own contact ('my mobile 07700
-# 900123'), the trust's support contacts and its plan ('ring the on-call manager on 07700 900456'). They
-# are kept there alone; anywhere else a mobile number or an address is taken to be a patient's, and so is
-# a landline said to be one.
-CONTACT_DETAILS = frozenset({MOBILE_NUMBER, PHONE_NUMBER, EMAIL_ADDRESS})
+# 900123'), the trust's support contacts and its plan ('ring the on-call manager on 07700 900456', 'the
+# command centre is at 1 Trust Way'). They are kept there alone; anywhere else a mobile number, an email or
+# street address is taken to be a patient's, and so is a landline said to be one.
+CONTACT_DETAILS = frozenset({MOBILE_NUMBER, PHONE_NUMBER, EMAIL_ADDRESS, STREET_ADDRESS})
 _ASCII_WORD = re.compile(r"[a-z]{1,40}")
 _LINK = re.compile(r"[a-z][a-z\d+.\-]{0,30}://[^\s|<>]+", re.IGNORECASE)
 _NHS_DOMAIN = re.compile(r"@(?:[A-Za-z0-9\-]+\.)*(?:nhs\.net|nhs\.uk|nhs\.scot|hscni\.net)(?![\w.\-])", re.I)

@@ -21,7 +21,7 @@ from bot.config import load_org_config
 from bot.issues.export import Exporter
 from bot.issues.model import Draft
 from bot.issues.service import IssueService, Logged
-from bot.privacy import NHS_NUMBER_MARKER, IdentifierPattern, Redactor
+from bot.privacy import CONTACT_DETAILS, NHS_NUMBER_MARKER, IdentifierPattern, Redactor
 from bot.store.database import Database
 
 ROOT = Path(__file__).parent.parent
@@ -382,6 +382,12 @@ def test_a_street_address_is_removed(said: str, kept: str) -> None:
     result = Redactor().redact(said)
     assert result.text == kept and result.removed == {"street address": 1}
     assert "I removed 1 street address from" in result.explain()
+
+
+def test_the_trusts_own_address_in_its_plan_is_kept() -> None:
+    """An announcement names where the command centre is; the plan's contact details are kept."""
+    said = "Command centre moves to Room 3, 1 Trust Way at 07:00"
+    assert Redactor().clean(said, CONTACT_DETAILS) == said
 
 
 @pytest.mark.parametrize(
