@@ -240,9 +240,10 @@ _PHONED = frozenset(
 # surname in capitals, a comma, then the forename ('SMITH, John', "O'BRIEN, Mary J"). No cue is needed:
 # a word in capitals before a comma and a capitalised word is seldom anything else, and where it is (an
 # acronym before a place: 'ED, Theatres', 'EPR, Pharmacy') the words are ones staff write after 'patient'.
+# Not after '@': a mention of a colleague whose Slack name is their NHSmail one ('@SMITH, Jane (LTHT)').
 _CAPS = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
 _BANNER = re.compile(
-    rf"(?<![\w'\u2019\-])(?P<surname>{_CAPS}(?:{_CAPS}|['\u2019\-](?={_CAPS})){{1,30}}),{_SP}"
+    rf"(?<![\w'\u2019\-@])(?P<surname>{_CAPS}(?:{_CAPS}|['\u2019\-](?={_CAPS})){{1,30}}),{_SP}"
     rf"(?P<forename>{_CAPS}[^\W\d_A-Z](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{0,30}})(?![\w'\u2019])"
     rf"(?P<more>{_SP}{_WORD})?"
 )

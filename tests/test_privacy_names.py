@@ -352,7 +352,8 @@ def test_a_patient_named_as_the_wristband_prints_it_is_removed(said: str, left: 
 @pytest.mark.parametrize(
     "text",
     ["ED, Theatres and ICU are live", "EPR, Pharmacy and Radiology", "CT, Xray and MRI worklists empty",
-     "AMU, Ward 4", "FYI, John is on it", "URGENT, Please call", "Leeds, Bradford and York"],
+     "AMU, Ward 4", "FYI, John is on it", "URGENT, Please call", "Leeds, Bradford and York",
+     "@SMITH, Jane (LEEDS TEACHING HOSPITALS) can't log in"],
 )  # fmt: skip
 def test_capitals_before_a_comma_that_are_no_surname_are_kept(text: str) -> None:
     assert Redactor().clean(text) == text
