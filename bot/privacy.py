@@ -72,9 +72,11 @@ _DIGIT = re.compile(r"\d")
 # Said to be an NHS number ('NHS no', 'nhs#', 'NHS number is'): the digits after the cue go whatever their
 # grouping or check digit, ten if there are ten, else a digit short or over (9 or 11). After a bare 'NHS'
 # or 'NHS:' they go too, unless they read as a phone number (a leading 0: 'NHS: 0300 303 5035') or as a
-# date or list (see `_reads_as_other`): 'escalated to NHS 19/01/2027 10:00' keeps its date.
+# date or list (see `_reads_as_other`): 'escalated to NHS 19/01/2027 10:00' keeps its date. Scotland's
+# CHI number is its NHS number, ten digits with the same check digit: after 'CHI' the digits always go, as
+# a CHI starts with the day of birth ('CHI 010245 1230') and so often with a 0.
 _NHS_CUE = re.compile(
-    rf"\bnhs(?P<said>[^\S\n]{{0,2}}[._\-]?[^\S\n]{{0,2}}(?:number|num|nbr|no)(?![a-z])|[^\S\n]{{0,2}}#)?\.?"
+    rf"\b(?:nhs|(?P<chi>chi))(?P<said>[^\S\n]{{0,2}}[._\-]?[^\S\n]{{0,2}}(?:number|num|nbr|no)(?![a-z])|[^\S\n]{{0,2}}#)?\.?"
     rf"(?:[\W_]{{0,4}}(?:is|was)(?![a-z]))?[\W_]{{0,4}}"
     rf"(?P<number>\d(?:{_SEPARATOR}\d){{9}}(?!\d)|\d(?:{_SEPARATOR}\d){{8,10}})(?!\d)",
     re.IGNORECASE,
@@ -416,8 +418,8 @@ def _is_nhs_number(text: str, match: re.Match[str], dated: _Covered, listed: _Co
 
 def _cued(text: str, cue: re.Match[str], dated: _Covered, listed: _Covered) -> bool:
     """Whether the digits after an NHS cue are the number: always after 'NHS no' or 'NHS #'; after a bare
-    'NHS' unless they read as a phone number, a date or a list."""
-    if cue.group("said"):
+    'NHS' unless they read as a phone number, a date or a list; always after 'CHI'."""
+    if cue.group("said") or cue.group("chi"):
         return True
     return not (
         cue.group("number").startswith("0") or _reads_as_other(text, *cue.span("number"), dated, listed)
@@ -432,7 +434,8 @@ def _nhs_number_spans(text: str) -> list[tuple[int, int]]:
     next digit rather than after it, which a plain `re.sub` would do, missing the number.
     """
     dated, listed = _Covered(_DATED, text), _Covered(_LISTED, text)
-    cues = _NHS_CUE.finditer(text) if "nhs" in text.lower() else ()
+    lower = text.lower()
+    cues = _NHS_CUE.finditer(text) if "nhs" in lower or "chi" in lower else ()
     cued = [m.span("number") for m in cues if _cued(text, m, dated, listed)]
     chars = list(text)
     for start, end in cued:  # hidden from the candidates, so a number is found once

@@ -91,6 +91,8 @@ def ask(answering: AnsweringService, question: str) -> None:
         "nhs 943 476 59199",  # a digit too many
         "nhs 943 476 591",  # a digit missing
         "NHS: *94347 65918*",
+        "CHI 0102451236",  # Scotland's NHS number, mistyped: it starts with the day of birth
+        "CHI no: 010245 1236",
     ],
 )
 def test_an_nhs_number_after_its_cue_is_removed_however_written(said: str) -> None:
@@ -100,8 +102,10 @@ def test_an_nhs_number_after_its_cue_is_removed_however_written(said: str) -> No
 
 
 @pytest.mark.parametrize(
-    "text", ["NHS 111 is down", "the NHS app shows 12 beds", "NHS trust ext 4444", "nhs.uk has 2027 news"]
-)
+    "text",
+    ["NHS 111 is down", "the NHS app shows 12 beds", "NHS trust ext 4444", "nhs.uk has 2027 news",
+     "tai chi 12 times a week", "chi-square 0.05"],
+)  # fmt: skip
 def test_an_nhs_cue_with_no_number_after_it_keeps_the_text(text: str) -> None:
     assert Redactor().clean(text) == text
 
