@@ -531,11 +531,14 @@ class Redaction:
     def changed(self) -> bool:
         return bool(self.removed)
 
+    def what(self) -> str:
+        """What was removed, counted and never repeated: '1 NHS number, 2 names'."""
+        return ", ".join(f"{n} {_plural(name) if n > 1 else name}" for name, n in self.removed.items())
+
     def explain(self) -> str:
         """A private note to the person who wrote the text; it never repeats what was removed."""
-        parts = [f"{n} {_plural(name) if n > 1 else name}" for name, n in self.removed.items()]
         return (
-            f"I removed {', '.join(parts)} from what you sent before saving or posting it. Please "
+            f"I removed {self.what()} from what you sent before saving or posting it. Please "
             "describe the patient by bed or ward instead: identifiers belong only in the clinical system."
         )
 

@@ -99,6 +99,20 @@ def test_the_command_and_both_shortcuts_open_the_form_with_the_trigger_id(bot) -
     assert json.loads(from_message["private_metadata"])["link"].startswith("https://test-trust.slack.com/")
 
 
+def test_a_message_holding_a_patient_identifier_is_logged_without_it_and_the_floorwalker_told(bot) -> None:
+    """The guard kept the NHS number out of the form, but the message still shows it to the channel, and
+    the floorwalker, who can get it deleted, was not told: the form now says so, never what it was."""
+    bot.message_action(MESSAGE_SHORTCUT, {"text": "Bed 4 Jane Smith, NHS 999 000 0018, no band", "ts": "1.2"})
+    view = bot.fake.wait_for("views.open")[0].params["view"]
+    note = view["blocks"][-1]["elements"][0]["text"]
+    assert note.startswith(":lock: That message holds 1 NHS number, 1 name: I left it out of this form.")
+    assert "ask whoever wrote it to delete it" in note
+    assert "0018" not in json.dumps(view) and "Jane" not in json.dumps(view)
+    bot.message_action(MESSAGE_SHORTCUT, {"text": "Printer on ward 3 jams", "ts": "1.3"})
+    clean = bot.fake.wait_for("views.open", count=2)[1].params["view"]
+    assert ":lock:" not in json.dumps(clean)
+
+
 def test_a_submission_is_stored_posted_to_triage_and_the_reporter_told(bot) -> None:
     ref = log_issue(bot)
     (post,) = bot.fake.wait_for("chat.postMessage", count=2)[:1]

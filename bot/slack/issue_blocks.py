@@ -100,14 +100,18 @@ def form_view(
     link: str | None = None,
     likely: Iterable[Likely] = (),
     notice: str = "",
+    held: str = "",
 ) -> dict[str, Any]:
     """The modal; with `likely` duplicates it offers '+1' buttons and submitting logs a new issue.
-    A `notice` (why a '+1' could not be added) heads the form, and submitting then logs it at once."""
+    A `notice` (why a '+1' could not be added) heads the form, and submitting then logs it at once.
+    `held`: what the message it was opened from holds that the guard left out (`Redaction.what`)."""
     likely = list(likely)
     head = [text_section(f":information_source: {escape(notice)}")] if notice else []
     blocks = [*head, *_duplicate_offer(likely), *_fields(org, draft)]
     if link:
         blocks.append(context(f"From <{escape(link)}|this message>"))
+    if held:
+        blocks.append(context(f":lock: {HELD.format(what=escape(held))}"))
     return {
         "type": "modal",
         "callback_id": FORM,
@@ -119,6 +123,14 @@ def form_view(
         ),
         "blocks": blocks,
     }
+
+
+# Beside a form opened from a message that holds a patient identifier: the guard kept it out of the issue,
+# but the message is still there for the channel to read, and only its author or an admin can delete it.
+HELD = (
+    "That message holds {what}: I left it out of this form. It is still in the channel, so ask whoever"
+    " wrote it to delete it, and tell your information governance lead if it should not have been posted."
+)
 
 
 def _duplicate_offer(likely: list[Likely]) -> list[Block]:

@@ -27,7 +27,7 @@ from bot.issues.filters import STATUS_NAMES, lists_open_only, parse
 from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue, without_references
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import as_seen, mentioned
-from bot.privacy import CONTACT_DETAILS
+from bot.privacy import CONTACT_DETAILS, Redaction
 from bot.roles import Membership
 from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import issue_blocks as ib
@@ -192,12 +192,13 @@ def escalation_tick(services: Services) -> None:
 
 
 def _open_form(
-    services: Services, client: WebClient, trigger_id: object, draft: Draft | None = None
+    services: Services, client: WebClient, trigger_id: object, draft: Draft | None = None, held: str = ""
 ) -> str | None:
-    """Open the report form; on failure, the reason to give the person (Slack's trigger lasts 3 s)."""
+    """Open the report form; on failure, the reason to give the person (Slack's trigger lasts 3 s).
+    `held`: what the message it was opened from holds that was left out (see `ib.form_view`)."""
     link = draft.source_link if draft else None
     shown = _cleaned(services, draft) if draft else None
-    view = ib.form_view(services.settings.org, shown, link)
+    view = ib.form_view(services.settings.org, shown, link, held=held)
     return open_view(client, trigger_id, view, NOT_OPENED)
 
 
@@ -212,8 +213,11 @@ def _open_from_command(services: Services, invocation: Invocation) -> None:
         invocation.reply(problem)
 
 
-def _prefill_from_message(services: Services, client: WebClient, body: dict[str, Any]) -> Draft:
-    """The message's own words become the details (cleaned), and a link to it is kept with the issue.
+def _prefill_from_message(
+    services: Services, client: WebClient, body: dict[str, Any]
+) -> tuple[Draft, Redaction]:
+    """The message's own words become the details (cleaned), and a link to it is kept with the issue;
+    with what the guard removed from them, which the form names, as the message still holds it.
     Slack sends markup (mentions, links, & < > as entities); the form holds the words as they were
     seen, escaped again when posted."""
     message = body.get("message") if isinstance(body.get("message"), dict) else {}
@@ -223,10 +227,12 @@ def _prefill_from_message(services: Services, client: WebClient, body: dict[str,
     link = None
     if isinstance(channel, str) and channel and isinstance(message.get("ts"), str):
         link = _permalink(client, body, channel, message)
-    text = services.redactor.clean(as_seen(words, names()))
-    return Draft(
+    held = services.redactor.redact(as_seen(words, names()))
+    text = held.text
+    draft = Draft(
         _summary_of(text), text[:DETAILS_MAX], "", "", "", "", source_link=link, raised_by=_author(message)
     )
+    return draft, held
 
 
 def _names_of(client: WebClient, users: list[str]) -> Callable[[], dict[str, str]]:
@@ -333,9 +339,8 @@ def _register_forms(app: App, services: Services) -> None:
     @app.shortcut(MESSAGE_SHORTCUT)
     def on_message_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        problem = _open_form(
-            services, client, body.get("trigger_id"), _prefill_from_message(services, client, body)
-        )
+        draft, held = _prefill_from_message(services, client, body)
+        problem = _open_form(services, client, body.get("trigger_id"), draft, held.what())
         if problem:
             _tell(client, body, problem)
 
