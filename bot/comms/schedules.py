@@ -13,6 +13,7 @@ from bot.comms.templates import placeholder_problems
 from bot.comms.timing import BadCron, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.localtime import BadDateTime, local_date_time
+from bot.nearest import meant
 from bot.privacy import CONTACT_DETAILS
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder, yaml_files
 
@@ -22,6 +23,10 @@ _CONFIG_CHANNELS = ("announcements", "command_centre", "triage", "safety")
 # A post with no start or until is sought within these: every cron that ever matches does so in them.
 _EARLIEST, _LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 _INSTANT = timedelta(microseconds=1)
+_CHANNEL_CHOICES = (
+    f"{', '.join(_CONFIG_CHANNELS)} (from the config), a channel id (C0123ABCD)"
+    ' or a "#channel-name" in quotes'
+)
 _EMPTY_FILE = (
     "the file is empty: list its announcements under 'announcements:', or delete the file if the plan "
     "needs none from it"
@@ -123,7 +128,9 @@ class _FileReader:
         value = item.get("channels")
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list) or not names:
-            self.fail(item, "channels", f"needs channels: {', '.join(_CONFIG_CHANNELS)} or a channel id")
+            self.fail(
+                item, "channels", f"needs channels: {_CHANNEL_CHOICES}{_commented_out(item, 'channels')}"
+            )
             return ()
         for name in names:
             problem = channel_problem(name, self.org)
@@ -214,8 +221,34 @@ def channel_problem(name: Any, org: OrgConfig) -> str | None:
             return f"channel {name!r} is not set under channels: in the config ({org.named})"
         return None
     if not isinstance(name, str) or not CHANNEL_REF.match(name):
-        return f"unknown channel {name!r}: use {', '.join(_CONFIG_CHANNELS)} or a channel id (C0123ABCD)"
+        return f"unknown channel {name!r}{_channel_meant(name)}: use {_CHANNEL_CHOICES}"
     return None
+
+
+def _channel_meant(name: Any) -> str:
+    """The channel a lead most likely meant: a slip of a config name ('announcments'), or a Slack
+    channel's name as Slack shows it, which the bot reads only with its # and in lower case."""
+    if not isinstance(name, str):
+        return ""
+    if near := meant(name, _CONFIG_CHANNELS, at=85):  # 'golive-announcements' is a channel's name
+        return f" (did you mean {near}?)"
+    named = "#" + name.lower().removeprefix("#")
+    if not CHANNEL_REF.match(named):
+        return ""
+    why = (
+        "A channel's name needs its #" if not name.startswith("#") else "Slack's channel names are lower case"
+    )
+    return f' (did you mean "{named}"? {why})'
+
+
+def _commented_out(item: LineDict, key: str) -> str:
+    """Why a key written with no value most likely has none: a #name left unquoted is a YAML comment."""
+    if key not in item or item[key] is not None:
+        return ""
+    return (
+        "; YAML reads an unquoted # as the start of a comment: write a channel's name in quotes, e.g."
+        ' channels: ["#golive-announcements"]'
+    )
 
 
 def resolve_channel(name: str, org: OrgConfig) -> str:
