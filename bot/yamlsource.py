@@ -234,6 +234,7 @@ _INDENT = (
 _CURLY_QUOTES = ("“", "”", "‘", "’", "„", "«")  # what a word processor or phone types for " and '
 _RESERVED = "@`%!*&"  # a value that starts with one of these is read as YAML syntax, not text
 _COMMENT = re.compile(r"[ \t]#")  # a '#' after a space starts a comment (unless in quotes)
+_FLOW_COMMENT = re.compile(r"[ \t\[{,]#")  # inside [...] or {...}, one after the bracket or a comma too
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _OPENERS = {'"': ("text", '"'), "'": ("text", "'"), "[": ("list", "]"), "{": ("mapping", "}")}
 
@@ -272,8 +273,9 @@ def _left_open(exc: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
         what, closer = _OPENERS[opener]
         if what in ("list", "mapping") and _commented(lines[start.line : end.line], start.column):
             return (
-                f'the {opener!r} opened on this line is never closed: text after " #" is a YAML comment, '
-                f"which hides the rest of the line ({closer!r} too): put the item that holds it in quotes"
+                f"the {opener!r} opened on this line is never closed: a '#' after a space, {opener!r} or ','"
+                f" starts a YAML comment, which hides the rest of the line ({closer!r} too): put the item"
+                " that holds it in quotes"
             )
         return f"the {opener!r} opened on this line is never closed: end the {what} with {closer!r}"
     return None
@@ -297,16 +299,18 @@ def _keyless(lines: list[str], at: int) -> str:
 
 
 def _commented(lines: list[str], column: int) -> bool:
-    """Whether a comment starts in these lines (the first from `column`)."""
-    return any(_comment_at(line, column if n == 0 else 0) >= 0 for n, line in enumerate(lines))
+    """Whether a comment starts in these lines of a list or mapping in brackets (the first from
+    `column`): PyYAML reads '[#general]' as a bracket and a comment."""
+    return any(_comment_at(line, column if n == 0 else 0, _FLOW_COMMENT) >= 0 for n, line in enumerate(lines))
 
 
-def _comment_at(line: str, column: int) -> int:
-    """Where the space before a comment is in the line, from `column` on and outside quotes; -1 if none."""
+def _comment_at(line: str, column: int, comment: re.Pattern[str] = _COMMENT) -> int:
+    """Where the character before a comment is in the line, from `column` on and outside quotes; -1 if
+    none."""
     if "#" not in line:
         return -1
     unquoted = _QUOTED.sub(lambda quoted: "x" * len(quoted.group()), line)
-    found = _COMMENT.search(unquoted, column)
+    found = comment.search(unquoted, column)
     return found.start() if found else -1
 
 

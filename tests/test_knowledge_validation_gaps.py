@@ -133,7 +133,8 @@ def test_a_comment_inside_a_list_in_brackets_says_the_hash_hid_the_bracket(
     (found,) = problems(tmp_path)
     assert found.startswith(f"{path}:5: YAML syntax error: ")
     assert "the '[' opened on this line is never closed" in found
-    assert 'text after " #" is a YAML comment' in found and "put the item that holds it in quotes" in found
+    assert "a '#' after a space, '[' or ',' starts a YAML comment" in found
+    assert "put the item that holds it in quotes" in found
 
 
 # 2. Entries under a heading other than 'entries:' are not read: said plainly (drafts may be parked so).

@@ -37,3 +37,16 @@ def test_a_channel_name_left_unquoted_is_said_to_be_read_as_a_comment(tmp_path: 
     assert problem.startswith("plan.yaml:3: channels: ")
     assert "YAML reads an unquoted # as the start of a comment" in problem
     assert 'in quotes, e.g. channels: ["#golive-announcements"]' in problem
+
+
+@pytest.mark.parametrize("channels", ["[#golive-announcements]", "[triage,#golive-announcements]"])
+def test_a_channel_name_unquoted_in_brackets_says_the_hash_hid_the_bracket(
+    tmp_path: Path, channels: str
+) -> None:
+    """PyYAML reads a '#' just after '[' or ',' as a comment too: the ']' the lead wrote is hidden, so
+    'end the list with ]' sent them to add a bracket that was already there."""
+    plan = item("a", 'cron: "0 9 * * *"', "text: Hi", channels=channels)
+    [problem] = problems_in(tmp_path, "announcements:\n" + plan)
+    assert problem.startswith("plan.yaml:3: YAML syntax error: ")
+    assert "starts a YAML comment, which hides the rest of the line" in problem
+    assert "end the list with" not in problem
