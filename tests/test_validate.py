@@ -185,3 +185,19 @@ def test_a_one_off_post_outside_its_own_phases_is_warned_about(site: Path, capsy
     out = capsys.readouterr().out
     assert "plan.yaml:2: day-21: warning: due 2027-02-08 09:00 in the maintenance phase" in out
     assert "it will never be posted" in out and "day-3:" not in out
+
+
+def test_a_schedules_folder_that_is_not_there_is_warned_of_as_the_whole_plan_unposted(
+    site: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GOLIVE_SCHEDULES_DIR=/app/schedule (a slip) left serve posting no countdown and no briefing,
+    while validate said OK with the folder's name tucked in its summary."""
+    monkeypatch.setenv("GOLIVE_SCHEDULES_DIR", "schedule")
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: 1 entries")
+    assert (
+        "schedule: warning: no schedules folder here, so no countdown, briefing or other post of the plan"
+        " is made, only announcements from Slack"
+    ) in out
+    assert "GOLIVE_SCHEDULES_DIR or --schedules DIR" in out

@@ -184,17 +184,29 @@ def check_knowledge(settings: Settings, now: datetime) -> Checked:
 
 
 def check_schedules(settings: Settings, now: datetime) -> Checked:
-    """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted."""
+    """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted,
+    but it is warned of, as a folder named with a slip would silently post nothing of the plan."""
     from bot.comms.schedules import never_posted, read_schedules
 
     if not settings.schedules_dir.exists():
-        return Checked(f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)")
+        summary = f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)"
+        return Checked(summary, warnings=[_no_plan_folder(settings)])
     announcements, problems = read_schedules(settings.schedules_dir, settings.org)
     if settings.config_problems:
         problems = _without_config_echoes(problems, settings)
     summary = f"{len(announcements)} announcements in {settings.schedules_dir}"
     warnings = never_posted(announcements, settings.org, now) + cut_off(announcements)
     return Checked(summary, problems, warnings)
+
+
+def _no_plan_folder(settings: Settings) -> str:
+    message = (
+        "warning: no schedules folder here, so no countdown, briefing or other post of the plan is made,"
+        " only announcements from Slack; run golive-bot from the folder that holds schedules/, or give its"
+        " place with GOLIVE_SCHEDULES_DIR or --schedules DIR (the project ships an example plan in"
+        " schedules/ to copy and edit)"
+    )
+    return str(Problem(str(settings.schedules_dir), 0, message))
 
 
 def cut_off(announcements: list[Announcement]) -> list[str]:
