@@ -186,7 +186,7 @@ def check_knowledge(settings: Settings, now: datetime) -> Checked:
 def check_schedules(settings: Settings, now: datetime) -> Checked:
     """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted,
     but it is warned of, as a folder named with a slip would silently post nothing of the plan."""
-    from bot.comms.schedules import never_posted, read_schedules
+    from bot.comms.schedules import clock_changes, never_posted, read_schedules
 
     if not settings.schedules_dir.exists():
         summary = f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)"
@@ -195,7 +195,11 @@ def check_schedules(settings: Settings, now: datetime) -> Checked:
     if settings.config_problems:
         problems = _without_config_echoes(problems, settings)
     summary = f"{len(announcements)} announcements in {settings.schedules_dir}"
-    warnings = never_posted(announcements, settings.org, now) + cut_off(announcements)
+    warnings = [
+        *never_posted(announcements, settings.org, now),
+        *clock_changes(announcements, settings.org),
+        *cut_off(announcements),
+    ]
     return Checked(summary, problems, warnings)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.comms.model import Announcement
 from bot.comms.phases import describe_phases, phase_at, within_phases
 from bot.comms.templates import placeholder_problems
-from bot.comms.timing import BadCron, cron_trigger, due_times, trigger_for
+from bot.comms.timing import FORWARD, BadCron, clock_change_at, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig
 from bot.localtime import BadDateTime, local_date_time
 from bot.nearest import meant
@@ -293,6 +293,29 @@ def _never_posted(a: Announcement, org: OrgConfig, now: datetime) -> str | None:
         phases = describe_phases(org.golive, a.phases, org.timezone)
         return f"{a.source}: {a.id}: warning: {why} ({phases}): it will never be posted"
     return None
+
+
+def clock_changes(announcements: list[Announcement], org: OrgConfig) -> list[str]:
+    """One-off posts (`at`, `relative`) at a time the clocks skip or repeat, said as warnings with when
+    they really post: the lead wrote one moment and would otherwise learn of the other from the channel.
+    A repeating post's rule for those nights is the README's, the same every year."""
+    return [warning for a in announcements if a.at and (warning := _clock_change(a, org))]
+
+
+def _clock_change(a: Announcement, org: OrgConfig) -> str | None:
+    assert a.at is not None
+    if (way := clock_change_at(a.at)) is None:  # an `at` written with its offset is one moment
+        return None
+    posted = f"{a.at.astimezone(UTC).astimezone(org.timezone):%H:%M %Z}"  # in the same zone, it stays 01:30
+    written = f"{a.at:%Y-%m-%d %H:%M}"
+    if way == FORWARD:
+        what, when = "does not happen", f"it posts at {posted}"
+    else:
+        what, when = "happens twice", f"it posts at the first, {posted}"
+    return (
+        f"{a.source}: {a.id}: warning: {written} {what} in {org.timezone.key} (the clocks go {way} that"
+        f" night): {when}"
+    )
 
 
 def _cron_never_due(a: Announcement, org: OrgConfig) -> str | None:

@@ -22,6 +22,7 @@ from bot.comms.model import Announcement
 _DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _STEP = re.compile(r"^(\*|\d+(?:-\d+)?)(?:/(\d+))?$")
 _TICK = timedelta(microseconds=1)
+FORWARD, BACK = "forward", "back"  # which way the clocks go at a time `clock_change_at` finds
 
 
 class BadCron(ValueError):
@@ -137,6 +138,18 @@ def _wall(when: datetime, tz: tzinfo) -> datetime:
     """The wall-clock time in `tz` at `when`, written as UTC; fold is dropped, or it would carry into
     the cron's results and pick the second of a repeated time."""
     return when.astimezone(tz).replace(tzinfo=UTC, fold=0)
+
+
+def clock_change_at(when: datetime) -> str | None:
+    """FORWARD when the wall-clock time `when` (aware, in its zone) is one the clocks jump over, BACK when
+    they go through it twice, None for an ordinary time: a one-off post then goes out an hour on, or
+    at the first of the two, not quite when its writer read it."""
+    naive = when.replace(tzinfo=None, fold=0)
+    if when.astimezone(UTC).astimezone(when.tzinfo).replace(tzinfo=None, fold=0) != naive:
+        return FORWARD
+    if when.replace(fold=0).utcoffset() != when.replace(fold=1).utcoffset():
+        return BACK
+    return None
 
 
 def _skipped_just_before(when: datetime, tz: tzinfo) -> timedelta:
