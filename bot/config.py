@@ -31,6 +31,19 @@ _GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 CHANNEL_REF = re.compile(r"^(?:[CGD][A-Z0-9]{2,}|#[a-z0-9][a-z0-9_\-]{0,79})$")
 
 
+def read_phases(value: Any) -> tuple[tuple[str, ...], str | None]:
+    """The phases a plan's post or a contact is for, from a list or one name (written as a channel may
+    be), with what is wrong with them, the one most likely meant too ('golive': go-live); all phases
+    when they cannot be read, beside the problem."""
+    phases = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
+    if phases and all(p in PHASES for p in phases):
+        return tuple(phases), None
+    unknown = next((p for p in phases or () if p not in PHASES), None)
+    near = meant(unknown, PHASES) if isinstance(unknown, str) else None
+    which = f"unknown phase {unknown!r}{f' (did you mean {near}?)' if near else ''}: " if unknown else ""
+    return PHASES, f"{which}phases are a list from {', '.join(PHASES)}"
+
+
 @dataclass(frozen=True)
 class Group:
     """People allowed to do something: Slack user ids and/or one Slack user group."""
@@ -461,10 +474,9 @@ class _Reader:
             self.fail(item, None, "a contact needs a name and how to reach it")
             return None
         self.only(item, ("name", "how", "phases", "sites", "hours"))
-        phases = item.get("phases", list(PHASES))
-        if not isinstance(phases, list) or not all(p in PHASES for p in phases):
-            self.fail(item, "phases", f"phases must be from {list(PHASES)}")
-            phases = list(PHASES)
+        phases, problem = read_phases(item.get("phases", PHASES))
+        if problem:
+            self.fail(item, "phases", problem)
         hours = item.get("hours")
         start = end = None
         if hours is not None:

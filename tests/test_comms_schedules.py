@@ -103,7 +103,8 @@ def test_duplicate_ids_unknown_phases_and_two_whens_are_each_reported(tmp_path: 
         + item("c", "at: 2027-01-10 09:00", "cron: '0 9 * * *'", "text: Hi")
     )
     assert problems_in(tmp_path, text) == [
-        "plan.yaml:12: phases: phases must be a list from ['preliminary', 'go-live', 'maintenance']",
+        "plan.yaml:12: phases: unknown phase 'golive' (did you mean go-live?): phases are a list from"
+        " preliminary, go-live, maintenance",
         "plan.yaml:15: say when with exactly one of cron, at or relative",
         "plan.yaml:6: id: duplicate id (first at plan.yaml:2)",
     ]

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.comms.schedules import read_schedules
+from bot.config import load_org_config
+from bot.yamlsource import InvalidFile
 from tests.test_comms_schedules import item, problems_in
+from tests.test_comms_setup import org
 
 
 @pytest.mark.parametrize(
@@ -50,3 +54,28 @@ def test_a_channel_name_unquoted_in_brackets_says_the_hash_hid_the_bracket(
     assert problem.startswith("plan.yaml:3: YAML syntax error: ")
     assert "starts a YAML comment, which hides the rest of the line" in problem
     assert "end the list with" not in problem
+
+
+def test_one_phase_written_without_brackets_is_read_as_channels_are(tmp_path: Path) -> None:
+    plan = item("a", "at: 2027-01-19 09:00", "phases: go-live", "text: Hi")
+    (tmp_path / "plan.yaml").write_text("announcements:\n" + plan)
+    [announcement], problems = read_schedules(tmp_path, org())
+    assert problems == [] and announcement.phases == ("go-live",)
+
+
+def test_a_misspelt_phase_is_answered_with_the_phase_meant(tmp_path: Path) -> None:
+    plan = item("a", "at: 2027-01-19 09:00", "phases: [golive, maintenance]", "text: Hi")
+    assert problems_in(tmp_path, "announcements:\n" + plan) == [
+        "plan.yaml:5: phases: unknown phase 'golive' (did you mean go-live?): phases are a list from"
+        " preliminary, go-live, maintenance"
+    ]
+
+
+def test_a_contacts_misspelt_phase_is_answered_as_a_posts_is(tmp_path: Path) -> None:
+    """The config's contacts read phases with the plan's rule, so 'go_live' is not refused a second way."""
+    config = tmp_path / "golive.yaml"
+    config.write_text("contacts:\n  - name: Desk\n    how: ext 5555\n    phases: [go_live]\n")
+    with pytest.raises(InvalidFile) as refused:
+        load_org_config(config)
+    [problem] = refused.value.problems
+    assert problem.line == 4 and "unknown phase 'go_live' (did you mean go-live?)" in problem.message

@@ -11,7 +11,7 @@ from bot.comms.model import Announcement
 from bot.comms.phases import describe_phases, phase_at, within_phases
 from bot.comms.templates import placeholder_problems
 from bot.comms.timing import FORWARD, BadCron, clock_change_at, cron_trigger, due_times, trigger_for
-from bot.config import CHANNEL_REF, PHASES, OrgConfig
+from bot.config import CHANNEL_REF, PHASES, OrgConfig, read_phases
 from bot.localtime import BadDateTime, local_date_time
 from bot.nearest import meant
 from bot.privacy import CONTACT_DETAILS
@@ -153,11 +153,10 @@ class _FileReader:
         return value.strip()
 
     def phases(self, item: dict) -> tuple[str, ...]:
-        value = item.get("phases", list(PHASES))
-        if not isinstance(value, list) or not value or not all(p in PHASES for p in value):
-            self.fail(item, "phases", f"phases must be a list from {list(PHASES)}")
-            return PHASES
-        return tuple(value)
+        phases, problem = read_phases(item.get("phases", PHASES))
+        if problem:
+            self.fail(item, "phases", problem)
+        return phases
 
     def when(self, item: dict) -> tuple[str | None, datetime | None]:
         given = [k for k in ("cron", "at", "relative") if k in item]
