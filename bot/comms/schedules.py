@@ -270,19 +270,51 @@ def _clock_time(value: Any) -> time | None:
 
 def never_posted(announcements: list[Announcement], org: OrgConfig, now: datetime) -> list[str]:
     """Posts that are valid but will never be made, said as warnings: refusing them would stop the whole
-    plan loading at start-up, and a plan that has run its course is normal after go-live."""
-    return [warning for a in announcements if (warning := _never_posted(a, org, now))]
+    plan loading at start-up, and a plan that has run its course is normal after go-live. The posts of
+    a phase that is over are its history, said once per file: in go-live week last week's countdown
+    went out, and a line for each would bury the warning that matters."""
+    current = phase_at(org.golive, now)
+    done = [a for a in announcements if _over(a, org, now) and phase_at(org.golive, _last(a)) != current]
+    warnings = [warning for a in announcements if a not in done and (warning := _never_posted(a, org, now))]
+    return warnings + _history(done, org)
+
+
+def _last(a: Announcement) -> datetime:
+    return a.at or a.until or _LATEST
+
+
+def _over(a: Announcement, org: OrgConfig, now: datetime) -> bool:
+    """Whether every time of the post has passed, beyond the grace a late post is sent in."""
+    return _last(a) < now - timedelta(minutes=org.schedule_grace_minutes)
+
+
+def _history(done: list[Announcement], org: OrgConfig) -> list[str]:
+    """One line per file and phase for the posts of phases that are over, naming them, so a date
+    written in the wrong year is still seen."""
+    groups: dict[tuple[str, str], list[Announcement]] = {}
+    for a in done:
+        groups.setdefault((a.source.rpartition(":")[0], phase_at(org.golive, _last(a))), []).append(a)
+    return [_history_line(posts, phase) for (_, phase), posts in groups.items()]
+
+
+def _history_line(posts: list[Announcement], phase: str) -> str:
+    many = len(posts) > 1
+    return (
+        f"{posts[0].source}: warning: {len(posts)} {'posts are' if many else 'post is'} for the {phase}"
+        f" phase, which is over ({', '.join(a.id for a in posts)}): {'they' if many else 'it'} went out then"
+        " if the bot was running, and will not be posted again"
+    )
 
 
 def _never_posted(a: Announcement, org: OrgConfig, now: datetime) -> str | None:
     """Why one post will never be made: its last time has passed beyond the grace a late post gets, or
     its one time falls outside its own phases (a countdown kept for go-live after intensive support was
     made shorter), or its cron has no time to fall in."""
-    last = a.at or a.until
-    if last is not None and last < now - timedelta(minutes=org.schedule_grace_minutes):
+    if _over(a, org, now):
         key = "at" if a.at else "until"
-        local = last.astimezone(org.timezone)
-        return f"{a.source}: {a.id}: warning: {key} {local:%Y-%m-%d %H:%M} has passed: it will not be posted"
+        local = _last(a).astimezone(org.timezone)
+        passed = f"{key} {local:%Y-%m-%d %H:%M} has passed"
+        return f"{a.source}: {a.id}: warning: {passed}: it will not be posted from now on"
     if a.at is not None and (phase := phase_at(org.golive, a.at)) not in a.phases:
         return (
             f"{a.source}: {a.id}: warning: due {a.at:%Y-%m-%d %H:%M} in the {phase} phase, which is not"
