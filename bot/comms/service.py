@@ -152,8 +152,7 @@ class CommsService:
         outcomes = []
         upcoming = []
         for stored in store.active_announcements(self.db):
-            bounds = [stored.created_at - self.grace, last.get(stored.announcement.id)]
-            after = max(b for b in [*bounds, floor - _OVERLAP if floor else None] if b is not None)
+            after = self._looked_at_until(stored, floor, last.get(stored.announcement.id))
             try:
                 outcomes.extend(self._handle(stored, after, now))
                 upcoming.append(next(self._due(stored.announcement, now, now + look_ahead), None))
@@ -168,6 +167,16 @@ class CommsService:
         next_due = min((t for t in upcoming if t is not None), default=None)
         posted, skipped = outcomes.count(store.POSTED), outcomes.count(store.SKIPPED)
         return TickResult(posted, skipped, next_due, outcomes.count(store.PAUSED))
+
+    def _looked_at_until(
+        self, stored: store.Stored, floor: datetime | None, last: datetime | None
+    ) -> datetime:
+        """Where this announcement's due times start to be claimed: after its last one, and after what the
+        ticks have looked at, unless it took its times since (added or moved in its file while the bot
+        ran): then a time up to the grace before is posted late, as one missed while the bot was down is,
+        not dropped because the scheduler had passed it before it was written."""
+        seen = floor - _OVERLAP if floor is not None and floor > stored.created_at else None
+        return max(b for b in (stored.created_at - self.grace, last, seen) if b is not None)
 
     def _handle(self, stored: store.Stored, after: datetime, now: datetime) -> list[str]:
         """The outcomes recorded for the due times in (after, now]: those the announcement's pause

@@ -25,6 +25,7 @@ POSTED, SKIPPED, PAUSED = "posted", "skipped", "paused"  # PAUSED: skipped while
 ANNOUNCEMENT_KIND = "announcement"
 SKIPPED_KIND = "announcement.skipped"  # telling someone a post was not made
 _CURSOR = "scheduler"
+_TIMING = ("cron", "at", "start_at", "until", "phases")
 
 
 class AnnouncementRow(Base):
@@ -70,8 +71,9 @@ class CursorRow(Base):
 
 @dataclass(frozen=True)
 class Stored:
-    """An announcement as stored, with when it became active (the earliest due time it can have),
-    whether a comms lead has paused it, and whether it was cancelled or removed from its file."""
+    """An announcement as stored, with when it took its present times (added, or moved in its file: a time
+    up to the grace before is still posted, as the scheduler has not yet looked at it), whether a comms
+    lead has paused it, and whether it was cancelled or removed from its file."""
 
     announcement: Announcement
     created_at: datetime
@@ -116,16 +118,23 @@ def _sync(db: Database, announcements: list[Announcement], now: datetime) -> Non
         rows = {r.id: r for r in session.scalars(query)}
         for ident, a in wanted.items():
             if ident in rows:
+                moved = {"created_at": now} if _times(rows[ident]) != _times(_to_row_values(a)) else {}
                 session.execute(
                     update(AnnouncementRow)
                     .where(AnnouncementRow.id == ident)
-                    .values(**_to_row_values(a), retired_at=None, retired_by=None)
+                    .values(**_to_row_values(a), **moved, retired_at=None, retired_by=None)
                 )
             else:
                 session.execute(insert(AnnouncementRow).values(id=ident, created_at=now, **_to_row_values(a)))
         for ident, row in rows.items():
             if ident not in wanted and row.retired_at is None:
                 row.retired_at, row.retired_by = now, "removed from the schedules files"
+
+
+def _times(row: AnnouncementRow | dict) -> tuple:
+    """What decides when a post is due, from a stored row or the values to store."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    return tuple(get(name) for name in _TIMING)
 
 
 def add_announcement(db: Database, announcement: Announcement, now: datetime) -> None:

@@ -1,0 +1,47 @@
+"""Review: a post moved in its file to a time that has just passed is sent late, as a new post at that
+time is, instead of never."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.clock import ManualClock
+from bot.comms.model import Announcement
+from bot.store import comms as store
+from bot.store.database import Database
+from tests.test_comms_setup import local, service
+from tests.test_comms_tick import posts
+
+HUDDLE = Announcement(id="huddle", channels=("command_centre",), text="Huddle", at=local(2027, 1, 19, 11, 0))
+
+
+def test_a_post_moved_to_a_time_that_has_just_passed_is_sent_late_as_a_new_one_would_be(db: Database) -> None:
+    """At 09:30 the lead brings the 11:00 huddle forward to 09:15 (validate: fine, within the grace a
+    late post is sent in). Before: a new post so written went out at once, but the moved one never did,
+    and nothing said so, as the scheduler had already looked past 09:15."""
+    clock = ManualClock(local(2027, 1, 19, 8, 0))
+    comms = service(db, clock)
+    store.sync_file_announcements(db, [HUDDLE], clock.now())
+    while clock.now() < local(2027, 1, 19, 9, 30):
+        clock.advance(seconds=15)
+        comms.tick()
+    store.sync_file_announcements(db, [replace(HUDDLE, at=local(2027, 1, 19, 9, 15))], clock.now())
+    clock.advance(seconds=15)
+    comms.tick()
+    assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 15).isoformat())]
+
+
+def test_a_post_moved_after_it_went_out_is_not_sent_again_for_a_time_already_passed(db: Database) -> None:
+    """Only a time the post has not been due at before counts: moving the 09:00 post that went out to
+    08:45 does not send it twice."""
+    clock = ManualClock(local(2027, 1, 19, 8, 0))
+    comms = service(db, clock)
+    early = replace(HUDDLE, at=local(2027, 1, 19, 9, 0))
+    store.sync_file_announcements(db, [early], clock.now())
+    while clock.now() < local(2027, 1, 19, 9, 10):
+        clock.advance(seconds=15)
+        comms.tick()
+    store.sync_file_announcements(db, [replace(HUDDLE, at=local(2027, 1, 19, 8, 45))], clock.now())
+    clock.advance(seconds=15)
+    comms.tick()
+    assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 0).isoformat())]
