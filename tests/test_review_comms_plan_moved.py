@@ -45,3 +45,17 @@ def test_a_post_moved_after_it_went_out_is_not_sent_again_for_a_time_already_pas
     clock.advance(seconds=15)
     comms.tick()
     assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 0).isoformat())]
+
+
+def test_a_post_added_while_the_bot_runs_for_a_time_just_passed_is_sent_late(db: Database) -> None:
+    """Added at 09:30 for 09:15: sent, as it would be by a bot restarted at 09:30 with the same file."""
+    clock = ManualClock(local(2027, 1, 19, 8, 0))
+    comms = service(db, clock)
+    store.sync_file_announcements(db, [], clock.now())
+    while clock.now() < local(2027, 1, 19, 9, 30):
+        clock.advance(seconds=15)
+        comms.tick()
+    store.sync_file_announcements(db, [replace(HUDDLE, at=local(2027, 1, 19, 9, 15))], clock.now())
+    clock.advance(seconds=15)
+    comms.tick()
+    assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 15).isoformat())]
