@@ -80,3 +80,20 @@ def test_in_go_live_week_the_countdown_posted_last_week_is_not_said_to_be_unpost
         "plan.yaml:12: day-two-huddle: warning: at 2027-01-19 10:00 has passed: it will not be posted"
         " from now on" in out
     )
+
+
+def test_a_placeholder_for_a_date_the_config_does_not_set_is_warned_of(site: Path, capsys) -> None:
+    """Before: 'Intensive support runs until (not set).' reached every member of staff, validate silent."""
+    config = site / "golive.yaml"
+    config.write_text(config.read_text().replace("  intensive_support_ends: 2027-02-12 17:00\n", ""))
+    post = item(
+        "countdown-7",
+        'relative: {days_before: 7, at: "09:00"}',
+        "text: Support runs until {support_ends_date}",
+    )
+    code, out = validated(site, post, capsys=capsys)
+    assert code == 0
+    assert (
+        "plan.yaml:2: countdown-7: warning: {support_ends_date} would read '(not set)':"
+        " golive.intensive_support_ends is not set in the config; set it, or take the placeholder out"
+    ) in out

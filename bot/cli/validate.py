@@ -186,7 +186,7 @@ def check_knowledge(settings: Settings, now: datetime) -> Checked:
 def check_schedules(settings: Settings, now: datetime) -> Checked:
     """A trust may have no plan yet: no folder is not an error, only announcements from Slack are posted,
     but it is warned of, as a folder named with a slip would silently post nothing of the plan."""
-    from bot.comms.schedules import clock_changes, never_posted, read_schedules
+    from bot.comms.schedules import clock_changes, never_posted, read_schedules, unset_dates
 
     if not settings.schedules_dir.exists():
         summary = f"no schedules (no {settings.schedules_dir}/ folder; only announcements from Slack)"
@@ -198,6 +198,7 @@ def check_schedules(settings: Settings, now: datetime) -> Checked:
     warnings = [
         *never_posted(announcements, settings.org, now),
         *clock_changes(announcements, settings.org),
+        *unset_dates(announcements, settings.org),
         *cut_off(announcements),
     ]
     return Checked(summary, problems, warnings)

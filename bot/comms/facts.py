@@ -20,6 +20,15 @@ from bot.store.database import Database
 log = logging.getLogger(__name__)
 _SAFETY = " *patient safety*"  # a P3 that could harm a patient must read as more than a P3
 NOT_AVAILABLE = "n/a"
+NOT_SET = "(not set)"
+# The placeholders that read a date from the config's golive:, and what they read while it is not set.
+NEEDS_DATE = {
+    "golive_date": ("start", NOT_SET),
+    "days_to_golive": ("start", NOT_AVAILABLE),
+    "days_since_golive": ("start", NOT_AVAILABLE),
+    "golive_day": ("start", NOT_AVAILABLE),
+    "support_ends_date": ("intensive_support_ends", NOT_SET),
+}
 
 
 class FactSource:
@@ -122,6 +131,6 @@ def spoken_date(when: datetime) -> str:
 
 def _local(when: datetime | None, org: OrgConfig) -> str:
     if when is None:
-        return "(not set)"
+        return NOT_SET
     local = when.astimezone(org.timezone)
     return f"{spoken_date(local)} {local:%H:%M}"

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.comms.facts import NEEDS_DATE
 from bot.comms.model import Announcement
 from bot.comms.phases import describe_phases, phase_at, within_phases
-from bot.comms.templates import placeholder_problems
+from bot.comms.templates import placeholder_problems, placeholders_in
 from bot.comms.timing import FORWARD, BadCron, clock_change_at, cron_trigger, due_times, trigger_for
 from bot.config import CHANNEL_REF, PHASES, OrgConfig, read_phases
 from bot.localtime import BadDateTime, local_date_time
@@ -324,6 +325,21 @@ def _never_posted(a: Announcement, org: OrgConfig, now: datetime) -> str | None:
         phases = describe_phases(org.golive, a.phases, org.timezone)
         return f"{a.source}: {a.id}: warning: {why} ({phases}): it will never be posted"
     return None
+
+
+def unset_dates(announcements: list[Announcement], org: OrgConfig) -> list[str]:
+    """Placeholders for a go-live date the config does not set, said as warnings: the post would tell
+    every member of staff that support runs 'until (not set)'."""
+    warnings = []
+    for a in announcements:
+        for name in dict.fromkeys(placeholders_in(a.text)):
+            key, shown = NEEDS_DATE.get(name, (None, ""))
+            if key and getattr(org.golive, key) is None:
+                warnings.append(
+                    f"{a.source}: {a.id}: warning: {{{name}}} would read {shown!r}: golive.{key} is not set"
+                    " in the config; set it, or take the placeholder out"
+                )
+    return warnings
 
 
 def clock_changes(announcements: list[Announcement], org: OrgConfig) -> list[str]:
