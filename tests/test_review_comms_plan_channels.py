@@ -79,3 +79,18 @@ def test_a_contacts_misspelt_phase_is_answered_as_a_posts_is(tmp_path: Path) -> 
         load_org_config(config)
     [problem] = refused.value.problems
     assert problem.line == 4 and "unknown phase 'go_live' (did you mean go-live?)" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("relative", "said"),
+    [
+        ('{days_before: 7, time: "07:30"}', "relative: unknown field 'time': relative takes days_before or"),
+        ('{days_befor: 7, at: "07:30"}', "relative: unknown field 'days_befor' (did you mean days_before?)"),
+    ],
+)
+def test_a_misspelt_field_of_a_relative_date_is_refused_not_posted_at_nine(
+    tmp_path: Path, relative: str, said: str
+) -> None:
+    """Before: 'time: 07:30' was passed over and the countdown went out at the default 09:00."""
+    problems = problems_in(tmp_path, "announcements:\n" + item("a", f"relative: {relative}", "text: Hi"))
+    assert problems[0].startswith(f"plan.yaml:4: {said}")

@@ -19,6 +19,7 @@ from bot.privacy import CONTACT_DETAILS
 from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder, yaml_files
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_RELATIVE_KEYS = ("days_before", "days_after", "at")
 _KEYS = {"id", "channels", "cron", "at", "relative", "phases", "start", "until", "text"}
 _CONFIG_CHANNELS = ("announcements", "command_centre", "triage", "safety")
 # A post with no start or until is sought within these: every cron that ever matches does so in them.
@@ -196,8 +197,21 @@ class _FileReader:
             return datetime.combine(parsed, time.max if key == "until" else time(0), tzinfo=self.org.timezone)
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=self.org.timezone)
 
+    def unknown_fields(self, spec: dict) -> bool:
+        """Whether a relative date holds a field it does not read, each reported: 'time: 07:30' was passed
+        over, and the post went out at the default 09:00."""
+        unknown = [str(key) for key in spec if key not in _RELATIVE_KEYS]
+        for key in unknown:
+            near = meant(key, _RELATIVE_KEYS)
+            hint = f" (did you mean {near}?)" if near else ""
+            message = f"unknown field {key!r}{hint}: relative takes days_before or days_after, and at"
+            self.problems.append(Problem(self.path, line_of(spec, key), message, "relative"))
+        return bool(unknown)
+
     def relative(self, item: dict) -> datetime | None:
         spec = item.get("relative")
+        if isinstance(spec, dict) and self.unknown_fields(spec):
+            return None
         offsets = [k for k in ("days_before", "days_after") if isinstance(spec, dict) and k in spec]
         if not isinstance(spec, dict) or len(offsets) != 1 or not _whole(spec[offsets[0]]):
             self.fail(item, "relative", 'must be {days_before: N, at: "09:00"} or {days_after: N, ...}')
