@@ -94,3 +94,11 @@ def test_a_misspelt_field_of_a_relative_date_is_refused_not_posted_at_nine(
     """Before: 'time: 07:30' was passed over and the countdown went out at the default 09:00."""
     problems = problems_in(tmp_path, "announcements:\n" + item("a", f"relative: {relative}", "text: Hi"))
     assert problems[0].startswith(f"plan.yaml:4: {said}")
+
+
+def test_a_misspelt_field_of_a_post_is_answered_with_the_field_meant(tmp_path: Path) -> None:
+    plan = item("a", 'cron: "0 9 * * *"', "untill: 2027-02-12", "text: Hi")
+    assert problems_in(tmp_path, "announcements:\n" + plan) == [
+        "plan.yaml:5: untill: unknown field (did you mean until?): a post takes at, channels, cron, id,"
+        " phases, relative, start, text, until"
+    ]

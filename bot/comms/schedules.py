@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,8 @@ class _FileReader:
         before = len(self.problems)
         for key in item:
             if key not in _KEYS:
-                self.fail(item, str(key), f"unknown field (expected one of {sorted(_KEYS)})")
+                takes = f"a post takes {', '.join(sorted(_KEYS))}"
+                self.unknown_field(item, str(key), _KEYS, str(key), takes)
         ident = self.ident(item)
         channels = self.channels(item)
         text = self.text(item)
@@ -202,11 +204,17 @@ class _FileReader:
         over, and the post went out at the default 09:00."""
         unknown = [str(key) for key in spec if key not in _RELATIVE_KEYS]
         for key in unknown:
-            near = meant(key, _RELATIVE_KEYS)
-            hint = f" (did you mean {near}?)" if near else ""
-            message = f"unknown field {key!r}{hint}: relative takes days_before or days_after, and at"
-            self.problems.append(Problem(self.path, line_of(spec, key), message, "relative"))
+            takes = "relative takes days_before or days_after, and at"
+            self.unknown_field(spec, key, _RELATIVE_KEYS, "relative", takes)
         return bool(unknown)
+
+    def unknown_field(self, node: dict, key: str, known: Collection[str], label: str, takes: str) -> None:
+        """A field that is not read, named with the known one it is most like, as a slip of it."""
+        named = f" {key!r}" if label != key else ""
+        hint = f" (did you mean {near}?)" if (near := meant(key, known)) else ""
+        self.problems.append(
+            Problem(self.path, line_of(node, key), f"unknown field{named}{hint}: {takes}", label)
+        )
 
     def relative(self, item: dict) -> datetime | None:
         spec = item.get("relative")
