@@ -59,3 +59,15 @@ def test_a_post_added_while_the_bot_runs_for_a_time_just_passed_is_sent_late(db:
     clock.advance(seconds=15)
     comms.tick()
     assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 15).isoformat())]
+
+
+def test_a_plan_stored_again_unchanged_keeps_when_each_post_took_its_times(db: Database) -> None:
+    """A restart stores the files again: were that taken for a move, a post missed while the bot was down
+    for longer than the grace would no longer be found, and nobody told it was skipped."""
+    daily = Announcement(
+        id="briefing", channels=("announcements",), text="Hi", cron="30 7 * * *", phases=("go-live",),
+        start=local(2027, 1, 18, 0, 0), until=local(2027, 2, 12, 23, 59, 59, 999999),
+    )  # fmt: skip
+    store.sync_file_announcements(db, [daily, HUDDLE], local(2027, 1, 1, 8, 0))
+    store.sync_file_announcements(db, [daily, HUDDLE], local(2027, 1, 19, 8, 0))
+    assert {s.created_at for s in store.active_announcements(db)} == {local(2027, 1, 1, 8, 0)}
