@@ -95,6 +95,9 @@ def test_schedule_refuses_an_invalid_plan_with_every_problem(tmp_path: Path, cap
     assert ":3: channels: unknown channel 'nowhere'" in err
     assert ":4: text: unknown placeholder {oops}" in err
     assert ":2: say when with exactly one of cron, at or relative" in err
+    # a comms lead listing the plan was told 'The bot cannot start', as if the running bot had stopped
+    assert err.startswith("golive-bot schedule cannot run: some files are invalid or missing:")
+    assert "cannot start" not in err
 
 
 def test_schedule_marks_a_post_a_comms_lead_paused_in_slack_and_says_who_and_since_when(

@@ -138,7 +138,7 @@ def _run(argv: Sequence[str]) -> int:
         print(f"golive-bot: {exc}", file=sys.stderr)
         return 2
     except InvalidFile as exc:
-        print("The bot cannot start because some files are invalid or missing:", file=sys.stderr)
+        print(f"{_cannot(args.command)}: some files are invalid or missing:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         print("Fix them and try again; `golive-bot validate` lists every problem at once.", file=sys.stderr)
@@ -155,6 +155,14 @@ def _run(argv: Sequence[str]) -> int:
             raise
         print(without_secrets(problem), file=sys.stderr)  # it names the URL: never with its password
         return 1
+
+
+def _cannot(command: str) -> str:
+    """What could not be done, said for the command run: only serve and start are the bot starting, and
+    a comms lead listing the plan must not read that the bot has stopped."""
+    if command in ("serve", "start"):
+        return "The bot cannot start"
+    return f"golive-bot {command} cannot run"
 
 
 if __name__ == "__main__":
