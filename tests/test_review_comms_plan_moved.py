@@ -3,13 +3,18 @@ time is, instead of never."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from bot.clock import ManualClock
 from bot.comms.model import Announcement
+from bot.config import GoLive
 from bot.store import comms as store
 from bot.store.database import Database
-from tests.test_comms_setup import local, service
+from tests.test_comms_setup import local, org, service
 from tests.test_comms_tick import posts
 
 HUDDLE = Announcement(id="huddle", channels=("command_centre",), text="Huddle", at=local(2027, 1, 19, 11, 0))
@@ -71,3 +76,21 @@ def test_a_plan_stored_again_unchanged_keeps_when_each_post_took_its_times(db: D
     store.sync_file_announcements(db, [daily, HUDDLE], local(2027, 1, 1, 8, 0))
     store.sync_file_announcements(db, [daily, HUDDLE], local(2027, 1, 19, 8, 0))
     assert {s.created_at for s in store.active_announcements(db)} == {local(2027, 1, 1, 8, 0)}
+
+
+def test_a_running_bot_logs_what_validate_warns_of_in_the_plan_it_stores(
+    tmp_path: Path, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """For a trust that never runs validate: 'until (not set)' and a post at a time the clocks skip are in
+    the log when the plan is stored, at start-up and after each edit."""
+    config = org(golive=GoLive(start=local(2027, 1, 18, 7, 0)))  # intensive_support_ends left out
+    (tmp_path / "plan.yaml").write_text(
+        "announcements:\n"
+        "  - id: countdown-7\n    channels: [announcements]\n    relative: {days_before: 7}\n"
+        "    text: Support runs until {support_ends_date}\n"
+        "  - id: clocks\n    channels: [announcements]\n    at: 2027-03-28 01:30\n    text: Clocks\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        assert service(db, ManualClock(local(2027, 1, 1, 9, 0)), config).sync_files(tmp_path)
+    assert "countdown-7: warning: {support_ends_date} would read '(not set)'" in caplog.text
+    assert "clocks: warning: 2027-03-28 01:30 does not happen in Europe/London" in caplog.text
