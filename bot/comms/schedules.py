@@ -368,15 +368,15 @@ def clock_changes(announcements: list[Announcement], org: OrgConfig) -> list[str
     """One-off posts (`at`, `relative`) at a time the clocks skip or repeat, said as warnings with when
     they really post: the lead wrote one moment and would otherwise learn of the other from the channel.
     A repeating post's rule for those nights is the README's, the same every year."""
-    return [warning for a in announcements if a.at and (warning := _clock_change(a, org))]
+    return [warning for a in announcements if a.at and (warning := _clock_change(a, a.at, org))]
 
 
-def _clock_change(a: Announcement, org: OrgConfig) -> str | None:
-    assert a.at is not None
-    if (way := clock_change_at(a.at)) is None:  # an `at` written with its offset is one moment
+def _clock_change(a: Announcement, at: datetime, org: OrgConfig) -> str | None:
+    if (way := clock_change_at(at)) is None:  # an `at` written with its offset is one moment
         return None
-    posted = f"{a.at.astimezone(UTC).astimezone(org.timezone):%H:%M %Z}"  # in the same zone, it stays 01:30
-    written = f"{a.at:%Y-%m-%d %H:%M}"
+    # through UTC: astimezone to the zone it is already in would keep the skipped 01:30 as written
+    posted = f"{at.astimezone(UTC).astimezone(org.timezone):%H:%M %Z}"
+    written = f"{at:%Y-%m-%d %H:%M}"
     if way == FORWARD:
         what, when = "does not happen", f"it posts at {posted}"
     else:
