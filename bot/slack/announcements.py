@@ -20,6 +20,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
@@ -55,6 +56,10 @@ COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement
 MENU = "announcement_menu"  # a line's overflow menu; each option's value is "<choice>:<announcement id>"
 PREVIEW, PAUSE, RESUME = "announcement_preview", "announcement_pause", "announcement_resume"
 _LISTED = 40  # Slack allows 50 blocks in a message
+_NOT_A_MEMBER = (
+    "not_in_channel",
+    "channel_not_found",
+)  # what Slack answers a bot reading a channel it is not in
 _TAIL_ROOM = 200  # for the line that counts the announcements not listed
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
@@ -262,10 +267,34 @@ def _schedule_answer(services: Services, body: dict[str, Any], client: WebClient
             f"Scheduled for <#{a.channels[0]}>, {describe_repeat(a, services.settings.org)}: "
             f"“{_opening(a)}”. `/golive announcements` lists it, to preview, pause or cancel."
         )
-        after_ack(partial(client.chat_postMessage, channel=user_id, text=confirmed))  # the form closes now
+        after_ack(partial(_confirm, client, user_id, a.channels[0], confirmed))  # the form closes now
     except Exception:
         log.exception("scheduled %s but could not post it early or confirm it to the lead", a.id)
     return {"response_action": "clear"}
+
+
+def _confirm(client: WebClient, user_id: str, channel: str, confirmed: str) -> None:
+    """Tell the lead it is scheduled, and whether the bot must first be invited to the channel they
+    picked (Slack's picker lists every channel): found now, not on the day the post comes back to
+    them instead."""
+    if _not_a_member(client, channel):
+        confirmed += (
+            f"\n:warning: The bot is not in <#{channel}>: invite it there (`/invite @golive`) before it"
+            " is due, or the post will come to you instead."
+        )
+    client.chat_postMessage(channel=user_id, text=confirmed)
+
+
+def _not_a_member(client: WebClient, channel: str) -> bool:
+    """Whether Slack refuses the bot a read of the channel as not in it; False when it cannot tell (Slack
+    slow or down), as the confirmation matters more than the check."""
+    try:
+        client.conversations_history(channel=channel, limit=1)
+    except SlackApiError as exc:
+        return exc.response.get("error") in _NOT_A_MEMBER
+    except Exception:
+        log.warning("could not check whether the bot is in %s", channel, exc_info=True)
+    return False
 
 
 def _store_once(services: Services, key: str, announcement: Announcement) -> bool:
