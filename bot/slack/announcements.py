@@ -20,7 +20,6 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.comms.drafts import DAILY, ONCE, WEEKLY, Draft, describe_repeat
 from bot.comms.model import FROM_SLACK, Announcement
@@ -45,6 +44,7 @@ from bot.slack.commands import Invocation, add_subcommand
 from bot.slack.deadline import ack_in_time
 from bot.slack.delivery import Message
 from bot.slack.ids import user_of
+from bot.slack.invited import not_a_member
 from bot.slack.listeners import after_ack
 from bot.slack.shape import json_object, state_values
 from bot.store.comms import ANNOUNCEMENT_KIND, SKIPPED_KIND, Stored
@@ -277,24 +277,12 @@ def _confirm(client: WebClient, user_id: str, channel: str, confirmed: str) -> N
     """Tell the lead it is scheduled, and whether the bot must first be invited to the channel they
     picked (Slack's picker lists every channel): found now, not on the day the post comes back to
     them instead."""
-    if _not_a_member(client, channel):
+    if not_a_member(client, channel):
         confirmed += (
             f"\n:warning: The bot is not in <#{channel}>: invite it there (`/invite @golive`) before it"
             " is due, or the post will come to you instead."
         )
     client.chat_postMessage(channel=user_id, text=confirmed)
-
-
-def _not_a_member(client: WebClient, channel: str) -> bool:
-    """Whether Slack refuses the bot a read of the channel as not in it; False when it cannot tell (Slack
-    slow or down), as the confirmation matters more than the check."""
-    try:
-        client.conversations_history(channel=channel, limit=1)
-    except SlackApiError as exc:
-        return exc.response.get("error") in _NOT_A_MEMBER
-    except Exception:
-        log.warning("could not check whether the bot is in %s", channel, exc_info=True)
-    return False
 
 
 def _store_once(services: Services, key: str, announcement: Announcement) -> bool:

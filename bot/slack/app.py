@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.runtime import Services
 from bot.slack.clients import error_code, make_client, one_try, retry_handlers, why_slack_failed
 from bot.slack.ids import user_of
+from bot.slack.invited import watch_invitations
 from bot.slack.listeners import ListenerThreads, ScopeRequests, after_ack, request_age
 from bot.slack.membership import SlackMembership
 from bot.slack.pacing import ACKS
@@ -243,6 +244,8 @@ def build_app(services: Services, *, client: WebClient | None = None, check_toke
     # Closing the services stops the listeners first (they queue replies), then the reply threads.
     services.on_close.append(partial(threads.shutdown, wait=True))
     services.membership = SlackMembership(client, services.clock)
+    if check_token:  # serving Slack: tell the operator of a channel the bot was never invited to
+        watch_invitations(services, client)
     _reply_threads(services)
     for name in SURFACES:
         importlib.import_module(name).register(app, services)
