@@ -102,3 +102,10 @@ def test_a_misspelt_field_of_a_post_is_answered_with_the_field_meant(tmp_path: P
         "plan.yaml:5: untill: unknown field (did you mean until?): a post takes at, channels, cron, id,"
         " phases, relative, start, text, until"
     ]
+
+
+def test_a_weekday_range_written_across_the_weekend_says_how_to_write_it(tmp_path: Path) -> None:
+    """'5-1' (Friday to Monday) was told it 'must be within 0-7', which it is."""
+    [problem] = problems_in(tmp_path, "announcements:\n" + item("a", 'cron: "0 9 * * 5-1"', "text: Hi"))
+    assert problem.startswith("plan.yaml:4: cron: ")
+    assert "day of week '5-1' runs backwards: write it as 5-6,0-1 (0 and 7 are Sunday)" in problem

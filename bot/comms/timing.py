@@ -39,10 +39,18 @@ def _weekdays(field: str) -> str:
         if not match:
             raise BadCron(f"day of week {part!r} is not understood (use 0-7, ranges such as 1-5, or mon-fri)")
         first, last = (0, 6) if match[1] == "*" else _bounds(match[1])
+        first = 0 if first == 7 and last < 7 else first  # '7-1' is Sunday to Monday, as 0-1 is
+        if 0 <= last < first <= 6:  # Friday to Monday: cron ranges do not wrap round the week
+            wrapped = "two ranges" if match[2] else f"{_span(first, 6)},{_span(0, last)}"
+            raise BadCron(f"day of week {part!r} runs backwards: write it as {wrapped} (0 and 7 are Sunday)")
         if not 0 <= first <= last <= 7:
             raise BadCron(f"day of week {part!r} must be within 0-7 (0 and 7 are Sunday)")
         days.extend(range(first, last + 1, int(match[2] or 1)))
     return ",".join(dict.fromkeys(_DAY_NAMES[d] for d in days))
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def _bounds(text: str) -> tuple[int, int]:
