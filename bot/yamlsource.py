@@ -231,6 +231,7 @@ _INDENT = (
     "check the indentation of this line against the lines above: "
     "an entry's keys line up under each other, and each '-' under the one before"
 )
+FLOW_VALUE = "a value that starts with { or [ is read by YAML as a mapping or list: put it in quotes"
 _CURLY_QUOTES = ("“", "”", "‘", "’", "„", "«")  # what a word processor or phone types for " and '
 _RESERVED = "@`%!*&"  # a value that starts with one of these is read as YAML syntax, not text
 _COMMENT = re.compile(r"[ \t]#")  # a '#' after a space starts a comment (unless in quotes)
@@ -336,12 +337,19 @@ def _hint(problem: str, line: str, column: int, start: str) -> str:
             )
         return "a colon inside a value: put the value in quotes"
     if any(words in problem for words in ("expected key", "<block end>", "'-' indicator")):
+        if _value_of(line).startswith(("{", "[")):
+            return FLOW_VALUE
         if before.rstrip().endswith(("'", '"')):
             return "text after a closing quote: quote the whole value (write '' for a ' inside '...')"
         return _INDENT
     if "comment or" in problem:
         return "after | or >, start the text on the next line"
     return ""
+
+
+def _value_of(line: str) -> str:
+    """What follows the key on a 'key: value' line; '' when it has none."""
+    return line.partition(": ")[2].lstrip() if ": " in line else ""
 
 
 def _char_at(lines: list[str], mark: yaml.Mark) -> str:

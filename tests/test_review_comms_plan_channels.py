@@ -109,3 +109,14 @@ def test_a_weekday_range_written_across_the_weekend_says_how_to_write_it(tmp_pat
     [problem] = problems_in(tmp_path, "announcements:\n" + item("a", 'cron: "0 9 * * 5-1"', "text: Hi"))
     assert problem.startswith("plan.yaml:4: cron: ")
     assert "day of week '5-1' runs backwards: write it as 5-6,0-1 (0 and 7 are Sunday)" in problem
+
+
+@pytest.mark.parametrize("text", ["{days_to_golive} days to go", "{days_to_golive}"])
+def test_a_text_that_starts_with_a_placeholder_unquoted_is_told_to_be_quoted(
+    tmp_path: Path, text: str
+) -> None:
+    """YAML reads '{' at the start of a value as a mapping: the lead was told to check the indentation,
+    or that the post had no text at all."""
+    [problem] = problems_in(tmp_path, "announcements:\n" + item("a", 'cron: "0 9 * * 1"', f"text: {text}"))
+    assert problem.startswith("plan.yaml:5: ")
+    assert "a value that starts with { or [ is read by YAML as a mapping or list: put it in quotes" in problem

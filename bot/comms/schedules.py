@@ -17,7 +17,16 @@ from bot.config import CHANNEL_REF, PHASES, OrgConfig, read_phases
 from bot.localtime import BadDateTime, local_date_time
 from bot.nearest import meant
 from bot.privacy import CONTACT_DETAILS
-from bot.yamlsource import InvalidFile, LineDict, Problem, line_of, load_yaml_file, not_a_folder, yaml_files
+from bot.yamlsource import (
+    FLOW_VALUE,
+    InvalidFile,
+    LineDict,
+    Problem,
+    line_of,
+    load_yaml_file,
+    not_a_folder,
+    yaml_files,
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _RELATIVE_KEYS = ("days_before", "days_after", "at")
@@ -145,7 +154,8 @@ class _FileReader:
     def text(self, item: dict) -> str:
         value = item.get("text")
         if not isinstance(value, str) or not value.strip():
-            self.fail(item, "text", "needs the message text (Slack mrkdwn)")
+            unquoted = f"; {FLOW_VALUE}" if isinstance(value, (dict, list)) else ""  # text: {golive_day}
+            self.fail(item, "text", f"needs the message text (Slack mrkdwn){unquoted}")
             return ""
         for problem in placeholder_problems(value):  # posted to all staff with its braces
             self.fail(item, "text", problem)
