@@ -27,9 +27,13 @@ listed, to keep them out of the tuning loop:
                      alias an entry), knowledge base and questions by a writer who never saw the bot
   bench/questions12  a fifth knowledge base (bench/kb5: a radiology go-live, RIS and PACS, none to two
                      aliases an entry), knowledge base and questions written before reading the matcher
+  bench/questions13  a sixth knowledge base (bench/kb6: a community and urgent-care go-live, district
+                     nursing, a minor injuries unit, 111 and a hospice, none to two aliases an entry),
+                     knowledge base and questions written without seeing the bot
 The tune splits of sets 4 to 10 were later read for what they show about the matcher (each change is
 measured on every split); their holdout splits never were. Set 11 has been read in neither split. Set
-12's writer reported its failures by class; no change was tuned on it.
+12's writer reported its failures by class; no change was tuned on it. Set 13 has been read in neither
+split.
 The same knowledge bases with every alias removed (titles and answers only) show how the bot does for
 a trust that writes few aliases, and with the same footer under every answer ('Still stuck? Ring the
 service desk...') how it does for one that ends each answer alike, and with every entry marked jargon
@@ -99,6 +103,11 @@ OTHERS = (  # title, knowledge base (None: the one given), questions
         "Fifth knowledge base (radiology, 0-2 aliases an entry), blind set 12",
         HERE / "kb5",
         HERE / "questions12",
+    ),
+    (
+        "Sixth knowledge base (community and urgent care, 0-2 aliases an entry), blind set 13",
+        HERE / "kb6",
+        HERE / "questions13",
     ),
 )
 SECTION = re.compile(r"#\s*---\s*(.+?)\s*(?:\(\d+\))?\s*---")
