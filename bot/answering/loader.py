@@ -41,6 +41,14 @@ LIST_THEM = "list them under 'entries:'"
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
 _ALIAS_WORDS |= {"alternatives", "alternative"}
+# Other words for the required fields, as FAQ and glossary templates name them: with the field missing,
+# the key that holds it is what to rename ('question:' for title, 'definition:' for answer).
+_FIELD_WORDS = {
+    "id": frozenset(("ref", "reference", "slug")),
+    "title": frozenset(("question", "q", "term", "name", "heading", "subject", "topic")),
+    "answer": frozenset(("a", "definition", "description", "response", "reply", "body", "text", "content")),
+    "kind": frozenset(("type", "category")),
+}
 _ALIAS_ENDINGS = (
     "synonyms",
     "keywords",
@@ -208,12 +216,15 @@ class _Reader:
         def fail(key: str | None, message: str, line: int = 0) -> None:
             self.fail(path, line or line_of(item, key), message, name)
 
+        holders = _holders(item)
         for key in item:
-            if key not in ENTRY_KEYS:
+            if key not in ENTRY_KEYS and key not in holders.values():
                 self.unknown_key(key, ENTRY_KEYS, path, line_of(item, str(key)), name)
         cut = self.comments_in_values(item, path, name)
         for key in ("id", "kind", "title", "answer"):
-            if key not in item:
+            if key in holders:
+                fail(holders[key], f"missing required field '{key}': rename {holders[key]!r} to '{key}'")
+            elif key not in item:
                 fail(None, f"missing required field '{key}'")
             elif key in cut and not item[key]:
                 continue  # all of it is in the comment, reported as such
@@ -374,6 +385,19 @@ def _means_aliases(key: str) -> bool:
     """Whether an entry's key is another word for aliases ('synonyms', 'keywords', 'other names')."""
     words = re.split(r"[\s_-]+", key.strip().lower())
     return " ".join(words) in _ALIAS_WORDS or (len(words) > 1 and words[-1] in _ALIAS_ENDINGS)
+
+
+def _holders(item: dict) -> dict[str, str]:
+    """The key that holds each missing required field under another name ('Title', 'question', 'type'),
+    so one message says what to rename rather than two that leave the author to join them up."""
+    found: dict[str, str] = {}
+    for key in (k for k in item if isinstance(k, str) and k not in ENTRY_KEYS):
+        words = key.strip().lower()
+        near = meant(key, ENTRY_KEYS)
+        field = near or next((f for f, others in _FIELD_WORDS.items() if words in others), None)
+        if field in _FIELD_WORDS and field not in item:
+            found.setdefault(field, key)
+    return found
 
 
 def _entries_in(value: Any) -> int:

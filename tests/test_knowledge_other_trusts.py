@@ -1,0 +1,35 @@
+"""A knowledge base written at another trust, in the shapes its own templates and habits give it: each
+is read as meant, or refused with the file, the line, the entry and what to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answering_helpers import problems, write
+
+
+@pytest.mark.parametrize(
+    ("other", "field", "line"),
+    [
+        ("question: How do I reset my password?", "title", 4),
+        ("term: EPR", "title", 4),
+        ("Title: EPR", "title", 4),
+        ("definition: The electronic patient record.", "answer", 5),
+        ("type: jargon", "kind", 3),
+        ("ref: epr", "id", 2),
+    ],
+)
+def test_a_required_field_under_another_name_says_which_key_to_rename(
+    tmp_path: Path, other: str, field: str, line: int
+) -> None:
+    """A FAQ template says 'question:' and a glossary 'term:' and 'definition:': the author was told the
+    title was missing and, apart, that 'question' might mean aliases, and had to work out the rest."""
+    fields = {"id": "epr", "kind": "jargon", "title": "EPR", "answer": "The record."}
+    lines = [f"{k}: {v}" if k != field else other for k, v in fields.items()]
+    path = write(tmp_path, "faq.yaml", "entries:\n  - " + "\n    ".join(lines) + "\n")
+    key = other.split(":")[0]
+    name = "entry #1" if field == "id" else "epr"
+    assert problems(tmp_path) == [
+        f"{path}:{line}: {name}: missing required field {field!r}: rename {key!r} to {field!r}"
+    ]
