@@ -62,8 +62,14 @@ entries:
     )
     found = problems(tmp_path)
     assert f"{path}:2: no-kind: missing required field 'kind'" in found
-    assert f"{path}:6: odd-kind: unknown kind 'glossary' (expected jargon or howto)" in found
-    assert any(p.startswith(f"{path}:9: Not_Kebab: id must be kebab-case") for p in found)
+    assert (
+        f"{path}:6: odd-kind: unknown kind 'glossary' (expected jargon, for what a term means, or howto,"
+        " for how to do something or whom to ask)"
+    ) in found
+    assert (
+        f"{path}:9: Not_Kebab: id must be kebab-case: lower-case letters and digits joined by '-'"
+        " (write 'not-kebab')" in found
+    )
     assert f"{path}:17: extra-key: unknown key 'colour': did you mean 'kind'?" not in found
     assert f"{path}:20: wrong-type: 'title' is read by YAML as a number, not text: put it in quotes" in found
     assert any(p.startswith(f"{path}:22: wrong-type: 'aliases' must be a list") for p in found)
@@ -183,7 +189,7 @@ def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path: Path) -> N
         ("answer: ''", "'answer' is empty: give it some text"),
         ("aliases: [x-ray, no]", "item 2 of 'aliases' is read by YAML as yes/no (true/false)"),
         ("aliases: one alias", "'aliases' must be a list of text, e.g. [one, two], even for one"),
-        ("kind: Jargon", "unknown kind 'Jargon' (write it in lower case: jargon)"),
+        ("kind: Jargon", "unknown kind 'Jargon' (write it as jargon)"),
     ],
 )
 def test_a_value_that_is_not_what_the_trust_meant_says_how_to_fix_it(

@@ -33,3 +33,38 @@ def test_a_required_field_under_another_name_says_which_key_to_rename(
     assert problems(tmp_path) == [
         f"{path}:{line}: {name}: missing required field {field!r}: rename {key!r} to {field!r}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        (
+            "id: Badge Access",
+            "id must be kebab-case: lower-case letters and digits joined by '-' (write 'badge-access')",
+        ),
+        ("kind: how-to", "unknown kind 'how-to' (write it as howto)"),
+        ("kind: How To", "unknown kind 'How To' (write it as howto)"),
+        (
+            "kind: faq",
+            "unknown kind 'faq' (expected jargon, for what a term means, or howto, for how to do something or"
+            " whom to ask)",
+        ),
+    ],
+)
+def test_an_id_or_kind_written_another_way_is_refused_with_what_to_write(
+    tmp_path: Path, field: str, problem: str
+) -> None:
+    """'Badge Access', 'how-to' and 'faq' are how people write them; the message said only the rule."""
+    key, value = field.split(": ", 1)
+    fields = {
+        "id": "badge-access",
+        "kind": "howto",
+        "title": "How do I get a badge?",
+        "answer": "Ask.",
+        key: value,
+    }
+    path = write(
+        tmp_path, "faq.yaml", "entries:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in fields.items())
+    )
+    line = 2 if key == "id" else 3
+    assert problems(tmp_path) == [f"{path}:{line}: {fields['id'] if key != 'id' else value}: {problem}"]

@@ -21,7 +21,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from bot.answering.knowledge import KnowledgeBase
-from bot.answering.loader import phrase_key
+from bot.answering.loader import kebab_case, phrase_key
 from bot.answering.model import Answer, Entry, Kind, answered_with
 from bot.answering.text import content, question_form, tokens
 from bot.plaintext import one_line
@@ -146,7 +146,7 @@ def _term(question: str) -> str:
 
 def _suggest_id(question: str, taken: set[str]) -> str:
     words = " ".join(normalise(question).split()[:6])
-    base = re.sub(r"[^a-z0-9]+", "-", words)[:60].strip("-") or "unanswered-question"  # 'r&d': kebab-case
+    base = kebab_case(words)[:60].strip("-") or "unanswered-question"  # 'r&d' gives 'r-d'
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

@@ -231,10 +231,10 @@ class _Reader:
             elif why := not_text(f"'{key}'", item[key]) or placeholder(key, item[key]):
                 fail(key, why)
         if isinstance(item.get("id"), str) and not _ID.match(item["id"]):
-            fail("id", "id must be kebab-case: lower-case letters and digits joined by '-'")
+            written = f" (write {kebab_case(item['id'])!r})" if kebab_case(item["id"]) else ""
+            fail("id", f"id must be kebab-case: lower-case letters and digits joined by '-'{written}")
         if isinstance(item.get("kind"), str) and item["kind"] not in KINDS:
-            hint = f"write it in lower case: {item['kind'].lower()}" if item["kind"].lower() in KINDS else ""
-            fail("kind", f"unknown kind {item['kind']!r} ({hint or 'expected jargon or howto'})")
+            fail("kind", _unknown_kind(item["kind"]))
         lists = {key: self.text_list(item, key, fail) for key in ("aliases", "tags")}
         title = (item["title"].strip(),) if isinstance(item.get("title"), str) else ()
         names = [_Name(t, phrase_key(t), line_of(item, "title"), True) for t in title] + [
@@ -424,6 +424,22 @@ def _joins_a_list(lines: tuple[str, ...]) -> bool:
             return True
         previous = line if line.strip() and len(line) - len(line.lstrip(" ")) == indent else ""
     return False
+
+
+def kebab_case(text: str) -> str:
+    """An id as the loader takes it, from any text: 'Badge Access' and 'badge_access' give 'badge-access'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _unknown_kind(kind: str) -> str:
+    """What to write instead of a kind the bot does not know: 'how-to' and 'How To' are howto written
+    otherwise; anything else ('faq', 'term') gets what each kind is for, so the author can choose."""
+    if (squashed := kind.lower().replace(" ", "").replace("-", "").replace("_", "")) in KINDS:
+        return f"unknown kind {kind!r} (write it as {squashed})"
+    return (
+        f"unknown kind {kind!r} (expected jargon, for what a term means, or howto, for how to do"
+        " something or whom to ask)"
+    )
 
 
 def placeholder(key: str, value: Any) -> str | None:
