@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from answering_helpers import problems, write
 
+from bot.answering.loader import load_knowledge
+
 
 @pytest.mark.parametrize(
     ("other", "field", "line"),
@@ -68,3 +70,45 @@ def test_an_id_or_kind_written_another_way_is_refused_with_what_to_write(
     )
     line = 2 if key == "id" else 3
     assert problems(tmp_path) == [f"{path}:{line}: {fields['id'] if key != 'id' else value}: {problem}"]
+
+
+SMARTCARD = (
+    "entries:\n  - id: smartcard\n    kind: howto\n"
+    "    title: How do I get a smartcard?\n    answer: '{answer}'\n"
+)
+
+
+def test_markdown_and_html_in_an_answer_are_warned_of_with_how_slack_writes_them(tmp_path: Path) -> None:
+    """Answers pasted from an intranet page or a Confluence FAQ came out in Slack with their brackets,
+    asterisks and tags showing, and validate said nothing."""
+    answer = (
+        "Bring **photo ID** to the RA office.<br>See [the smartcard guide](https://intranet.nhs.uk/sc)"
+        ' or <a href="https://intranet.nhs.uk/ra">the RA page</a>.'
+    )
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        SMARTCARD.format(answer=answer),
+    )
+    found = [str(w) for w in load_knowledge(tmp_path).warnings]
+    start = f"{path}:5: smartcard: warning: the answer has"
+    end = "which is not Slack's formatting and is not shown as meant: write"
+    assert found == [
+        f"{start} '[the smartcard guide](https://intranet.nhs.uk/sc)', {end}"
+        " <https://intranet.nhs.uk/sc|the smartcard guide>",
+        f"{start} '<a href=\"https://intranet.nhs.uk/ra\">the RA page</a>', {end}"
+        " <https://intranet.nhs.uk/ra|the RA page>",
+        f"{start} '**photo ID**', {end} *photo ID*",
+        f"{start} '<br>', {end} Slack's mrkdwn in place of HTML tags: a new line, *bold*, _italic_,"
+        " '• ' for a list item",
+    ]
+
+
+def test_slacks_own_links_and_bold_are_not_warned_of(tmp_path: Path) -> None:
+    answer = "Bring *photo ID*. See <https://intranet.nhs.uk/sc|the guide>. NEWS2 <5 and >3 is fine."
+    write(
+        tmp_path,
+        "faq.yaml",
+        SMARTCARD.format(answer=answer),
+    )
+    assert load_knowledge(tmp_path).warnings == ()

@@ -58,6 +58,17 @@ _ALIAS_ENDINGS = (
 # Keys whose plain value a YAML comment can cut short ('title: Ward #5 access' reads as 'Ward'); not an
 # id, which holds no spaces, so whatever follows it is a note.
 _TEXT_KEYS = ("title", "answer", "aliases", "tags", "term", "also")
+# Markdown and HTML, which Slack shows as typed, each with how Slack's mrkdwn writes it: answers are
+# often pasted from an intranet page or a Teams or Confluence FAQ.
+_FOREIGN_MARKUP = (
+    (re.compile(r"\[([^\]\n]+)\]\(((?:https?://|mailto:)[^)\s]+)\)"), r"<\2|\1>"),
+    (re.compile(r"<a\s[^<>]*?href=[\"']?([^\"'\s<>]+)[^<>]*>([^<]*)</a>", re.IGNORECASE), r"<\1|\2>"),
+    (re.compile(r"\*\*([^*\n]+)\*\*"), r"*\1*"),
+    (
+        re.compile(r"</?(?:b|strong|i|em|u|br|p|ul|ol|li|div|span|h[1-6])\b[^<>]*>", re.IGNORECASE),
+        "Slack's mrkdwn in place of HTML tags: a new line, *bold*, _italic_, '• ' for a list item",
+    ),
+)
 # A line of a list: a bullet or a number ('• ', '- ', '* ', '1. ', '2)').
 _LIST_LINE = re.compile(r"(?:[•·▪◦‣●○■□►➢*+\-–—]|\d{1,3}[.)])\s+\S")
 
@@ -303,6 +314,10 @@ class _Reader:
                 " from an answer; name the person or team to contact in words"
             )
             self.warnings.append(Problem(str(path), line, message, name))
+        for typed, written in _foreign_markup(item["answer"]):
+            message = f"warning: the answer has {typed!r}, which is not Slack's formatting and is not shown"
+            message += f" as meant: write {written}"
+            self.warnings.append(Problem(str(path), line, message, name))
         if (sent := _as_sent(item["answer"])) > LONGEST_ANSWER:
             message = (
                 f"warning: the answer is {sent:,} characters as Slack is sent it ('&' as '&amp;') and a reply"
@@ -403,6 +418,16 @@ def _holders(item: dict) -> dict[str, str]:
 def _entries_in(value: Any) -> int:
     """How many entries (mappings with an id) a list under a key the bot does not read holds."""
     return sum(isinstance(v, dict) and "id" in v for v in value) if isinstance(value, list) else 0
+
+
+def _foreign_markup(answer: str) -> list[tuple[str, str]]:
+    """Each kind of Markdown or HTML the answer holds (its first use, shortened) and how mrkdwn writes it;
+    a link written in HTML is not also reported as a tag."""
+    found = []
+    for pattern, written in _FOREIGN_MARKUP:
+        if (use := pattern.search(answer)) and not any(use[0] in typed for typed, _ in found):
+            found.append((use[0], use.expand(written)))
+    return [(typed if len(typed) <= 60 else typed[:59] + "…", written) for typed, written in found]
 
 
 def _as_sent(answer: str) -> int:
