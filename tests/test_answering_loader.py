@@ -188,7 +188,7 @@ def test_a_key_given_twice_is_reported_not_silently_dropped(tmp_path: Path) -> N
         ("title: [a, b]", "'title' must be text, not a list"),
         ("answer: ''", "'answer' is empty: give it some text"),
         ("aliases: [x-ray, no]", "item 2 of 'aliases' is read by YAML as yes/no (true/false)"),
-        ("aliases: one alias", "'aliases' must be a list of text, e.g. [one, two], even for one"),
+        ("aliases: one alias", "'aliases' must be a list of text: write aliases: [one alias]"),
         ("kind: Jargon", "unknown kind 'Jargon' (write it as jargon)"),
     ],
 )

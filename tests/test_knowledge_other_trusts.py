@@ -112,3 +112,26 @@ def test_slacks_own_links_and_bold_are_not_warned_of(tmp_path: Path) -> None:
         SMARTCARD.format(answer=answer),
     )
     assert load_knowledge(tmp_path).warnings == ()
+
+
+def test_a_list_written_as_text_and_an_answer_written_as_a_list_say_what_to_write(tmp_path: Path) -> None:
+    """Aliases typed as a sentence with commas, and an answer's steps typed as a YAML list, were refused
+    with the rule alone ('must be a list', 'must be text'), not how to write what the author meant."""
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        "entries:\n  - id: smartcard\n    kind: howto\n    title: How do I get a smartcard?\n"
+        "    aliases: smartcard, badge, card won't work\n    answer:\n      - Go to the RA office\n"
+        "      - Bring photo ID\n    tags: access\n",
+    )
+    assert problems(tmp_path) == [
+        f"{path}:6: smartcard: 'answer' must be text, not a list: to keep each line or step on its own line,"
+        " write 'answer: |' and the lines under it, indented",
+        f"{path}:5: smartcard: 'aliases' must be a list of text: write aliases:"
+        " [smartcard, badge, card won't work]",
+        f"{path}:9: smartcard: 'tags' must be a list of text: write tags: [access]",
+    ]
+    written = "    aliases: [smartcard, badge, card won't work]\n    answer: |\n      Go to the RA office\n"
+    write(tmp_path, "faq.yaml", SMARTCARD.split("    answer")[0] + written + "    tags: [access]\n")
+    (entry,) = load_knowledge(tmp_path).entries
+    assert entry.aliases == ("smartcard", "badge", "card won't work")

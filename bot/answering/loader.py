@@ -41,6 +41,8 @@ LIST_THEM = "list them under 'entries:'"
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
 _ALIAS_WORDS |= {"alternatives", "alternative"}
+# An answer written as a YAML list of its lines or steps: '|' keeps the lines as they are written.
+_AS_LINES = ": to keep each line or step on its own line, write 'answer: |' and the lines under it, indented"
 # Other words for the required fields, as FAQ and glossary templates name them: with the field missing,
 # the key that holds it is what to rename ('question:' for title, 'definition:' for answer).
 _FIELD_WORDS = {
@@ -240,7 +242,7 @@ class _Reader:
             elif key in cut and not item[key]:
                 continue  # all of it is in the comment, reported as such
             elif why := not_text(f"'{key}'", item[key]) or placeholder(key, item[key]):
-                fail(key, why)
+                fail(key, why + _AS_LINES if key == "answer" and isinstance(item[key], list) else why)
         if isinstance(item.get("id"), str) and not _ID.match(item["id"]):
             written = f" (write {kebab_case(item['id'])!r})" if kebab_case(item["id"]) else ""
             fail("id", f"id must be kebab-case: lower-case letters and digits joined by '-'{written}")
@@ -330,7 +332,9 @@ class _Reader:
     def text_list(item: dict, key: str, fail: Any) -> tuple[str, ...]:
         value = item.get(key) or []  # 'aliases:' left empty is no aliases, as a trust means it
         if not isinstance(value, list):
-            fail(key, f"'{key}' must be a list of text, e.g. [one, two], even for one: [one]")
+            written = value.strip() if isinstance(value, str) else ""
+            fix = f"write {key}: [{written}]" if 0 < len(written) <= 60 else ""
+            fail(key, f"'{key}' must be a list of text: {fix or 'e.g. [one, two], even for one: [one]'}")
             return ()
         whys = [(n, why) for n, v in enumerate(value) if (why := not_text(f"item {n + 1} of '{key}'", v))]
         for n, why in whys:
