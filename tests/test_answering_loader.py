@@ -213,7 +213,8 @@ def test_a_file_shaped_wrongly_names_its_line(tmp_path: Path) -> None:
     latin = tmp_path / "e-latin.yaml"
     latin.write_bytes(b"entries:\n  - id: cafe\n    title: Caf\xe9\n")
     assert problems(tmp_path) == [
-        f"{listed}:1: a knowledge file must be a mapping with a list under 'entries'",
+        f"{listed}:1: a knowledge file must be a mapping with a list under 'entries': this file is a list"
+        " with no 'entries:' above it; add the line 'entries:' at the top (the list may stay as it is)",
         f"{items}:2: entry #1: must be a mapping of id, kind, title, answer",
         f"{items}:4: entry #2: must be a mapping of id, kind, title, answer",
         f"{tabs}:2: YAML syntax error: found character that cannot start any token; "

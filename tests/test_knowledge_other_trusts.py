@@ -135,3 +135,26 @@ def test_a_list_written_as_text_and_an_answer_written_as_a_list_say_what_to_writ
     write(tmp_path, "faq.yaml", SMARTCARD.split("    answer")[0] + written + "    tags: [access]\n")
     (entry,) = load_knowledge(tmp_path).entries
     assert entry.aliases == ("smartcard", "badge", "card won't work")
+
+
+@pytest.mark.parametrize(
+    ("name", "listed", "heading"),
+    [
+        ("faq.yaml", "- id: epr\n  kind: jargon\n  title: EPR\n  answer: The record.\n", "entries"),
+        ("synonyms.yaml", "- term: command centre\n  also: [ops room]\n", "synonyms"),
+    ],
+)
+def test_a_file_that_is_only_a_list_says_which_heading_to_add(
+    tmp_path: Path, name: str, listed: str, heading: str
+) -> None:
+    """An entry copied out of the README with its heading left behind: the file was called 'not a mapping',
+    a word an informatics nurse need not know, with nothing said of the one line it lacks."""
+    if heading == "synonyms":
+        write(tmp_path, "faq.yaml", SMARTCARD.format(answer="At the RA office."))
+    path = write(tmp_path, name, listed)
+    assert problems(tmp_path) == [
+        f"{path}:1: a knowledge file must be a mapping with a list under 'entries': this file is a list with"
+        f" no '{heading}:' above it; add the line '{heading}:' at the top (the list may stay as it is)"
+    ]
+    write(tmp_path, name, f"{heading}:\n{listed}")
+    assert load_knowledge(tmp_path)

@@ -195,7 +195,7 @@ class _Reader:
             )
             return
         if not isinstance(data, dict):
-            self.fail(path, line_of(data) or 1, _SHAPE)
+            self.fail(path, line_of(data) or 1, _unheaded(data) or _SHAPE)
             return
         for key in data:
             if key not in FILE_KEYS:
@@ -417,6 +417,18 @@ def _holders(item: dict) -> dict[str, str]:
         if field in _FIELD_WORDS and field not in item:
             found.setdefault(field, key)
     return found
+
+
+def _unheaded(data: Any) -> str | None:
+    """What to add to a file that is a list of entries (or of synonym groups) with no heading above it,
+    as one is written by copying an entry out of the README; None for any other shape."""
+    if not isinstance(data, list) or not data or not all(isinstance(item, dict) for item in data):
+        return None
+    heading = "synonyms" if all("term" in item and "id" not in item for item in data) else "entries"
+    return (
+        f"{_SHAPE}: this file is a list with no '{heading}:' above it; add the line '{heading}:' at the top"
+        " (the list may stay as it is)"
+    )
 
 
 def _entries_in(value: Any) -> int:
