@@ -237,6 +237,13 @@ _RESERVED = "@`%!*&"  # a value that starts with one of these is read as YAML sy
 _COMMENT = re.compile(r"[ \t]#")  # a '#' after a space starts a comment (unless in quotes)
 _FLOW_COMMENT = re.compile(r"[ \t\[{,]#")  # inside [...] or {...}, one after the bracket or a comma too
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+# A no-break space where YAML needs a space (an indent, after a key's ':' or an item's '-'), as Word,
+# Outlook and web pages paste them: it looks like a space, but YAML reads it as text, and the line breaks.
+_HARD_SPACE = re.compile(r"^[ \t]*\u00a0|^[ \t]*-\u00a0|^[ \t]*(?:-[ \t]+)?[^\s:#'\"][^:#'\"]*:\u00a0")
+_PASTED_SPACE = (
+    "this line has a no-break space (as Word, Outlook or a web page paste) where YAML needs an ordinary"
+    " one, in the indent or after a ':' or '-': delete it and type a space"
+)
 _OPENERS = {'"': ("text", '"'), "'": ("text", "'"), "[": ("list", "]"), "{": ("mapping", "}")}
 
 
@@ -245,6 +252,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     if mark is None:
         return Problem(path, 0, f"YAML syntax error: {exc.problem}")
     lines = text.splitlines()
+    pasted = next((n for n, line in enumerate(lines[: mark.line + 1], 1) if _HARD_SPACE.search(line)), 0)
+    if pasted:
+        return Problem(path, pasted, f"YAML syntax error: {_PASTED_SPACE}")
     if "another document" in (exc.problem or ""):  # a second '---' (or '...') in the file
         here = lines[mark.line].strip() if mark.line < len(lines) else ""
         marker = f'the "{here[:3]}"' if here.startswith(("---", "...")) else "what starts a second one"

@@ -158,3 +158,33 @@ def test_a_file_that_is_only_a_list_says_which_heading_to_add(
     ]
     write(tmp_path, name, f"{heading}:\n{listed}")
     assert load_knowledge(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("entries:\n  - id: epr\n    kind: jargon\n    title:\u00a0EPR\n    answer: The record.\n", 4),
+        ("entries:\n  - id: epr\n\u00a0\u00a0\u00a0\u00a0kind: jargon\n    title: EPR\n    answer: A.\n", 3),
+        ("entries:\n  -\u00a0id: epr\n    kind: jargon\n    title: EPR\n    answer: A.\n", 2),
+        ("entries:\u00a0\n  - id: epr\n    kind: jargon\n    title: EPR\n    answer: A.\n", 1),
+    ],
+    ids=["after-colon", "indent", "after-dash", "first-line"],
+)
+def test_a_pasted_no_break_space_is_named_at_its_own_line(tmp_path: Path, text: str, line: int) -> None:
+    """A no-break space looks like a space on screen: 'title:\u00a0EPR' was told it needs a colon and a
+    space after it, which it appears to have, and an indent of them was blamed on the line below."""
+    path = write(tmp_path, "faq.yaml", text)
+    assert problems(tmp_path) == [
+        f"{path}:{line}: YAML syntax error: this line has a no-break space (as Word, Outlook or a web page"
+        " paste) where YAML needs an ordinary one, in the indent or after a ':' or '-': delete it and type"
+        " a space"
+    ]
+
+
+def test_a_no_break_space_inside_text_is_text(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "faq.yaml",
+        "entries:\n  - id: epr\n    kind: jargon\n    title: EPR\n    answer: Ring\u00a04444.\n",
+    )
+    assert [e.answer for e in load_knowledge(tmp_path).entries] == ["Ring\u00a04444."]
