@@ -188,3 +188,50 @@ def test_a_no_break_space_inside_text_is_text(tmp_path: Path) -> None:
         "entries:\n  - id: epr\n    kind: jargon\n    title: EPR\n    answer: Ring\u00a04444.\n",
     )
     assert [e.answer for e in load_knowledge(tmp_path).entries] == ["Ring\u00a04444."]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "synonyms:\n  command centre: [ops room, control room]\n",
+            "1: 'synonyms' must be a list of groups: write '- term: command centre' with"
+            " 'also: [ops room, control room]' under it",
+        ),
+        (
+            "synonyms:\n  - [command centre, ops room]\n",
+            "2: synonym group #1 needs 'term: <text>': write '- term: command centre' with 'also: [ops room]'"
+            " under it",
+        ),
+        (
+            "synonyms:\n  - command centre = ops room, control room\n",
+            "2: synonym group #1 needs 'term: <text>': write '- term: command centre' with"
+            " 'also: [ops room, control room]' under it",
+        ),
+        (
+            "synonyms:\n  - 42\n",
+            "2: synonym group #1 needs 'term: <text>': write '- term: <the words entries use>' with"
+            " 'also: [<another way to say them>]' under it",
+        ),
+        (
+            "synonyms:\n  - term: command centre\n    synonyms: [ops room]\n    also: [control room]\n",
+            "3: command centre: unknown key 'synonyms': did you mean 'also'? (what it holds would be lost)",
+        ),
+        (
+            "entries:\n  epr:\n    kind: jargon\n    title: EPR\n    answer: The record.\n",
+            "1: 'entries' must be a list of entries, each beginning '- id: ...': write '- id: epr' in place"
+            " of 'epr:'",
+        ),
+    ],
+    ids=["synonyms-as-mapping", "group-as-list", "group-as-text", "group-as-number", "synonyms-key", "by-id"],
+)
+def test_synonyms_and_entries_in_another_shape_say_how_to_write_them(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    """A synonym group written as 'term: [others]' or as a list of words was refused as needing 'term'
+    or as not a list; 'synonyms:' inside a group lost its words with only a warning, never shown while
+    the group's empty 'also' stopped the load."""
+    if not text.startswith("entries"):
+        write(tmp_path, "faq.yaml", SMARTCARD.format(answer="At the RA office."))
+    path = write(tmp_path, "local.yaml", text)
+    assert problems(tmp_path) == [f"{path}:{problem}"]

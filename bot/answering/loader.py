@@ -164,11 +164,13 @@ class _Reader:
         self, key: object, known: tuple[str, ...], path: Path, line: int, item: str | None, value: Any = None
     ) -> None:
         """A misspelt key would silently lose what it holds ('alias:'), and so would another word for
-        aliases ('synonyms:'), so each is a problem; entries listed under another heading ('pharmacy:',
-        or 'drafts:' parked on purpose) are not read, with a warning that says so; any other key is a
-        trust's own note (an owner, a review date) that the bot leaves alone, with a warning."""
-        if known == ENTRY_KEYS and _means_aliases(str(key)):
-            message = f"unknown key {key!r}: did you mean 'aliases'? (what it holds would be lost)"
+        aliases ('synonyms:', in an entry or a synonym group), so each is a problem; entries listed under
+        another heading ('pharmacy:', or 'drafts:' parked on purpose) are not read, with a warning that
+        says so; any other key is a trust's own note (an owner, a review date) that the bot leaves alone,
+        with a warning."""
+        if known in (ENTRY_KEYS, GROUP_KEYS) and _means_aliases(str(key)):
+            other = "also" if known == GROUP_KEYS else "aliases"
+            message = f"unknown key {key!r}: did you mean {other!r}? (what it holds would be lost)"
             self.fail(path, line, message, item)
         elif near := meant(str(key), known):
             self.fail(path, line, f"unknown key {key!r}: did you mean {near!r}?", item)
@@ -214,7 +216,7 @@ class _Reader:
             if items is None:  # 'entries:' left empty is no entries, as 'entries: []' is
                 items = []
             if not isinstance(items, list):
-                self.fail(path, line_of(data, key), f"'{key}' must be a list")
+                self.fail(path, line_of(data, key), f"'{key}' must be a list{_listed(key, items)}")
                 continue
             for number, item in enumerate(items, start=1):
                 read(path, item, number, line_of(items, number - 1) or line_of(data, key))
@@ -343,7 +345,8 @@ class _Reader:
 
     def group(self, path: Path, item: Any, number: int, line: int) -> None:
         if not isinstance(item, dict) or not isinstance(item.get("term"), str) or not item["term"].strip():
-            self.fail(path, line_of(item) or line, f"synonym group #{number} needs 'term: <text>'")
+            hint = _group_written(_group_words(item))
+            self.fail(path, line_of(item) or line, f"synonym group #{number} needs 'term: <text>': {hint}")
             return
         term = item["term"].strip()
 
@@ -429,6 +432,36 @@ def _unheaded(data: Any) -> str | None:
         f"{_SHAPE}: this file is a list with no '{heading}:' above it; add the line '{heading}:' at the top"
         " (the list may stay as it is)"
     )
+
+
+def _listed(key: str, items: Any) -> str:
+    """How to write as a list what was written as a mapping under 'entries' (keyed by id) or 'synonyms'
+    (each term with its other ways); '' for anything else."""
+    if not isinstance(items, dict) or not items:
+        return ""
+    first, value = next(iter(items.items()))
+    if key == "synonyms":
+        return f" of groups: {_group_written(_group_words({first: value}))}"
+    return f" of entries, each beginning '- id: ...': write '- id: {first}' in place of '{first}:'"
+
+
+def _group_words(item: Any) -> list[str]:
+    """The words of a synonym group written without 'term' and 'also': a list, 'term: others', or
+    'term = other, other'; the term first. Empty when they cannot be told."""
+    if isinstance(item, str):
+        item = re.split(r"\s*[=,]\s*", item.strip())
+    elif isinstance(item, dict) and len(item) == 1:
+        ((term, others),) = item.items()
+        item = [term, *(others if isinstance(others, list) else [others])]
+    words = item if isinstance(item, list) and all(isinstance(w, str) and w.strip() for w in item) else []
+    return [w.strip() for w in words]
+
+
+def _group_written(words: list[str]) -> str:
+    """A synonym group as it must be written, in its own words where they are known."""
+    if len(words) < 2:
+        words = ["<the words entries use>", "<another way to say them>"]
+    return f"write '- term: {words[0]}' with 'also: [{', '.join(words[1:])}]' under it"
 
 
 def _entries_in(value: Any) -> int:
