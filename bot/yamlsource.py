@@ -181,6 +181,14 @@ def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if yaml_name(p.name) and (p.is_file() or p.is_symlink()))
 
 
+def saved_as_text(folder: Path) -> list[Path]:
+    """YAML files Windows Notepad saved with '.txt' added ('faq.yaml.txt'), which Explorer shows as
+    'faq.yaml' while its extensions are hidden: not read, so the person must be told to rename them."""
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() == ".txt" and yaml_name(p.stem) and p.is_file()
+    )
+
+
 def yaml_name(name: str) -> bool:
     return Path(name).suffix.lower() in SUFFIXES and not name.startswith(".")
 

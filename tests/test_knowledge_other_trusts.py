@@ -235,3 +235,21 @@ def test_synonyms_and_entries_in_another_shape_say_how_to_write_them(
         write(tmp_path, "faq.yaml", SMARTCARD.format(answer="At the RA office."))
     path = write(tmp_path, "local.yaml", text)
     assert problems(tmp_path) == [f"{path}:{problem}"]
+
+
+def test_a_file_notepad_saved_with_txt_added_is_named_with_how_to_rename_it(tmp_path: Path) -> None:
+    """Explorer hides extensions, so 'faq.yaml.txt' shows as 'faq.yaml': its entries were left out
+    without a word, or the folder was said to hold no .yaml files at all."""
+    text = write(tmp_path, "faq.yaml.txt", SMARTCARD.format(answer="At the RA office."))
+    not_read = (
+        "a file whose name ends .yaml.txt or .yml.txt is not read (Notepad adds '.txt' to a text document)"
+    )
+    assert problems(tmp_path) == [
+        f"{tmp_path}: no .yaml or .yml files in the knowledge base folder (hidden and backup files are not"
+        f" read); {not_read}: rename faq.yaml.txt to faq.yaml"
+    ]
+    write(tmp_path, "terms.yml", "entries:\n  - {id: epr, kind: jargon, title: EPR, answer: The record.}\n")
+    write(tmp_path, "notes.txt", "not knowledge")
+    assert [str(w) for w in load_knowledge(tmp_path).warnings] == [
+        f"{text}: warning: {not_read}: rename faq.yaml.txt to faq.yaml"
+    ]

@@ -13,7 +13,16 @@ from bot.answering.model import Entry
 from bot.answering.text import STOP_WORDS, asks_how, tokens
 from bot.markup import MENTION
 from bot.nearest import meant
-from bot.yamlsource import InvalidFile, Problem, line_of, not_a_folder, read_yaml_file, yaml_files, yaml_name
+from bot.yamlsource import (
+    InvalidFile,
+    Problem,
+    line_of,
+    not_a_folder,
+    read_yaml_file,
+    saved_as_text,
+    yaml_files,
+    yaml_name,
+)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("jargon", "howto")
@@ -38,6 +47,10 @@ NO_ENTRIES_YET = "warning: no entries in this file yet"
 # end, often the number to ring, is cut off.
 LONGEST_ANSWER = 8_500
 LIST_THEM = "list them under 'entries:'"
+# Windows adds '.txt' to a file saved as a text document, and hides it from the person who saved it.
+_NOT_TEXT = (
+    "a file whose name ends .yaml.txt or .yml.txt is not read (Notepad adds '.txt' to a text document)"
+)
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
 _ALIAS_WORDS |= {"alternatives", "alternative"}
@@ -93,12 +106,16 @@ def load_knowledge(folder: Path) -> Knowledge:
         raise InvalidFile([Problem(str(folder), 0, "knowledge base folder not found")])
     files = yaml_files(folder)
     nested = _in_subfolders(folder)
+    texts = saved_as_text(folder)
     if not files:
         message = "no .yaml or .yml files in the knowledge base folder (hidden and backup files are not read)"
         if nested:
             message += f"; files in subfolders are not read: move {_named(nested)} up into {folder}"
+        if texts:
+            message += f"; {_NOT_TEXT}: {_renamed(texts)}"
         raise InvalidFile([Problem(str(folder), 0, message)])
     reader = _Reader()
+    reader.warnings += [Problem(str(text), 0, f"warning: {_NOT_TEXT}: {_renamed([text])}") for text in texts]
     for sub, found in _by_subfolder(nested):
         message = "warning: knowledge files in subfolders are not read: "
         message += f"move {_named(found)} up to the knowledge folder"
@@ -125,6 +142,10 @@ def _in_subfolders(folder: Path) -> list[Path]:
             here = Path(parent)
             found += [(here / n).relative_to(folder) for n in sorted(names) if yaml_name(n)]
     return found
+
+
+def _renamed(texts: list[Path]) -> str:
+    return "rename " + ", ".join(f"{p.name} to {p.stem}" for p in texts)
 
 
 def _by_subfolder(nested: list[Path]) -> list[tuple[Path, list[Path]]]:
