@@ -125,10 +125,10 @@ def test_a_list_written_as_text_and_an_answer_written_as_a_list_say_what_to_writ
         "      - Bring photo ID\n    tags: access\n",
     )
     assert problems(tmp_path) == [
-        f"{path}:6: smartcard: 'answer' must be text, not a list: to keep each line or step on its own line,"
-        " write 'answer: |' and the lines under it, indented",
         f"{path}:5: smartcard: 'aliases' must be a list of text: write aliases:"
         " [smartcard, badge, card won't work]",
+        f"{path}:6: smartcard: 'answer' must be text, not a list: to keep each line or step on its own line,"
+        " write 'answer: |' and the lines under it, indented",
         f"{path}:9: smartcard: 'tags' must be a list of text: write tags: [access]",
     ]
     written = "    aliases: [smartcard, badge, card won't work]\n    answer: |\n      Go to the RA office\n"
@@ -253,3 +253,15 @@ def test_a_file_notepad_saved_with_txt_added_is_named_with_how_to_rename_it(tmp_
     assert [str(w) for w in load_knowledge(tmp_path).warnings] == [
         f"{text}: warning: {not_read}: rename faq.yaml.txt to faq.yaml"
     ]
+
+
+def test_problems_are_listed_in_the_order_of_the_file(tmp_path: Path) -> None:
+    """An author works down the file: an entry's problems came in the order they were checked, so its
+    misspelt key (line 6) was listed before its id (line 2)."""
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        "entries:\n  - id: Pas\n    kind: glossary\n    title: PAS\n    answer: [a, b]\n    Aliases: [x]\n"
+        "  - id: epr\n    kind: jargon\n    title: EPR\n",
+    )
+    assert [p.removeprefix(f"{path}:").split(":")[0] for p in problems(tmp_path)] == ["2", "3", "5", "6", "7"]

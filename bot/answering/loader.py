@@ -126,7 +126,7 @@ def load_knowledge(folder: Path) -> Knowledge:
     if not reader.entries and not reader.problems:
         reader.problems.append(Problem(str(folder), 0, "the knowledge base has no entries"))
     if reader.problems:
-        raise InvalidFile(reader.problems)
+        raise InvalidFile(sorted(reader.problems, key=lambda p: (p.path, p.line)))
     warnings = tuple(sorted(reader.warnings, key=lambda w: (w.path, w.line)))
     return Knowledge(tuple(reader.entries), tuple(reader.groups), tuple(files), warnings)
 
