@@ -265,3 +265,24 @@ def test_problems_are_listed_in_the_order_of_the_file(tmp_path: Path) -> None:
         "  - id: epr\n    kind: jargon\n    title: EPR\n",
     )
     assert [p.removeprefix(f"{path}:").split(":")[0] for p in problems(tmp_path)] == ["2", "3", "5", "6", "7"]
+
+
+def test_a_glossary_of_term_and_meaning_lines_says_how_to_write_each_as_an_entry(tmp_path: Path) -> None:
+    """A jargon buster kept as 'PAS: The patient administration system.' lines: each line under 'entries:'
+    got four 'missing required field' problems, and a file of them alone was told it must be a mapping,
+    which it is."""
+    listed = "  - SNOMED CT: The shared clinical vocabulary.\n  - PAS: The patient administration system.\n"
+    path = write(tmp_path, "jargon.yaml", "entries:\n" + listed)
+    snomed = (
+        "write '- id: snomed-ct' with 'kind: jargon', 'title: SNOMED CT' and 'answer: The shared clinical"
+    )
+    assert problems(tmp_path) == [
+        f"{path}:2: entry #1: a term and its meaning on one line: {snomed} vocabulary.' under it",
+        f"{path}:3: entry #2: a term and its meaning on one line: write '- id: pas' with 'kind: jargon',"
+        " 'title: PAS' and 'answer: The patient administration system.' under it",
+    ]
+    write(tmp_path, "jargon.yaml", listed.replace("  - ", ""))
+    assert problems(tmp_path) == [
+        f"{path}:1: this file lists terms and their meanings, which the bot does not read: list them under"
+        f" 'entries:'; {snomed} vocabulary.' under it"
+    ]

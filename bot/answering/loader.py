@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.answering.model import Entry
 from bot.answering.text import STOP_WORDS, asks_how, tokens
-from bot.markup import MENTION
+from bot.markup import MENTION, shorten
 from bot.nearest import meant
 from bot.yamlsource import (
     InvalidFile,
@@ -225,7 +225,7 @@ class _Reader:
                 self.unknown_key(key, FILE_KEYS, path, line_of(data, str(key)), None, data[key])
         if not any(k in data for k in FILE_KEYS):
             if not any(_entries_in(value) for value in data.values()):  # entries parked: warned of above
-                self.fail(path, line_of(data) or 1, _SHAPE)
+                self.fail(path, line_of(data) or 1, _glossary(data) or _SHAPE)
             return
         if all(data[k] is None for k in FILE_KEYS if k in data):  # 'entries:' with every item commented out
             message = f"{NO_ENTRIES_YET} ('entries:' lists none, or only commented-out ones)"
@@ -245,6 +245,9 @@ class _Reader:
     def entry(self, path: Path, item: Any, number: int, line: int) -> None:
         if not isinstance(item, dict):
             self.fail(path, line, "must be a mapping of id, kind, title, answer", f"entry #{number}")
+            return
+        if written := _as_entry(item):
+            self.fail(path, line, f"a term and its meaning on one line: {written}", f"entry #{number}")
             return
         name = item.get("id") if isinstance(item.get("id"), str) else f"entry #{number}"
         before = len(self.problems)
@@ -453,6 +456,35 @@ def _unheaded(data: Any) -> str | None:
         f"{_SHAPE}: this file is a list with no '{heading}:' above it; add the line '{heading}:' at the top"
         " (the list may stay as it is)"
     )
+
+
+def _as_entry(item: Any) -> str | None:
+    """How to write as an entry a term and its meaning written as one line ('PAS: The patient
+    administration system.'), as a glossary or jargon buster is; None for anything else."""
+    if not isinstance(item, dict) or len(item) != 1 or _holders(item):  # 'Question: ...' is a misnamed key
+        return None
+    ((term, meaning),) = item.items()
+    if (
+        not isinstance(term, str)
+        or term in ENTRY_KEYS
+        or not isinstance(meaning, str)
+        or not kebab_case(term)
+    ):
+        return None
+    answer = shorten(" ".join(meaning.split()), 40)
+    return (
+        f"write '- id: {kebab_case(term)}' with 'kind: jargon', 'title: {term}' and 'answer: {answer}'"
+        " under it"
+    )
+
+
+def _glossary(data: dict) -> str | None:
+    """What to write for a file of 'term: meaning' lines, a glossary as it is kept elsewhere; None when
+    the file is not one."""
+    first = _as_entry(dict([next(iter(data.items()))])) if data else None
+    if not first or not all(isinstance(value, str) for value in data.values()):
+        return None
+    return f"this file lists terms and their meanings, which the bot does not read: {LIST_THEM}; {first}"
 
 
 def _listed(key: str, items: Any) -> str:
