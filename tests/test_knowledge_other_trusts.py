@@ -286,3 +286,13 @@ def test_a_glossary_of_term_and_meaning_lines_says_how_to_write_each_as_an_entry
         f"{path}:1: this file lists terms and their meanings, which the bot does not read: list them under"
         f" 'entries:'; {snomed} vocabulary.' under it"
     ]
+
+
+def test_aliases_written_one_a_line_as_text_are_shown_as_one_list(tmp_path: Path) -> None:
+    """'aliases: |' with a name on each line was shown back with its line breaks inside the brackets."""
+    path = write(
+        tmp_path, "faq.yaml", SMARTCARD.format(answer="A.") + "    aliases: |\n      badge\n      card\n"
+    )
+    assert problems(tmp_path) == [
+        f"{path}:6: smartcard: 'aliases' must be a list of text: write aliases: [badge, card]"
+    ]

@@ -145,6 +145,7 @@ def _in_subfolders(folder: Path) -> list[Path]:
 
 
 def _renamed(texts: list[Path]) -> str:
+    """How to rename files saved with '.txt' added: the name the bot reads is the name without it."""
     return "rename " + ", ".join(f"{p.name} to {p.stem}" for p in texts)
 
 
@@ -358,7 +359,8 @@ class _Reader:
     def text_list(item: dict, key: str, fail: Any) -> tuple[str, ...]:
         value = item.get(key) or []  # 'aliases:' left empty is no aliases, as a trust means it
         if not isinstance(value, list):
-            written = value.strip() if isinstance(value, str) else ""
+            lines = value.splitlines() if isinstance(value, str) else []  # one per line, under '|'
+            written = ", ".join(line.strip() for line in lines if line.strip())
             fix = f"write {key}: [{written}]" if 0 < len(written) <= 60 else ""
             fail(key, f"'{key}' must be a list of text: {fix or 'e.g. [one, two], even for one: [one]'}")
             return ()
