@@ -296,3 +296,30 @@ def test_aliases_written_one_a_line_as_text_are_shown_as_one_list(tmp_path: Path
     assert problems(tmp_path) == [
         f"{path}:6: smartcard: 'aliases' must be a list of text: write aliases: [badge, card]"
     ]
+
+
+def test_a_copy_of_a_file_kept_in_the_folder_is_one_problem_that_names_both(tmp_path: Path) -> None:
+    """'faq - Copy.yaml', as Explorer names a copy, is read like any file: every entry was a duplicate id,
+    each reported at the original (the copy's name sorts first), as if the original were at fault."""
+    two = SMARTCARD.format(answer="A.") + "  - {id: epr, kind: jargon, title: EPR, answer: The record.}\n"
+    original = write(tmp_path, "faq.yaml", two)
+    copy = write(tmp_path, "faq - Copy.yaml", two)
+    assert problems(tmp_path) == [
+        f"{copy}: all 2 of its entries have the ids of entries in {original}, as a copy of that file would:"
+        " every file in the folder is read, so remove the copy or move it out of the folder"
+    ]
+
+
+def test_an_id_used_again_in_another_file_is_still_reported_at_each_use(tmp_path: Path) -> None:
+    first = write(
+        tmp_path,
+        "a.yaml",
+        SMARTCARD.format(answer="A.") + "  - {id: epr, kind: jargon, title: EPR, answer: B.}\n",
+    )
+    later = write(
+        tmp_path,
+        "b.yaml",
+        SMARTCARD.format(answer="A.").replace("smartcard?", "card?")
+        + "  - {id: pas, kind: jargon, title: PAS, answer: C.}\n",
+    )
+    assert problems(tmp_path) == [f"{later}:2: smartcard: duplicate id (first used at {first}:2)"]

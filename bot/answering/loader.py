@@ -407,17 +407,40 @@ class _Reader:
         """Ids unique across files; no alias may be another entry's title or alias."""
         seen: dict[str, _Named] = {}
         owners: dict[str, tuple[_Named, _Name]] = {}
+        repeated: dict[tuple[str, str], list[tuple[_Named, _Named]]] = {}  # by the two files
         for entry in self._named:
             first = seen.setdefault(entry.id, entry)
             if first is not entry:
-                where = f"{first.source}:{first.line}"
-                self.fail(Path(entry.source), entry.line, f"duplicate id (first used at {where})", entry.id)
+                repeated.setdefault((first.source, entry.source), []).append((first, entry))
             for name in entry.names:
                 if not name.key:
                     continue  # a wordless name is warned about, never a clash
                 owner = owners.setdefault(name.key, (entry, name))
                 if owner[0].id != entry.id:
                     self.clash((entry, name), owner)
+        for pairs in repeated.values():
+            self.duplicates(pairs)
+
+    def duplicates(self, pairs: list[tuple[_Named, _Named]]) -> None:
+        """Each id used again, at the later use; or one problem for a whole file whose every entry is in
+        another file: a copy kept in the folder ('faq - Copy.yaml', 'faq (1).yaml'), read like any other
+        file, would otherwise give a problem for every entry, at the original when the copy sorts first."""
+        (first, later), count = pairs[0], len(pairs)
+        sizes = {
+            source: sum(e.source == source for e in self._named) for source in (first.source, later.source)
+        }
+        if first.source != later.source and count > 1 and count == min(sizes.values()):
+            copy = min(sizes, key=lambda source: (sizes[source], -len(source)))
+            other = first.source if copy == later.source else later.source
+            message = (
+                f"all {count} of its entries have the ids of entries in {other}, as a copy of that file"
+                " would: every file in the folder is read, so remove the copy or move it out of the folder"
+            )
+            self.fail(Path(copy), 0, message)
+            return
+        for first, later in pairs:
+            where = f"{first.source}:{first.line}"
+            self.fail(Path(later.source), later.line, f"duplicate id (first used at {where})", later.id)
 
     def clash(self, later: tuple[_Named, _Name], earlier: tuple[_Named, _Name]) -> None:
         """Reported at the name itself, and at the alias when an alias meets a title: the alias is
