@@ -323,3 +323,15 @@ def test_an_id_used_again_in_another_file_is_still_reported_at_each_use(tmp_path
         + "  - {id: pas, kind: jargon, title: PAS, answer: C.}\n",
     )
     assert problems(tmp_path) == [f"{later}:2: smartcard: duplicate id (first used at {first}:2)"]
+
+
+def test_a_title_written_as_several_wordings_says_to_keep_one_and_alias_the_rest(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        SMARTCARD.format(answer="A.").replace("How do I get a smartcard?", "[Smartcard, Badge]"),
+    )
+    assert problems(tmp_path) == [
+        f"{path}:4: smartcard: 'title' must be text, not a list: keep one wording as the title and list the"
+        " others under 'aliases'"
+    ]

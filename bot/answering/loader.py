@@ -54,8 +54,14 @@ _NOT_TEXT = (
 # Other words for what the bot calls aliases: a key named so would silently lose every name under it.
 _ALIAS_WORDS = frozenset(("synonyms", "synonym", "keywords", "keyword", "also", "question", "questions"))
 _ALIAS_WORDS |= {"alternatives", "alternative"}
-# An answer written as a YAML list of its lines or steps: '|' keeps the lines as they are written.
-_AS_LINES = ": to keep each line or step on its own line, write 'answer: |' and the lines under it, indented"
+# What a title or answer written as a YAML list was meant to be: several wordings of the question, or
+# the answer's lines or steps, which '|' keeps as they are written.
+_LISTED = {
+    "title": ": keep one wording as the title and list the others under 'aliases'",
+    "answer": (
+        ": to keep each line or step on its own line, write 'answer: |' and the lines under it, indented"
+    ),
+}
 # Other words for the required fields, as FAQ and glossary templates name them: with the field missing,
 # the key that holds it is what to rename ('question:' for title, 'definition:' for answer).
 _FIELD_WORDS = {
@@ -269,7 +275,7 @@ class _Reader:
             elif key in cut and not item[key]:
                 continue  # all of it is in the comment, reported as such
             elif why := not_text(f"'{key}'", item[key]) or placeholder(key, item[key]):
-                fail(key, why + _AS_LINES if key == "answer" and isinstance(item[key], list) else why)
+                fail(key, why + _LISTED.get(key, "") if isinstance(item[key], list) else why)
         if isinstance(item.get("id"), str) and not _ID.match(item["id"]):
             written = f" (write {kebab_case(item['id'])!r})" if kebab_case(item["id"]) else ""
             fail("id", f"id must be kebab-case: lower-case letters and digits joined by '-'{written}")
