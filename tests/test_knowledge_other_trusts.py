@@ -335,3 +335,25 @@ def test_a_title_written_as_several_wordings_says_to_keep_one_and_alias_the_rest
         f"{path}:4: smartcard: 'title' must be text, not a list: keep one wording as the title and list the"
         " others under 'aliases'"
     ]
+
+
+def test_a_comma_in_text_inside_braces_is_warned_of_as_text_lost(tmp_path: Path) -> None:
+    """An entry written on one line in braces: the comma in its answer ended the answer, staff were given
+    half of it, and the rest was reported as an unknown key the bot ignores, as if it were a note."""
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        "entries:\n  - {id: epr, kind: jargon, title: EPR, answer: The record, used on every ward}\n",
+    )
+    knowledge = load_knowledge(tmp_path)
+    assert [e.answer for e in knowledge.entries] == ["The record"]
+    assert [str(w) for w in knowledge.warnings] == [
+        f"{path}:2: epr: warning: in {{...}} a comma ends the 'answer' value, and the text after it"
+        " ('used on every ward') is lost: put the answer in quotes"
+    ]
+    write(
+        tmp_path,
+        "faq.yaml",
+        "entries:\n  - {id: epr, kind: jargon, title: EPR, answer: 'The record, on wards'}\n",
+    )
+    assert load_knowledge(tmp_path).warnings == ()

@@ -264,7 +264,15 @@ class _Reader:
 
         holders = _holders(item)
         for key in item:
-            if key not in ENTRY_KEYS and key not in holders.values():
+            if key in ENTRY_KEYS or key in holders.values():
+                continue
+            if cut_at := _cut_at_comma(item, key):
+                message = (
+                    f"warning: in {{...}} a comma ends the {cut_at!r} value, and the text after it ({key!r})"
+                    f" is lost: put the {cut_at} in quotes"
+                )
+                self.warnings.append(Problem(str(path), line_of(item, str(key)), message, name))
+            else:
                 self.unknown_key(key, ENTRY_KEYS, path, line_of(item, str(key)), name)
         cut = self.comments_in_values(item, path, name)
         for key in ("id", "kind", "title", "answer"):
@@ -475,6 +483,18 @@ def _holders(item: dict) -> dict[str, str]:
         if field in _FIELD_WORDS and field not in item:
             found.setdefault(field, key)
     return found
+
+
+def _cut_at_comma(item: dict, key: object) -> str | None:
+    """The text key whose value a comma cut short, when `key` is the rest of it: in a mapping written in
+    braces on one line ('{title: EPR, answer: The record, used on every ward}') the text after the comma
+    reads as a key with no value, right after the value it belongs to. None otherwise."""
+    keys = list(item)
+    at = keys.index(key)
+    before = keys[at - 1] if at else None
+    if item[key] is not None or before not in _TEXT_KEYS or not isinstance(item[before], str):
+        return None
+    return str(before) if line_of(item, str(before)) == line_of(item, str(key)) else None
 
 
 def _unheaded(data: Any) -> str | None:
