@@ -357,3 +357,17 @@ def test_a_comma_in_text_inside_braces_is_warned_of_as_text_lost(tmp_path: Path)
         "entries:\n  - {id: epr, kind: jargon, title: EPR, answer: 'The record, on wards'}\n",
     )
     assert load_knowledge(tmp_path).warnings == ()
+
+
+def test_an_alias_item_holding_commas_is_warned_of_as_one_phrase(tmp_path: Path) -> None:
+    """'- smartcard, badge, card' under aliases is one alias, the whole phrase, where the author meant
+    three names; nothing said so."""
+    path = write(
+        tmp_path,
+        "faq.yaml",
+        SMARTCARD.format(answer="A.") + "    aliases:\n      - smartcard, badge\n      - RA\n",
+    )
+    assert [str(w) for w in load_knowledge(tmp_path).warnings] == [
+        f"{path}:7: smartcard: warning: alias 'smartcard, badge' is one alias, read as the phrase"
+        " 'smartcard badge': to give several, list each as its own item: [smartcard, badge]"
+    ]

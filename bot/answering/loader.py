@@ -299,6 +299,13 @@ class _Reader:
             what = "title" if wordless.title else "alias"
             message = f"warning: {what} {wordless.text!r} {WORDLESS}: no question can find the entry by it"
             self.warnings.append(Problem(str(path), wordless.line, message, name))
+        for listed in (n for n in names if not n.title and "," in n.text):
+            parts = ", ".join(part.strip() for part in listed.text.split(",") if part.strip())
+            message = (
+                f"warning: alias {listed.text!r} is one alias, read as the phrase {listed.key!r}: to give"
+                f" several, list each as its own item: [{parts}]"
+            )
+            self.warnings.append(Problem(str(path), listed.line, message, name))
         if item.get("kind") == "jargon" and title and asks_how(names[0].key):
             self.warnings.append(Problem(str(path), line_of(item, "kind"), ASKS_HOW, name))
         if isinstance(item.get("answer"), str):
