@@ -129,6 +129,7 @@ def load_knowledge(folder: Path) -> Knowledge:
     for path in files:
         reader.file(path)
     reader.check_across_entries()
+    reader.ignored_keys()
     if not reader.entries and not reader.problems:
         reader.problems.append(Problem(str(folder), 0, "the knowledge base has no entries"))
     if reader.problems:
@@ -184,6 +185,7 @@ class _Reader:
         # Every entry with an id, valid or not, so clashes across entries show in the same run as
         # an entry's own mistakes rather than only after those are fixed.
         self._named: list[_Named] = []
+        self._ignored: dict[tuple[str, str, tuple[str, ...]], list[tuple[int, str | None]]] = {}
 
     def fail(self, path: Path, line: int, message: str, item: str | None = None) -> None:
         self.problems.append(Problem(str(path), line, message, item))
@@ -209,8 +211,17 @@ class _Reader:
             )
             self.warnings.append(Problem(str(path), line, message, item))
         else:
-            message = f"warning: unknown key {key!r} is ignored (the bot reads {', '.join(known)})"
-            self.warnings.append(Problem(str(path), line, message, item))
+            self._ignored.setdefault((str(path), str(key), known), []).append((line, item))
+
+    def ignored_keys(self) -> None:
+        """One warning for each key the bot does not read, in each file: where a trust keeps its own notes
+        on every entry ('owner', 'review_date'), one line per entry would bury the warnings that matter,
+        here and in the log at every start and reload."""
+        for (path, key, known), uses in self._ignored.items():
+            (line, item), count = uses[0], len(uses)
+            where = f" in {count} entries of this file, the first on this line" if count > 1 else ""
+            message = f"warning: unknown key {key!r} is ignored{where} (the bot reads {', '.join(known)})"
+            self.warnings.append(Problem(path, line, message, None if count > 1 else item))
 
     def file(self, path: Path) -> None:
         try:
