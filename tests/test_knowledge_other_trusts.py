@@ -83,7 +83,7 @@ def test_markdown_and_html_in_an_answer_are_warned_of_with_how_slack_writes_them
     asterisks and tags showing, and validate said nothing."""
     answer = (
         "Bring **photo ID** to the RA office.<br>See [the smartcard guide](https://intranet.nhs.uk/sc)"
-        ' or <a href="https://intranet.nhs.uk/ra">the RA page</a>.'
+        ' or <a href="https://intranet.nhs.uk/ra">the RA page</a>.&nbsp;Ring 4444.'
     )
     path = write(
         tmp_path,
@@ -101,6 +101,7 @@ def test_markdown_and_html_in_an_answer_are_warned_of_with_how_slack_writes_them
         f"{start} '**photo ID**', {end} *photo ID*",
         f"{start} '<br>', {end} Slack's mrkdwn in place of HTML tags: a new line, *bold*, _italic_,"
         " '• ' for a list item",
+        f"{start} '&nbsp;', {end} the character itself (a space, a quote mark, a dash, £)",
     ]
 
 

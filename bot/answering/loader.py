@@ -89,6 +89,10 @@ _FOREIGN_MARKUP = (
         re.compile(r"</?(?:b|strong|i|em|u|br|p|ul|ol|li|div|span|h[1-6])\b[^<>]*>", re.IGNORECASE),
         "Slack's mrkdwn in place of HTML tags: a new line, *bold*, _italic_, '• ' for a list item",
     ),
+    (
+        re.compile(r"&(?:nbsp|quot|apos|[lr][sd]quo|[nm]dash|pound|hellip|#\d{2,5});", re.IGNORECASE),
+        "the character itself (a space, a quote mark, a dash, £)",
+    ),
 )
 # A line of a list: a bullet or a number ('• ', '- ', '* ', '1. ', '2)').
 _LIST_LINE = re.compile(r"(?:[•·▪◦‣●○■□►➢*+\-–—]|\d{1,3}[.)])\s+\S")
