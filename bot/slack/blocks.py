@@ -246,12 +246,13 @@ def feedback_thanks_blocks(entry: Entry, helpful: bool) -> list[Block]:
 def suggestion_blocks(
     candidates: tuple[Candidate, ...], question: str, asker: str | None = None
 ) -> list[Block]:
-    """'Did you mean'; *None of these* carries who asked, so the question stays theirs whoever presses it."""
+    """'Did you mean'; every button carries who asked, so the question and its suggestions stay theirs
+    whoever presses one."""
+    who = {"a": asker} if asker and ids.user_id(asker) else {}
     buttons = [
-        button(c.entry.title, f"{PICK}_{i}", encode_value(e=c.entry.id, q=question))
+        button(c.entry.title, f"{PICK}_{i}", encode_value(e=c.entry.id, q=question, **who))
         for i, c in enumerate(candidates[:3])
     ]
-    who = {"a": asker} if asker and ids.user_id(asker) else {}
     buttons.append(button("None of these", NONE_OF_THESE, encode_value(q=question, **who)))
     return [
         text_section("I'm not sure which you mean. *Did you mean ...*"),
@@ -314,6 +315,13 @@ def passed_on_blocks(question: str, passed: bool) -> list[Block]:
     else:
         note = "I could not find that question any more, so nothing was passed on. Please ask it again."
     return [text_section(note), you_asked(question)]
+
+
+def picked_for_yourself_blocks(entry: Entry, question: str, asker: str) -> list[Block]:
+    """The answer a colleague picked under someone else's suggestions, shown to them alone."""
+    whose = f"{_mention(asker)}'s" if _mention(asker) else "someone else's"
+    note = f"Only you can see this answer. The suggestions stay under {whose} question for them to choose."
+    return [*answer_blocks(entry, question), context(note)]
 
 
 def left_to_the_asker_blocks(asker: str) -> list[Block]:

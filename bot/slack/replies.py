@@ -99,12 +99,13 @@ def choose(
     question = services.redactor.clean(question)
     if action_id in (blocks.HELPFUL, blocks.NOT_HELPFUL):
         return _feedback(services, fields.get("e"), question, action_id == blocks.HELPFUL, user_id)
+    asker = ids.user_id(fields.get("a")) or None  # who asked, when the button says so in a user id's shape
     if action_id.startswith(blocks.PICK):
-        return _pick(services, fields.get("e"), question)
+        return _pick(services, fields.get("e"), question, user_id, asker)
     if action_id == blocks.PASS_TO_SUPPORT:
         return _pass_on(services, fields.get("u"), question, user_id)
-    if action_id == blocks.NONE_OF_THESE:  # who asked, when the button says so in a user id's shape
-        return _none_fits(services, question, user_id, message_key, ids.user_id(fields.get("a")) or None)
+    if action_id == blocks.NONE_OF_THESE:
+        return _none_fits(services, question, user_id, message_key, asker)
     return None
 
 
@@ -120,10 +121,18 @@ def _feedback(
     return Choice(Reply(title, blocks.thanks_blocks(helpful)), in_place=answered)
 
 
-def _pick(services: Services, entry_id: object, question: str) -> Choice | None:
+def _pick(
+    services: Services, entry_id: object, question: str, clicker: str | None, asker: str | None
+) -> Choice | None:
+    """The chosen answer replaces the suggestions; a colleague's pick under someone else's question is
+    shown to them alone, so the asker keeps the suggestions to choose from themselves."""
     entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
     if entry is None:
         return None
+    if asker and clicker and asker != clicker:
+        return Choice(
+            Reply(escape(entry.title), blocks.picked_for_yourself_blocks(entry, question, asker)), aside=True
+        )
     return Choice(Reply(escape(entry.title), blocks.answer_blocks(entry, question)))
 
 

@@ -1,0 +1,42 @@
+"""Go-live day in Slack as a hurried ward nurse, a junior doctor and a ward clerk use it: colleagues
+pressing each other's buttons, second thoughts, and what the bot says when it cannot help. End to
+end: the real app over HTTP, signed requests, the fake Slack Web API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_harness import RunningBot
+
+
+def _buttons(call: Any) -> list[dict[str, Any]]:
+    return [e for b in call.params.get("blocks") or [] if b["type"] == "actions" for e in b["elements"]]
+
+
+def _button(call: Any, label: str) -> dict[str, Any]:
+    return next(b for b in _buttons(call) if b["text"]["text"] == label)
+
+
+def _suggestions(bot: RunningBot) -> Any:
+    """A nurse's close call in the ward channel: 'Did you mean' SNOMED CT or BAU."""
+    bot.mention("bau snomed", user="U0NURSE", channel="C0WARD")
+    [offer] = bot.fake.wait_for("chat.postMessage")
+    return offer
+
+
+def test_a_colleagues_pick_of_a_suggestion_is_shown_to_them_and_leaves_the_asker_her_suggestions(
+    slack_bot,
+) -> None:
+    """A junior doctor reading the thread presses 'SNOMED CT' under the nurse's question: he sees that
+    answer privately; the nurse's suggestions stay in the thread for her to choose from."""
+    bot = slack_bot()
+    pick = _button(_suggestions(bot), "SNOMED CT")
+    offer = {"type": "message", "ts": "1700000000.000100", "text": "", "blocks": []}
+    bot.action(pick["action_id"], pick["value"], user="U0DOCTOR", channel="C0WARD", message=offer)
+    [shown] = bot.fake.wait_for("response_url")
+    assert shown.params["replace_original"] is False and shown.params["response_type"] == "ephemeral"
+    assert "structured clinical vocabulary" in shown.text and "<@U0NURSE>" in shown.text, shown.text
+
+    bot.action(pick["action_id"], pick["value"], user="U0NURSE", channel="C0WARD", message=offer)
+    replaced = bot.fake.wait_for("response_url", count=2)[1]
+    assert replaced.params["replace_original"] is True and "structured clinical vocabulary" in replaced.text
