@@ -40,3 +40,16 @@ def test_a_colleagues_pick_of_a_suggestion_is_shown_to_them_and_leaves_the_asker
     bot.action(pick["action_id"], pick["value"], user="U0NURSE", channel="C0WARD", message=offer)
     replaced = bot.fake.wait_for("response_url", count=2)[1]
     assert replaced.params["replace_original"] is True and "structured clinical vocabulary" in replaced.text
+
+
+def test_a_close_call_reads_as_one_question_in_the_notification_and_the_message(slack_bot) -> None:
+    """The notification on a locked phone is all a busy clerk reads: one question mark, not two, after
+    a title that is itself a question; and one suggestion is not asked about as 'which'."""
+    bot = slack_bot()
+    bot.mention("snomed login", channel="C0WARD")
+    bot.mention("what is snomed see here bold", channel="C0WARD")
+    two, one = sorted(bot.fake.wait_for("chat.postMessage", count=2), key=lambda c: len(_buttons(c)))[::-1]
+    assert two.params["text"] == "Did you mean: SNOMED CT, How do I get a login?", two.params["text"]
+    assert "which you mean" in two.text
+    assert [b["text"]["text"] for b in _buttons(one)] == ["SNOMED CT", "None of these"]
+    assert "which" not in one.text and "*Did you mean ...*" in one.text, one.text

@@ -254,8 +254,9 @@ def suggestion_blocks(
         for i, c in enumerate(candidates[:3])
     ]
     buttons.append(button("None of these", NONE_OF_THESE, encode_value(q=question, **who)))
+    unsure = "I'm not sure which you mean." if len(buttons) > 2 else "I'm not sure I've understood."
     return [
-        text_section("I'm not sure which you mean. *Did you mean ...*"),
+        text_section(f"{unsure} *Did you mean ...*"),
         actions(*buttons),
         you_asked(question),
     ]
@@ -303,7 +304,9 @@ def outcome_text(outcome: Outcome) -> str:
     if isinstance(outcome, Answer):
         return escape(outcome.best.entry.title)
     if isinstance(outcome, Suggestions):
-        return "Did you mean: " + ", ".join(escape(c.entry.title) for c in outcome.candidates[:3]) + "?"
+        # A title that is a question ('How do I get a login?') ends in the one question mark.
+        titles = (escape(c.entry.title).rstrip("?") for c in outcome.candidates[:3])
+        return f"Did you mean: {', '.join(titles)}?"
     assert isinstance(outcome, NotKnown)
     return "I don't know that one yet."
 
