@@ -7,6 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from slack_harness import RunningBot
+from sqlalchemy import select
+
+from bot.store.answers import FeedbackRow
 
 
 def _buttons(call: Any) -> list[dict[str, Any]]:
@@ -53,3 +56,21 @@ def test_a_close_call_reads_as_one_question_in_the_notification_and_the_message(
     assert "which you mean" in two.text
     assert [b["text"]["text"] for b in _buttons(one)] == ["SNOMED CT", "None of these"]
     assert "which" not in one.text and "*Did you mean ...*" in one.text, one.text
+
+
+def test_a_second_thought_on_feedback_is_answered_not_ignored(slack_bot) -> None:
+    """The nurse pressed 'Yes, it helped', read on, and pressed 'No': her first answer is kept, and she
+    is told so, with where to get help, rather than her press doing nothing."""
+    bot = slack_bot()
+    bot.mention("what is snomed", user="U0NURSE", channel="C0WARD")
+    [answer] = bot.fake.wait_for("chat.postMessage")
+    message = {"type": "message", "ts": "1700000000.000300", "text": "", "blocks": []}
+    for label in ("Yes, it helped", "No"):
+        pressed = _button(answer, label)
+        bot.action(pressed["action_id"], pressed["value"], user="U0NURSE", channel="C0WARD", message=message)
+    thanks, second = bot.fake.wait_for("response_url", count=2)
+    assert "glad it helped" in thanks.text
+    assert second.params["response_type"] == "ephemeral" and second.params["replace_original"] is False
+    assert "already told me" in second.text and "/golive contact" in second.text, second.text
+    with bot.services.db.session() as session:
+        assert [r.helpful for r in session.scalars(select(FeedbackRow))] == [True]

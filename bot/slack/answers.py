@@ -49,6 +49,11 @@ FILES_ONLY = (
     " to your screenshot."
 )
 
+ALREADY_VOTED = (
+    "You've already told me whether this answer helped, thanks: I keep the first answer from each"
+    " person. If you still need help, use `/golive contact`."
+)
+
 
 def register(app: App, services: Services) -> None:
     @app.event("app_mention")
@@ -84,7 +89,7 @@ def _click(services: Services, client: WebClient, body: dict[str, Any], action: 
     action_id, clicker = str(action.get("action_id", "")), user_of(body) or None
     vote = _vote_key(body, action_id, clicker)
     if vote and not claim(services.db, vote, services.clock.now()):
-        log.info("ignored a second click on the same feedback button by the same person")
+        tell(client, body, ALREADY_VOTED)  # a second thought ('No' after 'Yes') is not left unanswered
         return
     try:
         choice = choose(services, action_id, action.get("value"), clicker, _clicked_message_key(body))
