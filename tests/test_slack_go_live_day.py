@@ -4,6 +4,7 @@ end: the real app over HTTP, signed requests, the fake Slack Web API."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_harness import RunningBot
@@ -74,3 +75,14 @@ def test_a_second_thought_on_feedback_is_answered_not_ignored(slack_bot) -> None
     assert "already told me" in second.text and "/golive contact" in second.text, second.text
     with bot.services.db.session() as session:
         assert [r.helpful for r in session.scalars(select(FeedbackRow))] == [True]
+
+
+def test_the_app_home_tells_a_newcomer_how_to_ask_a_question(slack_bot) -> None:
+    """A ward clerk who finds the bot in Slack's app list opens its Home tab first: it must say how to
+    ask, not only show issue counts she has no use for."""
+    bot = slack_bot()
+    bot.send_event({"type": "app_home_opened", "user": "U0CLERK", "channel": "D0CLERK", "tab": "home"})
+    [home] = bot.fake.wait_for("views.publish")
+    shown = json.dumps(home.params["view"]["blocks"][:2])
+    assert "*Messages* tab" in shown and "`/golive <question>`" in shown and "`/golive contact`" in shown
+    assert "Open issues: 0" in home.text

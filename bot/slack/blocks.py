@@ -378,6 +378,18 @@ def help_blocks(command: str, subcommand_lines: list[str], examples: Examples) -
     return [text_section("\n\n".join(lines)), text_section("\n".join(commands))]
 
 
+def asking_blocks(command: str) -> list[Block]:
+    """How to ask, heading the App Home tab: where someone who has just found the bot looks first."""
+    return [
+        {"type": "header", "text": plain("Ask a question")},
+        text_section(
+            "Send me a message in the *Messages* tab above, mention me in a channel, or type"
+            f" `{command} <question>` anywhere for a private answer. `{command} contact` shows who to call"
+            f" right now, and `{command} help` everything else I can do."
+        ),
+    ]
+
+
 def greeting(system: str, examples: Examples) -> str:
     """A greeting is greeted back in two lines, what to ask and how to see the rest: the full help is a
     wall of text for someone who only said hello."""

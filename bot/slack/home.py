@@ -1,4 +1,5 @@
-"""The App Home tab: the user's own issues and the open counts, published each time they open it.
+"""The App Home tab: how to ask a question, the user's own issues and the open counts, published each
+time they open it.
 
 Publishing runs on threads of its own, not the listener's: while Slack rate-limits views.publish the
 client waits out each Retry-After, and that must hold up neither acks nor answers. A person who opens
@@ -20,7 +21,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.runtime import Services
+from bot.slack.blocks import asking_blocks
 from bot.slack.clients import like, why_slack_failed
+from bot.slack.commands import COMMAND
 from bot.slack.issue_blocks import home_view
 from bot.store.issues import Filters
 
@@ -84,7 +87,8 @@ class HomeTabs:
         issues = self._services.issues
         mine = issues.listing(Filters(open_only=False, involving=user))
         mine.sort(key=lambda issue: (not issue.is_open, -issue.updated_at.timestamp()))
-        return home_view(mine[:_RECENT], issues.open_counts(), len(mine) - _RECENT)
+        view = home_view(mine[:_RECENT], issues.open_counts(), len(mine) - _RECENT)
+        return {**view, "blocks": [*asking_blocks(COMMAND), *view["blocks"]]}
 
 
 def register(app: App, services: Services) -> None:
