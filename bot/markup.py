@@ -92,6 +92,12 @@ def question_words(message: str) -> str:
     return readable(_BROADCAST.sub(" ", message))
 
 
+def reactions(message: str) -> str:
+    """The emoji codes a message holds (':thumbsup: :pray:'), which `readable` drops: a message of
+    them alone is a reaction, for small talk to read as thanks, not an empty one asking for help."""
+    return " ".join(found[0] for found in _MARKUP.finditer(message) if found[1] is None)
+
+
 def _plain(person: Callable[[str, str], str], found: re.Match[str]) -> str:
     """One piece of markup as it reads; a person (the bot included) as `person` says, from the id and
     label of the mention."""

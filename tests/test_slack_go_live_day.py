@@ -86,3 +86,15 @@ def test_the_app_home_tells_a_newcomer_how_to_ask_a_question(slack_bot) -> None:
     shown = json.dumps(home.params["view"]["blocks"][:2])
     assert "*Messages* tab" in shown and "`/golive <question>`" in shown and "`/golive contact`" in shown
     assert "Open issues: 0" in home.text
+
+
+def test_a_thumbs_up_is_thanks_wherever_it_is_sent_not_a_call_for_the_whole_help(slack_bot) -> None:
+    """Slack sends an emoji as its code (':thumbsup:'). The console read one alone as thanks, as the bot
+    does ':+1:', but Slack answered a nurse's thumbs-up with the whole help, as if she had sent nothing."""
+    bot = slack_bot()
+    bot.dm(":thumbsup:", user="U0NURSE", channel="D0NURSE")
+    bot.mention(":ok_hand: :pray:", user="U0NURSE", channel="C0WARD")
+    said = [c.params["text"] for c in bot.fake.wait_for("chat.postMessage", count=2)]
+    bot.command(":white_check_mark:", user="U0NURSE")
+    said.append(bot.fake.wait_for("response_url")[0].params["text"])
+    assert all(s.startswith("You're welcome.") for s in said), said

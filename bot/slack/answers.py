@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answering.smalltalk import small_talk
 from bot.issues.notices import triage_fallback
-from bot.markup import escape, question_words
+from bot.markup import escape, question_words, reactions
 from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, event_key, respond, tell
@@ -239,7 +239,7 @@ def _not_a_question(
     noted = " ".join(filter(None, (question, _attached(event))))  # what a reply to a post adds
     if not question and event.get("files"):
         return _reply_to_a_post(services, event, noted) or FILES_ONLY, []
-    if talk := small_talk(question):
+    if talk := small_talk(question or reactions(_typed(event))):
         return small_talk_reply(app, services, talk)
     taken = _reply_to_a_post(services, event, noted) or _named_in_a_message(services, event, noted)
     return (taken, []) if taken else None

@@ -17,7 +17,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.answering.smalltalk import Talk, small_talk
-from bot.markup import readable, unescape
+from bot.markup import reactions, readable, unescape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, respond
@@ -120,7 +120,7 @@ def _dispatch(app: App, services: Services, invocation: Invocation, name: str, q
         invocation.reply("Slack did not say who you are, so I cannot answer that. Please try again.")
     elif name in table and (table[name].takes_text or not invocation.text.strip(" ?!.")):
         table[name].handler(invocation)
-    elif talk := small_talk(question):
+    elif talk := small_talk(question or reactions(invocation.text)):
         invocation.reply(*small_talk_reply(app, services, talk))
     else:
         _answer(services, invocation, question)
