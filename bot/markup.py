@@ -23,6 +23,8 @@ _MARKUP = re.compile(
     r"<([^<>]*)>|:(?<![A-Za-z0-9]:)(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:(?![a-z0-9])"
 )
 _BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>")  # as Slack writes @channel
+# Who a question calls to look at it, not what it asks: everyone, or a user group ('@floorwalkers').
+_CALLED = re.compile(rf"{_BROADCAST.pattern}|<!subteam\^[^<>]*>")
 # What would ping if posted as it is: a broadcast, or a person's id ('<@U123>').
 MENTION = re.compile(rf"{_BROADCAST.pattern}|<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")
 # Mrkdwn written ahead of time: a `<...>` on one line; what is kept as it is (an entity, a quote mark or
@@ -87,9 +89,9 @@ def _seen(message: str, person: Callable[[str, str], str]) -> str:
 
 
 def question_words(message: str) -> str:
-    """A message's words as a question: as `readable`, without @channel, @here or @everyone, which
-    say who should look, not what is asked ('@channel what is SNOMED')."""
-    return readable(_BROADCAST.sub(" ", message))
+    """A message's words as a question: as `readable`, without @channel, @here, @everyone or a user
+    group, which say who should look, not what is asked ('@floorwalkers what is SNOMED')."""
+    return readable(_CALLED.sub(" ", message))
 
 
 def reactions(message: str) -> str:

@@ -98,3 +98,12 @@ def test_a_thumbs_up_is_thanks_wherever_it_is_sent_not_a_call_for_the_whole_help
     bot.command(":white_check_mark:", user="U0NURSE")
     said.append(bot.fake.wait_for("response_url")[0].params["text"])
     assert all(s.startswith("You're welcome.") for s in said), said
+
+
+def test_a_user_group_called_in_a_question_is_who_should_look_not_what_is_asked(slack_bot) -> None:
+    """'@floorwalkers @golive what does BAU mean': the group's name is who the clerk wants to look, as
+    a colleague's name or @channel would be, and made it a close call with the Floorwalker entry."""
+    bot = slack_bot()
+    bot.mention("<!subteam^S0FW|@floorwalkers> what does BAU mean", user="U0CLERK", channel="C0WARD")
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert reply.params["text"] == "BAU" and "Floorwalker" not in reply.text, reply.text
