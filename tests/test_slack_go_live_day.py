@@ -10,7 +10,7 @@ from typing import Any
 from slack_harness import RunningBot
 from sqlalchemy import select
 
-from bot.store.answers import FeedbackRow
+from bot.store.answers import FeedbackRow, UnansweredRow
 
 
 def _buttons(call: Any) -> list[dict[str, Any]]:
@@ -107,3 +107,26 @@ def test_a_user_group_called_in_a_question_is_who_should_look_not_what_is_asked(
     bot.mention("<!subteam^S0FW|@floorwalkers> what does BAU mean", user="U0CLERK", channel="C0WARD")
     [reply] = bot.fake.wait_for("chat.postMessage")
     assert reply.params["text"] == "BAU" and "Floorwalker" not in reply.text, reply.text
+
+
+def test_a_mistyped_golive_command_is_offered_the_command_not_noted_as_a_question(slack_bot) -> None:
+    """A nurse in a hurry types '/golive isue printer broken': she meant to log an issue. She was told
+    'I don't know that one yet', and her typo went into the knowledge base's gaps."""
+    bot = slack_bot()
+    bot.command("isue printer broken on ward 3", user="U0NURSE")
+    bot.command("contacts", user="U0NURSE")
+    bot.command("stauts", user="U0NURSE")
+    said = [c.params["text"] for c in bot.fake.wait_for("response_url", count=3)]
+    assert any("Did you mean `/golive issue printer broken on ward 3`?" in s for s in said), said
+    assert any("Did you mean `/golive contact`?" in s for s in said), said
+    assert any("Did you mean `/golive status`?" in s for s in said), said
+    assert all("/golive help" in s for s in said)
+    with bot.services.db.session() as session:
+        assert list(session.scalars(select(UnansweredRow))) == []
+
+
+def test_a_question_opening_with_a_word_like_a_command_is_still_answered(slack_bot) -> None:
+    bot = slack_bot()
+    bot.command("statu of snomed", user="U0NURSE")  # one slip from 'status', and SNOMED is known
+    [reply] = bot.fake.wait_for("response_url")
+    assert "SNOMED CT" in reply.params["text"] and "/golive status" not in reply.text, reply.text

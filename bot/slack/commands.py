@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from rapidfuzz.distance import OSA
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.answering.model import NotKnown
 from bot.answering.smalltalk import Talk, small_talk
-from bot.markup import reactions, readable, unescape
+from bot.markup import escape, reactions, readable, unescape
 from bot.runtime import Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, respond
@@ -122,8 +124,28 @@ def _dispatch(app: App, services: Services, invocation: Invocation, name: str, q
         table[name].handler(invocation)
     elif talk := small_talk(question or reactions(invocation.text)):
         invocation.reply(*small_talk_reply(app, services, talk))
+    elif (meant := _mistyped(table, name)) and isinstance(services.answering.match(question), NotKnown):
+        invocation.reply(_did_you_mean(services, meant, invocation.text))
     else:
         _answer(services, invocation, question)
+
+
+def _mistyped(table: dict[str, Subcommand], name: str) -> str | None:
+    """The one sub-command a first word is a slip of ('isue', 'stauts', 'contacts'), if any. Only a
+    question the knowledge base cannot answer is taken for one, so 'issued ...' may still be asked."""
+    if len(name) < 4 or name in table:
+        return None
+    near = [known for known in table if OSA.distance(name, known) == 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _did_you_mean(services: Services, meant: str, rest: str) -> str:
+    """The command a slip was meant to be, with the rest of what was typed, cleaned of identifiers."""
+    typed = escape(services.redactor.clean(f"{COMMAND} {meant} {rest}".strip()))
+    return (
+        f"Did you mean `{typed}`? Type it like that to go ahead, or `{COMMAND} help` to see everything"
+        " I can do."
+    )
 
 
 def _answer(services: Services, invocation: Invocation, question: str) -> None:
