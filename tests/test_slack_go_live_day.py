@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from slack_harness import RunningBot
+from slack_harness import KNOWLEDGE, RunningBot, write_knowledge
 from sqlalchemy import select
 
 from bot.store.answers import FeedbackRow, UnansweredRow
@@ -130,3 +130,27 @@ def test_a_question_opening_with_a_word_like_a_command_is_still_answered(slack_b
     bot.command("statu of snomed", user="U0NURSE")  # one slip from 'status', and SNOMED is known
     [reply] = bot.fake.wait_for("response_url")
     assert "SNOMED CT" in reply.params["text"] and "/golive status" not in reply.text, reply.text
+
+
+def test_a_button_on_an_answer_since_taken_out_of_the_knowledge_base_says_so(slack_bot, tmp_path) -> None:
+    """The knowledge team took an out-of-date answer out at lunchtime; a doctor presses a button under
+    this morning's copy of it. He was told 'That button no longer works', as for a button of ours that
+    is not: he must know the answer he read is gone, and that asking again gives the current one."""
+    knowledge = write_knowledge(tmp_path / "kb")
+    bot = slack_bot(knowledge_dir=knowledge)
+    bot.mention("bau snomed", user="U0DOCTOR", channel="C0WARD")
+    [offer] = bot.fake.wait_for("chat.postMessage")
+    kept = KNOWLEDGE.split("  - id: business-as-usual")[0] + "  - id: get" + KNOWLEDGE.split("  - id: get")[1]
+    (knowledge / "entries.yaml").write_text(kept)
+    bot.services.answering.reload_if_changed()
+    assert bot.services.answering.reload_if_changed() and not bot.services.answering.entry(
+        "business-as-usual"
+    )
+    pick = _button(offer, "BAU")
+    message = {"type": "message", "ts": "1700000000.000400", "text": "", "blocks": []}
+    bot.action(pick["action_id"], pick["value"], user="U0DOCTOR", channel="C0WARD", message=message)
+    vote = {"type": "button", "action_id": "answer_helpful", "value": pick["value"]}
+    bot.action(vote["action_id"], vote["value"], user="U0DOCTOR", channel="C0WARD", message=message)
+    for told in bot.fake.wait_for("response_url", count=2):
+        assert told.params["replace_original"] is False and told.params["response_type"] == "ephemeral"
+        assert "taken out of my knowledge base" in told.text and "ask" in told.text.lower(), told.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.answering.model import NotKnown
+from bot.answering.model import Entry, NotKnown
 from bot.issues.model import references_in
 from bot.markup import escape
 from bot.runtime import Services
@@ -43,6 +43,14 @@ class Choice:
     # What replaces the message clicked where only the clicker sees it (a direct message, a private
     # `/golive` answer), when that is more than `reply`: the answer kept above the thanks for a vote.
     in_place: Reply | None = None
+
+
+# A button under an answer the knowledge base no longer has: the person may be relying on what it said.
+_GONE = (
+    "That answer has since been taken out of my knowledge base, perhaps because it was out of date."
+    " Ask your question again to see my current answer."
+)
+TAKEN_OUT = Reply(_GONE, [blocks.text_section(_GONE)])
 
 
 def reply_to_question(
@@ -97,11 +105,15 @@ def choose(
     if not isinstance(question, str):
         return None
     question = services.redactor.clean(question)
-    if action_id in (blocks.HELPFUL, blocks.NOT_HELPFUL):
-        return _feedback(services, fields.get("e"), question, action_id == blocks.HELPFUL, user_id)
     asker = ids.user_id(fields.get("a")) or None  # who asked, when the button says so in a user id's shape
-    if action_id.startswith(blocks.PICK):
-        return _pick(services, fields.get("e"), question, user_id, asker)
+    if action_id in (blocks.HELPFUL, blocks.NOT_HELPFUL) or action_id.startswith(blocks.PICK):
+        entry_id = fields.get("e")
+        entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
+        if entry is None:
+            return Choice(TAKEN_OUT, aside=True) if isinstance(entry_id, str) else None
+        if action_id.startswith(blocks.PICK):
+            return _pick(entry, question, user_id, asker)
+        return _feedback(services, entry, question, action_id == blocks.HELPFUL, user_id)
     if action_id == blocks.PASS_TO_SUPPORT:
         return _pass_on(services, fields.get("u"), question, user_id)
     if action_id == blocks.NONE_OF_THESE:
@@ -109,26 +121,16 @@ def choose(
     return None
 
 
-def _feedback(
-    services: Services, entry_id: object, question: str, helpful: bool, user_id: str | None
-) -> Choice | None:
-    entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
-    if entry is None:
-        return None
+def _feedback(services: Services, entry: Entry, question: str, helpful: bool, user_id: str | None) -> Choice:
     services.answering.record_feedback(entry.id, question, helpful, user_id)
     title = escape(entry.title)
     answered = Reply(title, blocks.feedback_thanks_blocks(entry, helpful))
     return Choice(Reply(title, blocks.thanks_blocks(helpful)), in_place=answered)
 
 
-def _pick(
-    services: Services, entry_id: object, question: str, clicker: str | None, asker: str | None
-) -> Choice | None:
+def _pick(entry: Entry, question: str, clicker: str | None, asker: str | None) -> Choice:
     """The chosen answer replaces the suggestions; a colleague's pick under someone else's question is
     shown to them alone, so the asker keeps the suggestions to choose from themselves."""
-    entry = services.answering.entry(entry_id) if isinstance(entry_id, str) else None
-    if entry is None:
-        return None
     if asker and clicker and asker != clicker:
         return Choice(
             Reply(escape(entry.title), blocks.picked_for_yourself_blocks(entry, question, asker)), aside=True
