@@ -154,3 +154,14 @@ def test_a_button_on_an_answer_since_taken_out_of_the_knowledge_base_says_so(sla
     for told in bot.fake.wait_for("response_url", count=2):
         assert told.params["replace_original"] is False and told.params["response_type"] == "ephemeral"
         assert "taken out of my knowledge base" in told.text and "ask" in told.text.lower(), told.text
+
+
+def test_help_slack_will_not_post_where_it_was_asked_reaches_the_asker(slack_bot) -> None:
+    """A ward manager asks for help in a channel archived a moment later. An answer to a question went
+    on to her direct messages; the help, a greeting or a thanks was dropped without a word."""
+    bot = slack_bot()
+    bot.fake.fail("chat.postMessage", error="is_archived", times=2)
+    bot.mention("help", user="U0MANAGER", channel="C0GONE")
+    [posted] = bot.fake.wait_for("chat.postMessage", timeout=15)
+    assert posted.params["channel"] == "U0MANAGER", posted.params
+    assert "where you asked" in posted.text and "/golive issue" in posted.text, posted.text

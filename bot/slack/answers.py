@@ -191,12 +191,14 @@ def _reply(
     channel, user = event.get("channel"), event.get("user")
     question = question_words(_typed(event)).strip()  # as typed, without mentions
     if said := _not_a_question(app, services, event, question):
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=said[0], blocks=said[1] or None)
-        return
-    source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
-    reply = reply_to_question(services, question, source=source, user_id=user, message_key=key)
+        reply = Reply(*said, resend={"said": said[0], "blocks": said[1]})
+    else:
+        source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
+        reply = reply_to_question(services, question, source=source, user_id=user, message_key=key)
     try:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks)
+        client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks or None
+        )
     except (SlackApiError, OSError) as exc:
         _answer_later(services, key, event, thread_ts, reply, why_slack_failed(exc))
     if reply.private_note:

@@ -70,8 +70,12 @@ def reply_to_question(
 
 
 def later_reply(services: Services, resend: dict[str, Any]) -> Reply | None:
-    """A reply made again from what `reply_to_question` kept, without recording the question twice;
-    None when what was kept is not a question (the row is not one of ours)."""
+    """A reply made again from what `reply_to_question` kept, without recording the question twice, or
+    what was said to a message that asked nothing (help, a greeting), as it was; None when what was
+    kept is neither (the row is not one of ours)."""
+    said, shown = resend.get("said"), resend.get("blocks")
+    if isinstance(said, str):
+        return Reply(said, shown if isinstance(shown, list) else [])
     question, unanswered = resend.get("q"), resend.get("u")
     if not isinstance(question, str):
         return None
