@@ -166,3 +166,35 @@ def test_help_slack_will_not_post_where_it_was_asked_reaches_the_asker(slack_bot
     [posted] = bot.fake.wait_for("chat.postMessage", timeout=15)
     assert posted.params["channel"] == "U0MANAGER", posted.params
     assert "where you asked" in posted.text and "/golive issue" in posted.text, posted.text
+
+
+def _edit(bot: RunningBot, before: str, after: str, **message: Any) -> None:
+    """Slack's event when someone edits a direct message to the bot (or Slack unfurls a link in it)."""
+    edited = {"type": "message", "user": "U0NURSE", "text": after, "ts": "1700000000.000600", **message}
+    bot.send_event({
+        "type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "D0NURSE",
+        "hidden": True, "message": edited, "ts": "1700000050.000100", "event_ts": "1700000050.000100",
+        "previous_message": {"type": "message", "user": "U0NURSE", "text": before, "ts": "1700000000.000600"},
+    })  # fmt: skip
+
+
+def test_a_question_edited_in_a_direct_message_is_answered_as_it_now_reads(slack_bot) -> None:
+    """The nurse sent half a question, then edited it to what she meant: the bot said nothing more, and
+    its 'I don't know' stood under a question she no longer asks."""
+    bot = slack_bot()
+    _edit(bot, "what is the", "what is BAU?")
+    [answer] = bot.fake.wait_for("chat.postMessage")
+    assert answer.params["channel"] == "D0NURSE" and answer.params["text"] == "BAU"
+
+
+def test_an_edit_that_changes_no_words_or_is_the_bots_own_gets_no_reply(slack_bot) -> None:
+    bot = slack_bot()
+    unfurled = [{"from_url": "https://x.nhs.uk", "title": "Intranet"}]
+    _edit(bot, "what is BAU <https://x.nhs.uk>", "what is BAU <https://x.nhs.uk>", attachments=unfurled)
+    _edit(bot, "what is BAU", "What is  bau")  # no other words
+    _edit(bot, "what is snomed for 943 476 5919", "what is snomed")  # the NHS number taken out, as asked
+    _edit(bot, "Thanks for asking", "All done", bot_id="B0BOT", user="U0BOT")
+    bot.dm("what is snomed", user="U0NURSE", channel="D0NURSE")  # so we know the edits were handled first
+    bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    assert [c.params["text"] for c in bot.fake.calls_to("chat.postMessage")] == ["SNOMED CT"]

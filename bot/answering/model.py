@@ -57,3 +57,13 @@ Outcome = Answer | Suggestions | NotKnown
 def answered_with(outcome: Outcome) -> str | None:
     """The id of the entry the outcome answers with; None for "Did you mean" or "I don't know"."""
     return outcome.best.entry.id if isinstance(outcome, Answer) else None
+
+
+def gist(outcome: Outcome) -> tuple[str, ...]:
+    """What a reply to the outcome offers, its kind and the entries it names: two questions with the
+    same gist get the same reply."""
+    if isinstance(outcome, Answer):
+        return ("answer", outcome.best.entry.id)
+    if isinstance(outcome, Suggestions):
+        return ("suggestions", *(c.entry.id for c in outcome.candidates))
+    return ("not known",)

@@ -17,6 +17,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.answering.model import gist
 from bot.answering.smalltalk import small_talk
 from bot.issues.notices import triage_fallback
 from bot.markup import escape, question_words, reactions
@@ -66,6 +67,8 @@ def register(app: App, services: Services) -> None:
     def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if _is_from_a_person(event):
             _answer_event(app, services, client, body, event, event.get("thread_ts"))
+        elif (edited := _edited_question(event)) and _asks_anew(services, event["previous_message"], edited):
+            _answer_event(app, services, client, body, edited, edited.get("thread_ts"))
 
     @app.action(
         re.compile(
@@ -162,6 +165,28 @@ def _is_from_a_person(event: dict[str, Any]) -> bool:
         and isinstance(channel, str)
         and bool(channel)
     )
+
+
+def _edited_question(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A direct message its sender edited to ask something else, as it now reads, with its conversation:
+    the reply to what it first said may no longer fit. An edit of a bot's post (ours included) or of a
+    reply in a thread (a note on an issue, added once already) is none."""
+    now, before = event.get("message"), event.get("previous_message")
+    if event.get("subtype") != "message_changed" or not isinstance(now, dict) or not isinstance(before, dict):
+        return None
+    if now.get("thread_ts") not in (None, now.get("ts")):
+        return None
+    edited = {**now, "channel": event.get("channel"), "channel_type": event.get("channel_type")}
+    return edited if _is_from_a_person(edited) else None
+
+
+def _asks_anew(services: Services, before: dict[str, Any], edited: dict[str, Any]) -> bool:
+    """Whether the edit changes the reply. A nurse who takes an NHS number out, as the bot asked her to,
+    or mends a slip it read past anyway, is not answered twice; Slack unfurling a link changes nothing."""
+    then, now = (
+        services.answering.match(services.redactor.clean(question_words(_typed(m)))) for m in (before, edited)
+    )
+    return gist(then) != gist(now)
 
 
 def _answer_event(
