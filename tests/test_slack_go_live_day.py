@@ -198,3 +198,9 @@ def test_an_edit_that_changes_no_words_or_is_the_bots_own_gets_no_reply(slack_bo
     bot.fake.wait_for("chat.postMessage")
     bot.fake.wait_quiet()
     assert [c.params["text"] for c in bot.fake.calls_to("chat.postMessage")] == ["SNOMED CT"]
+
+
+def test_the_console_offers_the_command_a_slip_was_meant_to_be_as_slack_does(console) -> None:
+    shell, out, _ = console
+    shell.handle("/golive isue printer jammed")
+    assert "Did you mean `/golive issue printer jammed`?" in out.getvalue(), out.getvalue()

@@ -24,7 +24,7 @@ from bot.plaintext import without_controls
 from bot.runtime import Services, build_services, configure_logging
 from bot.slack.app import build_app
 from bot.slack.blocks import Block, context, text_section
-from bot.slack.commands import COMMAND, small_talk_reply
+from bot.slack.commands import COMMAND, did_you_mean, small_talk_reply
 from bot.slack.issue_blocks import list_blocks
 from bot.slack.replies import Reply, choose, issues_named, reply_to_question
 from bot.slack.status import contact_text, status_text
@@ -115,6 +115,8 @@ class Console:
             self._show(_issues(self._services, rest.strip()))
         elif name in _SLACK_ONLY:
             self._say(f"`{COMMAND} {name}` works in Slack only: {_SLACK_ONLY[name]}")
+        elif meant := did_you_mean(self._app, self._services, name, rest.strip(), text):
+            self._say(meant)
         else:
             self._ask(text)
 

@@ -124,24 +124,23 @@ def _dispatch(app: App, services: Services, invocation: Invocation, name: str, q
         table[name].handler(invocation)
     elif talk := small_talk(question or reactions(invocation.text)):
         invocation.reply(*small_talk_reply(app, services, talk))
-    elif (meant := _mistyped(table, name)) and isinstance(services.answering.match(question), NotKnown):
-        invocation.reply(_did_you_mean(services, meant, invocation.text))
+    elif meant := did_you_mean(app, services, name, invocation.text, question):
+        invocation.reply(meant)
     else:
         _answer(services, invocation, question)
 
 
-def _mistyped(table: dict[str, Subcommand], name: str) -> str | None:
-    """The one sub-command a first word is a slip of ('isue', 'stauts', 'contacts'), if any. Only a
-    question the knowledge base cannot answer is taken for one, so 'issued ...' may still be asked."""
-    if len(name) < 4 or name in table:
+def did_you_mean(app: App, services: Services, name: str, rest: str, question: str) -> str | None:
+    """What to say when the first word is one slip from exactly one sub-command ('isue', 'stauts',
+    'contacts'): that command, with the rest of what was typed, cleaned of identifiers. None otherwise,
+    or when the knowledge base can answer what was typed, so 'issued ...' may still be asked."""
+    table = _tables.get(app, {})
+    near = [known for known in table if OSA.distance(name, known) == 1] if len(name) >= 4 else []
+    if len(near) != 1 or name in table:
         return None
-    near = [known for known in table if OSA.distance(name, known) == 1]
-    return near[0] if len(near) == 1 else None
-
-
-def _did_you_mean(services: Services, meant: str, rest: str) -> str:
-    """The command a slip was meant to be, with the rest of what was typed, cleaned of identifiers."""
-    typed = escape(services.redactor.clean(f"{COMMAND} {meant} {rest}".strip()))
+    if not isinstance(services.answering.match(services.redactor.clean(question)), NotKnown):
+        return None
+    typed = escape(services.redactor.clean(f"{COMMAND} {near[0]} {rest}".strip()))
     return (
         f"Did you mean `{typed}`? Type it like that to go ahead, or `{COMMAND} help` to see everything"
         " I can do."
