@@ -204,3 +204,30 @@ def test_the_console_offers_the_command_a_slip_was_meant_to_be_as_slack_does(con
     shell, out, _ = console
     shell.handle("/golive isue printer jammed")
     assert "Did you mean `/golive issue printer jammed`?" in out.getvalue(), out.getvalue()
+
+
+TWO_QUESTIONS = "what is snomed? how do I get a login?"
+
+
+def test_two_questions_in_one_message_get_two_answers(slack_bot) -> None:
+    """A junior doctor asks two things at once. He was offered 'Did you mean' the two, and picking one
+    replaced the offer, so the other answer was lost; each question is now answered, each with its own
+    feedback buttons."""
+    bot = slack_bot()
+    bot.mention(TWO_QUESTIONS, user="U0DOCTOR", channel="C0WARD")
+    answers = bot.fake.wait_for("chat.postMessage", count=2)
+    assert [a.params["text"] for a in answers] == ["SNOMED CT", "How do I get a login?"]
+    assert len({a.params["thread_ts"] for a in answers}) == 1
+    values = [json.loads(_button(a, "Yes, it helped")["value"])["q"] for a in answers]
+    assert values == ["what is snomed?", "how do I get a login?"]  # each vote is on its own question
+    bot.command(TWO_QUESTIONS, user="U0DOCTOR")
+    said = [c.params["text"] for c in bot.fake.wait_for("response_url", count=2)]
+    assert said == ["SNOMED CT", "How do I get a login?"]
+    with bot.services.db.session() as session:
+        assert list(session.scalars(select(UnansweredRow))) == []
+
+
+def test_the_console_answers_two_questions_as_slack_does(console) -> None:
+    shell, out, _ = console
+    shell.handle(TWO_QUESTIONS)
+    assert "structured clinical vocabulary" in out.getvalue() and "access request" in out.getvalue()

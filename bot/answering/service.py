@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.knowledge import KnowledgeBase
-from bot.answering.model import Entry, NotKnown, Outcome
+from bot.answering.model import Answer, Entry, NotKnown, Outcome
 from bot.clock import Clock
 from bot.filewatch import PollingWatcher, Signature, signature
 from bot.markup import shorten
@@ -19,6 +20,9 @@ from bot.yamlsource import InvalidFile
 
 log = logging.getLogger(__name__)
 UNMATCHED = "did-you-mean"  # the source of a question recorded when no suggestion fitted
+# Where one question ends and another starts: after a question mark, or at a line break.
+_QUESTIONS = re.compile(r"(?<=\?)\s+|\s*\n\s*")
+_MOST_QUESTIONS = 3  # more than this in one message is a pasted text, not a list of questions
 RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, its start says what it was
 
 
@@ -26,6 +30,9 @@ RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, 
 class AskResult:
     outcome: Outcome
     redaction: Redaction  # tells the asker privately when identifiers were removed
+    # A message of several questions that each have an answer of their own ('what is SNOMED? how do I
+    # get a login?'): those answers, in order; otherwise empty. The whole may be answered as one of them.
+    each: tuple[Answer, ...] = ()
 
 
 class AnsweringService:
@@ -72,6 +79,8 @@ class AnsweringService:
         once per `message_key` (the message it came in) however often that message is delivered."""
         redaction = self._redactor.redact(storable(question))
         outcome = self.match(redaction.text)
+        if each := self._each_answered(redaction.text):
+            return AskResult(outcome, redaction, each)
         if isinstance(outcome, NotKnown):
             when = self._clock.now()
             row = answers.record_unanswered(
@@ -79,6 +88,17 @@ class AnsweringService:
             )
             outcome = NotKnown(outcome.question, outcome.near, row)
         return AskResult(outcome, redaction)
+
+    def _each_answered(self, text: str) -> tuple[Answer, ...]:
+        """The answers to each question of a message that asks two or three, when every one has its own
+        answer and no two the same; otherwise none, and the message is read as one question."""
+        parts = [part for part in _QUESTIONS.split(text) if any(c.isalpha() for c in part)]
+        if not 2 <= len(parts) <= _MOST_QUESTIONS:
+            return ()
+        outcomes = [self.match(part) for part in parts]
+        answered = tuple(o for o in outcomes if isinstance(o, Answer))
+        distinct = len({a.best.entry.id for a in answered}) == len(parts)
+        return answered if len(answered) == len(parts) and distinct else ()
 
     def record_unmatched(self, question: str, *, user_id: str | None, message_key: str | None = None) -> int:
         """Record a question none of whose suggestions was what the person meant (they said so), once

@@ -158,9 +158,11 @@ class Console:
             self._show(choice.triage.blocks, keep_buttons=True)
 
     def _show_reply(self, reply: Reply) -> None:
+        """The reply, and any to the message's other questions, shown as one so all their buttons are
+        numbered and can be pressed."""
         if reply.private_note:
             self._say(f"bot (only you can see this)> {reply.private_note}")
-        self._show(reply.blocks)
+        self._show([block for each in (reply, *reply.also) for block in each.blocks])
 
     def _show(self, blocks: list[Block], keep_buttons: bool = False) -> None:
         rendered = render(blocks)

@@ -220,12 +220,13 @@ def _reply(
     else:
         source = "slack-dm" if event.get("channel_type") == "im" else "slack-mention"
         reply = reply_to_question(services, question, source=source, user_id=user, message_key=key)
-    try:
-        client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=reply.text, blocks=reply.blocks or None
-        )
-    except (SlackApiError, OSError) as exc:
-        _answer_later(services, key, event, thread_ts, reply, why_slack_failed(exc))
+    for n, each in enumerate((reply, *reply.also)):  # one reply per question the message asks
+        try:
+            client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=each.text, blocks=each.blocks or None
+            )
+        except (SlackApiError, OSError) as exc:
+            _answer_later(services, f"{key}:{n}" if n else key, event, thread_ts, each, why_slack_failed(exc))
     if reply.private_note:
         _note(client, event, thread_ts, f"{reply.private_note} {blocks.STILL_IN_SLACK}")
 

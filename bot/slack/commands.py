@@ -151,4 +151,5 @@ def _answer(services: Services, invocation: Invocation, question: str) -> None:
     reply = reply_to_question(services, question, source="slack-command", user_id=invocation.user_id)
     if reply.private_note:
         invocation.reply(reply.private_note)
-    invocation.reply(reply.text, reply.blocks)
+    for each in (reply, *reply.also):  # one reply per question the command asks
+        invocation.reply(each.text, each.blocks)

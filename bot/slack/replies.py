@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.answering.model import Entry, NotKnown
+from bot.answering.model import Answer, Entry, NotKnown
 from bot.issues.model import references_in
 from bot.markup import escape
 from bot.runtime import Services
@@ -29,6 +29,7 @@ class Reply:
     private_note: str | None = None  # for the asker alone, e.g. what the privacy guard removed
     # What posting this reply again later needs (see `later_reply`): the cleaned question, its record.
     resend: dict[str, Any] = field(default_factory=dict)
+    also: tuple[Reply, ...] = ()  # replies posted after this one: the answers to a message's other questions
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,20 @@ def reply_to_question(
         if named := issues_named(services, redaction.text, names=not in_a_channel):
             return replace(named, private_note=redaction.explain() if redaction.changed else None)
     result = services.answering.ask(question, source=source, user_id=user_id, message_key=message_key)
-    asked = result.redaction.text  # never echo what the privacy guard removed
     note = result.redaction.explain() if result.redaction.changed else None
+    if result.each:  # several questions, each answered on its own: one reply each, for its own vote
+        first, *rest = (_answer_to(answer) for answer in result.each)
+        return replace(first, private_note=note, also=tuple(rest))
+    asked = result.redaction.text  # never echo what the privacy guard removed
     unanswered = result.outcome.unanswered_id if isinstance(result.outcome, NotKnown) else None
     shown = blocks.outcome_blocks(result.outcome, asked, user_id)
     return Reply(blocks.outcome_text(result.outcome), shown, note, {"q": asked, "u": unanswered})
+
+
+def _answer_to(answer: Answer) -> Reply:
+    """An answer to one question of a message, voted on and posted again later as that question."""
+    shown = blocks.answer_blocks(answer.best.entry, answer.question)
+    return Reply(blocks.outcome_text(answer), shown, resend={"q": answer.question})
 
 
 def later_reply(services: Services, resend: dict[str, Any]) -> Reply | None:
