@@ -4,6 +4,7 @@ end: the real app over HTTP, signed requests, the fake Slack Web API."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -168,12 +169,16 @@ def test_help_slack_will_not_post_where_it_was_asked_reaches_the_asker(slack_bot
     assert "where you asked" in posted.text and "/golive issue" in posted.text, posted.text
 
 
+_edits = itertools.count(1)
+
+
 def _edit(bot: RunningBot, before: str, after: str, **message: Any) -> None:
     """Slack's event when someone edits a direct message to the bot (or Slack unfurls a link in it)."""
     edited = {"type": "message", "user": "U0NURSE", "text": after, "ts": "1700000000.000600", **message}
+    at = f"1700000050.{next(_edits):06d}"  # each edit's event has its own ts
     bot.send_event({
         "type": "message", "subtype": "message_changed", "channel_type": "im", "channel": "D0NURSE",
-        "hidden": True, "message": edited, "ts": "1700000050.000100", "event_ts": "1700000050.000100",
+        "hidden": True, "message": edited, "ts": at, "event_ts": at,
         "previous_message": {"type": "message", "user": "U0NURSE", "text": before, "ts": "1700000000.000600"},
     })  # fmt: skip
 
@@ -185,6 +190,11 @@ def test_a_question_edited_in_a_direct_message_is_answered_as_it_now_reads(slack
     _edit(bot, "what is the", "what is BAU?")
     [answer] = bot.fake.wait_for("chat.postMessage")
     assert answer.params["channel"] == "D0NURSE" and answer.params["text"] == "BAU"
+    _edit(bot, "what is snomed?", "what is snomed? how do I get a login?")  # a second question added
+    assert [c.params["text"] for c in bot.fake.wait_for("chat.postMessage", count=3)[1:]] == [
+        "SNOMED CT",
+        "How do I get a login?",
+    ]
 
 
 def test_an_edit_that_changes_no_words_or_is_the_bots_own_gets_no_reply(slack_bot) -> None:

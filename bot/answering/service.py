@@ -79,7 +79,7 @@ class AnsweringService:
         once per `message_key` (the message it came in) however often that message is delivered."""
         redaction = self._redactor.redact(storable(question))
         outcome = self.match(redaction.text)
-        if each := self._each_answered(redaction.text):
+        if each := self.each_answered(redaction.text):
             return AskResult(outcome, redaction, each)
         if isinstance(outcome, NotKnown):
             when = self._clock.now()
@@ -89,7 +89,7 @@ class AnsweringService:
             outcome = NotKnown(outcome.question, outcome.near, row)
         return AskResult(outcome, redaction)
 
-    def _each_answered(self, text: str) -> tuple[Answer, ...]:
+    def each_answered(self, text: str) -> tuple[Answer, ...]:
         """The answers to each question of a message that asks two or three, when every one has its own
         answer and no two the same; otherwise none, and the message is read as one question."""
         parts = [part for part in _QUESTIONS.split(text) if any(c.isalpha() for c in part)]

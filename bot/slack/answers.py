@@ -184,9 +184,15 @@ def _asks_anew(services: Services, before: dict[str, Any], edited: dict[str, Any
     """Whether the edit changes the reply. A nurse who takes an NHS number out, as the bot asked her to,
     or mends a slip it read past anyway, is not answered twice; Slack unfurling a link changes nothing."""
     then, now = (
-        services.answering.match(services.redactor.clean(question_words(_typed(m)))) for m in (before, edited)
+        _gists(services, services.redactor.clean(question_words(_typed(m)))) for m in (before, edited)
     )
-    return gist(then) != gist(now)
+    return then != now
+
+
+def _gists(services: Services, question: str) -> list[tuple[str, ...]]:
+    """The gist of the reply to a question, and of each answer to the several it may ask."""
+    each = services.answering.each_answered(question)
+    return [gist(services.answering.match(question)), *(gist(answer) for answer in each)]
 
 
 def _answer_event(
