@@ -51,8 +51,8 @@ FILES_ONLY = (
 )
 
 ALREADY_VOTED = (
-    "You've already told me whether this answer helped, thanks: I keep the first answer from each"
-    " person. If you still need help, use `/golive contact`."
+    "You've already told me whether this answer helped, thanks: I count each person's first choice."
+    " If you still need help, use `/golive contact`."
 )
 
 
