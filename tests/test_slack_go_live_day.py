@@ -241,3 +241,17 @@ def test_the_console_answers_two_questions_as_slack_does(console) -> None:
     shell, out, _ = console
     shell.handle(TWO_QUESTIONS)
     assert "structured clinical vocabulary" in out.getvalue() and "access request" in out.getvalue()
+
+
+def test_opening_the_bots_messages_tab_for_the_first_time_says_what_to_ask_once(slack_bot) -> None:
+    """A ward clerk opens the bot's Messages tab and finds an empty conversation: nothing says what to
+    type. She is greeted once, with examples this knowledge base answers; later visits say nothing."""
+    bot = slack_bot()
+    opened = {"type": "app_home_opened", "user": "U0CLERK", "channel": "D0CLERK", "tab": "messages"}
+    bot.send_event(opened)
+    [welcome] = bot.fake.wait_for("chat.postMessage")
+    assert welcome.params["channel"] == "D0CLERK" and welcome.params["text"].startswith("Hi!")
+    assert "`what is BAU?`" in welcome.text and "*help*" in welcome.text
+    bot.send_event(opened)
+    bot.fake.wait_quiet()
+    assert len(bot.fake.calls_to("chat.postMessage")) == 1

@@ -1,5 +1,5 @@
 """The App Home tab: how to ask a question, the user's own issues and the open counts, published each
-time they open it.
+time they open it; and a greeting the first time someone opens the bot's Messages tab.
 
 Publishing runs on threads of its own, not the listener's: while Slack rate-limits views.publish the
 client waits out each Retry-After, and that must hold up neither acks nor answers. A person who opens
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -23,9 +24,10 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.runtime import Services
 from bot.slack.blocks import asking_blocks
 from bot.slack.clients import like, why_slack_failed
-from bot.slack.commands import COMMAND
+from bot.slack.commands import COMMAND, small_talk_reply
 from bot.slack.issue_blocks import home_view
 from bot.store.issues import Filters
+from bot.store.once import claim, release
 
 log = logging.getLogger(__name__)
 _RECENT = 20
@@ -97,7 +99,28 @@ def register(app: App, services: Services) -> None:
 
     @app.event("app_home_opened")
     def on_home_opened(event: dict[str, Any]) -> None:
-        user = event.get("user")
-        if event.get("tab", "home") != "home" or not isinstance(user, str) or not user:
+        user, tab, channel = event.get("user"), event.get("tab", "home"), event.get("channel")
+        if not isinstance(user, str) or not user:
             return
-        tabs.publish_soon(user)
+        if tab == "home":
+            tabs.publish_soon(user)
+        elif tab == "messages":
+            where = channel if isinstance(channel, str) and channel.startswith("D") else user
+            services.run_reply(partial(_welcome, app, services, user, where))
+
+
+def _welcome(app: App, services: Services, user: str, channel: str) -> None:
+    """Greet someone the first time they open the bot's Messages tab, where an empty conversation says
+    nothing of what to ask: once per person (a claim, as a vote is), never on later visits. A courtesy:
+    when it cannot be sent it is logged, and tried again on their next visit."""
+    key = f"welcome:{user}"
+    try:
+        if not claim(services.db, key, services.clock.now()):
+            return
+        text, shown = small_talk_reply(app, services, "greeting")
+        app.client.chat_postMessage(channel=channel, text=text, blocks=shown or None)
+    except (SlackApiError, OSError) as exc:
+        log.warning("could not greet someone in the bot's Messages tab (%s)", why_slack_failed(exc))
+        release(services.db, key)
+    except Exception:
+        log.exception("could not greet someone in the bot's Messages tab")
