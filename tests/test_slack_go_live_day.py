@@ -8,7 +8,7 @@ import itertools
 import json
 from typing import Any
 
-from slack_harness import KNOWLEDGE, RunningBot, write_knowledge
+from slack_harness import KNOWLEDGE, REPO, RunningBot, write_knowledge
 from sqlalchemy import select
 
 from bot.store.answers import FeedbackRow, UnansweredRow
@@ -255,3 +255,12 @@ def test_opening_the_bots_messages_tab_for_the_first_time_says_what_to_ask_once(
     bot.send_event(opened)
     bot.fake.wait_quiet()
     assert len(bot.fake.calls_to("chat.postMessage")) == 1
+
+
+def test_an_edit_adding_a_question_is_answered_where_the_whole_reads_as_the_first(slack_bot) -> None:
+    """With the shipped knowledge base 'what is snomed? how do I get a login?' read as one question is
+    the SNOMED answer again: the edit is judged by the answers to each question it asks too."""
+    bot = slack_bot(knowledge_dir=REPO / "knowledge")
+    _edit(bot, "what is snomed?", "what is snomed? how do I get a login?")
+    answers = bot.fake.wait_for("chat.postMessage", count=2)
+    assert [a.params["text"] for a in answers] == ["SNOMED CT", "How do I get a login for the new system?"]
