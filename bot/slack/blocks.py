@@ -322,19 +322,20 @@ def passed_on_blocks(question: str, passed: bool) -> list[Block]:
 
 def picked_for_yourself_blocks(entry: Entry, question: str, asker: str) -> list[Block]:
     """The answer a colleague picked under someone else's suggestions, shown to them alone."""
-    whose = f"{_mention(asker)}'s" if _mention(asker) else "someone else's"
-    note = f"Only you can see this answer. The suggestions stay under {whose} question for them to choose."
+    note = (
+        f"Only you can see this answer. The suggestions stay under {_whose(asker)} question for them to"
+        " choose."
+    )
     return [*answer_blocks(entry, question), context(note)]
 
 
 def left_to_the_asker_blocks(asker: str) -> list[Block]:
     """What a colleague who pressed *None of these* under someone else's question is told, privately."""
-    whose = f"{_mention(asker)}'s" if _mention(asker) else "someone else's"
     return [
         text_section(
-            f"Thanks: I've noted that none of these answer it. It is {whose} question, so the suggestions"
-            " stay for them to pick one or pass it to the support team. If you have a question of your"
-            " own, ask me."
+            f"Thanks: I've noted that none of these answer it. It is {_whose(asker)} question, so the"
+            " suggestions stay for them to pick one or pass it to the support team. If you have a"
+            " question of your own, ask me."
         )
     ]
 
@@ -359,6 +360,11 @@ def triage_question_blocks(
             "to the knowledge base."
         ),
     ]
+
+
+def _whose(asker: str) -> str:
+    """Whose question it is, said to a colleague who pressed a button under it."""
+    return f"{_mention(asker)}'s" if _mention(asker) else "someone else's"
 
 
 def _mention(user_id: str | None) -> str | None:
