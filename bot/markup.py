@@ -94,6 +94,13 @@ def question_words(message: str) -> str:
     return readable(_CALLED.sub(" ", message))
 
 
+def note_words(message: str) -> str:
+    """A message's words as a note on something (an issue): as `readable`, without @channel, @here or
+    @everyone, but with the groups and addresses it names, which a question leaves out and the team
+    reading the note needs."""
+    return readable(_BROADCAST.sub(" ", message))
+
+
 def reactions(message: str) -> str:
     """The emoji codes a message holds (':thumbsup: :pray:'), which `readable` drops: a message of
     them alone is a reaction, for small talk to read as thanks, not an empty one asking for help."""

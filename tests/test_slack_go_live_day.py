@@ -264,3 +264,19 @@ def test_an_edit_adding_a_question_is_answered_where_the_whole_reads_as_the_firs
     _edit(bot, "what is snomed?", "what is snomed? how do I get a login?")
     answers = bot.fake.wait_for("chat.postMessage", count=2)
     assert [a.params["text"] for a in answers] == ["SNOMED CT", "How do I get a login for the new system?"]
+
+
+def test_a_note_on_an_issue_keeps_the_group_and_address_it_names(slack_bot) -> None:
+    """What a question leaves out as who it is for is what a note on an issue must keep: the team
+    reading it needs to know who was called and where to write back."""
+    from test_slack_issues import NURSE
+    from test_slack_reply_fixes import _issue_bot, _to
+
+    bot, ref = _issue_bot(slack_bot)
+    address = "<mailto:ward3@nhs.net|ward3@nhs.net>"
+    typed = f"{ref} <!subteam^S0FW|@floorwalkers> came, still broken: write to {address}"
+    bot.dm(typed, user=NURSE, channel="D0NURSE")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_quiet()
+    [note] = _to(bot, "C0TRIAGE")
+    assert "floorwalkers came" in note.text and "ward3@nhs.net" in note.text, note.text

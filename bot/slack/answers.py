@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answering.model import gist
 from bot.answering.smalltalk import small_talk
 from bot.issues.notices import triage_fallback
-from bot.markup import escape, question_words, reactions
+from bot.markup import escape, note_words, question_words, reactions
 from bot.runtime import DirectMessage, PostReply, Services
 from bot.slack import blocks
 from bot.slack.app import SORRY, answer_once, event_key, respond, tell
@@ -270,7 +270,7 @@ def _not_a_question(
     one of the bot's posts that the surface which made the post takes ('thanks' there is still thanks,
     not a note on an issue; a screenshot there is added, named), or a screenshot with no words anywhere
     else (what the bot can do with it)."""
-    noted = " ".join(filter(None, (question, _attached(event))))  # what a reply to a post adds
+    noted = " ".join(filter(None, (note_words(_typed(event)).strip(), _attached(event))))  # a reply to a post
     if not question and event.get("files"):
         return _reply_to_a_post(services, event, noted) or FILES_ONLY, []
     if talk := small_talk(question or reactions(_typed(event))):
