@@ -23,8 +23,9 @@ _MARKUP = re.compile(
     r"<([^<>]*)>|:(?<![A-Za-z0-9]:)(?=[a-z0-9_+'-]{0,99}[a-z])[a-z0-9_+'-]{1,100}:(?![a-z0-9])"
 )
 _BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^<>]*)?>")  # as Slack writes @channel
-# Who a question calls to look at it, not what it asks: everyone, or a user group ('@floorwalkers').
-_CALLED = re.compile(rf"{_BROADCAST.pattern}|<!subteam\^[^<>]*>")
+# Who a question calls to look at it or is for, not what it asks: everyone, a user group
+# ('@floorwalkers'), an email address (Slack links one typed: '<mailto:jo@nhs.net|jo@nhs.net>').
+_WHO = re.compile(rf"{_BROADCAST.pattern}|<!subteam\^[^<>]*>|<mailto:[^<>]*>")
 # What would ping if posted as it is: a broadcast, or a person's id ('<@U123>').
 MENTION = re.compile(rf"{_BROADCAST.pattern}|<@[UW][A-Z0-9]+(?:\|[^<>]*)?>")
 # Mrkdwn written ahead of time: a `<...>` on one line; what is kept as it is (an entity, a quote mark or
@@ -89,9 +90,10 @@ def _seen(message: str, person: Callable[[str, str], str]) -> str:
 
 
 def question_words(message: str) -> str:
-    """A message's words as a question: as `readable`, without @channel, @here, @everyone or a user
-    group, which say who should look, not what is asked ('@floorwalkers what is SNOMED')."""
-    return readable(_CALLED.sub(" ", message))
+    """A message's words as a question: as `readable`, without @channel, @here, @everyone, a user
+    group or an email address, which say who should look or who it is for, not what is asked
+    ('@floorwalkers what is SNOMED')."""
+    return readable(_WHO.sub(" ", message))
 
 
 def note_words(message: str) -> str:

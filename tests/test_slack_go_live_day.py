@@ -266,6 +266,15 @@ def test_an_edit_adding_a_question_is_answered_where_the_whole_reads_as_the_firs
     assert [a.params["text"] for a in answers] == ["SNOMED CT", "How do I get a login for the new system?"]
 
 
+def test_an_email_address_in_a_question_is_who_it_is_for_not_what_is_asked(slack_bot) -> None:
+    """Slack links an address typed in a message: 'what is snomed? asking for jo.bloggs@nhs.net' was not
+    known, as the address's words were read as part of the question."""
+    bot = slack_bot()
+    bot.mention("what is snomed <mailto:jo.bloggs@nhs.net|jo.bloggs@nhs.net>", user="U0CLERK")
+    [reply] = bot.fake.wait_for("chat.postMessage")
+    assert reply.params["text"] == "SNOMED CT", reply.text
+
+
 def test_a_note_on_an_issue_keeps_the_group_and_address_it_names(slack_bot) -> None:
     """What a question leaves out as who it is for is what a note on an issue must keep: the team
     reading it needs to know who was called and where to write back."""
