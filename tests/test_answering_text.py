@@ -166,7 +166,7 @@ def test_greetings_and_thanks_are_told_from_questions() -> None:
     assert [small_talk(t) for t in praise] == ["thanks"] * 3
     assert [small_talk(t) for t in ("👍", ":+1:", ":thumbsup: :pray:")] == ["thanks"] * 3  # acknowledged
     assert small_talk("111") is None and small_talk("<&>") is None  # a number may be what is asked about
-    assert [small_talk(t) for t in ("thanks but how do i log in", "thanksgiving", "ok")] == [None] * 3
+    assert [small_talk(t) for t in ("thanks but how do i log in", "thanksgiving")] == [None] * 2
     asking = (
         "thanks, can I also book training",
         "ta, my smartcard is broken",

@@ -104,6 +104,20 @@ def test_the_help_shows_the_knowledge_bases_own_examples() -> None:
     assert commands["text"]["text"] == "• `/golive help` this message\n• `/golive status` the phase"
 
 
+@pytest.mark.parametrize(
+    "said", ["ok", "OK!", "got it, thanks", "yep will do", "no worries", "lol", "okay cool"]
+)
+def test_an_acknowledgement_is_closed_politely_not_taken_for_a_question(said: str) -> None:
+    assert small_talk(said) == "thanks"
+
+
+@pytest.mark.parametrize(
+    "said", ["no", "nope", "no good", "ok?", "ok help", "ok how do I log in", "is it ok"]
+)
+def test_a_no_a_question_or_a_call_for_help_after_ok_is_not_an_acknowledgement(said: str) -> None:
+    assert small_talk(said) is None
+
+
 @pytest.mark.parametrize("said", ["diolch", "diolch yn fawr iawn", "Diolch!"])
 def test_thanks_in_welsh_is_thanks(said: str) -> None:
     assert small_talk(said) == "thanks"

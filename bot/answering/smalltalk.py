@@ -43,6 +43,13 @@ _CHAT = frozenset(
      "whats up", "sup"}
 )  # fmt: skip
 _IDLE = frozenset({"today", "going", "doing", "mate", "then", "getting", "on", "so", "far"})
+# A reply that only acknowledges what the bot said ('ok', 'got it', 'yep, will do', 'lol'): not 'no' or
+# 'nope', which may say an answer did not help, and never with 'help' or a question mark.
+_ACKNOWLEDGING = frozenset(
+    {"ok", "okay", "okey", "okie", "k", "kk", "noted", "lol", "haha", "yes", "yep", "yeah", "yup", "fine",
+     "understood", "gotcha", "alright", "np"}
+)  # fmt: skip
+_ACKNOWLEDGING_PHRASES = re.compile(r"\b(?:got it|will do|no worries|no problem|fair enough)\b")
 _FAREWELLS = frozenset(
     {"bye", "bye bye", "goodbye", "see you", "see you later", "see ya", "cya", "laters", "ttyl", "take care",
      "good night", "night night"}
@@ -72,11 +79,26 @@ def small_talk(text: str) -> Talk | None:
         and "?" not in text
     ):
         return "thanks"
+    if _acknowledged(said, text):
+        return "thanks"
     return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
 
 
 def _words(text: str) -> list[str]:
     return _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
+
+
+def _acknowledged(said: list[str], text: str) -> bool:
+    """'ok', 'got it thanks', 'yep will do': it asks nothing, so it is closed politely, as thanks are,
+    rather than taken for a question nobody can answer and noted as a gap in the knowledge base."""
+    rest = _ACKNOWLEDGING_PHRASES.sub(" ", " ".join(said)).split()
+    acknowledging = len(rest) < len(said) or bool(_ACKNOWLEDGING.intersection(rest))
+    return (
+        acknowledging
+        and "?" not in text
+        and "help" not in rest
+        and (_ACKNOWLEDGING | _COURTESY).issuperset(rest)
+    )
 
 
 def _greeting(said: list[str]) -> bool:
