@@ -81,6 +81,11 @@ def test_acronyms_are_never_stemmed() -> None:
         ("am I allowed leave during go-live", "howto"),
         ("what happens when the system is down", "jargon"),
         ("who are the floor walkers", "jargon"),
+        ("when r we going live", "howto"),  # text-speak, as 'when are we'
+        ("when r the ward rounds", "howto"),
+        ("what's the easiest way to print a wristband", "howto"),  # asks how, in a 'what is' wrapper
+        ("what is the process for booking leave", "howto"),
+        ("what is the best practice tariff", "jargon"),
         ("snomed", None),
     ],
 )

@@ -82,12 +82,15 @@ _HOWTO_ASKED = (
     r"\bwhat do i do\b|\bwhat should i\b|\bwho do i\b|\bhow2\b|\bhowto\b|"
     r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bwhens\b|\bwheres\b|\bhows\b|"
     r"\bwhat (?:time|day|date)s?\b|"
-    r"\bam i allowed\b|\bis it ok\b"
+    r"\bam i allowed\b|\bis it ok\b|"
+    r"\b(?:what|wat|wot)s?(?: is| are)? the (?:\w+ )?(?:way|process|procedure) (?:to|for)\b"  # best way to
 )
 _HOWTO_TOLD = (
     r"\bcant\b|\bcannot\b|\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|"
     r"\bstuck\b|\blocked out\b"
 )
+# Text-speak for the words the question forms are written in.
+_SPELT_OUT = {"r": "are", "u": "you", "ur": "your", "y": "why", "b4": "before", "pls": "please", "cn": "can"}
 _HOWTO_FORM = re.compile(f"{_HOWTO_ASKED}|{_HOWTO_TOLD}")
 _ASKS_HOW = re.compile(_HOWTO_ASKED)
 
@@ -121,8 +124,9 @@ def tokens(text: str) -> list[str]:
 
 
 def question_form(text: str) -> Form:
-    """Whether a question asks what something is, or how to do something; None when it does not say."""
-    folded = " ".join(tokens(text))
+    """Whether a question asks what something is, or how to do something; None when it does not say.
+    Text-speak is spelt out first, so 'when r we going live' asks when as 'when are we' does."""
+    folded = " ".join(_SPELT_OUT.get(token, token) for token in tokens(text))
     howto = _HOWTO_FORM.search(folded)
     jargon = _JARGON_FORM.search(folded)
     if howto and (not jargon or howto.start() <= jargon.start()):
