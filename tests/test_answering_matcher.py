@@ -1362,3 +1362,16 @@ def test_two_words_staff_also_write_as_one_are_read_as_that_word() -> None:
     kb = KnowledgeBase.build(POPUPS)
     assert answered(kb.match("what does the pop up mean")) == "alerts"
     assert answered(kb.match("what does the pop in mean")) is None
+
+
+def test_a_word_with_f_written_for_ph_is_read_as_the_word_heard() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("phases", "jargon", "Phases of go-live",
+                  "Go-live runs in three phases: preparation, cutover and support."),
+            entry("base", "jargon", "Base wards", "The wards each team is based on during go-live."),
+            entry("pharmacy", "howto", "How do I contact pharmacy?", "Call the pharmacy on 4321."),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("explain the fases")) == "phases"  # not 'bases', one letter off
+    assert answered(kb.match("how do i contact farmacy")) == "pharmacy"

@@ -467,8 +467,19 @@ class Matcher:
         if known := next((w for w in held if not self._strange(w)), None):
             return known
         word = held[-1] if held else word
-        repaired = stop_word_slip(word) or self._spelling.closest(word) or self._doubled(word)
-        return repaired or self._dropped(word) or word
+        repaired = stop_word_slip(word) or self._spelt_as_heard(word) or self._spelling.closest(word)
+        return repaired or self._doubled(word) or self._dropped(word) or word
+
+    def _spelt_as_heard(self, word: str) -> str | None:
+        """A word with an 'f' written for 'ph' ('fases', 'farmacy', 'fone'): the one known word it spells
+        as heard. Two letters from the word meant, it is beyond a typo's reach, and the nearest spelling
+        is another word ('fases' is one letter from 'bases')."""
+        spelt = {
+            ph
+            for i, c in enumerate(word)
+            if c == "f" and not self._strange(ph := word[:i] + "ph" + word[i + 1 :])
+        }
+        return spelt.pop() if len(spelt) == 1 else None
 
     def _doubled(self, word: str) -> str | None:
         """A short word whose double letter was typed once ('cal', 'wil', 'ful'): the one word it makes
