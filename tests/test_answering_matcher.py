@@ -1375,3 +1375,15 @@ def test_a_word_with_f_written_for_ph_is_read_as_the_word_heard() -> None:
     )  # fmt: skip
     assert answered(kb.match("explain the fases")) == "phases"  # not 'bases', one letter off
     assert answered(kb.match("how do i contact farmacy")) == "pharmacy"
+
+
+def test_once_tells_logging_in_once_from_logging_in() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("sso", "jargon", "Single sign-on",
+                  "Sign in once and the other systems open without a password.", "log in once"),
+            entry("login", "howto", "How do I get a login?", "Ask your manager to request a login for you.",
+                  "log in to the system"),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("is there a way to log in once to every system")) == "sso"

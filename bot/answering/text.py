@@ -42,7 +42,7 @@ _STOP_TEXT = (
     "exactly explain explained for from get gets getting give going got guys had has have having he hello "
     "her here hey hi hiya how however i id if im in into is it its ive just kind know let like lot me "
     "mean meaning means meant might mine more morning afternoon evening most much must my myself need "
-    "needs no not now of off ok okay on once one only or our over please plz pls possible q quick quickly "
+    "needs no not now of off ok okay on one only or our over please plz pls possible q quick quickly "
     "really right said say says should so some someone something sort stand stands still such sure team "
     "tell than thank thanks thanx thx ta that thats the their them then there these they thing things "
     "this those through to too u uh um ur us very wanna want wanted was wat wats we were what whats "
