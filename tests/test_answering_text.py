@@ -183,3 +183,9 @@ def test_greetings_and_thanks_are_told_from_questions() -> None:
     assert [small_talk(t) for t in chat] == ["greeting"] * 3  # passing the time of day: greeted back
     assert [small_talk(t) for t in ("how are you meant to log in", "whats up with the system")] == [None] * 2
     assert [small_talk(t) for t in ("bye!", "see you later")] == ["thanks"] * 2
+
+
+def test_sat_down_is_no_oxygen_saturation() -> None:
+    synonyms = Synonyms.build(BUILT_IN)
+    assert synonyms.rewrite(["i", "sat", "with", "the", "patient"]) == ["i", "sat", "with", "the", "patient"]
+    assert synonyms.rewrite(["low", "sats"]) == ["low", "oxygen", "saturation"]  # the shorthand still is
