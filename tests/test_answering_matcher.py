@@ -1387,3 +1387,15 @@ def test_once_tells_logging_in_once_from_logging_in() -> None:
         ]
     )  # fmt: skip
     assert answered(kb.match("is there a way to log in once to every system")) == "sso"
+
+
+def test_told_is_a_form_of_tell_not_a_slip_of_old() -> None:
+    kb = KnowledgeBase.build(
+        [
+            entry("legacy", "jargon", "Old system", "The system we used before, read-only after go-live.",
+                  "legacy system"),
+            entry("leave", "howto", "Can I take leave during go-live?", "Ask your manager first."),
+        ]
+    )  # fmt: skip
+    assert answered(kb.match("what were we told about go-live")) != "legacy"
+    assert answered(kb.match("I was told I can't take leave during go-live")) == "leave"

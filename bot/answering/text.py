@@ -162,7 +162,7 @@ forget forgot forgotten | hide hid hidden | ring rang rung | begin began begun |
 build built | pay paid | understand understood | wear wore worn | tear tore torn | draw drew drawn |
 throw threw thrown | grow grew grown | deal dealt | learn learnt | spell spelt | burn burnt | spill spilt |
 withdraw withdrew withdrawn | override overrode overridden | mistake mistook mistaken |
-forgive forgave forgiven | shake shook shaken | sit sat
+forgive forgave forgiven | shake shook shaken | sit sat | tell told
 """
 _IRREGULAR = {form: forms.split()[0] for forms in _IRREGULAR_TEXT.split("|") for form in forms.split()[1:]}
 
