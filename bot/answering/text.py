@@ -124,9 +124,12 @@ def tokens(text: str) -> list[str]:
 
 
 def question_form(text: str) -> Form:
-    """Whether a question asks what something is, or how to do something; None when it does not say.
-    Text-speak is spelt out first, so 'when r we going live' asks when as 'when are we' does."""
+    """Whether a question asks what something is, or how to do something; None when it does not say,
+    as 'why' does not: "why can't I see..." asks for a reason. Text-speak is spelt out first, so 'when
+    r we going live' asks when as 'when are we' does."""
     folded = " ".join(_SPELT_OUT.get(token, token) for token in tokens(text))
+    if folded.startswith("why "):
+        return None  # asks for a reason, which a term's meaning gives as often as a how-to does
     howto = _HOWTO_FORM.search(folded)
     jargon = _JARGON_FORM.search(folded)
     if howto and (not jargon or howto.start() <= jargon.start()):
