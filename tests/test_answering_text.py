@@ -88,6 +88,8 @@ def test_acronyms_are_never_stemmed() -> None:
         ("what is the best practice tariff", "jargon"),
         ("why can't I see the results", None),  # a reason: what access is, or how to get it
         ("y wont it let me prescribe", None),
+        ("the person who signs off the system as safe, it won't harm anyone", "jargon"),  # a role
+        ("the team who approve new forms", "jargon"),
         ("snomed", None),
     ],
 )

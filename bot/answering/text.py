@@ -73,7 +73,8 @@ _STOP_LIST = [
 
 _JARGON_FORM = re.compile(
     r"\b(?:what|wot|wat|whats|wots|wats)\b|\bstands? for\b|\bmean(?:s|ing|t)?\b|\bdefin|\bwho (?:is|are)\b|"
-    r"\bwhos\b|\bexplain(?:ed)?\b|\beli5\b|\btell me about\b|\bacronym\b|\babbreviation\b"
+    r"\bwhos\b|\bexplain(?:ed)?\b|\beli5\b|\btell me about\b|\bacronym\b|\babbreviation\b|"
+    r"\b(?:person|people|team|group) who\b"  # a role described: who that is
 )
 # How-to questions asked ('how do I', 'who do I call'), then problems told ('my card won't work').
 _HOWTO_ASKED = (
