@@ -135,6 +135,8 @@ def question_form(text: str) -> Form:
     jargon = _JARGON_FORM.search(folded)
     if howto and (not jargon or howto.start() <= jargon.start()):
         return "howto"
+    if howto:
+        return None  # 'what are the forms and where are they kept' asks what, then how: both
     return "jargon" if jargon else None
 
 
