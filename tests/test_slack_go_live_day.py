@@ -289,3 +289,24 @@ def test_a_note_on_an_issue_keeps_the_group_and_address_it_names(slack_bot) -> N
     bot.fake.wait_quiet()
     [note] = _to(bot, "C0TRIAGE")
     assert "floorwalkers came" in note.text and "ward3@nhs.net" in note.text, note.text
+
+
+def test_an_edited_note_on_an_issue_is_not_answered_as_a_question(slack_bot) -> None:
+    """The nurse told the bot in a direct message that her issue was still broken (added to it), then
+    edited the note to say more. The edit read as another question, so she was told 'That is already
+    added', as if her new words were: a note, like a thread reply, is added once and its edits get none."""
+    from test_slack_issues import NURSE
+    from test_slack_reply_fixes import _issue_bot, _to
+
+    bot, ref = _issue_bot(slack_bot)
+    note = f"{ref} still broken"
+    bot.dm(note, user=NURSE, channel="D0NURSE", ts="1700000000.000600")
+    bot.fake.wait_for("chat.postMessage", count=2)
+    bot.fake.wait_quiet()
+    bot.fake.calls.clear()
+    _edit(bot, note, f"{note}, and what is snomed?")
+    bot.dm("what is BAU", user=NURSE, channel="D0NURSE")  # so we know the edit was handled first
+    bot.fake.wait_for("chat.postMessage")
+    bot.fake.wait_quiet()
+    said = [c.params["text"] for c in _to(bot, "D0NURSE")]
+    assert said == ["BAU"], said

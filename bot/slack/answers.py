@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.answering.model import gist
 from bot.answering.smalltalk import small_talk
+from bot.issues.model import references_in
 from bot.issues.notices import triage_fallback
 from bot.markup import escape, note_words, question_words, reactions
 from bot.runtime import DirectMessage, PostReply, Services
@@ -170,11 +171,11 @@ def _is_from_a_person(event: dict[str, Any]) -> bool:
 def _edited_question(event: dict[str, Any]) -> dict[str, Any] | None:
     """A direct message its sender edited to ask something else, as it now reads, with its conversation:
     the reply to what it first said may no longer fit. An edit of a bot's post (ours included) or of a
-    reply in a thread (a note on an issue, added once already) is none."""
+    reply in a thread or a message that names an issue (a note on it, added once already) is none."""
     now, before = event.get("message"), event.get("previous_message")
     if event.get("subtype") != "message_changed" or not isinstance(now, dict) or not isinstance(before, dict):
         return None
-    if now.get("thread_ts") not in (None, now.get("ts")):
+    if now.get("thread_ts") not in (None, now.get("ts")) or references_in(_typed(before)):
         return None
     edited = {**now, "channel": event.get("channel"), "channel_type": event.get("channel_type")}
     return edited if _is_from_a_person(edited) else None
