@@ -244,3 +244,14 @@ def test_the_removal_marker_does_not_steer_the_answer(tmp_path: Path, db: Databa
     assert isinstance(result.outcome, NotKnown)
     assert result.outcome.question == NHS_NUMBER_MARKER
     assert isinstance(service.ask("what is an nhs number", source="slack").outcome, Answer)
+
+
+def test_a_message_padded_with_spaces_is_answered_at_once(folder: Path, db: Database) -> None:
+    """A message of Slack's 40,000 characters, mostly spaces (a paste, or someone testing the bot), kept
+    a reply thread busy for seconds while it was looked for a second question, everyone's answers
+    waiting behind it: where one question ends is found in one pass."""
+    service = service_for(folder, db)
+    started = time.monotonic()
+    result = service.ask("what is snomed" + " " * 39_000 + "?", source="slack-dm", user_id="U1")
+    assert time.monotonic() - started < 1
+    assert isinstance(result.outcome, Answer) and result.outcome.best.entry.id == "snomed-ct"

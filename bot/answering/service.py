@@ -20,8 +20,9 @@ from bot.yamlsource import InvalidFile
 
 log = logging.getLogger(__name__)
 UNMATCHED = "did-you-mean"  # the source of a question recorded when no suggestion fitted
-# Where one question ends and another starts: after a question mark, or at a line break.
-_QUESTIONS = re.compile(r"(?<=\?)\s+|\s*\n\s*")
+# Where one question ends and another starts: after a question mark, or at a line break. A run of spaces
+# is tried once, from its start (not again from each space in it): linear on a message of spaces.
+_QUESTIONS = re.compile(r"(?<=\?)\s+|(?<!\s)\s*\n\s*")
 _MOST_QUESTIONS = 3  # more than this in one message is a pasted text, not a list of questions
 RECORDED_CHARS = 2000  # a question is a sentence or two: of a pasted document, its start says what it was
 
