@@ -56,10 +56,6 @@ COMPOSE, CONFIRM, CANCEL = "announce_compose", "announce_confirm", "announcement
 MENU = "announcement_menu"  # a line's overflow menu; each option's value is "<choice>:<announcement id>"
 PREVIEW, PAUSE, RESUME = "announcement_preview", "announcement_pause", "announcement_resume"
 _LISTED = 40  # Slack allows 50 blocks in a message
-_NOT_A_MEMBER = (
-    "not_in_channel",
-    "channel_not_found",
-)  # what Slack answers a bot reading a channel it is not in
 _TAIL_ROOM = 200  # for the line that counts the announcements not listed
 _FIELDS = ("message", "channel", "repeat", "at", "start", "end")
 _METADATA_LIMIT = 3000  # Slack's limit on a view's private_metadata, which carries the draft
