@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,50 +21,40 @@ from tests.test_comms_tick import posts
 HUDDLE = Announcement(id="huddle", channels=("command_centre",), text="Huddle", at=local(2027, 1, 19, 11, 0))
 
 
+def _written_at(db: Database, first: list[Announcement], then: Announcement, at: datetime) -> list[tuple]:
+    """The posts made when the plan holds `first` from 08:00, ticked as the bot does, and `then` is
+    written into it at `at`: what each test below changes is only what was written, and when."""
+    clock = ManualClock(local(2027, 1, 19, 8, 0))
+    comms = service(db, clock)
+    store.sync_file_announcements(db, first, clock.now())
+    while clock.now() < at:
+        clock.advance(seconds=15)
+        comms.tick()
+    store.sync_file_announcements(db, [then], clock.now())
+    clock.advance(seconds=15)
+    comms.tick()
+    return [(ref, due) for ref, _, due in posts(db)]
+
+
 def test_a_post_moved_to_a_time_that_has_just_passed_is_sent_late_as_a_new_one_would_be(db: Database) -> None:
     """At 09:30 the lead brings the 11:00 huddle forward to 09:15 (validate: fine, within the grace a
     late post is sent in). Before: a new post so written went out at once, but the moved one never did,
     and nothing said so, as the scheduler had already looked past 09:15."""
-    clock = ManualClock(local(2027, 1, 19, 8, 0))
-    comms = service(db, clock)
-    store.sync_file_announcements(db, [HUDDLE], clock.now())
-    while clock.now() < local(2027, 1, 19, 9, 30):
-        clock.advance(seconds=15)
-        comms.tick()
-    store.sync_file_announcements(db, [replace(HUDDLE, at=local(2027, 1, 19, 9, 15))], clock.now())
-    clock.advance(seconds=15)
-    comms.tick()
-    assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 15).isoformat())]
+    moved = replace(HUDDLE, at=local(2027, 1, 19, 9, 15))
+    assert _written_at(db, [HUDDLE], moved, local(2027, 1, 19, 9, 30)) == [("huddle", moved.at.isoformat())]
 
 
 def test_a_post_moved_after_it_went_out_is_not_sent_again_for_a_time_already_passed(db: Database) -> None:
     """Only a time the post has not been due at before counts: moving the 09:00 post that went out to
     08:45 does not send it twice."""
-    clock = ManualClock(local(2027, 1, 19, 8, 0))
-    comms = service(db, clock)
-    early = replace(HUDDLE, at=local(2027, 1, 19, 9, 0))
-    store.sync_file_announcements(db, [early], clock.now())
-    while clock.now() < local(2027, 1, 19, 9, 10):
-        clock.advance(seconds=15)
-        comms.tick()
-    store.sync_file_announcements(db, [replace(HUDDLE, at=local(2027, 1, 19, 8, 45))], clock.now())
-    clock.advance(seconds=15)
-    comms.tick()
-    assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 0).isoformat())]
+    early, moved = replace(HUDDLE, at=local(2027, 1, 19, 9, 0)), replace(HUDDLE, at=local(2027, 1, 19, 8, 45))
+    assert _written_at(db, [early], moved, local(2027, 1, 19, 9, 10)) == [("huddle", early.at.isoformat())]
 
 
 def test_a_post_added_while_the_bot_runs_for_a_time_just_passed_is_sent_late(db: Database) -> None:
     """Added at 09:30 for 09:15: sent, as it would be by a bot restarted at 09:30 with the same file."""
-    clock = ManualClock(local(2027, 1, 19, 8, 0))
-    comms = service(db, clock)
-    store.sync_file_announcements(db, [], clock.now())
-    while clock.now() < local(2027, 1, 19, 9, 30):
-        clock.advance(seconds=15)
-        comms.tick()
-    store.sync_file_announcements(db, [replace(HUDDLE, at=local(2027, 1, 19, 9, 15))], clock.now())
-    clock.advance(seconds=15)
-    comms.tick()
-    assert [(ref, due) for ref, _, due in posts(db)] == [("huddle", local(2027, 1, 19, 9, 15).isoformat())]
+    added = replace(HUDDLE, at=local(2027, 1, 19, 9, 15))
+    assert _written_at(db, [], added, local(2027, 1, 19, 9, 30)) == [("huddle", added.at.isoformat())]
 
 
 def test_a_plan_stored_again_unchanged_keeps_when_each_post_took_its_times(db: Database) -> None:
