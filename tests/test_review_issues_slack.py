@@ -332,3 +332,24 @@ def test_a_report_that_fails_after_the_form_said_still_saving_is_sent_back_to_th
     [told] = bot.fake.wait_for("chat.postMessage")
     assert told.params["channel"] == NURSE and "Not saved" in told.text
     assert "Every label blank" in told.text and "5919" not in told.text
+
+
+def test_a_yes_replied_under_is_the_problem_sorted_reaches_the_team(bot) -> None:
+    """The update on a resolved issue asks 'Is the problem sorted for you?' and says to reply in its
+    thread to add to the issue. A reporter who typed 'yes' there was told 'You're welcome' and nothing
+    reached the team, since an acknowledgement had become thanks: under a post, it is a reply to it."""
+    ref = log_issue(bot)
+    bot.fake.wait_quiet()
+    bot.services.issues.resolve(ref, TEAM, bot.services.membership, "fixed", "Driver reinstalled")
+    bot.services.deliver_soon()
+    [resolved] = _sent_notices(bot, ref, "resolve")
+    bot.fake.wait_quiet()
+    seen = len(bot.fake.calls_to("chat.postMessage"))
+    bot.dm("yes", user=NURSE, channel=resolved.channel, thread_ts=resolved.ts)
+    bot.fake.wait_for("chat.postMessage", count=seen + 1)
+    bot.fake.wait_quiet()
+    calls = bot.fake.calls_to("chat.postMessage")[seen:]
+    told = [c.params["text"] for c in calls if c.params["channel"] != "C0TRIAGE"]
+    assert len(told) == 1 and "welcome" not in told[0].lower() and ref in told[0], told
+    history = bot.services.issues.history(bot.services.issues.find(ref))  # type: ignore[arg-type]
+    assert [e.detail for e in history if e.action.value == "note"] == ["yes"]

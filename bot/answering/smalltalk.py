@@ -84,6 +84,14 @@ def small_talk(text: str) -> Talk | None:
     return "thanks" if " ".join(said) in _FAREWELLS else None  # a goodbye wants the same polite close
 
 
+def acknowledges(text: str) -> bool:
+    """Whether the message only acknowledges ('ok', 'yes', 'got it'), not thanks: under a post that asks
+    something ('Is the problem sorted for you?') it answers that post, and goes where a reply to it goes."""
+    text = INVISIBLE.sub("", text)
+    said = _words(text)
+    return _acknowledged(said, text) and not THANKS_WORDS.intersection(said)
+
+
 def _words(text: str) -> list[str]:
     return _PUNCTUATION.sub(" ", text.lower().replace("'", "")).split()
 

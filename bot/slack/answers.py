@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answering.model import gist
-from bot.answering.smalltalk import small_talk
+from bot.answering.smalltalk import acknowledges, small_talk
 from bot.issues.model import references_in
 from bot.issues.notices import triage_fallback
 from bot.markup import escape, note_words, question_words, reactions
@@ -269,15 +269,17 @@ def _not_a_question(
 ) -> tuple[str, list[blocks.Block]] | None:
     """What to say to a message that asks the knowledge base nothing: a greeting or thanks, a reply to
     one of the bot's posts that the surface which made the post takes ('thanks' there is still thanks,
-    not a note on an issue; a screenshot there is added, named), or a screenshot with no words anywhere
-    else (what the bot can do with it)."""
+    not a note on an issue, but 'yes' or 'ok' answers the post; a screenshot there is added, named), or
+    a screenshot with no words anywhere else (what the bot can do with it)."""
     noted = " ".join(filter(None, (note_words(_typed(event)).strip(), _attached(event))))  # a reply to a post
     if not question and event.get("files"):
         return _reply_to_a_post(services, event, noted) or FILES_ONLY, []
-    if talk := small_talk(question or reactions(_typed(event))):
+    talk = small_talk(question or reactions(_typed(event)))
+    if talk and not acknowledges(question):
         return small_talk_reply(app, services, talk)
-    taken = _reply_to_a_post(services, event, noted) or _named_in_a_message(services, event, noted)
-    return (taken, []) if taken else None
+    if taken := _reply_to_a_post(services, event, noted) or _named_in_a_message(services, event, noted):
+        return taken, []
+    return small_talk_reply(app, services, talk) if talk else None
 
 
 def _typed(event: dict[str, Any]) -> str:
