@@ -225,6 +225,7 @@ _POSTCODE = re.compile(
 # Microsoft. Staff titles (Dr, Prof, Sister, Nurse) are kept: staff are named in chat. A surgeon is a 'Mr'
 # or 'Ms' too and goes with the patients ("Mr Patel's list" loses the name): a small cost to a report,
 # accepted, since the two cannot be told apart; staff write 'the consultant' or the specialty instead.
+# Not after '@': a colleague mentioned by their Slack name ('@Mr Ahmed Khan'), as the issue form shows it.
 # Each name word is bounded and starts after a space: linear on any text.
 NAME = "name"
 # 'Ms Teams is down', 'Ms Word keeps crashing': Microsoft's products, not a patient.
@@ -243,7 +244,7 @@ _PARTICLE = (
     r"(?:(?:van|von|de|da|di|du|del|della|der|den|la|le|al|el|bin|ibn|ap|ter|ten)(?:[^\S\n]{1,2}|-)){0,2}"
 )
 _NAMED = re.compile(
-    rf"(?<!\w)(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS|{_MASTER})(?:\.[^\S\n]{{0,2}}|[^\S\n]{{1,2}})"
+    rf"(?<![\w@])(?:Mrs|Mr|Ms|Miss|Mx|MRS|MISS|{_MASTER})(?:\.[^\S\n]{{0,2}}|[^\S\n]{{1,2}})"
     rf"(?!{_MICROSOFT}(?!\w)){_PARTICLE}{_NAME_WORD}(?:[^\S\n]{{1,2}}{_NAME_WORD}){{0,2}}"
 )
 

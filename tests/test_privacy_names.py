@@ -357,3 +357,12 @@ def test_a_patient_named_as_the_wristband_prints_it_is_removed(said: str, left: 
 )  # fmt: skip
 def test_capitals_before_a_comma_that_are_no_surname_are_kept(text: str) -> None:
     assert Redactor().clean(text) == text
+
+
+@pytest.mark.parametrize(
+    "text", ["@Mr Ahmed Khan (Consultant Surgeon) can't log in", "@Mrs de Souza can't log in"]
+)
+def test_a_colleague_mentioned_by_a_slack_name_with_a_title_is_kept(text: str) -> None:
+    """The issue form shows a message's mentions by Slack name, and surgeons and many staff are 'Mr' or
+    'Mrs' there: a name right after '@' is staff's, as for a name written as NHSmail writes it."""
+    assert Redactor().clean(text) == text
