@@ -73,6 +73,13 @@ def refusal(action: Action, issue: Issue, actor: str, membership: Membership, or
     )  # fmt: skip
 
 
+def changed_meanwhile(latest: Rating, seen: Rating | None, asked: Rating) -> bool:
+    """Whether a colleague changed the rating since the form showing `seen` was opened, to something
+    other than what its user now asks: applied, the choice would undo a change they were never shown
+    (a form opened at P3 clearing a patient-safety flag just set). A form with no `seen` predates it."""
+    return seen is not None and latest != seen and latest != asked
+
+
 def rating_refusal(
     issue: Issue, after: Rating, actor: str, membership: Membership, org: OrgConfig
 ) -> str | None:

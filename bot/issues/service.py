@@ -335,7 +335,7 @@ class IssueService:
         after = Rating(Severity(severity), patient_safety)
 
         def refuse(latest: Issue) -> str | None:
-            if seen is not None and latest.rating != seen and latest.rating != after:
+            if lifecycle.changed_meanwhile(latest.rating, seen, after):
                 return (
                     f"{latest.reference} was changed to {latest.rating} since you opened this form, so"
                     " nothing changed. Check it and choose again."

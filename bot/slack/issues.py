@@ -24,7 +24,17 @@ from bot.comms.contacts import format_contacts
 from bot.issues import escalation, notices
 from bot.issues.duplicates import may_join
 from bot.issues.filters import STATUS_NAMES, lists_open_only, parse
-from bot.issues.model import DETAILS_MAX, SUMMARY_MAX, Action, Draft, Issue, without_references
+from bot.issues.lifecycle import changed_meanwhile
+from bot.issues.model import (
+    DETAILS_MAX,
+    SUMMARY_MAX,
+    Action,
+    Draft,
+    Issue,
+    Rating,
+    Severity,
+    without_references,
+)
 from bot.issues.service import Changed, Invalid, Refused
 from bot.markup import as_seen, mentioned
 from bot.privacy import CONTACT_DETAILS, Redaction
@@ -594,15 +604,9 @@ def _rating_answer(services: Services, body: dict[str, Any], view: dict[str, Any
     if isinstance(outcome, Invalid):
         return {"response_action": "errors", "errors": outcome.errors}
     if isinstance(outcome, Refused):
-        issue = services.issues.find(reference)
-        now = (issue.severity.value, issue.patient_safety) if issue else None
-        if (
-            issue is not None
-            and seen is not None
-            and issue.rating != seen
-            and now != (severity, patient_safety)
-        ):
-            # changed meanwhile to something else than asked: the form is drawn again as it stands now
+        issue, asked = services.issues.find(reference), Rating(Severity(severity), patient_safety)
+        if issue is not None and changed_meanwhile(issue.rating, seen, asked):
+            # the form is drawn again as the issue stands now
             return _update(ib.severity_view(issue, services.settings.org, outcome.reason))
         return _rating_refused(services, reference, user, (severity, patient_safety), outcome.reason)
     services.deliver_soon()
