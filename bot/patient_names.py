@@ -247,6 +247,11 @@ _BANNER = re.compile(
     rf"(?P<forename>{_CAPS}[^\W\d_A-Z](?:[^\W\d_]|['\u2019\-](?=[^\W\d_])){{0,30}})(?![\w'\u2019])"
     rf"(?P<more>{_SP}{_WORD})?"
 )
+# A capital inside a word, after a small letter: a product's name ('OrderNet', 'ClearView') when it follows
+# an acronym's few capitals ('EPR, OrderNet and Radiance', 'EMIS, SystmOne'), where a wristband prints a
+# forename with one capital ('LEE, Jo'); after a longer surname it is read as a name still.
+_ACRONYM_LENGTH = 4
+_INNER_CAPITAL = re.compile(r"[^\W\d_A-Z\u00c0-\u00de][A-Z\u00c0-\u00d6\u00d8-\u00de]")
 # What staff write in capitals before a comma to open a message ('FYI, John is on it'): no surname.
 _LEAD_INS = frozenset(
     {"fyi", "nb", "ps", "asap", "urgent", "update", "hi", "hello", "dear", "morning", "evening"}
@@ -363,9 +368,14 @@ def banner_name_spans(text: str) -> list[tuple[int, int]]:
         surname = _bare(match["surname"])
         if surname in _FUNCTION_WORDS or surname in _NOT_NAMES or surname in _LEAD_INS:
             continue
-        if not _is_name(match["forename"], lower_case=False):
+        if not _is_name(match["forename"], lower_case=False) or _a_product(surname, match["forename"]):
             continue
         more = match["more"]
         named_more = more and _is_name(more.strip(), lower_case=False)
         spans.append((match.start(), match.end("more") if named_more else match.end("forename")))
     return spans
+
+
+def _a_product(surname: str, forename: str) -> bool:
+    """Whether 'SURNAME, Forename' is an acronym and a product's name (see `_INNER_CAPITAL`)."""
+    return len(surname) <= _ACRONYM_LENGTH and bool(_INNER_CAPITAL.search(forename))

@@ -341,6 +341,7 @@ def test_every_repeat_in_the_name_patterns_is_bounded() -> None:
         ("label says JONES, Mary J, bay 2", f"label says {M}, bay 2"),
         ("banner shows O'BRIEN, Mary-Jane twice", f"banner shows {M} twice"),
         ("LEE, Amy in side room 3", f"{M} in side room 3"),
+        ("band says MCDONALD, JoAnne", f"band says {M}"),  # a longer surname: a name however written
     ],
 )
 def test_a_patient_named_as_the_wristband_prints_it_is_removed(said: str, left: str) -> None:
@@ -353,7 +354,8 @@ def test_a_patient_named_as_the_wristband_prints_it_is_removed(said: str, left: 
     "text",
     ["ED, Theatres and ICU are live", "EPR, Pharmacy and Radiology", "CT, Xray and MRI worklists empty",
      "AMU, Ward 4", "FYI, John is on it", "URGENT, Please call", "Leeds, Bradford and York",
-     "@SMITH, Jane (LEEDS TEACHING HOSPITALS) can't log in"],
+     "@SMITH, Jane (LEEDS TEACHING HOSPITALS) can't log in",
+     "EPR, OrderNet, Radiance and ClearView open at once", "EMIS, SystmOne and ICE are down"],
 )  # fmt: skip
 def test_capitals_before_a_comma_that_are_no_surname_are_kept(text: str) -> None:
     assert Redactor().clean(text) == text
