@@ -114,7 +114,8 @@ _FUNCTION_WORDS = frozenset({
     "its", "it's", "he", "she", "him", "her", "his", "hers", "they", "them", "their", "we", "us", "our",
     "you", "your", "i", "me", "my", "who", "whom", "whose", "which", "what", "when", "where", "why",
     "how", "there", "here", "please", "thanks", "thank", "ok", "okay", "sorry", "etc", "instead",
-    "rather", "vs", "versus", "whereas", "though"
+    "rather", "vs", "versus", "whereas", "though", "i'm", "im", "i've", "ive", "i'd", "i'll", "you're",
+    "you've", "we're", "we've", "they're", "they've", "he's", "she's", "he'd", "she'd"
 })  # fmt: skip
 # What staff write after 'patient' and the like: systems, lists, teams, places, staff, times, acronyms.
 _NOT_NAMES = frozenset({
@@ -262,7 +263,7 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]{1,40})(?:['\u2019]s)?[^\S\n]{1,3}$")
 
 def _bare(word: str) -> str:
     """The word as looked up: lower case, without a possessive ('Doe's') or an initial's full stop."""
-    lower = word.lower().rstrip(".")
+    lower = word.lower().rstrip(".").replace("\u2019", "'")
     return lower[:-2] if lower.endswith(("'s", "\u2019s")) else lower
 
 

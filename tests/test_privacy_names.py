@@ -20,6 +20,8 @@ M = "[name removed]"
 # Said as staff say it, and what must be left: the cue stays, so the report still reads.
 NAMED = [
     ("patient John Smith in bed 4 has two records", f"patient {M} in bed 4 has two records"),
+    ("patient Ivan Smith has two records", f"patient {M} has two records"),  # a name, not 'I've'
+
     ("Bed 4 Jane Smith fell, obs not saving", f"Bed 4 {M} fell, obs not saving"),
     ("bay 2 bed 3 - John Smith wrong band", f"bay 2 bed 3 - {M} wrong band"),
     ("side room 2 (Jane Smith) no allergies shown", f"side room 2 ({M}) no allergies shown"),
@@ -143,6 +145,9 @@ NAMED = [
 # Cue words with no patient's name after them: all kept as written.
 NOT_NAMED = [
     "the Patient Administration System is down",
+    "the patient I've taken on from nights has no drug chart",  # the nurse, not a name
+    "patient I\u2019m looking after has two records",
+    "the lady Im caring for cannot be found",
     "Bed 4 Printer Offline since 02:00",
     "Bed 4 Call Bell broken",
     "bed 4 Dr Jones reviewing",
