@@ -1399,3 +1399,21 @@ def test_told_is_a_form_of_tell_not_a_slip_of_old() -> None:
     )  # fmt: skip
     assert answered(kb.match("what were we told about go-live")) != "legacy"
     assert answered(kb.match("I was told I can't take leave during go-live")) == "leave"
+
+
+INITIALS = [
+    entry("book-physio", "howto", "How do I book a community physiotherapy appointment?",
+          "Open the referrals list and choose the next free slot."),
+    entry("bed-manager", "howto", "How do I reach the bed manager?", "Ring the site office."),
+    entry("art", "howto", "How do I contact acute respiratory therapy?", "Ring their bleep."),
+]  # fmt: skip
+
+
+def test_initials_in_capitals_or_without_vowels_are_read_as_the_phrase_they_shorten() -> None:
+    """'CP' and 'bm' shorten 'community physiotherapy' and 'bed manager', which the trust wrote out; an
+    everyday word in lower case that spells a phrase's initials ('art') is the word."""
+    kb = KnowledgeBase.build(INITIALS)
+    assert answered(kb.match("how do I book a CP appointment")) == "book-physio"
+    assert answered(kb.match("how do i reach the bm")) == "bed-manager"
+    assert answered(kb.match("how do I contact ART")) == "art"
+    assert answered(kb.match("how do I contact art therapy")) is None
