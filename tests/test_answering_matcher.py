@@ -1417,3 +1417,17 @@ def test_initials_in_capitals_or_without_vowels_are_read_as_the_phrase_they_shor
     assert answered(kb.match("how do i reach the bm")) == "bed-manager"
     assert answered(kb.match("how do I contact ART")) == "art"
     assert answered(kb.match("how do I contact art therapy")) is None
+
+
+def test_a_term_quoted_in_a_rambling_question_of_what_it_means_is_answered(kb: KnowledgeBase) -> None:
+    """The story around a quoted term is detail no entry explains; the question asks what the term is.
+    Asked how to do something, or with the quoted words meaning nothing here, it stays unanswered."""
+    asked = "the matron on our unit keeps mentioning 'big bang' at every single handover, what does she mean?"
+    assert answered(kb.match(asked)) == "big-bang"
+    assert (
+        answered(kb.match("the matron on our unit keeps mentioning 'big bang' at handover, how to stop her"))
+        is None
+    )
+    assert (
+        answered(kb.match("the matron keeps mentioning 'blue sky thinking' at handover, what is it?")) is None
+    )

@@ -26,7 +26,7 @@ from bot.answering.boilerplate import without_boilerplate
 from bot.answering.decision import Evidence, Scored, better_fit_first, decide
 from bot.answering.framing import BOT, unframed
 from bot.answering.lexicon import RELATED_STRENGTH, related_table
-from bot.answering.model import Candidate, Entry, Outcome
+from bot.answering.model import Answer, Candidate, Entry, Outcome
 from bot.answering.smalltalk import THANKS_WORDS, small_talk
 from bot.answering.synonyms import Keys, Synonyms
 from bot.answering.text import (
@@ -46,6 +46,10 @@ from bot.markup import readable
 MAX_WORDS = 60  # a question is a sentence or two; a pasted essay is judged by its start, in bounded time
 Found = tuple[tuple[str, float], ...]  # the known terms a query term may mean, with strengths
 _PARENS = re.compile(r"\(([^)]*)\)")
+# A term in quotes: opened after a space, closed before one or a stop ('kept saying 'hypercare' today').
+_QUOTED = re.compile(
+    r"(?:^|\s)['\"\u2018\u201c]([^'\"\u2018\u2019\u201c\u201d]{2,40})['\"\u2019\u201d](?=[\s,.?!:;]|$)"
+)
 _INSIDE_A_WORD = re.compile(r"(?<=\w)\((\w+)\)(?=\w)")
 # A question of filler words only that speaks to the bot ('what can you do', 'who are you') is about the
 # bot: an entry on using it answers, where the knowledge base has one. Thanks are not a question.
@@ -203,7 +207,24 @@ class Matcher:
                 self._long_names[term[0], size].append(term)
 
     def match(self, question: str) -> Outcome:
-        return decide(question, self.weigh(question), self.tuning)
+        """Answer, suggest or say nothing is known (see `decide`); a term the question quotes may be
+        answered alone (see `_asked_of_quote`)."""
+        outcome = decide(question, self.weigh(question), self.tuning)
+        if isinstance(outcome, Answer) or not (quoted := _quoted(question)):
+            return outcome
+        return self._asked_of_quote(question, quoted) or outcome
+
+    def _asked_of_quote(self, question: str, quoted: str) -> Answer | None:
+        """A question that quotes a term and asks what it means ('everyone kept saying 'hypercare' in the
+        huddle, what does it mean?') asks about the term: the story around it is detail no entry
+        explains, which keeps the whole question from being answered. The term is answered when it
+        alone would be, by an entry that says what a thing is."""
+        if question_form(question) != "jargon":
+            return None
+        found = decide(quoted, self.weigh(quoted), self.tuning)
+        if isinstance(found, Answer) and found.best.entry.kind == "jargon":
+            return Answer(question, found.best)
+        return None
 
     def rank(self, question: str) -> list[Candidate]:
         """Every entry the question touches, best first, scored 0-100."""
@@ -851,6 +872,12 @@ def _run_together(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str
                 pairs[first + second] = (first, second)
                 pairs.setdefault(first + second + "s", (first, second + "s"))
     return pairs
+
+
+def _quoted(question: str) -> str | None:
+    """The one term a question puts in quotes, if it quotes one."""
+    found = _QUOTED.findall(question)
+    return found[0] if len(found) == 1 else None
 
 
 def _initialisms(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str, ...]]:
