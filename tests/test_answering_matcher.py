@@ -1431,3 +1431,15 @@ def test_a_term_quoted_in_a_rambling_question_of_what_it_means_is_answered(kb: K
     assert (
         answered(kb.match("the matron keeps mentioning 'blue sky thinking' at handover, what is it?")) is None
     )
+
+
+def test_numbers_spelt_out_are_the_figures_entries_write() -> None:
+    """'Forty-eight hour' and 'forty eight hour' are the '48-hour' a title writes in figures."""
+    kb = KnowledgeBase.build(
+        [
+            entry("rapid-response", "howto", "How do I call the 48-hour rapid response team?", "Ring 0300."),
+            entry("bed-manager", "howto", "How do I reach the bed manager?", "Ring the site office."),
+        ]
+    )
+    assert answered(kb.match("how do I call the forty eight hour rapid response team")) == "rapid-response"
+    assert answered(kb.match("how do i call the forty-eight hour rapid response team")) == "rapid-response"
