@@ -1443,3 +1443,9 @@ def test_numbers_spelt_out_are_the_figures_entries_write() -> None:
     )
     assert answered(kb.match("how do I call the forty eight hour rapid response team")) == "rapid-response"
     assert answered(kb.match("how do i call the forty-eight hour rapid response team")) == "rapid-response"
+
+
+def test_single_letters_typed_apart_spell_an_acronym_with_an_i_or_a_u(kb: KnowledgeBase) -> None:
+    """'c n i o' is the CNIO spelt out letter by letter; 'I see you' is still a sentence."""
+    assert answered(kb.match("who is the c n i o")) == "cnio"
+    assert answered(kb.match("i see you")) is None

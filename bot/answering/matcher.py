@@ -348,11 +348,14 @@ class Matcher:
 
     def _letters_spell(self, words: list[str]) -> bool:
         """Whether letter names spell an acronym here, one of them plainly a letter's name ('bee', 'pee'),
-        or none of them 'I' or 'you' ('tea to oh' for TTO, 'p r n'): 'I see you' is a sentence and 'I see
-        e-learning' has a word's first letter, whatever they spell."""
+        none of them 'I' or 'you' ('tea to oh' for TTO), or each a single letter ('m i u', 'c n i o'):
+        'I see you' is a sentence and 'I see e-learning' has a word's first letter, whatever they
+        spell, but three letters or more typed apart spell."""
         spelt = "".join(_LETTER_NAMES[w] for w in words)
         return spelt in self.analyzer.acronyms and (
-            any(len(w) > 1 and w not in _EVERYDAY_LETTERS for w in words) or _PERSONS.isdisjoint(words)
+            any(len(w) > 1 and w not in _EVERYDAY_LETTERS for w in words)
+            or _PERSONS.isdisjoint(words)
+            or all(len(w) == 1 for w in words)
         )
 
     def _spelt_in_full(self, words: list[str], question: str) -> list[str]:
