@@ -1449,3 +1449,8 @@ def test_single_letters_typed_apart_spell_an_acronym_with_an_i_or_a_u(kb: Knowle
     """'c n i o' is the CNIO spelt out letter by letter; 'I see you' is still a sentence."""
     assert answered(kb.match("who is the c n i o")) == "cnio"
     assert answered(kb.match("i see you")) is None
+
+
+def test_were_opening_a_question_is_where_with_a_letter_dropped(kb: KnowledgeBase) -> None:
+    """'were are the floorwalkers' asks where to find them, as 'where are' does, not what they are."""
+    assert answered(kb.match("were are the floorwalkers today")) == "find-floorwalker"

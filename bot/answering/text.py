@@ -84,7 +84,8 @@ _HOWTO_ASKED = (
     r"\bwhen (?:is|does|do|will|are|can|should|shall)\b|\bwhens\b|\bwheres\b|\bhows\b|"
     r"\bwhat (?:time|day|date)s?\b|"
     r"\bam i allowed\b|\bis it ok\b|"
-    r"\b(?:what|wat|wot)s?(?: is| are)? the (?:\w+ )?(?:way|process|procedure) (?:to|for)\b"  # best way to
+    r"\b(?:what|wat|wot)s?(?: is| are)? the (?:\w+ )?(?:way|process|procedure) (?:to|for)\b|"  # best way to
+    r"^were (?:is|are|do|does|can)\b"  # 'where' with a letter dropped: no sentence opens 'were is'
 )
 _HOWTO_TOLD = (
     r"\bcant\b|\bcannot\b|\bnot working\b|\bisnt working\b|\bdoesnt work|\bwont\b|\bbroken\b|"
