@@ -30,18 +30,6 @@ _NUMBERS = [
 ]
 
 
-_TEENS = ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def _larger_numbers() -> list[tuple[str, str]]:
-    """Numbers from 13 to 99 as words ('twenty four', 'twenty-four'), to be read as digits: dictation and
-    careful typists spell out what entries write in figures ('the 24-hour support line')."""
-    tens = [(10 * k, word) for k, word in enumerate(_TENS, 2)]
-    compound = [(n + u, f"{word} {_NUMBERS[u]}") for n, word in tens for u in range(1, 10)]
-    return [(str(n), word) for n, word in [*enumerate(_TEENS, 13), *tens, *compound]]
-
-
 def _night_hours() -> list[str]:
     """Clock times in the small hours and late evening ('3am', '11 pm'): asking for help then is asking
     for help at night, which is how entries put it."""
@@ -142,7 +130,6 @@ BUILT_IN: tuple[tuple[str, ...], ...] = (
     ("no", "no idea"),
     # Numbers typed as words ("ICD ten"); not one, two, four: they are chat ("quick one", "2", "4").
     *((str(n), word) for n, word in enumerate(_NUMBERS) if n not in (1, 2, 4)),
-    *_larger_numbers(),
 )
 
 
