@@ -161,9 +161,8 @@ class Matcher:
         self._likeliest = lru_cache(maxsize=50_000)(self._alike)  # the same few words meet the same names
         self._strange = lru_cache(maxsize=50_000)(self._unknown_word)  # asked twice of most words
         self._beside = lru_cache(maxsize=50_000)(self._stands_beside)
-        self._run_together = _run_together(spelled)
+        self._run_together, self._initials = _neighbours(spelled)
         self._spoken = _spoken_as_words(acronyms)
-        self._initials = _initialisms(spelled)
         self._acronym_short_of = _short_of(a for a in acronyms if 5 <= len(a) <= 6 and a.isalpha())
         self._spelling = Vocabulary(
             STOP_WORDS.union(synonyms.spellings, *(w for ws in names for w in ws)), ()
@@ -361,7 +360,7 @@ class Matcher:
     def _spelt_in_full(self, words: list[str], question: str) -> list[str]:
         """Staff shorten a name's phrase to its initials ('DN' for district nurse, 'VW' for virtual ward)
         where the trust wrote it out: a word this knowledge base does not know, that is the initials of
-        one phrase of its names only, is read as that phrase (see `_initialisms`)."""
+        one phrase of its names only, is read as that phrase (see `_neighbours`)."""
         if not self._initials.keys().isdisjoint(words):
             capitals = frozenset(w.lower() for w in CAPITALS.findall(question))
             return [part for word in words for part in self._phrase_of(word, capitals)]
@@ -865,40 +864,40 @@ def _for_aliases(tuning: Tuning, entries: Sequence[Entry]) -> Tuning:
 _PARTICLES = frozenset({"over"})  # stop words that end a word written as one ('switchover', 'handover')
 
 
-def _run_together(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str, str]]:
-    """Each two neighbouring words of a name (`tokens` of each name of each entry), as one word (plural
-    too: 'drugcharts'), for the two words."""
-    pairs = {}
-    for words in (ws for names in spelled for ws in names):
-        for first, second in pairwise(words):
-            if first.isalpha() and second.isalpha() and first not in STOP_WORDS and second not in STOP_WORDS:
-                pairs[first + second] = (first, second)
-                pairs.setdefault(first + second + "s", (first, second + "s"))
-    return pairs
-
-
 def _quoted(question: str) -> str | None:
     """The one term a question puts in quotes, if it quotes one."""
     found = _QUOTED.findall(question)
     return found[0] if len(found) == 1 else None
 
 
-def _initialisms(spelled: Sequence[Sequence[list[str]]]) -> dict[str, tuple[str, ...]]:
-    """The initials of each run of two or three words of a name (`tokens` of each name of each entry)
-    that opens and closes with a word that is no stop word ('just in case': JIC), for the run; only
-    initials that spell one run. Written for speed: a knowledge base of 10,000 entries has 30,000 names."""
+def _neighbours(
+    spelled: Sequence[Sequence[list[str]]],
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, ...]]]:
+    """Two tables of the neighbouring words of each name (`tokens` of each name of each entry), both of
+    words that are no stop words: each two as one word (plural too: 'drugcharts'), for the two words;
+    and the initials of each run of two or three that opens and closes with such a word ('just in
+    case': JIC), for the run, where the initials spell one run only. A run holds words only ('covid 19'
+    is no CN). Written for speed: one walk over a knowledge base's 30,000 names, each word judged once."""
+    together: dict[str, tuple[str, str]] = {}
     runs: dict[str, tuple[str, ...]] = {}
-    for words in {tuple(ws) for names in spelled for ws in names if len(ws) > 1}:
+    for words in (ws for names in spelled for ws in names if len(ws) > 1):
         ends = [w.isalpha() and w not in STOP_WORDS for w in words]
         letters = "".join(w[0] for w in words)
-        for start in (k for k, end in enumerate(ends) if end):
-            for stop in range(start + 2, min(start + 3, len(words)) + 1):
-                if not words[stop - 1].isalpha():
-                    break  # a run holds words only ('covid 19' is no CN)
-                run = words[start:stop]
-                if ends[stop - 1] and runs.setdefault(initials := letters[start:stop], run) != run:
-                    runs[initials] = ()  # the initials of two runs say neither
-    return {initials: run for initials, run in runs.items() if run}
+        for k in (k for k in range(len(words) - 1) if ends[k] and words[k + 1].isalpha()):
+            if ends[k + 1]:
+                first, second = words[k], words[k + 1]
+                together[first + second] = (first, second)
+                together.setdefault(first + second + "s", (first, second + "s"))
+                _add_run(runs, letters[k : k + 2], (first, second))
+            if k + 2 < len(words) and ends[k + 2]:
+                _add_run(runs, letters[k : k + 3], tuple(words[k : k + 3]))
+    return together, {initials: run for initials, run in runs.items() if run}
+
+
+def _add_run(runs: dict[str, tuple[str, ...]], initials: str, run: tuple[str, ...]) -> None:
+    """The initials of two runs say neither: they are kept as no run, and dropped at the end."""
+    if runs.setdefault(initials, run) != run:
+        runs[initials] = ()
 
 
 def _heard_alike(typed: str, name: str) -> bool:
