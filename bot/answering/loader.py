@@ -357,7 +357,7 @@ class _Reader:
             if (gap >= 2 and comment[1:2] in ("", " ")) or line in seen:  # a note, or told already
                 continue
             seen.add(line)
-            shown = comment if len(comment) <= 40 else comment[:39] + "…"
+            shown = shorten(comment, 40)
             message = f'text after " #" is a YAML comment and is lost ({shown!r}): put the value in quotes'
             if item.get(key):
                 self.warnings.append(Problem(str(path), line, f"warning: {message}", name))
@@ -605,7 +605,7 @@ def _foreign_markup(answer: str) -> list[tuple[str, str]]:
     for pattern, written in _FOREIGN_MARKUP:
         if (use := pattern.search(answer)) and not any(use[0] in typed for typed, _ in found):
             found.append((use[0], use.expand(written)))
-    return [(typed if len(typed) <= 60 else typed[:59] + "…", written) for typed, written in found]
+    return [(shorten(typed, 60), written) for typed, written in found]
 
 
 def _as_sent(answer: str) -> int:
